@@ -1,0 +1,498 @@
+"""``cyberkind bench``: every benchmark, our models beside installed peers, one table.
+
+Quality is measured on official test splits (or the fixed hash split the
+training recipe documents), speed in fresh subprocesses on the same rows for
+every tool. Published figures are quoted in their own table with sources and
+never mixed with our measurements.
+
+**Usage**::
+
+    >>> result = run_benchmarks(Path("../shared/data"), Path("docs"))
+    >>> print(result.markdown)
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import platform
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from ..classifiers.crisis_rules import explicit_crisis
+from ..classifiers.linear import LinearModel
+from ..engine import default_model_dir
+from ..training.corpora import emotion_benchmark, goemotions_test, head_examples
+from ..training.metrics import binary_report, f1_score, macro_f1
+from .peers import Peer, load_peers
+from .probes import identity_fpr
+from .speed import measure
+
+__all__ = ["PUBLISHED", "TARGETS", "BenchResult", "run_benchmarks"]
+
+Scores = dict[str, npt.NDArray[np.float32]]
+
+TARGETS: dict[str, float] = {
+    "tweeteval_offensive_macro_f1": 0.80,
+    "tweeteval_hate_macro_f1": 0.56,
+    "tweeteval_emotion_macro_f1": 0.78,
+    "goemotions_macro_f1": 0.50,
+    "identity_fpr_max": 0.05,
+    "single_text_p99_ms": 5.0,
+    "cold_start_s": 1.0,
+    "peak_rss_mb": 300.0,
+}
+
+PUBLISHED: tuple[tuple[str, str, str, str], ...] = (
+    (
+        "TweetEval offensive, macro-F1",
+        "TimeLMs (RoBERTa, 2021)",
+        "0.822",
+        "TweetEval leaderboard, github.com/cardiffnlp/tweeteval",
+    ),
+    (
+        "TweetEval hate, macro-F1",
+        "BERTweet",
+        "0.564",
+        "TweetEval leaderboard, github.com/cardiffnlp/tweeteval",
+    ),
+    (
+        "TweetEval emotion, macro-F1",
+        "best leaderboard entry",
+        "0.802",
+        "TweetEval leaderboard, github.com/cardiffnlp/tweeteval",
+    ),
+    (
+        "TweetEval offensive / hate / emotion, macro-F1",
+        "FastText baseline",
+        "0.734 / 0.506 / 0.652",
+        "Barbieri et al. 2020, TweetEval, Findings of EMNLP, Table 2",
+    ),
+    (
+        "TweetEval offensive / hate / emotion, macro-F1",
+        "SVM baseline",
+        "0.523 / 0.367 / 0.647",
+        "Barbieri et al. 2020, TweetEval, Findings of EMNLP, Table 2",
+    ),
+    (
+        "GoEmotions 28-label macro-F1",
+        "BERT-base",
+        "0.46",
+        "Demszky et al. 2020, GoEmotions, ACL, Table 4",
+    ),
+    (
+        "Detoxify (original), Jigsaw toxic comment test, mean AUC",
+        "BERT-base",
+        "0.9864",
+        "github.com/unitaryai/detoxify README",
+    ),
+    (
+        "Detoxify CPU speed",
+        "BERT-base, batched",
+        "about 4 ms per text",
+        "Detoxify maintainers, as quoted in cyberkind issue 2",
+    ),
+)
+
+
+@dataclass
+class BenchResult:
+    """Everything measured, as JSON-able data and as the Markdown report."""
+
+    data: dict[str, Any] = field(default_factory=dict)
+    markdown: str = ""
+
+
+def _our_scores(model: LinearModel, texts: Sequence[str]) -> Scores:
+    out: Scores = {}
+    for group in model.groups:
+        proba = model.predict_proba(texts, group)
+        out.update({name: proba[:, i] for i, name in enumerate(model.groups[group].names)})
+    if "crisis" in out:
+        out["crisis"] = np.maximum(out["crisis"], np.asarray(explicit_crisis(texts), np.float32))
+    return out
+
+
+def _test_split(head: str, data_dir: Path) -> tuple[list[str], npt.NDArray[np.int64], list[str]]:
+    if head == "crisis":
+        from ..training.crisis import crisis_examples
+
+        examples = crisis_examples(data_dir)
+    else:
+        examples = head_examples(head, data_dir)
+    test = [e for e in examples if e.split == "test"]
+    return [e.text for e in test], np.asarray([e.y for e in test]), [e.source for e in test]
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    return str(value)
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(_fmt(v) for v in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def run_benchmarks(
+    data_dir: Path,
+    output_dir: Path | None,
+    *,
+    quick: bool = False,
+    model_dir: Path | None = None,
+    echo: Callable[[str], None] = lambda _line: None,
+) -> BenchResult:
+    """Run every benchmark; write ``benchmarks.md`` and ``benchmarks.json`` into ``output_dir``."""
+    started = time.perf_counter()
+    folder = (model_dir or default_model_dir()) / "fast-v1"
+    model = LinearModel.from_disk(folder)
+    thresholds = model.thresholds()
+    peers, missing = load_peers()
+    data: dict[str, Any] = {
+        "machine": {"python": platform.python_version(), "platform": platform.platform()},
+        "model": model.config.get("name", "cyberkind.fast-v1"),
+        "peers": {p.name: p.note for p in peers},
+        "missing_peers": missing,
+        "quality": {},
+    }
+    quality: dict[str, Any] = data["quality"]
+
+    def peer_scores(peer: Peer, texts: Sequence[str]) -> Scores:
+        return {k: np.asarray(v, dtype=np.float32) for k, v in peer.predict(texts).items()}
+
+    # -- TweetEval offensive and hate (binary, macro-F1) ----------------------
+    for task, label, source in (
+        ("tweeteval_offensive", "toxicity", "tweeteval-offensive"),
+        ("tweeteval_hate", "identity_attack", "tweeteval-hate"),
+    ):
+        echo(f"bench: {task}")
+        texts, y, sources = _test_split(label, data_dir)
+        keep = [i for i, s in enumerate(sources) if s == source]
+        texts = [texts[i] for i in keep]
+        y = y[keep]
+        rows = {}
+        ours = _our_scores(model, texts)[label]
+        rows["cyberkind fast"] = round(macro_f1(y, (ours >= thresholds[label]).astype(int), 2), 4)
+        for peer in peers:
+            if label in peer.labels:
+                p = peer_scores(peer, texts)[label]
+                rows[peer.name] = round(macro_f1(y, (p >= 0.5).astype(int), 2), 4)
+        quality[task] = {"n": len(texts), "label": label, "macro_f1": rows}
+
+    # -- TweetEval emotion (4 classes, argmax of one-vs-rest heads) -----------
+    echo("bench: tweeteval_emotion")
+    texts, gold, classes = emotion_benchmark(data_dir)
+    ours_all = _our_scores(model, texts)
+    matrix = np.stack([ours_all[f"tweeteval-emotion:{c}"] for c in classes], axis=1)
+    quality["tweeteval_emotion"] = {
+        "n": len(texts),
+        "macro_f1": {
+            "cyberkind fast": round(
+                macro_f1(np.asarray(gold), matrix.argmax(axis=1), len(classes)), 4
+            )
+        },
+    }
+
+    # -- GoEmotions (28 labels, thresholds from dev) --------------------------
+    echo("bench: goemotions")
+    texts, multi_hot, names = goemotions_test(data_dir)
+    ours_all = _our_scores(model, texts)
+    per_label = {}
+    for j, name in enumerate(names):
+        head = f"goemotions:{name}"
+        pred = (ours_all[head] >= thresholds[head]).astype(int)
+        per_label[name] = round(f1_score(multi_hot[:, j], pred), 4)
+    quality["goemotions"] = {
+        "n": len(texts),
+        "macro_f1": {"cyberkind fast": round(float(np.mean(list(per_label.values()))), 4)},
+        "per_label_f1": {
+            k: per_label[k]
+            for k in (
+                "gratitude",
+                "admiration",
+                "caring",
+                "sadness",
+                "grief",
+                "joy",
+                "pride",
+                "curiosity",
+            )
+        },
+    }
+
+    # -- Every public label: P/R/F1 and calibration on its test split ---------
+    echo("bench: public labels")
+    labels_report = {}
+    for label in model.labels:
+        texts, y, sources = _test_split(label, data_dir)
+        p = _our_scores(model, texts)[label]
+        report: dict[str, Any] = dict(binary_report(y, p, thresholds[label]))
+        report["sources"] = sorted(set(sources))
+        labels_report[label] = report
+    quality["labels"] = labels_report
+
+    # Moments that the issue asks for by name: distress on dreaddit alone, crisis on real texts.
+    texts, y, sources = _test_split("distress", data_dir)
+    keep = [i for i, s in enumerate(sources) if s == "dreaddit"]
+    p = _our_scores(model, [texts[i] for i in keep])["distress"]
+    quality["distress_dreaddit"] = binary_report(y[keep], p, thresholds["distress"])
+    try:
+        from ..training.crisis import crisis_eval_real
+
+        real = crisis_eval_real(data_dir)
+        if real:
+            p = _our_scores(model, [t for t, _ in real])["crisis"]
+            quality["crisis_real"] = binary_report(
+                np.asarray([y for _, y in real]), p, thresholds["crisis"]
+            )
+    except ImportError:  # pragma: no cover - crisis module always ships
+        pass
+
+    # -- Identity bias probe ---------------------------------------------------
+    echo("bench: identity probe")
+    probe: dict[str, Any] = {
+        "cyberkind fast": identity_fpr(lambda t: _our_scores(model, t), thresholds)
+    }
+    for peer in peers:
+        labels = [lab for lab in ("toxicity", "identity_attack") if lab in peer.labels]
+        if labels:
+            probe[peer.name] = identity_fpr(
+                functools.partial(peer_scores, peer), dict.fromkeys(labels, 0.5), labels
+            )
+    data["identity_probe"] = probe
+
+    # -- Speed, memory, cold start (subprocesses, same rows) -------------------
+    echo("bench: speed")
+    # Unique texts only, so that no tool gains from memoising repeats.
+    pool: dict[str, None] = {}
+    for head in ("toxicity", "identity_attack", "gratitude", "distress", "question"):
+        pool.update(dict.fromkeys(t.replace("\n", " ") for t in _test_split(head, data_dir)[0]))
+    speed_texts = list(pool)[: 5_000 if quick else 20_000]
+    rows_n = len(speed_texts)
+    speed: dict[str, Any] = {"rows": rows_n}
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "texts.txt"
+        path.write_text("\n".join(t.replace("\n", " ") for t in speed_texts), encoding="utf-8")
+        tools = ["cyberkind fast"] + [
+            t
+            for t in ("alt-profanity-check", "hatesonar", "VADER")
+            if any(p.name.startswith(t) for p in peers)
+        ]
+        for tool in tools:
+            echo(f"bench: speed of {tool}")
+            speed[tool] = measure(
+                tool,
+                path,
+                model_dir if tool == "cyberkind fast" else None,
+                single=300 if quick else 2000,
+            )
+    data["speed"] = speed
+    data["seconds"] = round(time.perf_counter() - started, 1)
+    result = BenchResult(data=data, markdown=_markdown(data))
+    if output_dir is not None:
+        output_dir.mkdir(parents=True, exist_ok=True)
+        (output_dir / "benchmarks.json").write_text(json.dumps(data, indent=2) + "\n")
+        (output_dir / "benchmarks.md").write_text(result.markdown)
+    return result
+
+
+def _verdict(value: float | None, target: float, higher_is_better: bool = True) -> str:
+    if value is None:
+        return "not measured"
+    ok = value >= target if higher_is_better else value <= target
+    return "met" if ok else "NOT met"
+
+
+def _markdown(data: dict[str, Any]) -> str:
+    q = data["quality"]
+    ours = "cyberkind fast"
+    speed = data["speed"]
+    probe = data["identity_probe"]
+    worst_probe = max(max(v.values()) for v in probe[ours].values())
+    s = speed.get(ours, {})
+    apc = speed.get("alt-profanity-check", {})
+    target_rows = [
+        [
+            "TweetEval offensive macro-F1",
+            q["tweeteval_offensive"]["macro_f1"][ours],
+            ">= 0.80",
+            _verdict(q["tweeteval_offensive"]["macro_f1"][ours], 0.80),
+        ],
+        [
+            "TweetEval hate macro-F1",
+            q["tweeteval_hate"]["macro_f1"][ours],
+            ">= 0.56",
+            _verdict(q["tweeteval_hate"]["macro_f1"][ours], 0.56),
+        ],
+        [
+            "TweetEval emotion macro-F1",
+            q["tweeteval_emotion"]["macro_f1"][ours],
+            ">= 0.78",
+            _verdict(q["tweeteval_emotion"]["macro_f1"][ours], 0.78),
+        ],
+        [
+            "GoEmotions 28-label macro-F1",
+            q["goemotions"]["macro_f1"][ours],
+            ">= 0.50",
+            _verdict(q["goemotions"]["macro_f1"][ours], 0.50),
+        ],
+        [
+            "Identity probe, worst group FPR",
+            worst_probe,
+            "<= 0.05",
+            _verdict(worst_probe, 0.05, higher_is_better=False),
+        ],
+        [
+            "Throughput, all labels (texts/s)",
+            s.get("texts_per_s"),
+            f">= alt-profanity-check ({apc.get('texts_per_s', 'n/a')})",
+            _verdict(s.get("texts_per_s"), apc["texts_per_s"])
+            if "texts_per_s" in apc
+            else "not measured",
+        ],
+        ["Single-text p99 (ms)", s.get("p99_ms"), "<= 5", _verdict(s.get("p99_ms"), 5.0, False)],
+        [
+            "Import + load (s)",
+            s.get("cold_start_s"),
+            "<= 1",
+            _verdict(s.get("cold_start_s"), 1.0, False),
+        ],
+        [
+            "Peak RSS (MB)",
+            s.get("peak_rss_mb"),
+            "<= 300",
+            _verdict(s.get("peak_rss_mb"), 300.0, False),
+        ],
+    ]
+    peer_names = sorted(
+        {n for task in ("tweeteval_offensive", "tweeteval_hate") for n in q[task]["macro_f1"]}
+        - {ours}
+    )
+    side_rows = []
+    for task in ("tweeteval_offensive", "tweeteval_hate"):
+        row = [task, q[task]["n"], q[task]["macro_f1"][ours]]
+        row += [q[task]["macro_f1"].get(n, "-") for n in peer_names]
+        side_rows.append(row)
+    label_rows = [
+        [
+            name,
+            ", ".join(r["sources"]),
+            r["n"],
+            r["positives"],
+            r["threshold"],
+            r["precision"],
+            r["recall"],
+            r["f1"],
+            r["average_precision"],
+            r["ece"],
+        ]
+        for name, r in q["labels"].items()
+    ]
+    moment_rows = []
+    for key, title in (
+        ("distress_dreaddit", "distress, dreaddit test split"),
+        ("crisis_real", "crisis, real texts reviewed by the developers"),
+    ):
+        if key in q:
+            r = q[key]
+            moment_rows.append(
+                [title, r["n"], r["positives"], r["precision"], r["recall"], r["f1"]]
+            )
+    for key, title in (
+        ("celebration", "celebration, li2014 vs non-events test split"),
+        ("crisis", "crisis, generated test split (unseen template families)"),
+    ):
+        r = q["labels"][key]
+        moment_rows.append([title, r["n"], r["positives"], r["precision"], r["recall"], r["f1"]])
+    groups = list(probe[ours])
+    probe_header = ["group"] + [
+        f"{tool}: {lab}" for tool in probe for lab in next(iter(probe[tool].values()))
+    ]
+    probe_rows = [
+        [g] + [f"{probe[tool][g][lab]:.1%}" for tool in probe for lab in probe[tool][g]]
+        for g in groups
+    ]
+    speed_rows = [
+        [
+            tool,
+            r.get("texts_per_s", "-"),
+            r.get("p50_ms", "-"),
+            r.get("p99_ms", "-"),
+            r.get("cold_start_s", "-"),
+            r.get("peak_rss_mb", "-"),
+            r.get("error", ""),
+        ]
+        for tool, r in speed.items()
+        if isinstance(r, dict)
+    ]
+    peers = "\n".join(f"- **{n}**: {note}" for n, note in data["peers"].items()) or "- none"
+    missing = "\n".join(f"- {n}: {fix}" for n, fix in data["missing_peers"].items())
+    return f"""# Benchmarks
+
+Written by `cyberkind bench` ({data["seconds"]} s on Python {data["machine"]["python"]},
+{data["machine"]["platform"]}; 2 cores, no GPU). Every number in the first five tables was
+measured in that one run, on the same rows for every tool. Published figures are quoted
+separately at the end. Nothing was tuned on a test split: thresholds come from dev splits.
+
+## Targets
+
+{_table(["benchmark", "cyberkind fast", "target", "verdict"], target_rows)}
+
+## Side by side with peers (macro-F1, official test splits)
+Peers are scored at their own 0.5 threshold, ours at the thresholds tuned on dev.
+
+{_table(["task", "n", ours, *peer_names], side_rows)}
+
+TweetEval emotion (4 classes, argmax): {q["tweeteval_emotion"]["macro_f1"][ours]:.3f} macro-F1
+on {q["tweeteval_emotion"]["n"]} tweets. GoEmotions (28 labels incl. neutral, per-label
+thresholds from dev): {q["goemotions"]["macro_f1"][ours]:.3f} macro-F1 on
+{q["goemotions"]["n"]} comments; per-label F1:
+{", ".join(f"{k} {v:.3f}" for k, v in q["goemotions"]["per_label_f1"].items())}.
+
+Peers in this run:
+{peers}
+{("Not installed (so not measured):" + chr(10) + missing) if missing else ""}
+
+## Every label: test split, default threshold, calibration
+ECE = expected calibration error (15 equal-width bins) of the calibrated probability.
+
+{
+        _table(
+            ["label", "test sources", "n", "pos", "threshold", "P", "R", "F1", "AP", "ECE"],
+            label_rows,
+        )
+    }
+
+## Moments
+
+{_table(["set", "n", "pos", "P", "R", "F1"], moment_rows)}
+
+## Identity bias probe (false-positive rate on non-hateful sentences)
+
+{_table(probe_header, probe_rows)}
+
+## Speed, memory and cold start
+{speed["rows"]:,} tweets (TweetEval/OLID test texts, repeated), batches of 1,024, each tool in a
+fresh subprocess. Throughput counts every label a tool outputs in one pass (ours: 16).
+Cold start = import + model load + first call. p50/p99 = one text per call.
+
+{
+        _table(
+            ["tool", "texts/s", "p50 ms", "p99 ms", "cold start s", "peak RSS MB", "error"],
+            speed_rows,
+        )
+    }
+
+## Published figures (quoted, not measured here)
+
+{_table(["benchmark", "system", "figure", "source"], PUBLISHED)}
+"""

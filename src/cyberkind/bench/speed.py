@@ -1,0 +1,86 @@
+"""Speed, memory and cold-start measurements, each in a fresh subprocess.
+
+Running every measurement in its own interpreter keeps one tool's imports,
+caches and memory from colouring another's numbers. Each child prints one
+JSON line; peak RSS comes from ``resource.getrusage`` (Linux: KiB).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any
+
+__all__ = ["measure"]
+
+_CHILD = textwrap.dedent(
+    """
+    import json, resource, statistics, sys, time, warnings
+    warnings.simplefilter("ignore")
+    spec = json.loads(sys.argv[1])
+    texts = [l for l in open(spec["texts"], encoding="utf-8").read().split("\\n") if l]
+    t0 = time.perf_counter()
+    {load}
+    predict(["warm up"])
+    cold = time.perf_counter() - t0
+    predict(texts[:2000])
+    t = time.perf_counter()
+    for i in range(0, len(texts), spec["batch"]):
+        predict(texts[i:i + spec["batch"]])
+    batched = len(texts) / (time.perf_counter() - t)
+    lat = []
+    for text in texts[: spec["single"]]:
+        s = time.perf_counter()
+        predict([text])
+        lat.append((time.perf_counter() - s) * 1000)
+    lat.sort()
+    print(json.dumps({{
+        "cold_start_s": round(cold, 3),
+        "texts_per_s": round(batched),
+        "p50_ms": round(lat[len(lat) // 2], 3),
+        "p99_ms": round(lat[int(len(lat) * 0.99) - 1], 3),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }}))
+    """
+)
+
+LOADERS: dict[str, str] = {
+    "cyberkind fast": (
+        "import cyberkind; scorer = cyberkind.Scorer({model_dir}); predict = scorer.predict_proba"
+    ),
+    "alt-profanity-check": ("from profanity_check import predict_prob as predict"),
+    "hatesonar": (
+        "from cyberkind.bench.peers import available_peers\n"
+        "    peer = [p for p in available_peers() if p.name.startswith('hatesonar')][0]\n"
+        "    predict = peer.predict"
+    ),
+    "VADER": (
+        "from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer\n"
+        "    _a = SentimentIntensityAnalyzer()\n"
+        "    predict = lambda ts: [_a.polarity_scores(t) for t in ts]"
+    ),
+}
+
+
+def measure(
+    tool: str,
+    texts_file: Path,
+    model_dir: Path | None = None,
+    batch: int = 1024,
+    single: int = 2000,
+) -> dict[str, Any]:
+    """Measure ``tool`` (a key of :data:`LOADERS`) on the texts in ``texts_file``."""
+    path_arg = f"model_dir=__import__('pathlib').Path({str(model_dir)!r})" if model_dir else ""
+    load = LOADERS[tool].format(model_dir=path_arg)
+    code = _CHILD.format(load=load)
+    spec = json.dumps({"texts": str(texts_file), "batch": batch, "single": single})
+    proc = subprocess.run(
+        [sys.executable, "-c", code, spec], capture_output=True, text=True, timeout=1800
+    )
+    if proc.returncode != 0:
+        return {"error": proc.stderr.strip().splitlines()[-1] if proc.stderr else "failed"}
+    result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
+    return result

@@ -1,0 +1,374 @@
+"""The ``cyberkind`` command line: parse, call the library, format.
+
+Exit codes (every command):
+
+- 0: success;
+- 1: an error, printed as ``Error: <what>. <how to fix>``;
+- 2: a usage error (unknown option, missing argument);
+- 3: ``score`` finished but skipped bad rows (each reported on stderr).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, BinaryIO, TextIO, TypeVar
+
+import click
+
+from .errors import CyberkindError, InputError
+from .settings import SETTINGS, resolve
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_SKIPPED_ROWS = 3
+
+
+def setting_option(func: F) -> F:
+    """Shared ``--setting NAME VALUE`` option (repeatable)."""
+    names = ", ".join(s.name for s in SETTINGS)
+    return click.option(
+        "--setting",
+        "settings",
+        type=(str, str),
+        multiple=True,
+        metavar="NAME VALUE",
+        help=f"Set a setting ({names}); repeatable. Env: CYBERKIND_<NAME>.",
+    )(func)
+
+
+def _settings(pairs: tuple[tuple[str, str], ...]) -> dict[str, Any]:
+    try:
+        return resolve(dict(pairs))
+    except CyberkindError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+class _Group(click.Group):
+    """Turns library errors into ``Error: ...`` with exit status 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except CyberkindError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
+@click.group(cls=_Group)
+@click.version_option(package_name="cyberkind")
+def cli() -> None:
+    """cyberkind: find the moments for random acts of cyber-kindness.
+
+    Example:
+
+        cyberkind demo
+    """
+
+
+@cli.command()
+@click.option("--markdown", is_flag=True, help="Print the Markdown of docs/labels.md instead.")
+def labels(markdown: bool) -> None:
+    """List the engine's labels with definitions and default thresholds, as JSON.
+
+    Example:
+
+        cyberkind labels
+    """
+    from .engine import Scorer
+    from .labels import LABELS
+
+    thresholds = Scorer().thresholds()
+    if markdown:
+        click.echo(labels_markdown(thresholds), nl=False)
+        return
+    rows = [
+        {
+            "name": lab.name,
+            "group": lab.group,
+            "definition": lab.definition,
+            "threshold": thresholds[lab.name],
+            "examples": {"positive": lab.positive_examples, "negative": lab.negative_examples},
+        }
+        for lab in LABELS
+    ]
+    click.echo(json.dumps(rows, indent=2))
+
+
+def labels_markdown(thresholds: dict[str, float]) -> str:
+    """The Markdown of ``docs/labels.md`` (a test keeps the file equal to this)."""
+    from .labels import LABELS
+
+    out = [
+        "# Labels",
+        "",
+        "The kindness engine gives every text a calibrated probability in [0, 1] for each label",
+        "below. The names are a stable public contract. The default threshold of each label",
+        "maximises F1 on its dev split (`crisis`: the highest threshold that keeps dev recall at",
+        "0.98 or more, and explicit first-person statements always score at least 0.9). Generated",
+        "by `cyberkind labels --markdown`.",
+        "",
+    ]
+    titles = {
+        "negativity": "Negativity",
+        "kindness": "Kindness signals",
+        "moment": "Moments that call for a kind act",
+    }
+    for group, title in titles.items():
+        out += [
+            f"## {title}",
+            "",
+            "| label | definition | default threshold | e.g. high | e.g. low |",
+        ]
+        out += ["|---|---|---|---|---|"]
+        for lab in LABELS:
+            if lab.group == group:
+                out.append(
+                    f"| `{lab.name}` | {lab.definition} | {thresholds[lab.name]:.3f} | "
+                    f"{lab.positive_examples[0]} | {lab.negative_examples[0]} |"
+                )
+        out.append("")
+    return "\n".join(out)
+
+
+@cli.command()
+@click.argument("input_path", metavar="INPUT", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), help="Input format.")
+@click.option("--text-field", default="text", show_default=True, help="Field holding the text.")
+@click.option("--id-field", default=None, help="Field holding the id (default: line number).")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False), help="Write JSONL here (default: stdout)."
+)
+@click.option("--strict", is_flag=True, help="Stop at the first bad row (exit 1).")
+@click.option("--tier", default="fast", show_default=True, help="Model tier.")
+@setting_option
+def score(
+    input_path: str,
+    fmt: str | None,
+    text_field: str,
+    id_field: str | None,
+    output: str | None,
+    strict: bool,
+    tier: str,
+    settings: tuple[tuple[str, str], ...],
+) -> None:
+    """Score every row of a JSONL or CSV file; write {"id", "scores"} JSONL.
+
+    The format comes from the extension (.jsonl, .ndjson, .json, .csv) or
+    --format. Bad rows are reported on stderr with their line number and
+    skipped (exit status 3 at the end), or stop the run with --strict.
+
+    Example:
+
+        cyberkind score comments.csv --text-field body --id-field id -o scores.jsonl
+    """
+    from .engine import Scorer
+    from .scoring_io import BadRow, Row, detect_format, read_rows
+
+    values = _settings(settings)
+    scorer = Scorer(tier, values["model_dir"])
+    batch_size = int(values["batch_size"])
+    skipped = 0
+
+    def rows(stream: BinaryIO, fmt_: str) -> Iterator[Row]:
+        nonlocal skipped
+        for row in read_rows(
+            None, fmt=fmt_, text_field=text_field, id_field=id_field, stream=stream
+        ):
+            if isinstance(row, BadRow):
+                if strict:
+                    raise InputError(
+                        f"{row.reason}. Fix the row, or drop --strict to skip bad rows.", row.line
+                    )
+                skipped += 1
+                click.echo(f"Warning: line {row.line}: {row.reason}; skipped.", err=True)
+                continue
+            yield row
+
+    def write_all(out: TextIO, source: Iterator[Row]) -> int:
+        count = 0
+        batch: list[Row] = []
+
+        def flush() -> None:
+            for row, scores in zip(batch, scorer.score([r.text for r in batch]), strict=True):
+                out.write(json.dumps({"id": row.id, "scores": scores}) + "\n")
+
+        for row in source:
+            batch.append(row)
+            count += 1
+            if len(batch) >= batch_size:
+                flush()
+                batch.clear()
+        if batch:
+            flush()
+        return count
+
+    with contextlib.ExitStack() as stack:
+        if input_path == "-":
+            stream: BinaryIO = sys.stdin.buffer
+            fmt_, size = fmt or "jsonl", 0
+        else:
+            path = Path(input_path)
+            if not path.is_file():
+                raise click.ClickException(
+                    f"input file {path} does not exist. You can fix this by checking the path."
+                )
+            fmt_, size = detect_format(path, fmt), path.stat().st_size
+            stream = stack.enter_context(path.open("rb"))
+        source = rows(stream, fmt_)
+        if size and output and sys.stderr.isatty():
+            source = _progress(size, stream)(source)
+        if output is None:
+            count = write_all(sys.stdout, source)
+        else:
+            target = Path(output)
+            partial = target.with_name(target.name + ".partial")
+            with partial.open("w", encoding="utf-8") as out:
+                count = write_all(out, source)
+            os.replace(partial, target)
+    click.echo(f"Scored {count} rows, skipped {skipped}.", err=True)
+    if skipped:
+        sys.exit(EXIT_SKIPPED_ROWS)
+
+
+def _progress(size: int, stream: BinaryIO) -> Callable[[Iterator[Any]], Iterator[Any]]:
+    from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
+
+    def wrap(items: Iterator[Any]) -> Iterator[Any]:
+        with Progress(
+            "[progress.description]{task.description}",
+            BarColumn(),
+            DownloadColumn(),
+            TimeRemainingColumn(),
+            transient=True,
+        ) as bar:
+            task = bar.add_task("scoring", total=size)
+            for i, item in enumerate(items):
+                if i % 1000 == 0:
+                    bar.update(task, completed=stream.tell())
+                yield item
+
+    return wrap
+
+
+@cli.command()
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False),
+    help="Folder for the models (default: the package's own model folder).",
+)
+@click.option("--seed", type=int, default=None, help="Random seed (default: the seed setting).")
+@click.option("--head", "heads", multiple=True, help="Train only these heads (experiments).")
+@setting_option
+def train(
+    output: str | None,
+    seed: int | None,
+    heads: tuple[str, ...],
+    settings: tuple[tuple[str, str], ...],
+) -> None:
+    """Rebuild every shipped model from the labelled data, deterministically.
+
+    Writes the weights, a model card and metrics.json per model.
+
+    Example:
+
+        cyberkind train --setting data_dir ../shared/data
+    """
+    from rich.progress import Progress
+
+    from .engine import default_model_dir
+    from .training.cards import write_model_card
+    from .training.train import FAST_MODEL, train_models
+
+    values = _settings(settings)
+    target = Path(output) if output else default_model_dir()
+    with Progress(transient=True, disable=not sys.stderr.isatty()) as bar:
+        tasks: dict[str, Any] = {}
+
+        def progress(step: str, done: int, total: int) -> None:
+            if step not in tasks:
+                tasks[step] = bar.add_task(step, total=total)
+            bar.update(tasks[step], completed=done, total=total)
+
+        metrics = train_models(
+            Path(values["data_dir"]),
+            target,
+            seed=values["seed"] if seed is None else seed,
+            heads=heads or None,
+            progress=progress,
+        )
+    write_model_card(target / FAST_MODEL, metrics)
+    summary = {
+        head: {k: r["test"][k] for k in ("f1", "macro_f1", "ece")}
+        for head, r in metrics["heads"].items()
+        if ":" not in head
+    }
+    click.echo(json.dumps({"output": str(target / FAST_MODEL), "test": summary}, indent=2))
+
+
+@cli.command()
+@click.option(
+    "--output-dir",
+    type=click.Path(file_okay=False),
+    default="docs",
+    show_default=True,
+    help="Where benchmarks.md and benchmarks.json go.",
+)
+@click.option("--quick", is_flag=True, help="Fewer rows for speed runs (for smoke tests).")
+@setting_option
+def bench(output_dir: str, quick: bool, settings: tuple[tuple[str, str], ...]) -> None:
+    """Run every benchmark, side by side with installed peers; write a table.
+
+    Example:
+
+        cyberkind bench --output-dir docs
+    """
+    from .bench.runner import run_benchmarks
+
+    values = _settings(settings)
+    result = run_benchmarks(
+        Path(values["data_dir"]),
+        Path(output_dir),
+        quick=quick,
+        model_dir=values["model_dir"],
+        echo=lambda line: click.echo(line, err=True),
+    )
+    click.echo(result.markdown)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def demo(as_json: bool) -> None:
+    """Show what cyberkind finds in a sample conversation.
+
+    Example:
+
+        cyberkind demo
+    """
+    from dataclasses import asdict
+
+    from .demo import demo_findings
+
+    findings = demo_findings()
+    if as_json:
+        click.echo(json.dumps([asdict(f) for f in findings], indent=2))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="What cyberkind finds in a sample conversation", show_lines=True)
+    table.add_column("who / where", style="bold")
+    table.add_column("message")
+    table.add_column("signals")
+    table.add_column("kind act", style="green")
+    for f in findings:
+        signals = "\n".join(f"{k} {v:.2f}" for k, v in f.signals.items()) or "-"
+        act = f.act or "-"
+        if "crisis" in f.signals:
+            act = "[bold red]" + act + "[/]"
+        table.add_row(f"{f.author}\n[dim]{f.where}[/]", f.text, signals, act)
+    Console().print(table)

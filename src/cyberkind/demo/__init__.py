@@ -1,0 +1,68 @@
+"""The sample conversation behind ``cyberkind demo``, written for the project.
+
+**Usage**::
+
+    >>> from cyberkind.demo import demo_findings
+    >>> findings = demo_findings()
+    >>> findings[0].author
+    'Maya'
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import json
+from dataclasses import dataclass
+
+from ..engine import Scorer
+
+__all__ = ["MOMENTS", "Finding", "demo_findings", "load_conversation"]
+
+# Which kind act each signal suggests, in priority order: crisis first.
+MOMENTS: tuple[tuple[str, str], ...] = (
+    ("crisis", "show safety resources and reach out privately"),
+    ("distress", "send a virtual hug and offer a private message"),
+    ("personal_attack", "don't feed it: discuss the issue, not the person"),
+    ("toxicity", "don't feed it: discuss the issue, not the person"),
+    ("celebration", "celebrate with them"),
+    ("question", "answer, or send a useful link"),
+    ("gratitude", "thank them back, with a gold star"),
+    ("admiration", "thank them back, with a gold star"),
+    ("encouragement", "thank them for the encouragement"),
+    ("compassion", "appreciate their kindness to others"),
+    ("curiosity", "answer their question warmly"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """What cyberkind found in one message: its strongest signals and the suggested act."""
+
+    id: str
+    author: str
+    where: str
+    text: str
+    signals: dict[str, float]
+    act: str | None
+
+
+def load_conversation() -> list[dict[str, str]]:
+    """The sample conversation: one dict per message (id, author, where, text)."""
+    raw = (importlib.resources.files("cyberkind.demo") / "conversation.jsonl").read_text("utf-8")
+    return [json.loads(line) for line in raw.splitlines() if line.strip()]
+
+
+def demo_findings(scorer: Scorer | None = None) -> list[Finding]:
+    """Score the sample conversation and pick the kind act for each message."""
+    scorer = scorer or Scorer()
+    messages = load_conversation()
+    thresholds = scorer.thresholds()
+    findings = []
+    for message, scores in zip(messages, scorer.score([m["text"] for m in messages]), strict=True):
+        fired = {k: v for k, v in scores.items() if v >= thresholds[k]}
+        act = next((act for label, act in MOMENTS if label in fired), None)
+        top = dict(sorted(fired.items(), key=lambda kv: -kv[1])[:4])
+        findings.append(
+            Finding(message["id"], message["author"], message["where"], message["text"], top, act)
+        )
+    return findings

@@ -1,0 +1,125 @@
+"""The kindness engine: calibrated probabilities for every public label.
+
+**Usage**::
+
+    >>> import cyberkind
+    >>> cyberkind.score(["thank you so much for sharing this"])[0]["gratitude"] > 0.5
+    True
+    >>> scorer = cyberkind.Scorer()          # loads once
+    >>> for scores in scorer.pipe(texts, batch_size=1024):
+    ...     ...
+
+Models load from inside the package (``importlib.resources``) or from a folder
+given by the ``model_dir`` setting; nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.resources
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from .classifiers.crisis_rules import explicit_crisis
+from .errors import ConfigError
+from .labels import label_names
+
+__all__ = ["TIERS", "Scorer", "available_tiers", "default_model_dir", "score"]
+
+TIERS = ("fast",)
+"""The tiers that ship with cyberkind; plugins may add more (see :func:`available_tiers`)."""
+
+
+def available_tiers() -> tuple[str, ...]:
+    """Every tier a registered classifier provides, built-in or plugin."""
+    from .plugins import tier_registry
+
+    return tuple(sorted(tier_registry()))
+
+
+def default_model_dir() -> Path:
+    """The folder of models shipped inside the package."""
+    return Path(str(importlib.resources.files("cyberkind.classifiers") / "data"))
+
+
+class Scorer:
+    """Load a model once and score batches of texts.
+
+    ``tier`` picks the model ("fast" is the default and shipped tier);
+    ``model_dir`` points at a folder written by ``cyberkind train``.
+    """
+
+    def __init__(self, tier: str = "fast", model_dir: Path | None = None) -> None:
+        from .plugins import tier_registry
+
+        tiers = tier_registry()
+        if tier not in tiers:
+            raise ConfigError(
+                f"unknown tier {tier!r}. You can fix this by choosing one of: {', '.join(tiers)}."
+            )
+        registration = tiers[tier]
+        self.tier = tier
+        self.classifier_name = registration.name
+        self.model_dir = model_dir or default_model_dir()
+        self.model = registration.factory(model_dir, registration.default_config)
+        missing = set(label_names()) - set(self.model.labels)
+        if missing:
+            raise ConfigError(
+                f"the model in {self.model_dir} lacks labels {sorted(missing)}. You can fix this "
+                "by rebuilding it with `cyberkind train`."
+            )
+        self._order = [self.model.labels.index(name) for name in label_names()]
+        self._crisis = label_names().index("crisis")
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """The public labels, in contract order (the columns of :meth:`predict_proba`)."""
+        return label_names()
+
+    def thresholds(self) -> dict[str, float]:
+        """The default decision threshold of each label, tuned on dev splits."""
+        tuned = self.model.thresholds()
+        return {name: tuned[name] for name in self.labels}
+
+    def predict_proba(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        """Probabilities, shape ``(len(texts), len(labels))``. Does not mutate ``texts``."""
+        proba = self.model.predict_proba(list(texts))[:, self._order]
+        # Explicit crisis statements are never missed, whatever the model says.
+        rules = np.asarray(explicit_crisis(texts), dtype=np.float32)
+        if len(rules):
+            proba[:, self._crisis] = np.maximum(proba[:, self._crisis], rules)
+        return proba
+
+    def score(self, texts: Sequence[str]) -> list[dict[str, float]]:
+        """One ``{label: probability}`` dict per text."""
+        proba = self.predict_proba(texts)
+        labels = self.labels
+        return [dict(zip(labels, map(float, row), strict=True)) for row in proba.round(6)]
+
+    def pipe(self, texts: Iterable[str], batch_size: int = 1024) -> Iterator[dict[str, float]]:
+        """Score a stream lazily, ``batch_size`` texts at a time."""
+        if batch_size < 1:
+            raise ConfigError(f"batch_size must be at least 1, got {batch_size}.")
+        batch: list[str] = []
+        for text in texts:
+            batch.append(text)
+            if len(batch) >= batch_size:
+                yield from self.score(batch)
+                batch = []
+        if batch:
+            yield from self.score(batch)
+
+
+@functools.lru_cache(maxsize=4)
+def _default_scorer(tier: str) -> Scorer:
+    return Scorer(tier)
+
+
+def score(texts: Sequence[str] | str, tier: str = "fast") -> list[dict[str, float]]:
+    """Score ``texts`` with the shipped model; a single string is treated as one text."""
+    if isinstance(texts, str):
+        texts = [texts]
+    return _default_scorer(tier).score(texts)

@@ -1,0 +1,63 @@
+"""Exceptions raised by cyberkind's library code.
+
+The tree::
+
+    CyberkindError
+    ├── DataError          training or benchmark data is missing or malformed
+    ├── ModelError         a model artifact is missing, corrupt or incompatible
+    ├── InputError         a row of user input cannot be scored
+    │   └── InputFormatError   a whole input file has the wrong format
+    └── ConfigError        a setting has a bad value
+
+Only ``cyberkind.cli`` turns these into ``click.ClickException`` and only
+``cyberkind.web`` turns them into HTTP statuses. Every message says what is
+wrong and how to fix it.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ConfigError",
+    "CyberkindError",
+    "DataError",
+    "InputError",
+    "InputFormatError",
+    "ModelError",
+]
+
+
+class CyberkindError(Exception):
+    """Base class of every error cyberkind raises on purpose."""
+
+
+class DataError(CyberkindError):
+    """Training or benchmark data is missing or malformed.
+
+    **Usage**::
+
+        raise DataError(f"{path} is missing. You can fix this by passing --data-dir")
+    """
+
+
+class ModelError(CyberkindError):
+    """A model artifact is missing, corrupt or was built by an incompatible version."""
+
+
+class InputError(CyberkindError):
+    """One row of input cannot be scored; ``line`` is its 1-based line number."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.line = line
+
+    def __str__(self) -> str:
+        base = super().__str__()
+        return f"line {self.line}: {base}" if self.line is not None else base
+
+
+class InputFormatError(InputError):
+    """A whole input file cannot be read (unknown format, missing header...)."""
+
+
+class ConfigError(CyberkindError):
+    """A setting has a value cyberkind cannot use."""

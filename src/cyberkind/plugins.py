@@ -1,0 +1,103 @@
+"""The plugin manager: built-in plugins plus installed ones from the ``cyberkind`` entry points.
+
+A classifier registers under a versioned, namespaced name with a default
+config, e.g. ``"cyberkind.fast.v1"``; a released name never changes meaning
+(a new version gets ``.v2``). Tiers map a short name ("fast") to a registered
+classifier.
+
+**Usage**::
+
+    >>> from cyberkind.plugins import classifier_registry
+    >>> sorted(classifier_registry())
+    ['cyberkind.fast.v1']
+
+A third-party package adds one with an entry point::
+
+    [project.entry-points.cyberkind]
+    my_model = "my_package.cyberkind_plugin"
+
+where the module defines ``@hookimpl def register_classifiers(): return [...]``.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+import numpy.typing as npt
+import pluggy
+
+from . import hookspecs
+from .errors import ConfigError
+
+__all__ = [
+    "DEFAULT_PLUGINS",
+    "ClassifierRegistration",
+    "TextClassifier",
+    "classifier_registry",
+    "get_plugin_manager",
+]
+
+DEFAULT_PLUGINS: tuple[str, ...] = ("cyberkind.classifiers.fast",)
+
+
+class TextClassifier(Protocol):
+    """What a tier's classifier provides to :class:`cyberkind.Scorer`."""
+
+    @property
+    def labels(self) -> tuple[str, ...]: ...
+
+    def thresholds(self) -> dict[str, float]: ...
+
+    def predict_proba(self, texts: list[str] | tuple[str, ...]) -> npt.NDArray[np.float32]: ...
+
+
+@dataclass(frozen=True)
+class ClassifierRegistration:
+    """A classifier factory under a versioned name, its tier and default config."""
+
+    name: str
+    tier: str
+    factory: Callable[[Path | None, Mapping[str, Any]], TextClassifier]
+    default_config: Mapping[str, Any] = field(default_factory=dict)
+
+
+@functools.lru_cache(maxsize=1)
+def get_plugin_manager() -> pluggy.PluginManager:
+    """The process-wide plugin manager, with built-ins and (outside tests) entry points."""
+    pm = pluggy.PluginManager("cyberkind")
+    pm.add_hookspecs(hookspecs)
+    # Tests load their own plugins; skip whatever happens to be installed (as datasette does).
+    if not getattr(sys, "_called_from_test", False):
+        pm.load_setuptools_entrypoints("cyberkind")
+    for module in DEFAULT_PLUGINS:
+        mod = importlib.import_module(module)
+        if not pm.is_registered(mod):
+            pm.register(mod, name=module)
+    return pm
+
+
+def classifier_registry() -> dict[str, ClassifierRegistration]:
+    """Every registered classifier by name; a clash of names is an error."""
+    registry: dict[str, ClassifierRegistration] = {}
+    for registrations in get_plugin_manager().hook.register_classifiers():
+        for reg in registrations:
+            if reg.name in registry:
+                raise ConfigError(f"two plugins register the classifier {reg.name!r}.")
+            registry[reg.name] = reg
+    return registry
+
+
+def tier_registry() -> dict[str, ClassifierRegistration]:
+    """The newest registered classifier of each tier."""
+    tiers: dict[str, ClassifierRegistration] = {}
+    for name in sorted(classifier_registry()):
+        reg = classifier_registry()[name]
+        tiers[reg.tier] = reg
+    return tiers

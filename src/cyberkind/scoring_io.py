@@ -1,0 +1,206 @@
+"""Streaming readers for ``cyberkind score``: JSONL and CSV, one row at a time.
+
+Rows are read lazily, so memory stays flat on a file of any size. A bad row
+(invalid JSON, invalid UTF-8, a missing or empty text) comes back as a
+:class:`BadRow` with its 1-based line number instead of stopping the stream;
+the caller decides whether to skip it or stop (``--strict``).
+
+**Usage**::
+
+    >>> for row in read_rows(Path("comments.jsonl"), text_field="text", id_field="id"):
+    ...     if isinstance(row, BadRow):
+    ...         print(row.line, row.reason)
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO, Literal
+
+from .errors import InputFormatError
+
+__all__ = ["FORMATS", "BadRow", "Row", "detect_format", "read_rows"]
+
+FORMATS = ("jsonl", "csv")
+Format = Literal["jsonl", "csv"]
+_EXTENSIONS: dict[str, Format] = {
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".json": "jsonl",
+    ".csv": "csv",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """A scoreable row: its line number, id and text."""
+
+    line: int
+    id: str | int | None
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class BadRow:
+    """A row that cannot be scored, and why."""
+
+    line: int
+    reason: str
+
+
+def detect_format(path: Path, declared: str | None = None) -> Format:
+    """The input format, from ``declared`` (``--format``) or the file extension."""
+    if declared is not None:
+        if declared not in FORMATS:
+            raise InputFormatError(
+                f"unknown format {declared!r}. You can fix this by passing --format jsonl or "
+                "--format csv."
+            )
+        return "csv" if declared == "csv" else "jsonl"
+    suffixes = [s.lower() for s in path.suffixes if s.lower() not in (".gz",)]
+    if suffixes and suffixes[-1] in _EXTENSIONS:
+        return _EXTENSIONS[suffixes[-1]]
+    raise InputFormatError(
+        f"cannot tell the format of {path.name} from its extension. You can fix this by "
+        "passing --format jsonl or --format csv."
+    )
+
+
+def _decoded_lines(stream: BinaryIO) -> Iterator[tuple[int, str, str | None]]:
+    """(line number, text, decoding problem or None) for each physical line."""
+    for number, raw in enumerate(stream, start=1):
+        if number == 1 and raw.startswith(codecs.BOM_UTF8):
+            raw = raw[len(codecs.BOM_UTF8) :]
+        try:
+            yield number, raw.decode("utf-8"), None
+        except UnicodeDecodeError as exc:
+            problem = f"invalid UTF-8 at byte {exc.start} of the line; re-encode the file as UTF-8"
+            yield number, raw.decode("utf-8", "replace"), problem
+
+
+def _text_of(value: object) -> str | None:
+    if isinstance(value, str) and value.strip():
+        return value
+    return None
+
+
+def _read_jsonl(stream: BinaryIO, text_field: str, id_field: str | None) -> Iterator[Row | BadRow]:
+    for number, line, problem in _decoded_lines(stream):
+        if problem:
+            yield BadRow(number, problem)
+            continue
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield BadRow(number, f"invalid JSON ({exc.msg} at column {exc.colno})")
+            continue
+        if not isinstance(record, dict):
+            yield BadRow(number, f"expected a JSON object, got {type(record).__name__}")
+            continue
+        yield _make_row(number, record, text_field, id_field)
+
+
+def _make_row(
+    number: int, record: dict[str, object], text_field: str, id_field: str | None
+) -> Row | BadRow:
+    if text_field not in record:
+        fields = ", ".join(list(record)[:8])
+        return BadRow(
+            number,
+            f"no field {text_field!r} (fields: {fields}); pass --text-field to pick another",
+        )
+    text = _text_of(record[text_field])
+    if text is None:
+        return BadRow(number, f"field {text_field!r} is empty or not a string")
+    row_id: str | int | None = number
+    if id_field is not None:
+        raw_id = record.get(id_field)
+        if raw_id is None or raw_id == "":
+            return BadRow(number, f"field {id_field!r} is missing or empty")
+        row_id = raw_id if isinstance(raw_id, str | int) else str(raw_id)
+    return Row(number, row_id, text)
+
+
+def _read_csv(stream: BinaryIO, text_field: str, id_field: str | None) -> Iterator[Row | BadRow]:
+    problems: dict[int, str] = {}
+    numbers: list[int] = [0]
+
+    def lines() -> Iterator[str]:
+        for number, line, problem in _decoded_lines(stream):
+            numbers[0] = number
+            if problem:
+                problems[number] = problem
+            yield line
+
+    csv.field_size_limit(2**31 - 1)
+    reader = csv.reader(lines())
+    try:
+        header = next(reader)
+    except StopIteration:
+        return
+    except csv.Error as exc:
+        raise InputFormatError(f"line 1: cannot read the CSV header ({exc})", line=None) from exc
+    if text_field not in header:
+        raise InputFormatError(
+            f"the CSV header has no column {text_field!r} (columns: {', '.join(header)}). "
+            "You can fix this by passing --text-field with one of those names."
+        )
+    if id_field is not None and id_field not in header:
+        raise InputFormatError(
+            f"the CSV header has no column {id_field!r} (columns: {', '.join(header)}). "
+            "You can fix this by passing --id-field with one of those names."
+        )
+    start = numbers[0] + 1
+    while True:
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            yield BadRow(start, f"malformed CSV ({exc})")
+            start = numbers[0] + 1
+            continue
+        end = numbers[0]
+        bad = next((problems[n] for n in range(start, end + 1) if n in problems), None)
+        line = start
+        start = end + 1
+        if bad:
+            yield BadRow(line, bad)
+            continue
+        if not values:
+            continue
+        if len(values) != len(header):
+            yield BadRow(line, f"expected {len(header)} columns, found {len(values)}")
+            continue
+        yield _make_row(line, dict(zip(header, values, strict=True)), text_field, id_field)
+
+
+def read_rows(
+    path: Path | None,
+    *,
+    fmt: str | None = None,
+    text_field: str = "text",
+    id_field: str | None = None,
+    stream: BinaryIO | None = None,
+) -> Iterator[Row | BadRow]:
+    """Stream rows of a JSONL or CSV file (or ``stream``, e.g. stdin, with ``fmt``)."""
+    if stream is None:
+        if path is None:
+            raise InputFormatError("no input given. You can fix this by passing a file or -.")
+        fmt_ = detect_format(path, fmt)
+        with path.open("rb") as handle:
+            yield from _reader(fmt_)(handle, text_field, id_field)
+    else:
+        fmt_ = detect_format(Path("stdin"), fmt or "jsonl")
+        yield from _reader(fmt_)(stream, text_field, id_field)
+
+
+def _reader(fmt: Format) -> Callable[[BinaryIO, str, str | None], Iterator[Row | BadRow]]:
+    return _read_csv if fmt == "csv" else _read_jsonl

@@ -1,0 +1,89 @@
+"""cyberkind's settings: one table of name, default and help.
+
+A value comes from, in order: ``--setting name value`` on the command line,
+the environment variable ``CYBERKIND_<NAME>``, then the default below.
+
+**Usage**::
+
+    >>> from cyberkind.settings import resolve
+    >>> resolve({})["batch_size"]
+    1024
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+
+__all__ = ["SETTINGS", "Setting", "resolve"]
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    """A named setting with its default value and a one-line help."""
+
+    name: str
+    default: Any
+    help: str
+
+    @property
+    def env_var(self) -> str:
+        return f"CYBERKIND_{self.name.upper()}"
+
+
+def _default_data_dir() -> Path:
+    # ../shared/data beside a source checkout, else beside the working directory.
+    checkout = Path(__file__).resolve().parents[3] / "shared" / "data"
+    return checkout if checkout.is_dir() else Path("../shared/data")
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("data_dir", _default_data_dir(), "Folder of labelled datasets for train and bench"),
+    Setting("model_dir", None, "Folder of models written by `cyberkind train` (default: shipped)"),
+    Setting("batch_size", 1024, "Texts scored per batch"),
+    Setting("seed", 0, "Random seed for training and benchmark sampling"),
+)
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def _coerce(setting: Setting, raw: Any) -> Any:
+    if raw is None or not isinstance(raw, str):
+        return raw
+    if setting.name in ("data_dir", "model_dir"):
+        return Path(raw).expanduser()
+    if isinstance(setting.default, int):
+        try:
+            return int(raw)
+        except ValueError:
+            raise ConfigError(
+                f"setting {setting.name} must be an integer, got {raw!r}. You can fix this by "
+                f"passing a number, e.g. --setting {setting.name} {setting.default}."
+            ) from None
+    return raw
+
+
+def resolve(
+    overrides: Mapping[str, Any], environ: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """Return every setting's value, from ``overrides``, the environment, or the default."""
+    env = os.environ if environ is None else environ
+    unknown = set(overrides) - set(_BY_NAME)
+    if unknown:
+        raise ConfigError(
+            f"unknown setting(s) {', '.join(sorted(unknown))}. Valid settings: "
+            f"{', '.join(_BY_NAME)}."
+        )
+    values: dict[str, Any] = {}
+    for s in SETTINGS:
+        if s.name in overrides:
+            values[s.name] = _coerce(s, overrides[s.name])
+        elif s.env_var in env:
+            values[s.name] = _coerce(s, env[s.env_var])
+        else:
+            values[s.name] = s.default
+    return values

@@ -1,0 +1,1 @@
+"""Training: data recipes, model fitting, metrics and model cards."""

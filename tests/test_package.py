@@ -1,0 +1,45 @@
+"""Package-level contracts: exports, layering, typing marker."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import cyberkind
+
+
+def test_all_is_unique_and_exported() -> None:
+    """Every name in ``__all__`` exists; ruff's RUF022 keeps the list sorted."""
+    assert len(set(cyberkind.__all__)) == len(cyberkind.__all__)
+    for name in cyberkind.__all__:
+        assert hasattr(cyberkind, name), name
+    public = {n for n in dir(cyberkind) if not n.startswith("_")}
+    modules = {"classifiers", "engine", "errors", "labels", "plugins", "hookspecs", "settings"}
+    modules |= {"scoring_io", "training", "bench", "demo", "cli"}
+    assert public - modules - {"annotations"} <= set(cyberkind.__all__)
+
+
+def test_core_does_not_import_cli_or_web() -> None:
+    code = (
+        "import sys, cyberkind, cyberkind.engine, cyberkind.training.train\n"
+        "import cyberkind.bench.runner\n"
+        "bad = [m for m in ('click', 'jinja2', 'rich', 'starlette', 'cyberkind.cli') "
+        "if m in sys.modules]\n"
+        "print(','.join(bad))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == ""
+
+
+def test_scoring_imports_no_sklearn() -> None:
+    """Cold start: scoring needs NumPy and SciPy only, never scikit-learn."""
+    code = "import sys, cyberkind\ncyberkind.score(['hi'])\nprint('sklearn' in sys.modules)\n"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.stdout.strip() == "False", out.stderr
+
+
+def test_py_typed_shipped() -> None:
+    from importlib.resources import files
+
+    assert (files("cyberkind") / "py.typed").is_file()
