@@ -65,6 +65,9 @@ I love her") are left to the learned model.
 from __future__ import annotations
 
 import functools
+import importlib
+import itertools
+import operator
 import re
 import unicodedata
 from collections.abc import Iterator, Sequence
@@ -89,6 +92,8 @@ _TABLE: dict[int, str | None] = {ord(c): None for c in _DELETE}
 _TABLE.update(dict.fromkeys(range(0x300, 0x370)))
 _TABLE.update({ord(c): " " for c in "-_\t\r\f\v\u00a0\u2010\u2011\u2012\u2013\u2014\u2009"})
 _TABLE.update({ord(c): '"' for c in "\u201c\u201d\u201e"})
+# The non-ASCII characters that normalize() deletes.
+_GONE = re.compile("[" + "".join(chr(c) for c, v in _TABLE.items() if v is None and c > 127) + "]")
 
 
 def normalize(text: str) -> str:
@@ -478,6 +483,345 @@ def _trie(words: Sequence[str]) -> str:
     return emit(root)
 
 
+# --- the candidate gate, derived from the patterns ---------------------------------------------
+# explicit_crisis first looks for candidates in a whole batch at once, with one search of a
+# "view" of the batch: the normalised texts with every character other than a-z, 0-9 and space
+# read as a space, each after a space, joined by "\x00". The strings that search looks for are
+# derived from the patterns themselves (_GateBuilder, below) so that any text that a pattern
+# matches contains one of them: the gate never hides a match, by construction, and the ~95% of
+# texts with none cost no Python work of their own.
+#
+# A gate string is a sequence of tokens, each a character or a small set of characters (kept as
+# one private-use character), and each token matches a *run* of its characters, as every letter
+# of every pattern does after _elongate. Most gate strings start a word (the gate looks for
+# " " + the string); those marked _ANYWHERE may start anywhere. _WORD_END, last in a gate string,
+# says that the next character is not a letter or digit. While the strings are being built,
+# _AT_B stands for a \b and _AFTER_GAP says that the character before is not a letter or digit.
+
+_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+_AT_B, _AFTER_GAP, _WORD_END, _ANYWHERE = "\x01", "\x02", "\x03", "\x04"
+_MARKS = _AT_B + _AFTER_GAP
+_NO_MARKS = {ord(_AT_B): None, ord(_AFTER_GAP): None}
+_GATE_LIMIT = 512  # the most strings an exact set may hold before the analysis moves on
+_GATE_LENGTH = 16  # gate strings are cut to this many tokens: longer ones rarely gate better
+_KEEP, _GAP_END, _OPEN = 0, 1, 2  # what a node leaves for the next one: see _Info
+# Rough frequencies (%) of characters in social-media text, to choose the rarest requirements.
+_CHAR_FREQ = dict(
+    zip(
+        "etaoinshrdlucmwfgypbvkjxqz ",
+        (10, 7.5, 6.5, 6, 5.5, 5.5, 5, 4.5, 5, 3.5, 3.3, 2.3, 2.2, 2, 1.8, 1.8, 1.6, 1.6, 1.5)
+        + (1.2, 0.8, 0.6, 0.1, 0.15, 0.1, 0.1, 18),
+        strict=True,
+    )
+)
+# The view of ASCII text: lowercased, apostrophes deleted, all but a-z, 0-9, space and NUL a space.
+_VIEW_TABLE = bytes(
+    c if chr(c) in _ALNUM or c in (0, 32) else c + 32 if 65 <= c <= 90 else 32 for c in range(256)
+)
+
+
+class _Info(NamedTuple):
+    """What a node of a parsed pattern tells about the texts it matches.
+
+    ``exact``: every match reads, token by token, as one of these strings (markers included),
+    or None. ``need``: every match contains one of these gate strings, or None (nothing known).
+    ``tail``: _GAP_END if every match is non-empty and ends with a character other than a
+    letter or digit, _KEEP if every match is empty or does, else _OPEN.
+    """
+
+    exact: frozenset[str] | None
+    need: frozenset[str] | None
+    tail: int
+
+
+class _GateBuilder:
+    """Derives gate strings from the parse trees of the patterns (by :mod:`re`'s own parser).
+
+    Each pattern is read as _elongate compiles it: every character, class and space matches a
+    run of itself. Each rule below only ever loses information, so the strings are sound: a
+    lookaround or anchor matches the empty string, a class of more than 8 characters or any
+    construct not listed matches anything, and a repeat of more than one character is expanded
+    to at most 4 copies.
+    """
+
+    def __init__(self) -> None:
+        self.sets: dict[frozenset[str], str] = {}
+        self.chars: dict[str, frozenset[str]] = {}
+        self.costs: dict[str, float] = {}
+        self.token_costs: dict[str, float] = {}
+
+    # tokens
+
+    def token(self, chars: set[str]) -> str | None:
+        view = frozenset(c if c in _ALNUM else " " for c in chars)
+        if len(view) == 1:
+            return next(iter(view))
+        if len(view) > 8:
+            return None
+        if view not in self.sets:
+            ch = chr(0xE000 + len(self.sets))  # a private-use character
+            self.sets[view], self.chars[ch] = ch, view
+        return self.sets[view]
+
+    def members(self, token: str) -> frozenset[str]:
+        return self.chars.get(token) or frozenset(token)
+
+    def single(self, op: Any, av: Any) -> str | None:
+        """The token of a node that matches one character of a small set, else None."""
+        name = op.name
+        if name == "LITERAL":
+            c = chr(av)
+            return c if c in _ALNUM else " "
+        if name != "IN":
+            return None
+        chars: set[str] = set()
+        for item_op, item in av:
+            if item_op.name == "LITERAL":
+                chars.add(chr(item))
+            elif item_op.name == "RANGE" and item[1] - item[0] < 16:
+                chars.update(map(chr, range(item[0], item[1] + 1)))
+            else:  # NEGATE, CATEGORY, a wide range
+                return None
+        return self.token(chars)
+
+    # exact sets
+
+    @staticmethod
+    def product(a: frozenset[str], b: frozenset[str]) -> frozenset[str]:
+        """Each of ``a`` then each of ``b``; a run then a run of the same token is one run."""
+        return frozenset(
+            x + y[1:] if x and y and x[-1] == y[0] and y[0] not in _MARKS else x + y
+            for x in a
+            for y in b
+        )
+
+    @staticmethod
+    def exact_tail(strings: frozenset[str]) -> int:
+        empty = False
+        for s in strings:
+            real = s.rstrip(_MARKS)
+            if not real:
+                empty = True
+            elif real[-1] != " ":
+                return _OPEN
+        return _KEEP if empty else _GAP_END
+
+    def gate_string(self, s: str) -> str | None:
+        """The rarer of: the longest part of ``s`` that starts a word; all of it (_ANYWHERE)."""
+        found = []
+        for p, tok in enumerate(s):
+            if tok in _MARKS:
+                continue
+            q = p - 1
+            while q >= 0 and s[q] in _MARKS:
+                q -= 1
+            marks = s[q + 1 : p]
+            if (
+                _AFTER_GAP in marks
+                or (q >= 0 and s[q] == " ")
+                or (_AT_B in marks and self.members(tok) <= _ALNUM)
+            ):
+                found.append(self.gate_body(s[p:]))
+                break
+        body = self.gate_body(s)
+        if body:  # anywhere: " x..." is "x..." at a word start
+            found.append(body[1:] if body[0] == " " and body[1:] else _ANYWHERE + body)
+        return min(found, key=self.string_cost, default=None)
+
+    def gate_body(self, body: str) -> str:
+        real = body.translate(_NO_MARKS)
+        if len(real) > _GATE_LENGTH:
+            return real[:_GATE_LENGTH]
+        if body.endswith(_AT_B) and self.members(real[-1]) <= _ALNUM:
+            return real + _WORD_END
+        return real
+
+    def need_of(self, strings: frozenset[str]) -> frozenset[str] | None:
+        out: set[str] = set()
+        for s in strings:
+            g = self.gate_string(s)
+            if g is None:
+                return None
+            out.add(g)
+        return frozenset(out)
+
+    def cost(self, need: frozenset[str] | None) -> float:
+        """About the share of word starts in a text where one of ``need`` would match."""
+        if need is None:
+            return float("inf")
+        return sum(self.string_cost(g) for g in need)
+
+    def string_cost(self, g: str) -> float:
+        p = self.costs.get(g)
+        if p is None:
+            p = 1.0
+            token_costs = self.token_costs
+            for tok in g:
+                q = token_costs.get(tok)
+                if q is None:
+                    q = token_costs[tok] = self.token_cost(tok)
+                p *= q
+            self.costs[g] = p
+        return p
+
+    def token_cost(self, tok: str) -> float:
+        if tok == _WORD_END:
+            return 0.6
+        if tok == _ANYWHERE:
+            return 5.0  # five times as many places to start as word starts
+        return sum(_CHAR_FREQ.get(c, 0.5) for c in self.members(tok)) / 100
+
+    # nodes
+
+    def seq(self, items: Any, gap: bool) -> _Info:
+        """A sequence of nodes; ``gap``: the character before is not a letter or digit."""
+        cur = frozenset({_AFTER_GAP if gap else ""})
+        cands: list[frozenset[str] | None] = []
+        exact, tail = True, _KEEP
+        for op, av in items:
+            info = self.node(op, av, gap)
+            if info.exact is not None:
+                if len(cur) * len(info.exact) > _GATE_LIMIT:
+                    exact = False
+                    cands.append(self.need_of(cur))
+                    cur = frozenset({_AFTER_GAP if gap else ""})
+                cur = self.product(cur, info.exact)
+                node_tail = self.exact_tail(info.exact)
+            else:
+                exact = False
+                cands += [self.need_of(cur), info.need]
+                node_tail = info.tail
+            if node_tail != _KEEP:
+                tail, gap = node_tail, node_tail == _GAP_END
+            if info.exact is None:
+                cur = frozenset({_AFTER_GAP if gap else ""})
+        if exact:
+            return _Info(cur, None, tail)
+        cands.append(self.need_of(cur))
+        best = min(cands, key=self.cost)
+        return _Info(None, best if self.cost(best) < float("inf") else None, tail)
+
+    def node(self, op: Any, av: Any, gap: bool) -> _Info:
+        tok = self.single(op, av)
+        if tok is not None:
+            return _Info(frozenset({tok}), None, _GAP_END if tok == " " else _OPEN)
+        name = op.name
+        if name == "AT":
+            return _Info(frozenset({_AT_B if av.name == "AT_BOUNDARY" else ""}), None, _KEEP)
+        if name in ("ASSERT", "ASSERT_NOT"):
+            return _Info(frozenset({""}), None, _KEEP)
+        if name == "SUBPATTERN":
+            return self.seq(av[3], gap)
+        if name == "ATOMIC_GROUP":
+            return self.seq(av, gap)
+        if name == "BRANCH":
+            return self.branch([self.seq(alt, gap) for alt in av[1]])
+        if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+            return self.repeat(av[0], av[1], list(av[2]), gap)
+        return _Info(None, None, _OPEN)  # one character of a wide class, or unknown
+
+    def branch(self, infos: list[_Info]) -> _Info:
+        tails = {i.tail for i in infos}
+        tail = _OPEN if _OPEN in tails else _GAP_END if tails == {_GAP_END} else _KEEP
+        if all(i.exact is not None for i in infos):
+            union = frozenset().union(*(i.exact or () for i in infos))
+            if len(union) <= _GATE_LIMIT:
+                return _Info(union, None, tail)
+        needs = [self.need_of(i.exact) if i.exact is not None else i.need for i in infos]
+        if any(n is None for n in needs):
+            return _Info(None, None, tail)
+        return _Info(None, frozenset().union(*(n or () for n in needs)), tail)
+
+    def repeat(self, lo: int, hi: int, items: list[Any], gap: bool) -> _Info:
+        if len(items) == 1 and (tok := self.single(*items[0])) is not None:
+            # A run of runs of a token is a run of it.
+            if lo:
+                return _Info(frozenset({tok}), None, _GAP_END if tok == " " else _OPEN)
+            return _Info(frozenset({"", tok}), None, _KEEP if tok == " " else _OPEN)
+        inner = self.seq(items, gap and hi == 1)  # only a first copy follows what came before
+        tail = inner.tail if lo or inner.tail != _GAP_END else _KEEP
+        if inner.exact is not None and hi <= 4:
+            found: set[str] = {""} if lo == 0 else set()
+            layer = frozenset({""})
+            for k in range(1, hi + 1):
+                if len(layer) * len(inner.exact) > _GATE_LIMIT:
+                    break
+                layer = self.product(layer, inner.exact)
+                if k >= lo:
+                    found |= layer
+            else:
+                if len(found) <= _GATE_LIMIT:
+                    return _Info(frozenset(found), None, tail)
+        if lo == 0:
+            return _Info(None, None, tail)
+        need = self.need_of(inner.exact) if inner.exact is not None else inner.need
+        return _Info(None, need, tail)
+
+    def requirement(self, pattern: str) -> frozenset[str] | None:
+        """Gate strings, one of which every match of ``pattern`` (elongated) contains."""
+        parser: Any = importlib.import_module("re._parser")
+        # _elongate squeezes doubled letters, then makes each letter, space and class match a
+        # run of itself, which is how this reads every character: parse the squeezed pattern.
+        info = self.seq(parser.parse(_SQUEEZE.sub(r"\1", pattern)), False)
+        return self.need_of(info.exact) if info.exact is not None else info.need
+
+    # the gate regex
+
+    def render(self, strings: set[str]) -> tuple[str, ...]:
+        """Regexes for the view: " " then one of ``strings``; one of those marked _ANYWHERE."""
+
+        def freq(tok: str) -> float:
+            return sum(_CHAR_FREQ.get(c, 0.5) for c in self.members(tok))
+
+        def emit(node: dict[str, Any], run: bool) -> str:
+            if "" in node:  # a shorter string already matches everything below
+                return ""
+            alts = []
+            for tok in sorted(node, key=lambda t: (-freq(t), t)):
+                if tok == _WORD_END:
+                    alts.append("(?![a-z0-9])")
+                    continue
+                chars = sorted(self.members(tok))
+                one = re.escape(chars[0]) if len(chars) == 1 else "[" + "".join(chars) + "]"
+                # A literal first lets the engine skip an alternative at once.
+                one = (one + one + "*" if len(node) > 1 else one + "+") if run else one
+                alts.append(one + emit(node[tok], True))
+            return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+        def trie(words: list[str], run: bool) -> str:
+            root: dict[str, Any] = {}
+            for word in words:
+                node = root
+                for tok in word:
+                    node = node.setdefault(tok, {})
+                node[""] = {}
+            return emit(root, run)
+
+        anchored = " " + trie([s for s in strings if not s.startswith(_ANYWHERE)], True)
+        # Anywhere, a run may as well start at its last character: then the regex starts with
+        # two literals, which the engine looks for in C.
+        anywhere = [s[1:] for s in strings if s.startswith(_ANYWHERE)]
+        return (anchored, trie(anywhere, False)) if anywhere else (anchored,)
+
+
+def _gate_sources() -> tuple[str, ...] | None:
+    """The gate regexes: a text that a high, medium or last-resort pattern matches passes it."""
+    builder = _GateBuilder()
+    strings: set[str] = set()
+    for patterns in (
+        _HIGH_PATTERNS,
+        _HIGH_NEGATIVE_PATTERNS,
+        _MEDIUM_PATTERNS,
+        _SUICIDE_WORD_PATTERNS,
+    ):
+        for pattern in patterns:
+            need = builder.requirement(pattern)
+            if need is None:  # cannot happen with these patterns (a test checks it)
+                return None
+            strings |= need
+    return builder.render(strings)
+
+
 class _Regexes(NamedTuple):
     """Every compiled regex of the rules."""
 
@@ -486,6 +830,7 @@ class _Regexes(NamedTuple):
     medium: re.Pattern[str]
     gate: re.Pattern[str]
     gate_high: re.Pattern[str]
+    candidates: tuple[re.Pattern[bytes], ...] | None
     suicide_word: re.Pattern[str]
     first_person: re.Pattern[str]
     not_crisis: re.Pattern[str]
@@ -498,12 +843,14 @@ def _rx() -> _Regexes:
     """Compile the rules once, on first use (~0.15 s), so that importing this module is cheap."""
     # The gates start with a character class rather than \b, which lets the engine scan for
     # candidate positions in C; the text they search is " " + the normalised text.
+    gates = _gate_sources()
     return _Regexes(
         high=re.compile(_source(_HIGH_PATTERNS)),
         high_negative=re.compile(_source(_HIGH_NEGATIVE_PATTERNS)),
         medium=re.compile(_source(_MEDIUM_PATTERNS)),
         gate=re.compile("[^a-z0-9]" + _trie(_GATE_STEMS)),
         gate_high=re.compile("[^a-z0-9]" + _trie(_HIGH_STEMS)),
+        candidates=None if gates is None else tuple(re.compile(g.encode("ascii")) for g in gates),
         suicide_word=re.compile(_source(_SUICIDE_WORD_PATTERNS)),
         first_person=re.compile(_source(_FIRST_PERSON_PATTERNS)),
         not_crisis=re.compile(_source(_NOT_CRISIS_PATTERNS)),
@@ -608,6 +955,47 @@ def _score(text: str) -> float:
     return MEDIUM_SCORE if rx.suicide_word.search(norm) and _last_resort(norm) else 0.0
 
 
+def _view_text(text: str) -> str:
+    """``normalize(text)`` for the gate, but for what _VIEW_TABLE does: ASCII, as ``str``."""
+    if text.isascii():
+        return text
+    # normalize() less its translate(): the characters that that turns into spaces or quotes
+    # are spaces to the gate anyway.
+    low = unicodedata.normalize("NFKC", text).lower()
+    if _GONE.search(low):
+        low = _GONE.sub("", low)
+    return low.encode("ascii", "replace").decode("ascii")
+
+
+def _candidates(texts: Sequence[str]) -> list[int]:
+    """The indices of the texts that pass the candidate gate, in order."""
+    gates = _rx().candidates
+    if gates is None:
+        return list(range(len(texts)))
+    parts = list(texts)
+    for i in itertools.compress(range(len(texts)), map(operator.not_, map(str.isascii, texts))):
+        parts[i] = _view_text(texts[i])
+    joined = "\x00 ".join(parts)
+    if joined.count("\x00") != len(texts) - 1:  # a text holds a NUL: one at a time
+        views = [
+            b" " + _view_text(t).encode("ascii").translate(_VIEW_TABLE, b"'`").replace(b"\x00", b" ")
+            for t in texts
+        ]
+        return [i for i, v in enumerate(views) if any(g.search(v) for g in gates)]
+    view = b" " + joined.encode("ascii").translate(_VIEW_TABLE, b"'`")
+    found: set[int] = set()
+    for gate in gates:
+        index, counted, pos = 0, 0, 0
+        while m := gate.search(view, pos):
+            index += view.count(b"\x00", counted, m.start())
+            found.add(index)
+            end = view.find(b"\x00", m.start())
+            if end < 0:
+                break
+            index, counted, pos = index + 1, end + 1, end + 1
+    return sorted(found)
+
+
 def explicit_crisis(texts: Sequence[str]) -> list[float]:
     """Score each text: 0.97 explicit first-person crisis, 0.6 strong indirect, else 0.0.
 
@@ -618,7 +1006,10 @@ def explicit_crisis(texts: Sequence[str]) -> list[float]:
         >>> explicit_crisis(["im gonna end it tonight", "I'd kill for a coffee", "kys"])
         [0.97, 0.0, 0.0]
     """
-    return [_score(t) for t in texts]
+    scores = [0.0] * len(texts)
+    for i in _candidates(texts):
+        scores[i] = _score(texts[i])
+    return scores
 
 
 def explicit_crisis_spans(text: str) -> list[tuple[int, int]]:

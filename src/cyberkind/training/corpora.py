@@ -11,18 +11,22 @@ TweetEval emotion classes, one-vs-rest) used by the benchmark.
   neither=0, hashed; [toxic-spans] every post=1 unless most annotators voted "not toxic",
   hashed; [paradetox] toxic side=1, neutral1=0, split by the toxic side; [ad-hominem-cmv]
   ad hominem=1, civil delta-thread comments=0; [goemotions-benign] 12,000/1,500/1,500
-  GoEmotions texts with no hostile emotion and no swear word=0. OLID is not used:
+  GoEmotions texts with no hostile emotion and no swear word=0; identity mentions=0 (below).
+  OLID is not used:
   TweetEval offensive *is* OLID level A, so it would add nothing but duplicates.
 - insult: [toxic-spans] Insult spans from >= 2 annotators (a majority if fewer) =1 else 0;
   [olid] level B TIN=1, UNT and NOT=0, official test, dev carved from train;
-  [goemotions-kind-you] 1,500 kind second-person GoEmotions texts per split=0 (see below).
+  [goemotions-kind-you] 1,500 kind or civil second-person GoEmotions texts per split=0.
 - personal_attack: [olid] level C IND=1, GRP/OTH and level A NOT=0 (UNT dropped);
   [ad-hominem-cmv] CMV comments removed as ad hominem (rule 2)=1, comments of the
   delta-winning threads=0, quotes of the other person removed, cut to 1,000 characters, hashed;
   [goemotions-kind-you] GoEmotions texts that address "you" with a kind emotion (caring,
-  gratitude, admiration, approval, optimism, love) and no hostile one=0, up to 1,500 per
-  split, because OLID's positives teach a model that "you" itself is an attack.
+  gratitude, admiration, approval, optimism, love) or a civil one (disapproval, confusion,
+  curiosity), no anger, annoyance or disgust and no swear word=0, up to 2,500 per split,
+  because OLID's positives teach a model that "you" itself is an attack.
 - identity_attack: [tweeteval-hate] official splits; [davidson] hate=1, others=0;
+  [hope-edi] hope speech with an identity word=0 and [goemotions-identity] GoEmotions texts
+  with an identity word, no hostile emotion and no swear word=0 (also toxicity negatives);
   [toxic-spans] "Identity based Attack" spans, same vote rule as insult.
 - threat: [toxic-spans] Threat spans, same vote rule; [paradetox] neutral rewrites=0,
   sampled per split to at most 3x that split's positives; [threat-templates] generated threats
@@ -33,8 +37,8 @@ TweetEval emotion classes, one-vs-rest) used by the benchmark.
 - compassion: [goemotions] caring=1 else 0.
 - respect: [stanford-politeness] Normalized Score in the file's top quartile=1, bottom
   quartile=0, middle dropped (the paper's binary task), hashed; [goemotions-approval]
-  approval without a hostile emotion=1; [goemotions-neutral] neutral-only texts=0 (a quarter
-  of the benign sizes); [paradetox] toxic sides=0 (2,400/300/300).
+  approval without a hostile emotion=1; [goemotions-neutral] neutral-only texts=0
+  (12,000/1,500/1,500); [paradetox] toxic sides=0 (2,400/300/300).
 - encouragement: [hope-edi] Hope_speech=1, Non_hope_speech=0 (the test file is unlabelled, so
   dev is the test split and dev is carved from train); [goemotions] optimism=1 else 0.
 - distress: [dreaddit] stress label, hashed by post id so a post's segments stay together;
@@ -155,6 +159,7 @@ DATASET_LICENCES: dict[str, str] = {
     "goemotions": "Apache-2.0 (repository licence; data licence not confirmed by the authors)",
     "goemotions-kind-you": "Apache-2.0 (GoEmotions, as above)",
     "goemotions-benign": "Apache-2.0 (GoEmotions, as above)",
+    "goemotions-identity": "Apache-2.0 (GoEmotions, as above)",
     "goemotions-approval": "Apache-2.0 (GoEmotions, as above)",
     "goemotions-neutral": "Apache-2.0 (GoEmotions, as above)",
     "goemotions-first-person": "Apache-2.0 (GoEmotions, as above)",
@@ -176,10 +181,12 @@ SOURCES_BY_HEAD: dict[str, tuple[str, ...]] = {
         "paradetox",
         "ad-hominem-cmv",
         "goemotions-benign",
+        "hope-edi",
+        "goemotions-identity",
     ),
     "insult": (_TS, "olid", "goemotions-kind-you"),
     "personal_attack": ("olid", "ad-hominem-cmv", "goemotions-kind-you"),
-    "identity_attack": ("tweeteval-hate", "davidson", _TS),
+    "identity_attack": ("tweeteval-hate", "davidson", _TS, "hope-edi", "goemotions-identity"),
     "threat": (_TS, "paradetox", "threat-templates"),
     "profanity": (_TS, "olid"),
     "gratitude": (_GO,),
@@ -356,6 +363,7 @@ def _toxicity(data_dir: Path, rng: random.Random) -> list[Example]:
         Example(r.text, int(r.ad_hominem), "ad-hominem-cmv", hashed_split(r.text))
         for r in rd.ad_hominem(data_dir)
     ]
+    out += _identity_benign(data_dir, rng)
     return out + _benign(data_dir, rng, BENIGN_PER_SPLIT)
 
 
@@ -378,8 +386,43 @@ def _benign(data_dir: Path, rng: random.Random, per_split: dict[Split, int]) -> 
     return [e for split in SPLITS for e in _sample(rng, pool[split], per_split[split])]
 
 
+# Identity words, for finding real texts that mention identities without attacking anyone.
+_IDENTITY = re.compile(
+    r"\b(?:gay|lesbian|trans|transgender|bisexual|queer|lgbt\w*|muslims?|islam\w*|jews?|jewish|"
+    r"christians?|hindus?|sikhs?|black|white|asian|latin[oax]s?|hispanic|african|immigrants?|"
+    r"refugees?|disabled|disability|deaf|blind|autistic|women|woman|girls?|feminis\w*|"
+    r"elderly|old people)\b",
+    re.IGNORECASE,
+)
+
+
+def _identity_benign(data_dir: Path, rng: random.Random) -> list[Example]:
+    """Real texts that mention identities kindly or neutrally: negatives for attacks.
+
+    Hope speech (HopeEDI: supportive comments on LGBTQ+ and equality videos) and
+    GoEmotions comments with an identity word and no hostile emotion or swear word.
+    Without them a linear model learns identity words themselves as hate (Dixon et al.
+    2018). The identity probe in cyberkind.bench.probes is written separately and never
+    trained on.
+    """
+    out = [
+        Example(r.text, 0, "hope-edi", "test" if r.split == "dev" else _carve_dev(r.text))
+        for r in rd.hope_edi(data_dir)
+        if r.label == "Hope_speech" and _IDENTITY.search(r.text)
+    ]
+    hostile = {GOEMOTIONS_LABELS.index(n) for n in HOSTILE_EMOTIONS}
+    out += [
+        Example(r.text, 0, "goemotions-identity", r.split)
+        for r in rd.goemotions(data_dir)
+        if _IDENTITY.search(r.text) and not r.labels & hostile and not _PROFANE.search(r.text)
+    ]
+    return out
+
+
 KIND_EMOTIONS = ("caring", "gratitude", "admiration", "approval", "optimism", "love")
 HOSTILE_EMOTIONS = ("anger", "annoyance", "disapproval", "disgust")
+# Disagreeing or asking, without anger: "discuss the issue, not the person".
+CIVIL_EMOTIONS = ("disapproval", "confusion", "curiosity")
 _SECOND_PERSON = re.compile(r"\b(?:you|your|you're|youre|u|ur|yourself)\b", re.IGNORECASE)
 
 
@@ -390,19 +433,22 @@ def _kind_second_person(data_dir: Path, rng: random.Random, n_per_split: int) ->
     model learns "you" itself as an attack. These GoEmotions texts address someone, carry a
     kind emotion and no hostile one.
     """
-    kind = {GOEMOTIONS_LABELS.index(n) for n in KIND_EMOTIONS}
-    hostile = {GOEMOTIONS_LABELS.index(n) for n in HOSTILE_EMOTIONS}
+    kind = {GOEMOTIONS_LABELS.index(n) for n in (*KIND_EMOTIONS, *CIVIL_EMOTIONS)}
+    hostile = {GOEMOTIONS_LABELS.index(n) for n in ("anger", "annoyance", "disgust")}
     pool = _by_split(
         Example(r.text, 0, "goemotions-kind-you", r.split)
         for r in rd.goemotions(data_dir)
-        if r.labels & kind and not r.labels & hostile and _SECOND_PERSON.search(r.text)
+        if r.labels & kind
+        and not r.labels & hostile
+        and _SECOND_PERSON.search(r.text)
+        and not _PROFANE.search(r.text)
     )
     return [e for split in SPLITS for e in _sample(rng, pool[split], n_per_split)]
 
 
 def _insult(data_dir: Path, rng: random.Random) -> list[Example]:
     out = _toxic_spans_type(data_dir, "Insult") + _olid(data_dir, lambda r: int(r.b == "TIN"))
-    return out + _kind_second_person(data_dir, rng, 1500)
+    return out + _kind_second_person(data_dir, rng, 2500)
 
 
 def _personal_attack_label(r: rd.OlidRow) -> int | None:
@@ -419,12 +465,13 @@ def _personal_attack(data_dir: Path, rng: random.Random) -> list[Example]:
         Example(r.text, int(r.ad_hominem), "ad-hominem-cmv", hashed_split(r.text))
         for r in rd.ad_hominem(data_dir)
     ]
-    return out + _kind_second_person(data_dir, rng, 1500)
+    return out + _kind_second_person(data_dir, rng, 2500)
 
 
 def _identity_attack(data_dir: Path, rng: random.Random) -> list[Example]:
     out = _tweeteval_binary(data_dir, "hate", "1")
     out += _davidson(data_dir, {"0"})
+    out += _identity_benign(data_dir, rng)
     return out + _toxic_spans_type(data_dir, "Identity based Attack")
 
 
@@ -476,7 +523,7 @@ def _respect(data_dir: Path, rng: random.Random) -> list[Example]:
         if approval in r.labels and not r.labels & hostile
     ]
     out += acknowledging
-    out += _benign_neutral(data_dir, rng, {k: v // 4 for k, v in BENIGN_PER_SPLIT.items()})
+    out += _benign_neutral(data_dir, rng, BENIGN_PER_SPLIT)
     toxic = _by_split(
         Example(p.toxic, 0, "paradetox", hashed_split(p.toxic)) for p in rd.paradetox(data_dir)
     )

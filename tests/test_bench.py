@@ -1,0 +1,39 @@
+"""`cyberkind bench --quick` end to end: real data, real peers, real subprocesses.
+
+Targets are never asserted here (they live in docs/benchmarks.md); this checks that every
+benchmark runs and reports, so the table cannot silently rot.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from cyberkind.bench.runner import run_benchmarks
+
+
+@pytest.mark.slow
+def test_quick_bench_writes_every_section(data_dir: Path, tmp_path: Path) -> None:
+    result = run_benchmarks(data_dir, tmp_path, quick=True)
+    data = json.loads((tmp_path / "benchmarks.json").read_text())
+    md = (tmp_path / "benchmarks.md").read_text()
+    assert md == result.markdown
+    for section in (
+        "## Targets",
+        "## Side by side with peers",
+        "## Every label",
+        "## Moments",
+        "## Identity bias probe",
+        "## Speed, memory and cold start",
+        "## Published figures",
+    ):
+        assert section in md
+    quality = data["quality"]
+    for task in ("tweeteval_offensive", "tweeteval_hate", "tweeteval_emotion", "goemotions"):
+        assert 0.0 < quality[task]["macro_f1"]["cyberkind fast"] <= 1.0
+    assert set(quality["labels"]) >= {"toxicity", "crisis", "celebration", "question"}
+    ours = data["speed"]["cyberkind fast"]
+    assert ours["texts_per_s"] > 0 and ours["peak_rss_mb"] > 0
+    assert "cyberkind fast" in data["identity_probe"]
