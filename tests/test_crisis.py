@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -230,27 +229,19 @@ def test_gate_never_hides_a_match_on_real_texts(data_dir: Path) -> None:
     _assert_gate_hides_nothing([t for t, _ in crisis_eval_real(data_dir)])
 
 
-def test_import_is_cheap() -> None:
-    # ``-X importtime`` reports each module's own import time in microseconds.
-    out = subprocess.run(
-        [sys.executable, "-X", "importtime", "-c", "import cyberkind.classifiers.crisis_rules"],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    line = next(x for x in out.stderr.splitlines() if x.endswith("classifiers.crisis_rules"))
-    self_us = int(line.split("|")[0].split(":")[1])
-    assert self_us < 100_000  # the regexes compile on first use, not at import
+def test_import_compiles_nothing() -> None:
+    """The regexes compile on first use, not at import (cold start); timing lives in bench."""
+    code = "import cyberkind.classifiers.crisis_rules as r\nprint(r._rx.cache_info().currsize)\n"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "0"
 
 
-def test_throughput_floor() -> None:
-    # A loose floor that catches catastrophic backtracking, not a benchmark (the target is
-    # > 100k short texts/s on an idle core; CI machines are slower and shared).
+def test_many_texts_score_like_few() -> None:
     texts = [f"had a lovely walk with my dog number {i} today" for i in range(20_000)]
     texts[::50] = ["i dont want to be alive anymore"] * len(texts[::50])
-    start = time.perf_counter()
-    explicit_crisis(texts)
-    assert len(texts) / (time.perf_counter() - start) > 10_000
+    scores = explicit_crisis(texts)
+    assert scores.count(HIGH_SCORE) == len(texts[::50])
+    assert scores.count(0.0) == len(texts) - len(texts[::50])
 
 
 # -- (d) the generated data set ----------------------------------------------------------------
@@ -366,3 +357,67 @@ def test_crisis_eval_real(data_dir: Path) -> None:
     recall, precision = _recall_precision(y, explicit_crisis([t for t, _ in pairs]), 0.5)
     print(f"\ncrisis rules, crisis_eval_real: recall {recall:.3f} precision {precision:.3f}")
     assert recall >= 0.85
+
+
+# -- the candidate gate of big batches ---------------------------------------------------------
+
+
+def _mangled(texts: list[str]) -> list[str]:
+    """Casual and hostile spellings of ``texts``: elongated, shouted, full-width, split by
+    hyphens, smart quotes, zero-width or NUL characters, glued to emoji and punctuation."""
+    out: list[str] = []
+    for i, t in enumerate(texts):
+        out += [
+            "".join(c * (1 + (i + k) % 3) if c.isalpha() else c for k, c in enumerate(t)),
+            t.upper(),
+            "".join(chr(ord(c) + 0xFEE0) if "a" <= c <= "z" else c for c in t),
+            t.replace(" ", "-"),
+            t.replace("'", "\u2019").replace("i", "I\u0307"),
+            t.replace(" ", "\u200b "),
+            f"\U0001f62d{t}\U0001f62d",
+            f"{t}\x00{t}",
+            f"...{t}!!",
+        ]
+    return out
+
+
+def _batch_texts() -> list[str]:
+    from cyberkind.training.crisis import template_examples
+
+    texts = EXPLICIT + NOT_CRISIS + [e.text for e in template_examples(0)][::3]
+    return texts + _mangled(EXPLICIT + NOT_CRISIS) + ["", " ", "\x00", "I want to die\x00"]
+
+
+def test_the_gate_is_derived_from_every_pattern() -> None:
+    sources = crisis_rules._gate_sources()
+    assert sources is not None  # each pattern gave a requirement
+    assert crisis_rules._gates() is not None
+
+
+def test_batch_gate_passes_every_text_with_a_match() -> None:
+    texts = _batch_texts()
+    candidates = set(crisis_rules._candidates(texts))
+    matched = {i for i, t in enumerate(texts) if crisis_rules._matches(normalize(t))[0] > 0}
+    assert matched <= candidates
+    assert len(candidates) < len(texts)
+    # One text at a time, and texts holding the NUL that separates a batch, agree.
+    assert all(crisis_rules._candidates([t]) == [0] for t in (texts[i] for i in matched))
+
+
+def test_big_batches_score_as_one_text_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = _batch_texts()
+    one_by_one = [crisis_rules._score(t) for t in texts]
+    monkeypatch.setattr(crisis_rules, "_scored", crisis_rules._GATE_AFTER)  # the gate is on
+    assert explicit_crisis(texts) == one_by_one
+    assert explicit_crisis(texts[::-1]) == one_by_one[::-1]
+    assert [explicit_crisis([t])[0] for t in texts[:200]] == one_by_one[:200]
+    assert explicit_crisis([]) == []
+    assert sum(s > 0 for s in one_by_one) > len(texts) // 3
+
+
+def test_gated_batch_scores_like_one_by_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(crisis_rules, "_scored", crisis_rules._GATE_AFTER)
+    texts = [f"had a lovely walk with my dog number {i} today" for i in range(5_000)]
+    texts[::50] = ["i dont want to be alive anymore"] * len(texts[::50])
+    scores = explicit_crisis(texts)
+    assert scores.count(HIGH_SCORE) == len(texts[::50])

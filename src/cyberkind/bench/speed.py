@@ -2,7 +2,7 @@
 
 Running every measurement in its own interpreter keeps one tool's imports,
 caches and memory from colouring another's numbers. Each child prints one
-JSON line; peak RSS comes from ``resource.getrusage`` (Linux: KiB).
+JSON line; peak RSS is the child's own ``VmHWM`` from ``/proc/self/status`` (Linux).
 """
 
 from __future__ import annotations
@@ -18,8 +18,17 @@ __all__ = ["measure"]
 
 _CHILD = textwrap.dedent(
     """
-    import json, resource, statistics, sys, time, warnings
+    import json, sys, time, warnings
     warnings.simplefilter("ignore")
+
+    def peak_rss_mb():
+        # VmHWM is this process's own high-water mark; getrusage's ru_maxrss would
+        # include the parent's, inherited across fork and exec.
+        for line in open("/proc/self/status"):
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+        return None
+
     spec = json.loads(sys.argv[1])
     texts = [l for l in open(spec["texts"], encoding="utf-8").read().split("\\n") if l]
     t0 = time.perf_counter()
@@ -42,7 +51,7 @@ _CHILD = textwrap.dedent(
         "texts_per_s": round(batched),
         "p50_ms": round(lat[len(lat) // 2], 3),
         "p99_ms": round(lat[int(len(lat) * 0.99) - 1], 3),
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "peak_rss_mb": peak_rss_mb(),
     }}))
     """
 )
@@ -53,14 +62,13 @@ LOADERS: dict[str, str] = {
     ),
     "alt-profanity-check": ("from profanity_check import predict_prob as predict"),
     "hatesonar": (
-        "from cyberkind.bench.peers import available_peers\n"
-        "    peer = [p for p in available_peers() if p.name.startswith('hatesonar')][0]\n"
-        "    predict = peer.predict"
+        "from cyberkind.bench.peers import available_peers; "
+        "predict = [p for p in available_peers() if p.name.startswith('hatesonar')][0].predict"
     ),
     "VADER": (
-        "from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer\n"
-        "    _a = SentimentIntensityAnalyzer()\n"
-        "    predict = lambda ts: [_a.polarity_scores(t) for t in ts]"
+        "from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer; "
+        "_a = SentimentIntensityAnalyzer(); "
+        "predict = lambda ts: [_a.polarity_scores(t) for t in ts]"
     ),
 }
 

@@ -4,9 +4,12 @@ The ``crisis`` label must never miss an explicit statement, whatever a learned
 model thinks, so these rules run on every text scored and their score is a floor
 under the model's. They use the standard library's :mod:`re` only. Importing
 this module takes a few milliseconds; the first call compiles one combined regex per
-tier (~0.15 s, once per process). Then a cheap gate (a search for ~100 word stems)
-sends the ~90% of texts that contain none straight to 0.0: about 80-200k short
-social-media texts per second on one CPU core, ~4k long posts (450 characters).
+tier (~0.15 s, once per process). Once 1,000 texts have been scored, a candidate gate
+is derived from the patterns themselves and compiled (~0.4 s, once per process): one
+regex search over a whole batch finds the ~2% of tweets (~12% of long posts) that
+hold a wording some pattern needs, and every other text scores 0.0 with no Python
+work of its own: about 250k short social-media texts per second on one CPU core,
+~20k long posts (450 characters).
 
 Tiers (the score of a text is its highest tier):
 
@@ -442,8 +445,9 @@ _CLAUSE_END = re.compile(r"[.!?;,:\n\"()]| but | and | so | because | cause | cu
 
 # Every match of the patterns above starts a word with one of these stems (a test checks it on
 # every text it scores): the high tier with one of the first list, the medium tier with one of
-# either. The gates look for them first, so that the ~90% of texts with none stop after one
-# cheap search, and the costly high tier runs on only ~7% of texts.
+# either. _score looks for them first, so that the ~90% of texts with none stop after one
+# cheap search, and the costly high tier runs on only ~7% of texts. (In big batches, the
+# candidate gate below has sent most texts to 0.0 before that.)
 _HIGH_STEMS_TEXT = (
     "kill|k1ll|k!ll|kms|suic|su1c|su!c|myself|my self|meself|myslef|me self|life|exist|die|"
     "dead|dying|death|alive|unalive|un alive|wak|woke|liv|sewer|harm|selfharm|wrist|vein|"
@@ -505,15 +509,22 @@ _NO_MARKS = {ord(_AT_B): None, ord(_AFTER_GAP): None}
 _GATE_LIMIT = 512  # the most strings an exact set may hold before the analysis moves on
 _GATE_LENGTH = 16  # gate strings are cut to this many tokens: longer ones rarely gate better
 _KEEP, _GAP_END, _OPEN = 0, 1, 2  # what a node leaves for the next one: see _Info
-# Rough frequencies (%) of characters in social-media text, to choose the rarest requirements.
-_CHAR_FREQ = dict(
-    zip(
-        "etaoinshrdlucmwfgypbvkjxqz ",
-        (10, 7.5, 6.5, 6, 5.5, 5.5, 5, 4.5, 5, 3.5, 3.3, 2.3, 2.2, 2, 1.8, 1.8, 1.6, 1.6, 1.5)
-        + (1.2, 0.8, 0.6, 0.1, 0.15, 0.1, 0.1, 18),
-        strict=True,
-    )
+# A rough model of how often a word starts with a gate string, to choose rare requirements: the
+# commonest words (squeezed, as the patterns read them) are frequent, other words rarer the longer.
+_COMMON_WORDS_TEXT = (
+    "a about after again all also always am an and any anymore are as at away back be because "
+    "been being better but by can cant come could day did do does done dont even ever every "
+    "feel for from get go going gonna got had has have he her here him his how i id if ill "
+    "im in into is it its just know like lol love make me more much my need never no not "
+    "nothing now of off on one only or other out over people really right said say see she "
+    "should so some still such take tell than that thats the their them then there they "
+    "thing things think this time to today too up us very want wanna was way we well were "
+    "what when which who why will with would you your"
 )
+_COMMON_WORDS = frozenset(_SQUEEZE.sub(r"\1", word) for word in _COMMON_WORDS_TEXT.split())
+# Letters by how often a word starts with them: the gate tries them in this order.
+_LETTER_FREQ = {c: k - 26 for k, c in enumerate("tasiwobmhcfdpnlrgeyuvjkqzx")}
+_COMMON_PREFIXES = frozenset(word[:k] for word in _COMMON_WORDS for k in range(1, len(word) + 1))
 # The view of ASCII text: lowercased, apostrophes deleted, all but a-z, 0-9, space and NUL a space.
 _VIEW_TABLE = bytes(
     c if chr(c) in _ALNUM or c in (0, 32) else c + 32 if 65 <= c <= 90 else 32 for c in range(256)
@@ -548,7 +559,7 @@ class _GateBuilder:
         self.sets: dict[frozenset[str], str] = {}
         self.chars: dict[str, frozenset[str]] = {}
         self.costs: dict[str, float] = {}
-        self.token_costs: dict[str, float] = {}
+        self.gates: dict[str, str | None] = {}
 
     # tokens
 
@@ -607,34 +618,38 @@ class _GateBuilder:
         return _KEEP if empty else _GAP_END
 
     def gate_string(self, s: str) -> str | None:
-        """The rarer of: the longest part of ``s`` that starts a word; all of it (_ANYWHERE)."""
-        found = []
-        for p, tok in enumerate(s):
+        """The rarest window of ``s`` that starts a word, or of all of it (_ANYWHERE)."""
+        if s in self.gates:
+            return self.gates[s]
+        real: list[str] = []
+        starts: list[int] = []  # where in ``real`` a word starts
+        marks = ""
+        for tok in s:
             if tok in _MARKS:
+                marks += tok
                 continue
-            q = p - 1
-            while q >= 0 and s[q] in _MARKS:
-                q -= 1
-            marks = s[q + 1 : p]
             if (
                 _AFTER_GAP in marks
-                or (q >= 0 and s[q] == " ")
+                or (real and real[-1] == " ")
                 or (_AT_B in marks and self.members(tok) <= _ALNUM)
             ):
-                found.append(self.gate_body(s[p:]))
-                break
-        body = self.gate_body(s)
-        if body:  # anywhere: " x..." is "x..." at a word start
-            found.append(body[1:] if body[0] == " " and body[1:] else _ANYWHERE + body)
-        return min(found, key=self.string_cost, default=None)
+                starts.append(len(real))
+            real.append(tok)
+            marks = ""
+        text = "".join(real)
+        word_end = _AT_B in marks and bool(real) and self.members(real[-1]) <= _ALNUM
 
-    def gate_body(self, body: str) -> str:
-        real = body.translate(_NO_MARKS)
-        if len(real) > _GATE_LENGTH:
-            return real[:_GATE_LENGTH]
-        if body.endswith(_AT_B) and self.members(real[-1]) <= _ALNUM:
-            return real + _WORD_END
-        return real
+        def window(p: int) -> str:
+            if len(text) - p > _GATE_LENGTH:
+                return text[p : p + _GATE_LENGTH]
+            return text[p:] + _WORD_END if word_end else text[p:]
+
+        found = [window(p) for p in starts]
+        if text:  # anywhere: " x..." is "x..." at a word start
+            whole = window(0)
+            found.append(whole[1:] if whole[0] == " " and whole[1:] else _ANYWHERE + whole)
+        gate = self.gates[s] = min(found, key=self.string_cost, default=None)
+        return gate
 
     def need_of(self, strings: frozenset[str]) -> frozenset[str] | None:
         out: set[str] = set()
@@ -654,22 +669,25 @@ class _GateBuilder:
     def string_cost(self, g: str) -> float:
         p = self.costs.get(g)
         if p is None:
-            p = 1.0
-            token_costs = self.token_costs
-            for tok in g:
-                q = token_costs.get(tok)
-                if q is None:
-                    q = token_costs[tok] = self.token_cost(tok)
-                p *= q
+            p = 5.0 if g.startswith(_ANYWHERE) else 1.0  # five times as many places to start
+            words = g.lstrip(_ANYWHERE).split(" ")
+            for k, word in enumerate(words):
+                last = k == len(words) - 1
+                if word.endswith(_WORD_END) or not last:
+                    p *= self.word_cost(word.rstrip(_WORD_END), k > 0 or p == 1.0)
+                elif word:
+                    p *= self.word_cost(word, False)
             self.costs[g] = p
         return p
 
-    def token_cost(self, tok: str) -> float:
-        if tok == _WORD_END:
-            return 0.6
-        if tok == _ANYWHERE:
-            return 5.0  # five times as many places to start as word starts
-        return sum(_CHAR_FREQ.get(c, 0.5) for c in self.members(tok)) / 100
+    @staticmethod
+    def word_cost(word: str, whole: bool) -> float:
+        """How often a word is ``word`` (``whole``), or starts with it."""
+        if whole and word in _COMMON_WORDS:
+            return 0.03
+        if not whole and word in _COMMON_PREFIXES:
+            return 0.05
+        return float(10 ** -(1.2 + 0.35 * len(word))) * (1 if whole else 3)
 
     # nodes
 
@@ -682,9 +700,14 @@ class _GateBuilder:
             info = self.node(op, av, gap)
             if info.exact is not None:
                 if len(cur) * len(info.exact) > _GATE_LIMIT:
+                    # Too many: keep the last word of each string only, or start afresh.
                     exact = False
                     cands.append(self.need_of(cur))
-                    cur = frozenset({_AFTER_GAP if gap else ""})
+                    cur = frozenset(
+                        _AFTER_GAP + x[x.rindex(" ") + 1 :] if " " in x else x for x in cur
+                    )
+                    if len(cur) * len(info.exact) > _GATE_LIMIT:
+                        cur = frozenset({_AFTER_GAP if gap else ""})
                 cur = self.product(cur, info.exact)
                 node_tail = self.exact_tail(info.exact)
             else:
@@ -770,14 +793,16 @@ class _GateBuilder:
     def render(self, strings: set[str]) -> tuple[str, ...]:
         """Regexes for the view: " " then one of ``strings``; one of those marked _ANYWHERE."""
 
-        def freq(tok: str) -> float:
-            return sum(_CHAR_FREQ.get(c, 0.5) for c in self.members(tok))
+        order = {
+            tok: (sum(_LETTER_FREQ.get(c, 0) for c in self.members(tok)), tok)
+            for tok in set().union(*strings)
+        }
 
         def emit(node: dict[str, Any], run: bool) -> str:
             if "" in node:  # a shorter string already matches everything below
                 return ""
             alts = []
-            for tok in sorted(node, key=lambda t: (-freq(t), t)):
+            for tok in sorted(node, key=order.__getitem__):
                 if tok == _WORD_END:
                     alts.append("(?![a-z0-9])")
                     continue
@@ -830,7 +855,6 @@ class _Regexes(NamedTuple):
     medium: re.Pattern[str]
     gate: re.Pattern[str]
     gate_high: re.Pattern[str]
-    candidates: tuple[re.Pattern[bytes], ...] | None
     suicide_word: re.Pattern[str]
     first_person: re.Pattern[str]
     not_crisis: re.Pattern[str]
@@ -843,14 +867,12 @@ def _rx() -> _Regexes:
     """Compile the rules once, on first use (~0.15 s), so that importing this module is cheap."""
     # The gates start with a character class rather than \b, which lets the engine scan for
     # candidate positions in C; the text they search is " " + the normalised text.
-    gates = _gate_sources()
     return _Regexes(
         high=re.compile(_source(_HIGH_PATTERNS)),
         high_negative=re.compile(_source(_HIGH_NEGATIVE_PATTERNS)),
         medium=re.compile(_source(_MEDIUM_PATTERNS)),
         gate=re.compile("[^a-z0-9]" + _trie(_GATE_STEMS)),
         gate_high=re.compile("[^a-z0-9]" + _trie(_HIGH_STEMS)),
-        candidates=None if gates is None else tuple(re.compile(g.encode("ascii")) for g in gates),
         suicide_word=re.compile(_source(_SUICIDE_WORD_PATTERNS)),
         first_person=re.compile(_source(_FIRST_PERSON_PATTERNS)),
         not_crisis=re.compile(_source(_NOT_CRISIS_PATTERNS)),
@@ -967,33 +989,67 @@ def _view_text(text: str) -> str:
     return low.encode("ascii", "replace").decode("ascii")
 
 
+@functools.cache
+def _gates() -> tuple[re.Pattern[bytes], ...] | None:
+    """The compiled candidate gate (~0.4 s, once per process), or None to pass every text."""
+    try:
+        sources = _gate_sources()
+    except Exception:  # re's parser changed beyond recognition: no gate, still right
+        return None
+    return None if sources is None else tuple(re.compile(g.encode("ascii")) for g in sources)
+
+
+def _candidates_one_by_one(texts: Sequence[str], gates: Sequence[re.Pattern[bytes]]) -> list[int]:
+    """:func:`_candidates` for texts that hold a NUL, the separator of the batch view."""
+    views = [
+        b" " + _view_text(t).encode("ascii").translate(_VIEW_TABLE, b"'`").replace(b"\x00", b" ")
+        for t in texts
+    ]
+    return [i for i, v in enumerate(views) if any(g.search(v) for g in gates)]
+
+
 def _candidates(texts: Sequence[str]) -> list[int]:
-    """The indices of the texts that pass the candidate gate, in order."""
-    gates = _rx().candidates
+    """The indices of the texts that pass the candidate gate, in order.
+
+    The gate reads the whole batch at once: "\x00 "-joined, one regex search per candidate.
+    """
+    gates = _gates()
     if gates is None:
         return list(range(len(texts)))
+    if not texts:
+        return []
     parts = list(texts)
-    for i in itertools.compress(range(len(texts)), map(operator.not_, map(str.isascii, texts))):
-        parts[i] = _view_text(texts[i])
+    others = list(
+        itertools.compress(range(len(texts)), map(operator.not_, map(str.isascii, texts)))
+    )
+    if others:  # _view_text of each, all at once but for NFKC
+        low = "\x00".join([unicodedata.normalize("NFKC", texts[i]) for i in others]).lower()
+        ascii_views = _GONE.sub("", low).encode("ascii", "replace").decode("ascii").split("\x00")
+        if len(ascii_views) != len(others):
+            return _candidates_one_by_one(texts, gates)
+        for i, ascii_view in zip(others, ascii_views, strict=True):
+            parts[i] = ascii_view
     joined = "\x00 ".join(parts)
-    if joined.count("\x00") != len(texts) - 1:  # a text holds a NUL: one at a time
-        views = [
-            b" " + _view_text(t).encode("ascii").translate(_VIEW_TABLE, b"'`").replace(b"\x00", b" ")
-            for t in texts
-        ]
-        return [i for i, v in enumerate(views) if any(g.search(v) for g in gates)]
+    if joined.count("\x00") != len(texts) - 1:
+        return _candidates_one_by_one(texts, gates)
     view = b" " + joined.encode("ascii").translate(_VIEW_TABLE, b"'`")
     found: set[int] = set()
     for gate in gates:
         index, counted, pos = 0, 0, 0
         while m := gate.search(view, pos):
-            index += view.count(b"\x00", counted, m.start())
+            index += view.count(b"\x00", counted, m.start())  # no match holds a NUL
             found.add(index)
             end = view.find(b"\x00", m.start())
             if end < 0:
                 break
-            index, counted, pos = index + 1, end + 1, end + 1
+            index, counted, pos = index + 1, end + 1, end + 1  # on to the next text
     return sorted(found)
+
+
+# The candidate gate is built once this many texts have been scored (in any number of calls),
+# so that scoring a few texts costs no build; until then each text is scored on its own.
+_GATE_AFTER = 1_000
+_scored = 0
 
 
 def explicit_crisis(texts: Sequence[str]) -> list[float]:
@@ -1006,8 +1062,13 @@ def explicit_crisis(texts: Sequence[str]) -> list[float]:
         >>> explicit_crisis(["im gonna end it tonight", "I'd kill for a coffee", "kys"])
         [0.97, 0.0, 0.0]
     """
+    global _scored
+    if _scored < _GATE_AFTER:
+        _scored += len(texts)
+        if _scored < _GATE_AFTER:
+            return [_score(t) for t in texts]
     scores = [0.0] * len(texts)
-    for i in _candidates(texts):
+    for i in _candidates(texts):  # the others have no match: 0.0
         scores[i] = _score(texts[i])
     return scores
 

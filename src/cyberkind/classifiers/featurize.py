@@ -198,6 +198,18 @@ class HashingFeaturizer:
         keys, counts = np.unique(all_rows * self.n_features + cols, return_counts=True)
         return keys // self.n_features, keys % self.n_features, counts.astype(np.float32)
 
+    def buckets_of(self, word: str) -> list[int]:
+        """The buckets a single word lights up alone: itself and, if long, its affixes.
+
+        **Usage**::
+
+            >>> len(HashingFeaturizer(2**10).buckets_of("muslims"))
+            3
+        """
+        fresh = HashingFeaturizer(self.n_features)
+        _, cols, _ = fresh._counts([word])
+        return sorted({int(c) for c in cols})
+
     # -- estimator API -------------------------------------------------------
     def fit(self, texts: Sequence[str]) -> HashingFeaturizer:
         """Learn smoothed IDF weights from ``texts``; return ``self``."""

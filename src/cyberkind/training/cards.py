@@ -24,6 +24,9 @@ FAILURE_MODES = (
     "Bag of n-grams: sarcasm, irony and negation over long spans are missed "
     '("oh great, another genius take" scores low on insult).',
     "Reclaimed slurs and quoted abuse (reporting or condemning it) score as toxic.",
+    "Identity words are neutralised in the attack heads, but only those on the list; other "
+    "group names can still raise toxicity by association, and hate that is only an identity "
+    'word plus a neutral phrase ("muslims, go home" style) relies on the bigrams to be caught.',
     'Obfuscated profanity that was never seen in training ("f.u.c.k", homoglyphs) is missed.',
     "`question` is trained on weak labels (a text ending in '?'), so rhetorical questions "
     "score high and questions without wording cues score low.",
