@@ -48,3 +48,18 @@ def test_macro_f1_matches_sklearn() -> None:
 def test_binary_report_keys() -> None:
     r = binary_report(np.array([0, 1]), np.array([0.2, 0.7]), 0.5)
     assert r["f1"] == 1.0 and r["precision"] == 1.0 and r["n"] == 2
+
+
+def test_platt_scaling_calibrates_overconfident_logits() -> None:
+    """Platt scaling (fitted on held-out data) turns overconfident logits into calibrated ones."""
+    from cyberkind.training.train import _platt
+
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 4000)
+    true_logit = np.where(y == 1, 1.0, -1.0) + rng.normal(0, 1.5, 4000)
+    overconfident = 6 * true_logit
+    before = expected_calibration_error(y, 1 / (1 + np.exp(-overconfident)))
+    a, b = _platt(overconfident, y)
+    after = expected_calibration_error(y, 1 / (1 + np.exp(-(a * overconfident + b))))
+    assert 0 < a < 1  # the scale shrinks overconfident logits
+    assert after < before / 3

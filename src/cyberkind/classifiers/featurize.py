@@ -107,39 +107,65 @@ class HashingFeaturizer:
 
     # -- hashing -------------------------------------------------------------
     # The memo maps each whitespace-separated chunk of lower-cased text ("cares.",
-    # "@bob", "lol!!") to the run of sub-token hashes it expands to, stored flat:
-    # chunk slot -> (_start[slot], _length[slot]) -> _word/_prefix/_suffix.
-    # Splitting on whitespace and looking chunks up are C-level calls, so a
-    # batch costs no Python work per text.
+    # "@bob", "lol!!") to the run of sub-token hashes it expands to, stored flat as
+    # (word, prefix, suffix) triplets: chunk slot -> (_start, _length) -> _hashes.
+    # Splitting on whitespace and looking chunks up are C-level calls, so a batch
+    # costs no Python work per text; a new chunk costs a regex call and, for words
+    # never seen before, their hashes. The NumPy copies of the tables grow by the
+    # new tail only, so a stream of new chunks costs no rebuild per batch.
     def _reset_memo(self) -> None:
         self._vocab: dict[str, int] = {_SEP: 0}
         self._start: list[int] = [0]
         self._length: list[int] = [1]
-        self._word: list[int] = [-1]  # the separator's marker
-        self._prefix: list[int] = [-1]
-        self._suffix: list[int] = [-1]
-        self._tables: tuple[IntArray, ...] | None = None
+        self._hashes: list[int] = [-1, -1, -1]  # the separator's marker
+        self._tokens: dict[str, tuple[int, int, int]] = {}
+        self._slot_tables = (np.zeros(0, np.int64), np.zeros(0, np.int64))
+        self._hash_table = np.zeros((0, 3), np.int64)
 
     def _add_chunk(self, chunk: str) -> int:
         slot = len(self._start)
         self._vocab[chunk] = slot
-        self._start.append(len(self._word))
-        tokens = [_canonical(t) for t in _TOKEN.findall(chunk)]
-        self._length.append(len(tokens))
-        for token in tokens:
-            data = token.encode("utf-8", "surrogatepass")
-            self._word.append(zlib.crc32(data))
-            if len(token) > 5 and token.isalpha():
-                self._prefix.append(zlib.crc32(_PREFIX_SALT + data[:4]))
-                self._suffix.append(zlib.crc32(_SUFFIX_SALT + data[-4:]))
-            else:
-                self._prefix.append(-1)
-                self._suffix.append(-1)
-        self._tables = None
+        self._start.append(len(self._hashes) // 3)
+        tokens = self._tokens
+        hashes = [tokens.get(t) or self._hash_token(t) for t in _TOKEN.findall(chunk)]
+        self._length.append(len(hashes))
+        self._hashes.extend(itertools.chain.from_iterable(hashes))
         return slot
 
+    def _hash_token(self, raw_token: str) -> tuple[int, int, int]:
+        """(word, prefix, suffix) hashes of one token, memoised: new chunks are mostly
+        made of known words ("cares." after "cares"), so they cost no hashing."""
+        token = _canonical(raw_token)
+        data = token.encode("utf-8", "surrogatepass")
+        if len(token) > 5 and token.isalpha():
+            hashes = (
+                zlib.crc32(data),
+                zlib.crc32(_PREFIX_SALT + data[:4]),
+                zlib.crc32(_SUFFIX_SALT + data[-4:]),
+            )
+        else:
+            hashes = (zlib.crc32(data), -1, -1)
+        self._tokens[raw_token] = hashes
+        return hashes
+
+    def _sync_tables(self) -> tuple[IntArray, IntArray, IntArray]:
+        """NumPy views of the memo, extended by whatever was added since the last call."""
+        starts, lengths = self._slot_tables
+        if len(starts) < len(self._start):
+            starts = np.concatenate([starts, np.asarray(self._start[len(starts) :], np.int64)])
+            lengths = np.concatenate([lengths, np.asarray(self._length[len(lengths) :], np.int64)])
+            self._slot_tables = (starts, lengths)
+        done = len(self._hash_table) * 3
+        if done < len(self._hashes):
+            tail = np.asarray(self._hashes[done:], np.int64).reshape(-1, 3)
+            self._hash_table = np.concatenate([self._hash_table, tail])
+        return starts, lengths, self._hash_table
+
     def _subtokens(self, texts: Sequence[str]) -> tuple[IntArray, IntArray]:
-        """Flat-table indices of every sub-token of the batch, and each one's row."""
+        """(word, prefix, suffix) hashes of every sub-token of the batch, and each one's row.
+
+        Texts are separated by a marker whose word hash is -1.
+        """
         joined = _JOIN.join(texts)
         if joined.count(_SEP) != len(texts) - 1:
             joined = _JOIN.join(t.replace(_SEP, " ") for t in texts)
@@ -152,18 +178,13 @@ class HashingFeaturizer:
         for i in np.flatnonzero(slot_array < 0).tolist():
             found = self._vocab.get(chunks[i])
             slot_array[i] = found if found is not None else self._add_chunk(chunks[i])
-        if self._tables is None:
-            self._tables = tuple(
-                np.asarray(table, dtype=np.int64)
-                for table in (self._start, self._length, self._word, self._prefix, self._suffix)
-            )
-        start_table, length_table = self._tables[0], self._tables[1]
+        start_table, length_table, hash_table = self._sync_tables()
         row_of_chunk = np.cumsum(slot_array == 0)
         lengths = length_table[slot_array]
         ends = np.cumsum(lengths)
         offsets = np.repeat(start_table[slot_array] - (ends - lengths), lengths)
         flat = offsets + np.arange(ends[-1] if len(ends) else 0, dtype=np.int64)
-        return flat, np.repeat(row_of_chunk, lengths)
+        return hash_table[flat], np.repeat(row_of_chunk, lengths)
 
     def _counts(self, texts: Sequence[str]) -> tuple[IntArray, IntArray, FloatArray]:
         """Deduplicated (row, bucket, count) triples, sorted by row then bucket."""
@@ -171,20 +192,17 @@ class HashingFeaturizer:
         if n == 0:
             empty = np.zeros(0, dtype=np.int64)
             return empty, empty, np.zeros(0, dtype=np.float32)
-        flat, row_of = self._subtokens(texts)
-        assert self._tables is not None
-        word_table, prefix_table, suffix_table = self._tables[2:]
-        all_words = word_table[flat]
-        keep = np.flatnonzero(all_words >= 0)
-        words = all_words[keep]
+        hashes, row_of = self._subtokens(texts)
+        keep = np.flatnonzero(hashes[:, 0] >= 0)
+        words = hashes[keep, 0]
         rows = row_of[keep]
-        tok = flat[keep]
         # A bigram joins a token with the one just before it in the same text.
         follows = np.flatnonzero(keep[1:] - keep[:-1] == 1) + 1
         bigrams = ((words[follows - 1] * _BIGRAM_MULT) ^ words[follows]) >> 3
-        prefixes = prefix_table[tok]
+        prefixes = hashes[keep, 1]
         has_affix = prefixes >= 0
-        cols = np.concatenate([words, bigrams, prefixes[has_affix], suffix_table[tok][has_affix]])
+        suffixes = hashes[keep, 2][has_affix]
+        cols = np.concatenate([words, bigrams, prefixes[has_affix], suffixes])
         all_rows = np.concatenate([rows, rows[follows], rows[has_affix], rows[has_affix]])
         cols &= self.n_features - 1
         cols[cols == 0] = 1
