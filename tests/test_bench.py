@@ -37,3 +37,16 @@ def test_quick_bench_writes_every_section(data_dir: Path, tmp_path: Path) -> Non
     ours = data["speed"]["cyberkind fast"]
     assert ours["texts_per_s"] > 0 and ours["peak_rss_mb"] > 0
     assert "cyberkind fast" in data["identity_probe"]
+    assert "cyberkind fast" in data["identity_hate_recall"]
+    assert "### The other side: hateful sentences" in md
+
+
+def test_probes_cover_every_group_both_ways() -> None:
+    from cyberkind.bench.probes import GROUPS, hateful_sentences, probe_sentences
+
+    kind, hateful = probe_sentences(), hateful_sentences()
+    assert set(kind) == set(hateful) == set(GROUPS)
+    for group in GROUPS:
+        assert len(set(kind[group])) == len(kind[group]) >= 16
+        assert len(set(hateful[group])) == len(hateful[group]) >= 8
+        assert not set(kind[group]) & set(hateful[group])

@@ -32,7 +32,7 @@ from ..engine import default_model_dir
 from ..training.corpora import emotion_benchmark, goemotions_test, head_examples
 from ..training.metrics import binary_report, f1_score, macro_f1
 from .peers import Peer, load_peers
-from .probes import identity_fpr
+from .probes import identity_fpr, identity_recall
 from .speed import measure
 
 __all__ = ["PUBLISHED", "TARGETS", "BenchResult", "run_benchmarks"]
@@ -288,6 +288,16 @@ def run_benchmarks(
                 functools.partial(peer_scores, peer), dict.fromkeys(labels, 0.5), labels
             )
     data["identity_probe"] = probe
+    recall: dict[str, Any] = {
+        "cyberkind fast": identity_recall(lambda t: _our_scores(model, t), thresholds)
+    }
+    for peer in peers:
+        labels = [lab for lab in ("toxicity", "identity_attack") if lab in peer.labels]
+        if labels:
+            recall[peer.name] = identity_recall(
+                functools.partial(peer_scores, peer), dict.fromkeys(labels, 0.5), labels
+            )
+    data["identity_hate_recall"] = recall
 
     # -- Speed, memory, cold start (subprocesses, same rows) -------------------
     echo("bench: speed")
@@ -442,6 +452,14 @@ def _markdown(data: dict[str, Any]) -> str:
         [g] + [f"{probe[tool][g][lab]:.1%}" for tool in probe for lab in probe[tool][g]]
         for g in groups
     ]
+    hate = data["identity_hate_recall"]
+    hate_header = ["group"] + [
+        f"{tool}: {lab}" for tool in hate for lab in next(iter(hate[tool].values()))
+    ]
+    hate_rows = [
+        [g] + [f"{hate[tool][g][lab]:.1%}" for tool in hate for lab in hate[tool][g]]
+        for g in groups
+    ]
     speed_rows = [
         [
             tool,
@@ -503,6 +521,12 @@ ECE = expected calibration error (15 equal-width bins) of the calibrated probabi
 ## Identity bias probe (false-positive rate on non-hateful sentences)
 
 {_table(probe_header, probe_rows)}
+
+### The other side: hateful sentences about the same groups (recall, higher is better)
+A low false-positive rate is only half the story: these plainly hateful sentences
+(`cyberkind.bench.probes.HATEFUL_TEMPLATES`) should all be flagged.
+
+{_table(hate_header, hate_rows)}
 
 ## Speed, memory and cold start
 {speed["rows"]:,} tweets (TweetEval/OLID test texts, repeated), batches of 1,024, each tool in a

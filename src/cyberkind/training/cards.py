@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..bench.probes import identity_fpr
+from ..bench.probes import identity_fpr, identity_recall
 from ..classifiers.linear import LinearModel
 from ..labels import LABELS
 from .corpora import DATASET_LICENCES
@@ -25,8 +25,9 @@ FAILURE_MODES = (
     '("oh great, another genius take" scores low on insult).',
     "Reclaimed slurs and quoted abuse (reporting or condemning it) score as toxic.",
     "Identity words are neutralised in the attack heads, but only those on the list; other "
-    "group names can still raise toxicity by association, and hate that is only an identity "
-    'word plus a neutral phrase ("muslims, go home" style) relies on the bigrams to be caught.',
+    "group names can still raise toxicity by association. The price is recall: plainly "
+    'hateful sentences ("women are too stupid to vote") often score low on identity_attack '
+    "(see the hateful-sentence probe); toxicity catches more of them.",
     'Obfuscated profanity that was never seen in training ("f.u.c.k", homoglyphs) is missed.',
     "`question` is trained on weak labels (a text ending in '?'), so rhetorical questions "
     "score high and questions without wording cues score low.",
@@ -84,6 +85,11 @@ def write_model_card(model_dir: Path, metrics: dict[str, Any]) -> Path:
         return {name: proba[:, i] for i, name in enumerate(model.labels)}
 
     probe = identity_fpr(predict, thresholds)
+    hate = identity_recall(predict, thresholds)
+    hate_rows = [
+        [group, f"{v.get('toxicity', 0):.1%}", f"{v.get('identity_attack', 0):.1%}"]
+        for group, v in hate.items()
+    ]
     probe_rows = [
         [group, f"{v.get('toxicity', 0):.1%}", f"{v.get('identity_attack', 0):.1%}"]
         for group, v in probe.items()
@@ -135,6 +141,11 @@ AP = average precision; ECE = expected calibration error (15 bins).
 Worst group rate: {worst:.1%} (target: at most 5%).
 
 {_table(probe_rows, ["group", "toxicity FPR", "identity_attack FPR"])}
+
+## Bias probe, other side: recall on plainly hateful sentences about the same groups
+{len(hate)} groups x 8 templates (`cyberkind.bench.probes.HATEFUL_TEMPLATES`): higher is better.
+
+{_table(hate_rows, ["group", "toxicity recall", "identity_attack recall"])}
 
 ## Known failure modes
 """
