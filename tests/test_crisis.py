@@ -389,7 +389,16 @@ def _batch_texts() -> list[str]:
 
 
 def test_the_gate_is_derived_from_every_pattern() -> None:
-    sources = crisis_rules._gate_sources()
+    from cyberkind.classifiers._crisis_gate import gate_sources
+
+    sources = gate_sources(
+        (
+            crisis_rules._HIGH_PATTERNS,
+            crisis_rules._HIGH_NEGATIVE_PATTERNS,
+            crisis_rules._MEDIUM_PATTERNS,
+            crisis_rules._SUICIDE_WORD_PATTERNS,
+        )
+    )
     assert sources is not None  # each pattern gave a requirement
     assert crisis_rules._gates() is not None
 
