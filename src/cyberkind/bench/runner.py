@@ -121,6 +121,22 @@ NOTES_ON_TARGETS = """\
 """
 
 
+SPEED_ROUNDS = 3
+
+
+def _median_run(runs: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Each metric's median over the runs; the first error if any run failed."""
+    errors = [r["error"] for r in runs if "error" in r]
+    if errors:
+        return {"error": errors[0]}
+    out: dict[str, Any] = {}
+    for key in runs[0]:
+        values = [r[key] for r in runs]
+        median = float(np.median(values))
+        out[key] = round(median) if all(isinstance(v, int) for v in values) else median
+    return out
+
+
 @dataclass
 class BenchResult:
     """Everything measured, as JSON-able data and as the Markdown report."""
@@ -264,40 +280,28 @@ def run_benchmarks(
     keep = [i for i, s in enumerate(sources) if s == "dreaddit"]
     p = _our_scores(model, [texts[i] for i in keep])["distress"]
     quality["distress_dreaddit"] = binary_report(y[keep], p, thresholds["distress"])
-    try:
-        from ..training.crisis import crisis_eval_real
+    from ..training.crisis import crisis_eval_real
 
-        real = crisis_eval_real(data_dir)
-        if real:
-            p = _our_scores(model, [t for t, _ in real])["crisis"]
-            quality["crisis_real"] = binary_report(
-                np.asarray([y for _, y in real]), p, thresholds["crisis"]
-            )
-    except ImportError:  # pragma: no cover - crisis module always ships
-        pass
+    real = crisis_eval_real(data_dir)
+    p = _our_scores(model, [t for t, _ in real])["crisis"]
+    quality["crisis_real"] = binary_report(
+        np.asarray([label for _, label in real]), p, thresholds["crisis"]
+    )
 
     # -- Identity bias probe ---------------------------------------------------
-    echo("bench: identity probe")
-    probe: dict[str, Any] = {
-        "cyberkind fast": identity_fpr(lambda t: _our_scores(model, t), thresholds)
-    }
-    for peer in peers:
-        labels = [lab for lab in ("toxicity", "identity_attack") if lab in peer.labels]
-        if labels:
-            probe[peer.name] = identity_fpr(
-                functools.partial(peer_scores, peer), dict.fromkeys(labels, 0.5), labels
-            )
-    data["identity_probe"] = probe
-    recall: dict[str, Any] = {
-        "cyberkind fast": identity_recall(lambda t: _our_scores(model, t), thresholds)
-    }
-    for peer in peers:
-        labels = [lab for lab in ("toxicity", "identity_attack") if lab in peer.labels]
-        if labels:
-            recall[peer.name] = identity_recall(
-                functools.partial(peer_scores, peer), dict.fromkeys(labels, 0.5), labels
-            )
-    data["identity_hate_recall"] = recall
+    echo("bench: identity probes")
+    # Both sides of the trade-off: kind sentences wrongly flagged, hateful ones caught.
+    for key, probe in (("identity_probe", identity_fpr), ("identity_hate_recall", identity_recall)):
+        rates: dict[str, Any] = {
+            "cyberkind fast": probe(lambda t: _our_scores(model, t), thresholds)
+        }
+        for peer in peers:
+            labels = [lab for lab in ("toxicity", "identity_attack") if lab in peer.labels]
+            if labels:
+                rates[peer.name] = probe(
+                    functools.partial(peer_scores, peer), dict.fromkeys(labels, 0.5), labels
+                )
+        data[key] = rates
 
     # -- Speed, memory, cold start (subprocesses, same rows) -------------------
     echo("bench: speed")
@@ -318,14 +322,23 @@ def run_benchmarks(
             for tool, prefix in prefixes.items()
             if any(p.name.lower().startswith(prefix) for p in peers)
         ]
-        for tool in tools:
-            echo(f"bench: speed of {tool}")
-            speed[tool] = measure(
-                tool,
-                path,
-                model_dir if tool == "cyberkind fast" else None,
-                single=300 if quick else 2000,
-            )
+        # Rounds interleave the tools, so that a passing load on this shared machine hits
+        # every tool alike; each figure is the median over the rounds.
+        rounds: dict[str, list[dict[str, Any]]] = {tool: [] for tool in tools}
+        for round_no in range(1 if quick else SPEED_ROUNDS):
+            for tool in tools:
+                echo(f"bench: speed of {tool} (round {round_no + 1})")
+                rounds[tool].append(
+                    measure(
+                        tool,
+                        path,
+                        model_dir if tool == "cyberkind fast" else None,
+                        single=300 if quick else 2000,
+                    )
+                )
+        for tool, runs in rounds.items():
+            speed[tool] = _median_run(runs)
+    speed["rounds"] = 1 if quick else SPEED_ROUNDS
     data["speed"] = speed
     data["seconds"] = round(time.perf_counter() - started, 1)
     result = BenchResult(data=data, markdown=_markdown(data))
@@ -529,8 +542,10 @@ A low false-positive rate is only half the story: these plainly hateful sentence
 {_table(hate_header, hate_rows)}
 
 ## Speed, memory and cold start
-{speed["rows"]:,} tweets (TweetEval/OLID test texts, repeated), batches of 1,024, each tool in a
-fresh subprocess. Throughput counts every label a tool outputs in one pass (ours: 16).
+{speed["rows"]:,} unique short texts (the test splits of toxicity, identity_attack, gratitude,
+distress and question: tweets, Reddit and Civil Comments posts), batches of 1,024, each tool in
+a fresh subprocess; each figure is the median of {speed["rounds"]} rounds that interleave the
+tools. Throughput counts every label a tool outputs in one pass (ours: 16).
 Cold start = import + model load + first call. p50/p99 = one text per call.
 
 {
