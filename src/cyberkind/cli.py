@@ -11,6 +11,7 @@ Exit codes (every command):
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import os
 import sys
@@ -190,20 +191,12 @@ def score(
 
     def write_all(out: TextIO, source: Iterator[Row]) -> int:
         count = 0
-        batch: list[Row] = []
-
-        def flush() -> None:
-            for row, scores in zip(batch, scorer.score([r.text for r in batch]), strict=True):
-                out.write(json.dumps({"id": row.id, "scores": scores}) + "\n")
-
-        for row in source:
-            batch.append(row)
+        rows, texts = itertools.tee(source)
+        for row, scores in zip(
+            rows, scorer.pipe((r.text for r in texts), batch_size=batch_size), strict=True
+        ):
+            out.write(json.dumps({"id": row.id, "scores": scores}) + "\n")
             count += 1
-            if len(batch) >= batch_size:
-                flush()
-                batch.clear()
-        if batch:
-            flush()
         return count
 
     with contextlib.ExitStack() as stack:

@@ -9,8 +9,9 @@
     >>> for scores in scorer.pipe(texts, batch_size=1024):
     ...     ...
 
-Models load from inside the package (``importlib.resources``) or from a folder
-given by the ``model_dir`` setting; nothing is downloaded.
+Models load from inside the package (``importlib.resources``) or from the folder
+passed as ``model_dir`` (on the command line: the ``model_dir`` setting); nothing is
+downloaded.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from .classifiers.crisis_rules import explicit_crisis
+from .classifiers.crisis_rules import crisis_floor
 from .errors import ConfigError
 from .labels import label_names
 
@@ -64,7 +65,7 @@ class Scorer:
         self.tier = tier
         self.classifier_name = registration.name
         self.model_dir = model_dir or default_model_dir()
-        self.model = registration.factory(model_dir, registration.default_config)
+        self.model = registration.factory(self.model_dir, registration.default_config)
         missing = set(label_names()) - set(self.model.labels)
         if missing:
             raise ConfigError(
@@ -88,9 +89,7 @@ class Scorer:
         """Probabilities, shape ``(len(texts), len(labels))``. Does not mutate ``texts``."""
         proba = self.model.predict_proba(list(texts))[:, self._order]
         # Explicit crisis statements are never missed, whatever the model says.
-        rules = np.asarray(explicit_crisis(texts), dtype=np.float32)
-        if len(rules):
-            proba[:, self._crisis] = np.maximum(proba[:, self._crisis], rules)
+        proba[:, self._crisis] = crisis_floor(proba[:, self._crisis], texts)
         return proba
 
     def score(self, texts: Sequence[str]) -> list[dict[str, float]]:

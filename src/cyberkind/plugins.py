@@ -94,10 +94,18 @@ def classifier_registry() -> dict[str, ClassifierRegistration]:
     return registry
 
 
+def _version_key(name: str) -> tuple[str, int]:
+    """("cyberkind.fast", 10) for "cyberkind.fast.v10", so that v10 sorts after v9."""
+    stem, _, last = name.rpartition(".")
+    if last.startswith("v") and last[1:].isdigit():
+        return stem, int(last[1:])
+    return name, 0
+
+
 def tier_registry() -> dict[str, ClassifierRegistration]:
-    """The newest registered classifier of each tier."""
+    """The newest registered classifier of each tier (highest ``.vN``)."""
+    registry = classifier_registry()
     tiers: dict[str, ClassifierRegistration] = {}
-    for name in sorted(classifier_registry()):
-        reg = classifier_registry()[name]
-        tiers[reg.tier] = reg
+    for name in sorted(registry, key=_version_key):
+        tiers[registry[name].tier] = registry[name]
     return tiers

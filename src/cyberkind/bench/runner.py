@@ -26,7 +26,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ..classifiers.crisis_rules import explicit_crisis
+from ..classifiers.crisis_rules import crisis_floor
+from ..classifiers.fast import DEFAULT_CONFIG as FAST_CONFIG
 from ..classifiers.linear import LinearModel
 from ..engine import default_model_dir
 from ..training.corpora import emotion_benchmark, goemotions_test, head_examples
@@ -147,11 +148,10 @@ class BenchResult:
 
 def _our_scores(model: LinearModel, texts: Sequence[str]) -> Scores:
     out: Scores = {}
-    for group in model.groups:
-        proba = model.predict_proba(texts, group)
+    for group, proba in model.predict_proba_groups(texts).items():
         out.update({name: proba[:, i] for i, name in enumerate(model.groups[group].names)})
     if "crisis" in out:
-        out["crisis"] = np.maximum(out["crisis"], np.asarray(explicit_crisis(texts), np.float32))
+        out["crisis"] = crisis_floor(out["crisis"], texts)
     return out
 
 
@@ -188,7 +188,7 @@ def run_benchmarks(
 ) -> BenchResult:
     """Run every benchmark; write ``benchmarks.md`` and ``benchmarks.json`` into ``output_dir``."""
     started = time.perf_counter()
-    folder = (model_dir or default_model_dir()) / "fast-v1"
+    folder = (model_dir or default_model_dir()) / str(FAST_CONFIG["folder"])
     model = LinearModel.from_disk(folder)
     thresholds = model.thresholds()
     peers, missing = load_peers()

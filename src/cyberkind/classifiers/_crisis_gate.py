@@ -25,11 +25,10 @@ import re
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
-from .crisis_rules import _SQUEEZE
+from .crisis_rules import _ALNUM, _SQUEEZE
 
 __all__ = ["gate_sources"]
 
-_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 _AT_B, _AFTER_GAP, _WORD_END, _ANYWHERE = "\x01", "\x02", "\x03", "\x04"
 _MARKS = _AT_B + _AFTER_GAP
 _NO_MARKS = {ord(_AT_B): None, ord(_AFTER_GAP): None}

@@ -78,6 +78,7 @@ from typing import Any, NamedTuple
 __all__ = [
     "HIGH_SCORE",
     "MEDIUM_SCORE",
+    "crisis_floor",
     "explicit_crisis",
     "explicit_crisis_spans",
     "normalize",
@@ -723,6 +724,18 @@ def explicit_crisis(texts: Sequence[str]) -> list[float]:
     for i in _candidates(texts):  # the others have no match: 0.0
         scores[i] = _score(texts[i])
     return scores
+
+
+def crisis_floor(probabilities: Sequence[float] | Any, texts: Sequence[str]) -> Any:
+    """``probabilities`` (a NumPy array) raised to at least :func:`explicit_crisis` of ``texts``.
+
+    The one place where the rules floor a model's crisis score: the scorer, training and
+    the benchmark all call it.
+    """
+    import numpy as np
+
+    rules = np.asarray(explicit_crisis(texts), dtype=np.float32)
+    return np.maximum(probabilities, rules) if len(rules) else probabilities
 
 
 def explicit_crisis_spans(text: str) -> list[tuple[int, int]]:

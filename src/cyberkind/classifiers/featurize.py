@@ -1,9 +1,9 @@
 """Hashed word and affix n-gram features shared by every fast-tier head.
 
 One featurizer serves all labels, so scoring sixteen labels costs little more
-than scoring one: a batch is lower-cased and tokenised by one regular
-expression call, every distinct token is hashed once (and memoised), and the
-logits of every head come from one gather-and-sum over a weight matrix.
+than scoring one: a batch is lower-cased and split on whitespace in one call, every distinct chunk
+and token is hashed once (and memoised), and the logits of every head come
+from one sparse-times-dense product.
 
 Features (each hashed into ``n_features`` buckets):
 
@@ -20,7 +20,8 @@ own ``hash`` is salted per process). Values are sublinear term frequencies
 times an inverse document frequency learned at training time, L2-normalised
 per text: TF-IDF over hashed features. Training gets a SciPy CSR matrix from
 :meth:`HashingFeaturizer.transform`; scoring uses :meth:`HashingFeaturizer.features`
-and needs only NumPy, which keeps cold start short.
+and :func:`linear_logits`, which need NumPy and SciPy but not scikit-learn, which keeps
+cold start short.
 
 **Usage**::
 

@@ -93,6 +93,14 @@ class LinearModel:
         """Calibrated probabilities, shape ``(len(texts), n_heads)``. Does not mutate ``texts``."""
         return _sigmoid(self.logits(texts, group))
 
+    def predict_proba_groups(self, texts: Sequence[str]) -> dict[str, FloatMatrix]:
+        """Probabilities of every head group, featurizing ``texts`` once."""
+        features = self.featurizer.features(texts)
+        return {
+            name: _sigmoid(linear_logits(features, g.weights, g.bias))
+            for name, g in self.groups.items()
+        }
+
     def _group(self, group: str) -> HeadGroup:
         try:
             return self.groups[group]

@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ..classifiers.crisis_rules import explicit_crisis
+from ..classifiers.crisis_rules import crisis_floor
 from ..classifiers.featurize import HashingFeaturizer
 from ..classifiers.linear import HeadGroup, LinearModel
 from ..labels import label_names
@@ -142,16 +142,14 @@ def _fit_head(
     p_dev = proba(x_dev)
     if head == "crisis":
         # The threshold applies to the score users see: the model floored by the rules.
-        dev_texts = [e.text for e in examples if e.split == "dev"]
-        p_dev = np.maximum(p_dev, np.asarray(explicit_crisis(dev_texts)))
+        p_dev = crisis_floor(p_dev, [e.text for e in examples if e.split == "dev"])
         threshold = recall_threshold(y_dev, p_dev, CRISIS_RECALL)
     else:
         threshold = best_f1_threshold(y_dev, p_dev)
     threshold = float(np.clip(threshold, 0.01, 0.99))
     p_test = proba(x_test)
     if head == "crisis":
-        test_texts = [e.text for e in examples if e.split == "test"]
-        p_test = np.maximum(p_test, np.asarray(explicit_crisis(test_texts)))
+        p_test = crisis_floor(p_test, [e.text for e in examples if e.split == "test"])
     report = {
         "C": c,
         "sources": sorted({e.source for e in examples}),
@@ -197,7 +195,7 @@ def train_models(
     train_texts = sorted({e.text for exs in examples.values() for e in exs if e.split == "train"})
     step("featurizing", 0, 1)
     featurizer = HashingFeaturizer(N_FEATURES).fit(train_texts)
-    matrix = featurizer.transform(texts).tocsr()
+    matrix = featurizer.transform(texts)
     identity_buckets = [b for w in IDENTITY_WORDS for b in featurizer.buckets_of(w) if b]
     step("featurizing", 1, 1)
 
@@ -212,8 +210,8 @@ def train_models(
     step("training heads", len(wanted), len(wanted))
 
     groups: dict[str, HeadGroup] = {}
-    for group, names in (("public", [h for h in public if h in weights]), ("aux", aux)):
-        names = [h for h in names if h in weights]
+    for group, candidates in (("public", public), ("aux", aux)):
+        names = [h for h in candidates if h in weights]
         if names:
             groups[group] = HeadGroup(
                 names,
