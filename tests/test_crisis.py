@@ -430,3 +430,10 @@ def test_gated_batch_scores_like_one_by_one(monkeypatch: pytest.MonkeyPatch) -> 
     texts[::50] = ["i dont want to be alive anymore"] * len(texts[::50])
     scores = explicit_crisis(texts)
     assert scores.count(HIGH_SCORE) == len(texts[::50])
+
+
+def test_fast_score_agrees_with_full_matching() -> None:
+    """`_score` is an early-exit copy of `_matches`'s tier order; they must never drift."""
+    texts = _batch_texts()
+    for text in texts:
+        assert crisis_rules._score(text) == crisis_rules._matches(normalize(text))[0], text
