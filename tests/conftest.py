@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -51,3 +53,38 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
     if hasattr(sys, "_called_from_test"):
         del sys._called_from_test
+
+
+@pytest.fixture(scope="session")
+def serve_in_thread() -> Any:
+    """``with serve_in_thread(app) as url:`` runs ``app`` under real uvicorn on 127.0.0.1."""
+    return _serve_in_thread
+
+
+@contextlib.contextmanager
+def _serve_in_thread(app: object) -> Iterator[str]:
+    """Run ``app`` under a real uvicorn server on 127.0.0.1 in a thread; yield its base URL."""
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", ws="none")
+    server = uvicorn.Server(config)
+    server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

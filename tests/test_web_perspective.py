@@ -1,0 +1,274 @@
+"""The Perspective-compatible API over real HTTP: a uvicorn server on 127.0.0.1, httpx requests.
+
+No cassettes: every request goes through a real socket to the app. Request bodies follow
+Perspective's documented examples, so a client written for Perspective works unchanged
+apart from its base URL.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from cyberkind.web.app import create_app
+from cyberkind.web.openapi import openapi_spec
+from cyberkind.web.perspective import ATTRIBUTES, MAX_TEXT_BYTES, detect_language
+
+ANALYZE = "/v1alpha1/comments:analyze"
+
+
+@pytest.fixture(scope="module")
+def base_url(scorer: Any, serve_in_thread: Any) -> Iterator[str]:
+    with serve_in_thread(create_app(scorer)) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def client(base_url: str) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=base_url, timeout=30) as c:
+        yield c
+
+
+def analyze(client: httpx.Client, body: Any, **kwargs: Any) -> httpx.Response:
+    return client.post(ANALYZE, params={"key": "any-api-key"}, json=body, **kwargs)
+
+
+def test_perspective_request_and_response_shape(client: httpx.Client) -> None:
+    response = analyze(
+        client,
+        {
+            "comment": {"text": "you are a stupid idiot"},
+            "languages": ["en"],
+            "requestedAttributes": {"TOXICITY": {}, "INSULT": {}, "GRATITUDE": {}},
+            "doNotStore": True,
+            "clientToken": "abc-123",
+        },
+    )
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/json"
+    data = response.json()
+    assert set(data["attributeScores"]) == {"TOXICITY", "INSULT", "GRATITUDE"}
+    toxicity = data["attributeScores"]["TOXICITY"]["summaryScore"]
+    assert toxicity["type"] == "PROBABILITY"
+    assert toxicity["value"] > 0.5
+    assert data["attributeScores"]["GRATITUDE"]["summaryScore"]["value"] < 0.5
+    assert data["languages"] == ["en"]
+    assert data["detectedLanguages"] == ["en"]
+    assert data["clientToken"] == "abc-123"
+    assert "spanScores" not in data["attributeScores"]["TOXICITY"]
+
+
+def test_scores_match_the_library(client: httpx.Client, scorer: Any) -> None:
+    text = "Thank you so much for hosting this chat!"
+    data = analyze(
+        client, {"comment": {"text": text}, "requestedAttributes": {"GRATITUDE": {}}}
+    ).json()
+    expected = scorer.score([text])[0]["gratitude"]
+    assert data["attributeScores"]["GRATITUDE"]["summaryScore"]["value"] == pytest.approx(
+        expected, abs=1e-5
+    )
+
+
+def test_every_documented_attribute_is_answered(client: httpx.Client) -> None:
+    body = {
+        "comment": {"text": "I got the job!!! thank you all"},
+        "requestedAttributes": {name: {} for name in ATTRIBUTES},
+    }
+    data = analyze(client, body).json()
+    assert set(data["attributeScores"]) == set(ATTRIBUTES)
+    for entry in data["attributeScores"].values():
+        assert 0.0 <= entry["summaryScore"]["value"] <= 1.0
+
+
+def test_score_threshold_drops_low_scores(client: httpx.Client) -> None:
+    body = {
+        "comment": {"text": "Thanks, lovely post"},
+        "requestedAttributes": {"TOXICITY": {"scoreThreshold": 0.9}, "GRATITUDE": {}},
+    }
+    data = analyze(client, body).json()
+    assert "TOXICITY" not in data["attributeScores"]
+    assert "GRATITUDE" in data["attributeScores"]
+
+
+def test_span_annotations_cover_the_text_without_an_annotator(client: httpx.Client) -> None:
+    text = "You are wonderful."
+    body = {
+        "comment": {"text": text},
+        "requestedAttributes": {"TOXICITY": {}},
+        "spanAnnotations": True,
+    }
+    spans = analyze(client, body).json()["attributeScores"]["TOXICITY"]["spanScores"]
+    assert spans[0]["begin"] == 0 and spans[0]["end"] == len(text)
+    assert spans[0]["score"]["type"] == "PROBABILITY"
+
+
+def test_html_comment_type_and_language_variants(client: httpx.Client) -> None:
+    body = {
+        "comment": {"text": "great work", "type": "PLAIN_TEXT"},
+        "requestedAttributes": {"ADMIRATION": {"scoreType": "PROBABILITY"}},
+        "languages": ["en-US"],
+    }
+    assert analyze(client, body).status_code == 200
+
+
+def _error(response: httpx.Response, status: int, error_type: str) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    body: dict[str, Any] = response.json()
+    assert set(body) == {"error"}
+    error = body["error"]
+    assert error["code"] == status
+    assert isinstance(error["message"], str) and error["message"]
+    assert error["details"][0]["errorType"] == error_type
+    return error
+
+
+@pytest.mark.parametrize(
+    ("body", "error_type", "message"),
+    [
+        ({"comment": {"text": ""}, "requestedAttributes": {"TOXICITY": {}}}, "COMMENT_EMPTY", ""),
+        (
+            {"comment": {"text": "   "}, "requestedAttributes": {"TOXICITY": {}}},
+            "COMMENT_EMPTY",
+            "",
+        ),
+        ({"requestedAttributes": {"TOXICITY": {}}}, "COMMENT_EMPTY", "comment.text"),
+        ({"comment": {"text": 5}, "requestedAttributes": {"TOXICITY": {}}}, "INVALID_REQUEST", ""),
+        (
+            {"comment": {"text": "hi"}, "requestedAttributes": {"FLIRTATION": {}}},
+            "ATTRIBUTE_NOT_SUPPORTED",
+            "Unknown attribute: FLIRTATION",
+        ),
+        ({"comment": {"text": "hi"}, "requestedAttributes": {}}, "INVALID_REQUEST", ""),
+        ({"comment": {"text": "hi"}}, "INVALID_REQUEST", "requestedAttributes"),
+        (
+            {"comment": {"text": "hi"}, "requestedAttributes": {"TOXICITY": {"scoreType": "X"}}},
+            "SCORE_TYPE_NOT_SUPPORTED",
+            "",
+        ),
+        (
+            {
+                "comment": {"text": "hi"},
+                "requestedAttributes": {"TOXICITY": {"scoreThreshold": 2}},
+            },
+            "INVALID_REQUEST",
+            "scoreThreshold",
+        ),
+        (
+            {"comment": {"text": "hi", "type": "MARKDOWN"}, "requestedAttributes": {"INSULT": {}}},
+            "INVALID_REQUEST",
+            "",
+        ),
+        (
+            {"comment": {"text": "hi"}, "requestedAttributes": {"INSULT": {}}, "languages": "en"},
+            "INVALID_REQUEST",
+            "languages",
+        ),
+        ([1, 2], "INVALID_REQUEST", "JSON object"),
+    ],
+)
+def test_bad_requests(client: httpx.Client, body: Any, error_type: str, message: str) -> None:
+    error = _error(analyze(client, body), 400, error_type)
+    assert message in error["message"]
+    assert error["status"] == "INVALID_ARGUMENT"
+
+
+def test_unsupported_language(client: httpx.Client) -> None:
+    body = {
+        "comment": {"text": "Das ist schlecht"},
+        "requestedAttributes": {"TOXICITY": {}},
+        "languages": ["de"],
+    }
+    error = _error(analyze(client, body), 400, "LANGUAGE_NOT_SUPPORTED_BY_ATTRIBUTE")
+    assert "does not support request languages: de" in error["message"]
+    detail = error["details"][0]["languageNotSupportedByAttributeError"]
+    assert detail == {"detectedLanguages": ["de"], "attribute": "TOXICITY"}
+
+
+def test_unsupported_language_dropped_on_request(client: httpx.Client) -> None:
+    body = {
+        "comment": {"text": "Das ist schlecht"},
+        "requestedAttributes": {"TOXICITY": {}},
+        "languages": ["de"],
+        "dropUnsupportedAttributes": True,
+    }
+    response = analyze(client, body)
+    assert response.status_code == 200
+    assert response.json()["attributeScores"] == {}
+
+
+def test_detected_non_latin_text_is_refused(client: httpx.Client) -> None:
+    body = {"comment": {"text": "Это очень плохо"}, "requestedAttributes": {"TOXICITY": {}}}
+    _error(analyze(client, body), 400, "LANGUAGE_NOT_SUPPORTED_BY_ATTRIBUTE")
+
+
+def test_text_over_the_limit(client: httpx.Client) -> None:
+    text = "a" * (MAX_TEXT_BYTES + 1)
+    body = {"comment": {"text": text}, "requestedAttributes": {"TOXICITY": {}}}
+    error = _error(analyze(client, body), 400, "COMMENT_TOO_LONG")
+    assert str(MAX_TEXT_BYTES) in error["message"]
+    # The limit counts UTF-8 bytes, not characters.
+    emoji = "😊" * (MAX_TEXT_BYTES // 4 + 1)
+    body["comment"]["text"] = emoji  # type: ignore[index]
+    _error(analyze(client, body), 400, "COMMENT_TOO_LONG")
+
+
+def test_invalid_json_and_invalid_utf8(client: httpx.Client) -> None:
+    headers = {"content-type": "application/json"}
+    error = _error(
+        client.post(ANALYZE, content=b'{"comment": ', headers=headers), 400, "INVALID_REQUEST"
+    )
+    assert "Invalid JSON" in error["message"]
+    error = _error(
+        client.post(ANALYZE, content=b'{"comment": {"text": "\xff"}}', headers=headers),
+        400,
+        "INVALID_REQUEST",
+    )
+    assert "UTF-8" in error["message"]
+
+
+def test_oversized_body(client: httpx.Client) -> None:
+    body = json.dumps({"comment": {"text": "x" * 1_100_000}}).encode()
+    _error(client.post(ANALYZE, content=body), 413, "INVALID_REQUEST")
+
+
+def test_wrong_method_keeps_googles_error_shape(client: httpx.Client) -> None:
+    _error(client.get(ANALYZE), 405, "INVALID_REQUEST")
+
+
+def test_other_errors_use_cyberkinds_shape(client: httpx.Client) -> None:
+    response = client.get("/no/such/page")
+    assert response.status_code == 404
+    assert response.json() == {
+        "ok": False,
+        "error": "Not Found",
+        "errors": ["Not Found"],
+        "status": 404,
+    }
+
+
+def test_index_and_openapi(client: httpx.Client, scorer: Any) -> None:
+    index = client.get("/").json()
+    assert index["ok"] is True
+    spec = client.get("/openapi.json").json()
+    from openapi_spec_validator import validate
+
+    validate(spec)
+    assert spec == openapi_spec()
+    routes = {route.path for route in create_app(scorer).routes}  # type: ignore[attr-defined]
+    assert routes == set(spec["paths"])
+
+
+def test_server_binds_loopback_only(base_url: str) -> None:
+    assert base_url.startswith("http://127.0.0.1:")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("hello there", "en"), ("😊🎉 123", "en"), ("Это плохо", None), ("これは悪い", None)],
+)
+def test_detect_language(text: str, expected: str | None) -> None:
+    assert detect_language(text) == expected
