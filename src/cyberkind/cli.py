@@ -256,29 +256,57 @@ def _progress(size: int, stream: BinaryIO) -> Callable[[Iterator[Any]], Iterator
 )
 @click.option("--seed", type=int, default=None, help="Random seed (default: the seed setting).")
 @click.option("--head", "heads", multiple=True, help="Train only these heads (experiments).")
+@click.option(
+    "--only",
+    "only",
+    type=click.Choice(["fast", "detox"]),
+    multiple=True,
+    help="Build only these models (repeatable): fast (the classifier, minutes) or detox "
+    "(the rewrite lexicon, seconds). Default: all.",
+)
 @setting_option
 def train(
     output: str | None,
     seed: int | None,
     heads: tuple[str, ...],
+    only: tuple[str, ...],
     settings: tuple[tuple[str, str], ...],
 ) -> None:
     """Rebuild every shipped model from the labelled data, deterministically.
 
-    Writes the weights, a model card and metrics.json per model.
+    Writes the weights, a model card and metrics.json per model, and the rewrite
+    lexicon (detox-v1) with its model card.
 
     Example:
 
         cyberkind train --setting data_dir ../shared/data
-    """
-    from rich.progress import Progress
 
+        cyberkind train --only detox
+    """
     from .engine import default_model_dir
-    from .training.cards import write_model_card
-    from .training.train import FAST_MODEL, train_models
 
     values = _settings(settings)
     target = Path(output) if output else default_model_dir()
+    data_dir = Path(values["data_dir"])
+    train_seed = values["seed"] if seed is None else seed
+    wanted = set(only or ("fast", "detox"))
+    out: dict[str, Any] = {}
+    if "fast" in wanted:
+        out.update(_train_fast(data_dir, target, train_seed, heads))
+    if "detox" in wanted:
+        from .training.detox import DETOX_MODEL, train_detox
+
+        summary = train_detox(data_dir, target, seed=train_seed)
+        out["detox"] = {"output": str(target / DETOX_MODEL), **summary}
+    click.echo(json.dumps(out, indent=2))
+
+
+def _train_fast(data_dir: Path, target: Path, seed: int, heads: tuple[str, ...]) -> dict[str, Any]:
+    from rich.progress import Progress
+
+    from .training.cards import write_model_card
+    from .training.train import FAST_MODEL, train_models
+
     with Progress(transient=True, disable=not sys.stderr.isatty()) as bar:
         tasks: dict[str, Any] = {}
 
@@ -287,20 +315,14 @@ def train(
                 tasks[step] = bar.add_task(step, total=total)
             bar.update(tasks[step], completed=done, total=total)
 
-        metrics = train_models(
-            Path(values["data_dir"]),
-            target,
-            seed=values["seed"] if seed is None else seed,
-            heads=heads or None,
-            progress=progress,
-        )
+        metrics = train_models(data_dir, target, seed=seed, heads=heads or None, progress=progress)
     write_model_card(target / FAST_MODEL, metrics)
     summary = {
         head: {k: r["test"][k] for k in ("f1", "macro_f1", "ece")}
         for head, r in metrics["heads"].items()
         if ":" not in head
     }
-    click.echo(json.dumps({"output": str(target / FAST_MODEL), "test": summary}, indent=2))
+    return {"output": str(target / FAST_MODEL), "test": summary}
 
 
 @cli.command()
@@ -312,17 +334,55 @@ def train(
     help="Where benchmarks.md and benchmarks.json go.",
 )
 @click.option("--quick", is_flag=True, help="Fewer rows for speed runs (for smoke tests).")
+@click.option(
+    "--only",
+    type=click.Choice(["rewrite"]),
+    default=None,
+    help="Run only this benchmark: rewrite (ParaDetox held-out and APPDIA test; seconds), "
+    "written to rewrite_benchmark.json in --output-dir.",
+)
+@click.option("--limit", type=int, default=None, help="With --only rewrite: rows per set.")
 @setting_option
-def bench(output_dir: str, quick: bool, settings: tuple[tuple[str, str], ...]) -> None:
+def bench(
+    output_dir: str,
+    quick: bool,
+    only: str | None,
+    limit: int | None,
+    settings: tuple[tuple[str, str], ...],
+) -> None:
     """Run every benchmark, side by side with installed peers; write a table.
 
     Example:
 
         cyberkind bench --output-dir docs
+
+        cyberkind bench --only rewrite --output-dir docs
     """
+    values = _settings(settings)
+    if only == "rewrite":
+        from .bench.rewrite import FastTierGuard, lexicon_rewriter, run_rewrite_benchmark
+        from .engine import Scorer
+        from .guard.substitutions import load_substitutions
+
+        guard = FastTierGuard(Scorer("fast", values["model_dir"]))
+        lexicon = load_substitutions(values["model_dir"])
+        report = run_rewrite_benchmark(
+            lexicon_rewriter(lexicon, guard.spans),
+            guard.is_ok,
+            guard.spans,
+            Path(values["data_dir"]),
+            limit=limit,
+            seed=values["seed"],
+            featurizer=guard.featurizer,
+            extra={"lexicon_in_spans": lexicon_rewriter(lexicon, guard.spans, within_spans=True)},
+        )
+        text = json.dumps(report, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        Path(output_dir).mkdir(parents=True, exist_ok=True)
+        (Path(output_dir) / "rewrite_benchmark.json").write_text(text, encoding="utf-8")
+        click.echo(text, nl=False)
+        return
     from .bench.runner import run_benchmarks
 
-    values = _settings(settings)
     result = run_benchmarks(
         Path(values["data_dir"]),
         Path(output_dir),
