@@ -341,7 +341,9 @@ def _train_fast(data_dir: Path, target: Path, seed: int, heads: tuple[str, ...])
     help="Run only this benchmark: rewrite (ParaDetox held-out and APPDIA test; seconds), "
     "written to rewrite_benchmark.json in --output-dir.",
 )
-@click.option("--limit", type=int, default=None, help="With --only rewrite: rows per set.")
+@click.option(
+    "--limit", type=click.IntRange(min=1), default=None, help="With --only rewrite: rows per set."
+)
 @setting_option
 def bench(
     output_dir: str,

@@ -425,11 +425,14 @@ def run_rewrite_benchmark(
     seed: int = 0,
     featurizer: HashingFeaturizer | None = None,
     extra: Mapping[str, Rewriter] | None = None,
+    examples: int = 0,
 ) -> dict[str, Any]:
     """Score ``rewriter`` beside the identity and delete-the-flagged-words baselines.
 
     Runs on ParaDetox's held-out 10% and APPDIA's test split (the first ``limit`` rows of each
-    when given); ``extra`` adds more named rewriters to compare. Returns ``{"sets": {set:
+    when given); ``extra`` adds more named rewriters to compare; ``examples`` sets how many
+    rows to show with every system's rewrite (none by default: APPDIA's licence is unknown,
+    so its texts must not be copied into a report that gets committed). Returns ``{"sets": {set:
     {"n", "systems": {system: metrics}, "examples"}}, "definitions"}``, with metrics as in
     :func:`rewrite_metrics`.
 
@@ -469,7 +472,7 @@ def run_rewrite_benchmark(
             "systems": results,
             "examples": [
                 {"source": s, **{k: v[i] for k, v in systems.items() if k != "identity"}}
-                for i, s in enumerate(sources[:5])
+                for i, s in enumerate(sources[:examples])
             ],
         }
     return report
