@@ -94,6 +94,11 @@ def test_spans_restrict_the_rewrite() -> None:
     assert apply_substitutions(text, SUBS, spans=[(15, 19)]) == "i don't care"
 
 
+def test_unusual_case_folding_is_left_alone() -> None:
+    # re.IGNORECASE matches "\u0130" to "i" but "\u0130".lower() is "i\u0307".
+    assert apply_substitutions("\u0130diot here", {"idiot": ""}) == "\u0130diot here"
+
+
 def test_empty_lexicon_changes_nothing() -> None:
     assert apply_substitutions("you fucking idiot", {}) == "you fucking idiot"
 

@@ -216,7 +216,9 @@ def apply_substitutions(
         nonlocal changed
         if wanted is not None and not _overlaps(m.start(), m.end(), wanted):
             return m.group()
-        to = rules[" ".join(_tokens(m.group()))]
+        to = rules.get(" ".join(_tokens(m.group())))
+        if to is None:  # case folding that lower() does not mirror ("\u0130"): leave it
+            return m.group()
         changed = True
         return _match_case(m.group(), to) if to else _sentinel(m.group())
 
