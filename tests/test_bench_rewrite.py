@@ -155,7 +155,6 @@ def test_loaders_on_the_real_data(data_dir: Path) -> None:
     assert paradetox_heldout(data_dir, seed=3) != heldout
 
 
-@pytest.mark.data
 def test_fast_tier_guard(scorer) -> None:  # type: ignore[no-untyped-def]
     guard = FastTierGuard(scorer)
     assert guard.is_ok(["thanks for the fix", "you fucking idiot"]) == [True, False]

@@ -372,8 +372,9 @@ DETOX_FAILURE_MODES = (
     "Learned from ParaDetox's rewrites of Jigsaw, Reddit and Twitter comments: swear words and "
     'common insults are well covered, slurs and newer or obfuscated words ("f*ck") less so.',
     "Some learned swaps carry the annotators' habits (a stronger word replaced by a milder one "
-    "that shifts the tone); each rule needed several consistent votes, but rare senses of a "
-    'word ("hell" in a place name) are still rewritten.',
+    "that shifts the tone). Each rule needed several consistent votes, but literal senses are "
+    'rewritten too: "take out the trash" loses "trash", "fat content" loses "fat", and "hell" '
+    "in a place name goes.",
     "English only.",
 )
 
