@@ -15,7 +15,7 @@ def test_all_is_unique_and_exported() -> None:
         assert hasattr(cyberkind, name), name
     public = {n for n in dir(cyberkind) if not n.startswith("_")}
     modules = {"classifiers", "engine", "errors", "labels", "plugins", "hookspecs", "settings"}
-    modules |= {"scoring_io", "training", "bench", "demo", "cli", "web"}
+    modules |= {"scoring_io", "training", "bench", "demo", "cli", "web", "guard"}
     assert public - modules - {"annotations"} <= set(cyberkind.__all__)
 
 

@@ -271,9 +271,11 @@ def _progress(size: int, stream: BinaryIO) -> Callable[[Iterator[Any]], Iterator
 @click.option(
     "--only",
     "only",
-    type=click.Choice(["fast", "accurate"]),
+    type=click.Choice(["fast", "accurate", "detox"]),
     multiple=True,
-    help="Build only these models (repeatable; default: every model whose extras are installed).",
+    help="Build only these models (repeatable): fast (the classifier, minutes), accurate (its "
+    "embedding heads; needs fast and cyberkind[accurate]) or detox (the rewrite lexicon, "
+    "seconds). Default: all whose extras are installed.",
 )
 @click.option(
     "--embedding-cache",
@@ -293,31 +295,51 @@ def train(
 ) -> None:
     """Rebuild every shipped model from the labelled data, deterministically.
 
-    Writes the weights, a model card and metrics.json per model. The fast tier
-    takes about 5 minutes on two cores. The accurate tier needs the fast tier
-    and `pip install 'cyberkind[accurate]'`; embedding its 230k texts takes
-    about 20 minutes the first time (the cache makes reruns and interrupted
-    runs quick).
+    Writes the weights, a model card and metrics.json per model, and the rewrite
+    lexicon (detox-v1) with its model card. The fast tier takes about 5 minutes
+    on two cores. The accurate tier needs the fast tier and `pip install
+    'cyberkind[accurate]'`; embedding its 230k texts takes about 25 minutes the
+    first time (the cache makes reruns and interrupted runs quick).
 
     Example:
 
         cyberkind train --setting data_dir ../shared/data
-    """
-    from rich.progress import Progress
 
+        cyberkind train --only detox
+    """
     from .engine import default_model_dir
-    from .training.cards import write_model_card
 
     values = _settings(settings)
     target = Path(output) if output else default_model_dir()
-    seed_ = values["seed"] if seed is None else seed
-    models = list(only) or ["fast", "accurate"]
+    data_dir = Path(values["data_dir"])
+    train_seed = values["seed"] if seed is None else seed
+    wanted = set(only or ("fast", "accurate", "detox"))
     if not only and not _accurate_installed():
         click.echo(
             "Skipping the accurate tier: pip install 'cyberkind[accurate]' to build it.", err=True
         )
-        models.remove("accurate")
-    summary: dict[str, Any] = {}
+        wanted.discard("accurate")
+    out: dict[str, Any] = {}
+    if "fast" in wanted:
+        out.update(_train_fast(data_dir, target, train_seed, heads))
+    if "accurate" in wanted:
+        out.update(
+            _train_accurate(
+                data_dir, target, train_seed, heads, Path(embedding_cache), values["encoder_dir"]
+            )
+        )
+    if "detox" in wanted:
+        from .training.detox import DETOX_MODEL, train_detox
+
+        summary = train_detox(data_dir, target, seed=train_seed)
+        out["detox"] = {"output": str(target / DETOX_MODEL), **summary}
+    click.echo(json.dumps(out, indent=2))
+
+
+@contextlib.contextmanager
+def _progress_bar() -> Iterator[Callable[[str, int, int], None]]:
+    from rich.progress import Progress
+
     with Progress(transient=True, disable=not sys.stderr.isatty()) as bar:
         tasks: dict[str, Any] = {}
 
@@ -326,34 +348,45 @@ def train(
                 tasks[step] = bar.add_task(step, total=total)
             bar.update(tasks[step], completed=done, total=total)
 
-        if "fast" in models:
-            from .training.train import FAST_MODEL, train_models
+        yield progress
 
-            metrics = train_models(
-                Path(values["data_dir"]), target, seed=seed_, heads=heads or None, progress=progress
-            )
-            write_model_card(target / FAST_MODEL, metrics)
-            summary[FAST_MODEL] = _test_summary(metrics)
-        if "accurate" in models:
-            from .classifiers.encoder import SentenceEncoder
-            from .training.accurate import ACCURATE_MODEL, train_accurate
-            from .training.accurate_card import write_accurate_card
 
-            encoder = SentenceEncoder.load(values["encoder_dir"])
-            metrics = train_accurate(
-                Path(values["data_dir"]),
-                target,
-                encoder.encode,
-                cache_path=Path(embedding_cache),
-                seed=seed_,
-                heads=heads or None,
-                progress=progress,
-            )
-            write_accurate_card(
-                target / ACCURATE_MODEL, metrics, encoder.encode, target / "fast-v1"
-            )
-            summary[ACCURATE_MODEL] = _test_summary(metrics)
-    click.echo(json.dumps({"output": str(target), "test": summary}, indent=2))
+def _train_fast(data_dir: Path, target: Path, seed: int, heads: tuple[str, ...]) -> dict[str, Any]:
+    from .training.cards import write_model_card
+    from .training.train import FAST_MODEL, train_models
+
+    with _progress_bar() as progress:
+        metrics = train_models(data_dir, target, seed=seed, heads=heads or None, progress=progress)
+    write_model_card(target / FAST_MODEL, metrics)
+    return {"output": str(target / FAST_MODEL), "test": _test_summary(metrics)}
+
+
+def _train_accurate(
+    data_dir: Path,
+    target: Path,
+    seed: int,
+    heads: tuple[str, ...],
+    cache: Path,
+    encoder_dir: Path | None,
+) -> dict[str, Any]:
+    from .classifiers.encoder import SentenceEncoder
+    from .training.accurate import ACCURATE_MODEL, train_accurate
+    from .training.accurate_card import write_accurate_card
+    from .training.train import FAST_MODEL
+
+    encoder = SentenceEncoder.load(encoder_dir)
+    with _progress_bar() as progress:
+        metrics = train_accurate(
+            data_dir,
+            target,
+            encoder.encode,
+            cache_path=cache,
+            seed=seed,
+            heads=heads or None,
+            progress=progress,
+        )
+    write_accurate_card(target / ACCURATE_MODEL, metrics, encoder.encode, target / FAST_MODEL)
+    return {"accurate": {"output": str(target / ACCURATE_MODEL), "test": _test_summary(metrics)}}
 
 
 def _accurate_installed() -> bool:
@@ -388,11 +421,23 @@ def _test_summary(metrics: dict[str, Any]) -> dict[str, Any]:
     help="Reuse this cache of sentence embeddings (from `train`) for the accurate tiers' "
     "quality rows; speed is always measured live.",
 )
+@click.option(
+    "--only",
+    type=click.Choice(["rewrite"]),
+    default=None,
+    help="Run only this benchmark: rewrite (ParaDetox held-out and APPDIA test; seconds), "
+    "written to rewrite_benchmark.json in --output-dir.",
+)
+@click.option(
+    "--limit", type=click.IntRange(min=1), default=None, help="With --only rewrite: rows per set."
+)
 @setting_option
 def bench(
     output_dir: str,
     quick: bool,
     embedding_cache: str | None,
+    only: str | None,
+    limit: int | None,
     settings: tuple[tuple[str, str], ...],
 ) -> None:
     """Run every benchmark, side by side with installed peers; write a table.
@@ -403,10 +448,34 @@ def bench(
     Example:
 
         cyberkind bench --output-dir docs
+
+        cyberkind bench --only rewrite --output-dir docs
     """
+    values = _settings(settings)
+    if only == "rewrite":
+        from .bench.rewrite import FastTierGuard, lexicon_rewriter, run_rewrite_benchmark
+        from .engine import Scorer
+        from .guard.substitutions import load_substitutions
+
+        guard = FastTierGuard(Scorer("fast", values["model_dir"]))
+        lexicon = load_substitutions(values["model_dir"])
+        report = run_rewrite_benchmark(
+            lexicon_rewriter(lexicon, guard.spans),
+            guard.is_ok,
+            guard.spans,
+            Path(values["data_dir"]),
+            limit=limit,
+            seed=values["seed"],
+            featurizer=guard.featurizer,
+            extra={"lexicon_in_spans": lexicon_rewriter(lexicon, guard.spans, within_spans=True)},
+        )
+        text = json.dumps(report, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        Path(output_dir).mkdir(parents=True, exist_ok=True)
+        (Path(output_dir) / "rewrite_benchmark.json").write_text(text, encoding="utf-8")
+        click.echo(text, nl=False)
+        return
     from .bench.runner import run_benchmarks
 
-    values = _settings(settings)
     result = run_benchmarks(
         Path(values["data_dir"]),
         Path(output_dir),

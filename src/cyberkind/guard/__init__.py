@@ -1,0 +1,1 @@
+"""The negativity guard: check a draft, show why, offer a kinder rewrite that keeps the point."""
