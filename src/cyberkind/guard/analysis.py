@@ -108,6 +108,12 @@ _GREETING = re.compile(
 _TITLE = re.compile(r"[A-Z][a-z]+(?:['\u2019][a-z]+)?")
 _INSULT_WORDS = frozenset(w.lower() for w in INSULT_NOUNS + INSULT_ADJECTIVES + SLURS)
 _SWEAR_WORDS = frozenset(PROFANITY) - frozenset(NAME_LIKE_WORDS)
+_IDENTITY_ADJECTIVES = (
+    r"gay|lesbian|trans|transgender|bisexual|queer|muslim|jewish|christian|hindu|sikh|black"
+    r"|white|asian|latino|latina|hispanic|arab|african|mexican|chinese|indian|disabled|deaf"
+    r"|blind|old|an\s+immigrant|a\s+woman|a\s+man|a\s+refugee|a\s+migrant|a\s+foreigner"
+)
+_IDENTITY_WORDS = frozenset(w for w in _IDENTITY_ADJECTIVES.split("|") if " " not in w)
 
 
 def _clause_end(text: str, start: int, max_words: int = 6) -> int:
@@ -185,7 +191,8 @@ def _name_regions(text: str, names: Sequence[str]) -> list[tuple[int, int, str]]
         before_surname = (
             not title_case
             and nxt is not None
-            and (not sentence_start or lower in NAME_LIKE_WORDS or lower not in _SWEAR_WORDS)
+            and (lower in NAME_LIKE_WORDS if sentence_start else lower not in _SWEAR_WORDS)
+            and lower not in _IDENTITY_WORDS
             and _TITLE.fullmatch(nxt.text) is not None
             and text[w.end : nxt.start] == " "
             and lower not in _INSULT_WORDS
@@ -249,8 +256,8 @@ _GROUP_HATE = re.compile(
     _I,
 )
 _BEING_X = re.compile(
-    r"\bbeing\s+(?:gay|lesbian|trans|transgender|bisexual|muslim|jewish|black|disabled|deaf)"
-    r"\s+is\s+(?:disgusting|wrong|a\s+sin|sick|unnatural|a\s+disease|an\s+abomination)\b",
+    rf"\bbeing\s+(?:{_IDENTITY_ADJECTIVES})\s+is\s+(?:disgusting|wrong|a\s+sin|sick|unnatural"
+    r"|a\s+disease|an\s+abomination)\b",
     _I,
 )
 _SLUR = re.compile(rf"\b{words_pattern(SLURS, plural=True)}\b", _I)
@@ -393,9 +400,9 @@ def _collect(a: Analysis, names: Sequence[str]) -> None:
 def has_evidence(a: Analysis, label: str) -> bool:
     """Whether a rule or lexicon word backs ``label`` (a ``hold`` needs this)."""
     if label in ("toxicity", "insult", "personal_attack"):
+        # Swearing alone is a nudge, never a reason to hold.
         return any(
-            a.evidence.get(k)
-            for k in ("insult", "personal_attack", "identity_attack", "threat", "profanity")
+            a.evidence.get(k) for k in ("insult", "personal_attack", "identity_attack", "threat")
         )
     return bool(a.evidence.get(label))
 

@@ -251,8 +251,8 @@ class Guard:
         spans = self._spans(a, [k for k, v in levels.items() if v != "ok"])
         reasons = []
         for label, level in levels.items():
-            if level == "ok":
-                continue
+            if level == "ok" or not spans[label]:
+                continue  # a model score no word accounts for is not a reason we can show
             t = policy.thresholds[label]
             threshold = t.hold if level == "hold" else t.reconsider
             score = max(scores[label], threshold) if label in a.floors else scores[label]
@@ -302,12 +302,17 @@ class Guard:
 def _pick(
     words: Sequence[Token], drops: npt.NDArray[np.float64], label: str, allow_top: bool
 ) -> list[Span]:
-    """Words whose removal lowers the logit enough; the strongest alone if none does."""
+    """Words whose removal lowers the logit enough; the strongest alone if none does.
+
+    Where rules already found the words (``allow_top`` false), a word must weigh
+    clearly (a logit drop of 1.0) to join them.
+    """
     top = float(drops.max())
+    floor = SPAN_THRESHOLD if allow_top else max(SPAN_THRESHOLD, 1.0)
     picked = [
         Span(w.start, w.end, label, float(d), w.text)
         for w, d in zip(words, drops, strict=True)
-        if d >= SPAN_THRESHOLD and d >= SPAN_SHARE * top
+        if d >= floor and d >= SPAN_SHARE * top
     ]
     if not picked and allow_top and top > 0:
         best = words[int(np.argmax(drops))]

@@ -74,7 +74,7 @@ PROFANITY_REPLACEMENTS: dict[str, str] = {
 }  # fmt: skip
 
 # Words that are also common names or surnames ("Thanks, Dick!", "Dick Van Dyke").
-NAME_LIKE_WORDS: tuple[str, ...] = ("dick", "willy", "fanny", "randy", "gay", "cummings", "butts")
+NAME_LIKE_WORDS: tuple[str, ...] = ("dick", "willy", "fanny", "randy", "cummings", "butts")
 
 # Slurs: identity-based epithets. Reclaimed use is allowed per policy (``allowed`` terms).
 SLURS: tuple[str, ...] = (

@@ -57,7 +57,7 @@ DEFAULT_THRESHOLDS: dict[str, Thresholds] = {
     "toxicity": Thresholds(0.97, 0.995),
     "insult": Thresholds(0.9, 0.98),
     "personal_attack": Thresholds(0.95, 0.98),
-    "identity_attack": Thresholds(0.6, 0.85),
+    "identity_attack": Thresholds(0.7, 0.85),
     "threat": Thresholds(0.7, 0.9),
     "profanity": Thresholds(0.7, 1.0),
 }
@@ -110,7 +110,7 @@ name = "anti-cyber-bullying starter"
 toxicity = { reconsider = 0.97, hold = 0.995 }
 insult = { reconsider = 0.9, hold = 0.98 }
 personal_attack = { reconsider = 0.95, hold = 0.98 }
-identity_attack = { reconsider = 0.6, hold = 0.85 }
+identity_attack = { reconsider = 0.7, hold = 0.85 }
 threat = { reconsider = 0.7, hold = 0.9 }
 profanity = { reconsider = 0.7, hold = 1.0 }
 
