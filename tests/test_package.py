@@ -15,14 +15,15 @@ def test_all_is_unique_and_exported() -> None:
         assert hasattr(cyberkind, name), name
     public = {n for n in dir(cyberkind) if not n.startswith("_")}
     modules = {"classifiers", "engine", "errors", "labels", "plugins", "hookspecs", "settings"}
-    modules |= {"scoring_io", "training", "bench", "demo", "cli"}
+    modules |= {"scoring_io", "training", "bench", "demo", "cli", "guard"}
     assert public - modules - {"annotations"} <= set(cyberkind.__all__)
 
 
 def test_core_does_not_import_cli_or_web() -> None:
     code = (
         "import sys, cyberkind, cyberkind.engine, cyberkind.training.train\n"
-        "import cyberkind.bench.runner\n"
+        "import cyberkind.bench.runner, cyberkind.guard.evaluate, cyberkind.guard.drafts\n"
+        "cyberkind.check('you are an idiot who ignores the budget')\n"
         "bad = [m for m in ('click', 'jinja2', 'rich', 'starlette', 'cyberkind.cli') "
         "if m in sys.modules]\n"
         "print(','.join(bad))\n"

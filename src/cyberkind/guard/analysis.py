@@ -207,7 +207,7 @@ def _name_regions(text: str, names: Sequence[str]) -> list[tuple[int, int, str]]
         )
         if after_greeting or before_surname or after_name:
             out.append((w.start, w.end, "name"))
-    out += _term_regions(text, names, "name")
+    out += _term_regions(text, names, "author name")
     return out
 
 
@@ -378,10 +378,12 @@ def _collect(a: Analysis, names: Sequence[str]) -> None:
         a.person_rule = True
     for m in _THIRD_INSULT.finditer(m_text):
         a.add("insult", m.start(1), m.end(1), "reconsider")
+    # The author's names are masked for the model but are what these patterns look for.
+    named = mask(a.text, [(s, e) for s, e, kind in a.neutral if kind != "author name"])
     for name in names:
         handle = name.lstrip("@")
         about = rf"@?\b{re.escape(handle)}\b[,:]?(?:\s*(?:is|was|'s|\u2019s))?"
-        for m in re.finditer(rf"{about}{_FILL}\s+({_ANY_INSULT})\b", m_text, _I):
+        for m in re.finditer(rf"{about}{_FILL}\s+({_ANY_INSULT})\b", named, _I):
             a.add("personal_attack", m.start(1), m.end(1), "hold")
             a.add("insult", m.start(1), m.end(1), "hold")
             a.person_rule = True

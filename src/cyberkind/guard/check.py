@@ -399,6 +399,6 @@ def check(text: str, reply_to: str | None = None, policy: Policy | None = None) 
 
         >>> v = cyberkind.check("you're an idiot who ignores the budget")
         >>> v.verdict, v.target, v.rewrite
-        ('hold', 'person', 'Your argument ignores the budget')
+        ('hold', 'person', 'your argument ignores the budget')
     """
     return _default_guard().check(text, reply_to=reply_to, policy=policy)

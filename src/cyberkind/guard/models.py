@@ -4,7 +4,7 @@
 
     >>> v = cyberkind.check("you're an idiot")
     >>> v.verdict, v.target, [r.label for r in v.reasons]
-    ('hold', 'person', ['insult', 'personal_attack', 'toxicity'])
+    ('hold', 'person', ['toxicity', 'insult', 'personal_attack'])
     >>> v.to_dict()["reasons"][0]["spans"][0]["text"]
     'idiot'
 """

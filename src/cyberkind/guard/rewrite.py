@@ -193,6 +193,8 @@ def _tidy(out: str, original: str) -> str:
     out = re.sub(r"[ \t]{2,}", " ", out)
     out = re.sub(r"\s+([,.!?;:])", r"\1", out)
     out = re.sub(r"([,;:])\s*([,.!?;:])", r"\2", out)
+    out = re.sub(r"(?<!\.)\.\s*\.(?!\.)", ".", out)
+    out = re.sub(r"([!?])\s*\.", r"\1", out)
     out = re.sub(r"\b(a|an|the|such|so|such a|such an)\s*([,.!?;:]|$)", r"\2", out, flags=_I)
     out = re.sub(r"\ba\s+(?=[aeiou])", "an ", out)
     out = re.sub(r"\ban\s+(?=[b-df-hj-np-tv-z])", "a ", out)
