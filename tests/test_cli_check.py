@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -173,3 +174,26 @@ def test_policy_check(tmp_path: Path) -> None:
     result = _invoke(["policy", "check", str(bad)])
     assert result.exit_code == 1
     assert result.stderr.startswith(f"Error: {bad}, line 3: thresholds.insult.hold is 2")
+
+
+def _commands(group: click.Group, prefix: str = "") -> list[tuple[str, click.Command]]:
+    out: list[tuple[str, click.Command]] = []
+    for name, command in group.commands.items():
+        out.append((prefix + name, command))
+        if isinstance(command, click.Group):
+            out += _commands(command, prefix + name + " ")
+    return out
+
+
+@pytest.mark.parametrize(("name", "command"), _commands(cli))
+def test_every_command_has_an_example_and_option_help(name: str, command: click.Command) -> None:
+    assert "Example:" in (command.help or ""), name
+    for param in command.params:
+        if isinstance(param, click.Option):
+            assert param.help, f"{name} {param.opts}"
+
+
+def test_docs_cli_lists_the_guard_commands() -> None:
+    text = (Path(__file__).resolve().parents[1] / "docs" / "cli.md").read_text()
+    for name in ("check", "policy init", "policy check"):
+        assert f"### cyberkind {name}\n" in text

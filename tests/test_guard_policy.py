@@ -92,7 +92,7 @@ def test_malformed_policy_names_file_line_and_fix(
 
 
 def test_missing_policy_file(tmp_path: Path) -> None:
-    with pytest.raises(PolicyError, match="does not exist.*policy init"):
+    with pytest.raises(PolicyError, match=r"does not exist.*policy init"):
         load_policy(tmp_path / "nope.toml")
 
 
@@ -101,3 +101,9 @@ def test_policy_not_utf8(tmp_path: Path) -> None:
     path.write_bytes(b'name = "caf\xe9"\n')
     with pytest.raises(PolicyError, match="UTF-8"):
         load_policy(path)
+
+
+def test_docs_show_the_starter_policy() -> None:
+    """docs/guard.md quotes the starter policy verbatim; update it with the policy."""
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "guard.md").read_text()
+    assert STARTER_POLICY.rstrip() in docs

@@ -356,7 +356,10 @@ def _personal_data_reasons(text: str, policy: Policy) -> list[Reason]:
     spans = [s for s in find_personal_data(text) if policy.personal_data.get(s.label) != "off"]
     if not spans:
         return []
-    level = worst([policy.personal_data[s.label] for s in spans])  # type: ignore[misc]
+    levels: list[VerdictLevel] = [
+        "hold" if policy.personal_data.get(s.label) == "hold" else "reconsider" for s in spans
+    ]
+    level = worst(levels)
     return [
         Reason("personal_data", 1.0, 1.0, tuple(spans), policy.messages["personal_data"], level)
     ]
