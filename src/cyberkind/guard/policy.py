@@ -51,10 +51,10 @@ class Thresholds:
     hold: float
 
 
-# Chosen on TweetEval offensive *validation* texts and the identity probe (docs/guard.md):
-# the model alone rarely earns more than a nudge; a hold needs rule evidence too.
+# Chosen on TweetEval offensive *validation* texts, the identity probe and Toxic Spans train
+# (docs/guard.md): the model alone rarely earns more than a nudge; a hold needs rule evidence.
 DEFAULT_THRESHOLDS: dict[str, Thresholds] = {
-    "toxicity": Thresholds(0.97, 0.995),
+    "toxicity": Thresholds(0.9, 0.995),
     "insult": Thresholds(0.9, 0.98),
     "personal_attack": Thresholds(0.95, 0.98),
     "identity_attack": Thresholds(0.7, 0.85),
@@ -107,7 +107,7 @@ name = "anti-cyber-bullying starter"
 # at `reconsider` the writer gets a nudge; at `hold` the draft is held, but only
 # when a rule or a lexicon word backs the label too (1.0 means never hold).
 [thresholds]
-toxicity = { reconsider = 0.97, hold = 0.995 }
+toxicity = { reconsider = 0.9, hold = 0.995 }
 insult = { reconsider = 0.9, hold = 0.98 }
 personal_attack = { reconsider = 0.95, hold = 0.98 }
 identity_attack = { reconsider = 0.7, hold = 0.85 }
