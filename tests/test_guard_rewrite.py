@@ -69,6 +69,40 @@ def test_rewrite_refuses_rather_than_produce_nonsense(guard: Guard, text: str, n
     assert note in verdict.rewrite_note
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("bananas are gross as fuck.", "bananas are very gross."),
+        ("why the fuck is this still open?", "why is this still open?"),
+        ("harper was great compared to this clown.", "harper was great compared to this person."),
+        ("he will pardon his ass if it comes to it", "he will pardon him if it comes to it"),
+        ("if you don't know shit, why reply?", "if you don't know anything, why reply?"),
+        ("fuck off, I'm doing stuff", "I'm doing stuff"),
+        ("the media are playing us for fools.", "the media are playing us."),
+        ("if you're sure I think you're a moron", "if you're sure I think you are mistaken"),
+    ],
+)  # fmt: skip
+def test_rewrite_swearing_idioms(guard: Guard, text: str, expected: str) -> None:
+    verdict = guard.check(text)
+    assert verdict.verdict != "ok"
+    assert verdict.rewrite == expected, verdict.rewrite_note
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("so, every friday we will fuck all the world?", "fuck"),
+        ("bitch to all the students", "bitch"),
+        ("war on drugs my ass, this is war on people.", "ass"),
+    ],
+)
+def test_rewrite_declines_words_it_cannot_replace(guard: Guard, text: str, word: str) -> None:
+    verdict = guard.check(text)
+    assert verdict.verdict != "ok"
+    assert verdict.rewrite is None
+    assert f"instead of {word!r}" in verdict.rewrite_note
+
+
 def test_ok_drafts_get_no_rewrite(guard: Guard) -> None:
     verdict = guard.check("Thanks, this helped a lot")
     assert verdict.rewrite is None and verdict.rewrite_note == ""

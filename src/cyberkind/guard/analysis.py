@@ -393,7 +393,9 @@ def _collect(a: Analysis, names: Sequence[str]) -> None:
             a.group_rule = True
     for m in _SLUR.finditer(m_text):
         a.add("identity_attack", m.start(), m.end(), "hold")
-    for m in _SWEAR.finditer(m_text):
+    # Swearing is swearing under a negation too ("it doesn't fucking matter").
+    unnegated = mask(a.text, [(s, e) for s, e, kind in a.neutral if kind != "negation"])
+    for m in _SWEAR.finditer(unnegated):
         a.add("profanity", m.start(), m.end(), "reconsider")
     for m in _INSULT_WORD.finditer(m_text):
         a.add("insult", m.start(), m.end(), None)
