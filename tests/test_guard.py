@@ -25,6 +25,8 @@ def guard() -> Guard:
         ("you fucking moron", "hold"),
         ("your stupid face", "hold"),
         ("I will kill you", "hold"),
+        ("I hope you die", "hold"),
+        ("i hate you", "reconsider"),
         ("I'm going to find you and hurt you.", "hold"),
         ("kill yourself", "hold"),
         ("Muslims are vermin", "hold"),
@@ -61,6 +63,10 @@ def test_clear_cases(guard: Guard, text: str, verdict: str) -> None:
         "Muslim women are wonderful",
         "As a Black woman, I loved this post.",
         "Being deaf is part of who I am.",
+        # self-deprecation
+        "I'm such an idiot, I forgot the link.",
+        "stupid me, I forgot the link",
+        "I feel so stupid today",
         # criticism of an idea
         "this argument ignores the budget",
         "Your argument ignores the data from 2019.",
@@ -136,6 +142,7 @@ def test_threat_span_covers_the_threat(guard: Guard) -> None:
         ("this argument ignores the budget", None, "idea"),
         ("that plan is dumb", None, "idea"),
         ("Muslims are vermin", None, "group"),
+        ("i hate you", None, "person"),
         ("Thanks for the lovely post!", None, "none"),
         ("Maria is clueless", "Great post!\n\u2014 Maria", "person"),
         ("@bob you clown, read it again", "I think @bob said it best", "person"),

@@ -236,7 +236,9 @@ _VOCATIVE = re.compile(
 )
 _DISMISS_HOLD = re.compile(r"\b(?:fuck\s+(?:you|off|u)|go\s+to\s+hell|go\s+die)\b", _I)
 _DISMISS = re.compile(
-    r"\b(?:shut\s+(?:up|your\s+mouth)|stfu|screw\s+you|piss\s+off|get\s+lost)\b", _I
+    r"\b(?:shut\s+(?:up|your\s+mouth)|stfu|screw\s+you|piss\s+off|get\s+lost"
+    r"|i\s+(?:hate|despise|loathe)\s+(?:you|u)|nobody\s+(?:likes|wants|cares\s+about)\s+you)\b",
+    _I,
 )
 _THIRD = r"(?:he|she|they|he's|she's|they're|this\s+guy|that\s+guy|this\s+woman|that\s+woman"
 _THIRD_INSULT = re.compile(
@@ -330,6 +332,26 @@ def reply_to_names(reply_to: str | None) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+_SELF = re.compile(
+    r"\b(?:i\s*['\u2019]?m|i\s+am|i\s+was|i\s+feel|i\s+felt|i\s+look(?:ed)?|call\s+me"
+    r"|i\s+can\s+be|i['\u2019]ve\s+been|i\s+have\s+been|made\s+me\s+(?:look|feel))"
+    r"(?:\s+like)?((?:\s+(?:such|so|a|an|the|really|just|total|complete|absolute|biggest|kind\s+of"
+    rf"|sort\s+of))*{_FILL}\s+{_ANY_INSULT})\b"
+    rf"|\b({words_pattern(INSULT_ADJECTIVES)}|silly)\s+me\b"
+    rf"|\bmy\s+(?:own\s+)?({words_pattern(INSULT_ADJECTIVES)})\s+(?:mistake|fault|brain|self)\b",
+    _I,
+)
+
+
+def _self_regions(text: str) -> list[tuple[int, int, str]]:
+    """Self-deprecation is not an attack: "I'm such an idiot", "stupid me"."""
+    out = []
+    for m in _SELF.finditer(text):
+        group = next(i for i in (1, 2, 3) if m.group(i) is not None)
+        out.append((m.start(group), m.end(group), "self"))
+    return out
+
+
 def analyse(
     text: str,
     allowed_terms: Sequence[str] = (),
@@ -342,6 +364,7 @@ def analyse(
     regions = (
         _quote_regions(text)
         + _report_regions(text)
+        + _self_regions(text)
         + _negation_regions(text)
         + _term_regions(text, allowed_terms, "allowed term")
         + _name_regions(text, [n for n in names if not n.startswith("@")])
@@ -399,6 +422,14 @@ def _collect(a: Analysis, names: Sequence[str]) -> None:
         a.add("profanity", m.start(), m.end(), "reconsider")
     for m in _INSULT_WORD.finditer(m_text):
         a.add("insult", m.start(), m.end(), None)
+
+
+_IDENTITY_MENTION = re.compile(rf"\b(?:{_GROUPS}|{_IDENTITY_ADJECTIVES})\b", _I)
+
+
+def mentions_identity(a: Analysis) -> bool:
+    """Whether the scored text names a group by identity, or a rule found a slur."""
+    return bool(_IDENTITY_MENTION.search(a.masked) or a.evidence.get("identity_attack"))
 
 
 def has_evidence(a: Analysis, label: str) -> bool:

@@ -40,6 +40,7 @@ from .analysis import (
     find_target,
     has_evidence,
     mask,
+    mentions_identity,
     reply_to_names,
     tokens,
 )
@@ -329,6 +330,8 @@ def _logit(p: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
 def _level(label: str, p: float, a: Analysis, policy: Policy) -> VerdictLevel:
     t = policy.thresholds[label]
     level: VerdictLevel = "ok"
+    if label == "identity_attack" and not mentions_identity(a):
+        return "ok"  # hostility that names no group is someone else's label
     if p >= t.reconsider:
         level = "reconsider"
     if t.hold < 1.0 and p >= t.hold and has_evidence(a, label):

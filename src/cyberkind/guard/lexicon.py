@@ -131,6 +131,8 @@ THREAT_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
         r"\byou(?:'re|\u2019re|\s+are)\s+(?:so\s+|already\s+)?(?:dead|going\s+to\s+die|gonna\s+die)\b",
         r"\byou\s+(?:will|'ll|\u2019ll|should|ought\s+to)\s+(?:\w+\s+)?die\b",
         r"\b(?:kill|hang|shoot)\s+yourself\b",
+        r"\bi\s+(?:hope|wish|pray)\s+(?:that\s+)?(?:you|u)\s+(?:\w+\s+)?(?:die|get\s+(?:cancer|killed"
+        r"|shot|raped|hurt|run\s+over)|were\s+dead|rot)\b",
         r"\bkys\b",
         r"\bwatch\s+your\s+back\b",
         r"\bi\s+know\s+where\s+you\s+live\b",
