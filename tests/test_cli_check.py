@@ -113,6 +113,7 @@ def test_check_with_policy(tmp_path: Path) -> None:
         (["check", "-"], "  \n", "the draft is empty"),
         (["check", "-"], b"caf\xe9 au lait", "stdin is not valid UTF-8"),
         (["check", "x" * (MAX_CHARS + 1)], None, "over the limit of 10,000"),
+        (["check", "caf\udce9"], None, "TEXT is not valid UTF-8"),
         (["check"], None, "pass one draft as TEXT"),
         (["check", "hi", "--file", "{tmp}/d.txt"], None, "pass one draft as TEXT"),
         (["check", "--file", "{tmp}/missing.txt"], None, "does not exist"),

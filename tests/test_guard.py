@@ -31,6 +31,7 @@ def guard() -> Guard:
         ("kill yourself", "hold"),
         ("Muslims are vermin", "hold"),
         ("I hate gay people", "hold"),
+        ("we should kill all muslims", "hold"),
         ("This is fucking ridiculous", "reconsider"),
         ("damn, that's a good idea", "reconsider"),
         ("that plan is dumb", "reconsider"),
@@ -49,6 +50,7 @@ def test_clear_cases(guard: Guard, text: str, verdict: str) -> None:
         "You're not stupid at all.",
         "I don't think you're an idiot.",
         "I won't hurt you.",
+        "police that dont take duty to kill black people",
         # counter-speech: quoting or reporting someone else's insult
         "calling people 'idiots' is not okay",
         'Calling people "morons" is never okay.',

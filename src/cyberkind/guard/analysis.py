@@ -91,7 +91,8 @@ _SAID_I_AM = re.compile(
     _I,
 )
 _NEGATION = re.compile(
-    r"\b(?:not|never|no|nobody|neither|nor|cannot|none|\w+n['\u2019]t)\b(?!\s+(?:only|just|merely|"
+    r"\b(?:not|never|no|nobody|neither|nor|cannot|none|\w+n['\u2019]t|dont|doesnt|didnt|cant|wont"
+    r"|isnt|arent|wasnt|werent|shouldnt|wouldnt|couldnt|aint)\b(?!\s+(?:only|just|merely|"
     r"simply|wonder|doubt|to\s+mention|matter)\b)",
     _I,
 )
@@ -156,7 +157,7 @@ def _negation_regions(text: str) -> list[tuple[int, int, str]]:
     out = []
     for m in _NEGATION.finditer(text):
         word = m.group().lower()
-        if word in {"don't", "don\u2019t", "do"} and re.match(r"\s+be\b", text[m.end() :]):
+        if word in {"don't", "don\u2019t", "dont"} and re.match(r"\s+be\b", text[m.end() :]):
             continue  # "don't be an idiot" still calls someone an idiot
         end = _clause_end(text, m.end())
         if end > m.end():
@@ -254,7 +255,10 @@ _GROUP_ATTACK = re.compile(
 )
 _GROUP_HATE = re.compile(
     rf"\b(?:i|we)\s+(?:\w+\s+)?(?:hate|despise|loathe)\s+(?:all\s+)?(?:the\s+)?({_GROUPS})\b"
-    rf"|\b(?:kill|exterminate|gas|wipe\s+out|get\s+rid\s+of)\s+(?:all\s+)?(?:the\s+)?({_GROUPS})\b",
+    rf"|\b(?:kill|exterminate|gas|wipe\s+out|get\s+rid\s+of)\s+(?:all|every)\s+(?:the\s+)?"
+    rf"({_GROUPS})\b"
+    r"|\b(?:should|must|need\s+to|gonna|going\s+to|let['\u2019]?s|will|['\u2019]ll)\s+(?:\w+\s+)?"
+    rf"(?:kill|exterminate|gas|wipe\s+out|get\s+rid\s+of)\s+(?:the\s+)?({_GROUPS})\b",
     _I,
 )
 _BEING_X = re.compile(
