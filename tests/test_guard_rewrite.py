@@ -119,3 +119,8 @@ def test_substitutions_plug_in() -> None:
 def test_rewrite_declines_threat_spans_directly() -> None:
     result = rewrite("I will hurt you", (Span(0, 15, "threat", 1.0, "I will hurt you"),))
     assert result.text is None and "threat" in result.note
+
+
+def test_guard_hands_substitutions_to_the_rewrite() -> None:
+    guard = Guard(substitutions={"dumb": "not well thought out"})
+    assert guard.check("that plan is dumb").rewrite == "that plan is not well thought out"

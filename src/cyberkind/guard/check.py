@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -68,93 +68,25 @@ EXPLAIN_LABELS = ("toxicity", "insult", "identity_attack")
 """The labels whose words :meth:`Guard.explain` marks."""
 
 _OCCLUSION_LIMIT = 400
-_STOPWORDS = frozenset(
-    (
-        "a",
-        "an",
-        "the",
-        "and",
-        "or",
-        "but",
-        "if",
-        "of",
-        "to",
-        "in",
-        "on",
-        "at",
-        "for",
-        "with",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "am",
-        "i",
-        "you",
-        "he",
-        "she",
-        "it",
-        "we",
-        "they",
-        "me",
-        "him",
-        "her",
-        "us",
-        "them",
-        "my",
-        "your",
-        "his",
-        "its",
-        "our",
-        "their",
-        "this",
-        "that",
-        "these",
-        "those",
-        "so",
-        "as",
-        "by",
-        "from",
-        "not",
-        "no",
-        "do",
-        "does",
-        "did",
-        "have",
-        "has",
-        "had",
-        "will",
-        "would",
-        "can",
-        "could",
-        "should",
-        "just",
-        "very",
-        "really",
-        "what",
-        "who",
-        "you're",
-        "i'm",
-        "it's",
-        "that's",
-        "there",
-        "here",
-        "then",
-        "than",
-        "too",
-        "also",
-        "all",
-        "any",
-        "some",
-    )
-)
+# fmt: off
+_STOPWORDS = frozenset((
+     "a", "an", "the", "and", "or", "but", "if", "of", "to", "in", "on", "at", "for", "with",
+     "is", "are", "was", "were", "be", "been", "am", "i", "you", "he", "she", "it", "we", "they",
+     "me", "him", "her", "us", "them", "my", "your", "his", "its", "our", "their", "this",
+     "that", "these", "those", "so", "as", "by", "from", "not", "no", "do", "does", "did",
+     "have", "has", "had", "will", "would", "can", "could", "should", "just", "very", "really",
+     "what", "who", "you're", "i'm", "it's", "that's", "there", "here", "then", "than", "too",
+     "also", "all", "any", "some",
+))
+# fmt: on
 _IDEA_CAPPED = ("toxicity", "insult", "personal_attack")
 
 
 class Guard:
     """Load the engine once and check many drafts.
+
+    ``substitutions`` (flagged word -> replacement) are handed to
+    :func:`~cyberkind.guard.rewrite.rewrite`: a learned lexicon plugs in here.
 
     **Usage**::
 
@@ -162,13 +94,19 @@ class Guard:
         >>> [guard.check(d).verdict for d in drafts]
     """
 
-    def __init__(self, scorer: Scorer | None = None, policy: Policy | None = None) -> None:
+    def __init__(
+        self,
+        scorer: Scorer | None = None,
+        policy: Policy | None = None,
+        substitutions: Mapping[str, str] | None = None,
+    ) -> None:
         if scorer is None:
             from ..engine import Scorer
 
             scorer = Scorer()
         self.scorer = scorer
         self.policy = policy or Policy()
+        self.substitutions = dict(substitutions or {})
         self._columns = [scorer.labels.index(name) for name in NEGATIVITY_LABELS]
         # Occlusion reads logits where the model has them: probabilities saturate at 1.0.
         model = getattr(scorer, "model", None)
@@ -210,7 +148,7 @@ class Guard:
         verdict = self._judge(text, reply_to, policy)
         if verdict.verdict == "ok" or not suggest:
             return verdict
-        proposal = rewrite(text, verdict.spans)
+        proposal = rewrite(text, verdict.spans, self.substitutions)
         note = proposal.note
         candidate = proposal.text
         if candidate is not None:
