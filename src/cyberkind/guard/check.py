@@ -85,7 +85,7 @@ _IDEA_CAPPED = ("toxicity", "insult", "personal_attack")
 class Guard:
     """Load the engine once and check many drafts.
 
-    ``substitutions`` (flagged word -> replacement) are handed to
+    ``substitutions`` (word or phrase -> replacement) are handed to
     :func:`~cyberkind.guard.rewrite.rewrite`: a learned lexicon plugs in here.
 
     **Usage**::

@@ -11,7 +11,7 @@ Negations and everything else are left as written. Threats and attacks on people
 who they are have no faithful kinder version, so :func:`rewrite` declines them, as it
 does a pure insult with nothing left to say once the insult is gone.
 
-**Extension point**: ``substitutions`` maps a flagged word or phrase (lower case) to
+**Extension point**: ``substitutions`` maps a word or phrase (lower case) to
 its replacement and takes precedence over the built-in table; a lexicon learned from
 ParaDetox's parallel pairs plugs in there. :func:`cyberkind.check` re-checks every
 rewrite and drops it unless the guard scores it ``ok``.
