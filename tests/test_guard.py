@@ -154,6 +154,11 @@ def test_target(guard: Guard, text: str, reply_to: str | None, target: str) -> N
     assert guard.check(text, reply_to=reply_to).target == target
 
 
+def test_attack_on_op_holds_when_replying(guard: Guard) -> None:
+    assert guard.check("OP is clueless").verdict != "hold"
+    assert guard.check("OP is clueless", reply_to="Parking should be free.").verdict == "hold"
+
+
 def test_attack_on_the_reply_to_author_holds(guard: Guard) -> None:
     reply_to = "I disagree with the new parking rules.\n-- Maria"
     verdict = guard.check("Maria is clueless", reply_to=reply_to)

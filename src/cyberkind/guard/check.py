@@ -79,6 +79,8 @@ _STOPWORDS = frozenset((
      "also", "all", "any", "some",
 ))
 # fmt: on
+# With a reply_to, these also name its author: "OP is clueless" attacks them.
+_AUTHOR_WORDS = ("OP", "the OP", "the author", "the poster", "the writer")
 _IDEA_CAPPED = ("toxicity", "insult", "personal_attack")
 
 
@@ -175,7 +177,8 @@ class Guard:
         return np.asarray(proba, dtype=np.float64)
 
     def _judge(self, text: str, reply_to: str | None, policy: Policy) -> Verdict:
-        a = analyse(text, policy.allowed_terms, reply_to_names(reply_to))
+        names = reply_to_names(reply_to) + (list(_AUTHOR_WORDS) if reply_to else [])
+        a = analyse(text, policy.allowed_terms, names)
         probs = self._proba([a.masked])[0]
         scores = dict(zip(NEGATIVITY_LABELS, map(float, probs), strict=True))
         levels: dict[str, VerdictLevel] = {}
