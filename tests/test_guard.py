@@ -223,7 +223,7 @@ def test_blocked_terms(guard: Guard) -> None:
 
 
 def test_custom_message(guard: Guard) -> None:
-    policy = Policy(messages={**Policy().messages, "personal_attack": "Be kind, Sam."})
+    policy = Policy(messages={"personal_attack": "Be kind, Sam."})
     verdict = guard.check("you're an idiot", policy=policy)
     assert "Be kind, Sam." in [r.message for r in verdict.reasons]
 
@@ -231,11 +231,10 @@ def test_custom_message(guard: Guard) -> None:
 def test_thresholds_are_policy(guard: Guard) -> None:
     from cyberkind.guard.policy import DEFAULT_THRESHOLDS, Thresholds
 
-    lenient = {**DEFAULT_THRESHOLDS, "profanity": Thresholds(1.0, 1.0)}
+    lenient = {"profanity": Thresholds(1.0, 1.0)}
     assert guard.check("damn, that's a good idea").verdict == "reconsider"
-    assert guard.check("damn, that's a good idea", policy=Policy(thresholds=lenient)).verdict in (
-        "reconsider",
-        "ok",
+    assert (
+        guard.check("damn, that's a good idea", policy=Policy(thresholds=lenient)).verdict == "ok"
     )
     strict = {**DEFAULT_THRESHOLDS, "toxicity": Thresholds(0.0, 1.0)}
     assert guard.check("this argument ignores the budget").verdict == "ok"

@@ -271,6 +271,8 @@ def _logit(p: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
 def _level(label: str, p: float, a: Analysis, policy: Policy) -> VerdictLevel:
     t = policy.thresholds[label]
     level: VerdictLevel = "ok"
+    if t.reconsider >= 1.0:
+        return "ok"  # the policy switched this label off, rules included
     if label == "identity_attack" and not mentions_identity(a):
         return "ok"  # hostility that names no group is someone else's label
     if p >= t.reconsider:

@@ -95,6 +95,16 @@ class Policy:
     messages: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_MESSAGES))
     source: str | None = None
 
+    def __post_init__(self) -> None:
+        # What a caller leaves out keeps its default: Policy(messages={"insult": "..."}) works.
+        defaults: dict[str, Mapping[str, Any]] = {
+            "thresholds": DEFAULT_THRESHOLDS,
+            "personal_data": dict.fromkeys(PERSONAL_DATA_KINDS, "reconsider"),
+            "messages": DEFAULT_MESSAGES,
+        }
+        for name, default in defaults.items():
+            object.__setattr__(self, name, {**default, **getattr(self, name)})
+
 
 STARTER_POLICY = """\
 # cyberkind guard policy: a starting point against cyber-bullying.
@@ -105,7 +115,8 @@ name = "anti-cyber-bullying starter"
 
 # Two thresholds per label, on the engine's calibrated probability (0 to 1):
 # at `reconsider` the writer gets a nudge; at `hold` the draft is held, but only
-# when a rule or a lexicon word backs the label too (1.0 means never hold).
+# when a rule or a lexicon word backs the label too (1.0 means never hold;
+# reconsider = 1.0 switches the label off, rules included).
 [thresholds]
 toxicity = { reconsider = 0.9, hold = 0.995 }
 insult = { reconsider = 0.9, hold = 0.98 }
