@@ -233,9 +233,8 @@ def test_thresholds_are_policy(guard: Guard) -> None:
 
     lenient = {"profanity": Thresholds(1.0, 1.0)}
     assert guard.check("damn, that's a good idea").verdict == "reconsider"
-    assert (
-        guard.check("damn, that's a good idea", policy=Policy(thresholds=lenient)).verdict == "ok"
-    )
+    relaxed = guard.check("damn, that's a good idea", policy=Policy(thresholds=lenient))
+    assert "profanity" not in [r.label for r in relaxed.reasons]
     strict = {**DEFAULT_THRESHOLDS, "toxicity": Thresholds(0.0, 1.0)}
     assert guard.check("this argument ignores the budget").verdict == "ok"
     assert (
