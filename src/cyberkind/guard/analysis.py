@@ -266,6 +266,18 @@ _BEING_X = re.compile(
     r"|a\s+disease|an\s+abomination)\b",
     _I,
 )
+_IDENTITY_MENTION = re.compile(rf"\b(?:{_GROUPS}|{_IDENTITY_ADJECTIVES})\b", _I)
+# "..., they are all lazy and useless" about people named by identity earlier in the sentence.
+_IDENTITY_PEOPLE = re.compile(
+    rf"\b(?:{_GROUPS}|(?:{_IDENTITY_ADJECTIVES})\s+(?:man|woman|person|people|men|women|guys?"
+    r"|girls?|boys?|kids?|folks?|famil(?:y|ies)|neighbou?rs?|mother|father|friends?))\b",
+    _I,
+)
+_THEY_ALL = re.compile(
+    rf"\b(?:they|them|they['\u2019]re)\s+(?:are\s+)?all\s+(?:just\s+|so\s+)?"
+    rf"({words_pattern(GROUP_ATTACKS)}|lazy)\b",
+    _I,
+)
 _SLUR = re.compile(rf"\b{words_pattern(SLURS, plural=True)}\b", _I)
 _SWEAR = re.compile(rf"\b{words_pattern(tuple(w for w in PROFANITY if w != 'hell'))}\b", _I)
 _INSULT_WORD = re.compile(rf"\b{_ANY_INSULT}\b", _I)
@@ -418,6 +430,11 @@ def _collect(a: Analysis, names: Sequence[str]) -> None:
         for m in pattern.finditer(m_text):
             a.add("identity_attack", m.start(), m.end(), "hold")
             a.group_rule = True
+    for m in _THEY_ALL.finditer(m_text):
+        sentence = re.split(r"[.!?\n]", a.text[: m.start()])[-1]
+        if _IDENTITY_PEOPLE.search(sentence):
+            a.add("identity_attack", m.start(), m.end(), "hold")
+            a.group_rule = True
     for m in _SLUR.finditer(m_text):
         a.add("identity_attack", m.start(), m.end(), "hold")
     # Swearing is swearing under a negation too ("it doesn't fucking matter").
@@ -426,9 +443,6 @@ def _collect(a: Analysis, names: Sequence[str]) -> None:
         a.add("profanity", m.start(), m.end(), "reconsider")
     for m in _INSULT_WORD.finditer(m_text):
         a.add("insult", m.start(), m.end(), None)
-
-
-_IDENTITY_MENTION = re.compile(rf"\b(?:{_GROUPS}|{_IDENTITY_ADJECTIVES})\b", _I)
 
 
 def mentions_identity(a: Analysis) -> bool:
