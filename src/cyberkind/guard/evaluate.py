@@ -6,7 +6,8 @@ Run it from a checkout (reads ``../shared/data``, or ``--data-dir``)::
 
 It prints JSON: the span F1 of the guard's spans on the SemEval-2021 Toxic Spans
 split, and the share of ``hold`` verdicts on TweetEval offensive's non-offensive
-test texts and on the identity probe (kind sentences mentioning identities).
+test texts, on the identity probe (kind sentences mentioning identities) and on
+its hateful counterpart.
 Thresholds are tuned on the train and trial splits only, never on test.
 """
 
@@ -80,7 +81,7 @@ def hold_rate(guard: Guard, texts: Sequence[str]) -> float:
 
 def main(argv: Sequence[str] | None = None) -> dict[str, float]:
     """Print and return the measurements as JSON."""
-    from ..bench.probes import probe_sentences
+    from ..bench.probes import hateful_sentences, probe_sentences
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", type=Path, default=None, help="Shared data folder.")
@@ -97,6 +98,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, float]:
     tweets, labels = read_tweeteval_offensive(args.data_dir, "test")
     kind_tweets = [t for t, y in zip(tweets, labels, strict=True) if y == 0]
     probes = [s for group in probe_sentences().values() for s in group]
+    hateful = [s for group in hateful_sentences().values() for s in group]
     result = {
         f"toxic_spans_{args.split}_f1": round(span_f1(guard_offsets(guard, texts), gold), 4),
         f"toxic_spans_{args.split}_f1_explain": round(
@@ -104,6 +106,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, float]:
         ),
         "tweeteval_offensive_test_nonoffensive_hold_rate": round(hold_rate(guard, kind_tweets), 4),
         "identity_probe_hold_rate": round(hold_rate(guard, probes), 4),
+        "hateful_probe_hold_rate": round(hold_rate(guard, hateful), 4),
         "n_spans_texts": len(texts),
         "n_tweets": len(kind_tweets),
         "n_probes": len(probes),
