@@ -115,19 +115,26 @@ IDEA_NOUNS: tuple[str, ...] = (
 )  # fmt: skip
 
 _I_WILL = (
-    r"(?:i|we)\s*(?:'ll|\u2019ll|\s+will|\s+shall|'m\s+going\s+to|\u2019m\s+going\s+to|\s+am\s+going\s+to"
-    r"|'re\s+going\s+to|\s+are\s+going\s+to|'m\s+gonna|\u2019m\s+gonna|\s+am\s+gonna|\s+gonna"
-    r"|\s+want\s+to|\s+wanna|\s+will\s+come\s+and|'ll\s+come\s+and)"
+    r"(?:i|we)\s*(?:'ll|\u2019ll|\s+will|\s+shall|'m\s+going\s+to|\u2019m\s+going\s+to"
+    r"|\s+am\s+going\s+to|'re\s+going\s+to|\s+are\s+going\s+to|'m\s+gonna|\u2019m\s+gonna"
+    r"|\s+am\s+gonna|\s+gonna|\s+want\s+to|\s+wanna|\s+will\s+come\s+and|'ll\s+come\s+and)"
 )
 _HARM = (
-    r"(?:find\s+you\s+and\s+|hunt\s+you\s+down\s+and\s+)?(?:kill|murder|hurt|shoot|stab|beat|punch|strangle|choke|slap|smash|burn|rape|behead"
-    r"|hang|lynch|torture|bash|slit|gut|break\s+your\s+\w+|beat\s+the\s+\w+\s+out\s+of"
+    r"(?:find\s+you\s+and\s+|hunt\s+you\s+down\s+and\s+)?(?:kill|murder|hurt|shoot|stab|beat"
+    r"|punch|strangle|choke|slap|smash|burn|rape|behead|hang|lynch|torture|bash|slit|gut"
     r"|hunt\s+you\s+down)"
+)
+_OBJECT = r"(?:you|u|ya|your|him|her|them|y'all)"
+_NOT_A_THREAT = (
+    r"(?!\s+(?:at\b|an?\s+(?:e-?mail|message|note|text|line|dm|pm|invite|link|reminder)\b"
+    r"|in\s+(?:the\s+)?(?:race|game|final|match|round)\b))"
 )
 THREAT_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
     re.compile(p, re.IGNORECASE)
     for p in (
-        rf"\b{_I_WILL}\s+(?:\w+\s+){{0,2}}{_HARM}\s*(?:you|u|ya|your|him|her|them|y'all)?\b",
+        rf"\b{_I_WILL}\s+(?:\w+\s+){{0,2}}{_HARM}\s*{_OBJECT}\b{_NOT_A_THREAT}",
+        rf"\b{_I_WILL}\s+(?:\w+\s+){{0,2}}(?:break\s+(?:your|his|her|their)\s+\w+"
+        rf"|beat\s+the\s+\w+\s+out\s+of\s+{_OBJECT})\b",
         r"\byou(?:'re|\u2019re|\s+are)\s+(?:so\s+|already\s+)?(?:dead|going\s+to\s+die|gonna\s+die)\b",
         r"\byou\s+(?:will|'ll|\u2019ll|should|ought\s+to)\s+(?:\w+\s+)?die\b",
         r"\b(?:kill|hang|shoot)\s+yourself\b",
