@@ -65,6 +65,8 @@ def test_clear_cases(guard: Guard, text: str, verdict: str) -> None:
         "Thanks, Dick!",
         "Dick Van Dyke was great in that film.",
         "I grew up in Scunthorpe.",
+        # an insult word asked about is not a vocative
+        "What? Trolls? Actually, yeah, probably.",
         # violent words that threaten nobody
         "I'm gonna kill this presentation",
         "I'll beat you at chess",

@@ -232,7 +232,7 @@ _YOUR_BODY = re.compile(
 )
 _VOCATIVE_FILL = _INTENSIFIERS.replace("|as|", "|")
 _VOCATIVE = re.compile(
-    rf"(?:^|[,.!?;:]\s*|\n\s*)((?:{_VOCATIVE_FILL}\s+)*{_NOUNS})\s*(?=[,.!?;:]|$)",
+    rf"(?:^|[,.!?;:]\s*|\n\s*)((?:{_VOCATIVE_FILL}\s+)*{_NOUNS})\s*(?=[,.!;:]|$)",
     _I | re.MULTILINE,
 )
 _DISMISS_HOLD = re.compile(r"\b(?:fuck\s+(?:you|off|u)|go\s+to\s+hell|go\s+die)\b", _I)
