@@ -323,3 +323,44 @@ def test_score_cli_accepts_accurate_tier(encoder_dir: Path, tmp_path: Path) -> N
     assert result.exit_code == 0, result.output
     row: dict[str, Any] = json.loads(result.stdout.splitlines()[0])
     assert row["scores"]["gratitude"] > 0.5
+
+
+@pytest.mark.slow
+@pytest.mark.data
+def test_train_cli_builds_accurate_heads_and_card(
+    data_dir: Path, encoder_dir: Path, tmp_path: Path
+) -> None:
+    """`cyberkind train --only accurate` end to end with the real encoder, on one small head."""
+    from click.testing import CliRunner
+
+    from cyberkind.cli import cli
+
+    out = tmp_path / "models"
+    shutil.copytree(default_model_dir() / "fast-v1", out / "fast-v1")
+    result = CliRunner().invoke(
+        cli,
+        [
+            "train",
+            "--only",
+            "accurate",
+            "--head",
+            "celebration",
+            "-o",
+            str(out),
+            "--embedding-cache",
+            str(tmp_path / "cache.sqlite"),
+            "--setting",
+            "encoder_dir",
+            str(encoder_dir),
+            "--setting",
+            "data_dir",
+            str(data_dir),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)["accurate"]
+    assert summary["test"]["celebration"]["f1"] > 0.5
+    card = (out / "accurate-v1" / "MODEL_CARD.md").read_text()
+    assert "all-MiniLM-L6-v2" in card and "`celebration`" in card
+    heads, _ = AccurateModel.read_heads(out / "accurate-v1")
+    assert heads.names == ("celebration",)

@@ -24,6 +24,8 @@ def test_core_does_not_import_cli_or_web() -> None:
         "import sys, cyberkind, cyberkind.engine, cyberkind.training.train\n"
         "import cyberkind.bench.runner, cyberkind.classifiers.accurate\n"
         "import cyberkind.training.accurate, cyberkind.web.perspective\n"
+        "import cyberkind.guard.evaluate, cyberkind.guard.drafts\n"
+        "cyberkind.check('you are an idiot who ignores the budget')\n"
         "bad = [m for m in ('click', 'jinja2', 'rich', 'starlette', 'uvicorn', 'cyberkind.cli', "
         "'cyberkind.web.app', 'torch', 'onnxruntime') "
         "if m in sys.modules]\n"

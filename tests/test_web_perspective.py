@@ -272,3 +272,23 @@ def test_server_binds_loopback_only(base_url: str) -> None:
 )
 def test_detect_language(text: str, expected: str | None) -> None:
     assert detect_language(text) == expected
+
+
+def test_serve_get_prints_without_opening_a_port() -> None:
+    from click.testing import CliRunner
+
+    from cyberkind.cli import cli
+
+    result = CliRunner().invoke(cli, ["serve", "--get", "/openapi.json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == openapi_spec()
+    missing = CliRunner().invoke(cli, ["serve", "--get", "/nope"])
+    assert missing.exit_code == 1
+    assert json.loads(missing.stdout)["status"] == 404
+
+
+def test_serve_binds_loopback_by_default() -> None:
+    from cyberkind.cli import serve
+
+    host = next(p for p in serve.params if p.name == "host")
+    assert host.default == "127.0.0.1"

@@ -17,7 +17,9 @@ from .errors import (
     InputError,
     InputFormatError,
     ModelError,
+    PolicyError,
 )
+from .guard import Guard, Policy, Verdict, check, load_policy
 from .labels import LABELS, Label, label_names
 
 __all__ = [
@@ -26,12 +28,18 @@ __all__ = [
     "ConfigError",
     "CyberkindError",
     "DataError",
+    "Guard",
     "InputError",
     "InputFormatError",
     "Label",
     "ModelError",
+    "Policy",
+    "PolicyError",
     "Scorer",
+    "Verdict",
+    "check",
     "label_names",
+    "load_policy",
     "score",
 ]
 

@@ -8,6 +8,7 @@ The tree::
     ├── InputError         a row of user input cannot be scored
     │   └── InputFormatError   a whole input file has the wrong format
     └── ConfigError        a setting has a bad value
+        └── PolicyError    a guard policy file is malformed (names the file and line)
 
 Only ``cyberkind.cli`` turns these into ``click.ClickException`` and only
 ``cyberkind.web`` turns them into HTTP statuses. Every message says what is
@@ -23,6 +24,7 @@ __all__ = [
     "InputError",
     "InputFormatError",
     "ModelError",
+    "PolicyError",
 ]
 
 
@@ -61,3 +63,26 @@ class InputFormatError(InputError):
 
 class ConfigError(CyberkindError):
     """A setting has a value cyberkind cannot use."""
+
+
+class PolicyError(ConfigError):
+    """A guard policy file is malformed; ``path`` and ``line`` say where.
+
+    **Usage**::
+
+        raise PolicyError("unknown key 'tresholds'. You can fix this by ...", path=p, line=3)
+    """
+
+    def __init__(self, message: str, path: str | None = None, line: int | None = None) -> None:
+        super().__init__(message)
+        self.path = path
+        self.line = line
+
+    def __str__(self) -> str:
+        base = super().__str__().rstrip(".") + "."
+        where = ", ".join(
+            part
+            for part in (self.path, f"line {self.line}" if self.line is not None else None)
+            if part
+        )
+        return f"{where}: {base}" if where else base

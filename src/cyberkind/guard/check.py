@@ -1,0 +1,353 @@
+"""The guard: check a draft, say why, show the words, offer a kinder rewrite.
+
+How a verdict is reached (docs/guard.md has the long version):
+
+1. :func:`~cyberkind.guard.analysis.analyse` sets aside quotes, reported speech,
+   negated phrases, allowed terms and names, and runs the rules.
+2. The engine scores what is left. Each negativity label has two thresholds
+   (:class:`~cyberkind.guard.policy.Thresholds`): at ``reconsider`` the draft
+   gets a nudge; at ``hold`` it is held, but only if a rule or a lexicon word
+   backs the label, because the model alone is not precise enough to stop a post.
+3. Rules raise a label on their own: an explicit threat, an insult aimed at
+   "you" or at the author being answered, a slur or a dehumanising claim about a
+   group holds; swearing earns a nudge.
+4. Criticism of an idea ("that plan is dumb") never goes beyond ``reconsider``.
+5. Spans come from the rules and from occlusion: each word is removed in turn and
+   the drop of the label's logit measures its weight.
+
+**Usage**::
+
+    >>> guard = Guard()
+    >>> guard.check("you are not an idiot").verdict
+    'ok'
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+import numpy.typing as npt
+
+from ..errors import InputError
+from .analysis import (
+    Analysis,
+    Token,
+    analyse,
+    find_target,
+    has_evidence,
+    mask,
+    mentions_identity,
+    reply_to_names,
+    tokens,
+)
+from .models import LEVELS, NEGATIVITY_LABELS, Reason, Span, Verdict, VerdictLevel, worst
+from .personal_data import find_personal_data
+from .policy import Policy
+from .rewrite import rewrite
+
+if TYPE_CHECKING:
+    from ..engine import Scorer
+
+__all__ = ["EXPLAIN_LABELS", "MAX_CHARS", "SPAN_SHARE", "SPAN_THRESHOLD", "Guard", "check"]
+
+MAX_CHARS = 10_000
+"""The longest draft the guard checks (characters); longer ones raise InputError."""
+
+SPAN_THRESHOLD = 0.2
+"""A word joins a label's span when removing it lowers the label's logit by this much..."""
+SPAN_SHARE = 0.5
+"""...and by at least this share of the strongest word's drop.
+
+Both tuned on the SemEval-2021 Toxic Spans train split (never test); see docs/guard.md.
+"""
+EXPLAIN_LABELS = ("toxicity", "insult", "identity_attack")
+"""The labels whose words :meth:`Guard.explain` marks."""
+
+_OCCLUSION_LIMIT = 400
+# fmt: off
+_STOPWORDS = frozenset((
+     "a", "an", "the", "and", "or", "but", "if", "of", "to", "in", "on", "at", "for", "with",
+     "is", "are", "was", "were", "be", "been", "am", "i", "you", "he", "she", "it", "we", "they",
+     "me", "him", "her", "us", "them", "my", "your", "his", "its", "our", "their", "this",
+     "that", "these", "those", "so", "as", "by", "from", "not", "no", "do", "does", "did",
+     "have", "has", "had", "will", "would", "can", "could", "should", "just", "very", "really",
+     "what", "who", "you're", "i'm", "it's", "that's", "there", "here", "then", "than", "too",
+     "also", "all", "any", "some",
+))
+# fmt: on
+# With a reply_to, these also name its author: "OP is clueless" attacks them.
+_AUTHOR_WORDS = ("OP", "the OP", "the author", "the poster", "the writer")
+_IDEA_CAPPED = ("toxicity", "insult", "personal_attack")
+
+
+class Guard:
+    """Load the engine once and check many drafts.
+
+    ``substitutions`` (word or phrase -> replacement) are handed to
+    :func:`~cyberkind.guard.rewrite.rewrite`: a learned lexicon plugs in here.
+
+    **Usage**::
+
+        >>> guard = Guard(policy=load_policy("guard-policy.toml"))
+        >>> [guard.check(d).verdict for d in drafts]
+    """
+
+    def __init__(
+        self,
+        scorer: Scorer | None = None,
+        policy: Policy | None = None,
+        substitutions: Mapping[str, str] | None = None,
+    ) -> None:
+        if scorer is None:
+            from ..engine import Scorer
+
+            scorer = Scorer()
+        self.scorer = scorer
+        self.policy = policy or Policy()
+        self.substitutions = dict(substitutions or {})
+        self._columns = [scorer.labels.index(name) for name in NEGATIVITY_LABELS]
+        # Occlusion reads logits where the model has them: probabilities saturate at 1.0.
+        model = getattr(scorer, "model", None)
+        model_labels = getattr(model, "labels", ())
+        self._logit_columns = (
+            [model_labels.index(name) for name in NEGATIVITY_LABELS]
+            if hasattr(model, "logits") and set(NEGATIVITY_LABELS) <= set(model_labels)
+            else None
+        )
+
+    def explain(self, text: str, allowed_terms: Sequence[str] = ()) -> tuple[Span, ...]:
+        """The words that make ``text`` toxic, whatever the verdict (for span benchmarks).
+
+        Rule evidence plus the occlusion spans of :data:`EXPLAIN_LABELS`, merged, labelled
+        ``toxicity``.
+        """
+        _validate(text)
+        a = analyse(text, allowed_terms)
+        words, deltas = self._occlusion(a)
+        cols = [NEGATIVITY_LABELS.index(label) for label in EXPLAIN_LABELS]
+        found = [s for spans in a.evidence.values() for s in spans]
+        if words:
+            found += _pick(words, deltas[:, cols].max(axis=1), "toxicity", allow_top=not found)
+        return tuple(_merge(text, found, "toxicity"))
+
+    def check(
+        self,
+        text: str,
+        reply_to: str | None = None,
+        policy: Policy | None = None,
+        suggest: bool = True,
+    ) -> Verdict:
+        """Check one draft; ``reply_to`` is the message it answers.
+
+        ``suggest=False`` skips the rewrite (for benchmarks that need only the verdict).
+        """
+        policy = policy or self.policy
+        _validate(text)
+        verdict = self._judge(text, reply_to, policy)
+        if verdict.verdict == "ok" or not suggest:
+            return verdict
+        proposal = rewrite(text, verdict.spans, self.substitutions)
+        note = proposal.note
+        candidate = proposal.text
+        if candidate is not None:
+            again = self._judge(candidate, reply_to, policy)
+            if again.verdict != "ok":
+                candidate = None
+                note = (
+                    f"No faithful rewrite found: the best attempt still scored {again.verdict!r}. "
+                    "Try saying what you disagree with, and why."
+                )
+        return Verdict(
+            verdict.text,
+            verdict.verdict,
+            verdict.reasons,
+            verdict.target,
+            candidate,
+            note,
+            verdict.scores,
+        )
+
+    # -- internals -----------------------------------------------------------
+    def _proba(self, texts: Sequence[str]) -> npt.NDArray[np.float64]:
+        proba = self.scorer.predict_proba(list(texts))[:, self._columns]
+        return np.asarray(proba, dtype=np.float64)
+
+    def _judge(self, text: str, reply_to: str | None, policy: Policy) -> Verdict:
+        names = reply_to_names(reply_to) + (list(_AUTHOR_WORDS) if reply_to else [])
+        a = analyse(text, policy.allowed_terms, names)
+        probs = self._proba([a.masked])[0]
+        scores = dict(zip(NEGATIVITY_LABELS, map(float, probs), strict=True))
+        levels: dict[str, VerdictLevel] = {}
+        for label, p in scores.items():
+            levels[label] = _level(label, p, a, policy)
+        reasons_at: list[str] = [k for k, v in levels.items() if v != "ok"]
+        target = find_target(a, reasons_at)
+        if target == "idea" and not a.person_rule:
+            for label in _IDEA_CAPPED:
+                if levels[label] == "hold":
+                    levels[label] = "reconsider"
+        spans = self._spans(a, [k for k, v in levels.items() if v != "ok"])
+        reasons = []
+        for label, level in levels.items():
+            if level == "ok" or not spans[label]:
+                continue  # a model score no word accounts for is not a reason we can show
+            t = policy.thresholds[label]
+            threshold = t.hold if level == "hold" else t.reconsider
+            score = max(scores[label], threshold) if label in a.floors else scores[label]
+            reasons.append(
+                Reason(label, score, threshold, tuple(spans[label]), policy.messages[label], level)
+            )
+        reasons += _personal_data_reasons(text, policy) + _blocked_reasons(text, policy)
+        reasons.sort(key=lambda r: (-LEVELS.index(r.level), -r.score, r.label))
+        if not reasons and target != "idea":
+            target = "none"
+        verdict = worst([r.level for r in reasons])
+        return Verdict(text, verdict, tuple(reasons), target, None, "", scores)
+
+    def _spans(self, a: Analysis, labels: Sequence[str]) -> dict[str, list[Span]]:
+        """Rule spans plus occlusion spans of each flagged label, merged, by offset."""
+        out: dict[str, list[Span]] = {label: [] for label in labels}
+        if not labels:
+            return out
+        words, deltas = self._occlusion(a)
+        for label in labels:
+            found = list(a.evidence.get(label, []))
+            if label == "toxicity":
+                found += [s for k, v in a.evidence.items() if k != "toxicity" for s in v]
+            if words:
+                col = deltas[:, NEGATIVITY_LABELS.index(label)]
+                found += _pick(words, col, label, allow_top=not found)
+            out[label] = _merge(a.text, found, label)
+        return out
+
+    def _logits(self, texts: Sequence[str]) -> npt.NDArray[np.float64]:
+        if self._logit_columns is not None:
+            raw = self.scorer.model.logits(list(texts))  # type: ignore[attr-defined]
+            return np.asarray(raw, dtype=np.float64)[:, self._logit_columns]
+        return _logit(self._proba(texts))
+
+    def _occlusion(self, a: Analysis) -> tuple[list[Token], npt.NDArray[np.float64]]:
+        """Content words of the scored text and, per label, the logit drop without each."""
+        words = [t for t in tokens(a.masked) if t.text.lower() not in _STOPWORDS]
+        words = words[:_OCCLUSION_LIMIT]
+        if not words:
+            return [], np.zeros((0, len(NEGATIVITY_LABELS)))
+        variants = [mask(a.masked, [(w.start, w.end)]) for w in words]
+        logits = self._logits([a.masked, *variants])
+        return words, logits[0][None, :] - logits[1:]
+
+
+def _pick(
+    words: Sequence[Token], drops: npt.NDArray[np.float64], label: str, allow_top: bool
+) -> list[Span]:
+    """Words whose removal lowers the logit enough; the strongest alone if none does.
+
+    Where rules already found the words (``allow_top`` false), a word must weigh
+    clearly (a logit drop of 1.0) to join them.
+    """
+    top = float(drops.max())
+    floor = SPAN_THRESHOLD if allow_top else max(SPAN_THRESHOLD, 1.0)
+    picked = [
+        Span(w.start, w.end, label, float(d), w.text)
+        for w, d in zip(words, drops, strict=True)
+        if d >= floor and d >= SPAN_SHARE * top
+    ]
+    if not picked and allow_top and top > 0:
+        best = words[int(np.argmax(drops))]
+        picked.append(Span(best.start, best.end, label, top, best.text))
+    return picked
+
+
+def _logit(p: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    p = np.clip(p, 1e-6, 1 - 1e-6)
+    out: npt.NDArray[np.float64] = np.log(p / (1 - p))
+    return out
+
+
+def _level(label: str, p: float, a: Analysis, policy: Policy) -> VerdictLevel:
+    t = policy.thresholds[label]
+    level: VerdictLevel = "ok"
+    if t.reconsider >= 1.0:
+        return "ok"  # the policy switched this label off, rules included
+    if label == "identity_attack" and not mentions_identity(a):
+        return "ok"  # hostility that names no group is someone else's label
+    if p >= t.reconsider:
+        level = "reconsider"
+    if t.hold < 1.0 and p >= t.hold and has_evidence(a, label):
+        level = "hold"
+    floor = a.floors.get(label, "ok")
+    if floor == "hold" and t.hold >= 1.0:
+        floor = "reconsider"  # the policy says this label never holds
+    return worst([level, floor])
+
+
+def _merge(text: str, spans: Sequence[Span], label: str) -> list[Span]:
+    """Union of overlapping or adjacent spans (only whitespace between), relabelled."""
+    out: list[Span] = []
+    for s in sorted(spans, key=lambda s: (s.start, s.end)):
+        if out and (s.start <= out[-1].end or not text[out[-1].end : s.start].strip()):
+            last = out[-1]
+            end = max(last.end, s.end)
+            out[-1] = Span(last.start, end, label, max(last.score, s.score), text[last.start : end])
+        else:
+            out.append(Span(s.start, s.end, label, s.score, text[s.start : s.end]))
+    return out
+
+
+def _personal_data_reasons(text: str, policy: Policy) -> list[Reason]:
+    spans = [s for s in find_personal_data(text) if policy.personal_data.get(s.label) != "off"]
+    if not spans:
+        return []
+    levels: list[VerdictLevel] = [
+        "hold" if policy.personal_data.get(s.label) == "hold" else "reconsider" for s in spans
+    ]
+    level = worst(levels)
+    return [
+        Reason("personal_data", 1.0, 1.0, tuple(spans), policy.messages["personal_data"], level)
+    ]
+
+
+def _blocked_reasons(text: str, policy: Policy) -> list[Reason]:
+    spans = [
+        Span(m.start(), m.end(), "blocked_term", 1.0, m.group())
+        for term in policy.blocked_terms
+        for m in re.finditer(rf"(?<!\w){re.escape(term.strip())}(?!\w)", text, re.IGNORECASE)
+    ]
+    if not spans:
+        return []
+    spans.sort(key=lambda s: s.start)
+    message = policy.messages["blocked_term"]
+    return [Reason("blocked_term", 1.0, 1.0, tuple(spans), message, policy.blocked_level)]
+
+
+def _validate(text: str) -> None:
+    if not isinstance(text, str):
+        raise InputError(f"the draft must be a string, not {type(text).__name__}.")
+    if not text.strip():
+        raise InputError("the draft is empty. You can fix this by passing the text to check.")
+    if len(text) > MAX_CHARS:
+        raise InputError(
+            f"the draft is {len(text):,} characters long; the guard checks at most "
+            f"{MAX_CHARS:,}. You can fix this by splitting it into shorter drafts."
+        )
+
+
+@functools.lru_cache(maxsize=1)
+def _default_guard() -> Guard:
+    return Guard()
+
+
+def check(text: str, reply_to: str | None = None, policy: Policy | None = None) -> Verdict:
+    """Check a draft before posting it: verdict, reasons with spans, target and a rewrite.
+
+    **Usage**::
+
+        >>> v = cyberkind.check("you're an idiot who ignores the budget")
+        >>> v.verdict, v.target, v.rewrite
+        ('hold', 'person', 'your argument ignores the budget')
+    """
+    return _default_guard().check(text, reply_to=reply_to, policy=policy)
