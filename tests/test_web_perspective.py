@@ -94,7 +94,24 @@ def test_score_threshold_drops_low_scores(client: httpx.Client) -> None:
     assert "GRATITUDE" in data["attributeScores"]
 
 
-def test_span_annotations_cover_the_text_without_an_annotator(client: httpx.Client) -> None:
+def test_span_annotations_name_the_words_behind_a_reason(client: httpx.Client) -> None:
+    text = "Honestly, you are a stupid idiot."
+    body = {
+        "comment": {"text": text},
+        "requestedAttributes": {"INSULT": {}, "GRATITUDE": {}},
+        "spanAnnotations": True,
+    }
+    scores = analyze(client, body).json()["attributeScores"]
+    spans = scores["INSULT"]["spanScores"]
+    words = {text[s["begin"] : s["end"]].lower() for s in spans}
+    assert words & {"stupid", "idiot", "stupid idiot"}
+    assert all(0 <= s["begin"] < s["end"] <= len(text) for s in spans)
+    # A label the guard gives no reason for: one span over the whole text.
+    gratitude = scores["GRATITUDE"]["spanScores"]
+    assert [(s["begin"], s["end"]) for s in gratitude] == [(0, len(text))]
+
+
+def test_span_annotations_cover_the_text_when_nothing_is_flagged(client: httpx.Client) -> None:
     text = "You are wonderful."
     body = {
         "comment": {"text": text},
@@ -292,3 +309,58 @@ def test_serve_binds_loopback_by_default() -> None:
 
     host = next(p for p in serve.params if p.name == "host")
     assert host.default == "127.0.0.1"
+
+
+# -- POST /v1/check: the guard's verdict ----------------------------------------------
+def test_check_endpoint_returns_the_full_verdict(client: httpx.Client) -> None:
+    text = "you're an idiot who ignores the budget"
+    response = client.post("/v1/check", json={"text": text})
+    assert response.status_code == 200
+    data = response.json()
+    import cyberkind
+
+    expected = cyberkind.check(text).to_dict()
+    assert data == {"ok": True, **expected}
+    assert data["verdict"] in ("reconsider", "hold")
+    assert data["target"] == "person"
+    for reason in data["reasons"]:
+        for span in reason["spans"]:
+            assert text[span["start"] : span["end"]] == span["text"]
+
+
+def test_check_endpoint_with_reply_to_and_policy(client: httpx.Client) -> None:
+    policy = '[terms]\nallowed = ["queer"]\n'
+    body = {"text": "Proud to be queer!", "reply_to": "Happy pride, all", "policy": policy}
+    response = client.post("/v1/check", json=body)
+    assert response.status_code == 200, response.text
+    assert response.json()["verdict"] == "ok"
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ({"text": ""}, "empty"),
+        ({"text": "   "}, "empty"),
+        ({}, "'text' is required"),
+        ({"text": 5}, "'text' is required"),
+        ({"text": "hi", "reply_to": 3}, "reply_to"),
+        ({"text": "hi", "policy": 3}, "policy"),
+        ({"text": "hi", "policy": "[thresholds\n"}, "line"),
+        ({"text": "x" * 10_001}, "characters long"),
+        ([1], "JSON object"),
+    ],
+)
+def test_check_endpoint_bad_input(client: httpx.Client, body: Any, message: str) -> None:
+    response = client.post("/v1/check", json=body)
+    assert response.status_code == 400, response.text
+    data = response.json()
+    assert set(data) == {"ok", "error", "errors", "status"}
+    assert data["ok"] is False and data["status"] == 400
+    assert message in data["error"]
+
+
+def test_check_endpoint_invalid_json_and_utf8(client: httpx.Client) -> None:
+    for content, message in ((b'{"text": ', "Invalid JSON"), (b'{"text": "\xff"}', "UTF-8")):
+        response = client.post("/v1/check", content=content)
+        assert response.status_code == 400
+        assert message in response.json()["error"]

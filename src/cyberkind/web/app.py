@@ -8,7 +8,8 @@
 Routes (documented in OpenAPI at ``/openapi.json`` and in docs/api.md):
 
 - ``POST /v1alpha1/comments:analyze``: Perspective's request and response shapes and its
-  error envelope (:mod:`cyberkind.web.perspective`);
+  error envelope (:mod:`cyberkind.web.perspective`); ``spanAnnotations`` come from the guard;
+- ``POST /v1/check``: the guard's full verdict for a draft (``cyberkind check --json``);
 - ``GET /openapi.json``: the OpenAPI 3.1 description;
 - ``GET /``: what this server offers, as JSON.
 
@@ -32,6 +33,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from ..engine import Scorer
+from ..errors import CyberkindError
+from ..guard import Guard, Verdict, parse_policy
 from . import perspective
 from .openapi import openapi_spec
 
@@ -81,6 +84,52 @@ async def _json_body(request: Request) -> Any:
         ) from None
 
 
+def guard_spans(guard: Guard) -> perspective.SpanAnnotator:
+    """Perspective ``spanScores`` from the guard: the words behind each label's reason.
+
+    Labels the guard gives no reason for get no spans here: the caller then reports one
+    span over the whole text with the summary score, as Perspective does for a single
+    sentence.
+    """
+
+    def annotate(text: str, labels: Sequence[str]) -> dict[str, list[tuple[int, int, float]]]:
+        try:
+            verdict = guard.check(text, suggest=False)
+        except CyberkindError:  # e.g. longer than the guard reads: whole-text spans
+            return {}
+        out: dict[str, list[tuple[int, int, float]]] = {}
+        for reason in verdict.reasons:
+            if reason.label in labels and reason.spans:
+                out[reason.label] = [(s.start, s.end, s.score) for s in reason.spans]
+        return out
+
+    return annotate
+
+
+async def _check_body(request: Request) -> tuple[str, str | None, Any]:
+    try:
+        body = await _json_body(request)
+    except perspective.PerspectiveError as err:
+        raise _BadRequest(err.code, err.message) from None
+    if not isinstance(body, dict):
+        raise _BadRequest(400, "the request body must be a JSON object with a 'text' field.")
+    text, reply_to, policy = body.get("text"), body.get("reply_to"), body.get("policy")
+    if not isinstance(text, str):
+        raise _BadRequest(400, "'text' is required and must be a string.")
+    if reply_to is not None and not isinstance(reply_to, str):
+        raise _BadRequest(400, "'reply_to' must be a string or null.")
+    if policy is not None and not isinstance(policy, str):
+        raise _BadRequest(400, "'policy' must be the text of a TOML policy file, or null.")
+    return text, reply_to, policy
+
+
+class _BadRequest(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
 def create_app(
     scorer: Scorer | None = None,
     *,
@@ -89,11 +138,13 @@ def create_app(
 ) -> Starlette:
     """Build the app around one loaded :class:`~cyberkind.Scorer` (the fast tier by default).
 
-    ``spans`` annotates spans for ``spanAnnotations`` requests (by default: the guard's
-    spans where the guard is installed).
+    ``spans`` annotates spans for ``spanAnnotations`` requests (default: :func:`guard_spans`
+    over a :class:`~cyberkind.guard.Guard` sharing the scorer).
     """
     model = scorer or Scorer()
+    guard = Guard(model)
     lock = threading.Lock()
+    annotator = spans if spans is not None else guard_spans(guard)
 
     def score_one(text: str) -> Mapping[str, float]:
         with lock:
@@ -106,7 +157,7 @@ def create_app(
 
         return run
 
-    annotate = locked(spans) if spans else None
+    annotate = locked(annotator)
 
     async def analyze(request: Request) -> Response:
         try:
@@ -117,6 +168,21 @@ def create_app(
             return JSONResponse(err.body(), status_code=err.code)
         return JSONResponse(result)
 
+    def run_check(text: str, reply_to: str | None, policy_text: str | None) -> Verdict:
+        policy = parse_policy(policy_text, "policy") if policy_text is not None else None
+        with lock:
+            return guard.check(text, reply_to=reply_to, policy=policy)
+
+    async def check(request: Request) -> Response:
+        try:
+            text, reply_to, policy_text = await _check_body(request)
+            verdict = await run_in_threadpool(run_check, text, reply_to, policy_text)
+        except _BadRequest as err:
+            return error_response(err.status, err.message)
+        except CyberkindError as err:
+            return error_response(400, str(err))
+        return JSONResponse({"ok": True, **verdict.to_dict()})
+
     async def index(_request: Request) -> Response:
         return JSONResponse(
             {
@@ -125,6 +191,7 @@ def create_app(
                 "tier": model.tier,
                 "endpoints": {
                     "POST /v1alpha1/comments:analyze": "Perspective-compatible scores",
+                    "POST /v1/check": "the guard's verdict, reasons, spans and rewrite",
                     "GET /openapi.json": "OpenAPI description",
                 },
             }
@@ -143,6 +210,7 @@ def create_app(
         Route("/", index, methods=["GET"]),
         Route("/openapi.json", spec, methods=["GET"]),
         Route("/v1alpha1/comments:analyze", analyze, methods=["POST"]),
+        Route("/v1/check", check, methods=["POST"]),
         *extra_routes,
     ]
     app = Starlette(routes=routes, exception_handlers={HTTPException: http_error})

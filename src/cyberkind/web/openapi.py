@@ -123,6 +123,41 @@ def openapi_spec() -> dict[str, Any]:
                     },
                 }
             },
+            "/v1/check": {
+                "post": {
+                    "operationId": "checkDraft",
+                    "summary": "The guard's verdict for a draft",
+                    "description": "The same verdict as `cyberkind check --json`: ok, "
+                    "reconsider or hold, the reasons with their character spans, whether the "
+                    "draft attacks a person or an idea, and a kinder rewrite.",
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {"$ref": "#/components/schemas/CheckRequest"}
+                            }
+                        },
+                    },
+                    "responses": {
+                        "200": {
+                            "description": "The verdict",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/Verdict"}
+                                }
+                            },
+                        },
+                        "400": {
+                            "description": "Bad input (empty or over-long text, bad policy)",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/Error"}
+                                }
+                            },
+                        },
+                    },
+                }
+            },
             "/openapi.json": {
                 "get": {
                     "operationId": "openapi",
@@ -209,6 +244,72 @@ def openapi_spec() -> dict[str, Any]:
                     },
                 },
                 "GoogleError": _GOOGLE_ERROR,
+                "CheckRequest": {
+                    "type": "object",
+                    "required": ["text"],
+                    "properties": {
+                        "text": {"type": "string", "description": "The draft to check."},
+                        "reply_to": {
+                            "type": ["string", "null"],
+                            "description": "The message the draft answers.",
+                        },
+                        "policy": {
+                            "type": ["string", "null"],
+                            "description": "A team policy, as the text of its TOML file.",
+                        },
+                    },
+                },
+                "Verdict": {
+                    "type": "object",
+                    "properties": {
+                        "ok": {"type": "boolean"},
+                        "text": {"type": "string"},
+                        "verdict": {"type": "string", "enum": ["ok", "reconsider", "hold"]},
+                        "target": {
+                            "type": "string",
+                            "enum": ["person", "idea", "group", "none"],
+                        },
+                        "reasons": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "properties": {
+                                    "label": {"type": "string"},
+                                    "level": {"type": "string"},
+                                    "score": {"type": "number"},
+                                    "threshold": {"type": "number"},
+                                    "message": {"type": "string"},
+                                    "spans": {
+                                        "type": "array",
+                                        "items": {
+                                            "type": "object",
+                                            "properties": {
+                                                "start": {"type": "integer"},
+                                                "end": {"type": "integer"},
+                                                "label": {"type": "string"},
+                                                "score": {"type": "number"},
+                                                "text": {"type": "string"},
+                                            },
+                                        },
+                                    },
+                                },
+                            },
+                        },
+                        "rewrite": {"type": ["string", "null"]},
+                        "rewrite_note": {"type": "string"},
+                        "scores": {"type": "object", "additionalProperties": {"type": "number"}},
+                    },
+                },
+                "Error": {
+                    "type": "object",
+                    "required": ["ok", "error", "errors", "status"],
+                    "properties": {
+                        "ok": {"const": False},
+                        "error": {"type": "string"},
+                        "errors": {"type": "array", "items": {"type": "string"}},
+                        "status": {"type": "integer"},
+                    },
+                },
             }
         },
     }
