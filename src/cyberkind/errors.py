@@ -7,7 +7,9 @@ The tree::
     ├── ModelError         a model artifact is missing, corrupt or incompatible
     ├── InputError         a row of user input cannot be scored
     │   └── InputFormatError   a whole input file has the wrong format
-    └── ConfigError        a setting has a bad value
+    ├── ConfigError        a setting has a bad value
+    └── StoreError         the inbox store cannot be opened, migrated or queried
+        └── NotFoundError      no opportunity (or item) has that id
 
 Only ``cyberkind.cli`` turns these into ``click.ClickException`` and only
 ``cyberkind.web`` turns them into HTTP statuses. Every message says what is
@@ -23,6 +25,8 @@ __all__ = [
     "InputError",
     "InputFormatError",
     "ModelError",
+    "NotFoundError",
+    "StoreError",
 ]
 
 
@@ -61,3 +65,11 @@ class InputFormatError(InputError):
 
 class ConfigError(CyberkindError):
     """A setting has a value cyberkind cannot use."""
+
+
+class StoreError(CyberkindError):
+    """The inbox store cannot be opened, migrated or queried."""
+
+
+class NotFoundError(StoreError):
+    """No opportunity (or item) has the id the user gave."""
