@@ -38,7 +38,9 @@ def clean_environ(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
-def private_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def private_user_dirs(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Keep every test away from the real user data folder (the default store lives there)."""
     home = tmp_path_factory.mktemp("xdg")
     monkeypatch.setenv("XDG_DATA_HOME", str(home))
@@ -63,8 +65,7 @@ class StubScorer:
     def score(self, texts: Sequence[str]) -> list[dict[str, float]]:
         self.calls.append(list(texts))
         return [
-            {label: 0.9 if f"#{label}" in text else 0.01 for label in self.labels}
-            for text in texts
+            {label: 0.9 if f"#{label}" in text else 0.01 for label in self.labels} for text in texts
         ]
 
 

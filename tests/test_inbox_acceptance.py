@@ -34,7 +34,9 @@ def _rows(db: Path) -> dict[str, Any]:
             "opportunities": [
                 tuple(r) for r in store.execute("SELECT * FROM opportunities ORDER BY id")
             ],
-            "links": [tuple(r) for r in store.execute("SELECT * FROM opportunity_items ORDER BY 1, 2")],
+            "links": [
+                tuple(r) for r in store.execute("SELECT * FROM opportunity_items ORDER BY 1, 2")
+            ],
             "cursors": store.cursors(),
         }
     finally:
@@ -77,7 +79,11 @@ def test_inbox_from_a_wordpress_export(db_path: Path, scorer: Any) -> None:
     mentioned = {i for o in found for i in o["item_ids"]}
     assert not mentioned & {"comment:101", "comment:104", "comment:107", "comment:201"}
     assert not mentioned & {"comment:202", "comment:304", "post:42", "post:2"}
-    assert {o["act"] for o in found} == {"thank_commenter", "thank_sharer", "thank_for_sharing_what_matters"}
+    assert {o["act"] for o in found} == {
+        "thank_commenter",
+        "thank_sharer",
+        "thank_for_sharing_what_matters",
+    }
     assert list(found[0]) == [
         "id",
         "act",

@@ -16,13 +16,15 @@ def test_all_is_unique_and_exported() -> None:
     public = {n for n in dir(cyberkind) if not n.startswith("_")}
     modules = {"classifiers", "engine", "errors", "labels", "plugins", "hookspecs", "settings"}
     modules |= {"scoring_io", "training", "bench", "demo", "cli"}
+    modules |= {"models", "store", "connectors", "inbox", "pipeline", "resources", "credentials"}
     assert public - modules - {"annotations"} <= set(cyberkind.__all__)
 
 
 def test_core_does_not_import_cli_or_web() -> None:
     code = (
         "import sys, cyberkind, cyberkind.engine, cyberkind.training.train\n"
-        "import cyberkind.bench.runner\n"
+        "import cyberkind.bench.runner, cyberkind.pipeline, cyberkind.inbox, cyberkind.store\n"
+        "import cyberkind.connectors.wxr, cyberkind.connectors.tabular, cyberkind.credentials\n"
         "bad = [m for m in ('click', 'jinja2', 'rich', 'starlette', 'cyberkind.cli') "
         "if m in sys.modules]\n"
         "print(','.join(bad))\n"

@@ -337,7 +337,11 @@ def bench(output_dir: str, quick: bool, settings: tuple[tuple[str, str], ...]) -
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def demo(as_json: bool) -> None:
-    """Show what cyberkind finds in a sample conversation.
+    """Show what cyberkind finds in a sample conversation, then a sample inbox.
+
+    The inbox part imports a small bundled WordPress export into a temporary
+    store (your own inbox is not touched) and lists its kindness opportunities.
+    --json prints only the findings in the conversation.
 
     Example:
 
@@ -345,7 +349,7 @@ def demo(as_json: bool) -> None:
     """
     from dataclasses import asdict
 
-    from .demo import demo_findings
+    from .demo import demo_findings, demo_inbox
 
     findings = demo_findings()
     if as_json:
@@ -365,7 +369,11 @@ def demo(as_json: bool) -> None:
         if "crisis" in f.signals:
             act = "[bold red]" + act + "[/]"
         table.add_row(f"{f.author}\n[dim]{f.where}[/]", f.text, signals, act)
-    Console().print(table)
+    console = Console()
+    console.print(table)
+    console.print("\n[bold]Your kindness inbox[/] (from a sample WordPress export)\n")
+    click.echo(format_opportunities(demo_inbox()))
+    click.echo("Try it on your own blog: cyberkind import <your WordPress export>.xml")
 
 
 # -- the kindness inbox ---------------------------------------------------------------------

@@ -14,9 +14,9 @@ WordPress connector will use, so an import and a later sync share identities):
   login matches the ``identity`` setting. A pingback from the blog itself
   (a link between your own posts) is yours too.
 
-The XML is parsed with defusedxml only: a file that declares entities (the
-"billion laughs" attack) or refers to external entities is refused with an
-error naming the file. Commenters' emails and IP addresses are never stored;
+The XML is parsed with defusedxml only: a file with a DOCTYPE, entity
+declarations (the "billion laughs" attack) or external entities is refused
+with an error naming the file. Commenters' emails and IP addresses are never stored;
 an email survives only as a SHA-256 digest prefix in the author handle.
 
 **Usage**::
@@ -141,13 +141,22 @@ class WXRConnector(FileConnector):
     def _events(self, events: tuple[str, ...]) -> Iterator[tuple[str, Element]]:
         """defusedxml's iterparse, turning its refusals into errors that name the file."""
         try:
+            # forbid_dtd: WordPress never writes a DOCTYPE, and every entity attack needs one.
             yield from safe_et.iterparse(
                 str(self.path),
                 events=events,
-                forbid_dtd=False,
+                forbid_dtd=True,
                 forbid_entities=True,
                 forbid_external=True,
             )
+        except defusedxml.DTDForbidden as exc:
+            external = f" SYSTEM {exc.sysid!r}" if exc.sysid else ""
+            raise InputFormatError(
+                f"refused {self.path}: it declares a document type (<!DOCTYPE {exc.name}"
+                f"{external}>), which is how 'billion laughs' and external-entity attacks "
+                "begin, and WordPress exports never have one. You can fix this by exporting the "
+                "file again from WordPress (Tools > Export)."
+            ) from None
         except defusedxml.EntitiesForbidden as exc:
             raise InputFormatError(
                 f"refused {self.path}: it declares the XML entity {exc.name!r}, the shape of a "
@@ -156,7 +165,7 @@ class WXRConnector(FileConnector):
             ) from None
         except defusedxml.ExternalReferenceForbidden as exc:
             raise InputFormatError(
-                f"refused {self.path}: it refers to an external entity or DTD "
+                f"refused {self.path}: it refers to an external entity "
                 f"({exc.sysid or exc.pubid}), which could read local files or reach the network. "
                 "You can fix this by exporting the file again from WordPress (Tools > Export)."
             ) from None

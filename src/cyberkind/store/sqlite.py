@@ -396,7 +396,11 @@ class SQLiteStore:
         sql = "SELECT * FROM opportunities"
         if where:
             sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY priority, created_at IS NULL, created_at, id"
+        # Undated items keep the order they were imported in (their first item's row id).
+        sql += (
+            " ORDER BY priority, created_at IS NULL, created_at, (SELECT MIN(item_id) FROM "
+            "opportunity_items WHERE opportunity_id = opportunities.id), id"
+        )
         return [_opportunity(row) for row in self._conn.execute(sql, params)]
 
     def get_opportunity(self, id_or_prefix: str) -> Opportunity:
