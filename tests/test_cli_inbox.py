@@ -67,7 +67,7 @@ def test_inbox_text(imported: Path) -> None:
         f"    {post}#comment-105\n"
         "\n"
         "623e9620e1df  thank_commenter: Emma Novak (wordpress:kindcorner.example)\n"
-        "    unanswered comment on your post 'Ten tiny kindnesses'\n"
+        "    unanswered reply on your post 'Ten tiny kindnesses'\n"
         f"    {post}#comment-106\n"
         "\n"
         f"{LINKS}  thank_sharer: Ben's Blog \u00bb A kindness roundup, Gentle Links Weekly #12 "
@@ -226,3 +226,34 @@ def test_every_new_command_has_an_example_and_option_help() -> None:
         for param in command.params:
             if isinstance(param, click.Option):
                 assert param.help, f"{name} {param.name}"
+
+
+def test_progress_bar_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from cyberkind.cli import _import_progress
+
+    with _import_progress() as progress:
+        assert progress is None  # pytest captures stderr: not a terminal
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    with _import_progress() as progress:
+        assert progress is not None
+        progress(200, 0)
+
+
+def test_demo_ends_with_the_sample_inbox() -> None:
+    result = CliRunner().invoke(cli, ["demo"], terminal_width=160)
+    assert result.exit_code == 0, result.output
+    inbox = result.stdout.split("Your kindness inbox", 1)[1]
+    assert "7 opportunities, most urgent first:" in inbox
+    assert "hug: Priya (wordpress:kindcorner.example)" in inbox
+    assert "thank_for_sharing_what_matters (idea): Lena" in inbox
+    assert "2 sites linked to your post 'A kindness calendar for November'" in inbox
+    assert "Maya" not in inbox  # answered by the author
+
+
+def test_inbox_source_filter(imported: Path) -> None:
+    db = str(imported)
+    assert run("inbox", "--source", "elsewhere", "--json", "--db", db).stdout == "[]\n"
+    found = run("inbox", "--source", "wordpress:kindcorner.example", "--json", "--db", db)
+    assert len(json.loads(found.stdout)) == 6

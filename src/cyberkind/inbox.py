@@ -217,7 +217,9 @@ def _item_opportunities(ctx: _Context, stored: StoredItem) -> list[Opportunity]:
                 )
             )
         elif on_my_work:
-            what = "reply to you" if item.kind is ItemKind.REPLY and to_me else "comment"
+            what = {ItemKind.REPLY: "reply to you" if to_me else "reply"}.get(
+                item.kind, item.kind.value
+            )
             where = _title(root) if root is not None and root.is_own else "your comment"
             out.append(
                 _single(

@@ -225,7 +225,10 @@ def detect_file_connector(path: Path, declared: str | None = None) -> type[FileC
         return formats[declared]
     suffix = path.suffix.lower()
     by_extension = [cls for cls in formats.values() if suffix in cls.extensions]
-    head = path.read_bytes()[:4096] if path.is_file() else b""
+    head = b""
+    if path.is_file():
+        with path.open("rb") as handle:
+            head = handle.read(4096)
     sniffed = [cls for cls in formats.values() if cls.sniff(head)]
     for cls in _prefer(sniffed, by_extension):
         return cls

@@ -228,14 +228,16 @@ class WXRConnector(FileConnector):
     def _is_me(self, *values: str) -> bool:
         return any(value and value.strip().lower() in self.identity for value in values)
 
-    def _own_authors(self) -> set[str]:
-        """Logins whose posts are the user's: those matching identity, else every author."""
+    def _own_authors(self) -> set[str] | None:
+        """Logins whose posts are the user's: those matching identity; ``None`` means all."""
         matched = {
             login for login, a in self.authors.items() if self._is_me(a.login, a.email, a.name)
         }
-        return matched or set(self.authors) or {""}
+        return matched or None
 
-    def _item_records(self, element: Element, own_logins: set[str]) -> Iterator[Item | Problem]:
+    def _item_records(
+        self, element: Element, own_logins: set[str] | None
+    ) -> Iterator[Item | Problem]:
         post_id = _child_text(element, "wp", "post_id")
         post_type = _child_text(element, "wp", "post_type") or "post"
         comments = [c for c in element if _local(c.tag) == ("wp", "comment")]
@@ -262,7 +264,7 @@ class WXRConnector(FileConnector):
             text="\n\n".join(part for part in (title, plain_text(content)) if part),
             url=link or None,
             created_at=_gmt(_child_text(element, "wp", "post_date_gmt")),
-            is_own=login in own_logins,
+            is_own=own_logins is None or login in own_logins,
             raw={
                 "title": title,
                 "post_type": post_type,
