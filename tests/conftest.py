@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from cyberkind.store.sqlite import SQLiteStore
+
 ROOT = Path(__file__).resolve().parents[1]
+DATA = Path(__file__).resolve().parent / "data"
+WXR = DATA / "kindcorner.wxr.xml"
 
 
 def _data_dir() -> Path:
@@ -33,6 +37,57 @@ def clean_environ(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         if name.startswith("CYBERKIND_") and name != "CYBERKIND_DATA_DIR":
             monkeypatch.delenv(name)
     yield
+
+
+@pytest.fixture(autouse=True)
+def private_user_dirs(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Keep every test away from the real user data folder (the default store lives there)."""
+    home = tmp_path_factory.mktemp("xdg")
+    monkeypatch.setenv("XDG_DATA_HOME", str(home))
+
+
+class StubScorer:
+    """Scores by hashtag: "#crisis" in a text gives crisis 0.9, every other label 0.01.
+
+    Keeps pipeline and inbox tests independent of the model; the acceptance test uses the
+    real engine.
+    """
+
+    def __init__(self) -> None:
+        from cyberkind.labels import label_names
+
+        self.labels = label_names()
+        self.calls: list[list[str]] = []
+
+    def thresholds(self) -> dict[str, float]:
+        return dict.fromkeys(self.labels, 0.5)
+
+    def score(self, texts: Sequence[str]) -> list[dict[str, float]]:
+        self.calls.append(list(texts))
+        return [
+            {label: 0.9 if f"#{label}" in text else 0.01 for label in self.labels} for text in texts
+        ]
+
+
+@pytest.fixture
+def stub_scorer() -> StubScorer:
+    return StubScorer()
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    """A path for a real SQLite store file."""
+    return tmp_path / "inbox.db"
+
+
+@pytest.fixture
+def fresh_db() -> Iterator[SQLiteStore]:
+    """An empty in-memory store."""
+    store = SQLiteStore(":memory:")
+    yield store
+    store.close()
 
 
 @pytest.fixture(scope="session")

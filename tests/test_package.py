@@ -16,6 +16,7 @@ def test_all_is_unique_and_exported() -> None:
     public = {n for n in dir(cyberkind) if not n.startswith("_")}
     modules = {"classifiers", "engine", "errors", "labels", "plugins", "hookspecs", "settings"}
     modules |= {"scoring_io", "training", "bench", "demo", "cli", "web", "guard"}
+    modules |= {"models", "store", "connectors", "inbox", "pipeline", "resources", "credentials"}
     assert public - modules - {"annotations"} <= set(cyberkind.__all__)
 
 
@@ -25,6 +26,8 @@ def test_core_does_not_import_cli_or_web() -> None:
         "import cyberkind.bench.runner, cyberkind.classifiers.accurate\n"
         "import cyberkind.training.accurate, cyberkind.web.perspective\n"
         "import cyberkind.guard.evaluate, cyberkind.guard.drafts\n"
+        "import cyberkind.pipeline, cyberkind.inbox, cyberkind.store\n"
+        "import cyberkind.connectors.wxr, cyberkind.connectors.tabular, cyberkind.credentials\n"
         "cyberkind.check('you are an idiot who ignores the budget')\n"
         "bad = [m for m in ('click', 'jinja2', 'rich', 'starlette', 'uvicorn', 'cyberkind.cli', "
         "'cyberkind.web.app', 'torch', 'onnxruntime') "

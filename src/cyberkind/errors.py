@@ -7,8 +7,10 @@ The tree::
     ├── ModelError         a model artifact is missing, corrupt or incompatible
     ├── InputError         a row of user input cannot be scored
     │   └── InputFormatError   a whole input file has the wrong format
-    └── ConfigError        a setting has a bad value
-        └── PolicyError    a guard policy file is malformed (names the file and line)
+    ├── ConfigError        a setting has a bad value
+    │   └── PolicyError    a guard policy file is malformed (names the file and line)
+    └── StoreError         the inbox store cannot be opened, migrated or queried
+        └── NotFoundError      no opportunity (or item) has that id
 
 Only ``cyberkind.cli`` turns these into ``click.ClickException`` and only
 ``cyberkind.web`` turns them into HTTP statuses. Every message says what is
@@ -24,7 +26,9 @@ __all__ = [
     "InputError",
     "InputFormatError",
     "ModelError",
+    "NotFoundError",
     "PolicyError",
+    "StoreError",
 ]
 
 
@@ -86,3 +90,11 @@ class PolicyError(ConfigError):
             if part
         )
         return f"{where}: {base}" if where else base
+
+
+class StoreError(CyberkindError):
+    """The inbox store cannot be opened, migrated or queried."""
+
+
+class NotFoundError(StoreError):
+    """No opportunity (or item) has the id the user gave."""

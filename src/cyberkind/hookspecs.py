@@ -13,3 +13,8 @@ hookimpl = pluggy.HookimplMarker("cyberkind")
 @hookspec
 def register_classifiers() -> list[Any]:  # type: ignore[empty-body]
     """Return classifier registrations (:class:`cyberkind.plugins.ClassifierRegistration`)."""
+
+
+@hookspec
+def register_connectors() -> list[Any]:  # type: ignore[empty-body]
+    """Return connector classes (subclasses of :class:`cyberkind.connectors.base.Connector`)."""

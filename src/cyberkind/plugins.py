@@ -16,7 +16,8 @@ A third-party package adds one with an entry point::
     [project.entry-points.cyberkind]
     my_model = "my_package.cyberkind_plugin"
 
-where the module defines ``@hookimpl def register_classifiers(): return [...]``.
+where the module defines ``@hookimpl def register_classifiers(): return [...]`` (or
+``register_connectors`` for a source, see :mod:`cyberkind.connectors.base`).
 """
 
 from __future__ import annotations
@@ -44,7 +45,12 @@ __all__ = [
     "get_plugin_manager",
 ]
 
-DEFAULT_PLUGINS: tuple[str, ...] = ("cyberkind.classifiers.fast", "cyberkind.classifiers.accurate")
+DEFAULT_PLUGINS: tuple[str, ...] = (
+    "cyberkind.classifiers.fast",
+    "cyberkind.classifiers.accurate",
+    "cyberkind.connectors.wxr",
+    "cyberkind.connectors.tabular",
+)
 
 
 class TextClassifier(Protocol):

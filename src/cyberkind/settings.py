@@ -52,6 +52,9 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("batch_size", 1024, "Texts scored per batch"),
     Setting("seed", 0, "Random seed for training and benchmark sampling"),
+    Setting("db", None, "SQLite file of the inbox (default: inbox.db in the user data folder)"),
+    Setting("identity", None, "Your emails, logins, handles or URLs, comma-separated"),
+    Setting("crisis_line", None, "Your local crisis line, shown first with crisis opportunities"),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
 
@@ -59,7 +62,7 @@ _BY_NAME = {s.name: s for s in SETTINGS}
 def _coerce(setting: Setting, raw: Any) -> Any:
     if raw is None or not isinstance(raw, str):
         return raw
-    if setting.name in ("data_dir", "model_dir", "encoder_dir"):
+    if setting.name in ("data_dir", "model_dir", "encoder_dir", "db"):
         return Path(raw).expanduser()
     if isinstance(setting.default, int):
         try:

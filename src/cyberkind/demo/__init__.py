@@ -6,17 +6,22 @@
     >>> findings = demo_findings()
     >>> findings[0].author
     'Maya'
+    >>> [o.act.value for o in demo_inbox()][:2]
+    ['hug', 'thank_commenter']
 """
 
 from __future__ import annotations
 
 import importlib.resources
 import json
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 
 from ..engine import Scorer
+from ..models import Opportunity
 
-__all__ = ["MOMENTS", "Finding", "demo_findings", "load_conversation"]
+__all__ = ["MOMENTS", "Finding", "demo_findings", "demo_inbox", "load_conversation"]
 
 # Which kind act each signal suggests, in priority order: crisis first.
 MOMENTS: tuple[tuple[str, str], ...] = (
@@ -66,3 +71,21 @@ def demo_findings(scorer: Scorer | None = None) -> list[Finding]:
             Finding(message["id"], message["author"], message["where"], message["text"], top, act)
         )
     return findings
+
+
+def demo_inbox(scorer: Scorer | None = None) -> list[Opportunity]:
+    """Import the bundled WordPress export into a throwaway store and list its inbox.
+
+    Nothing touches the user's own store: the database lives in a temporary folder.
+    """
+    from ..inbox import Inbox
+    from ..pipeline import import_file
+    from ..store.sqlite import SQLiteStore
+
+    sample = importlib.resources.files("cyberkind.demo") / "kindcorner.xml"
+    with tempfile.TemporaryDirectory(prefix="cyberkind-demo-") as folder:
+        export = Path(folder) / "kindcorner.xml"
+        export.write_bytes(sample.read_bytes())
+        with SQLiteStore(Path(folder) / "demo.db") as store:
+            import_file(store, export, scorer=scorer or Scorer())
+            return Inbox(store).opportunities()

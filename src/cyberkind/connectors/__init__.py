@@ -1,0 +1,20 @@
+"""Sources of items: a small :class:`Connector` base class and the built-in connectors.
+
+**Usage**::
+
+    >>> from cyberkind.connectors import connector_registry
+    >>> sorted(connector_registry())
+    ['csv', 'jsonl', 'wxr']
+"""
+
+from __future__ import annotations
+
+from .base import Connector, FileConnector, FileCursor, connector_registry, detect_file_connector
+
+__all__ = [
+    "Connector",
+    "FileConnector",
+    "FileCursor",
+    "connector_registry",
+    "detect_file_connector",
+]

@@ -1,0 +1,153 @@
+"""Where live connectors get their secrets: the OS keyring or the environment, never the store.
+
+File imports need no credentials. The live connectors of the next increment
+(WordPress Application Passwords, Mastodon and Bluesky tokens) ask a
+:class:`Credentials` object for a :class:`Secret` when they authenticate.
+A :class:`Secret` never prints its value (``repr``, ``str`` and f-strings show
+``Secret('********')``), so it cannot leak into logs, tracebacks or the
+database by accident; only :meth:`Secret.reveal` returns it, at the moment a
+request needs it. The store keeps an account's *name* and non-secret settings
+(site URL, handle), never its password or token.
+
+Lookup order: the environment variable ``CYBERKIND_<ACCOUNT>_<KEY>`` (for CI and
+containers; account and key upper-cased, non-alphanumerics as ``_``), then the
+OS keyring under the service ``cyberkind`` and the user name ``<account>:<key>``
+(needs ``pip install keyring``).
+
+**Usage**::
+
+    >>> creds = EnvCredentials({"CYBERKIND_KINDCORNER_PASSWORD": "abcd efgh"})
+    >>> secret = creds.get("kindcorner", "password")
+    >>> secret
+    Secret('********')
+    >>> secret.reveal()
+    'abcd efgh'
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from typing import Protocol
+
+from .errors import ConfigError
+
+__all__ = [
+    "ChainCredentials",
+    "Credentials",
+    "EnvCredentials",
+    "KeyringCredentials",
+    "Secret",
+    "default_credentials",
+    "env_var",
+]
+
+SERVICE = "cyberkind"
+
+
+class Secret:
+    """A credential that hides its value from ``repr``, ``str`` and formatting."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        """The value itself: call this only where a request needs it."""
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('********')"
+
+    __str__ = __repr__
+
+    def __format__(self, spec: str) -> str:
+        return repr(self)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(("Secret", self._value))
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # Refuse pickling, so a secret cannot be serialised into a cache or a queue by accident.
+        raise TypeError("a Secret cannot be pickled")
+
+
+class Credentials(Protocol):
+    """Anything that finds an account's secret by key, or returns ``None``."""
+
+    def get(self, account: str, key: str) -> Secret | None: ...
+
+
+def env_var(account: str, key: str) -> str:
+    """``CYBERKIND_<ACCOUNT>_<KEY>``: the environment variable for one secret."""
+    return "CYBERKIND_" + re.sub(r"[^A-Za-z0-9]+", "_", f"{account}_{key}").upper().strip("_")
+
+
+class EnvCredentials:
+    """Secrets from environment variables (``environ`` defaults to ``os.environ``)."""
+
+    def __init__(self, environ: Mapping[str, str] | None = None) -> None:
+        self.environ = os.environ if environ is None else environ
+
+    def get(self, account: str, key: str) -> Secret | None:
+        value = self.environ.get(env_var(account, key))
+        return Secret(value) if value else None
+
+
+class KeyringCredentials:
+    """Secrets from the OS keyring (macOS Keychain, Windows Credential Locker, Secret Service)."""
+
+    def get(self, account: str, key: str) -> Secret | None:
+        try:
+            import keyring
+        except ImportError:
+            return None
+        value = keyring.get_password(SERVICE, f"{account}:{key}")
+        return Secret(value) if value else None
+
+    def set(self, account: str, key: str, secret: Secret) -> None:
+        """Store a secret in the keyring (for ``cyberkind accounts add``)."""
+        try:
+            import keyring
+        except ImportError:
+            raise ConfigError(
+                "the OS keyring is not available. You can fix this by running "
+                "pip install keyring, or by setting the secret in the environment variable "
+                f"{env_var(account, key)}."
+            ) from None
+        keyring.set_password(SERVICE, f"{account}:{key}", secret.reveal())
+
+
+class ChainCredentials:
+    """The first secret any of ``sources`` knows."""
+
+    def __init__(self, *sources: Credentials) -> None:
+        self.sources = sources
+
+    def get(self, account: str, key: str) -> Secret | None:
+        for source in self.sources:
+            found = source.get(account, key)
+            if found is not None:
+                return found
+        return None
+
+    def require(self, account: str, key: str) -> Secret:
+        """The secret, or a ConfigError that says where to put it."""
+        found = self.get(account, key)
+        if found is None:
+            raise ConfigError(
+                f"no {key} for the account {account!r}. You can fix this by setting "
+                f"{env_var(account, key)}, or storing it in the OS keyring (service "
+                f"{SERVICE!r}, user '{account}:{key}')."
+            )
+        return found
+
+
+def default_credentials() -> ChainCredentials:
+    """The environment first, then the OS keyring."""
+    return ChainCredentials(EnvCredentials(), KeyringCredentials())

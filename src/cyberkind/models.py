@@ -1,0 +1,249 @@
+"""The nouns of the kindness inbox: who wrote what, and which kind act fits.
+
+- :class:`Author`: a person or site, by handle and display name.
+- :class:`Item`: one thing that happened in a conversation (a post, comment,
+  reply, mention, boost, like, pingback...), identified by ``(source, remote_id)``.
+- :class:`Opportunity`: a moment for a kind act (an :class:`Act`), with a
+  reason, a :class:`Priority` and a :class:`State` the user moves along.
+
+All are frozen: the store hands out values, never live rows.
+
+**Usage**::
+
+    >>> from cyberkind.models import Author, Item, ItemKind
+    >>> item = Item("wordpress:kind.example", "comment:12", ItemKind.COMMENT,
+    ...             Author("ana@example.org", "Ana Lima"), "Lovely post!")
+    >>> item.key
+    ('wordpress:kind.example', 'comment:12')
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+__all__ = [
+    "CLOSED_STATES",
+    "GROUPED_KINDS",
+    "Act",
+    "Author",
+    "Batch",
+    "Item",
+    "ItemKind",
+    "Opportunity",
+    "Priority",
+    "Problem",
+    "Reply",
+    "Resource",
+    "State",
+]
+
+
+class ItemKind(enum.StrEnum):
+    """What an :class:`Item` is. Connectors map their platform's types onto these."""
+
+    POST = "post"
+    COMMENT = "comment"
+    REPLY = "reply"
+    MENTION = "mention"
+    QUOTE = "quote"
+    BOOST = "boost"
+    LIKE = "like"
+    PINGBACK = "pingback"
+    TRACKBACK = "trackback"
+    FOLLOW = "follow"
+    SHARE = "share"
+
+
+GROUPED_KINDS = frozenset(
+    {ItemKind.BOOST, ItemKind.LIKE, ItemKind.PINGBACK, ItemKind.TRACKBACK, ItemKind.SHARE}
+)
+"""Kinds without words of their own: thanked together, one opportunity per post."""
+
+
+class Act(enum.StrEnum):
+    """The kind acts the inbox suggests. Each member's docstring says when it fits."""
+
+    THANK_READER = "thank_reader"
+    """Someone liked your work or followed you: thank them for reading."""
+    THANK_COMMENTER = "thank_commenter"
+    """Someone commented on or replied to your work (or mentioned you) and you have not answered."""
+    THANK_SHARER = "thank_sharer"
+    """Someone boosted, shared, or linked to your post (pingback, trackback): thank them."""
+    THANK_FOR_SHARING_WHAT_MATTERS = "thank_for_sharing_what_matters"
+    """Someone shared an idea for a kind act, or words of care or encouragement for others."""
+    CELEBRATE = "celebrate"
+    """A milestone, award or good news (the engine's ``celebration`` signal)."""
+    HUG = "hug"
+    """The writer is having a hard time (``distress``): a virtual hug, and maybe a DM."""
+    OFFER_DM = "offer_dm"
+    """Risk of self-harm (``crisis``): reach out privately, with safety resources at hand."""
+    APPRECIATE_HOST = "appreciate_host"
+    """The author of a post you commented on replied to you: appreciate your host."""
+    SEND_LINK = "send_link"
+    """Someone asks a question (``question``) outside your own posts: send a useful link."""
+    ENCOURAGE_POST = "encourage_post"
+    """Someone you follow published a post: a word of encouragement."""
+    PROMOTE_WORK = "promote_work"
+    """Someone you follow announces work or good news in a post: boost or recommend it."""
+
+
+class Priority(enum.IntEnum):
+    """How urgent an opportunity is; lower comes first in the inbox."""
+
+    CRISIS = 1
+    DISTRESS = 2
+    UNANSWERED = 3
+    QUESTION = 4
+    MILESTONE = 5
+    MENTION = 6
+    IDEA = 7
+    SHARES = 8
+    FOLLOWED = 9
+
+
+class State(enum.StrEnum):
+    """Where an opportunity stands. ``dismissed`` ones never come back."""
+
+    OPEN = "open"
+    DRAFTED = "drafted"
+    DONE = "done"
+    SNOOZED = "snoozed"
+    DISMISSED = "dismissed"
+
+
+CLOSED_STATES = frozenset({State.DONE, State.DISMISSED})
+
+
+@dataclass(frozen=True, slots=True)
+class Author:
+    """A person or site: a stable ``handle`` (login, @user@host, URL...) and a display ``name``."""
+
+    handle: str
+    name: str
+    url: str | None = None
+
+    @property
+    def display(self) -> str:
+        """The name to show, falling back to the handle."""
+        return self.name or self.handle
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One event in a conversation the user is part of.
+
+    ``remote_id`` is the platform's id, unique within ``source``; the parent and
+    thread (root) are remote ids in the same source. ``is_own`` marks what the
+    user wrote. ``raw`` keeps extra metadata (JSON-serialisable, never secrets).
+    """
+
+    source: str
+    remote_id: str
+    kind: ItemKind
+    author: Author
+    text: str = ""
+    url: str | None = None
+    parent_remote_id: str | None = None
+    thread_id: str | None = None
+    created_at: datetime | None = None
+    is_own: bool = False
+    raw: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """The stable identity ``(source, remote_id)``."""
+        return (self.source, self.remote_id)
+
+    @property
+    def thread_key(self) -> str:
+        """The thread this item belongs to: its root's remote id, or its own."""
+        return self.thread_id or self.remote_id
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A record a connector could not read: its 1-based line (or position) and why."""
+
+    line: int
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Batch:
+    """What one step of :meth:`Connector.fetch` returns: items, then the cursor after them.
+
+    The store writes a batch, its opportunities and its cursor in one transaction.
+    """
+
+    items: tuple[Item, ...]
+    cursor: str
+    problems: tuple[Problem, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """A reply to publish through a connector (drafts come in a later issue)."""
+
+    source: str
+    parent_remote_id: str
+    text: str
+    thread_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Resource:
+    """A safety resource shown with every crisis opportunity."""
+
+    name: str
+    contact: str
+    url: str | None
+    where: str
+
+
+@dataclass(frozen=True, slots=True)
+class Opportunity:
+    """A moment for a kind act. ``item_ids`` are remote ids in ``source``.
+
+    ``id`` is stable: the same items give the same id on every import, so the
+    state the user chose (done, snoozed, dismissed) survives re-syncs.
+    """
+
+    id: str
+    act: Act
+    person: str
+    source: str
+    item_ids: tuple[str, ...]
+    reason: str
+    priority: Priority
+    state: State = State.OPEN
+    snooze_until: datetime | None = None
+    is_idea: bool = False
+    thread_key: str = ""
+    url: str | None = None
+    created_at: datetime | None = None
+    resources: tuple[Resource, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        """The public JSON shape (``cyberkind inbox --json``)."""
+        return {
+            "id": self.id,
+            "act": self.act.value,
+            "person": self.person,
+            "source": self.source,
+            "item_ids": list(self.item_ids),
+            "reason": self.reason,
+            "priority": int(self.priority),
+            "priority_name": self.priority.name.lower(),
+            "state": self.state.value,
+            "snooze_until": self.snooze_until.isoformat() if self.snooze_until else None,
+            "is_idea": self.is_idea,
+            "url": self.url,
+            "resources": [
+                {"name": r.name, "contact": r.contact, "url": r.url, "where": r.where}
+                for r in self.resources
+            ],
+        }

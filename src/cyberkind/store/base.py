@@ -1,0 +1,139 @@
+"""The store interface: what the pipeline and the inbox need from a database.
+
+:class:`cyberkind.store.sqlite.SQLiteStore` is the default; a PostgreSQL backend
+implements the same :class:`Store` protocol later. Every method works on values
+from :mod:`cyberkind.models`, never on rows or cursors of a driver.
+
+The contract every backend keeps:
+
+- An item's identity is ``(source, remote_id)``; writing it again updates it in
+  place (an upsert), so re-imports and re-syncs never duplicate.
+- Writes inside ``with store.transaction():`` commit together or not at all.
+  The pipeline writes a batch of items, their opportunities and the source's
+  cursor in one transaction, so a sync killed at any point resumes cleanly.
+- An opportunity's ``state`` belongs to the user: re-deriving opportunities
+  never reopens a ``done`` or ``dismissed`` one.
+- No credentials: accounts keep secrets in the OS keyring or the environment.
+
+**Usage**::
+
+    from cyberkind.store import open_store
+
+    with open_store("inbox.db") as store:
+        with store.transaction():
+            store.upsert_items(items, scores={})
+            store.set_cursor("wordpress:kind.example", cursor)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol, runtime_checkable
+
+from ..models import Item, Opportunity, State
+
+__all__ = ["Store", "StoredItem", "UpsertCounts"]
+
+
+@dataclass(frozen=True, slots=True)
+class StoredItem:
+    """An item as stored, with the engine's scores (``None`` when it was not scored)."""
+
+    item: Item
+    scores: Mapping[str, float] | None
+
+
+@dataclass(frozen=True, slots=True)
+class UpsertCounts:
+    """How many items a write added, changed, or found unchanged."""
+
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+@runtime_checkable
+class Store(Protocol):
+    """What a backend implements. See the module docstring for the contract."""
+
+    def transaction(self) -> AbstractContextManager[None]:
+        """A context in which every write commits together (nested: joins the outer one)."""
+        ...
+
+    def close(self) -> None:
+        """Release the connection."""
+        ...
+
+    def item_hashes(self, source: str, remote_ids: Iterable[str]) -> dict[str, str]:
+        """``{remote_id: content_hash}`` of the given items that are already stored."""
+        ...
+
+    def upsert_items(
+        self, items: Sequence[Item], scores: Mapping[str, Mapping[str, float]]
+    ) -> UpsertCounts:
+        """Insert or update items; ``scores`` by remote id (kept when absent for an item)."""
+        ...
+
+    def items(
+        self,
+        source: str | None = None,
+        *,
+        thread_key: str | None = None,
+        remote_ids: Iterable[str] | None = None,
+    ) -> list[StoredItem]:
+        """Stored items, filtered, in a stable order (created_at, then remote id)."""
+        ...
+
+    def answered(self, source: str, remote_ids: Iterable[str]) -> set[str]:
+        """Those of ``remote_ids`` that have a direct reply written by the user."""
+        ...
+
+    def thread_keys(self, source: str, remote_ids: Iterable[str]) -> set[str]:
+        """The thread keys of the given stored items."""
+        ...
+
+    def get_cursor(self, source: str) -> str | None:
+        """The source's cursor, or ``None`` before its first sync."""
+        ...
+
+    def set_cursor(self, source: str, cursor: str) -> None:
+        """Record where the source's next fetch starts."""
+        ...
+
+    def cursors(self) -> dict[str, str]:
+        """Every source's cursor."""
+        ...
+
+    def save_thread_opportunities(
+        self, source: str, thread_key: str, opportunities: Sequence[Opportunity]
+    ) -> None:
+        """Replace the derived opportunities of one thread, keeping the user's states."""
+        ...
+
+    def opportunities(
+        self,
+        *,
+        acts: Iterable[str] | None = None,
+        sources: Iterable[str] | None = None,
+        states: Iterable[State] | None = None,
+        thread_key: str | None = None,
+    ) -> list[Opportunity]:
+        """Stored opportunities, by priority then age."""
+        ...
+
+    def get_opportunity(self, id_or_prefix: str) -> Opportunity:
+        """The opportunity with this id (or unique id prefix); raise NotFoundError."""
+        ...
+
+    def set_state(
+        self, opportunity_id: str, state: State, snooze_until: datetime | None = None
+    ) -> Opportunity:
+        """Move an opportunity to ``state``; return it updated."""
+        ...
+
+    def wake_snoozed(self, now: datetime) -> int:
+        """Reopen snoozed opportunities whose time has come; return how many."""
+        ...

@@ -1,0 +1,140 @@
+"""Versioned schema migrations for the SQLite store.
+
+Each migration is a named function that takes a connection; :data:`MIGRATIONS`
+lists them in order and the ``schema_version`` table records which ran. Running
+:func:`migrate` twice is a no-op. A released migration never changes: a new
+schema change is a new function appended to the list (as in sqlite-utils'
+``Migrations``).
+
+**Usage**::
+
+    >>> import sqlite3
+    >>> from cyberkind.store.migrations import migrate, SCHEMA_VERSION
+    >>> conn = sqlite3.connect(":memory:")
+    >>> migrate(conn) == SCHEMA_VERSION
+    True
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from ..errors import StoreError
+
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "migrate"]
+
+
+def _execute_script(conn: sqlite3.Connection, script: str) -> None:
+    # Not conn.executescript(): it COMMITs first, which would split a migration from its
+    # schema_version row. The schema has no ';' inside strings, so splitting is safe.
+    for statement in script.split(";"):
+        if statement.strip():
+            conn.execute(statement)
+
+
+def m001_items_cursors_opportunities(conn: sqlite3.Connection) -> None:
+    """Items with a stable (source, remote_id), per-source cursors, opportunities."""
+    _execute_script(
+        conn,
+        """
+        CREATE TABLE items (
+            id INTEGER PRIMARY KEY,
+            source TEXT NOT NULL,
+            remote_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            author_handle TEXT NOT NULL,
+            author_name TEXT NOT NULL,
+            author_url TEXT,
+            text TEXT NOT NULL DEFAULT '',
+            url TEXT,
+            parent_remote_id TEXT,
+            thread_key TEXT NOT NULL,
+            thread_id TEXT,
+            created_at TEXT,
+            is_own INTEGER NOT NULL CHECK (is_own IN (0, 1)),
+            raw TEXT NOT NULL DEFAULT '{}',
+            content_hash TEXT NOT NULL,
+            scores TEXT,
+            UNIQUE (source, remote_id)
+        );
+        CREATE INDEX items_thread ON items (source, thread_key);
+        CREATE INDEX items_parent ON items (source, parent_remote_id);
+
+        CREATE TABLE cursors (
+            source TEXT PRIMARY KEY,
+            cursor TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+
+        CREATE TABLE opportunities (
+            id TEXT PRIMARY KEY,
+            act TEXT NOT NULL,
+            person TEXT NOT NULL,
+            source TEXT NOT NULL,
+            thread_key TEXT NOT NULL,
+            item_ids TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            priority INTEGER NOT NULL,
+            state TEXT NOT NULL DEFAULT 'open'
+                CHECK (state IN ('open', 'drafted', 'done', 'snoozed', 'dismissed')),
+            snooze_until TEXT,
+            is_idea INTEGER NOT NULL DEFAULT 0 CHECK (is_idea IN (0, 1)),
+            url TEXT,
+            created_at TEXT,
+            CHECK ((state = 'snoozed') = (snooze_until IS NOT NULL))
+        );
+        CREATE INDEX opportunities_thread ON opportunities (source, thread_key);
+        CREATE INDEX opportunities_state ON opportunities (state, priority);
+
+        CREATE TABLE opportunity_items (
+            opportunity_id TEXT NOT NULL REFERENCES opportunities (id) ON DELETE CASCADE,
+            item_id INTEGER NOT NULL REFERENCES items (id) ON DELETE CASCADE,
+            PRIMARY KEY (opportunity_id, item_id)
+        );
+        """,
+    )
+
+
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (m001_items_cursors_opportunities,)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Apply every migration not yet recorded, each in its own transaction; return the version.
+
+    Refuses a database written by a newer cyberkind rather than guessing.
+    """
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS schema_version ("
+        "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+    )
+    row = conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version").fetchone()
+    current = int(row[0])
+    if current > SCHEMA_VERSION:
+        raise StoreError(
+            f"the store has schema version {current}, newer than this cyberkind knows "
+            f"({SCHEMA_VERSION}). You can fix this by upgrading cyberkind "
+            "(pip install -U cyberkind)."
+        )
+    for version, migration in enumerate(MIGRATIONS, start=1):
+        if version <= current:
+            continue
+        # A migration and its version row commit together, or not at all.
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            migration(conn)
+            conn.execute(
+                "INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)",
+                (version, migration.__name__, _now()),
+            )
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+    return SCHEMA_VERSION

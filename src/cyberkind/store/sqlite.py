@@ -1,0 +1,493 @@
+"""The default store: one SQLite file in WAL mode, with foreign keys on.
+
+The file lives in the user's data folder (platformdirs) unless the ``db``
+setting, ``--db PATH`` or ``CYBERKIND_DB`` names another. Opening a store runs
+any pending :mod:`migrations <cyberkind.store.migrations>`.
+
+**Usage**::
+
+    >>> from cyberkind.store.sqlite import SQLiteStore
+    >>> store = SQLiteStore(":memory:")
+    >>> store.cursors()
+    {}
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from ..errors import NotFoundError, StoreError
+from ..models import (
+    CLOSED_STATES,
+    Act,
+    Author,
+    Item,
+    ItemKind,
+    Opportunity,
+    Priority,
+    State,
+)
+from .base import StoredItem, UpsertCounts
+from .migrations import migrate
+
+__all__ = ["SQLiteStore", "content_hash", "default_db_path"]
+
+_MIN_PREFIX = 4
+
+
+def default_db_path() -> Path:
+    """``inbox.db`` in the user's data folder (e.g. ``~/.local/share/cyberkind``)."""
+    import platformdirs
+
+    return platformdirs.user_data_path("cyberkind") / "inbox.db"
+
+
+def to_iso(moment: datetime | None) -> str | None:
+    """UTC ISO 8601 text for the database (naive datetimes are taken as UTC)."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def from_iso(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+def content_hash(item: Item) -> str:
+    """A hash of everything an import can change about an item (not its identity)."""
+    payload = json.dumps(
+        [
+            item.kind.value,
+            item.author.handle,
+            item.author.name,
+            item.author.url,
+            item.text,
+            item.url,
+            item.parent_remote_id,
+            item.thread_id,
+            to_iso(item.created_at),
+            item.is_own,
+            dict(item.raw),
+        ],
+        sort_keys=True,
+        default=str,
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+class SQLiteStore:
+    """The :class:`~cyberkind.store.base.Store` protocol on one SQLite file.
+
+    ``path`` may be ``":memory:"`` (tests). The parent folder is created.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = path
+        if str(path) != ":memory:":
+            target = Path(path).expanduser()
+            if target.is_dir():
+                raise StoreError(
+                    f"{target} is a folder, not a database file. You can fix this by passing "
+                    f"a file path, e.g. --db {target / 'inbox.db'}."
+                )
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(
+                    f"cannot create the folder for the store {target} ({exc.strerror}). You can "
+                    "fix this by passing --db with a writable path, or setting CYBERKIND_DB."
+                ) from exc
+            self.path = target
+        try:
+            # isolation_level=None: we issue BEGIN/COMMIT ourselves, so a batch is one transaction.
+            self._conn = sqlite3.connect(str(self.path), isolation_level=None, timeout=30)
+            self._conn.row_factory = sqlite3.Row
+            self._conn.execute("PRAGMA journal_mode = WAL")
+            self._conn.execute("PRAGMA synchronous = NORMAL")
+            self._conn.execute("PRAGMA foreign_keys = ON")
+            migrate(self._conn)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(
+                f"cannot open the store {self.path} ({exc}). You can fix this by passing --db "
+                "with the path of a cyberkind store, or of a new file."
+            ) from exc
+        self._depth = 0
+
+    # -- connection and transactions --------------------------------------------------------
+
+    def __enter__(self) -> SQLiteStore:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the connection (uncommitted work is rolled back)."""
+        self._conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Commit everything inside together; roll back on any exception. Nests."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
+        self._conn.execute("BEGIN IMMEDIATE")
+        self._depth = 1
+        try:
+            yield
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
+        else:
+            self._conn.execute("COMMIT")
+        finally:
+            self._depth = 0
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        """Run raw SQL and return every row (for tests and debugging)."""
+        return list(self._conn.execute(sql, params))
+
+    # -- items ------------------------------------------------------------------------------
+
+    def item_hashes(self, source: str, remote_ids: Iterable[str]) -> dict[str, str]:
+        """``{remote_id: content_hash}`` of the given items that are already stored."""
+        out: dict[str, str] = {}
+        for chunk in _chunks(list(remote_ids)):
+            marks = ",".join("?" * len(chunk))
+            rows = self._conn.execute(
+                f"SELECT remote_id, content_hash FROM items WHERE source = ? "
+                f"AND remote_id IN ({marks})",
+                (source, *chunk),
+            )
+            out.update({r["remote_id"]: r["content_hash"] for r in rows})
+        return out
+
+    def upsert_items(
+        self, items: Sequence[Item], scores: Mapping[str, Mapping[str, float]]
+    ) -> UpsertCounts:
+        """Insert or update items by ``(source, remote_id)``; never duplicates."""
+        new = updated = unchanged = 0
+        with self.transaction():
+            for item in items:
+                digest = content_hash(item)
+                row = self._conn.execute(
+                    "SELECT content_hash FROM items WHERE source = ? AND remote_id = ?",
+                    item.key,
+                ).fetchone()
+                item_scores = scores.get(item.remote_id)
+                if row is not None and row["content_hash"] == digest and item_scores is None:
+                    unchanged += 1
+                    continue
+                new, updated = (new + 1, updated) if row is None else (new, updated + 1)
+                self._conn.execute(
+                    """
+                    INSERT INTO items (source, remote_id, kind, author_handle, author_name,
+                        author_url, text, url, parent_remote_id, thread_key, thread_id,
+                        created_at, is_own, raw, content_hash, scores)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (source, remote_id) DO UPDATE SET
+                        kind = excluded.kind, author_handle = excluded.author_handle,
+                        author_name = excluded.author_name, author_url = excluded.author_url,
+                        text = excluded.text, url = excluded.url,
+                        parent_remote_id = excluded.parent_remote_id,
+                        thread_key = excluded.thread_key, thread_id = excluded.thread_id,
+                        created_at = excluded.created_at, is_own = excluded.is_own,
+                        raw = excluded.raw, content_hash = excluded.content_hash,
+                        scores = COALESCE(excluded.scores, items.scores)
+                    """,
+                    (
+                        item.source,
+                        item.remote_id,
+                        item.kind.value,
+                        item.author.handle,
+                        item.author.name,
+                        item.author.url,
+                        item.text,
+                        item.url,
+                        item.parent_remote_id,
+                        item.thread_key,
+                        item.thread_id,
+                        to_iso(item.created_at),
+                        int(item.is_own),
+                        json.dumps(dict(item.raw), sort_keys=True, default=str),
+                        digest,
+                        json.dumps(dict(item_scores), sort_keys=True) if item_scores else None,
+                    ),
+                )
+        return UpsertCounts(new, updated, unchanged)
+
+    def items(
+        self,
+        source: str | None = None,
+        *,
+        thread_key: str | None = None,
+        remote_ids: Iterable[str] | None = None,
+    ) -> list[StoredItem]:
+        """Stored items, filtered, ordered by creation time then remote id."""
+        where, params = [], []
+        if source is not None:
+            where.append("source = ?")
+            params.append(source)
+        if thread_key is not None:
+            where.append("thread_key = ?")
+            params.append(thread_key)
+        ids = None if remote_ids is None else list(remote_ids)
+        if ids is not None:
+            if not ids:
+                return []
+            where.append(f"remote_id IN ({','.join('?' * len(ids))})")
+            params.extend(ids)
+        sql = "SELECT * FROM items"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY source, created_at IS NULL, created_at, remote_id"
+        return [_stored_item(row) for row in self._conn.execute(sql, params)]
+
+    def answered(self, source: str, remote_ids: Iterable[str]) -> set[str]:
+        """Those of ``remote_ids`` with a direct reply written by the user."""
+        out: set[str] = set()
+        for chunk in _chunks(list(remote_ids)):
+            marks = ",".join("?" * len(chunk))
+            rows = self._conn.execute(
+                f"SELECT DISTINCT parent_remote_id FROM items WHERE source = ? AND is_own = 1 "
+                f"AND parent_remote_id IN ({marks})",
+                (source, *chunk),
+            )
+            out.update(r[0] for r in rows)
+        return out
+
+    def thread_keys(self, source: str, remote_ids: Iterable[str]) -> set[str]:
+        """The thread keys of the given stored items."""
+        out: set[str] = set()
+        for chunk in _chunks(list(remote_ids)):
+            marks = ",".join("?" * len(chunk))
+            rows = self._conn.execute(
+                f"SELECT DISTINCT thread_key FROM items WHERE source = ? "
+                f"AND remote_id IN ({marks})",
+                (source, *chunk),
+            )
+            out.update(r[0] for r in rows)
+        return out
+
+    # -- cursors ----------------------------------------------------------------------------
+
+    def get_cursor(self, source: str) -> str | None:
+        """The source's cursor, or ``None`` before its first sync."""
+        sql = "SELECT cursor FROM cursors WHERE source = ?"
+        row = self._conn.execute(sql, (source,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_cursor(self, source: str, cursor: str) -> None:
+        """Record where the source's next fetch starts."""
+        self._conn.execute(
+            "INSERT INTO cursors (source, cursor, updated_at) VALUES (?, ?, ?) "
+            "ON CONFLICT (source) DO UPDATE SET cursor = excluded.cursor, "
+            "updated_at = excluded.updated_at",
+            (source, cursor, to_iso(datetime.now(UTC))),
+        )
+
+    def cursors(self) -> dict[str, str]:
+        """Every source's cursor."""
+        rows = self._conn.execute("SELECT source, cursor FROM cursors ORDER BY source")
+        return {r[0]: r[1] for r in rows}
+
+    # -- opportunities ----------------------------------------------------------------------
+
+    def save_thread_opportunities(
+        self, source: str, thread_key: str, opportunities: Sequence[Opportunity]
+    ) -> None:
+        """Replace one thread's derived opportunities, keeping what the user decided.
+
+        New ones open; existing ones get fresh reasons and items unless done or
+        dismissed. One that no longer applies (say, the user answered the
+        comment) disappears while still open, and counts as done if the user
+        had drafted or snoozed it.
+        """
+        with self.transaction():
+            rows = self._conn.execute(
+                "SELECT id, state, item_ids FROM opportunities WHERE source = ? AND thread_key = ?",
+                (source, thread_key),
+            ).fetchall()
+            existing = {r["id"]: State(r["state"]) for r in rows}
+            linked = {r["id"]: tuple(json.loads(r["item_ids"])) for r in rows}
+            for opp in opportunities:
+                state = existing.get(opp.id)
+                if state in CLOSED_STATES:
+                    continue
+                values = (
+                    opp.act.value,
+                    opp.person,
+                    json.dumps(list(opp.item_ids)),
+                    opp.reason,
+                    int(opp.priority),
+                    int(opp.is_idea),
+                    opp.url,
+                    to_iso(opp.created_at),
+                )
+                if state is None:
+                    self._conn.execute(
+                        "INSERT INTO opportunities (act, person, item_ids, reason, priority, "
+                        "is_idea, url, created_at, id, source, thread_key) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        (*values, opp.id, source, thread_key),
+                    )
+                else:
+                    self._conn.execute(
+                        "UPDATE opportunities SET act = ?, person = ?, item_ids = ?, reason = ?, "
+                        "priority = ?, is_idea = ?, url = ?, created_at = ? WHERE id = ?",
+                        (*values, opp.id),
+                    )
+                if linked.get(opp.id) != opp.item_ids:
+                    self._link_items(opp)
+            derived = {opp.id for opp in opportunities}
+            for opp_id, state in existing.items():
+                if opp_id in derived or state in CLOSED_STATES:
+                    continue
+                if state is State.OPEN:
+                    self._conn.execute("DELETE FROM opportunities WHERE id = ?", (opp_id,))
+                else:
+                    self._conn.execute(
+                        "UPDATE opportunities SET state = 'done', snooze_until = NULL WHERE id = ?",
+                        (opp_id,),
+                    )
+
+    def _link_items(self, opp: Opportunity) -> None:
+        self._conn.execute("DELETE FROM opportunity_items WHERE opportunity_id = ?", (opp.id,))
+        for chunk in _chunks(list(opp.item_ids)):
+            marks = ",".join("?" * len(chunk))
+            self._conn.execute(
+                f"INSERT INTO opportunity_items (opportunity_id, item_id) SELECT ?, id FROM items "
+                f"WHERE source = ? AND remote_id IN ({marks})",
+                (opp.id, opp.source, *chunk),
+            )
+
+    def opportunities(
+        self,
+        *,
+        acts: Iterable[str] | None = None,
+        sources: Iterable[str] | None = None,
+        states: Iterable[State] | None = None,
+        thread_key: str | None = None,
+    ) -> list[Opportunity]:
+        """Stored opportunities, most urgent first, then oldest first."""
+        where: list[str] = []
+        params: list[Any] = []
+        for column, values in (("act", acts), ("source", sources), ("state", states)):
+            if values is not None:
+                chosen = [str(v) for v in values]
+                where.append(f"{column} IN ({','.join('?' * len(chosen))})" if chosen else "0")
+                params.extend(chosen)
+        if thread_key is not None:
+            where.append("thread_key = ?")
+            params.append(thread_key)
+        sql = "SELECT * FROM opportunities"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        # Undated items keep the order they were imported in (their first item's row id).
+        sql += (
+            " ORDER BY priority, created_at IS NULL, created_at, (SELECT MIN(item_id) FROM "
+            "opportunity_items WHERE opportunity_id = opportunities.id), id"
+        )
+        return [_opportunity(row) for row in self._conn.execute(sql, params)]
+
+    def get_opportunity(self, id_or_prefix: str) -> Opportunity:
+        """The opportunity with this id, or with this unique prefix (4 characters or more)."""
+        wanted = id_or_prefix.strip().lower()
+        rows = self._conn.execute("SELECT * FROM opportunities WHERE id = ?", (wanted,)).fetchall()
+        if not rows and len(wanted) >= _MIN_PREFIX and wanted.isalnum():
+            rows = self._conn.execute(
+                "SELECT * FROM opportunities WHERE id LIKE ? LIMIT 2", (wanted + "%",)
+            ).fetchall()
+        if len(rows) > 1:
+            raise NotFoundError(
+                f"more than one opportunity has an id starting with {wanted!r}. You can fix "
+                "this by giving more of the id, as listed by `cyberkind inbox`."
+            )
+        if not rows:
+            raise NotFoundError(
+                f"no opportunity has the id {id_or_prefix!r}. You can fix this by copying an "
+                "id from `cyberkind inbox --state all`."
+            )
+        return _opportunity(rows[0])
+
+    def set_state(
+        self, opportunity_id: str, state: State, snooze_until: datetime | None = None
+    ) -> Opportunity:
+        """Move an opportunity to ``state`` (``snooze_until`` only with ``snoozed``)."""
+        if (state is State.SNOOZED) != (snooze_until is not None):
+            raise StoreError(
+                "a snoozed opportunity needs a time to wake, and only a snoozed one. "
+                "You can fix this by passing --until or --for with snooze."
+            )
+        opp = self.get_opportunity(opportunity_id)
+        with self.transaction():
+            self._conn.execute(
+                "UPDATE opportunities SET state = ?, snooze_until = ? WHERE id = ?",
+                (state.value, to_iso(snooze_until), opp.id),
+            )
+        return self.get_opportunity(opp.id)
+
+    def wake_snoozed(self, now: datetime) -> int:
+        """Reopen snoozed opportunities whose time has come; return how many."""
+        with self.transaction():
+            cursor = self._conn.execute(
+                "UPDATE opportunities SET state = 'open', snooze_until = NULL "
+                "WHERE state = 'snoozed' AND snooze_until <= ?",
+                (to_iso(now),),
+            )
+        return cursor.rowcount
+
+
+def _chunks(values: list[str], size: int = 500) -> Iterator[list[str]]:
+    # SQLite caps the number of ? parameters in one statement.
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _stored_item(row: sqlite3.Row) -> StoredItem:
+    item = Item(
+        source=row["source"],
+        remote_id=row["remote_id"],
+        kind=ItemKind(row["kind"]),
+        author=Author(row["author_handle"], row["author_name"], row["author_url"]),
+        text=row["text"],
+        url=row["url"],
+        parent_remote_id=row["parent_remote_id"],
+        thread_id=row["thread_id"],
+        created_at=from_iso(row["created_at"]),
+        is_own=bool(row["is_own"]),
+        raw=json.loads(row["raw"]),
+    )
+    scores = json.loads(row["scores"]) if row["scores"] else None
+    return StoredItem(item, scores)
+
+
+def _opportunity(row: sqlite3.Row) -> Opportunity:
+    return Opportunity(
+        id=row["id"],
+        act=Act(row["act"]),
+        person=row["person"],
+        source=row["source"],
+        item_ids=tuple(json.loads(row["item_ids"])),
+        reason=row["reason"],
+        priority=Priority(row["priority"]),
+        state=State(row["state"]),
+        snooze_until=from_iso(row["snooze_until"]),
+        is_idea=bool(row["is_idea"]),
+        thread_key=row["thread_key"],
+        url=row["url"],
+        created_at=from_iso(row["created_at"]),
+    )

@@ -1,0 +1,324 @@
+"""The inbox rules: acts, reasons, priorities, grouping, threads, states and ideas.
+
+Items come from JSONL files through the real pipeline; the stub scorer fires a
+label when its hashtag is in the text (``#crisis``, ``#question``...).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cyberkind.errors import ConfigError
+from cyberkind.inbox import Inbox, find_idea, opportunity_id
+from cyberkind.models import Act, Priority, State
+from cyberkind.pipeline import import_file
+from cyberkind.resources import CRISIS_RESOURCES
+from cyberkind.store.sqlite import SQLiteStore
+
+MY_POST = {"id": "p1", "kind": "post", "is_own": True, "text": "My post", "title": "Zines"}
+
+
+def load(store: SQLiteStore, tmp_path: Path, scorer: Any, *rows: dict[str, Any]) -> Inbox:
+    path = tmp_path / "items.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    import_file(store, path, scorer=scorer, source="t")
+    return Inbox(store, crisis_line="Telefonseelsorge 0800 111 0 111")
+
+
+def comment(rid: str, text: str = "Nice", **kw: Any) -> dict[str, Any]:
+    row = {
+        "id": rid,
+        "kind": "comment",
+        "author": f"Person {rid}",
+        "text": text,
+        "parent_id": "p1",
+        "thread_id": "p1",
+    }
+    return row | kw
+
+
+def acts(inbox: Inbox, **kw: Any) -> list[tuple[str, tuple[str, ...], int]]:
+    return [(o.act.value, o.item_ids, int(o.priority)) for o in inbox.opportunities(**kw)]
+
+
+def test_priorities_crisis_first_with_resources(
+    fresh_db: SQLiteStore, tmp_path: Path, stub_scorer: Any
+) -> None:
+    inbox = load(
+        fresh_db,
+        tmp_path,
+        stub_scorer,
+        MY_POST,
+        {"id": "m1", "kind": "mention", "author": "Mo", "text": "hey you"},
+        comment("c1", "Where do I buy it? #question"),
+        comment("c2", "I got the job! #celebration"),
+        comment("c3", "Rough week #distress"),
+        comment("c4", "I want to end it all #crisis #distress #question"),
+        {
+            "id": "q1",
+            "kind": "mention",
+            "author": "Qi",
+            "text": "anyone know a good zine shop? #question",
+        },
+        {
+            "id": "x1",
+            "kind": "comment",
+            "author": "Xu",
+            "text": "what time? #question",
+            "thread_id": "other",
+        },
+    )
+    assert acts(inbox) == [
+        ("offer_dm", ("c4",), Priority.CRISIS),
+        ("hug", ("c3",), Priority.DISTRESS),
+        ("thank_commenter", ("c1",), Priority.UNANSWERED),
+        ("thank_commenter", ("c2",), Priority.UNANSWERED),
+        ("send_link", ("x1",), Priority.QUESTION),
+        ("celebrate", ("c2",), Priority.MILESTONE),
+        ("thank_commenter", ("m1",), Priority.MENTION),
+        ("thank_commenter", ("q1",), Priority.MENTION),
+    ]
+    crisis = inbox.opportunities()[0]
+    assert crisis.reason == "crisis 0.90 >= 0.50: reach out privately; safety resources attached"
+    assert crisis.resources[0].contact == "Telefonseelsorge 0800 111 0 111"
+    assert crisis.resources[1:] == CRISIS_RESOURCES
+    assert any("findahelpline.com" in (r.url or "") for r in crisis.resources)
+    assert all(not o.resources for o in inbox.opportunities()[1:])
+    assert inbox.get(crisis.id).resources == crisis.resources
+    reasons = {o.item_ids[0]: o.reason for o in inbox.opportunities(acts=["thank_commenter"])}
+    assert reasons["c1"] == (
+        "unanswered comment on your post 'Zines'; asks a question (question 0.90 >= 0.50)"
+    )
+    assert reasons["m1"] == "mentions you and you have not answered"
+
+
+def test_answered_comments_are_not_open_and_answers_close_them(
+    fresh_db: SQLiteStore, tmp_path: Path, stub_scorer: Any
+) -> None:
+    inbox = load(
+        fresh_db, tmp_path, stub_scorer, MY_POST, comment("c1"), comment("c2"), comment("c3")
+    )
+    assert [o.item_ids for o in inbox.opportunities()] == [("c1",), ("c2",), ("c3",)]
+    c2 = inbox.opportunities()[1]
+    inbox.draft(c2.id)
+    # The user answers c1 and c2 on the blog; the next import brings the answers.
+    load(
+        fresh_db,
+        tmp_path,
+        stub_scorer,
+        MY_POST,
+        comment("c1"),
+        comment("c2"),
+        comment("c3"),
+        {"id": "r1", "kind": "reply", "is_own": True, "parent_id": "c1", "thread_id": "p1"},
+        {"id": "r2", "kind": "reply", "is_own": True, "parent_id": "c2", "thread_id": "p1"},
+    )
+    assert [o.item_ids for o in inbox.opportunities()] == [("c3",)]
+    assert inbox.get(c2.id).state is State.DONE  # a drafted one that got answered is done
+
+
+def test_answer_in_another_thread_still_counts(
+    fresh_db: SQLiteStore, tmp_path: Path, stub_scorer: Any
+) -> None:
+    inbox = load(
+        fresh_db,
+        tmp_path,
+        stub_scorer,
+        {"id": "m1", "kind": "mention", "author": "Mo", "text": "hi"},
+        {"id": "r1", "kind": "reply", "is_own": True, "parent_id": "m1"},
+    )
+    assert inbox.opportunities() == []
+
+
+def test_grouped_shares_and_likes_per_post(
+    fresh_db: SQLiteStore, tmp_path: Path, stub_scorer: Any
+) -> None:
+    rows = (
+        [MY_POST]
+        + [{"id": f"b{n}", "kind": "boost", "author": f"B{n}", "thread_id": "p1"} for n in range(5)]
+        + [
+            {"id": "l1", "kind": "like", "author": "Li", "thread_id": "p1"},
+            {"id": "l2", "kind": "like", "author": "Lu", "thread_id": "p9"},
+            {"id": "o1", "kind": "post", "author": "Olu", "text": "their post"},
+            {"id": "ol", "kind": "like", "author": "Ann", "thread_id": "o1"},
+        ]
+    )
+    inbox = load(fresh_db, tmp_path, stub_scorer, *rows)
+    found = {(o.act.value, o.thread_key): o for o in inbox.opportunities()}
+    boosts = found[("thank_sharer", "p1")]
+    assert boosts.reason == "5 people boosted your post 'Zines': thank them together?"
+    assert boosts.person == "B0, B1, B2 and 2 more"
+    assert found[("thank_reader", "p1")].reason == "Li liked your post 'Zines': thank them?"
+    assert found[("thank_reader", "p9")].reason == "Lu liked your post: thank them?"
+    assert ("thank_reader", "o1") not in found  # a like of someone else's post
+    assert found[("encourage_post", "o1")].priority is Priority.FOLLOWED
+
+
+def test_dismissed_groups_stay_dismissed_and_new_items_start_a_new_group(
+    fresh_db: SQLiteStore, tmp_path: Path, stub_scorer: Any
+) -> None:
+    boosts = [
+        {"id": f"b{n}", "kind": "boost", "author": f"B{n}", "thread_id": "p1"} for n in range(3)
+    ]
+    inbox = load(fresh_db, tmp_path, stub_scorer, MY_POST, *boosts)
+    [group] = inbox.opportunities()
+    inbox.dismiss(group.id)
+    load(fresh_db, tmp_path, stub_scorer, MY_POST, *boosts)
+    assert inbox.opportunities() == []
+    more = {"id": "b9", "kind": "boost", "author": "B9", "thread_id": "p1"}
+    load(fresh_db, tmp_path, stub_scorer, MY_POST, *boosts, more)
+    [fresh] = inbox.opportunities()
+    assert fresh.id != group.id and fresh.item_ids == ("b9",)
+    assert inbox.get(group.id).state is State.DISMISSED
+    assert inbox.get(group.id).item_ids == ("b0", "b1", "b2")
+
+
+def test_open_group_keeps_its_id_as_items_join(
+    fresh_db: SQLiteStore, tmp_path: Path, stub_scorer: Any
+) -> None:
+    first = {"id": "b1", "kind": "boost", "author": "B1", "thread_id": "p1"}
+    second = {"id": "b2", "kind": "boost", "author": "B2", "thread_id": "p1"}
+    inbox = load(fresh_db, tmp_path, stub_scorer, MY_POST, first)
+    [before] = inbox.opportunities()
+    inbox.snooze(before.id, datetime.now(UTC) + timedelta(days=1))
+    load(fresh_db, tmp_path, stub_scorer, MY_POST, first, second)
+    after = inbox.get(before.id)
+    assert after.item_ids == ("b1", "b2") and after.state is State.SNOOZED
+
+
+def test_follows_mentions_hosts_posts(
+    fresh_db: SQLiteStore, tmp_path: Path, stub_scorer: Any
+) -> None:
+    inbox = load(
+        fresh_db,
+        tmp_path,
+        stub_scorer,
+        {"id": "f1", "kind": "follow", "author": "Fay"},
+        {
+            "id": "h0",
+            "kind": "post",
+            "author": "Hana",
+            "author_handle": "@hana",
+            "text": "Host post",
+            "title": "Gardens",
+        },
+        {"id": "h1", "kind": "comment", "is_own": True, "parent_id": "h0", "thread_id": "h0"},
+        {
+            "id": "h2",
+            "kind": "reply",
+            "author": "Hana",
+            "author_handle": "@hana",
+            "parent_id": "h1",
+            "thread_id": "h0",
+            "text": "Thanks for stopping by",
+        },
+        {"id": "n1", "kind": "post", "author": "Nia", "text": "Launched my shop #celebration"},
+        {"id": "k1", "kind": "mention", "author": "Kai", "text": "you all are lovely #compassion"},
+    )
+    got = {(o.act.value, o.item_ids[0]) for o in inbox.opportunities()}
+    assert got == {
+        ("thank_reader", "f1"),
+        ("encourage_post", "h0"),
+        ("appreciate_host", "h2"),
+        ("encourage_post", "n1"),
+        ("promote_work", "n1"),
+        ("celebrate", "n1"),
+        ("thank_commenter", "k1"),
+        ("thank_for_sharing_what_matters", "k1"),
+    }
+    host = inbox.opportunities(acts=["appreciate_host"])[0]
+    assert host.reason == "the host of 'Gardens' answered your comment"
+
+
+def test_ideas_are_flagged_even_when_answered(
+    fresh_db: SQLiteStore, tmp_path: Path, stub_scorer: Any
+) -> None:
+    inbox = load(
+        fresh_db,
+        tmp_path,
+        stub_scorer,
+        MY_POST,
+        comment("c1", "A random act of kindness could be paying for a stranger's coffee."),
+        {"id": "r1", "kind": "reply", "is_own": True, "parent_id": "c1", "thread_id": "p1"},
+        comment("c2", "Idea: use a bigger font"),
+    )
+    ideas = inbox.opportunities(ideas_only=True)
+    assert [(o.act, o.item_ids, o.priority) for o in ideas] == [
+        (Act.THANK_FOR_SHARING_WHAT_MATTERS, ("c1",), Priority.IDEA)
+    ]
+    assert ideas[0].reason == (
+        "shares an idea for a kind act: 'A random act of kindness could be paying for a "
+        "stranger's coffee.'"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "idea"),
+    [
+        ("Idea: what if we all wrote one thank-you card?", True),
+        ("What if we all checked in on a neighbour this weekend?", True),
+        ("My random act of kindness would be leaving flowers", True),
+        ("kindness idea - compliment a barista", True),
+        ("How about we all donate a book to the library", True),
+        ("Let's all say thanks to the volunteers", True),
+        ("Idea: use a bigger font", False),
+        ("What if we all just moved to Postgres?", False),
+        ("I have no idea what this means", False),
+        ("", False),
+    ],
+)
+def test_find_idea(text: str, idea: bool) -> None:
+    assert (find_idea(text) is not None) is idea
+
+
+def test_long_idea_is_cut() -> None:
+    found = find_idea("Idea: " + "kind " * 40)
+    assert found is not None and len(found) == 80 and found.endswith("\u2026")
+
+
+def test_states_and_filters(fresh_db: SQLiteStore, tmp_path: Path, stub_scorer: Any) -> None:
+    inbox = load(
+        fresh_db,
+        tmp_path,
+        stub_scorer,
+        MY_POST,
+        comment("c1"),
+        comment("c2"),
+        comment("c3"),
+        comment("c4"),
+    )
+    ids = [o.id for o in inbox.opportunities()]
+    inbox.done(ids[0])
+    inbox.dismiss(ids[1])
+    inbox.snooze(ids[2], datetime.now(UTC) + timedelta(days=3))
+    assert [o.id for o in inbox.opportunities()] == [ids[3]]
+    assert len(inbox.opportunities(states=None)) == 4
+    assert [o.state for o in inbox.opportunities(states=["snoozed"])] == [State.SNOOZED]
+    woken = inbox.opportunities(now=datetime.now(UTC) + timedelta(days=4))
+    assert [o.id for o in woken] == [ids[2], ids[3]]
+    inbox.reopen(ids[1])
+    assert len(inbox.opportunities()) == 3
+    assert inbox.opportunities(sources=["elsewhere"]) == []
+    with pytest.raises(ConfigError, match="unknown act 'thank'"):
+        inbox.opportunities(acts=["thank"])
+    with pytest.raises(ConfigError, match="unknown state 'closed'"):
+        inbox.opportunities(states=["closed"])
+    with pytest.raises(ConfigError, match="has passed"):
+        inbox.snooze(ids[3], datetime(2020, 1, 1))
+
+
+def test_ids_are_stable_hashes() -> None:
+    assert opportunity_id("s", Act.HUG, "c1") == opportunity_id("s", Act.HUG, "c1")
+    assert opportunity_id("s", Act.HUG, "c1") != opportunity_id("s", Act.CELEBRATE, "c1")
+    assert len(opportunity_id("s", Act.HUG, "c1")) == 12
+
+
+def test_every_act_is_documented() -> None:
+    docs = (Path(__file__).parents[1] / "docs" / "inbox.md").read_text()
+    for act in Act:
+        assert f"`{act.value}`" in docs, act
