@@ -1,0 +1,42 @@
+"""The ``cyberkind`` command line: parse, call the library, format.
+
+The group and the options shared by every command live here; the commands live in one
+module per noun (``_engine``, ``_guard``, ``_inbox``, ``_serve``, ``_demo``) and register
+themselves on :data:`cli` when imported.
+
+Exit codes (every command but ``check``):
+
+- 0: success;
+- 1: an error, printed as ``Error: <what>. <how to fix>``;
+- 2: a usage error (unknown option, missing argument);
+- 3: ``score`` or ``import`` finished but skipped bad rows (each reported on stderr).
+
+``check`` exits with its verdict (0 ok, 1 reconsider, 2 hold; for a file, the
+worst), so it reports every error and usage error with exit 4 instead.
+"""
+
+from __future__ import annotations
+
+# Importing the command modules registers their commands on ``cli``.
+from . import _demo, _engine, _guard, _inbox, _serve
+from ._base import EXIT_CHECK_ERROR, EXIT_SKIPPED_ROWS, cli, setting_option
+from ._engine import labels_markdown
+from ._inbox import _import_progress, format_opportunities, wake_time
+from ._serve import serve
+
+__all__ = [
+    "EXIT_CHECK_ERROR",
+    "EXIT_SKIPPED_ROWS",
+    "_demo",
+    "_engine",
+    "_guard",
+    "_import_progress",
+    "_inbox",
+    "_serve",
+    "cli",
+    "format_opportunities",
+    "labels_markdown",
+    "serve",
+    "setting_option",
+    "wake_time",
+]

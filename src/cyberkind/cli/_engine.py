@@ -1,0 +1,434 @@
+"""``labels``, ``score``, ``train`` and ``bench``: the kindness engine's commands."""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, BinaryIO, TextIO
+
+import click
+
+from ..errors import InputError
+from ._base import (
+    EXIT_SKIPPED_ROWS,
+    _settings,
+    _tier_options,
+    cli,
+    setting_option,
+)
+
+
+@cli.command()
+@click.option("--markdown", is_flag=True, help="Print the Markdown of docs/labels.md instead.")
+def labels(markdown: bool) -> None:
+    """List the engine's labels with definitions and default thresholds, as JSON.
+
+    Example:
+
+        cyberkind labels
+    """
+    from ..engine import Scorer
+    from ..labels import LABELS
+
+    thresholds = Scorer().thresholds()
+    if markdown:
+        click.echo(labels_markdown(thresholds), nl=False)
+        return
+    rows = [
+        {
+            "name": lab.name,
+            "group": lab.group,
+            "definition": lab.definition,
+            "threshold": thresholds[lab.name],
+            "examples": {"positive": lab.positive_examples, "negative": lab.negative_examples},
+        }
+        for lab in LABELS
+    ]
+    click.echo(json.dumps(rows, indent=2))
+
+
+def labels_markdown(thresholds: dict[str, float]) -> str:
+    """The Markdown of ``docs/labels.md`` (a test keeps the file equal to this)."""
+    from ..labels import LABELS
+
+    out = [
+        "# Labels",
+        "",
+        "The kindness engine gives every text a calibrated probability in [0, 1] for each label",
+        "below. The names are a stable public contract. The default threshold of each label",
+        "maximises F1 on its dev split (`crisis`: the highest threshold that keeps dev recall at",
+        "0.98 or more, and explicit first-person statements always score at least 0.9). Generated",
+        "by `cyberkind labels --markdown`.",
+        "",
+    ]
+    titles = {
+        "negativity": "Negativity",
+        "kindness": "Kindness signals",
+        "moment": "Moments that call for a kind act",
+    }
+    for group, title in titles.items():
+        out += [
+            f"## {title}",
+            "",
+            "| label | definition | default threshold | e.g. high | e.g. low |",
+        ]
+        out += ["|---|---|---|---|---|"]
+        for lab in LABELS:
+            if lab.group == group:
+                out.append(
+                    f"| `{lab.name}` | {lab.definition} | {thresholds[lab.name]:.3f} | "
+                    f"{lab.positive_examples[0]} | {lab.negative_examples[0]} |"
+                )
+        out.append("")
+    return "\n".join(out)
+
+
+@cli.command()
+@click.argument("input_path", metavar="INPUT", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), help="Input format.")
+@click.option("--text-field", default="text", show_default=True, help="Field holding the text.")
+@click.option("--id-field", default=None, help="Field holding the id (default: line number).")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False), help="Write JSONL here (default: stdout)."
+)
+@click.option("--strict", is_flag=True, help="Stop at the first bad row (exit 1).")
+@click.option(
+    "--tier",
+    default="fast",
+    show_default=True,
+    help="Model tier: fast, accurate or cascade (the last two need cyberkind[accurate]).",
+)
+@setting_option
+def score(
+    input_path: str,
+    fmt: str | None,
+    text_field: str,
+    id_field: str | None,
+    output: str | None,
+    strict: bool,
+    tier: str,
+    settings: tuple[tuple[str, str], ...],
+) -> None:
+    """Score every row of a JSONL or CSV file; write {"id", "scores"} JSONL.
+
+    The format comes from the extension (.jsonl, .ndjson, .json, .csv) or
+    --format. Bad rows are reported on stderr with their line number and
+    skipped (exit status 3 at the end), or stop the run with --strict.
+
+    Example:
+
+        cyberkind score comments.csv --text-field body --id-field id -o scores.jsonl
+    """
+    from ..engine import Scorer
+    from ..scoring_io import BadRow, Row, detect_format, read_rows
+
+    values = _settings(settings)
+    scorer = Scorer(tier, values["model_dir"], _tier_options(tier, values))
+    batch_size = int(values["batch_size"])
+    skipped = 0
+
+    def rows(stream: BinaryIO, fmt_: str) -> Iterator[Row]:
+        nonlocal skipped
+        for row in read_rows(
+            None, fmt=fmt_, text_field=text_field, id_field=id_field, stream=stream
+        ):
+            if isinstance(row, BadRow):
+                if strict:
+                    raise InputError(
+                        f"{row.reason}. Fix the row, or drop --strict to skip bad rows.", row.line
+                    )
+                skipped += 1
+                click.echo(f"Warning: line {row.line}: {row.reason}; skipped.", err=True)
+                continue
+            yield row
+
+    def write_all(out: TextIO, source: Iterator[Row]) -> int:
+        count = 0
+        rows, texts = itertools.tee(source)
+        for row, scores in zip(
+            rows, scorer.pipe((r.text for r in texts), batch_size=batch_size), strict=True
+        ):
+            out.write(json.dumps({"id": row.id, "scores": scores}) + "\n")
+            count += 1
+        return count
+
+    with contextlib.ExitStack() as stack:
+        if input_path == "-":
+            stream: BinaryIO = sys.stdin.buffer
+            fmt_, size = fmt or "jsonl", 0
+        else:
+            path = Path(input_path)
+            if not path.is_file():
+                raise click.ClickException(
+                    f"input file {path} does not exist. You can fix this by checking the path."
+                )
+            fmt_, size = detect_format(path, fmt), path.stat().st_size
+            stream = stack.enter_context(path.open("rb"))
+        source = rows(stream, fmt_)
+        if size and output and sys.stderr.isatty():
+            source = _progress(size, stream)(source)
+        if output is None:
+            count = write_all(sys.stdout, source)
+        else:
+            target = Path(output)
+            partial = target.with_name(target.name + ".partial")
+            with partial.open("w", encoding="utf-8") as out:
+                count = write_all(out, source)
+            os.replace(partial, target)
+    click.echo(f"Scored {count} rows, skipped {skipped}.", err=True)
+    if skipped:
+        sys.exit(EXIT_SKIPPED_ROWS)
+
+
+def _progress(size: int, stream: BinaryIO) -> Callable[[Iterator[Any]], Iterator[Any]]:
+    from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
+
+    def wrap(items: Iterator[Any]) -> Iterator[Any]:
+        with Progress(
+            "[progress.description]{task.description}",
+            BarColumn(),
+            DownloadColumn(),
+            TimeRemainingColumn(),
+            transient=True,
+        ) as bar:
+            task = bar.add_task("scoring", total=size)
+            for i, item in enumerate(items):
+                if i % 1000 == 0:
+                    bar.update(task, completed=stream.tell())
+                yield item
+
+    return wrap
+
+
+@cli.command()
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False),
+    help="Folder for the models (default: the package's own model folder).",
+)
+@click.option("--seed", type=int, default=None, help="Random seed (default: the seed setting).")
+@click.option("--head", "heads", multiple=True, help="Train only these heads (experiments).")
+@click.option(
+    "--only",
+    "only",
+    type=click.Choice(["fast", "accurate", "detox"]),
+    multiple=True,
+    help="Build only these models (repeatable): fast (the classifier, minutes), accurate (its "
+    "embedding heads; needs fast and cyberkind[accurate]) or detox (the rewrite lexicon, "
+    "seconds). Default: all whose extras are installed.",
+)
+@click.option(
+    "--embedding-cache",
+    type=click.Path(dir_okay=False),
+    default="artifacts/embeddings-minilm.sqlite",
+    show_default=True,
+    help="Resumable cache of sentence embeddings for the accurate tier.",
+)
+@setting_option
+def train(
+    output: str | None,
+    seed: int | None,
+    heads: tuple[str, ...],
+    only: tuple[str, ...],
+    embedding_cache: str,
+    settings: tuple[tuple[str, str], ...],
+) -> None:
+    """Rebuild every shipped model from the labelled data, deterministically.
+
+    Writes the weights, a model card and metrics.json per model, and the rewrite
+    lexicon (detox-v1) with its model card. The fast tier takes about 5 minutes
+    on two cores. The accurate tier needs the fast tier and `pip install
+    'cyberkind[accurate]'`; embedding its 230k texts takes about 25 minutes the
+    first time (the cache makes reruns and interrupted runs quick).
+
+    Example:
+
+        cyberkind train --setting data_dir ../shared/data
+
+        cyberkind train --only detox
+    """
+    from ..engine import default_model_dir
+
+    values = _settings(settings)
+    target = Path(output) if output else default_model_dir()
+    data_dir = Path(values["data_dir"])
+    train_seed = values["seed"] if seed is None else seed
+    wanted = set(only or ("fast", "accurate", "detox"))
+    if not only and not _accurate_installed():
+        click.echo(
+            "Skipping the accurate tier: pip install 'cyberkind[accurate]' to build it.", err=True
+        )
+        wanted.discard("accurate")
+    out: dict[str, Any] = {}
+    if "fast" in wanted:
+        out.update(_train_fast(data_dir, target, train_seed, heads))
+    if "accurate" in wanted:
+        out.update(
+            _train_accurate(
+                data_dir, target, train_seed, heads, Path(embedding_cache), values["encoder_dir"]
+            )
+        )
+    if "detox" in wanted:
+        from ..training.detox import DETOX_MODEL, train_detox
+
+        summary = train_detox(data_dir, target, seed=train_seed)
+        out["detox"] = {"output": str(target / DETOX_MODEL), **summary}
+    click.echo(json.dumps(out, indent=2))
+
+
+@contextlib.contextmanager
+def _progress_bar() -> Iterator[Callable[[str, int, int], None]]:
+    from rich.progress import Progress
+
+    with Progress(transient=True, disable=not sys.stderr.isatty()) as bar:
+        tasks: dict[str, Any] = {}
+
+        def progress(step: str, done: int, total: int) -> None:
+            if step not in tasks:
+                tasks[step] = bar.add_task(step, total=total)
+            bar.update(tasks[step], completed=done, total=total)
+
+        yield progress
+
+
+def _train_fast(data_dir: Path, target: Path, seed: int, heads: tuple[str, ...]) -> dict[str, Any]:
+    from ..training.cards import write_model_card
+    from ..training.train import FAST_MODEL, train_models
+
+    with _progress_bar() as progress:
+        metrics = train_models(data_dir, target, seed=seed, heads=heads or None, progress=progress)
+    write_model_card(target / FAST_MODEL, metrics)
+    return {"output": str(target / FAST_MODEL), "test": _test_summary(metrics)}
+
+
+def _train_accurate(
+    data_dir: Path,
+    target: Path,
+    seed: int,
+    heads: tuple[str, ...],
+    cache: Path,
+    encoder_dir: Path | None,
+) -> dict[str, Any]:
+    from ..classifiers.encoder import SentenceEncoder
+    from ..training.accurate import ACCURATE_MODEL, train_accurate
+    from ..training.accurate_card import write_accurate_card
+    from ..training.train import FAST_MODEL
+
+    encoder = SentenceEncoder.load(encoder_dir)
+    with _progress_bar() as progress:
+        metrics = train_accurate(
+            data_dir,
+            target,
+            encoder.encode,
+            cache_path=cache,
+            seed=seed,
+            heads=heads or None,
+            progress=progress,
+        )
+    write_accurate_card(target / ACCURATE_MODEL, metrics, encoder.encode, target / FAST_MODEL)
+    return {"accurate": {"output": str(target / ACCURATE_MODEL), "test": _test_summary(metrics)}}
+
+
+def _accurate_installed() -> bool:
+    import importlib.util
+
+    from ..classifiers.encoder import BASE_PACKAGE
+
+    return all(importlib.util.find_spec(m) for m in (BASE_PACKAGE, "onnxruntime", "tokenizers"))
+
+
+def _test_summary(metrics: dict[str, Any]) -> dict[str, Any]:
+    return {
+        head: {k: r["test"][k] for k in ("f1", "macro_f1", "ece")}
+        for head, r in metrics["heads"].items()
+        if ":" not in head
+    }
+
+
+@cli.command()
+@click.option(
+    "--output-dir",
+    type=click.Path(file_okay=False),
+    default="docs",
+    show_default=True,
+    help="Where benchmarks.md and benchmarks.json go.",
+)
+@click.option("--quick", is_flag=True, help="Fewer rows for speed runs (for smoke tests).")
+@click.option(
+    "--embedding-cache",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Reuse this cache of sentence embeddings (from `train`) for the accurate tiers' "
+    "quality rows; speed is always measured live.",
+)
+@click.option(
+    "--only",
+    type=click.Choice(["rewrite"]),
+    default=None,
+    help="Run only this benchmark: rewrite (ParaDetox held-out and APPDIA test; seconds), "
+    "written to rewrite_benchmark.json in --output-dir.",
+)
+@click.option(
+    "--limit", type=click.IntRange(min=1), default=None, help="With --only rewrite: rows per set."
+)
+@setting_option
+def bench(
+    output_dir: str,
+    quick: bool,
+    embedding_cache: str | None,
+    only: str | None,
+    limit: int | None,
+    settings: tuple[tuple[str, str], ...],
+) -> None:
+    """Run every benchmark, side by side with installed peers; write a table.
+
+    The accurate and cascade tiers are included when `cyberkind[accurate]` is
+    installed.
+
+    Example:
+
+        cyberkind bench --output-dir docs
+
+        cyberkind bench --only rewrite --output-dir docs
+    """
+    values = _settings(settings)
+    if only == "rewrite":
+        from ..bench.rewrite import FastTierGuard, lexicon_rewriter, run_rewrite_benchmark
+        from ..engine import Scorer
+        from ..guard.substitutions import load_substitutions
+
+        guard = FastTierGuard(Scorer("fast", values["model_dir"]))
+        lexicon = load_substitutions(values["model_dir"])
+        report = run_rewrite_benchmark(
+            lexicon_rewriter(lexicon, guard.spans),
+            guard.is_ok,
+            guard.spans,
+            Path(values["data_dir"]),
+            limit=limit,
+            seed=values["seed"],
+            featurizer=guard.featurizer,
+            extra={"lexicon_in_spans": lexicon_rewriter(lexicon, guard.spans, within_spans=True)},
+        )
+        text = json.dumps(report, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        Path(output_dir).mkdir(parents=True, exist_ok=True)
+        (Path(output_dir) / "rewrite_benchmark.json").write_text(text, encoding="utf-8")
+        click.echo(text, nl=False)
+        return
+    from ..bench.runner import run_benchmarks
+
+    result = run_benchmarks(
+        Path(values["data_dir"]),
+        Path(output_dir),
+        quick=quick,
+        model_dir=values["model_dir"],
+        encoder_dir=values["encoder_dir"],
+        embedding_cache=Path(embedding_cache) if embedding_cache else None,
+        echo=lambda line: click.echo(line, err=True),
+    )
+    click.echo(result.markdown)

@@ -1,0 +1,307 @@
+"""``import``, ``inbox``, ``done``, ``snooze``, ``dismiss``: the kindness inbox (docs/inbox.md)."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..models import Act, State
+from ._base import (
+    EXIT_SKIPPED_ROWS,
+    F,
+    _settings,
+    cli,
+    setting_option,
+)
+
+# -- the kindness inbox ---------------------------------------------------------------------
+
+
+def db_option(func: F) -> F:
+    """Shared ``--db PATH`` option: the inbox store (also the db setting and CYBERKIND_DB)."""
+    return click.option(
+        "--db",
+        "db",
+        type=click.Path(dir_okay=False),
+        default=None,
+        help="SQLite file of the inbox (default: the db setting, CYBERKIND_DB, or inbox.db "
+        "in the user data folder).",
+    )(func)
+
+
+def _open_store(db: str | None, values: dict[str, Any]) -> Any:
+    from ..store import open_store
+
+    return open_store(db or values["db"])
+
+
+def _inbox(db: str | None, values: dict[str, Any]) -> Any:
+    from ..inbox import Inbox
+
+    return Inbox(_open_store(db, values), crisis_line=values["crisis_line"])
+
+
+@cli.command("import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["wxr", "jsonl", "csv"]),
+    default=None,
+    help="File format (default: detected from the content, then the extension).",
+)
+@click.option(
+    "--source",
+    default=None,
+    help="Source name for JSONL/CSV items (default: import:<file name>). WXR names its own.",
+)
+@click.option("--batch-size", type=int, default=200, show_default=True, help="Items per commit.")
+@db_option
+@setting_option
+def import_cli(
+    file: str,
+    fmt: str | None,
+    source: str | None,
+    batch_size: int,
+    db: str | None,
+    settings: tuple[tuple[str, str], ...],
+) -> None:
+    """Import a WordPress export (WXR), JSONL or CSV file into the inbox.
+
+    Items are stored by (source, id), so importing the same file again changes
+    nothing, and an interrupted import resumes where it stopped. Prints a JSON
+    summary; bad JSONL/CSV rows are reported on stderr with their line number
+    and skipped (exit status 3).
+
+    Example:
+
+        cyberkind import kindcorner.WordPress.2026-11-20.xml
+        cyberkind import mentions.jsonl --source mastodon:@me@social.example
+    """
+    from ..pipeline import import_file
+
+    values = _settings(settings)
+    path = Path(file)
+    if not path.is_file():
+        raise click.ClickException(
+            f"input file {path} does not exist. You can fix this by checking the path."
+        )
+    identity = [v for v in (values["identity"] or "").split(",") if v.strip()]
+    with _open_store(db, values) as store, _import_progress() as progress:
+        report = import_file(
+            store,
+            path,
+            fmt=fmt,
+            identity=identity,
+            source=source,
+            batch_size=batch_size,
+            progress=progress,
+        )
+    for problem in report.problems:
+        click.echo(f"Warning: line {problem.line}: {problem.reason}; skipped.", err=True)
+    click.echo(json.dumps(report.to_json(), indent=2))
+    if report.problems:
+        sys.exit(EXIT_SKIPPED_ROWS)
+
+
+@contextlib.contextmanager
+def _import_progress() -> Iterator[Callable[[int, int], None] | None]:
+    """A Rich progress bar on stderr when it is a terminal; nothing otherwise."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn
+
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("importing: {task.completed} records"),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task("import", total=None)
+        yield lambda done, _total: bar.update(task, completed=done)
+
+
+@cli.command("inbox")
+@click.option(
+    "--act",
+    "acts",
+    multiple=True,
+    type=click.Choice([a.value for a in Act]),
+    help="Only this kind act; repeatable.",
+)
+@click.option("--source", "sources", multiple=True, help="Only this source; repeatable.")
+@click.option(
+    "--state",
+    "states",
+    multiple=True,
+    type=click.Choice([*(s.value for s in State), "all"]),
+    help="Only this state; repeatable (default: open and drafted).",
+)
+@click.option("--ideas", is_flag=True, help="Only comments that share an idea for a kind act.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list instead of text.")
+@db_option
+@setting_option
+def inbox_cli(
+    acts: tuple[str, ...],
+    sources: tuple[str, ...],
+    states: tuple[str, ...],
+    ideas: bool,
+    as_json: bool,
+    db: str | None,
+    settings: tuple[tuple[str, str], ...],
+) -> None:
+    """List the moments for a kind act, most urgent first.
+
+    Crisis comes first and always shows safety resources; then distress,
+    unanswered comments on your work, questions, milestones, mentions, ideas,
+    and grouped shares and links. --json prints a list of objects with id,
+    act, person, source, item_ids, reason, priority and state.
+
+    Example:
+
+        cyberkind inbox --act thank_commenter --json
+    """
+    from ..inbox import DEFAULT_STATES
+
+    values = _settings(settings)
+    chosen: tuple[str, ...] | None = states or DEFAULT_STATES
+    if "all" in states:
+        chosen = None
+    inbox = _inbox(db, values)
+    try:
+        found = inbox.opportunities(
+            acts=acts or None, sources=sources or None, states=chosen, ideas_only=ideas
+        )
+    finally:
+        inbox.store.close()
+    if as_json:
+        click.echo(json.dumps([o.to_json() for o in found], indent=2, ensure_ascii=False))
+    else:
+        click.echo(format_opportunities(found), nl=False)
+
+
+def format_opportunities(found: list[Any]) -> str:
+    """The text of ``cyberkind inbox``: one block per opportunity."""
+    if not found:
+        return "Nothing in the inbox: no open opportunities.\n"
+    noun = "opportunity" if len(found) == 1 else "opportunities"
+    lines = [f"{len(found)} {noun}, most urgent first:", ""]
+    for opp in found:
+        idea = " (idea)" if opp.is_idea else ""
+        state = "" if opp.state.value == "open" else f" [{opp.state.value}]"
+        lines.append(f"{opp.id}  {opp.act.value}{idea}{state}: {opp.person} ({opp.source})")
+        lines.append(f"    {opp.reason}")
+        if opp.url:
+            lines.append(f"    {opp.url}")
+        if opp.resources:
+            lines.append("    Safety resources (share them privately, in your own words):")
+            for r in opp.resources:
+                link = f" {r.url}" if r.url else ""
+                lines.append(f"      - {r.name} ({r.where}): {r.contact}{link}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _set_state(db: str | None, settings: tuple[tuple[str, str], ...], verb: str, **kw: Any) -> Any:
+    values = _settings(settings)
+    inbox = _inbox(db, values)
+    try:
+        return getattr(inbox, verb)(**kw)
+    finally:
+        inbox.store.close()
+
+
+@cli.command("done")
+@click.argument("opportunity_id", metavar="ID")
+@db_option
+@setting_option
+def done_cli(opportunity_id: str, db: str | None, settings: tuple[tuple[str, str], ...]) -> None:
+    """Mark an opportunity done (the kind act happened).
+
+    ID is the id `cyberkind inbox` prints, or its first characters.
+
+    Example:
+
+        cyberkind done 6a2c69789097
+    """
+    opp = _set_state(db, settings, "done", opportunity_id=opportunity_id)
+    click.echo(f"Done: {opp.id} ({opp.act.value}, {opp.person}).")
+
+
+@cli.command("dismiss")
+@click.argument("opportunity_id", metavar="ID")
+@db_option
+@setting_option
+def dismiss_cli(opportunity_id: str, db: str | None, settings: tuple[tuple[str, str], ...]) -> None:
+    """Dismiss an opportunity for good: re-imports never bring it back.
+
+    Example:
+
+        cyberkind dismiss 6a2c69789097
+    """
+    opp = _set_state(db, settings, "dismiss", opportunity_id=opportunity_id)
+    click.echo(f"Dismissed: {opp.id} ({opp.act.value}, {opp.person}).")
+
+
+@cli.command("snooze")
+@click.argument("opportunity_id", metavar="ID")
+@click.option("--until", "until", default=None, help="Wake on this date (2026-12-01) or time.")
+@click.option("--for", "duration", default=None, help="Wake after this long: 30m, 4h, 3d or 2w.")
+@db_option
+@setting_option
+def snooze_cli(
+    opportunity_id: str,
+    until: str | None,
+    duration: str | None,
+    db: str | None,
+    settings: tuple[tuple[str, str], ...],
+) -> None:
+    """Hide an opportunity until a date or for a while; it comes back open.
+
+    Example:
+
+        cyberkind snooze 6a2c69789097 --for 3d
+        cyberkind snooze 6a2c69789097 --until 2026-12-01
+    """
+    when = wake_time(until, duration)
+    opp = _set_state(db, settings, "snooze", opportunity_id=opportunity_id, until=when)
+    click.echo(f"Snoozed: {opp.id} ({opp.act.value}, {opp.person}) until {when.isoformat()}.")
+
+
+_UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+
+
+def wake_time(until: str | None, duration: str | None, now: Any = None) -> Any:
+    """The UTC datetime of ``--until`` (ISO date or time) or ``--for`` (30m, 4h, 3d, 2w)."""
+    from datetime import UTC, datetime, timedelta
+
+    if (until is None) == (duration is None):
+        raise click.UsageError("give exactly one of --until DATE and --for DURATION.")
+    if until is not None:
+        try:
+            moment = datetime.fromisoformat(until.replace("Z", "+00:00"))
+        except ValueError:
+            raise click.BadParameter(
+                f"{until!r} is not a date. You can fix this by writing it as 2026-12-01 or "
+                "2026-12-01T09:00.",
+                param_hint="--until",
+            ) from None
+        return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    assert duration is not None
+    amount, unit = duration[:-1], duration[-1:].lower()
+    if unit not in _UNITS or not amount.isdigit() or int(amount) < 1:
+        raise click.BadParameter(
+            f"{duration!r} is not a duration. You can fix this by writing a number and a unit: "
+            "30m, 4h, 3d or 2w.",
+            param_hint="--for",
+        )
+    start = now or datetime.now(UTC)
+    return start + timedelta(**{_UNITS[unit]: int(amount)})
