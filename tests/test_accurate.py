@@ -209,6 +209,71 @@ def test_cascade_encodes_only_uncertain_texts() -> None:
     assert cascade.encoded == int(uncertain.sum())
 
 
+def test_attack_heads_read_identity_words_masked() -> None:
+    """Naming who someone is never moves an attack head's embedding logit (as in the fast tier)."""
+    fast = _fast()
+    seen: list[str] = []
+
+    def encode(texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        seen.extend(texts)
+        return fake_encode(texts)
+
+    names = ["identity_attack", "gratitude"]
+    model = AccurateModel(fast, _heads(names, 0.0, 1.0), encode)
+    texts = ["Muslim women are wonderful", "I love this"]
+    scores = model.scores(texts)
+    assert seen == [*texts, "someone someone are wonderful"]
+    masked = fake_encode(["someone someone are wonderful"])[0]
+    plain = fake_encode(["Muslim women are wonderful"])[0]
+    heads = model.heads
+    sig = lambda z: 1 / (1 + np.exp(-z))  # noqa: E731
+    assert scores["identity_attack"][0] == pytest.approx(
+        sig(masked @ heads.emb_weights[:, 0]), rel=1e-4
+    )
+    assert scores["gratitude"][0] == pytest.approx(sig(plain @ heads.emb_weights[:, 1]), rel=1e-4)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I am a gay man", "I am a someone man"),
+        ("Jews' rights matter", "someone' rights matter"),
+        ("MUSLIMS are welcome", "someone are welcome"),
+        ("a blackboard and a gayety", None),
+        ("nothing here", None),
+    ],
+)
+def test_mask_identities(text: str, expected: str | None) -> None:
+    from cyberkind.classifiers.accurate import identity_masker, mask_identities
+
+    words = _fast().config["identity_words"]
+    assert mask_identities([text], identity_masker(words)) == [expected]
+
+
+def test_cascade_margin_and_labels() -> None:
+    fast = _fast()
+    wide = AccurateModel(
+        fast, _heads(label_names(), 1, 1), fake_encode, cascade=True, cascade_margin=50
+    )
+    none = AccurateModel(
+        fast, _heads(label_names(), 1, 1), fake_encode, cascade=True, cascade_margin=0
+    )
+    logits = fast.logits(TEXTS)
+    assert wide._uncertain(logits).all()
+    assert not none._uncertain(logits).any()
+    one = AccurateModel(
+        fast, _heads(label_names(), 1, 1), fake_encode, cascade=True, cascade_labels=["threat"]
+    )
+    assert (
+        one._uncertain(logits).sum()
+        <= AccurateModel(fast, _heads(label_names(), 1, 1), fake_encode, cascade=True)
+        ._uncertain(logits)
+        .sum()
+    )
+    with pytest.raises(ModelError, match="unknown labels"):
+        AccurateModel(fast, _heads(["threat"], 1, 1), fake_encode, cascade_labels=["nope"])
+
+
 def test_heads_round_trip_and_format_errors(tmp_path: Path) -> None:
     model = AccurateModel(_fast(), _heads(["insult"], 0.5, 2.0), fake_encode, {"seed": 3})
     model.to_disk(tmp_path)

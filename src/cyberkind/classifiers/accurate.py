@@ -19,6 +19,7 @@ fast tier's scores. The benchmark reports how many texts each mode sends to the 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -37,11 +38,35 @@ __all__ = [
     "FORMAT_VERSION",
     "AccurateModel",
     "BlendHeads",
+    "identity_masker",
     "make_accurate_classifier",
+    "mask_identities",
 ]
 
 FORMAT_VERSION = 1
 FloatMatrix = npt.NDArray[np.float32]
+IDENTITY_STANDIN = "someone"
+DEFAULT_CASCADE_MARGIN = 0.5
+"""Logit distance from a threshold inside which the cascade asks the encoder (see engine.md)."""
+
+
+def identity_masker(words: Sequence[str]) -> re.Pattern[str] | None:
+    """A pattern matching any of ``words`` as whole words, case-insensitively."""
+    if not words:
+        return None
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+
+
+def mask_identities(texts: Sequence[str], pattern: re.Pattern[str] | None) -> list[str | None]:
+    """Each text with identity words replaced by "someone", or None where it names none."""
+    if pattern is None:
+        return [None] * len(texts)
+    out: list[str | None] = []
+    for text in texts:
+        masked = pattern.sub(IDENTITY_STANDIN, text)
+        out.append(masked if masked != text else None)
+    return out
 
 
 def _sigmoid(z: FloatMatrix) -> FloatMatrix:
@@ -95,12 +120,28 @@ class AccurateModel:
         encode: Any,
         config: Mapping[str, Any] | None = None,
         cascade: bool = False,
+        cascade_margin: float = DEFAULT_CASCADE_MARGIN,
+        cascade_labels: Sequence[str] | None = None,
     ) -> None:
         self.fast = fast
         self.heads = heads
         self.encode = encode
         self.config: dict[str, Any] = dict(config or {})
         self.cascade = cascade
+        self.cascade_margin = float(cascade_margin)
+        chosen = list(cascade_labels) if cascade_labels else list(fast.labels)
+        unknown = sorted(set(chosen) - set(fast.labels))
+        if unknown:
+            raise ModelError(
+                f"cascade_labels names unknown labels {unknown}. You can fix this by choosing "
+                f"from: {', '.join(fast.labels)}."
+            )
+        self._cascade_columns = [fast.labels.index(n) for n in chosen]
+        neutralised = set(fast.config.get("identity_neutralised_heads", ()))
+        self._masked_columns = [j for j, n in enumerate(heads.names) if n in neutralised]
+        self._masker = (
+            identity_masker(fast.config.get("identity_words", ())) if self._masked_columns else None
+        )
         names = {n for g in fast.groups.values() for n in g.names}
         missing = [h for h in heads.names if h not in names]
         if missing:
@@ -130,12 +171,30 @@ class AccurateModel:
         }
 
     def _uncertain(self, public_logits: FloatMatrix) -> npt.NDArray[np.bool_]:
-        proba = _sigmoid(public_logits)
-        thresholds = self.thresholds()
-        t = np.asarray([thresholds[n] for n in self.fast.labels], dtype=np.float32)
-        low = np.clip(t * 0.5, 0.02, 0.98)
-        high = np.clip(t * 2.0, 0.02, 0.98)
-        return np.asarray(((proba > low) & (proba < high)).any(axis=1))
+        """Texts whose fast logit of some cascade label is near that label's threshold.
+
+        The thresholds are the fast tier's own: the cascade asks where the fast tier's
+        decision is close, and the accurate tier decides with its own thresholds.
+        """
+        thresholds = self.fast.thresholds()
+        cols = self._cascade_columns
+        t = np.asarray([thresholds[self.fast.labels[j]] for j in cols], dtype=np.float64)
+        t = np.clip(t, 1e-6, 1 - 1e-6)
+        distance = np.abs(public_logits[:, cols] - np.log(t / (1 - t)))
+        return np.asarray((distance < self.cascade_margin).any(axis=1))
+
+    def embed(self, texts: Sequence[str]) -> tuple[FloatMatrix, FloatMatrix]:
+        """Embeddings of ``texts`` as written and with identity words masked (same shape)."""
+        texts = list(texts)
+        masked = mask_identities(texts, self._masker)
+        extra = [m for m in masked if m is not None]
+        vectors = np.asarray(self.encode(texts + extra), dtype=np.float32)
+        plain = vectors[: len(texts)]
+        neutral = plain.copy()
+        rows = [i for i, m in enumerate(masked) if m is not None]
+        if rows:
+            neutral[rows] = vectors[len(texts) :]
+        return plain, neutral
 
     def scores(self, texts: Sequence[str]) -> dict[str, FloatMatrix]:
         """Probabilities of every head (public and auxiliary), as ``{head: (n,) array}``."""
@@ -153,9 +212,13 @@ class AccurateModel:
         fast_columns = np.stack([out[n] for n in self.heads.names], axis=1)
         blended = fast_columns.copy()
         if len(rows):
-            embeddings = np.asarray(self.encode([texts[i] for i in rows]), dtype=np.float32)
+            plain, neutral = self.embed([texts[i] for i in rows])
             self.encoded += len(rows)
-            blended[rows] = self.heads.logits(fast_columns[rows], embeddings)
+            head_logits = self.heads.logits(fast_columns[rows], plain)
+            if self._masked_columns:
+                neutral_logits = self.heads.logits(fast_columns[rows], neutral)
+                head_logits[:, self._masked_columns] = neutral_logits[:, self._masked_columns]
+            blended[rows] = head_logits
         for j, name in enumerate(self.heads.names):
             out[name] = blended[:, j]
         return {name: _sigmoid(v) for name, v in out.items()}
@@ -210,6 +273,8 @@ ACCURATE_CONFIG: Mapping[str, Any] = {
     "folder": "accurate-v1",
     "fast_folder": "fast-v1",
     "cascade": False,
+    "cascade_margin": DEFAULT_CASCADE_MARGIN,
+    "cascade_labels": None,
     "encoder_dir": None,
 }
 CASCADE_CONFIG: Mapping[str, Any] = {**ACCURATE_CONFIG, "cascade": True}
@@ -225,7 +290,15 @@ def make_accurate_classifier(model_dir: Path | None, config: Mapping[str, Any]) 
     fast = LinearModel.from_disk(root / str(config["fast_folder"]))
     encoder_dir = config.get("encoder_dir")
     encoder = SentenceEncoder.load(Path(encoder_dir) if encoder_dir else None)
-    return AccurateModel(fast, heads, encoder.encode, head_config, cascade=bool(config["cascade"]))
+    return AccurateModel(
+        fast,
+        heads,
+        encoder.encode,
+        head_config,
+        cascade=bool(config["cascade"]),
+        cascade_margin=float(config["cascade_margin"]),
+        cascade_labels=config["cascade_labels"],
+    )
 
 
 @hookimpl

