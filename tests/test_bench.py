@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from cyberkind.bench.accurate import accurate_available
+from cyberkind.bench.guard import QUICK_ROWS
 from cyberkind.bench.runner import run_benchmarks
 
 
@@ -27,6 +28,10 @@ def test_quick_bench_writes_every_section(data_dir: Path, tmp_path: Path) -> Non
         "## Every label",
         "## Moments",
         "## Identity bias probe",
+        "## Negativity guard",
+        "### Spans: SemEval-2021 Toxic Spans, test split",
+        "### Rewrites, judged by the guard itself",
+        "### False alarms and latency",
         "## Speed, memory and cold start",
         "## Published figures",
     ):
@@ -40,6 +45,21 @@ def test_quick_bench_writes_every_section(data_dir: Path, tmp_path: Path) -> Non
     assert "cyberkind fast" in data["identity_probe"]
     assert "cyberkind fast" in data["identity_hate_recall"]
     assert "### The other side: hateful sentences" in md
+    guard = data["guard"]
+    assert set(guard) >= {"spans", "rewrite", "false_alarms", "latency", "rows_per_set"}
+    assert guard["rows_per_set"] == QUICK_ROWS
+    assert set(guard["spans"]) >= {"f1_explain", "f1_check", "n", "headline"}
+    for name in ("paradetox_heldout", "appdia_test"):
+        result = guard["rewrite"]["sets"][name]
+        assert set(result["systems"]) == {"identity", "delete_flagged", "guard", "human"}
+        assert {"guard_outcomes", "beats_baseline", "on_rewritten_rows"} <= set(result)
+    assert set(guard["false_alarms"]) == {
+        "tweeteval_offensive_test_nonoffensive",
+        "identity_probe_kind",
+    }
+    assert {"p50_ms", "p99_ms"} <= set(guard["latency"])
+    assert "Guard: Toxic Spans test char F1 (explain)" in md
+    assert "Guard check p99, rewrite included (ms)" in md
     assert "## Accurate and cascade tiers" in md
     if accurate_available() is None:
         acc = data["accurate"]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from cyberkind.guard import Guard, Span, rewrite
+from cyberkind.guard.rewrite import decline_note, delete_flagged
+from cyberkind.guard.substitutions import load_substitutions
 
 
 @pytest.fixture(scope="module")
@@ -124,3 +126,146 @@ def test_rewrite_declines_threat_spans_directly() -> None:
 def test_guard_hands_substitutions_to_the_rewrite() -> None:
     guard = Guard(substitutions={"dumb": "not well thought out"})
     assert guard.check("that plan is dumb").rewrite == "that plan is not well thought out"
+
+
+# -- the learned lexicon and the fallback ------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def rules_only() -> Guard:
+    return Guard(lexicon={})
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("you scared the shit outta me last night", "you scared me last night"),
+        (
+            "the drivers in this city are a bunch of fucking clowns",
+            "the drivers in this city are a bunch of people",
+        ),
+    ],
+)
+def test_guard_rewrites_with_the_learned_lexicon_by_default(
+    guard: Guard, rules_only: Guard, text: str, expected: str
+) -> None:
+    verdict = guard.check(text)
+    assert verdict.rewrite == expected, verdict.rewrite_note
+    assert guard.check(expected).verdict == "ok"
+    assert rules_only.check(text).rewrite != expected
+
+
+def test_guard_loads_the_shipped_lexicon() -> None:
+    from cyberkind.guard.substitutions import load_substitutions
+
+    assert Guard().lexicon == load_substitutions()
+    assert Guard(lexicon={}).lexicon == {}
+
+
+def test_hand_made_substitutions_win_over_the_lexicon() -> None:
+    guard = Guard(substitutions={"clowns": "drivers"})
+    rewritten = guard.check("the drivers here are a bunch of fucking clowns").rewrite
+    assert rewritten == "the drivers here are a bunch of drivers"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("im putting you to work tonight bitch!", "im putting you to work tonight!"),
+        ("she could seriously fuck up his life", "she could seriously mess up his life"),
+        (
+            "our elections are so fundamentally fucked.",
+            "our elections are so fundamentally ruined.",
+        ),
+    ],
+)
+def test_more_rewrites(guard: Guard, text: str, expected: str) -> None:
+    verdict = guard.check(text)
+    assert verdict.verdict != "ok"
+    assert verdict.rewrite == expected, verdict.rewrite_note
+    assert guard.check(expected).verdict == "ok"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "you are clearly an immature jerk.",  # deleting "jerk" leaves "an immature."
+        "who gives an actual fuck about this?",  # "fuck" is the noun here
+        "i want you to fuck off.",  # would end on "to"
+    ],
+)
+def test_declines_rather_than_leave_a_phrase_without_its_head(guard: Guard, text: str) -> None:
+    verdict = guard.check(text)
+    assert verdict.verdict != "ok"
+    assert verdict.rewrite is None
+    assert verdict.rewrite_note
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("I don't give a shit about your stupid rules, they never worked.", ["don't", "never"]),
+        ("you scared the shit outta me at 3 am, not cool", ["3 am", "not"]),
+        ("the fucking bridge was not finished in 2019", ["not", "2019"]),
+    ],
+)
+def test_lexicon_keeps_negations_and_facts(guard: Guard, text: str, kept: list[str]) -> None:
+    verdict = guard.check(text)
+    assert verdict.rewrite is not None, verdict.rewrite_note
+    for word in kept:
+        assert word in verdict.rewrite
+    assert guard.check(verdict.rewrite).verdict == "ok"
+
+
+def test_delete_flagged_substitutes_then_deletes() -> None:
+    text = "holy shit, the fucking server is down again"
+    spans = (
+        Span(0, 9, "profanity", 1.0, "holy shit"),
+        Span(15, 22, "profanity", 1.0, "fucking"),
+    )
+    assert delete_flagged(text, spans, load_substitutions()).text == "the server is down again"
+    assert decline_note(spans) is None
+
+
+@pytest.mark.parametrize(
+    ("label", "note"),
+    [
+        ("threat", "threat"),
+        ("identity_attack", "who they are"),
+        ("phone_number", "personal data"),
+    ],
+)
+def test_delete_flagged_declines_what_rewrite_declines(label: str, note: str) -> None:
+    spans = (Span(0, 4, label, 1.0, "word"),)
+    result = delete_flagged("word and more words here", spans, load_substitutions())
+    assert result.text is None
+    assert note in result.note
+    assert decline_note(spans) == result.note
+
+
+def test_delete_flagged_declines_a_dangling_deletion() -> None:
+    text = "you are a total idiot."
+    result = delete_flagged(text, (Span(16, 21, "insult", 1.0, "idiot"),))
+    assert result.text is None and "'idiot'" in result.note
+
+
+def test_rewrite_declines_a_preposition_left_without_its_object() -> None:
+    text = "we waited for you clowns to decide"
+    spans = (Span(14, 24, "insult", 1.0, "you clowns"),)
+    result = rewrite(text, spans)  # the vocative rule takes "you clowns" away
+    assert result.text is None and "'for to'" in result.note
+    assert delete_flagged(text, spans).text is None
+
+
+def test_every_rewrite_scores_ok(guard: Guard) -> None:
+    drafts = [
+        "this is fucking ridiculous, the bus was late again",
+        "shut up you moron, the data says the opposite",
+        "damn, the build broke again",
+        "you're a clown if you think that plan works",
+        "the new policy is bullshit and everyone knows it",
+    ]
+    for draft in drafts:
+        verdict = guard.check(draft)
+        if verdict.rewrite is not None:
+            assert guard.check(verdict.rewrite).verdict == "ok", (draft, verdict.rewrite)

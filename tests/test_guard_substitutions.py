@@ -10,8 +10,10 @@ import pytest
 from cyberkind.errors import ModelError
 from cyberkind.guard.substitutions import (
     DETOX_MODEL,
+    apply_edits,
     apply_substitutions,
     delete_spans,
+    find_substitutions,
     load_substitutions,
 )
 
@@ -148,3 +150,28 @@ def test_shipped_lexicon_on_a_draft() -> None:
     subs = load_substitutions()
     out = apply_substitutions("Holy shit, I don't give a fuck what you think.", subs)
     assert out == "I don't care what you think."
+
+
+def test_find_substitutions_says_where_without_changing() -> None:
+    text = "you are a fucking idiot, give a shit"
+    found = find_substitutions(text, SUBS)
+    assert found == [(10, 17, ""), (18, 23, ""), (25, 36, "care")]
+    assert [text[s:e] for s, e, _ in found] == ["fucking", "idiot", "give a shit"]
+    assert find_substitutions(text, SUBS, spans=[(20, 22)]) == [(18, 23, "")]
+    assert find_substitutions("not now", {"not": ""}) == []  # negations are never touched
+    assert find_substitutions("anything", {}) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "edits", "expected"),
+    [
+        ("Damn, give a shit!", [(0, 4, ""), (6, 17, "care")], "Care!"),
+        ("you , idiot .", [(6, 11, "")], "you."),
+        ("these clowns run it", [(6, 12, "people")], "these people run it"),
+        ("THESE CLOWNS", [(6, 12, "people")], "THESE PEOPLE"),
+        ("unchanged", [], "unchanged"),
+        ("overlap here", [(0, 7, "x"), (3, 9, "y")], "x here"),
+    ],
+)
+def test_apply_edits(text: str, edits: list[tuple[int, int, str]], expected: str) -> None:
+    assert apply_edits(text, edits) == expected

@@ -33,6 +33,7 @@ from ..engine import default_model_dir
 from ..training.corpora import emotion_benchmark, goemotions_test, head_examples
 from ..training.metrics import binary_report, f1_score, macro_f1
 from .accurate import ACCURATE, accurate_available, accurate_benchmarks, accurate_markdown
+from .guard import PUBLISHED_SPANS, guard_benchmarks, guard_markdown, guard_target_rows
 from .peers import Peer, load_peers
 from .probes import identity_fpr, identity_recall
 from .speed import measure
@@ -95,6 +96,7 @@ PUBLISHED: tuple[tuple[str, str, str, str], ...] = (
         "0.9864",
         "github.com/unitaryai/detoxify README",
     ),
+    PUBLISHED_SPANS,
     (
         "Detoxify CPU speed",
         "BERT-base, batched",
@@ -314,6 +316,9 @@ def run_benchmarks(
                 )
         data[key] = rates
 
+    # -- The negativity guard: spans, rewrites, false alarms, latency ----------
+    data["guard"] = guard_benchmarks(data_dir, quick=quick, model_dir=model_dir, echo=echo)
+
     # -- The accurate and cascade tiers, on the same rows --------------------------
     why_not = accurate_available(model_dir)
     if why_not is None:
@@ -440,6 +445,7 @@ def _markdown(data: dict[str, Any]) -> str:
             _verdict(s.get("peak_rss_mb"), 300.0, False),
         ],
     ]
+    target_rows += guard_target_rows(data["guard"])
     peer_names = sorted(
         {n for task in ("tweeteval_offensive", "tweeteval_hate") for n in q[task]["macro_f1"]}
         - {ours}
@@ -565,6 +571,7 @@ A low false-positive rate is only half the story: these plainly hateful sentence
 
 {_table(hate_header, hate_rows)}
 
+{guard_markdown(data["guard"])}
 ## Speed, memory and cold start
 {speed["rows"]:,} unique short texts (the test splits of toxicity, identity_attack, gratitude,
 distress and question: tweets, Reddit and Civil Comments posts), batches of 1,024, each tool in

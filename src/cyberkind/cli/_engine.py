@@ -369,13 +369,18 @@ def _test_summary(metrics: dict[str, Any]) -> dict[str, Any]:
 )
 @click.option(
     "--only",
-    type=click.Choice(["rewrite"]),
+    type=click.Choice(["rewrite", "guard"]),
     default=None,
     help="Run only this benchmark: rewrite (ParaDetox held-out and APPDIA test; seconds), "
-    "written to rewrite_benchmark.json in --output-dir.",
+    "written to rewrite_benchmark.json in --output-dir; guard (the negativity guard's spans, "
+    "rewrites, false alarms and latency; about a minute), written to guard_benchmark.json "
+    "and guard_benchmark.md.",
 )
 @click.option(
-    "--limit", type=click.IntRange(min=1), default=None, help="With --only rewrite: rows per set."
+    "--limit",
+    type=click.IntRange(min=1),
+    default=None,
+    help="With --only rewrite or guard: rows per set.",
 )
 @setting_option
 def bench(
@@ -396,8 +401,29 @@ def bench(
         cyberkind bench --output-dir docs
 
         cyberkind bench --only rewrite --output-dir docs
+
+        cyberkind bench --only guard --output-dir /tmp/guard-bench
     """
     values = _settings(settings)
+    if only == "guard":
+        from ..bench.guard import guard_benchmarks, guard_markdown
+
+        report = guard_benchmarks(
+            Path(values["data_dir"]),
+            quick=quick,
+            limit=limit,
+            model_dir=values["model_dir"],
+            seed=values["seed"],
+            echo=lambda line: click.echo(line, err=True),
+        )
+        markdown = guard_markdown(report)
+        out = Path(output_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        text = json.dumps(report, indent=2, sort_keys=True) + "\n"
+        (out / "guard_benchmark.json").write_text(text, encoding="utf-8")
+        (out / "guard_benchmark.md").write_text(markdown, encoding="utf-8")
+        click.echo(markdown, nl=False)
+        return
     if only == "rewrite":
         from ..bench.rewrite import FastTierGuard, lexicon_rewriter, run_rewrite_benchmark
         from ..engine import Scorer

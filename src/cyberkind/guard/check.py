@@ -47,7 +47,7 @@ from .analysis import (
 from .models import LEVELS, NEGATIVITY_LABELS, Reason, Span, Verdict, VerdictLevel, worst
 from .personal_data import find_personal_data
 from .policy import Policy
-from .rewrite import rewrite
+from .rewrite import decline_note, delete_flagged, rewrite
 
 if TYPE_CHECKING:
     from ..engine import Scorer
@@ -87,8 +87,10 @@ _IDEA_CAPPED = ("toxicity", "insult", "personal_attack")
 class Guard:
     """Load the engine once and check many drafts.
 
-    ``substitutions`` (word or phrase -> replacement) are handed to
-    :func:`~cyberkind.guard.rewrite.rewrite`: a learned lexicon plugs in here.
+    ``lexicon`` is the learned substitution lexicon the rewrite uses (default: the one
+    learned from ParaDetox, :func:`~cyberkind.guard.substitutions.load_substitutions`;
+    ``{}`` switches it off). ``substitutions`` (word or phrase -> replacement) are
+    hand-made rules that take precedence over the lexicon and the built-in table.
 
     **Usage**::
 
@@ -101,7 +103,13 @@ class Guard:
         scorer: Scorer | None = None,
         policy: Policy | None = None,
         substitutions: Mapping[str, str] | None = None,
+        lexicon: Mapping[str, str] | None = None,
     ) -> None:
+        if lexicon is None:
+            from .substitutions import load_substitutions
+
+            lexicon = load_substitutions()
+        self.lexicon: Mapping[str, str] = lexicon
         if scorer is None:
             from ..engine import Scorer
 
@@ -150,17 +158,7 @@ class Guard:
         verdict = self._judge(text, reply_to, policy)
         if verdict.verdict == "ok" or not suggest:
             return verdict
-        proposal = rewrite(text, verdict.spans, self.substitutions)
-        note = proposal.note
-        candidate = proposal.text
-        if candidate is not None:
-            again = self._judge(candidate, reply_to, policy)
-            if again.verdict != "ok":
-                candidate = None
-                note = (
-                    f"No faithful rewrite found: the best attempt still scored {again.verdict!r}. "
-                    "Try saying what you disagree with, and why."
-                )
+        candidate, note = self._rewrite(verdict, reply_to, policy)
         return Verdict(
             verdict.text,
             verdict.verdict,
@@ -172,6 +170,40 @@ class Guard:
         )
 
     # -- internals -----------------------------------------------------------
+    def _rewrite(
+        self, verdict: Verdict, reply_to: str | None, policy: Policy
+    ) -> tuple[str | None, str]:
+        """The rule-based rewrite; when it declines or fails the re-check, the fallback.
+
+        The fallback (:func:`~cyberkind.guard.rewrite.delete_flagged`) substitutes and
+        deletes the flagged words; if the result is still flagged, it deletes what the
+        guard flags in it once more. Only a rewrite the guard scores ``ok`` is returned.
+        """
+        text, spans = verdict.text, verdict.spans
+        proposal = rewrite(text, spans, self.substitutions, self.lexicon)
+        if proposal.text is not None:
+            again = self._judge(proposal.text, reply_to, policy)
+            if again.verdict == "ok":
+                return proposal.text, proposal.note
+            note = (
+                f"No faithful rewrite found: the best attempt still scored {again.verdict!r}. "
+                "Try saying what you disagree with, and why."
+            )
+        else:
+            note = proposal.note
+        if decline_note(spans) is not None:
+            return None, note
+        current, current_spans = text, spans
+        for _ in range(2):
+            fallback = delete_flagged(current, current_spans, self.lexicon)
+            if fallback.text is None:
+                return None, note
+            again = self._judge(fallback.text, reply_to, policy)
+            if again.verdict == "ok":
+                return fallback.text, fallback.note
+            current, current_spans = fallback.text, again.spans
+        return None, note
+
     def _proba(self, texts: Sequence[str]) -> npt.NDArray[np.float64]:
         proba = self.scorer.predict_proba(list(texts))[:, self._columns]
         return np.asarray(proba, dtype=np.float64)

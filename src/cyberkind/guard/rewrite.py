@@ -11,10 +11,14 @@ Negations and everything else are left as written. Threats and attacks on people
 who they are have no faithful kinder version, so :func:`rewrite` declines them, as it
 does a pure insult with nothing left to say once the insult is gone.
 
-**Extension point**: ``substitutions`` maps a word or phrase (lower case) to
-its replacement and takes precedence over the built-in table; a lexicon learned from
-ParaDetox's parallel pairs plugs in there. :func:`cyberkind.check` re-checks every
-rewrite and drops it unless the guard scores it ``ok``.
+The learned lexicon (``lexicon``: ParaDetox's substitutions, :mod:`.substitutions`) sits
+under the built-in table and after the rules about people: it rewrites the phrases the
+guard flagged ("as hell", "piece of shit", "lmao") that no rule covers. ``substitutions``
+(hand-made) take precedence over both. When :func:`rewrite` declines,
+:func:`delete_flagged` is the fallback: learned substitutions inside the flagged spans, the
+rest of the flagged words deleted, unless a deletion would leave a phrase without its head
+("you are a [idiot].", "we will [fuck] all the world"). :func:`cyberkind.check` re-checks
+every rewrite and drops it unless the guard scores it ``ok``.
 
 **Usage**::
 
@@ -24,6 +28,8 @@ rewrite and drops it unless the guard scores it ``ok``.
 
 from __future__ import annotations
 
+import functools
+import itertools
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -38,8 +44,9 @@ from .lexicon import (
     words_pattern,
 )
 from .models import Span
+from .substitutions import apply_edits, find_substitutions
 
-__all__ = ["Rewrite", "rewrite"]
+__all__ = ["Rewrite", "decline_note", "delete_flagged", "rewrite"]
 
 _I = re.IGNORECASE
 
@@ -75,6 +82,22 @@ _IDIOMS: tuple[tuple[re.Pattern[str], _Replacement], ...] = tuple(
         (r"\b(how|why|where|who|when)\s+the\s+(?:hell|fuck|heck)\b", r"\1"),
         (r"\bthe\s+(?:hell|fuck)\s+(?=out\b|up\b|away\b)", ""),
         (r"\b(\w+)\s+as\s+(?:fuck|shit|hell)\b", r"very \1"),
+        # verbs with a plain equivalent (ParaDetox's rewriters use "mess up", "mess with")
+        (r"\bfuck(s|ed|ing|in)?\s+(?:around\s+)?(up|with|wit)\b",
+         lambda m: "mess" + {"s": "es", "ed": "ed", "ing": "ing", "in": "ing"}.get(
+             (m.group(1) or "").lower(), "") + (" up" if m.group(2).lower() == "up" else " with")),
+        # "<word> ass <noun>" intensifies the word: "ghetto ass website" -> "ghetto website"
+        (r"(?<!\bmy )(?<!\bhis )(?<!\bher )(?<!\byour )(?<!\byo )(?<!\bya )(?<!\bthe )"
+         r"(?<!\ba )(?<!\bkick )(?<!\bkicks )(?<!\btheir )(?<!\bour )"
+         r"\b([a-z]{3,})[\s-]+ass\s+(?=[a-z]{3,})", r"\1 "),
+        (r"\bfucked\s+(up|over)\b",
+         lambda m: "messed up" if m.group(1).lower() == "up" else "screwed over"),
+        # "fucked" as a predicate: "our elections are so fundamentally fucked" -> "ruined"
+        (r"\b(is|are|was|were|be|been|being|so|just|totally|completely|partially|also"
+         r"|fundamentally|really|all)\s+fucked\b(?=\s*(?:[,.!?;:]|$|\s+(?:now|currently|anyway)\b))",
+         r"\1 ruined"),
+        (r"\b(?:we|you|they|i)(?:'re|\u2019re|'m|\u2019m|\s+are|\s+am)\s+(?:so\s+)?fucked\b(?!\s+\w)",
+         lambda m: m.group()[: m.group().lower().rindex("fucked")] + "in trouble"),
         (r"\b(?:holy|oh)\s+(?:shit|fuck|crap)\b", "wow"),
         (r"\bi\s+shit\s+you\s+not\b", "honestly"),
         (r"\b(?:fuck|hell)\s+(yes|yeah|no|nope)\b", r"\1"),
@@ -141,6 +164,7 @@ _INTENSIFIERS = frozenset(
 )  # fmt: skip
 _PROFANE = frozenset(PROFANITY)
 _PERSON_WORDS = frozenset(w.lower() for w in INSULT_NOUNS)
+_ADJECTIVES = frozenset(w.lower() for w in INSULT_ADJECTIVES)
 _SLUR_WORDS = frozenset(SLURS)
 _CONTENT = re.compile(r"[A-Za-z]{3,}")
 # fmt: off
@@ -160,32 +184,45 @@ class _Unfaithful(Exception):
         self.word = word
 
 
+def decline_note(spans: Sequence[Span]) -> str | None:
+    """Why no rewrite is worth proposing for these reasons, whatever the words; else ``None``.
+
+    A threat or an attack on people for who they are has no kind version, and the guard
+    does not guess what to put in place of personal data or blocked terms.
+    """
+    labels = {s.label for s in spans}
+    if "threat" in labels:
+        return "A threat has no kinder version worth sending: consider not posting it."
+    if "identity_attack" in labels:
+        return (
+            "This attacks people for who they are; no rewording keeps it and makes it kind. "
+            "Consider not posting it."
+        )
+    if labels and labels <= _DATA_LABELS:
+        return (
+            "Remove the personal data or blocked terms yourself: the guard does not guess "
+            "what to replace them with."
+        )
+    return None
+
+
 def rewrite(
-    text: str, spans: Sequence[Span], substitutions: Mapping[str, str] | None = None
+    text: str,
+    spans: Sequence[Span],
+    substitutions: Mapping[str, str] | None = None,
+    lexicon: Mapping[str, str] | None = None,
 ) -> Rewrite:
     """Propose a kinder ``text`` given the guard's ``spans``; ``None`` where none is faithful.
 
     ``substitutions`` (lower-case word or phrase -> replacement) override the built-in
-    replacements; an empty replacement deletes the words.
+    replacements; an empty replacement deletes the words. ``lexicon`` (the learned one,
+    :func:`~cyberkind.guard.substitutions.load_substitutions`) applies after the rules about
+    people, under the built-in table, and only to phrases that hold a flagged word or a swear
+    word.
     """
-    labels = {s.label for s in spans}
-    if "threat" in labels:
-        return Rewrite(
-            None, "A threat has no kinder version worth sending: consider not posting it."
-        )
-    if "identity_attack" in labels:
-        return Rewrite(
-            None,
-            "This attacks people for who they are; no rewording keeps it and makes it kind. "
-            "Consider not posting it.",
-        )
-    if (
-        labels
-        <= {"personal_data", "phone_number", "email_address", "street_address", "blocked_term"}
-        and labels
-    ):
-        return Rewrite(None, "Remove the personal data or blocked terms yourself: the guard "
-                       "does not guess what to replace them with.")  # fmt: skip
+    note = decline_note(spans)
+    if note is not None:
+        return Rewrite(None, note)
     out = text
     table = {**PROFANITY_REPLACEMENTS, **{k.lower(): v for k, v in (substitutions or {}).items()}}
     for phrase in sorted((k for k in table if " " in k), key=len, reverse=True):
@@ -193,6 +230,8 @@ def rewrite(
     for pattern, replacement in (*_IDIOMS, *_RULES):
         out = pattern.sub(replacement, out)
     try:
+        if lexicon:
+            out = _apply_lexicon(out, _flagged_words(text, spans), _learned(lexicon, table))
         out = re.sub(r"\w+(?:['\u2019]\w+)*", lambda m: _replace_word(m.group(), table), out)
     except _Unfaithful as exc:
         return Rewrite(
@@ -200,9 +239,74 @@ def rewrite(
             f"No faithful rewrite: the guard cannot tell what to put instead of {exc.word!r} "
             "here. Consider rephrasing it yourself.",
         )
+    done = "Rewritten to discuss the issue, not the person."
+    return _finish(out, text, done, _only_swearing(text, spans))
+
+
+def delete_flagged(
+    text: str, spans: Sequence[Span], lexicon: Mapping[str, str] | None = None
+) -> Rewrite:
+    """The fallback rewrite: substitute inside the flagged ``spans``, delete what is left.
+
+    The learned ``lexicon`` (under the built-in replacements) rewrites the phrases that
+    overlap a span; every other flagged word is deleted. It declines where :func:`rewrite`
+    always does (:func:`decline_note`), when a deletion would leave a phrase without its
+    head ("you are a [idiot].", "we will [fuck] all the world") and when fewer than two
+    content words are left.
+
+    **Usage**::
+
+        >>> delete_flagged("lmao this is so fucking good", spans).text
+        'This is so good'
+    """
+    note = decline_note(spans)
+    if note is not None:
+        return Rewrite(None, note)
+    ranges = [(s.start, s.end) for s in spans if s.label not in _DATA_LABELS]
+    # Swear words keep their built-in replacements; "stupid" -> "unconvincing" suits an
+    # idea, not "your stupid face", so the adjectives are left to the lexicon or deletion.
+    swearing = {k: v for k, v in PROFANITY_REPLACEMENTS.items() if k in _PROFANE}
+    table = {**_learned(lexicon or {}, swearing), **swearing}
+    edits = _lexicon_edits(text, table, ranges)
+    edits += [
+        (s, e, "")
+        for s, e in ranges
+        if not any(a < e and s < b for a, b, _ in edits) and text[s:e].strip()
+    ]
+    for start, end, to in edits:
+        if not to and _dangling(text, start, end):
+            return Rewrite(
+                None,
+                f"No faithful rewrite: deleting {text[start:end]!r} would leave the sentence "
+                "without its point. Consider rephrasing it yourself.",
+            )
+    done = "Rewritten without the flagged words."
+    return _finish(apply_edits(text, edits), text, done, _only_swearing(text, spans))
+
+
+def _finish(out: str, text: str, done: str, only_swearing: bool = False) -> Rewrite:
+    """Tidy ``out`` and decline it when it has no point left or ends mid-phrase.
+
+    Two content words must be left where an insult went ("your stupid face" -> "your face"
+    has no point); where only swearing went, one will do ("fucking give it to them").
+    """
     out = _tidy(out, text)
     content = [w for w in _CONTENT.findall(out) if w.lower() not in _STOP]
-    if not out or len(content) < 2:
+    last, was = _last_word(out), _last_word(text)
+    if last in _OPEN_ENDED and last != was:
+        return Rewrite(
+            None,
+            f"No faithful rewrite: the sentence would end on {last!r}. "
+            "Consider rephrasing it yourself.",
+        )
+    broken = _broken_pair(out, text)
+    if broken:
+        return Rewrite(
+            None,
+            f"No faithful rewrite: {broken!r} would be left without the words between. "
+            "Consider rephrasing it yourself.",
+        )
+    if not out or len(content) < (1 if only_swearing else 2):
         return Rewrite(
             None,
             "Nothing is left once the insult is gone: the draft makes no point to keep. "
@@ -210,7 +314,197 @@ def rewrite(
         )
     if out == text.strip():
         return Rewrite(None, "No rewrite rule applies here; consider rephrasing the marked words.")
-    return Rewrite(out, "Rewritten to discuss the issue, not the person.")
+    return Rewrite(out, done)
+
+
+# A sentence cannot end on these: "i want you to [fuck off]." -> "i want you to."
+# fmt: off
+_OPEN_ENDED = frozenset((
+    "a", "an", "the", "your", "ur", "my", "his", "their", "our", "to", "of", "for", "with",
+    "at", "by", "from", "into", "such", "very", "than", "and", "or", "but", "because",
+))
+# fmt: on
+
+
+_NEEDS_OBJECT = frozenset(
+    ("a", "an", "the", "your", "my", "his", "their", "our", "to", "of", "for", "with", "at",
+     "by", "from", "into")
+)  # fmt: skip
+_CANNOT_FOLLOW = frozenset(
+    ("to", "of", "for", "with", "at", "by", "from", "into", ".", ",", "!", "?", ";", ":")
+)
+
+
+def _broken_pair(out: str, text: str) -> str | None:
+    """A new pair of words that a deletion left without its object ("for [you clowns] to")."""
+
+    def pairs(t: str) -> list[tuple[str, str]]:
+        words = _WORDS.findall(t.lower().replace("\u2019", "'"))
+        return list(itertools.pairwise(words))
+
+    before = set(pairs(text))
+    for first, second in pairs(out):
+        if first in _NEEDS_OBJECT and second in _CANNOT_FOLLOW and (first, second) not in before:
+            return f"{first} {second}"
+    return None
+
+
+def _last_word(text: str) -> str:
+    words = _WORDS.findall(text.lower())
+    return next((w for w in reversed(words) if w[:1].isalnum()), "")
+
+
+def _only_swearing(text: str, spans: Sequence[Span]) -> bool:
+    """Whether every flagged word of ``text`` is a swear word, not an insult."""
+    words = [
+        w.lower().replace("\u2019", "'")
+        for s in spans
+        for w in _WORDS.findall(text[s.start : s.end])
+        if w[:1].isalpha()
+    ]
+    return (
+        bool(words)
+        and all(
+            w in _PROFANE or w in _INTENSIFIERS or w in _INTERJECTIONS or w in _STOP for w in words
+        )
+        and not any(w in _PERSON_WORDS or w in _SLUR_WORDS for w in words)
+    )
+
+
+_DATA_LABELS = frozenset(
+    ("personal_data", "phone_number", "email_address", "street_address", "blocked_term")
+)
+_WORDS = re.compile(r"[\w'\u2019]+|[^\w\s]")
+# A word after which a deletion must be followed by a content word: a determiner, a
+# preposition or a copula needs its noun or adjective ("you are a [idiot]."), a subject or
+# a modal its verb ("we will [fuck] all the world", "I [hate] this").
+# fmt: off
+_NEEDS_HEAD = frozenset((
+    "a", "an", "the", "your", "ur", "my", "his", "her", "their", "our", "its", "this", "that",
+    "these", "those", "such", "of", "for", "with", "at", "by", "from", "in", "on", "into",
+    "about", "like", "than", "as", "is", "are", "was", "were", "be", "been", "being", "am",
+    "you're", "i'm", "he's", "she's", "it's", "they're", "we're", "that's", "so", "very",
+    "too", "really", "i", "we", "they", "you", "u", "he", "she", "it", "will", "would", "can",
+    "could", "should", "must", "shall", "may", "might", "to", "gonna", "wanna", "don't",
+    "doesn't", "didn't", "won't", "can't", "i'll", "we'll", "you'll", "they'll", "he'll",
+    "she'll", "not", "no", "never", "some", "any", "all", "what", "how", "who", "total",
+))
+_FUNCTION = _NEEDS_HEAD | frozenset((
+    "and", "or", "but", "if", "when", "then", "because", "while", "me", "him", "them", "us",
+    "there", "here", "do", "does", "did", "have", "has", "had", "just", "also", "which",
+    "someone", "something", "everyone", "everything", "anyone", "anything", "nobody", "up",
+    "off", "out", "around", "over",
+))
+# fmt: on
+
+
+_PREPOSITIONS = frozenset(
+    ("to", "about", "at", "of", "for", "with", "on", "in", "from", "by", "into", "over")
+)
+_ASS = frozenset(("ass", "asses", "arse"))
+_INTERJECTIONS = frozenset(("wtf", "stfu", "lol", "lmao", "omg", "damn", "dammit", "hell"))
+_BOUNDARY = frozenset(("", ".", "!", "?", ",", ";", ":", "-", "\u2014", "\u2013"))
+
+
+def _is_head(word: str) -> bool:
+    """A swear word that is not a mere intensifier, an insult noun or a slur."""
+    word = word.replace("\u2019", "'")
+    if word in _INTENSIFIERS or word in _INTERJECTIONS:
+        return False
+    stem = word[:-1] if word.endswith("s") else word
+    return any(w in _PROFANE or w in _PERSON_WORDS or w in _SLUR_WORDS for w in (word, stem))
+
+
+def _dangling(text: str, start: int, end: int) -> bool:
+    """Whether deleting ``text[start:end]`` leaves the words around it without their head.
+
+    After a determiner, preposition, copula, subject or modal the next word must be a
+    content word ("you are a [idiot]."); a clause must not start with a preposition
+    ("[bitch] to all the students").
+    """
+    before = _WORDS.findall(text[:start])
+    after = _WORDS.findall(text[end:])
+    prev = before[-1].lower().replace("\u2019", "'") if before else ""
+    nxt = after[0].lower().replace("\u2019", "'") if after else ""
+    if prev in _BOUNDARY:
+        return nxt in _PREPOSITIONS
+    if prev in _NEEDS_HEAD and not (nxt[:1].isalpha() and len(nxt) > 1 and nxt not in _FUNCTION):
+        return True
+    # A swear word or insult noun inside a clause is its noun or verb ("who gives an actual
+    # [fuck] about this", "you are clearly an immature [jerk]."): only an interjection or a
+    # vocative that opens a clause goes without a trace.
+    words = [w.lower() for w in _WORDS.findall(text[start:end]) if w[:1].isalpha()]
+    if len(words) != 1 or not _is_head(words[0]):
+        return False
+    # ...or closes one after a complete phrase ("im putting you to work tonight [bitch]!"),
+    # not after an adjective of its own noun phrase ("an immature [jerk].").
+    two_back = before[-2].lower() if len(before) > 1 else ""
+    return not (nxt in _BOUNDARY and prev.isalpha() and two_back not in _NEEDS_HEAD
+                and prev not in _ADJECTIVES)  # fmt: skip
+
+
+def _lexicon_edits(
+    text: str, lexicon: Mapping[str, str], ranges: Sequence[tuple[int, int]]
+) -> list[tuple[int, int, str]]:
+    """The lexicon's edits overlapping ``ranges``, less those that would misread an idiom.
+
+    "my ass" -> "me" suits "get my ass to work", not the disbelief of "war on drugs my
+    ass, ...": a pronoun for "<possessive> ass" needs a word after it.
+    """
+    edits = []
+    for start, end, to in find_substitutions(text, lexicon, ranges):
+        words = _WORDS.findall(text[start:end].lower())
+        after = _WORDS.findall(text[end:])
+        if to and words and words[-1] in _ASS and not (after and after[0][:1].isalpha()):
+            continue
+        edits.append((start, end, to))
+    return edits
+
+
+def _flagged_words(text: str, spans: Sequence[Span]) -> frozenset[str]:
+    return frozenset(
+        w.lower().replace("\u2019", "'")
+        for s in spans
+        if s.label not in _DATA_LABELS
+        for w in _WORDS.findall(text[s.start : s.end])
+        if w[:1].isalnum() and w.lower() not in _STOP
+    )
+
+
+@functools.lru_cache(maxsize=8)
+def _learned_cached(
+    lexicon: tuple[tuple[str, str], ...], table: frozenset[str]
+) -> Mapping[str, str]:
+    out = {}
+    for phrase, to in lexicon:
+        key = phrase.lower()
+        if key in table:
+            continue  # the built-in table and hand-made substitutions win
+        if not to and " " not in key and (key in _PERSON_WORDS or key in _SLUR_WORDS):
+            continue  # a deleted person noun leaves "you are a."; the rules handle those
+        out[key] = to
+    return out
+
+
+def _learned(lexicon: Mapping[str, str], table: Mapping[str, str]) -> Mapping[str, str]:
+    """The learned rules the rewrite uses: under ``table``, never deleting a person noun."""
+    return _learned_cached(tuple(sorted(lexicon.items())), frozenset(table))
+
+
+def _apply_lexicon(out: str, flagged: frozenset[str], lexicon: Mapping[str, str]) -> str:
+    """Learned substitutions on the phrases of ``out`` holding a flagged or swear word."""
+    wanted = [
+        (m.start(), m.end())
+        for m in _WORDS.finditer(out)
+        if (w := m.group().lower().replace("\u2019", "'")) in flagged or w in _PROFANE
+    ]
+    if not wanted:
+        return out
+    edits = _lexicon_edits(out, lexicon, wanted)
+    for start, end, to in edits:
+        if not to and _dangling(out, start, end):
+            raise _Unfaithful(out[start:end])
+    return apply_edits(out, edits)
 
 
 def _replace_word(word: str, table: Mapping[str, str]) -> str:

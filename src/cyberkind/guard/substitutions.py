@@ -37,8 +37,10 @@ from ..errors import ModelError
 __all__ = [
     "DETOX_MODEL",
     "NEGATIONS",
+    "apply_edits",
     "apply_substitutions",
     "delete_spans",
+    "find_substitutions",
     "load_substitutions",
 ]
 
@@ -224,6 +226,60 @@ def apply_substitutions(
 
     out = pattern.sub(replace, text)
     return _tidy(out) if changed else text
+
+
+def find_substitutions(
+    text: str, substitutions: Mapping[str, str], spans: Iterable[Span] | None = None
+) -> list[tuple[int, int, str]]:
+    """Where :func:`apply_substitutions` would rewrite ``text``: ``(start, end, replacement)``.
+
+    The same matching (whole words, longest first, negations never touched, only matches
+    overlapping ``spans`` when given), without changing anything: callers use it to look at
+    the words around a deletion before making it.
+
+    **Usage**::
+
+        >>> find_substitutions("you are a fucking idiot", {"fucking": "", "idiot": ""})
+        [(10, 17, ''), (18, 23, '')]
+    """
+    pattern, rules = _compiled(tuple(sorted(substitutions.items())))
+    if pattern is None:
+        return []
+    wanted = None if spans is None else list(spans)
+    out = []
+    for m in pattern.finditer(text):
+        if wanted is not None and not _overlaps(m.start(), m.end(), wanted):
+            continue
+        to = rules.get(" ".join(_tokens(m.group())))
+        if to is not None:
+            out.append((m.start(), m.end(), to))
+    return out
+
+
+def apply_edits(text: str, edits: Iterable[tuple[int, int, str]]) -> str:
+    """Replace each ``(start, end, replacement)`` of ``text`` ("" deletes) and tidy the gaps.
+
+    Edits must not overlap. Replacements take the capitalisation of the words they replace;
+    deletions are tidied as in :func:`apply_substitutions`.
+
+    **Usage**::
+
+        >>> apply_edits("Damn, give a shit!", [(0, 4, ""), (6, 17, "care")])
+        'Care!'
+    """
+    out, pos = [], 0
+    changed = False
+    for start, end, to in sorted(edits):
+        if start < pos or start >= end:
+            continue  # overlapping or empty: keep the first
+        replaced = text[start:end]
+        out += [text[pos:start], _match_case(replaced, to) if to else _sentinel(replaced)]
+        pos = end
+        changed = True
+    if not changed:
+        return text
+    out.append(text[pos:])
+    return _tidy("".join(out))
 
 
 def delete_spans(text: str, spans: Iterable[Span]) -> str:
