@@ -31,7 +31,14 @@ from ..labels import label_names
 from ..training.corpora import emotion_benchmark, goemotions_test, head_examples
 from ..training.metrics import average_precision, binary_report, f1_score, macro_f1
 
-__all__ = ["ACCURATE", "CASCADE", "accurate_available", "accurate_benchmarks"]
+__all__ = [
+    "ACCURATE",
+    "CASCADE",
+    "accurate_available",
+    "accurate_benchmarks",
+    "accurate_markdown",
+    "test_rows",
+]
 
 REPORTED_EMOTIONS: tuple[str, ...] = ("gratitude", "admiration", "caring", "sadness", "grief")
 REPORTED_EMOTIONS += ("joy", "pride", "curiosity")
@@ -55,7 +62,7 @@ def accurate_available(model_dir: Path | None = None) -> str | None:
     return None
 
 
-def _test_split(
+def test_rows(
     head: str, data_dir: Path, limit: int | None = None
 ) -> tuple[list[str], npt.NDArray[np.int64], list[str]]:
     """A head's test rows; ``limit`` keeps that many, evenly spread (for ``--quick``)."""
@@ -130,7 +137,7 @@ def accurate_benchmarks(
             ("tweeteval_hate", "identity_attack", "tweeteval-hate"),
         ):
             echo(f"bench: {task} (accurate tiers)")
-            texts, y, sources = _test_split(label, data_dir)
+            texts, y, sources = test_rows(label, data_dir)
             keep = [i for i, s in enumerate(sources) if s == source]
             keep = [keep[i] for i in _spread(len(keep), limit)]
             scored = both([texts[i] for i in keep])
@@ -177,7 +184,7 @@ def accurate_benchmarks(
         out["goemotions_per_label_f1"] = {k: per_label[ACCURATE][k] for k in REPORTED_EMOTIONS}
         echo("bench: public labels (accurate tier)")
         for label in label_names():
-            texts, y, _ = _test_split(label, data_dir, limit)
+            texts, y, _ = test_rows(label, data_dir, limit)
             p = both(texts)[ACCURATE][label]
             report = dict(binary_report(y, p, thresholds[label]))
             report["average_precision"] = average_precision(y, p)
@@ -202,7 +209,7 @@ def accurate_benchmarks(
     echo("bench: speed (accurate tiers)")
     pool: dict[str, None] = {}
     for head in ("toxicity", "identity_attack", "gratitude", "distress", "question"):
-        pool.update(dict.fromkeys(t.replace("\n", " ") for t in _test_split(head, data_dir)[0]))
+        pool.update(dict.fromkeys(t.replace("\n", " ") for t in test_rows(head, data_dir)[0]))
     rows = list(pool)
     rng = np.random.default_rng(0)
     order = rng.permutation(len(rows))

@@ -30,9 +30,15 @@ from ..classifiers.crisis_rules import crisis_floor
 from ..classifiers.fast import DEFAULT_CONFIG as FAST_CONFIG
 from ..classifiers.linear import LinearModel
 from ..engine import default_model_dir
-from ..training.corpora import emotion_benchmark, goemotions_test, head_examples
+from ..training.corpora import emotion_benchmark, goemotions_test
 from ..training.metrics import binary_report, f1_score, macro_f1
-from .accurate import ACCURATE, accurate_available, accurate_benchmarks, accurate_markdown
+from .accurate import (
+    ACCURATE,
+    accurate_available,
+    accurate_benchmarks,
+    accurate_markdown,
+    test_rows,
+)
 from .guard import PUBLISHED_SPANS, guard_benchmarks, guard_markdown, guard_target_rows
 from .peers import Peer, load_peers
 from .probes import identity_fpr, identity_recall
@@ -162,17 +168,6 @@ def _our_scores(model: LinearModel, texts: Sequence[str]) -> Scores:
     return out
 
 
-def _test_split(head: str, data_dir: Path) -> tuple[list[str], npt.NDArray[np.int64], list[str]]:
-    if head == "crisis":
-        from ..training.crisis import crisis_examples
-
-        examples = crisis_examples(data_dir)
-    else:
-        examples = head_examples(head, data_dir)
-    test = [e for e in examples if e.split == "test"]
-    return [e.text for e in test], np.asarray([e.y for e in test]), [e.source for e in test]
-
-
 def _fmt(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:.3f}"
@@ -223,7 +218,7 @@ def run_benchmarks(
         ("tweeteval_hate", "identity_attack", "tweeteval-hate"),
     ):
         echo(f"bench: {task}")
-        texts, y, sources = _test_split(label, data_dir)
+        texts, y, sources = test_rows(label, data_dir)
         keep = [i for i, s in enumerate(sources) if s == source]
         texts = [texts[i] for i in keep]
         y = y[keep]
@@ -281,7 +276,7 @@ def run_benchmarks(
     echo("bench: public labels")
     labels_report = {}
     for label in model.labels:
-        texts, y, sources = _test_split(label, data_dir)
+        texts, y, sources = test_rows(label, data_dir)
         p = _our_scores(model, texts)[label]
         report: dict[str, Any] = dict(binary_report(y, p, thresholds[label]))
         report["sources"] = sorted(set(sources))
@@ -289,7 +284,7 @@ def run_benchmarks(
     quality["labels"] = labels_report
 
     # Moments that the issue asks for by name: distress on dreaddit alone, crisis on real texts.
-    texts, y, sources = _test_split("distress", data_dir)
+    texts, y, sources = test_rows("distress", data_dir)
     keep = [i for i, s in enumerate(sources) if s == "dreaddit"]
     p = _our_scores(model, [texts[i] for i in keep])["distress"]
     quality["distress_dreaddit"] = binary_report(y[keep], p, thresholds["distress"])
@@ -338,7 +333,7 @@ def run_benchmarks(
     # Unique texts only, so that no tool gains from memoising repeats.
     pool: dict[str, None] = {}
     for head in ("toxicity", "identity_attack", "gratitude", "distress", "question"):
-        pool.update(dict.fromkeys(t.replace("\n", " ") for t in _test_split(head, data_dir)[0]))
+        pool.update(dict.fromkeys(t.replace("\n", " ") for t in test_rows(head, data_dir)[0]))
     speed_texts = list(pool)[: 5_000 if quick else 20_000]
     rows_n = len(speed_texts)
     speed: dict[str, Any] = {"rows": rows_n}

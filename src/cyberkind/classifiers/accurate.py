@@ -30,7 +30,7 @@ import numpy.typing as npt
 from ..errors import ModelError
 from ..hookspecs import hookimpl
 from ..plugins import ClassifierRegistration
-from .linear import LinearModel
+from .linear import LinearModel, read_model_config
 
 __all__ = [
     "ACCURATE_CONFIG",
@@ -241,23 +241,8 @@ class AccurateModel:
     @staticmethod
     def read_heads(path: Path) -> tuple[BlendHeads, dict[str, Any]]:
         """Load the heads and config written by :meth:`to_disk`."""
-        config_path, heads_path = path / "config.json", path / "heads.npz"
-        for needed in (config_path, heads_path):
-            if not needed.is_file():
-                raise ModelError(
-                    f"model file {needed} is missing. You can fix this by reinstalling "
-                    "cyberkind or rebuilding the models with `cyberkind train`."
-                )
-        try:
-            config = json.loads(config_path.read_text())
-        except (OSError, json.JSONDecodeError) as exc:
-            raise ModelError(f"{config_path} is not valid JSON ({exc}).") from exc
-        if config.get("format_version") != FORMAT_VERSION:
-            raise ModelError(
-                f"{path} has accurate-model format {config.get('format_version')!r}; this "
-                f"cyberkind reads format {FORMAT_VERSION}. You can fix this by upgrading "
-                "cyberkind or rebuilding the models with `cyberkind train`."
-            )
+        heads_path = path / "heads.npz"
+        config = read_model_config(path, FORMAT_VERSION, "heads.npz")
         with np.load(heads_path) as data:
             heads = BlendHeads(
                 config["heads"],

@@ -31,10 +31,32 @@ import numpy.typing as npt
 from ..errors import ModelError
 from .featurize import HashingFeaturizer, linear_logits
 
-__all__ = ["FORMAT_VERSION", "HeadGroup", "LinearModel"]
+__all__ = ["FORMAT_VERSION", "HeadGroup", "LinearModel", "read_model_config"]
 
 FORMAT_VERSION = 1
 FloatMatrix = npt.NDArray[np.float32]
+
+
+def read_model_config(path: Path, version: int, *arrays: str) -> dict[str, Any]:
+    """Read ``path/config.json`` after checking ``arrays`` exist; refuse other format versions."""
+    config_path = path / "config.json"
+    for needed in (config_path, *(path / a for a in arrays)):
+        if not needed.is_file():
+            raise ModelError(
+                f"model file {needed} is missing. You can fix this by reinstalling "
+                "cyberkind or rebuilding the models with `cyberkind train`."
+            )
+    try:
+        config: dict[str, Any] = json.loads(config_path.read_text())
+    except (OSError, json.JSONDecodeError) as exc:
+        raise ModelError(f"{config_path} is not valid JSON ({exc}).") from exc
+    if config.get("format_version") != version:
+        raise ModelError(
+            f"{path} has model format {config.get('format_version')!r}, this cyberkind "
+            f"reads format {version}. You can fix this by upgrading cyberkind or "
+            "rebuilding the models with `cyberkind train`."
+        )
+    return config
 
 
 class HeadGroup:
@@ -131,24 +153,8 @@ class LinearModel:
     @classmethod
     def from_disk(cls, path: Path, groups: Sequence[str] | None = None) -> LinearModel:
         """Load a model folder; ``groups`` limits which head groups are read."""
-        config_path = path / "config.json"
         weights_path = path / "weights.npz"
-        for needed in (config_path, weights_path):
-            if not needed.is_file():
-                raise ModelError(
-                    f"model file {needed} is missing. You can fix this by reinstalling "
-                    "cyberkind or rebuilding the models with `cyberkind train`."
-                )
-        try:
-            config = json.loads(config_path.read_text())
-        except (OSError, json.JSONDecodeError) as exc:
-            raise ModelError(f"{config_path} is not valid JSON ({exc}).") from exc
-        if config.get("format_version") != FORMAT_VERSION:
-            raise ModelError(
-                f"{path} has model format {config.get('format_version')!r}, this cyberkind "
-                f"reads format {FORMAT_VERSION}. You can fix this by upgrading cyberkind or "
-                "rebuilding the models with `cyberkind train`."
-            )
+        config = read_model_config(path, FORMAT_VERSION, "weights.npz")
         wanted = list(groups) if groups is not None else list(config["groups"])
         try:
             with np.load(weights_path) as data:

@@ -43,7 +43,7 @@ from .metrics import (
     expected_calibration_error,
     recall_threshold,
 )
-from .train import CRISIS_RECALL, FAST_MODEL, Progress, _examples
+from .train import CRISIS_RECALL, FAST_MODEL, Progress, _examples, split_counts
 
 __all__ = ["ACCURATE_MODEL", "C_GRID", "train_accurate"]
 
@@ -115,13 +115,7 @@ def _fit_head(
         "C": c,
         "blend": {"fast": float(blend[0]), "embedding": float(blend[1]), "bias": float(blend[2])},
         "sources": sorted({e.source for e in examples}),
-        "counts": {
-            s: {
-                "n": sum(1 for e in examples if e.split == s),
-                "positives": sum(e.y for e in examples if e.split == s),
-            }
-            for s in ("train", "dev", "test")
-        },
+        "counts": split_counts(examples),
         "dev_ece": expected_calibration_error(y_dev, p_dev),
         "test": binary_report(y_test, p_test, threshold),
         "test_average_precision_fast": average_precision(y_test, fast_test),

@@ -13,7 +13,7 @@ from ..bench.probes import identity_fpr, identity_recall
 from ..classifiers.accurate import AccurateModel
 from ..classifiers.linear import LinearModel
 from ..labels import LABELS
-from .cards import FAILURE_MODES, _table
+from .cards import FAILURE_MODES, _table, probe_rows
 from .corpora import DATASET_LICENCES
 from .crisis import CRISIS_LICENCES
 from .threats import THREAT_LICENCES
@@ -76,14 +76,8 @@ def write_accurate_card(
     probe = identity_fpr(predict, thresholds)
     hate = identity_recall(predict, thresholds)
     worst = max((max(v.values(), default=0.0) for v in probe.values()), default=0.0)
-    probe_rows = [
-        [g, f"{v.get('toxicity', 0):.1%}", f"{v.get('identity_attack', 0):.1%}"]
-        for g, v in probe.items()
-    ]
-    hate_rows = [
-        [g, f"{v.get('toxicity', 0):.1%}", f"{v.get('identity_attack', 0):.1%}"]
-        for g, v in hate.items()
-    ]
+    hate_rows = probe_rows(hate)
+    fpr_rows = probe_rows(probe)
     text = (
         f"""# Model card: {metrics["model"]}
 
@@ -124,7 +118,7 @@ rows, so the two columns show what the encoder adds.
 ## Bias probe: false-positive rate on non-hateful identity sentences
 Worst group rate: {worst:.1%} (target: at most 5%).
 
-{_table(probe_rows, ["group", "toxicity FPR", "identity_attack FPR"])}
+{_table(fpr_rows, ["group", "toxicity FPR", "identity_attack FPR"])}
 
 ## Bias probe, other side: recall on plainly hateful sentences
 

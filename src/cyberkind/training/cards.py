@@ -17,7 +17,7 @@ from .corpora import DATASET_LICENCES
 from .crisis import CRISIS_LICENCES
 from .threats import THREAT_LICENCES
 
-__all__ = ["FAILURE_MODES", "write_model_card"]
+__all__ = ["FAILURE_MODES", "probe_rows", "write_model_card"]
 
 FAILURE_MODES = (
     "English only. Other languages get arbitrary scores.",
@@ -39,6 +39,14 @@ FAILURE_MODES = (
     "Calibration holds on the mix of each head's test sources; on a very different stream "
     "(e.g. long blog posts) the base rates and so the probabilities shift.",
 )
+
+
+def probe_rows(rates: dict[str, dict[str, float]]) -> list[list[str]]:
+    """Rows of a bias-probe table: group, toxicity rate, identity_attack rate."""
+    return [
+        [group, f"{v.get('toxicity', 0):.1%}", f"{v.get('identity_attack', 0):.1%}"]
+        for group, v in rates.items()
+    ]
 
 
 def _table(rows: list[list[str]], header: list[str]) -> str:
@@ -86,14 +94,8 @@ def write_model_card(model_dir: Path, metrics: dict[str, Any]) -> Path:
 
     probe = identity_fpr(predict, thresholds)
     hate = identity_recall(predict, thresholds)
-    hate_rows = [
-        [group, f"{v.get('toxicity', 0):.1%}", f"{v.get('identity_attack', 0):.1%}"]
-        for group, v in hate.items()
-    ]
-    probe_rows = [
-        [group, f"{v.get('toxicity', 0):.1%}", f"{v.get('identity_attack', 0):.1%}"]
-        for group, v in probe.items()
-    ]
+    hate_rows = probe_rows(hate)
+    probe_rows_ = probe_rows(probe)
     worst = max((max(v.values(), default=0.0) for v in probe.values()), default=0.0)
     licences = {**DATASET_LICENCES, **CRISIS_LICENCES, **THREAT_LICENCES}
     licence_rows = [[s, licences.get(s, "unknown: see shared/data PROVENANCE")] for s in sources]
@@ -140,7 +142,7 @@ AP = average precision; ECE = expected calibration error (15 bins).
 {sum(1 for _ in probe)} groups x 16 templates (`cyberkind.bench.probes`), at default thresholds.
 Worst group rate: {worst:.1%} (target: at most 5%).
 
-{_table(probe_rows, ["group", "toxicity FPR", "identity_attack FPR"])}
+{_table(probe_rows_, ["group", "toxicity FPR", "identity_attack FPR"])}
 
 ## Bias probe, other side: recall on plainly hateful sentences about the same groups
 {len(hate)} groups x 8 templates (`cyberkind.bench.probes.HATEFUL_TEMPLATES`): higher is better.

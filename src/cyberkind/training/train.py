@@ -42,7 +42,7 @@ from ..labels import label_names
 from .corpora import HEADS, Example, head_examples
 from .metrics import best_f1_threshold, binary_report, expected_calibration_error, recall_threshold
 
-__all__ = ["CRISIS_RECALL", "C_GRID", "FAST_MODEL", "Progress", "train_models"]
+__all__ = ["CRISIS_RECALL", "C_GRID", "FAST_MODEL", "Progress", "split_counts", "train_models"]
 
 FAST_MODEL = "fast-v1"
 C_GRID = (1.0, 4.0, 16.0)
@@ -93,6 +93,17 @@ def _platt(logit: npt.NDArray[np.float64], y: npt.NDArray[np.int64]) -> tuple[fl
     lr = LogisticRegression(C=1e6, solver="lbfgs", max_iter=1000)
     lr.fit(x, t, sample_weight=w)
     return float(lr.coef_[0, 0]), float(lr.intercept_[0])
+
+
+def split_counts(examples: Sequence[Example]) -> dict[str, dict[str, int]]:
+    """Rows and positives per split, for metrics.json and the model cards."""
+    return {
+        s: {
+            "n": sum(1 for e in examples if e.split == s),
+            "positives": sum(e.y for e in examples if e.split == s),
+        }
+        for s in ("train", "dev", "test")
+    }
 
 
 def _fit_head(
@@ -153,13 +164,7 @@ def _fit_head(
     report = {
         "C": c,
         "sources": sorted({e.source for e in examples}),
-        "counts": {
-            s: {
-                "n": sum(1 for e in examples if e.split == s),
-                "positives": sum(e.y for e in examples if e.split == s),
-            }
-            for s in ("train", "dev", "test")
-        },
+        "counts": split_counts(examples),
         "dev_ece": expected_calibration_error(y_dev, p_dev),
         "test": binary_report(y_test, p_test, threshold),
     }
