@@ -222,3 +222,18 @@ def test_span_model_on_trial(data_dir: Path, model: SpanModel, guard: Guard) -> 
     alone = [char_offsets((s, e) for s, e, _ in model.spans(t)) for t in texts]
     assert span_f1(alone, gold) > 0.62
     assert span_f1(explain_offsets(guard, texts), gold) > 0.64
+
+
+@pytest.mark.parametrize(
+    ("pred", "gold"),
+    [([], []), ([1], []), ([], [1]), ([1, 2, 3], [2, 3, 4, 5]), ([1, 1, 2], [2, 9]), ([4], [5])],
+)
+def test_span_f1_is_the_official_scorer(pred: list[int], gold: list[int]) -> None:
+    """SemEval-2021 Task 5's scorer: per post 2|P & G| / (|P| + |G|), both empty = 1."""
+    from cyberkind.guard.metrics import text_f1
+
+    p, g = set(pred), set(gold)
+    official = (
+        (1.0 if not p else 0.0) if not g else (2 * len(p & g) / (len(p) + len(g)) if p else 0.0)
+    )
+    assert text_f1(pred, gold) == pytest.approx(official)
