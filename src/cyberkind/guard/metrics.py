@@ -2,6 +2,8 @@
 
 Per text: F1 of the predicted against the gold character offsets; 1.0 when both
 are empty, 0.0 when only one is. The score of a dataset is the mean over texts.
+This is the task's official scorer (``f1`` in ``evaluation/semeval2021.py`` of
+github.com/ipavlopoulos/toxic_spans: ``2 |P & G| / (|P| + |G|)`` over offset sets).
 
 **Usage**::
 
