@@ -323,9 +323,9 @@ def accurate_markdown(data: dict[str, Any], fast_quality: dict[str, Any]) -> str
     per_label = ", ".join(f"{k} {v:.3f}" for k, v in acc["goemotions_per_label_f1"].items())
     return f"""## Accurate and cascade tiers
 `accurate` blends each fast-tier head with a head over all-MiniLM-L6-v2 sentence embeddings
-(onnxruntime); `cascade` sends to the encoder only the texts whose fast-tier score of some
-public label lies between half and twice its threshold (here {acc["cascade_share"]:.1%} of
-the test texts) and keeps the fast scores for the rest. Macro-F1 on the same test rows as
+(onnxruntime); `cascade` sends to the encoder only the texts whose fast-tier logit for some
+public label lies within 0.5 of that label's threshold logit (here {acc["cascade_share"]:.1%}
+of the test texts) and keeps the fast scores for the rest. Macro-F1 on the same test rows as
 above, each tier at its own dev-tuned thresholds.
 
 {_table(["task", fast, ACCURATE, CASCADE], task_rows)}
@@ -343,8 +343,10 @@ Every public label, test split (F1 at the default threshold, AP, and the accurat
 
 Speed in this process, after loading (load: {speed["load_s"]} s, ONNX export excluded; the
 first load on a machine exports the encoder once, about 10 s). Batches of 256 unique texts;
-single = one text per call. Detoxify's maintainers quote about 4 ms per text batched on CPU
-(published, not measured here).
+single = one text per call. Texts that name an identity are encoded twice (see engine.md).
+These figures move with whatever else the two cores are running: the training run's
+embedding pass, with the machine to itself, reached 130-190 texts/s. Detoxify's maintainers
+quote about 4 ms per text batched on CPU (published, not measured here).
 
 {_table(["tier", "rows", "texts/s", "ms/text", "single p50 ms", "single p99 ms"], speed_rows)}
 """

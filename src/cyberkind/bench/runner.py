@@ -132,6 +132,18 @@ NOTES_ON_TARGETS = """\
   per-text rules, about 130k texts/s); a token memo under the chunk memo and memo tables that
   grow by their new tail instead of being rebuilt per batch (model alone 24k -> 36k/s).
   Next: process a batch's new chunks in one regex call, or a compiled pre-tokeniser.
+- **Guard spans (Toxic Spans).** Tried: occlusion over the fast tier plus rules (0.583 test
+  char F1), then a word-level logistic span model trained on Toxic Spans train with the
+  thresholds from trial (0.650). It misses toxicity carried by a whole clause without toxic
+  words, and it marks a word in posts whose gold has none (20% of test). Next: a model that
+  also decides when to mark nothing, or a tagger over the accurate tier's encoder.
+- **Guard rewrites.** Tried: rules for attacks on a person, then the ParaDetox lexicon, then
+  a fallback of lexicon plus deleting the flagged words, re-checked by the guard. The guard
+  declines about one flagged draft in five rather than leave broken phrases; counted as
+  failures, those declines keep style accuracy near 0.82 and J below the delete baseline,
+  whose output often reads as broken English ("this is a.") that J, lacking an offline
+  fluency model, cannot penalise. On the rows the guard does rewrite, J is within 0.012 of
+  the baseline. Next: rephrasing rules for the commonest declines, and a fluency term.
 """
 
 
