@@ -26,7 +26,7 @@ from cyberkind.classifiers.accurate import AccurateModel, BlendHeads
 from cyberkind.classifiers.encoder import DIMENSION, SentenceEncoder, base_model_dir
 from cyberkind.classifiers.linear import LinearModel
 from cyberkind.engine import Scorer, default_model_dir
-from cyberkind.errors import ConfigError, ModelError
+from cyberkind.errors import ConfigError, DataError, ModelError
 from cyberkind.labels import label_names
 from cyberkind.training.embeddings import EmbeddingCache
 
@@ -153,7 +153,7 @@ def test_cache_keeps_finished_chunks_when_interrupted(tmp_path: Path) -> None:
 def test_cache_rejects_other_dimensions(tmp_path: Path) -> None:
     path = tmp_path / "cache.sqlite"
     EmbeddingCache(path, dimension=DIMENSION).embed(["a"], fake_encode)
-    with pytest.raises(ValueError, match="deleting the cache file"):
+    with pytest.raises(DataError, match="deleting the cache file"):
         EmbeddingCache(path, dimension=8).embed(["a"], fake_encode)
 
 
@@ -252,26 +252,49 @@ def test_mask_identities(text: str, expected: str | None) -> None:
 
 def test_cascade_margin_and_labels() -> None:
     fast = _fast()
-    wide = AccurateModel(
-        fast, _heads(label_names(), 1, 1), fake_encode, cascade=True, cascade_margin=50
-    )
-    none = AccurateModel(
-        fast, _heads(label_names(), 1, 1), fake_encode, cascade=True, cascade_margin=0
-    )
+    heads = _heads(label_names(), 1, 1)
     logits = fast.logits(TEXTS)
+    wide = AccurateModel(fast, heads, fake_encode, cascade=True, cascade_margin=50)
     assert wide._uncertain(logits).all()
-    assert not none._uncertain(logits).any()
-    one = AccurateModel(
-        fast, _heads(label_names(), 1, 1), fake_encode, cascade=True, cascade_labels=["threat"]
-    )
-    assert (
-        one._uncertain(logits).sum()
-        <= AccurateModel(fast, _heads(label_names(), 1, 1), fake_encode, cascade=True)
-        ._uncertain(logits)
-        .sum()
-    )
+    # Only threat decides: the rule computed here independently of the model's code.
+    one = AccurateModel(fast, heads, fake_encode, cascade=True, cascade_labels=["threat"])
+    j = fast.labels.index("threat")
+    bounds = [fast.thresholds()["threat"], one.thresholds()["threat"]]
+    lo, hi = (np.log(t / (1 - t)) for t in sorted(bounds))
+    z = logits[:, j]
+    expected = (z > lo - 0.5) & (z < hi + 0.5)
+    np.testing.assert_array_equal(one._uncertain(logits), expected)
     with pytest.raises(ModelError, match="unknown labels"):
         AccurateModel(fast, _heads(["threat"], 1, 1), fake_encode, cascade_labels=["nope"])
+    with pytest.raises(ConfigError, match="list of labels"):
+        AccurateModel(fast, _heads(["threat"], 1, 1), fake_encode, cascade_labels="threat")
+
+
+def test_cascade_never_flips_a_decision_between_the_two_thresholds() -> None:
+    """A text the cascade keeps on fast scores sits on the same side of both thresholds."""
+    fast = _fast()
+    heads = _heads(label_names(), 1, 1)
+    thresholds = dict(fast.thresholds())
+    moved = {name: min(0.95, t + 0.3) for name, t in thresholds.items()}
+    model = AccurateModel(
+        fast, heads, fake_encode, {"thresholds": moved}, cascade=True, cascade_margin=0.0
+    )
+    proba = fast.predict_proba(TEXTS)
+    kept = ~model._uncertain(fast.logits(TEXTS))
+    for j, name in enumerate(fast.labels):
+        fast_side = proba[kept, j] >= thresholds[name]
+        accurate_side = proba[kept, j] >= moved[name]
+        np.testing.assert_array_equal(fast_side, accurate_side)
+
+
+def test_runtime_accurate_tier_reads_public_heads_only(tmp_path: Path) -> None:
+    from cyberkind.classifiers.accurate import ACCURATE_CONFIG
+
+    heads, _ = AccurateModel.read_heads(default_model_dir() / "accurate-v1")
+    assert any(":" in n for n in heads.names)  # auxiliary heads ship, for the benchmark
+    public = heads.subset(label_names())
+    assert public.names == tuple(n for n in heads.names if n in label_names())
+    assert ACCURATE_CONFIG["groups"] == ("public",)
 
 
 def test_heads_round_trip_and_format_errors(tmp_path: Path) -> None:

@@ -125,7 +125,7 @@ def test_span_annotations_cover_the_text_when_nothing_is_flagged(client: httpx.C
 
 def test_html_comment_type_and_language_variants(client: httpx.Client) -> None:
     body = {
-        "comment": {"text": "great work", "type": "PLAIN_TEXT"},
+        "comment": {"text": "<p>great <b>work</b></p>", "type": "HTML"},
         "requestedAttributes": {"ADMIRATION": {"scoreType": "PROBABILITY"}},
         "languages": ["en-US"],
     }
@@ -250,6 +250,49 @@ def test_invalid_json_and_invalid_utf8(client: httpx.Client) -> None:
 def test_oversized_body(client: httpx.Client) -> None:
     body = json.dumps({"comment": {"text": "x" * 1_100_000}}).encode()
     _error(client.post(ANALYZE, content=body), 413, "INVALID_REQUEST")
+
+
+def test_oversized_chunked_body_is_cut_off(client: httpx.Client) -> None:
+    """Without a Content-Length the server stops reading once the stream passes 1 MB."""
+
+    def chunks() -> Iterator[bytes]:
+        yield b'{"comment": {"text": "'
+        for _ in range(40):
+            yield b"x" * 50_000
+        yield b'"}}'
+
+    _error(client.post(ANALYZE, content=chunks()), 413, "INVALID_REQUEST")
+    response = client.post("/v1/check", content=chunks())
+    assert response.status_code == 413
+    assert response.json()["status"] == 413
+
+
+@pytest.mark.parametrize("key", ["spanAnnotations", "doNotStore", "dropUnsupportedAttributes"])
+def test_boolean_fields_must_be_booleans(client: httpx.Client, key: str) -> None:
+    body = {"comment": {"text": "hi"}, "requestedAttributes": {"TOXICITY": {}}, key: "false"}
+    error = _error(analyze(client, body), 400, "INVALID_REQUEST")
+    assert key in error["message"]
+
+
+def test_unexpected_errors_keep_each_error_shape(serve_in_thread: Any) -> None:
+    from cyberkind.engine import Scorer
+
+    def explode(texts: Any) -> Any:
+        raise RuntimeError("model exploded")
+
+    broken = Scorer()
+    broken.score = explode  # type: ignore[method-assign]
+    broken.predict_proba = explode  # type: ignore[method-assign]
+    app = create_app(broken)
+    with serve_in_thread(app) as url, httpx.Client(base_url=url, timeout=30) as c:
+        body = {"comment": {"text": "hi"}, "requestedAttributes": {"TOXICITY": {}}}
+        error = _error(c.post(ANALYZE, json=body), 500, "INTERNAL")
+        assert error["status"] == "INTERNAL"
+        assert "model exploded" not in json.dumps(error)
+        response = c.post("/v1/check", json={"text": "hi"})
+        assert response.status_code == 500
+        data = response.json()
+        assert set(data) == {"ok", "error", "errors", "status"} and data["status"] == 500
 
 
 def test_wrong_method_keeps_googles_error_shape(client: httpx.Client) -> None:

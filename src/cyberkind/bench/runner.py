@@ -37,7 +37,7 @@ from .accurate import (
     accurate_available,
     accurate_benchmarks,
     accurate_markdown,
-    test_rows,
+    split_rows,
 )
 from .guard import PUBLISHED_SPANS, guard_benchmarks, guard_markdown, guard_target_rows
 from .peers import Peer, load_peers
@@ -230,7 +230,7 @@ def run_benchmarks(
         ("tweeteval_hate", "identity_attack", "tweeteval-hate"),
     ):
         echo(f"bench: {task}")
-        texts, y, sources = test_rows(label, data_dir)
+        texts, y, sources = split_rows(label, data_dir)
         keep = [i for i, s in enumerate(sources) if s == source]
         texts = [texts[i] for i in keep]
         y = y[keep]
@@ -288,7 +288,7 @@ def run_benchmarks(
     echo("bench: public labels")
     labels_report = {}
     for label in model.labels:
-        texts, y, sources = test_rows(label, data_dir)
+        texts, y, sources = split_rows(label, data_dir)
         p = _our_scores(model, texts)[label]
         report: dict[str, Any] = dict(binary_report(y, p, thresholds[label]))
         report["sources"] = sorted(set(sources))
@@ -296,7 +296,7 @@ def run_benchmarks(
     quality["labels"] = labels_report
 
     # Moments that the issue asks for by name: distress on dreaddit alone, crisis on real texts.
-    texts, y, sources = test_rows("distress", data_dir)
+    texts, y, sources = split_rows("distress", data_dir)
     keep = [i for i, s in enumerate(sources) if s == "dreaddit"]
     p = _our_scores(model, [texts[i] for i in keep])["distress"]
     quality["distress_dreaddit"] = binary_report(y[keep], p, thresholds["distress"])
@@ -345,7 +345,7 @@ def run_benchmarks(
     # Unique texts only, so that no tool gains from memoising repeats.
     pool: dict[str, None] = {}
     for head in ("toxicity", "identity_attack", "gratitude", "distress", "question"):
-        pool.update(dict.fromkeys(t.replace("\n", " ") for t in test_rows(head, data_dir)[0]))
+        pool.update(dict.fromkeys(t.replace("\n", " ") for t in split_rows(head, data_dir)[0]))
     speed_texts = list(pool)[: 5_000 if quick else 20_000]
     rows_n = len(speed_texts)
     speed: dict[str, Any] = {"rows": rows_n}

@@ -11,9 +11,10 @@ blend fitted on the dev split, where neither input has seen the labels. The blen
 logistic regression, so the output stays calibrated. See ``docs/engine.md``.
 
 With ``cascade`` set, the encoder only reads texts the fast tier is unsure about: a text
-goes to the encoder when any public probability lies inside ``cascade_band`` (by default
-between 0.5x and 2x the label's threshold, capped to (0.02, 0.98)); the others keep the
-fast tier's scores. The benchmark reports how many texts each mode sends to the encoder.
+goes to the encoder when the fast logit of any of ``cascade_labels`` (default: every public
+label) lies within ``cascade_margin`` of that label's fast or accurate threshold logit, or
+between the two; the others keep the fast tier's scores, which then meet the accurate
+threshold on the same side as the fast one. The benchmark reports the share encoded.
 """
 
 from __future__ import annotations
@@ -27,10 +28,10 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ..errors import ModelError
+from ..errors import ConfigError, ModelError
 from ..hookspecs import hookimpl
 from ..plugins import ClassifierRegistration
-from .linear import LinearModel, read_model_config
+from .linear import LinearModel, read_model_config, sigmoid
 
 __all__ = [
     "ACCURATE_CONFIG",
@@ -69,11 +70,6 @@ def mask_identities(texts: Sequence[str], pattern: re.Pattern[str] | None) -> li
     return out
 
 
-def _sigmoid(z: FloatMatrix) -> FloatMatrix:
-    out: FloatMatrix = (1.0 / (1.0 + np.exp(-np.clip(z, -40.0, 40.0)))).astype(np.float32)
-    return out
-
-
 class BlendHeads:
     """Embedding heads and blend weights for a list of head names (columns in that order)."""
 
@@ -102,6 +98,16 @@ class BlendHeads:
         out: FloatMatrix = (a * fast_logits + e * emb_logits + c).astype(np.float32)
         return out
 
+    def subset(self, names: Sequence[str]) -> BlendHeads:
+        """The heads among ``names`` (in this object's order), e.g. only the public ones."""
+        cols = [j for j, n in enumerate(self.names) if n in set(names)]
+        return BlendHeads(
+            [self.names[j] for j in cols],
+            self.emb_weights[:, cols],
+            self.emb_bias[cols],
+            self.blend[:, cols],
+        )
+
     def to_arrays(self) -> dict[str, npt.NDArray[Any]]:
         return {"emb_weights": self.emb_weights, "emb_bias": self.emb_bias, "blend": self.blend}
 
@@ -129,6 +135,11 @@ class AccurateModel:
         self.config: dict[str, Any] = dict(config or {})
         self.cascade = cascade
         self.cascade_margin = float(cascade_margin)
+        if isinstance(cascade_labels, str):
+            raise ConfigError(
+                f"cascade_labels must be a list of labels, not the string {cascade_labels!r}. "
+                f"You can fix this by passing e.g. [{cascade_labels!r}]."
+            )
         chosen = list(cascade_labels) if cascade_labels else list(fast.labels)
         unknown = sorted(set(chosen) - set(fast.labels))
         if unknown:
@@ -162,26 +173,26 @@ class AccurateModel:
         merged.update({k: float(v) for k, v in tuned.items()})
         return merged
 
-    def _fast_logits(self, texts: Sequence[str]) -> dict[str, FloatMatrix]:
-        features = self.fast.featurizer.features(texts)
-        from .featurize import linear_logits
-
-        return {
-            name: linear_logits(features, g.weights, g.bias) for name, g in self.fast.groups.items()
-        }
-
     def _uncertain(self, public_logits: FloatMatrix) -> npt.NDArray[np.bool_]:
-        """Texts whose fast logit of some cascade label is near that label's threshold.
+        """Texts whose fast logit of some cascade label is near that label's thresholds.
 
-        The thresholds are the fast tier's own: the cascade asks where the fast tier's
-        decision is close, and the accurate tier decides with its own thresholds.
+        A text is uncertain when the fast logit lies within ``cascade_margin`` of the fast
+        or the accurate threshold logit, or between the two. Outside that, the fast score
+        falls on the same side of the accurate threshold as of the fast one, so keeping it
+        never flips a decision the accurate tier would make with the fast tier's view.
         """
-        thresholds = self.fast.thresholds()
-        cols = self._cascade_columns
-        t = np.asarray([thresholds[self.fast.labels[j]] for j in cols], dtype=np.float64)
-        t = np.clip(t, 1e-6, 1 - 1e-6)
-        distance = np.abs(public_logits[:, cols] - np.log(t / (1 - t)))
-        return np.asarray((distance < self.cascade_margin).any(axis=1))
+        fast_t, acc_t = self.fast.thresholds(), self.thresholds()
+        names = [self.fast.labels[j] for j in self._cascade_columns]
+
+        def logit(values: list[float]) -> npt.NDArray[np.float64]:
+            t = np.clip(np.asarray(values, dtype=np.float64), 1e-6, 1 - 1e-6)
+            out: npt.NDArray[np.float64] = np.log(t / (1 - t))
+            return out
+
+        low = logit([min(fast_t[n], acc_t[n]) for n in names]) - self.cascade_margin
+        high = logit([max(fast_t[n], acc_t[n]) for n in names]) + self.cascade_margin
+        z = public_logits[:, self._cascade_columns]
+        return np.asarray(((z > low) & (z < high)).any(axis=1))
 
     def embed(self, texts: Sequence[str]) -> tuple[FloatMatrix, FloatMatrix]:
         """Embeddings of ``texts`` as written and with identity words masked (same shape)."""
@@ -199,7 +210,7 @@ class AccurateModel:
     def scores(self, texts: Sequence[str]) -> dict[str, FloatMatrix]:
         """Probabilities of every head (public and auxiliary), as ``{head: (n,) array}``."""
         texts = list(texts)
-        logits = self._fast_logits(texts)
+        logits = self.fast.logits_groups(texts)
         out: dict[str, FloatMatrix] = {}
         for group, matrix in logits.items():
             for i, name in enumerate(self.fast.groups[group].names):
@@ -221,7 +232,7 @@ class AccurateModel:
             blended[rows] = head_logits
         for j, name in enumerate(self.heads.names):
             out[name] = blended[:, j]
-        return {name: _sigmoid(v) for name, v in out.items()}
+        return {name: sigmoid(v) for name, v in out.items()}
 
     def predict_proba(self, texts: Sequence[str], group: str = "public") -> FloatMatrix:
         """Calibrated probabilities of a head group, shape ``(len(texts), n_heads)``."""
@@ -257,6 +268,7 @@ class AccurateModel:
 ACCURATE_CONFIG: Mapping[str, Any] = {
     "folder": "accurate-v1",
     "fast_folder": "fast-v1",
+    "groups": ("public",),
     "cascade": False,
     "cascade_margin": DEFAULT_CASCADE_MARGIN,
     "cascade_labels": None,
@@ -272,7 +284,8 @@ def make_accurate_classifier(model_dir: Path | None, config: Mapping[str, Any]) 
 
     root = model_dir or default_model_dir()
     heads, head_config = AccurateModel.read_heads(root / str(config["folder"]))
-    fast = LinearModel.from_disk(root / str(config["fast_folder"]))
+    fast = LinearModel.from_disk(root / str(config["fast_folder"]), list(config["groups"]))
+    heads = heads.subset([n for g in fast.groups.values() for n in g.names])
     encoder_dir = config.get("encoder_dir")
     encoder = SentenceEncoder.load(Path(encoder_dir) if encoder_dir else None)
     return AccurateModel(

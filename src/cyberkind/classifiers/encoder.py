@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -116,8 +117,6 @@ def export_onnx(target: Path, base_dir: Path | None = None) -> Path:
     partial = target.with_name(target.name + f".{os.getpid()}.partial")
     names = ["input_ids", "attention_mask", "token_type_ids"]
     axes = {name: {0: "batch", 1: "tokens"} for name in [*names, "last_hidden_state"]}
-    import warnings
-
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         torch.onnx.export(

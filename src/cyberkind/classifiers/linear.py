@@ -31,7 +31,7 @@ import numpy.typing as npt
 from ..errors import ModelError
 from .featurize import HashingFeaturizer, linear_logits
 
-__all__ = ["FORMAT_VERSION", "HeadGroup", "LinearModel", "read_model_config"]
+__all__ = ["FORMAT_VERSION", "HeadGroup", "LinearModel", "read_model_config", "sigmoid"]
 
 FORMAT_VERSION = 1
 FloatMatrix = npt.NDArray[np.float32]
@@ -73,7 +73,8 @@ class HeadGroup:
         self.bias = np.asarray(bias, dtype=np.float32)
 
 
-def _sigmoid(z: FloatMatrix) -> FloatMatrix:
+def sigmoid(z: FloatMatrix) -> FloatMatrix:
+    """The logistic function, clipped so that large logits do not overflow."""
     out: FloatMatrix = (1.0 / (1.0 + np.exp(-np.clip(z, -40.0, 40.0)))).astype(np.float32)
     return out
 
@@ -113,15 +114,16 @@ class LinearModel:
 
     def predict_proba(self, texts: Sequence[str], group: str = "public") -> FloatMatrix:
         """Calibrated probabilities, shape ``(len(texts), n_heads)``. Does not mutate ``texts``."""
-        return _sigmoid(self.logits(texts, group))
+        return sigmoid(self.logits(texts, group))
+
+    def logits_groups(self, texts: Sequence[str]) -> dict[str, FloatMatrix]:
+        """Calibrated logits of every head group, featurizing ``texts`` once."""
+        features = self.featurizer.features(texts)
+        return {name: linear_logits(features, g.weights, g.bias) for name, g in self.groups.items()}
 
     def predict_proba_groups(self, texts: Sequence[str]) -> dict[str, FloatMatrix]:
         """Probabilities of every head group, featurizing ``texts`` once."""
-        features = self.featurizer.features(texts)
-        return {
-            name: _sigmoid(linear_logits(features, g.weights, g.bias))
-            for name, g in self.groups.items()
-        }
+        return {name: sigmoid(z) for name, z in self.logits_groups(texts).items()}
 
     def _group(self, group: str) -> HeadGroup:
         try:

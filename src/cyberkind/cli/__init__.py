@@ -18,21 +18,15 @@ worst), so it reports every error and usage error with exit 4 instead.
 from __future__ import annotations
 
 # Importing the command modules registers their commands on ``cli``.
-from . import _demo, _engine, _guard, _inbox, _serve
+from . import _demo, _engine, _guard, _inbox, _serve  # noqa: F401
 from ._base import EXIT_CHECK_ERROR, EXIT_SKIPPED_ROWS, cli, setting_option
 from ._engine import labels_markdown
-from ._inbox import _import_progress, format_opportunities, wake_time
+from ._inbox import _import_progress, format_opportunities, wake_time  # noqa: F401
 from ._serve import serve
 
 __all__ = [
     "EXIT_CHECK_ERROR",
     "EXIT_SKIPPED_ROWS",
-    "_demo",
-    "_engine",
-    "_guard",
-    "_import_progress",
-    "_inbox",
-    "_serve",
     "cli",
     "format_opportunities",
     "labels_markdown",

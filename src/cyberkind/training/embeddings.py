@@ -21,6 +21,8 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from ..errors import DataError
+
 __all__ = ["EmbeddingCache"]
 
 Encode = Callable[[Sequence[str]], npt.NDArray[np.float32]]
@@ -83,7 +85,7 @@ class EmbeddingCache:
         for i, key in enumerate(keys):
             vector = np.frombuffer(found[key], dtype=np.float32)
             if vector.shape != (self.dimension,):
-                raise ValueError(
+                raise DataError(
                     f"{self.path} holds a {vector.shape[0]}-d vector; expected {self.dimension}. "
                     "You can fix this by deleting the cache file."
                 )

@@ -21,6 +21,7 @@ and one CPU-bound request at a time is what a small machine can serve anyway.
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -34,11 +35,13 @@ from starlette.routing import Route
 
 from ..engine import Scorer
 from ..errors import CyberkindError
-from ..guard import Guard, Verdict, parse_policy
+from ..guard import NEGATIVITY_LABELS, Guard, Verdict, parse_policy
 from . import perspective
 from .openapi import openapi_spec
 
 __all__ = ["MAX_BODY_BYTES", "create_app", "error_response"]
+
+logger = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 1_000_000
 PERSPECTIVE_PREFIX = "/v1alpha1/"
@@ -60,15 +63,31 @@ def _google_error(status: int, message: str) -> JSONResponse:
     return JSONResponse(err.body(), status_code=status)
 
 
+def _too_large(size: int | str) -> perspective.PerspectiveError:
+    return perspective.PerspectiveError(
+        f"Request body too large: {size} bytes; the limit is {MAX_BODY_BYTES}.",
+        "INVALID_REQUEST",
+        code=413,
+    )
+
+
 async def _json_body(request: Request) -> Any:
-    """The decoded JSON body, or a :class:`PerspectiveError` naming what is wrong."""
-    raw = await request.body()
-    if len(raw) > MAX_BODY_BYTES:
-        raise perspective.PerspectiveError(
-            f"Request body too large: {len(raw)} bytes; the limit is {MAX_BODY_BYTES}.",
-            "INVALID_REQUEST",
-            code=413,
-        )
+    """The decoded JSON body, or a :class:`PerspectiveError` naming what is wrong.
+
+    A body over :data:`MAX_BODY_BYTES` is refused from its Content-Length before reading,
+    or, without one, as soon as the stream passes the limit: it is never buffered whole.
+    """
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise _too_large(declared)
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise _too_large(f"more than {MAX_BODY_BYTES}")
+        chunks.append(chunk)
+    raw = b"".join(chunks)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -93,6 +112,8 @@ def guard_spans(guard: Guard) -> perspective.SpanAnnotator:
     """
 
     def annotate(text: str, labels: Sequence[str]) -> dict[str, list[tuple[int, int, float]]]:
+        if not set(labels) & set(NEGATIVITY_LABELS):
+            return {}  # the guard gives reasons only for negativity labels
         try:
             verdict = guard.check(text, suggest=False)
         except CyberkindError:  # e.g. longer than the guard reads: whole-text spans
@@ -200,6 +221,14 @@ def create_app(
     async def spec(_request: Request) -> Response:
         return JSONResponse(openapi_spec())
 
+    async def server_error(request: Request, exc: Exception) -> Response:
+        logger.exception("unhandled error on %s %s", request.method, request.url.path)
+        message = "Internal error: the server could not answer this request; see its log."
+        if request.url.path.startswith(PERSPECTIVE_PREFIX):
+            err = perspective.PerspectiveError(message, "INTERNAL", code=500, status="INTERNAL")
+            return JSONResponse(err.body(), status_code=500)
+        return error_response(500, message)
+
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
         if request.url.path.startswith(PERSPECTIVE_PREFIX):
@@ -213,6 +242,8 @@ def create_app(
         Route("/v1/check", check, methods=["POST"]),
         *extra_routes,
     ]
-    app = Starlette(routes=routes, exception_handlers={HTTPException: http_error})
+    app = Starlette(
+        routes=routes, exception_handlers={HTTPException: http_error, Exception: server_error}
+    )
     app.state.scorer = model
     return app

@@ -45,6 +45,7 @@ _GOOGLE_ERROR = {
                                     "ATTRIBUTE_NOT_SUPPORTED",
                                     "SCORE_TYPE_NOT_SUPPORTED",
                                     "LANGUAGE_NOT_SUPPORTED_BY_ATTRIBUTE",
+                                    "INTERNAL",
                                 ],
                             },
                         },
@@ -149,6 +150,14 @@ def openapi_spec() -> dict[str, Any]:
                         },
                         "400": {
                             "description": "Bad input (empty or over-long text, bad policy)",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/Error"}
+                                }
+                            },
+                        },
+                        "413": {
+                            "description": "Request body over 1 MB",
                             "content": {
                                 "application/json": {
                                     "schema": {"$ref": "#/components/schemas/Error"}

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from ..labels import label_names
@@ -96,7 +96,6 @@ class AnalyzeRequest:
     do_not_store: bool = False
     client_token: str | None = None
     drop_unsupported: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def _bad(message: str, error_type: str = "INVALID_REQUEST") -> PerspectiveError:
@@ -170,6 +169,12 @@ def parse_request(body: Any) -> AnalyzeRequest:
         ):
             raise _bad(f"requestedAttributes.{name}.scoreThreshold must be between 0 and 1.")
         attributes[name] = None if threshold is None else float(threshold)
+    flags = {}
+    for key in ("spanAnnotations", "doNotStore", "dropUnsupportedAttributes"):
+        value = body.get(key, False)
+        if not isinstance(value, bool):
+            raise _bad(f"{key} must be true or false, not {value!r}.")
+        flags[key] = value
     languages = body.get("languages") or []
     if not isinstance(languages, list) or not all(isinstance(x, str) for x in languages):
         raise _bad("languages must be a list of language codes.")
@@ -177,11 +182,11 @@ def parse_request(body: Any) -> AnalyzeRequest:
     return AnalyzeRequest(
         text=text,
         attributes=attributes,
-        span_annotations=bool(body.get("spanAnnotations", False)),
+        span_annotations=flags["spanAnnotations"],
         languages=tuple(languages),
-        do_not_store=bool(body.get("doNotStore", False)),
+        do_not_store=flags["doNotStore"],
         client_token=token if isinstance(token, str) else None,
-        drop_unsupported=bool(body.get("dropUnsupportedAttributes", False)),
+        drop_unsupported=flags["dropUnsupportedAttributes"],
     )
 
 
