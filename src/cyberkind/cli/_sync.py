@@ -24,6 +24,7 @@ def feeds_cli() -> None:
 
     Example:
 
+        \b
         cyberkind feeds add https://ana.example/feed/
         cyberkind feeds add https://kind.example/comments/feed/ --comments
     """
@@ -60,6 +61,7 @@ def feeds_add_cli(
 
     Example:
 
+        \b
         cyberkind feeds add https://ana.example/feed/
         cyberkind feeds add https://kind.example/comments/feed/ --comments
     """
@@ -137,6 +139,7 @@ def sync_cli(
 
     Example:
 
+        \b
         cyberkind sync
         cyberkind sync https://ana.example/feed/ --json
     """
