@@ -11,6 +11,7 @@ import pytest
 
 from cyberkind.connectors import Connector, FileConnector, FileCursor, connector_registry
 from cyberkind.connectors.base import detect_file_connector
+from cyberkind.connectors.rss import RSSConnector
 from cyberkind.connectors.tabular import CSVConnector, JSONLConnector
 from cyberkind.connectors.wxr import WXRConnector, plain_text
 from cyberkind.errors import ConfigError, InputFormatError
@@ -70,7 +71,12 @@ def test_connector_is_a_context_manager() -> None:
 
 def test_builtin_connectors_register_like_plugins() -> None:
     registry = connector_registry()
-    assert registry == {"wxr": WXRConnector, "jsonl": JSONLConnector, "csv": CSVConnector}
+    assert registry == {
+        "wxr": WXRConnector,
+        "jsonl": JSONLConnector,
+        "csv": CSVConnector,
+        "rss": RSSConnector,
+    }
 
 
 class _Toots(Connector):

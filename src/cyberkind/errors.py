@@ -9,6 +9,7 @@ The tree::
     │   └── InputFormatError   a whole input file has the wrong format
     ├── ConfigError        a setting has a bad value
     │   └── PolicyError    a guard policy file is malformed (names the file and line)
+    ├── SourceError        a live source is unreachable, refuses us, or sends unusable data
     └── StoreError         the inbox store cannot be opened, migrated or queried
         └── NotFoundError      no opportunity (or item) has that id
 
@@ -28,6 +29,7 @@ __all__ = [
     "ModelError",
     "NotFoundError",
     "PolicyError",
+    "SourceError",
     "StoreError",
 ]
 
@@ -90,6 +92,22 @@ class PolicyError(ConfigError):
             if part
         )
         return f"{where}: {base}" if where else base
+
+
+class SourceError(CyberkindError):
+    """A live source (a feed, an API) cannot be reached, keeps refusing, or sends unusable data.
+
+    ``url`` names what was fetched. Nothing from a failed fetch is stored.
+
+    **Usage**::
+
+        raise SourceError("https://blog.example/feed/ answered 500. You can fix this by ...",
+                          url="https://blog.example/feed/")
+    """
+
+    def __init__(self, message: str, url: str | None = None) -> None:
+        super().__init__(message)
+        self.url = url
 
 
 class StoreError(CyberkindError):

@@ -31,6 +31,7 @@ __all__ = [
     "Act",
     "Author",
     "Batch",
+    "Feed",
     "Item",
     "ItemKind",
     "Opportunity",
@@ -182,6 +183,25 @@ class Batch:
     items: tuple[Item, ...]
     cursor: str
     problems: tuple[Problem, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Feed:
+    """An RSS or Atom feed the user follows; ``comments`` marks a comment feed of their blog.
+
+    **Usage**::
+
+        >>> Feed("https://kind.example/comments/feed/", comments=True).source
+        'rss:https://kind.example/comments/feed/'
+    """
+
+    url: str
+    comments: bool = False
+
+    @property
+    def source(self) -> str:
+        """The items' source: ``rss:`` and the feed URL (also the key of its cursor)."""
+        return f"rss:{self.url}"
 
 
 @dataclass(frozen=True, slots=True)

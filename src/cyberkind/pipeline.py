@@ -23,10 +23,11 @@ with exactly the rows an uninterrupted run would have written.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from .connectors.base import Connector, detect_file_connector
 from .inbox import Inbox
@@ -34,7 +35,10 @@ from .models import Item, Problem, State
 from .store.base import Store
 from .store.sqlite import content_hash
 
-__all__ = ["ImportReport", "ScorerLike", "import_file", "sync"]
+if TYPE_CHECKING:
+    import httpx
+
+__all__ = ["ImportReport", "ScorerLike", "SyncReport", "import_file", "sync", "sync_sources"]
 
 Progress = Callable[[int, int], None]
 """``progress(records_done, records_total_or_0)`` after each committed batch."""
@@ -60,6 +64,8 @@ class ImportReport:
     unchanged: int = 0
     problems: list[Problem] = field(default_factory=list)
     opportunities_open: int = 0
+    opportunities_new: int = 0
+    error: str | None = None
 
     def to_json(self) -> dict[str, object]:
         """The JSON that ``cyberkind import`` prints."""
@@ -94,6 +100,7 @@ def sync(
 ) -> ImportReport:
     """Fetch everything new since the source's cursor and store it, one transaction per batch."""
     report = ImportReport(connector.source)
+    before = len(store.opportunities(sources=[connector.source], states=None))
     thresholds = scorer.thresholds()
     inbox = Inbox(store)
     for batch in connector.fetch(store.get_cursor(connector.source)):
@@ -121,6 +128,9 @@ def sync(
             progress(report.read, total)
     report.opportunities_open = len(
         store.opportunities(sources=[connector.source], states=[State.OPEN])
+    )
+    report.opportunities_new = (
+        len(store.opportunities(sources=[connector.source], states=None)) - before
     )
     return report
 
@@ -154,3 +164,100 @@ def import_file(
         scorer = Scorer()
     with cls(Path(path), identity=tuple(identity), source=source, batch_size=batch_size) as conn:
         return sync(store, conn, scorer, progress=progress)
+
+
+@dataclass(slots=True)
+class SyncReport:
+    """What ``cyberkind sync`` did: one :class:`ImportReport` per source, errors included."""
+
+    sources: list[ImportReport] = field(default_factory=list)
+
+    @property
+    def new(self) -> int:
+        return sum(r.new for r in self.sources)
+
+    @property
+    def opportunities_new(self) -> int:
+        return sum(r.opportunities_new for r in self.sources)
+
+    @property
+    def errors(self) -> list[ImportReport]:
+        return [r for r in self.sources if r.error is not None]
+
+    def to_json(self) -> dict[str, object]:
+        """The JSON that ``cyberkind sync --json`` prints."""
+        return {
+            "new_items": self.new,
+            "new_opportunities": self.opportunities_new,
+            "sources": [
+                {
+                    "source": r.source,
+                    "new_items": r.new,
+                    "unchanged": r.unchanged,
+                    "new_opportunities": r.opportunities_new,
+                    "open_opportunities": r.opportunities_open,
+                    "error": r.error,
+                }
+                for r in self.sources
+            ],
+        }
+
+
+def sync_sources(
+    store: Store,
+    client: httpx.Client,
+    *,
+    only: str | None = None,
+    scorer: ScorerLike | None = None,
+    identity: Iterable[str] = (),
+    batch_size: int = 200,
+    progress: Callable[[int, int, str], None] | None = None,
+    sleep: Callable[[float], None] | None = None,
+) -> SyncReport:
+    """Sync every configured live source (for now the followed RSS/Atom feeds) from its cursor.
+
+    ``only`` picks one source by its name (``rss:URL``) or feed URL. A source
+    that fails (unreachable, refused XML...) is reported with its error and the
+    others still sync; its cursor and items stay as they were. ``progress`` is
+    called as ``progress(sources_done, sources_total, next_source)`` before each
+    source and with ``(total, total, "")`` at the end.
+
+    **Usage**::
+
+        with open_store() as store, httpx.Client(timeout=20) as client:
+            report = sync_sources(store, client)
+        print(report.new, report.opportunities_new)
+    """
+    from .connectors.rss import RSSConnector
+    from .errors import ConfigError, SourceError
+
+    feeds = store.feeds()
+    if only is not None:
+        feeds = [f for f in feeds if only in (f.url, f.source)]
+        if not feeds:
+            raise ConfigError(
+                f"no followed source is called {only!r}. You can fix this by choosing one from "
+                "`cyberkind feeds list`, or adding it with `cyberkind feeds add URL`."
+            )
+    if scorer is None:
+        from .engine import Scorer
+
+        scorer = Scorer()
+    report = SyncReport()
+    for done, feed in enumerate(feeds):
+        if progress is not None:
+            progress(done, len(feeds), feed.source)
+        conn = RSSConnector(
+            feed,
+            client=client,
+            identity=tuple(identity),
+            batch_size=batch_size,
+            sleep=sleep or time.sleep,
+        )
+        try:
+            report.sources.append(sync(store, conn, scorer))
+        except SourceError as exc:
+            report.sources.append(ImportReport(feed.source, error=str(exc)))
+    if progress is not None:
+        progress(len(feeds), len(feeds), "")
+    return report

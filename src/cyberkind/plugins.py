@@ -50,6 +50,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "cyberkind.classifiers.accurate",
     "cyberkind.connectors.wxr",
     "cyberkind.connectors.tabular",
+    "cyberkind.connectors.rss",
 )
 
 

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
-from ..models import Item, Opportunity, State
+from ..models import Feed, Item, Opportunity, State
 
 __all__ = ["Store", "StoredItem", "UpsertCounts"]
 
@@ -105,6 +105,18 @@ class Store(Protocol):
 
     def cursors(self) -> dict[str, str]:
         """Every source's cursor."""
+        ...
+
+    def add_feed(self, url: str, *, comments: bool = False) -> bool:
+        """Follow a feed (or change its ``comments`` flag); ``True`` if it was new."""
+        ...
+
+    def remove_feed(self, url: str) -> bool:
+        """Stop following a feed; ``True`` if it was followed. Its items stay."""
+        ...
+
+    def feeds(self) -> list[Feed]:
+        """The followed feeds, by URL."""
         ...
 
     def save_thread_opportunities(

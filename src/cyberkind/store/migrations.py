@@ -97,7 +97,24 @@ def m001_items_cursors_opportunities(conn: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (m001_items_cursors_opportunities,)
+def m002_feeds(conn: sqlite3.Connection) -> None:
+    """The RSS/Atom feeds the user follows (URLs only: feeds need no credentials)."""
+    _execute_script(
+        conn,
+        """
+        CREATE TABLE feeds (
+            url TEXT PRIMARY KEY,
+            comments INTEGER NOT NULL DEFAULT 0 CHECK (comments IN (0, 1)),
+            added_at TEXT NOT NULL
+        );
+        """,
+    )
+
+
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
+    m001_items_cursors_opportunities,
+    m002_feeds,
+)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

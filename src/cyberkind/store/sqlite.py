@@ -28,6 +28,7 @@ from ..models import (
     CLOSED_STATES,
     Act,
     Author,
+    Feed,
     Item,
     ItemKind,
     Opportunity,
@@ -305,6 +306,30 @@ class SQLiteStore:
         return {r[0]: r[1] for r in rows}
 
     # -- opportunities ----------------------------------------------------------------------
+
+    # -- followed feeds ---------------------------------------------------------------------
+
+    def add_feed(self, url: str, *, comments: bool = False) -> bool:
+        """Follow a feed (or change its ``comments`` flag); ``True`` if it was new."""
+        with self.transaction():
+            known = self._conn.execute("SELECT 1 FROM feeds WHERE url = ?", (url,)).fetchone()
+            self._conn.execute(
+                "INSERT INTO feeds (url, comments, added_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (url) DO UPDATE SET comments = excluded.comments",
+                (url, int(comments), to_iso(datetime.now(UTC))),
+            )
+        return known is None
+
+    def remove_feed(self, url: str) -> bool:
+        """Stop following a feed; ``True`` if it was followed. Its items stay."""
+        with self.transaction():
+            cursor = self._conn.execute("DELETE FROM feeds WHERE url = ?", (url,))
+        return cursor.rowcount > 0
+
+    def feeds(self) -> list[Feed]:
+        """The followed feeds, by URL."""
+        rows = self._conn.execute("SELECT url, comments FROM feeds ORDER BY url").fetchall()
+        return [Feed(row["url"], bool(row["comments"])) for row in rows]
 
     def save_thread_opportunities(
         self, source: str, thread_key: str, opportunities: Sequence[Opportunity]

@@ -1,0 +1,125 @@
+"""``cyberkind feeds add|list|remove`` and ``cyberkind sync`` against a real local server.
+
+The feeds are served by pytest-httpserver, a real HTTP server on 127.0.0.1;
+the sync goes through a real ``httpx.Client`` and the real engine's fast tier.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from pytest_httpserver import HTTPServer
+
+from cyberkind.cli import cli
+from cyberkind.cli._sync import _summary, _sync_progress
+from cyberkind.pipeline import SyncReport
+
+FEED = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>Ana's garden</title><link>https://ana.example/</link>
+<item><title>Kind notes</title><link>https://ana.example/notes/</link>
+<guid>https://ana.example/?p=1</guid><author>ana@example.org (Ana Lima)</author>
+<description>I left kind notes on the bus.</description></item>
+</channel></rss>
+"""
+
+
+def run(db: Path, *args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, [*args, "--db", str(db)])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_feeds_add_list_remove(db_path: Path) -> None:
+    assert run(db_path, "feeds", "add", "https://ana.example/feed/")[1] == (
+        "Following feed https://ana.example/feed/.\n"
+    )
+    assert run(db_path, "feeds", "add", "https://kind.example/comments/feed/", "--comments")[1] == (
+        "Following comment feed https://kind.example/comments/feed/.\n"
+    )
+    assert run(db_path, "feeds", "list")[1] == (
+        "https://ana.example/feed/\nhttps://kind.example/comments/feed/  (comments)\n"
+    )
+    code, out, _ = run(db_path, "feeds", "list", "--json")
+    assert code == 0
+    assert json.loads(out)[0] == {
+        "url": "https://ana.example/feed/",
+        "comments": False,
+        "source": "rss:https://ana.example/feed/",
+    }
+    assert run(db_path, "feeds", "remove", "https://ana.example/feed/")[1] == (
+        "Stopped following https://ana.example/feed/.\n"
+    )
+    code, _, err = run(db_path, "feeds", "remove", "https://ana.example/feed/")
+    assert code == 1 and "Error: you do not follow https://ana.example/feed/" in err
+
+
+def test_feeds_add_refuses_a_non_url(db_path: Path) -> None:
+    code, _, err = run(db_path, "feeds", "add", "ana.example/feed")
+    assert code == 2 and "is not an http(s) URL" in err
+
+
+def test_sync_with_no_feeds(db_path: Path) -> None:
+    code, out, _ = run(db_path, "sync")
+    assert code == 0
+    assert out.startswith("Nothing to sync: no feeds followed.")
+
+
+def test_sync_fetches_then_304_and_inbox_lists_encourage_post(
+    httpserver: HTTPServer, db_path: Path
+) -> None:
+    """A real server on 127.0.0.1 serves the feed with an ETag, then 304."""
+    url = httpserver.url_for("/feed/")
+    httpserver.expect_ordered_request("/feed/").respond_with_data(FEED, headers={"ETag": '"a"'})
+    httpserver.expect_ordered_request("/feed/", headers={"If-None-Match": '"a"'}).respond_with_data(
+        "", status=304
+    )
+    run(db_path, "feeds", "add", url)
+    code, out, _ = run(db_path, "sync", "--json")
+    assert code == 0
+    report = json.loads(out)
+    assert (report["new_items"], report["new_opportunities"]) == (1, 1)
+    assert report["sources"][0]["source"] == f"rss:{url}"
+    code, out, _ = run(db_path, "sync")
+    assert (code, out) == (0, "Synced 1 source: 0 new items, 0 new opportunities.\n")
+    code, out, _ = run(db_path, "inbox", "--json")
+    (opp,) = json.loads(out)
+    assert opp["act"] == "encourage_post"
+    assert opp["source"] == f"rss:{url}"
+    assert opp["reason"] == "a new post from someone you follow"
+    httpserver.check_assertions()
+
+
+def test_sync_reports_a_failing_feed_and_exits_1(httpserver: HTTPServer, db_path: Path) -> None:
+    """A real server on 127.0.0.1 answers 404 for the feed."""
+    url = httpserver.url_for("/gone/")
+    httpserver.expect_request("/gone/").respond_with_data("", status=404)
+    run(db_path, "feeds", "add", url)
+    code, out, err = run(db_path, "sync", url)
+    assert code == 1
+    assert out == "Synced 0 sources: 0 new items, 0 new opportunities.\n"
+    assert f"Error: {url} answered 404 NOT FOUND" in err
+
+
+def test_sync_unknown_source(db_path: Path) -> None:
+    code, _, err = run(db_path, "sync", "https://nowhere.example/feed/")
+    assert code == 1
+    assert "no followed source is called 'https://nowhere.example/feed/'" in err
+
+
+def test_summary_words() -> None:
+    assert _summary(SyncReport()).startswith("Nothing to sync")
+
+
+def test_sync_progress_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: False)
+    with _sync_progress() as progress:
+        assert progress is None
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    with _sync_progress() as progress:
+        assert progress is not None
+        progress(0, 2, "rss:a")
+        progress(2, 2, "")
