@@ -51,3 +51,18 @@ def test_py_typed_shipped() -> None:
     from importlib.resources import files
 
     assert (files("cyberkind") / "py.typed").is_file()
+
+
+def test_import_leaves_guard_and_inbox_for_first_use() -> None:
+    """Cold start: scoring does not pay for the guard's rules or the inbox's store."""
+    code = (
+        "import sys, cyberkind\n"
+        "cyberkind.score(['hi'])\n"
+        "lazy = [m for m in ('cyberkind.guard', 'cyberkind.inbox', 'cyberkind.store') "
+        "if m in sys.modules]\n"
+        "print(','.join(lazy))\n"
+        "print(cyberkind.check('you are an idiot').verdict, cyberkind.Inbox.__name__)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines() == ["", "hold Inbox"]
