@@ -16,6 +16,7 @@ The kindness inbox::
 
 from __future__ import annotations
 
+from .composer import Composer, Draft, Ledger, Voice, compose
 from .engine import TIERS, Scorer, score
 from .errors import (
     ConfigError,
@@ -40,9 +41,11 @@ __all__ = [
     "TIERS",
     "Act",
     "Author",
+    "Composer",
     "ConfigError",
     "CyberkindError",
     "DataError",
+    "Draft",
     "Guard",
     "Inbox",
     "InputError",
@@ -50,6 +53,7 @@ __all__ = [
     "Item",
     "ItemKind",
     "Label",
+    "Ledger",
     "ModelError",
     "NotFoundError",
     "Opportunity",
@@ -60,7 +64,9 @@ __all__ = [
     "State",
     "StoreError",
     "Verdict",
+    "Voice",
     "check",
+    "compose",
     "import_file",
     "label_names",
     "load_policy",
