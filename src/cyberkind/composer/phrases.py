@@ -46,9 +46,11 @@ _MILESTONE = re.compile(
     r"\b(?:\d[\d,.]*\s*(?:k\b)?\s*(?:followers|subscribers|readers|posts|years?|months?|days|"
     r"downloads|stars|members|views|copies|miles|km|words)|anniversary|birthday|graduat\w*|"
     r"published|launch\w*|released?|finished|completed|won|award\w*|promot\w*|new job|"
-    r"hired|engaged|married|baby|milestone|passed|accepted|debut\w*|first)\b",
+    r"hired|engaged|married|baby|milestone|passed|accepted|debut\w*|first|phd|degree|diploma|"
+    r"got (?:my|the|a|an|our) \w+|new (?:job|home|book|role))\b",
     re.IGNORECASE,
 )
+_EDGE = ".,;:!?\"'()[]\u2019\u201c\u201d\u2026-"
 _MAX_WORDS = 10
 _WHOLE_CLAUSE = 12
 
@@ -59,7 +61,7 @@ def tokens(text: str) -> list[str]:
 
 
 def _is_content(word: str) -> bool:
-    bare = word.lower().strip(".,'\u2019-").replace("\u2019", "'")
+    bare = word.lower().strip(_EDGE).replace("\u2019", "'")
     return (
         bool(bare)
         and bare.replace("'", "") not in STOPWORDS
@@ -76,7 +78,7 @@ def _weight(word: str) -> float:
     # Longer words are rarer and more specific; digits mark milestones and facts.
     if not _is_content(word):
         return 0.0
-    bare = word.strip(".,'-")
+    bare = word.strip(_EDGE)
     return 1.0 + min(len(bare), 12) / 6 + (0.5 if any(c.isdigit() for c in bare) else 0.0)
 
 
@@ -111,7 +113,7 @@ def key_phrase(text: str, focus: str | None = None) -> str:
     The result is the writer's own words (a whole clause of up to 12 words, or
     the best 10-word window of a longer one), so a draft can quote it.
     """
-    text = re.sub(r"https?://\S+|<[^>]+>", " ", text or "").strip()
+    text = re.sub(r"https?://\S+|<[^>]+>|\[(?:\u2026|\.\.\.)\]", " ", text or "").strip()
     if not text:
         return ""
     clauses = _clauses(text)
