@@ -112,7 +112,9 @@ def stars_cli(
         click.echo("No gold stars yet, and no kindness recorded.")
     else:
         for rank, p in enumerate(people, start=1):
-            click.echo(f"{rank}. {p.person}: {p.stars} stars, {p.kindness} kind messages")
+            stars = "1 star" if p.stars == 1 else f"{p.stars} stars"
+            kind = "1 kind message" if p.kindness == 1 else f"{p.kindness} kind messages"
+            click.echo(f"{rank}. {p.person}: {stars}, {kind}")
 
 
 @stars_cli.command("award")

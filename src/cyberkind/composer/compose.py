@@ -58,6 +58,7 @@ STAR_ACTS = frozenset(
 _KIND_LABELS = ("gratitude", "compassion", "encouragement", "admiration")
 _FOCUS = {Act.CELEBRATE: "milestone", Act.PROMOTE_WORK: "milestone", Act.SEND_LINK: "question"}
 _ATTEMPTS = 6
+_NAMEISH = re.compile(r"[^\W\d_]+(?:['\u2019-][^\W\d_]+)*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,8 +116,11 @@ def _first_name(person: str) -> str:
         return person[1:].split("@")[0] or person
     if "://" in person:
         return re.sub(r"^https?://(www\.)?", "", person).split("/")[0]
-    first = person.split()[0] if person.split() else person
-    return first if first[:1].isupper() else person
+    words = person.split()
+    # Only a person's name is shortened: "Gentle Links Weekly #12" stays whole.
+    if not words or len(words) > 3 or any(not w[:1].isupper() or not _NAMEISH.fullmatch(w) for w in words):
+        return person
+    return words[0]
 
 
 def star_count(opportunity: Opportunity, scores: Sequence[Mapping[str, float]] = ()) -> int:
