@@ -118,7 +118,8 @@ def _first_name(person: str) -> str:
         return re.sub(r"^https?://(www\.)?", "", person).split("/")[0]
     words = person.split()
     # Only a person's name is shortened: "Gentle Links Weekly #12" stays whole.
-    if not words or len(words) > 3 or any(not w[:1].isupper() or not _NAMEISH.fullmatch(w) for w in words):
+    named = all(w[:1].isupper() and _NAMEISH.fullmatch(w) for w in words)
+    if not words or len(words) > 3 or not named:
         return person
     return words[0]
 
