@@ -39,6 +39,7 @@ def draft_cli(
 
     Example:
 
+    \b
         cyberkind draft 6a2c69789097
         cyberkind draft 6a2c --json --setting region uk
     """
@@ -92,6 +93,7 @@ def stars_cli(
 
     Example:
 
+    \b
         cyberkind stars --csv > kindest.csv
         cyberkind stars award "Ana Lima" --reason "started the kindness wall"
     """
