@@ -55,6 +55,31 @@ def test_migrations_are_recorded_and_idempotent(db_path: Path) -> None:
     assert conn.execute("SELECT COUNT(*) FROM schema_version").fetchone()[0] == len(MIGRATIONS)
 
 
+def test_a_version_1_store_gains_drafts_and_stars(db_path: Path) -> None:
+    """Migration 2 upgrades a store written before the composer, keeping its items."""
+    from cyberkind.models import StarAward
+    from cyberkind.store.migrations import m001_items_cursors_opportunities
+
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    conn.execute(
+        "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+        "applied_at TEXT NOT NULL)"
+    )
+    m001_items_cursors_opportunities(conn)
+    conn.execute("INSERT INTO schema_version VALUES (1, 'm001_items_cursors_opportunities', 'x')")
+    conn.close()
+    with SQLiteStore(db_path) as store:
+        assert store.execute("SELECT MAX(version) FROM schema_version")[0][0] == SCHEMA_VERSION
+        assert store.award_stars(StarAward("Ana", 1, "by hand", opportunity_id="o1"))
+        assert not store.award_stars(StarAward("Ana", 1, "again", opportunity_id="o1"))
+        assert store.award_stars(StarAward("Ana", 2, "by hand"))
+        assert [a.count for a in store.star_awards("Ana")] == [1, 2]
+        store.save_draft("o1", {"text": "Hi", "stars": 1})
+        store.save_draft("o1", {"text": "Hi again", "stars": 1})
+        assert store.saved_draft("o1") == {"text": "Hi again", "stars": 1}
+        assert store.saved_draft("o2") is None
+
+
 def test_a_newer_schema_is_refused(db_path: Path) -> None:
     SQLiteStore(db_path).close()
     with sqlite3.connect(db_path) as conn:

@@ -34,6 +34,7 @@ from .errors import (
 from .labels import LABELS, Label, label_names
 
 if _typing.TYPE_CHECKING:
+    from .composer import Composer, Draft, Ledger, Voice
     from .guard import Guard, Policy, Verdict, load_policy
     from .inbox import Inbox
     from .models import Act, Author, Item, ItemKind, Opportunity, Priority, State
@@ -43,6 +44,10 @@ if _typing.TYPE_CHECKING:
 # The guard and the inbox load on first use, so that `import cyberkind` for scoring stays
 # fast (the guard compiles its rules when imported): PEP 562 module __getattr__.
 _LAZY = {
+    "Composer": "composer",
+    "Draft": "composer",
+    "Ledger": "composer",
+    "Voice": "composer",
     "Guard": "guard",
     "Policy": "guard",
     "Verdict": "guard",
@@ -86,9 +91,11 @@ __all__ = [
     "TIERS",
     "Act",
     "Author",
+    "Composer",
     "ConfigError",
     "CyberkindError",
     "DataError",
+    "Draft",
     "Guard",
     "Inbox",
     "InputError",
@@ -96,6 +103,7 @@ __all__ = [
     "Item",
     "ItemKind",
     "Label",
+    "Ledger",
     "ModelError",
     "NotFoundError",
     "Opportunity",
@@ -106,6 +114,7 @@ __all__ = [
     "State",
     "StoreError",
     "Verdict",
+    "Voice",
     "check",
     "import_file",
     "label_names",

@@ -422,8 +422,17 @@ class Inbox:
         return self._with_resources(self.store.get_opportunity(opportunity_id))
 
     def done(self, opportunity_id: str) -> Opportunity:
-        """Mark an opportunity done: the kind act happened."""
-        return self._with_resources(self.store.set_state(opportunity_id, State.DONE))
+        """Mark an opportunity done: the kind act happened.
+
+        When a draft of it was saved (``cyberkind draft``), its gold stars go into the
+        ledger, once.
+        """
+        from .composer.stars import record_draft_stars
+
+        with self.store.transaction():
+            opp = self.store.set_state(opportunity_id, State.DONE)
+            record_draft_stars(self.store, opp, self.store.saved_draft(opp.id))
+        return self._with_resources(opp)
 
     def dismiss(self, opportunity_id: str) -> Opportunity:
         """Dismiss an opportunity for good: re-imports and re-syncs never bring it back."""

@@ -39,6 +39,7 @@ __all__ = [
     "Problem",
     "Reply",
     "Resource",
+    "StarAward",
     "State",
 ]
 
@@ -222,6 +223,37 @@ class Resource:
     contact: str
     url: str | None
     where: str
+
+
+@dataclass(frozen=True, slots=True)
+class StarAward:
+    """One line of the gold-star ledger: who got how many stars, for what, why and when.
+
+    ``opportunity_id`` (and the item's ``source``/``item_id``) is set when the stars came
+    from a draft that was sent or marked done; stars awarded by hand may leave them empty.
+    """
+
+    person: str
+    count: int
+    reason: str = ""
+    handle: str | None = None
+    opportunity_id: str | None = None
+    source: str | None = None
+    item_id: str | None = None
+    awarded_at: datetime | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The public JSON shape (``cyberkind stars --ledger --json``)."""
+        return {
+            "person": self.person,
+            "handle": self.handle,
+            "count": self.count,
+            "reason": self.reason,
+            "opportunity_id": self.opportunity_id,
+            "source": self.source,
+            "item_id": self.item_id,
+            "awarded_at": self.awarded_at.isoformat() if self.awarded_at else None,
+        }
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,15 @@ from __future__ import annotations
 
 from .models import Resource
 
-__all__ = ["CRISIS_RESOURCES", "crisis_resources"]
+__all__ = [
+    "CRISIS_RESOURCES",
+    "EMERGENCY_NUMBERS",
+    "INTERNATIONAL",
+    "REGIONAL_RESOURCES",
+    "REGIONS",
+    "crisis_resources",
+    "regional_resources",
+]
 
 CRISIS_RESOURCES: tuple[Resource, ...] = (
     Resource(
@@ -51,6 +59,123 @@ CRISIS_RESOURCES: tuple[Resource, ...] = (
         "local",
     ),
 )
+
+
+INTERNATIONAL: tuple[Resource, ...] = CRISIS_RESOURCES[:2]
+"""The fallback for any region: directories that find a line in the reader's country."""
+
+# Per region, the national lines, each named by the organisation that runs it (its own site
+# is the source). Reviewed 2026-11; numbers change, so review with each release.
+REGIONAL_RESOURCES: dict[str, tuple[Resource, ...]] = {
+    "us": (
+        Resource(
+            "988 Suicide & Crisis Lifeline",
+            "call or text 988, or chat online",
+            "https://988lifeline.org",
+            "United States",
+        ),
+        Resource("Crisis Text Line", "text HOME to 741741", "https://www.crisistextline.org", "US"),
+    ),
+    "uk": (
+        Resource("Samaritans", "call 116 123 (free, any time)", "https://www.samaritans.org", "UK"),
+        Resource("Shout", "text SHOUT to 85258", "https://giveusashout.org", "United Kingdom"),
+    ),
+    "ie": (
+        Resource(
+            "Samaritans Ireland",
+            "call 116 123 (free, any time)",
+            "https://www.samaritans.org/ireland",
+            "Ireland",
+        ),
+        Resource("Text 50808", "text HELLO to 50808", "https://text50808.ie", "Ireland"),
+        Resource("Pieta", "call 1800 247 247 or text HELP to 51444", "https://www.pieta.ie", "IE"),
+    ),
+    "au": (
+        Resource(
+            "Lifeline Australia",
+            "call 13 11 14 or text 0477 13 11 14",
+            "https://www.lifeline.org.au",
+            "Australia",
+        ),
+        Resource("Beyond Blue", "call 1300 22 4636", "https://www.beyondblue.org.au", "Australia"),
+    ),
+    "ca": (
+        Resource("9-8-8 Suicide Crisis Helpline", "call or text 988", "https://988.ca", "Canada"),
+        Resource(
+            "Kids Help Phone",
+            "call 1-800-668-6868 or text CONNECT to 686868",
+            "https://kidshelpphone.ca",
+            "Canada",
+        ),
+    ),
+    "nz": (
+        Resource(
+            "Need to talk? 1737",
+            "call or text 1737 (free, any time)",
+            "https://1737.org.nz",
+            "New Zealand",
+        ),
+        Resource(
+            "Lifeline Aotearoa",
+            "call 0800 543 354 or text 4357",
+            "https://www.lifeline.org.nz",
+            "New Zealand",
+        ),
+    ),
+}
+
+EMERGENCY_NUMBERS: dict[str, str] = {
+    "us": "911",
+    "uk": "999",
+    "ie": "112 or 999",
+    "au": "000",
+    "ca": "911",
+    "nz": "111",
+}
+
+_ALIASES = {
+    "usa": "us",
+    "united states": "us",
+    "gb": "uk",
+    "united kingdom": "uk",
+    "ireland": "ie",
+    "australia": "au",
+    "canada": "ca",
+    "new zealand": "nz",
+    "aotearoa": "nz",
+    "international": "",
+    "": "",
+}
+
+REGIONS: tuple[str, ...] = (*REGIONAL_RESOURCES, "international")
+"""The values the ``region`` setting takes (a few country names are accepted too)."""
+
+
+def regional_resources(
+    region: str | None, local_line: str | None = None
+) -> tuple[tuple[Resource, ...], str | None]:
+    """The resources and emergency number for ``region`` (a code in :data:`REGIONS`).
+
+    The user's ``local_line`` comes first, then the region's national lines, then the
+    international directories (always, so an unknown or unset region still gets help).
+    The emergency number is ``None`` when the region is unknown.
+
+    **Usage**::
+
+        >>> found, emergency = regional_resources("nz")
+        >>> found[0].name, emergency
+        ('Need to talk? 1737', '111')
+        >>> regional_resources(None)[0][0].name
+        'Find A Helpline'
+    """
+    code = (region or "").strip().lower()
+    code = _ALIASES.get(code, code)
+    national = REGIONAL_RESOURCES.get(code, ())
+    local = (
+        (Resource("Your local crisis line", local_line, None, "configured"),) if local_line else ()
+    )
+    found = (*local, *national, *INTERNATIONAL)
+    return found, EMERGENCY_NUMBERS.get(code)
 
 
 def crisis_resources(local_line: str | None = None) -> tuple[Resource, ...]:

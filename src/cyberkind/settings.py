@@ -55,6 +55,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("db", None, "SQLite file of the inbox (default: inbox.db in the user data folder)"),
     Setting("identity", None, "Your emails, logins, handles or URLs, comma-separated"),
     Setting("crisis_line", None, "Your local crisis line, shown first with crisis opportunities"),
+    Setting(
+        "region",
+        None,
+        "Your country for crisis resources in drafts: us, uk, ie, au, ca, nz (default: "
+        "international directories)",
+    ),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
 

@@ -31,9 +31,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
-from ..models import Feed, Item, Opportunity, State
+from ..models import Feed, Item, Opportunity, StarAward, State
 
 __all__ = ["Store", "StoredItem", "UpsertCounts"]
 
@@ -148,4 +148,20 @@ class Store(Protocol):
 
     def wake_snoozed(self, now: datetime) -> int:
         """Reopen snoozed opportunities whose time has come; return how many."""
+        ...
+
+    def save_draft(self, opportunity_id: str, payload: Mapping[str, Any]) -> None:
+        """Keep the latest draft of an opportunity (a JSON-serialisable mapping)."""
+        ...
+
+    def saved_draft(self, opportunity_id: str) -> dict[str, Any] | None:
+        """The latest saved draft of an opportunity, or ``None``."""
+        ...
+
+    def award_stars(self, award: StarAward) -> bool:
+        """Add a line to the gold-star ledger; ``False`` when a draft's stars were already in."""
+        ...
+
+    def star_awards(self, person: str | None = None) -> list[StarAward]:
+        """The ledger, oldest first, optionally for one person."""
         ...

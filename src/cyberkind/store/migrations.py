@@ -111,9 +111,43 @@ def m002_feeds(conn: sqlite3.Connection) -> None:
     )
 
 
+def m003_drafts_and_stars(conn: sqlite3.Connection) -> None:
+    """The last draft of each opportunity, and the gold-star ledger (who, how many, why, when).
+
+    A star row that comes from a draft names its opportunity; the partial unique index
+    makes recording a draft's stars twice (a retried ``done``) a no-op.
+    """
+    _execute_script(
+        conn,
+        """
+        CREATE TABLE drafts (
+            opportunity_id TEXT PRIMARY KEY,
+            payload TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+
+        CREATE TABLE stars (
+            id INTEGER PRIMARY KEY,
+            person TEXT NOT NULL,
+            handle TEXT,
+            count INTEGER NOT NULL CHECK (count > 0),
+            reason TEXT NOT NULL DEFAULT '',
+            opportunity_id TEXT,
+            source TEXT,
+            item_id TEXT,
+            awarded_at TEXT NOT NULL
+        );
+        CREATE INDEX stars_person ON stars (person);
+        CREATE UNIQUE INDEX stars_once_per_draft ON stars (opportunity_id, person)
+            WHERE opportunity_id IS NOT NULL
+        """,
+    )
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     m001_items_cursors_opportunities,
     m002_feeds,
+    m003_drafts_and_stars,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

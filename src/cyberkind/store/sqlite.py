@@ -33,6 +33,7 @@ from ..models import (
     ItemKind,
     Opportunity,
     Priority,
+    StarAward,
     State,
 )
 from .base import StoredItem, UpsertCounts
@@ -474,6 +475,69 @@ class SQLiteStore:
                 (to_iso(now),),
             )
         return cursor.rowcount
+
+    # -- drafts and the gold-star ledger ------------------------------------------------------
+
+    def save_draft(self, opportunity_id: str, payload: Mapping[str, Any]) -> None:
+        """Keep the latest draft of an opportunity (a JSON-serialisable mapping)."""
+        with self.transaction():
+            self._conn.execute(
+                "INSERT INTO drafts (opportunity_id, payload, created_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (opportunity_id) DO UPDATE SET payload = excluded.payload, "
+                "created_at = excluded.created_at",
+                (opportunity_id, json.dumps(dict(payload)), to_iso(datetime.now(UTC))),
+            )
+
+    def saved_draft(self, opportunity_id: str) -> dict[str, Any] | None:
+        """The latest saved draft of an opportunity, or ``None``."""
+        row = self._conn.execute(
+            "SELECT payload FROM drafts WHERE opportunity_id = ?", (opportunity_id,)
+        ).fetchone()
+        if row is None:
+            return None
+        payload: dict[str, Any] = json.loads(row["payload"])
+        return payload
+
+    def award_stars(self, award: StarAward) -> bool:
+        """Add a line to the gold-star ledger; ``False`` when a draft's stars were already in."""
+        with self.transaction():
+            cursor = self._conn.execute(
+                "INSERT OR IGNORE INTO stars (person, handle, count, reason, opportunity_id, "
+                "source, item_id, awarded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    award.person,
+                    award.handle,
+                    award.count,
+                    award.reason,
+                    award.opportunity_id,
+                    award.source,
+                    award.item_id,
+                    to_iso(award.awarded_at or datetime.now(UTC)),
+                ),
+            )
+        return cursor.rowcount > 0
+
+    def star_awards(self, person: str | None = None) -> list[StarAward]:
+        """The ledger, oldest first, optionally for one person."""
+        sql = "SELECT * FROM stars"
+        params: list[Any] = []
+        if person is not None:
+            sql += " WHERE person = ?"
+            params.append(person)
+        rows = self._conn.execute(sql + " ORDER BY awarded_at, id", params)
+        return [
+            StarAward(
+                person=row["person"],
+                count=row["count"],
+                reason=row["reason"],
+                handle=row["handle"],
+                opportunity_id=row["opportunity_id"],
+                source=row["source"],
+                item_id=row["item_id"],
+                awarded_at=from_iso(row["awarded_at"]),
+            )
+            for row in rows
+        ]
 
 
 def _chunks(values: list[str], size: int = 500) -> Iterator[list[str]]:

@@ -1,0 +1,362 @@
+"""Drafts: a kind reply per opportunity, specific, varied, in the user's voice, guarded.
+
+:func:`compose` drafts one reply; :class:`Drafter` drafts a batch, drawing line variants
+without replacement (seeded) so that no two drafts in a batch are the same and phrases do
+not repeat mechanically. Every draft passes the guard (``Guard().check(text).verdict ==
+"ok"``); when one does not, a plainer variant without the quoted phrase replaces it.
+
+Crisis rule: when the opportunity is a crisis one (:attr:`Act.OFFER_DM` or priority
+CRISIS) or an item's ``crisis`` score reaches the threshold, no casual draft is made. The
+draft is a caring private message that encourages reaching help, with the crisis
+resources of the configured region (:func:`cyberkind.resources.regional_resources`); it
+never quotes their words and carries no stars, emoji or flourishes.
+
+**Usage**::
+
+    from cyberkind.composer import compose, Voice
+
+    draft = compose(opportunity, items, Voice.learn(my_replies), rng_seed=0)
+    print(draft.text)
+"""
+
+from __future__ import annotations
+
+import functools
+import random
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ..models import Act, Item, Opportunity, Priority, Resource
+from ..resources import regional_resources
+from .phrases import key_phrase
+from .templates import CRISIS, EMOJI, LINES, STAR_LINES
+from .voice import DEFAULT_VOICE, Voice
+
+if TYPE_CHECKING:
+    from ..guard import Guard
+
+__all__ = ["CRISIS_THRESHOLD", "STAR_ACTS", "Draft", "Drafter", "compose", "star_count"]
+
+CRISIS_THRESHOLD = 0.5
+"""An item whose ``crisis`` score reaches this gets the crisis draft, whatever the act."""
+
+STAR_ACTS = frozenset(
+    {
+        Act.THANK_COMMENTER,
+        Act.THANK_SHARER,
+        Act.THANK_FOR_SHARING_WHAT_MATTERS,
+        Act.APPRECIATE_HOST,
+        Act.CELEBRATE,
+        Act.ENCOURAGE_POST,
+        Act.PROMOTE_WORK,
+    }
+)
+"""Acts whose drafts carry a gold star (never hugs, crisis messages or questions)."""
+
+_KIND_LABELS = ("gratitude", "compassion", "encouragement", "admiration")
+_FOCUS = {Act.CELEBRATE: "milestone", Act.PROMOTE_WORK: "milestone", Act.SEND_LINK: "question"}
+_ATTEMPTS = 6
+_NAMEISH = re.compile(r"[^\W\d_]+(?:['\u2019-][^\W\d_]+)*")
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """A reply for the user to approve, edit and send: they remain the author.
+
+    ``specific`` is the phrase of theirs the draft responds to ('' when none);
+    ``stars`` how many gold stars it gives each of ``recipients``; ``private`` means
+    send it as a direct message, never a public reply; ``notes`` say what to check.
+    """
+
+    text: str
+    act: Act
+    person: str
+    stars: int
+    opportunity_id: str
+    specific: str = ""
+    notes: tuple[str, ...] = ()
+    private: bool = False
+    resources: tuple[Resource, ...] = ()
+    recipients: tuple[str, ...] = field(default=())
+
+    def to_json(self) -> dict[str, Any]:
+        """The public JSON shape (``cyberkind draft ID --json``)."""
+        return {
+            "opportunity_id": self.opportunity_id,
+            "act": self.act.value,
+            "person": self.person,
+            "text": self.text,
+            "stars": self.stars,
+            "specific": self.specific,
+            "private": self.private,
+            "notes": list(self.notes),
+            "recipients": list(self.recipients),
+            "resources": [
+                {"name": r.name, "contact": r.contact, "url": r.url, "where": r.where}
+                for r in self.resources
+            ],
+        }
+
+
+@functools.cache
+def _default_guard() -> Guard:
+    from ..guard import Guard
+
+    return Guard()
+
+
+def _first_name(person: str) -> str:
+    """How to greet: 'Ana Lima' -> 'Ana'; '@ana@social.example' -> 'ana'; groups as given."""
+    person = person.strip()
+    if " and " in person or "," in person:
+        return person
+    if person.startswith("@"):
+        return person[1:].split("@")[0] or person
+    if "://" in person:
+        return re.sub(r"^https?://(www\.)?", "", person).split("/")[0]
+    words = person.split()
+    # Only a person's name is shortened: "Gentle Links Weekly #12" stays whole.
+    named = all(w[:1].isupper() and _NAMEISH.fullmatch(w) for w in words)
+    if not words or len(words) > 3 or not named:
+        return person
+    return words[0]
+
+
+def star_count(opportunity: Opportunity, scores: Sequence[Mapping[str, float]] = ()) -> int:
+    """Stars a draft gives: 1; 2 for an idea for a kind act; one more when the message
+    itself shows kindness (gratitude, compassion, encouragement or admiration fires)."""
+    if opportunity.act not in STAR_ACTS:
+        return 0
+    count = 2 if opportunity.is_idea else 1
+    kind = any(s.get(label, 0.0) >= 0.5 for s in scores for label in _KIND_LABELS)
+    return count + 1 if kind and opportunity.is_idea else count
+
+
+def _is_crisis(
+    opportunity: Opportunity, scores: Sequence[Mapping[str, float]], threshold: float
+) -> bool:
+    if opportunity.act is Act.OFFER_DM or opportunity.priority is Priority.CRISIS:
+        return True
+    return any(s.get("crisis", 0.0) >= threshold for s in scores)
+
+
+class Drafter:
+    """Drafts a batch: variants drawn without replacement per batch, seeded, all guarded.
+
+    ``stars`` switches the gold-star flourish; ``region`` and ``crisis_line`` pick the
+    crisis resources; ``guard`` defaults to a shared :class:`~cyberkind.guard.Guard`.
+
+    **Usage**::
+
+        drafter = Drafter(voice, seed=0)
+        drafts = [drafter.draft(opp, items) for opp, items in pairs]
+    """
+
+    def __init__(
+        self,
+        voice: Voice = DEFAULT_VOICE,
+        seed: int = 0,
+        *,
+        stars: bool = True,
+        guard: Guard | None = None,
+        region: str | None = None,
+        crisis_line: str | None = None,
+        crisis_threshold: float = CRISIS_THRESHOLD,
+    ) -> None:
+        self.voice = voice
+        self.stars = stars
+        self.region = region
+        self.crisis_line = crisis_line
+        self.crisis_threshold = crisis_threshold
+        self._guard = guard
+        self.seed = seed
+        self._rng = random.Random(seed)
+        self._fresh = True
+        self._left: dict[str, list[str]] = {}
+        self._last: dict[str, str] = {}
+        self.seen: set[str] = set()
+
+    @property
+    def guard(self) -> Guard:
+        if self._guard is None:
+            self._guard = _default_guard()
+        return self._guard
+
+    def _pick(self, key: str, options: Sequence[str]) -> str:
+        """The next variant of a pool: without replacement, reshuffled when used up."""
+        left = self._left.get(key)
+        if not left:
+            left = list(options)
+            self._rng.shuffle(left)
+            # After a reshuffle, never repeat the line that was just used.
+            if len(left) > 1 and left[-1] == self._last.get(key):
+                left[0], left[-1] = left[-1], left[0]
+            self._left[key] = left
+        choice = left.pop()
+        self._last[key] = choice
+        return choice
+
+    def draft(
+        self,
+        opportunity: Opportunity,
+        items: Sequence[Item],
+        scores: Sequence[Mapping[str, float]] = (),
+    ) -> Draft:
+        """One draft for ``opportunity`` from its ``items`` (and their engine scores)."""
+        if self._fresh:
+            # The first draft seeds the batch with its opportunity too, so that single
+            # drafts (one per command) vary between opportunities yet stay reproducible.
+            self._rng.seed(f"{self.seed}:{opportunity.id}")
+            self._fresh = False
+        if _is_crisis(opportunity, scores, self.crisis_threshold):
+            return self._crisis(opportunity)
+        recipients = tuple(dict.fromkeys(i.author.display for i in items)) or (opportunity.person,)
+        group = len(recipients) > 1
+        # A group (likes, shares, links) is thanked together, without quoting one of them.
+        text = items[0].text if items and not group else ""
+        phrase = key_phrase(text, _FOCUS.get(opportunity.act)) if text else ""
+        count = star_count(opportunity, scores) if self.stars else 0
+        notes: list[str] = []
+        if opportunity.act is Act.THANK_FOR_SHARING_WHAT_MATTERS:
+            notes.append("finish 'it matters to me because ...' in your own words")
+        if opportunity.act is Act.SEND_LINK:
+            notes.append("add a useful link: the link library is not built yet")
+        built = ""
+        flagged = False
+        for attempt in range(_ATTEMPTS):
+            plain = not phrase or (flagged and attempt >= _ATTEMPTS // 2)
+            built = self._build(opportunity, phrase, count, plain, group)
+            if built in self.seen:
+                continue
+            if self.guard.check(built).verdict == "ok":
+                if plain and phrase:
+                    notes.append("the guard flagged the quoted phrase; using a plainer variant")
+                    phrase = ""
+                break
+            flagged = True
+        else:
+            built = f"{_first_name(opportunity.person)}, thank you."
+            phrase = ""
+            notes.append("no variant passed the guard; a minimal draft instead")
+            if self.guard.check(built).verdict != "ok":
+                built = "Thank you."
+        self.seen.add(built)
+        return Draft(
+            text=built,
+            act=opportunity.act,
+            person=opportunity.person,
+            stars=count,
+            opportunity_id=opportunity.id,
+            specific=phrase,
+            notes=tuple(notes),
+            recipients=recipients if count else (),
+        )
+
+    def _build(
+        self, opportunity: Opportunity, phrase: str, count: int, plain: bool, group: bool
+    ) -> str:
+        act = opportunity.act
+        lines = LINES[act]
+        name = "everyone" if group else _first_name(opportunity.person)
+        voice = self.voice
+        parts: list[str] = []
+        thanks_act = act in (Act.THANK_COMMENTER, Act.THANK_READER, Act.THANK_SHARER)
+        if voice.opening and thanks_act:
+            parts.append(voice.opening.format(name=name).rstrip(" ,") + ".")
+        else:
+            parts.append(voice.greeting.format(name=name))
+            parts.append(self._pick(f"{act}:lead", lines["lead"]))
+        if plain:
+            parts.append(self._pick(f"{act}:plain", lines["plain"]))
+        else:
+            line = self._pick(f"{act}:specific", lines["specific"]).format(phrase=phrase)
+            if line.startswith('"'):
+                line = '"' + line[1:2].upper() + line[2:]
+            parts.append(line)
+        if voice.typical_words >= 25 or voice.samples == 0:
+            parts.append(self._pick(f"{act}:extra", lines["extra"]))
+        if count:
+            key = "group" if group else str(min(count, 3))
+            parts.append(self._pick(f"stars:{key}", STAR_LINES[key]).format(name=name))
+        body = " ".join(parts[1:])
+        if voice.exclamation_rate < 0.1:
+            body = body.replace("!", ".")
+        if voice.emoji_rate and self._rng.random() < voice.emoji_rate and act in EMOJI:
+            body += " " + self._pick(f"{act}:emoji", EMOJI[act])
+        # A learned thank-you opening runs on into the body, as the user writes it.
+        text = parts[0] + (" " if voice.opening and thanks_act else "\n\n") + body
+        if voice.sign_off:
+            text += f"\n\n{voice.sign_off}"
+        return text
+
+    def _crisis(self, opportunity: Opportunity) -> Draft:
+        found, emergency = regional_resources(self.region, self.crisis_line)
+        first = found[0]
+        link = f" ({first.url})" if first.url else ""
+        lead = [
+            self._pick("crisis:lead", CRISIS["lead"]),
+            self._pick("crisis:help", CRISIS["help"]),
+        ]
+        if emergency:
+            danger = f"If you are in danger right now, please call {emergency}."
+        else:
+            danger = "If you are in danger right now, please call your local emergency number."
+        stay = self._pick("crisis:stay", CRISIS["stay"])
+        name = _first_name(opportunity.person)
+        notes = [
+            "crisis: send this privately (a direct message), never as a public reply",
+            "no casual draft is made for a crisis; edit it in your own words",
+        ]
+        if not self.region:
+            notes.append("set the region setting (us, uk, ie, au, ca, nz) for national lines")
+        # The guard's personal-data check reads some helpline numbers (mobile-style text
+        # lines) as a phone number; then the message names the line and its site, and the
+        # full contact stays in the resources shown beside the draft.
+        line = "your" + first.name[4:] if first.name.startswith("Your ") else first.name
+        reaches = [f"You can reach {line}: {first.contact}{link}."]
+        reaches.append(f"You can reach {line}{link}, any time.")
+        text = ""
+        for reach in reaches:
+            text = f"Hi {name},\n\n" + " ".join([*lead, reach, danger, stay])
+            if self.guard.check(text).verdict == "ok":
+                break
+        else:  # pragma: no cover - the words are fixed and tested per region
+            notes.append("the guard flagged this message: review it before sending")
+        self.seen.add(text)
+        return Draft(
+            text=text,
+            act=opportunity.act,
+            person=opportunity.person,
+            stars=0,
+            opportunity_id=opportunity.id,
+            notes=tuple(notes),
+            private=True,
+            resources=found,
+        )
+
+
+def compose(
+    opportunity: Opportunity,
+    items: Sequence[Item],
+    voice: Voice = DEFAULT_VOICE,
+    rng_seed: int = 0,
+    *,
+    scores: Sequence[Mapping[str, float]] = (),
+    stars: bool = True,
+    guard: Guard | None = None,
+    region: str | None = None,
+    crisis_line: str | None = None,
+) -> Draft:
+    """Draft one reply for ``opportunity`` (see :class:`Drafter` for batches).
+
+    **Usage**::
+
+        draft = compose(opp, items, Voice.learn(my_replies), rng_seed=7)
+        draft.text, draft.stars
+    """
+    drafter = Drafter(
+        voice, rng_seed, stars=stars, guard=guard, region=region, crisis_line=crisis_line
+    )
+    return drafter.draft(opportunity, items, scores)
