@@ -19,6 +19,7 @@ def test_demo_table() -> None:
     assert result.exit_code == 0, result.output
     assert "What cyberkind finds" in result.output
     assert "Maya" in result.output
+    assert "Drafts for you to edit and send" in result.output
     assert "Before you post" in result.output
     assert "verdict: hold (goes after a person" in result.output
 

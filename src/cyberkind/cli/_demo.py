@@ -20,8 +20,9 @@ def demo(as_json: bool) -> None:
     """Show what cyberkind finds in a sample conversation, a sample inbox and a draft.
 
     The inbox part imports a small bundled WordPress export into a temporary
-    store (your own inbox is not touched) and lists its kindness opportunities;
-    then the guard checks a sample draft and offers a kinder rewrite.
+    store (your own inbox is not touched), lists its kindness opportunities and
+    drafts two replies; then the guard checks a sample draft and offers a
+    kinder rewrite.
     --json prints only the findings in the conversation.
 
     Example:
@@ -30,7 +31,7 @@ def demo(as_json: bool) -> None:
     """
     from dataclasses import asdict
 
-    from ..demo import demo_findings, demo_inbox
+    from ..demo import demo_findings, demo_inbox_and_drafts
 
     findings = demo_findings()
     if as_json:
@@ -53,8 +54,15 @@ def demo(as_json: bool) -> None:
     console = Console()
     console.print(table)
     console.print("\n[bold]Your kindness inbox[/] (from a sample WordPress export)\n")
-    click.echo(format_opportunities(demo_inbox()))
+    opportunities, drafts = demo_inbox_and_drafts()
+    click.echo(format_opportunities(opportunities))
     click.echo("Try it on your own blog: cyberkind import <your WordPress export>.xml")
+    console.print("\n[bold]Drafts for you to edit and send[/] (in your voice; nothing is posted)\n")
+    for draft in drafts:
+        click.echo(f"  to {draft.person} ({draft.act}):")
+        click.echo("    " + draft.text.replace("\n", "\n    "))
+        click.echo("")
+    click.echo("Draft one yourself: cyberkind draft <ID from cyberkind inbox>")
     console.print("\n[bold]Before you post[/] (the negativity guard on a sample draft)\n")
     from ..guard import check
 

@@ -17,11 +17,22 @@ import json
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..engine import Scorer
 from ..models import Opportunity
 
-__all__ = ["MOMENTS", "Finding", "demo_findings", "demo_inbox", "load_conversation"]
+if TYPE_CHECKING:
+    from ..composer import Draft
+
+__all__ = [
+    "MOMENTS",
+    "Finding",
+    "demo_findings",
+    "demo_inbox",
+    "demo_inbox_and_drafts",
+    "load_conversation",
+]
 
 # Which kind act each signal suggests, in priority order: crisis first.
 MOMENTS: tuple[tuple[str, str], ...] = (
@@ -78,7 +89,16 @@ def demo_inbox(scorer: Scorer | None = None) -> list[Opportunity]:
 
     Nothing touches the user's own store: the database lives in a temporary folder.
     """
+    return demo_inbox_and_drafts(scorer, drafts=0)[0]
+
+
+def demo_inbox_and_drafts(
+    scorer: Scorer | None = None, drafts: int = 2
+) -> tuple[list[Opportunity], list[Draft]]:
+    """The sample inbox, and drafts for its first ``drafts`` thank-you opportunities."""
+    from ..composer import Composer
     from ..inbox import Inbox
+    from ..models import Act
     from ..pipeline import import_file
     from ..store.sqlite import SQLiteStore
 
@@ -88,4 +108,6 @@ def demo_inbox(scorer: Scorer | None = None) -> list[Opportunity]:
         export.write_bytes(sample.read_bytes())
         with SQLiteStore(Path(folder) / "demo.db") as store:
             import_file(store, export, scorer=scorer or Scorer())
-            return Inbox(store).opportunities()
+            found = Inbox(store).opportunities()
+            thanks = [o for o in found if o.act is Act.THANK_COMMENTER][:drafts]
+            return found, Composer(store).drafts(thanks) if thanks else []
