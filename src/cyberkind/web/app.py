@@ -20,10 +20,11 @@ and one CPU-bound request at a time is what a small machine can serve anyway.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 from starlette.applications import Starlette
@@ -151,6 +152,34 @@ class _BadRequest(Exception):
         self.message = message
 
 
+Endpoint = Callable[[Request], Awaitable[Response]]
+
+
+def _answering_errors(endpoint: Endpoint) -> Endpoint:
+    """Answer an unexpected error in the route's own JSON error shape, and log it.
+
+    Done inside the endpoint rather than by a Starlette ``Exception`` handler: that
+    handler re-raises after answering, and the server may then reset the connection
+    before the client has read the 500.
+    """
+
+    @functools.wraps(endpoint)
+    async def run(request: Request) -> Response:
+        try:
+            return await endpoint(request)
+        except HTTPException:
+            raise
+        except Exception:
+            logger.exception("unhandled error on %s %s", request.method, request.url.path)
+            message = "Internal error: the server could not answer this request; see its log."
+            if request.url.path.startswith(PERSPECTIVE_PREFIX):
+                err = perspective.PerspectiveError(message, "INTERNAL", code=500, status="INTERNAL")
+                return JSONResponse(err.body(), status_code=500)
+            return error_response(500, message)
+
+    return run
+
+
 def create_app(
     scorer: Scorer | None = None,
     *,
@@ -221,14 +250,6 @@ def create_app(
     async def spec(_request: Request) -> Response:
         return JSONResponse(openapi_spec())
 
-    async def server_error(request: Request, exc: Exception) -> Response:
-        logger.exception("unhandled error on %s %s", request.method, request.url.path)
-        message = "Internal error: the server could not answer this request; see its log."
-        if request.url.path.startswith(PERSPECTIVE_PREFIX):
-            err = perspective.PerspectiveError(message, "INTERNAL", code=500, status="INTERNAL")
-            return JSONResponse(err.body(), status_code=500)
-        return error_response(500, message)
-
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
         if request.url.path.startswith(PERSPECTIVE_PREFIX):
@@ -236,14 +257,12 @@ def create_app(
         return error_response(exc.status_code, str(exc.detail))
 
     routes = [
-        Route("/", index, methods=["GET"]),
-        Route("/openapi.json", spec, methods=["GET"]),
-        Route("/v1alpha1/comments:analyze", analyze, methods=["POST"]),
-        Route("/v1/check", check, methods=["POST"]),
+        Route("/", _answering_errors(index), methods=["GET"]),
+        Route("/openapi.json", _answering_errors(spec), methods=["GET"]),
+        Route("/v1alpha1/comments:analyze", _answering_errors(analyze), methods=["POST"]),
+        Route("/v1/check", _answering_errors(check), methods=["POST"]),
         *extra_routes,
     ]
-    app = Starlette(
-        routes=routes, exception_handlers={HTTPException: http_error, Exception: server_error}
-    )
+    app = Starlette(routes=routes, exception_handlers={HTTPException: http_error})
     app.state.scorer = model
     return app
