@@ -14,12 +14,12 @@ Thresholds are tuned on the train and trial splits only, never on test.
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import DataError
+from ..training.spans import read_split as read_toxic_spans
 from .check import Guard
 from .metrics import char_offsets, span_f1
 
@@ -30,19 +30,6 @@ __all__ = [
     "read_toxic_spans",
     "read_tweeteval_offensive",
 ]
-
-
-def read_toxic_spans(data_dir: Path, split: str) -> tuple[list[str], list[list[int]]]:
-    """Texts and gold character offsets of a SemEval-2021 Toxic Spans split."""
-    path = data_dir / "toxic-spans" / "SemEval2021" / f"tsd_{split}.csv"
-    if not path.is_file():
-        raise DataError(f"{path} is missing. You can fix this by passing --data-dir.")
-    texts, gold = [], []
-    with path.open(encoding="utf-8", newline="") as f:
-        for row in csv.DictReader(f):
-            texts.append(row["text"])
-            gold.append(sorted(json.loads(row["spans"])))
-    return texts, gold
 
 
 def read_tweeteval_offensive(data_dir: Path, split: str = "test") -> tuple[list[str], list[int]]:
