@@ -20,11 +20,19 @@ import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Literal
+from typing import Any, BinaryIO, Literal
 
 from .errors import InputFormatError
 
-__all__ = ["FORMATS", "BadRow", "Row", "detect_format", "read_rows"]
+__all__ = [
+    "FORMATS",
+    "BadRow",
+    "Row",
+    "csv_records",
+    "detect_format",
+    "jsonl_records",
+    "read_rows",
+]
 
 FORMATS = ("jsonl", "csv")
 Format = Literal["jsonl", "csv"]
@@ -89,22 +97,83 @@ def _text_of(value: object) -> str | None:
     return None
 
 
-def _read_jsonl(stream: BinaryIO, text_field: str, id_field: str | None) -> Iterator[Row | BadRow]:
+def jsonl_records(stream: BinaryIO) -> Iterator[tuple[int, dict[str, Any] | str]]:
+    """Each non-blank line's JSON object by its line number, or a message saying what is wrong.
+
+    Shared by ``cyberkind score`` and the JSONL import connector.
+    """
     for number, line, problem in _decoded_lines(stream):
         if problem:
-            yield BadRow(number, problem)
+            yield number, problem
             continue
         if not line.strip():
             continue
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
-            yield BadRow(number, f"invalid JSON ({exc.msg} at column {exc.colno})")
+            yield number, f"invalid JSON ({exc.msg} at column {exc.colno})"
             continue
         if not isinstance(record, dict):
-            yield BadRow(number, f"expected a JSON object, got {type(record).__name__}")
+            yield number, f"expected a JSON object, got {type(record).__name__}"
             continue
-        yield _make_row(number, record, text_field, id_field)
+        yield number, record
+
+
+def csv_records(stream: BinaryIO) -> Iterator[tuple[int, list[str] | str]]:
+    """``(1, header)`` first, then each row as ``(line, values)`` or ``(line, problem)``.
+
+    A row is numbered by the line it starts on (quoted fields may span lines); blank rows are
+    skipped. Nothing is yielded for an empty file; an unreadable header raises
+    :class:`InputFormatError`. Shared by ``cyberkind score`` and the CSV import connector.
+    """
+    problems: dict[int, str] = {}
+    numbers: list[int] = [0]
+
+    def lines() -> Iterator[str]:
+        for number, line, problem in _decoded_lines(stream):
+            numbers[0] = number
+            if problem:
+                problems[number] = problem
+            yield line
+
+    reader = csv.reader(lines())
+    try:
+        header = next(reader)
+    except StopIteration:
+        return
+    except csv.Error as exc:
+        raise InputFormatError(f"line 1: cannot read the CSV header ({exc})", line=None) from exc
+    yield 1, header
+    start = numbers[0] + 1
+    while True:
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            yield start, f"malformed CSV ({exc})"
+            start = numbers[0] + 1
+            continue
+        end = numbers[0]
+        bad = next((problems[n] for n in range(start, end + 1) if n in problems), None)
+        line = start
+        start = end + 1
+        if bad:
+            yield line, bad
+        elif not values:
+            continue
+        elif len(values) != len(header):
+            yield line, f"expected {len(header)} columns, found {len(values)}"
+        else:
+            yield line, values
+
+
+def _read_jsonl(stream: BinaryIO, text_field: str, id_field: str | None) -> Iterator[Row | BadRow]:
+    for number, record in jsonl_records(stream):
+        if isinstance(record, str):
+            yield BadRow(number, record)
+        else:
+            yield _make_row(number, record, text_field, id_field)
 
 
 def _make_row(
@@ -129,24 +198,13 @@ def _make_row(
 
 
 def _read_csv(stream: BinaryIO, text_field: str, id_field: str | None) -> Iterator[Row | BadRow]:
-    problems: dict[int, str] = {}
-    numbers: list[int] = [0]
-
-    def lines() -> Iterator[str]:
-        for number, line, problem in _decoded_lines(stream):
-            numbers[0] = number
-            if problem:
-                problems[number] = problem
-            yield line
-
     csv.field_size_limit(2**31 - 1)
-    reader = csv.reader(lines())
-    try:
-        header = next(reader)
-    except StopIteration:
+    records = csv_records(stream)
+    first = next(records, None)
+    if first is None:
         return
-    except csv.Error as exc:
-        raise InputFormatError(f"line 1: cannot read the CSV header ({exc})", line=None) from exc
+    header = first[1]
+    assert isinstance(header, list)
     if text_field not in header:
         raise InputFormatError(
             f"the CSV header has no column {text_field!r} (columns: {', '.join(header)}). "
@@ -157,29 +215,11 @@ def _read_csv(stream: BinaryIO, text_field: str, id_field: str | None) -> Iterat
             f"the CSV header has no column {id_field!r} (columns: {', '.join(header)}). "
             "You can fix this by passing --id-field with one of those names."
         )
-    start = numbers[0] + 1
-    while True:
-        try:
-            values = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            yield BadRow(start, f"malformed CSV ({exc})")
-            start = numbers[0] + 1
-            continue
-        end = numbers[0]
-        bad = next((problems[n] for n in range(start, end + 1) if n in problems), None)
-        line = start
-        start = end + 1
-        if bad:
-            yield BadRow(line, bad)
-            continue
-        if not values:
-            continue
-        if len(values) != len(header):
-            yield BadRow(line, f"expected {len(header)} columns, found {len(values)}")
-            continue
-        yield _make_row(line, dict(zip(header, values, strict=True)), text_field, id_field)
+    for line, record in records:
+        if isinstance(record, str):
+            yield BadRow(line, record)
+        else:
+            yield _make_row(line, dict(zip(header, record, strict=True)), text_field, id_field)
 
 
 def read_rows(

@@ -36,8 +36,6 @@ the import goes on.
 
 from __future__ import annotations
 
-import csv
-import json
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -45,7 +43,7 @@ from typing import Any, ClassVar
 
 from ..hookspecs import hookimpl
 from ..models import Author, Item, ItemKind, Problem
-from ..scoring_io import _decoded_lines
+from ..scoring_io import csv_records, jsonl_records
 from .base import Connector, FileConnector
 
 __all__ = ["FIELDS", "CSVConnector", "JSONLConnector", "register_connectors"]
@@ -163,24 +161,11 @@ class JSONLConnector(_TabularConnector):
     def records(self) -> Iterator[tuple[int, Item | Problem]]:
         """Each non-blank line, by its line number."""
         with self.path.open("rb") as handle:
-            for number, line, problem in _decoded_lines(handle):
-                if problem:
-                    yield number, Problem(number, problem)
-                    continue
-                if not line.strip():
-                    continue
-                try:
-                    record = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    yield number, Problem(number, f"invalid JSON ({exc.msg} at column {exc.colno})")
-                    continue
-                if not isinstance(record, dict):
-                    yield (
-                        number,
-                        Problem(number, f"expected a JSON object, got {type(record).__name__}"),
-                    )
-                    continue
-                yield number, record_to_item(number, record, self.source, self.identity)
+            for number, record in jsonl_records(handle):
+                if isinstance(record, str):
+                    yield number, Problem(number, record)
+                else:
+                    yield number, record_to_item(number, record, self.source, self.identity)
 
 
 class CSVConnector(_TabularConnector):
@@ -192,18 +177,9 @@ class CSVConnector(_TabularConnector):
     def records(self) -> Iterator[tuple[int, Item | Problem]]:
         """Each row, by the line it starts on."""
         with self.path.open("rb") as handle:
-            problems: dict[int, str] = {}
-            last = [0]
-
-            def lines() -> Iterator[str]:
-                for number, line, problem in _decoded_lines(handle):
-                    last[0] = number
-                    if problem:
-                        problems[number] = problem
-                    yield line
-
-            reader = csv.reader(lines())
-            header = [h.strip() for h in next(reader, [])]
+            records = csv_records(handle)
+            first = next(records, None)
+            header = [h.strip() for h in first[1]] if first and isinstance(first[1], list) else []
             if "id" not in header or "kind" not in header:
                 yield (
                     1,
@@ -212,31 +188,12 @@ class CSVConnector(_TabularConnector):
                     ),
                 )
                 return
-            start = last[0] + 1
-            while True:
-                try:
-                    values = next(reader)
-                except StopIteration:
-                    return
-                except csv.Error as exc:
-                    yield start, Problem(start, f"malformed CSV ({exc})")
-                    start = last[0] + 1
-                    continue
-                line, end = start, last[0]
-                start = end + 1
-                bad = next((problems[n] for n in range(line, end + 1) if n in problems), None)
-                if bad:
-                    yield line, Problem(line, bad)
-                elif not values:
-                    continue
-                elif len(values) != len(header):
-                    yield (
-                        line,
-                        Problem(line, f"expected {len(header)} columns, found {len(values)}"),
-                    )
+            for line, record in records:
+                if isinstance(record, str):
+                    yield line, Problem(line, record)
                 else:
-                    record = dict(zip(header, values, strict=True))
-                    yield line, record_to_item(line, record, self.source, self.identity)
+                    row = dict(zip(header, record, strict=True))
+                    yield line, record_to_item(line, row, self.source, self.identity)
 
 
 @hookimpl
