@@ -166,16 +166,12 @@ class SQLiteStore:
 
     def item_hashes(self, source: str, remote_ids: Iterable[str]) -> dict[str, str]:
         """``{remote_id: content_hash}`` of the given items that are already stored."""
-        out: dict[str, str] = {}
-        for chunk in _chunks(list(remote_ids)):
-            marks = ",".join("?" * len(chunk))
-            rows = self._conn.execute(
-                f"SELECT remote_id, content_hash FROM items WHERE source = ? "
-                f"AND remote_id IN ({marks})",
-                (source, *chunk),
-            )
-            out.update({r["remote_id"]: r["content_hash"] for r in rows})
-        return out
+        rows = self._select_in(
+            "SELECT remote_id, content_hash FROM items WHERE source = ? AND remote_id IN ({})",
+            (source,),
+            remote_ids,
+        )
+        return {r["remote_id"]: r["content_hash"] for r in rows}
 
     def upsert_items(
         self, items: Sequence[Item], scores: Mapping[str, Mapping[str, float]]
@@ -260,29 +256,22 @@ class SQLiteStore:
 
     def answered(self, source: str, remote_ids: Iterable[str]) -> set[str]:
         """Those of ``remote_ids`` with a direct reply written by the user."""
-        out: set[str] = set()
-        for chunk in _chunks(list(remote_ids)):
-            marks = ",".join("?" * len(chunk))
-            rows = self._conn.execute(
-                f"SELECT DISTINCT parent_remote_id FROM items WHERE source = ? AND is_own = 1 "
-                f"AND parent_remote_id IN ({marks})",
-                (source, *chunk),
-            )
-            out.update(r[0] for r in rows)
-        return out
+        rows = self._select_in(
+            "SELECT DISTINCT parent_remote_id FROM items WHERE source = ? AND is_own = 1 "
+            "AND parent_remote_id IN ({})",
+            (source,),
+            remote_ids,
+        )
+        return {r[0] for r in rows}
 
     def thread_keys(self, source: str, remote_ids: Iterable[str]) -> set[str]:
         """The thread keys of the given stored items."""
-        out: set[str] = set()
-        for chunk in _chunks(list(remote_ids)):
-            marks = ",".join("?" * len(chunk))
-            rows = self._conn.execute(
-                f"SELECT DISTINCT thread_key FROM items WHERE source = ? "
-                f"AND remote_id IN ({marks})",
-                (source, *chunk),
-            )
-            out.update(r[0] for r in rows)
-        return out
+        rows = self._select_in(
+            "SELECT DISTINCT thread_key FROM items WHERE source = ? AND remote_id IN ({})",
+            (source,),
+            remote_ids,
+        )
+        return {r[0] for r in rows}
 
     # -- cursors ----------------------------------------------------------------------------
 
@@ -390,15 +379,28 @@ class SQLiteStore:
                         (opp_id,),
                     )
 
+    def _select_in(
+        self, sql: str, params: tuple[str, ...], values: Iterable[str]
+    ) -> list[sqlite3.Row]:
+        """Run ``sql`` with its ``{}`` filled by as many ``?`` as ``values``, in chunks.
+
+        SQLite caps the parameters of one statement, so long lists run as several
+        statements; the rows of all of them are returned together.
+        """
+        rows: list[sqlite3.Row] = []
+        for chunk in _chunks(list(values)):
+            marks = ",".join("?" * len(chunk))
+            rows.extend(self._conn.execute(sql.format(marks), (*params, *chunk)))
+        return rows
+
     def _link_items(self, opp: Opportunity) -> None:
         self._conn.execute("DELETE FROM opportunity_items WHERE opportunity_id = ?", (opp.id,))
-        for chunk in _chunks(list(opp.item_ids)):
-            marks = ",".join("?" * len(chunk))
-            self._conn.execute(
-                f"INSERT INTO opportunity_items (opportunity_id, item_id) SELECT ?, id FROM items "
-                f"WHERE source = ? AND remote_id IN ({marks})",
-                (opp.id, opp.source, *chunk),
-            )
+        self._select_in(
+            "INSERT INTO opportunity_items (opportunity_id, item_id) SELECT ?, id FROM items "
+            "WHERE source = ? AND remote_id IN ({})",
+            (opp.id, opp.source),
+            opp.item_ids,
+        )
 
     def opportunities(
         self,
