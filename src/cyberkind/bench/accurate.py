@@ -30,6 +30,7 @@ from ..engine import default_model_dir
 from ..labels import label_names
 from ..training.corpora import emotion_benchmark, goemotions_test, head_examples
 from ..training.metrics import average_precision, binary_report, f1_score, macro_f1
+from ._report import table as _table
 
 __all__ = [
     "ACCURATE",
@@ -249,16 +250,6 @@ def _pick(both: Callable[[Sequence[str]], dict[str, Scores]], tier: str, texts: 
 
 def _rate(rates: dict[str, dict[str, float]], label: str, group: str) -> float:
     return rates[group][label]
-
-
-def _fmt(value: Any) -> str:
-    return f"{value:.3f}" if isinstance(value, float) else str(value)
-
-
-def _table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(_fmt(v) for v in row) + " |" for row in rows]
-    return "\n".join(lines)
 
 
 def accurate_markdown(data: dict[str, Any], fast_quality: dict[str, Any]) -> str:

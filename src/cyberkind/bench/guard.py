@@ -44,6 +44,8 @@ from .rewrite import delete_baseline, joint_score, run_rewrite_benchmark, senten
 if TYPE_CHECKING:
     from ..guard import Guard, Verdict
 
+from ._report import table as _table
+
 __all__ = [
     "GUARD_TARGETS",
     "PUBLISHED_SPANS",
@@ -338,22 +340,8 @@ def guard_target_rows(g: dict[str, Any]) -> list[list[Any]]:
     return rows
 
 
-def _fmt(value: Any) -> str:
-    if value is None:
-        return "-"
-    if isinstance(value, float):
-        return f"{value:.3f}"
-    return str(value)
-
-
 def _one(value: float | None) -> str:
     return "-" if value is None else f"{value:.1f}"
-
-
-def _table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(_fmt(v) for v in row) + " |" for row in rows]
-    return "\n".join(lines)
 
 
 def guard_markdown(g: dict[str, Any]) -> str:

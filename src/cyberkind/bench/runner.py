@@ -32,6 +32,7 @@ from ..classifiers.linear import LinearModel
 from ..engine import default_model_dir
 from ..training.corpora import emotion_benchmark, goemotions_test
 from ..training.metrics import binary_report, f1_score, macro_f1
+from ._report import table as _table
 from .accurate import (
     ACCURATE,
     accurate_available,
@@ -178,18 +179,6 @@ def _our_scores(model: LinearModel, texts: Sequence[str]) -> Scores:
     if "crisis" in out:
         out["crisis"] = crisis_floor(out["crisis"], texts)
     return out
-
-
-def _fmt(value: Any) -> str:
-    if isinstance(value, float):
-        return f"{value:.3f}"
-    return str(value)
-
-
-def _table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(_fmt(v) for v in row) + " |" for row in rows]
-    return "\n".join(lines)
 
 
 def run_benchmarks(
