@@ -10,6 +10,7 @@ The tree::
     ├── ConfigError        a setting has a bad value
     │   └── PolicyError    a guard policy file is malformed (names the file and line)
     ├── SourceError        a live source is unreachable, refuses us, or sends unusable data
+    │   └── AuthError      a live source refuses our credentials, or they are missing
     └── StoreError         the inbox store cannot be opened, migrated or queried
         └── NotFoundError      no opportunity (or item) has that id
 
@@ -21,6 +22,7 @@ wrong and how to fix it.
 from __future__ import annotations
 
 __all__ = [
+    "AuthError",
     "ConfigError",
     "CyberkindError",
     "DataError",
@@ -108,6 +110,13 @@ class SourceError(CyberkindError):
     def __init__(self, message: str, url: str | None = None) -> None:
         super().__init__(message)
         self.url = url
+
+
+class AuthError(SourceError):
+    """A live source refuses the account's credentials (401/403), or none are configured.
+
+    The message names the account and how to set its secret; it never contains the secret.
+    """
 
 
 class StoreError(CyberkindError):

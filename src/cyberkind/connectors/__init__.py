@@ -9,12 +9,20 @@
 
 from __future__ import annotations
 
-from .base import Connector, FileConnector, FileCursor, connector_registry, detect_file_connector
+from .base import (
+    Connector,
+    FileConnector,
+    FileCursor,
+    LiveConnector,
+    connector_registry,
+    detect_file_connector,
+)
 
 __all__ = [
     "Connector",
     "FileConnector",
     "FileCursor",
+    "LiveConnector",
     "connector_registry",
     "detect_file_connector",
 ]

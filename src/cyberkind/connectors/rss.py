@@ -51,7 +51,6 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urldefrag, urlsplit
 from xml.etree.ElementTree import ParseError
@@ -63,6 +62,7 @@ from ..errors import ConfigError, SourceError
 from ..hookspecs import hookimpl
 from ..models import Author, Batch, Feed, Item, ItemKind
 from .base import Connector
+from .http import retry_after_seconds
 from .wxr import plain_text
 
 if TYPE_CHECKING:
@@ -369,26 +369,6 @@ class RSSConnector(Connector):
 _ACCEPT = (
     "application/atom+xml, application/rss+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.1"
 )
-
-
-def retry_after_seconds(value: str, now: datetime | None = None) -> float | None:
-    """``Retry-After`` in seconds: a number, or an HTTP date; ``None`` if unreadable.
-
-    **Usage**::
-
-        >>> retry_after_seconds("3")
-        3.0
-    """
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        moment = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return max(0.0, (moment - (now or datetime.now(UTC))).total_seconds())
 
 
 def _screen(body: bytes, url: str) -> None:

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
 
-from ..models import Feed, Item, Opportunity, StarAward, State
+from ..models import Account, Feed, Item, Opportunity, StarAward, State
 
 __all__ = ["Store", "StoredItem", "UpsertCounts"]
 
@@ -117,6 +117,22 @@ class Store(Protocol):
 
     def feeds(self) -> list[Feed]:
         """The followed feeds, by URL."""
+        ...
+
+    def add_account(self, account: Account) -> bool:
+        """Connect an account (or update its url, handle and options); ``True`` if new."""
+        ...
+
+    def remove_account(self, name: str) -> bool:
+        """Forget an account; ``True`` if it existed. Its items and cursor stay."""
+        ...
+
+    def accounts(self) -> list[Account]:
+        """The connected accounts, by name."""
+        ...
+
+    def get_account(self, name: str) -> Account:
+        """The account called ``name``; raise NotFoundError."""
         ...
 
     def save_thread_opportunities(

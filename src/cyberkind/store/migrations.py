@@ -144,10 +144,28 @@ def m003_drafts_and_stars(conn: sqlite3.Connection) -> None:
     )
 
 
+def m004_accounts(conn: sqlite3.Connection) -> None:
+    """Live platform accounts: where and who (never a secret; those live in the keyring)."""
+    _execute_script(
+        conn,
+        """
+        CREATE TABLE accounts (
+            name TEXT PRIMARY KEY,
+            platform TEXT NOT NULL,
+            url TEXT NOT NULL,
+            handle TEXT,
+            options TEXT NOT NULL DEFAULT '{}',
+            added_at TEXT NOT NULL
+        );
+        """,
+    )
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     m001_items_cursors_opportunities,
     m002_feeds,
     m003_drafts_and_stars,
+    m004_accounts,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

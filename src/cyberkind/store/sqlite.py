@@ -26,6 +26,7 @@ from typing import Any
 from ..errors import NotFoundError, StoreError
 from ..models import (
     CLOSED_STATES,
+    Account,
     Act,
     Author,
     Feed,
@@ -321,6 +322,60 @@ class SQLiteStore:
         rows = self._conn.execute("SELECT url, comments FROM feeds ORDER BY url").fetchall()
         return [Feed(row["url"], bool(row["comments"])) for row in rows]
 
+    def add_account(self, account: Account) -> bool:
+        """Connect an account (or update its url, handle and options); ``True`` if new."""
+        with self.transaction():
+            known = self._conn.execute(
+                "SELECT 1 FROM accounts WHERE name = ?", (account.name,)
+            ).fetchone()
+            if known is not None:
+                stored = self.get_account(account.name)
+                if stored.platform != account.platform:
+                    raise StoreError(
+                        f"the account {account.name!r} is already a {stored.platform} account. "
+                        "You can fix this by choosing another name, or removing it first with "
+                        f"`cyberkind accounts remove {account.name}`."
+                    )
+            self._conn.execute(
+                "INSERT INTO accounts (name, platform, url, handle, options, added_at) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET url = excluded.url, "
+                "handle = excluded.handle, options = excluded.options",
+                (
+                    account.name,
+                    account.platform,
+                    account.url,
+                    account.handle,
+                    json.dumps(dict(account.options), sort_keys=True),
+                    to_iso(datetime.now(UTC)),
+                ),
+            )
+        return known is None
+
+    def remove_account(self, name: str) -> bool:
+        """Forget an account; ``True`` if it existed. Its items and cursor stay."""
+        with self.transaction():
+            cursor = self._conn.execute("DELETE FROM accounts WHERE name = ?", (name,))
+        return cursor.rowcount > 0
+
+    def accounts(self) -> list[Account]:
+        """The connected accounts, by name."""
+        rows = self._conn.execute(
+            "SELECT name, platform, url, handle, options FROM accounts ORDER BY name"
+        ).fetchall()
+        return [_account(row) for row in rows]
+
+    def get_account(self, name: str) -> Account:
+        """The account called ``name``; raise NotFoundError."""
+        row = self._conn.execute(
+            "SELECT name, platform, url, handle, options FROM accounts WHERE name = ?", (name,)
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(
+                f"no account is called {name!r}. You can fix this by choosing one from "
+                "`cyberkind accounts list`."
+            )
+        return _account(row)
+
     def save_thread_opportunities(
         self, source: str, thread_key: str, opportunities: Sequence[Opportunity]
     ) -> None:
@@ -581,4 +636,15 @@ def _opportunity(row: sqlite3.Row) -> Opportunity:
         thread_key=row["thread_key"],
         url=row["url"],
         created_at=from_iso(row["created_at"]),
+    )
+
+
+def _account(row: sqlite3.Row) -> Account:
+    options = json.loads(row["options"] or "{}")
+    return Account(
+        name=row["name"],
+        platform=row["platform"],
+        url=row["url"],
+        handle=row["handle"],
+        options={str(k): str(v) for k, v in options.items()},
     )
