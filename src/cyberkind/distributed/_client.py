@@ -170,7 +170,8 @@ def score_archive(
                 threads_per_worker=1,
                 processes=True,
                 host="127.0.0.1",
-                dashboard_address=None,
+                # A free port on 127.0.0.1: None would still try 8787 for the health page.
+                dashboard_address="127.0.0.1:0",
             )
             owned.append(cluster)
             client = distributed.Client(cluster)
@@ -210,13 +211,15 @@ def _run(
     first_failure: int | None = None
     for done in distributed.as_completed(list(futures)):
         index = futures[done]
+        if done.cancelled():  # a block after a --strict failure
+            continue
         result = done.result()
         results[index] = result
-        if "error" in result or "strict" in result or (job.strict and result["bad"]):
-            if first_failure is None or index < first_failure:
-                first_failure = index
-                # Later blocks cannot change which error comes first: stop them.
-                client.cancel([f for f, i in futures.items() if i > index and i not in results])
+        failed = "error" in result or "strict" in result or (job.strict and result["bad"])
+        if failed and (first_failure is None or index < first_failure):
+            first_failure = index
+            # Later blocks cannot change which error comes first: stop them.
+            client.cancel([f for f, i in futures.items() if i > index and i not in results])
         if progress is not None:
             progress(len(results), len(blocks))
         if first_failure is not None and all(i in results for i in range(first_failure + 1)):
@@ -284,4 +287,3 @@ def _finish(
         partitions=partitions,
         single_input=single_input,
     )
-
