@@ -225,23 +225,23 @@ def _read_csv(
     first = next(records, None)
     if first is None:
         return
-    header = first[1]
-    assert isinstance(header, list)
-    if text_field not in header:
+    columns = first[1]
+    assert isinstance(columns, list)
+    if text_field not in columns:
         raise InputFormatError(
-            f"the CSV header has no column {text_field!r} (columns: {', '.join(header)}). "
+            f"the CSV header has no column {text_field!r} (columns: {', '.join(columns)}). "
             "You can fix this by passing --text-field with one of those names."
         )
-    if id_field is not None and id_field not in header:
+    if id_field is not None and id_field not in columns:
         raise InputFormatError(
-            f"the CSV header has no column {id_field!r} (columns: {', '.join(header)}). "
+            f"the CSV header has no column {id_field!r} (columns: {', '.join(columns)}). "
             "You can fix this by passing --id-field with one of those names."
         )
     for line, record in records:
         if isinstance(record, str):
             yield BadRow(line, record)
         else:
-            yield _make_row(line, dict(zip(header, record, strict=True)), text_field, id_field)
+            yield _make_row(line, dict(zip(columns, record, strict=True)), text_field, id_field)
 
 
 def read_rows(

@@ -539,12 +539,21 @@ def _test_summary(metrics: dict[str, Any]) -> dict[str, Any]:
 )
 @click.option(
     "--only",
-    type=click.Choice(["rewrite", "guard"]),
+    type=click.Choice(["rewrite", "guard", "distributed"]),
     default=None,
     help="Run only this benchmark: rewrite (ParaDetox held-out and APPDIA test; seconds), "
     "written to rewrite_benchmark.json in --output-dir; guard (the negativity guard's spans, "
     "rewrites, false alarms and latency; about a minute), written to guard_benchmark.json "
-    "and guard_benchmark.md.",
+    "and guard_benchmark.md; distributed (the local engine against Dask with 1 and 2 "
+    "workers on a generated archive; minutes; needs cyberkind[distributed]), written to "
+    "distributed_benchmark.json and distributed_benchmark.md.",
+)
+@click.option(
+    "--rows",
+    type=click.IntRange(min=100),
+    default=1_000_000,
+    show_default=True,
+    help="With --only distributed: comments in the generated archive.",
 )
 @click.option(
     "--limit",
@@ -558,6 +567,7 @@ def bench(
     quick: bool,
     embedding_cache: str | None,
     only: str | None,
+    rows: int,
     limit: int | None,
     settings: tuple[tuple[str, str], ...],
 ) -> None:
@@ -573,8 +583,28 @@ def bench(
         cyberkind bench --only rewrite --output-dir docs
 
         cyberkind bench --only guard --output-dir /tmp/guard-bench
+
+        cyberkind bench --only distributed --rows 20000 --output-dir /tmp/dist-bench
     """
     values = _settings(settings)
+    if only == "distributed":
+        from ..bench.distributed import distributed_benchmark, distributed_markdown
+
+        report = distributed_benchmark(
+            Path(values["data_dir"]),
+            rows=rows,
+            seed=values["seed"],
+            model_dir=values["model_dir"],
+            echo=lambda line: click.echo(line, err=True),
+        )
+        markdown = distributed_markdown(report)
+        out = Path(output_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        text = json.dumps(report, indent=2, sort_keys=True) + "\n"
+        (out / "distributed_benchmark.json").write_text(text, encoding="utf-8")
+        (out / "distributed_benchmark.md").write_text(markdown, encoding="utf-8")
+        click.echo(markdown, nl=False)
+        return
     if only == "guard":
         from ..bench.guard import guard_benchmarks, guard_markdown
 

@@ -204,7 +204,7 @@ def _parquet_ranges(
     """(first row group, end row group, first row number) of each block."""
     import pyarrow.parquet as pq
 
-    meta = pq.ParquetFile(path).metadata
+    meta = pq.ParquetFile(path).metadata  # type: ignore[no-untyped-call]
     columns = set(meta.schema.names)
     for field, option in ((text_field, "--text-field"), (id_field, "--id-field")):
         if field is not None and field not in columns:

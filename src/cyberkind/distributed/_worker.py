@@ -19,7 +19,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 from ..errors import CyberkindError, ModelError
 from ..scoring_io import BadRow, Row, _make_row, read_rows
@@ -96,7 +96,7 @@ def _scorer(tier: str, model_dir: str | None, options: tuple[tuple[str, Any], ..
 class _Window(io.RawIOBase):
     """Bytes ``start`` to ``end`` of an open file, read lazily."""
 
-    def __init__(self, handle: BinaryIO, start: int, end: int) -> None:
+    def __init__(self, handle: io.BufferedReader, start: int, end: int) -> None:
         handle.seek(start)
         self._handle = handle
         self._left = end - start
@@ -108,7 +108,7 @@ class _Window(io.RawIOBase):
         size = min(len(buffer), self._left)
         if size <= 0:
             return 0
-        count = self._handle.readinto(memoryview(buffer)[:size])
+        count: int = self._handle.readinto(memoryview(buffer)[:size])
         self._left -= count
         return count
 
@@ -136,7 +136,7 @@ def _parquet_rows(block: Block, job: Job) -> Iterator[Row | BadRow]:
 
     columns = [job.text_field] + ([job.id_field] if job.id_field else [])
     number = block.first_line
-    with pq.ParquetFile(block.path) as source:
+    with pq.ParquetFile(block.path) as source:  # type: ignore[no-untyped-call]
         batches = source.iter_batches(
             batch_size=max(job.batch_size, 1),
             row_groups=list(range(block.start, block.end)),
