@@ -153,18 +153,21 @@ def test_bad_rows_reported_like_local(client: Any, tmp_path: Path) -> None:
 def test_strict_reports_the_first_bad_row_and_writes_no_success(
     client: Any, tmp_path: Path
 ) -> None:
+    """Also after a run without --strict scored (and kept) every partition."""
     path = tmp_path / "c.jsonl"
     lines = [json.dumps({"text": t}) for t in _texts(200)]
     lines[120] = "{oops"
     lines[180] = '{"text": 3}'
     path.write_text("\n".join(lines) + "\n")
     local = _local(path, tmp_path / "local.jsonl", "--strict")
-    result = _dask(client, path, tmp_path / "out", "--strict", "--blocksize", "1kB")
-    assert local.exit_code == result.exit_code == 1, result.exception
-    assert result.stderr == local.stderr, repr(result.exception)
-    assert result.stderr.startswith("Error: line 121: invalid JSON")
-    assert not (tmp_path / "out" / SUCCESS).exists()
-    assert not (tmp_path / "out" / MANIFEST).exists()
+    for _ in range(2):
+        result = _dask(client, path, tmp_path / "out", "--strict", "--blocksize", "1kB")
+        assert local.exit_code == result.exit_code == 1, result.exception
+        assert result.stderr == local.stderr, repr(result.exception)
+        assert result.stderr.startswith("Error: line 121: invalid JSON")
+        assert not (tmp_path / "out" / SUCCESS).exists()
+        assert not (tmp_path / "out" / MANIFEST).exists()
+        assert _dask(client, path, tmp_path / "out", "--blocksize", "1kB").exit_code == 3
 
 
 def test_folder_of_partitions_and_glob(client: Any, tmp_path: Path) -> None:
@@ -231,6 +234,17 @@ def test_local_engine_rejects_dask_options(tmp_path: Path) -> None:
     assert result.exit_code == 1 and "--engine dask" in result.stderr
     result = CliRunner().invoke(cli, ["score", str(tmp_path)])
     assert result.exit_code == 1 and "is a folder" in result.stderr
+    result = CliRunner().invoke(cli, ["score", str(tmp_path / "c.jsonl"), "--format", "parquet"])
+    assert result.exit_code == 1 and "passing --engine dask to score Parquet" in result.stderr
+
+
+def test_worker_reports_an_unreachable_input(tmp_path: Path) -> None:
+    (tmp_path / "c.jsonl").write_text('{"text": "hello"}\n')
+    (block,) = plan_blocks(find_inputs(tmp_path / "c.jsonl"), 1 << 20)
+    (tmp_path / "c.jsonl").unlink()  # as on a node that does not share the folder
+    result = score_block(block, _job(tmp_path / "out"))
+    assert result["error_type"] == "ConfigError"
+    assert "same path on every node" in result["error"]
 
 
 def test_resume_keeps_finished_partitions(client: Any, tmp_path: Path) -> None:

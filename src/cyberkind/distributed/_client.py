@@ -215,7 +215,7 @@ def _run(
             continue
         result = done.result()
         results[index] = result
-        failed = "error" in result or "strict" in result or (job.strict and result["bad"])
+        failed = "error" in result or "strict" in result or (job.strict and result["first_bad"])
         if failed and (first_failure is None or index < first_failure):
             first_failure = index
             # Later blocks cannot change which error comes first: stop them.
@@ -233,7 +233,7 @@ def _raise(block: Block, result: dict[str, Any], single_input: bool) -> None:
     if "error" in result:
         error_type = getattr(errors, result["error_type"], CyberkindError)
         raise error_type(result["error"])
-    line, reason = result["strict"] if "strict" in result else result["bad"][0]
+    line, reason = result.get("strict") or result["first_bad"]
     where = "" if single_input else f" (in {block.path})"
     raise InputError(f"{reason}{where}. Fix the row, or drop --strict to skip bad rows.", line)
 

@@ -153,15 +153,24 @@ def _parquet_rows(block: Block, job: Job) -> Iterator[Row | BadRow]:
 def score_block(block: Block, job: Job) -> dict[str, Any]:
     """Score ``block`` into ``part-NNNNN.jsonl``; return its row counts and bad rows.
 
-    Returns ``{"rows", "skipped", "bad": [[line, reason], ...]}``, or with ``--strict``
-    ``{"strict": [line, reason]}`` at the first bad row (and no output), or ``{"error",
-    "error_type"}`` for a cyberkind error, so the client can raise it with its message intact.
-    A block whose output and sidecar already exist for the same job is not scored again.
+    Returns ``{"rows", "skipped", "first_bad": [line, reason] or None}`` (every bad row is in
+    the sidecar, not sent back, so the client's memory does not grow with them), or with
+    ``--strict`` ``{"strict": [line, reason]}`` at the first bad row (and no output), or
+    ``{"error", "error_type"}`` for a cyberkind error or an unreadable input or unwritable
+    output, so the client can raise it with its message intact. A block whose output and
+    sidecar already exist for the same job is not scored again.
     """
     try:
         return _score_block(block, job)
     except CyberkindError as exc:
         return {"error": str(exc), "error_type": type(exc).__name__}
+    except OSError as exc:
+        return {
+            "error": f"a worker cannot read {block.path} or write {job.output_dir} ({exc}). "
+            "You can fix this by making the input and the output folder reachable at the same "
+            "path on every node (a shared filesystem).",
+            "error_type": "ConfigError",
+        }
 
 
 def _sidecar_key(block: Block, job: Job) -> dict[str, Any]:
@@ -186,7 +195,7 @@ def _score_block(block: Block, job: Job) -> dict[str, Any]:
     if target.is_file() and sidecar.is_file():
         done: dict[str, Any] = json.loads(sidecar.read_text(encoding="utf-8"))
         if done.get("key") == key:
-            return {"rows": done["rows"], "skipped": done["skipped"], "bad": done["bad"]}
+            return _summary(done["rows"], done["bad"])
     scorer = _scorer(job.tier, job.model_dir, job.options)
     bad: list[list[Any]] = []
     strict_error: list[Any] = []
@@ -220,4 +229,8 @@ def _score_block(block: Block, job: Job) -> dict[str, Any]:
     sidecar_partial = sidecar.with_name(sidecar.name + ".partial")
     sidecar_partial.write_text(json.dumps(record), encoding="utf-8")
     os.replace(sidecar_partial, sidecar)
-    return {"rows": count, "skipped": len(bad), "bad": bad}
+    return _summary(count, bad)
+
+
+def _summary(rows: int, bad: list[list[Any]]) -> dict[str, Any]:
+    return {"rows": rows, "skipped": len(bad), "first_bad": bad[0] if bad else None}
