@@ -185,7 +185,7 @@ def test_folder_of_partitions_and_glob(client: Any, tmp_path: Path) -> None:
     assert "Scored 90 rows, skipped 1." in result.stderr
     ids = [json.loads(line)["id"] for line in _concat(tmp_path / "out").splitlines()]
     assert ids == [f"c{i}" for i in range(50)] + [f"c{i}" for i in range(40)]
-    glob = score_archive(str(archive / "*.csv"), tmp_path / "glob", scheduler=client)
+    glob = score_archive(str(tmp_path / "**" / "*.csv"), tmp_path / "glob", scheduler=client)
     assert glob.rows == 40 and glob.single_input
 
 
@@ -236,6 +236,15 @@ def test_local_engine_rejects_dask_options(tmp_path: Path) -> None:
     assert result.exit_code == 1 and "is a folder" in result.stderr
     result = CliRunner().invoke(cli, ["score", str(tmp_path / "c.jsonl"), "--format", "parquet"])
     assert result.exit_code == 1 and "passing --engine dask to score Parquet" in result.stderr
+
+
+def test_worker_refuses_a_file_changed_since_planning(tmp_path: Path) -> None:
+    (tmp_path / "c.jsonl").write_text('{"text": "hello"}\n')
+    (block,) = plan_blocks(find_inputs(tmp_path / "c.jsonl"), 1 << 20)
+    (tmp_path / "c.jsonl").write_text('{"text": "hello"}\n{"text": "and more"}\n')
+    result = score_block(block, _job(tmp_path / "out"))
+    assert result["error_type"] == "InputError"
+    assert "changed after the run was planned" in result["error"]
 
 
 def test_worker_reports_an_unreachable_input(tmp_path: Path) -> None:

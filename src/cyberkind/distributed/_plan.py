@@ -73,7 +73,8 @@ def find_inputs(
 
     ``spec`` is a file, a glob (``"comments/*.jsonl"``), a folder (every file in it with a
     known extension, or every file when ``fmt`` is given; names starting with ``_`` or ``.``
-    are skipped, as Spark and Dask do) or a list of those.
+    are skipped, as Spark and Dask do) or a list of those. ``**`` in a glob matches folders
+    at any depth.
     """
     specs = [spec] if isinstance(spec, str | Path) else list(spec)
     found: list[Path] = []
@@ -91,7 +92,9 @@ def find_inputs(
                 )
             found += known
         elif glob.has_magic(str(item)):
-            matches = sorted(Path(p) for p in glob.glob(str(item)) if Path(p).is_file())
+            matches = sorted(
+                Path(p) for p in glob.glob(str(item), recursive=True) if Path(p).is_file()
+            )
             if not matches:
                 raise InputError(
                     f"no file matches {item}. You can fix this by checking the pattern."

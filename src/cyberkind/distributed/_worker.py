@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import CyberkindError, ModelError
+from ..errors import CyberkindError, InputError, ModelError
 from ..scoring_io import BadRow, Row, _make_row, read_rows
 from ._plan import Block
 
@@ -196,6 +196,13 @@ def _score_block(block: Block, job: Job) -> dict[str, Any]:
         done: dict[str, Any] = json.loads(sidecar.read_text(encoding="utf-8"))
         if done.get("key") == key:
             return _summary(done["rows"], done["bad"])
+    stat = os.stat(block.path)
+    if (stat.st_size, stat.st_mtime_ns) != (block.size, block.mtime_ns):
+        raise InputError(
+            f"{block.path} changed after the run was planned (or this node sees another "
+            "file at that path). You can fix this by running the command again once the "
+            "file stops changing."
+        )
     scorer = _scorer(job.tier, job.model_dir, job.options)
     bad: list[list[Any]] = []
     strict_error: list[Any] = []
