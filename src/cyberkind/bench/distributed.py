@@ -56,6 +56,7 @@ _DASK_CHILD = textwrap.dedent(
         spec = json.loads(sys.argv[1])
         import distributed
         from cyberkind.distributed import score_archive
+        from cyberkind.distributed._worker import load_model
 
         t0 = time.perf_counter()
         with distributed.LocalCluster(
@@ -63,6 +64,8 @@ _DASK_CHILD = textwrap.dedent(
             host="127.0.0.1", dashboard_address="127.0.0.1:0",
         ) as cluster, distributed.Client(cluster) as client:
             client.wait_for_workers(spec["workers"])
+            # Load the model on every worker first, so "score_s" is steady-state scoring.
+            client.run(load_model, "fast", spec["model_dir"], ())
             t1 = time.perf_counter()
             result = score_archive(
                 spec["input"], spec["output"], scheduler=client, id_field="id",
@@ -324,8 +327,9 @@ counting lines) ran at {report["plan_mb_s"]} MB/s. The output is {report["output
 JSONL.
 
 Each engine ran in fresh processes on the same file. Wall time is end to end (interpreter
-start, model load; for Dask also the cluster's start). "Scoring rows/s" leaves out the
-cluster's start but includes each worker's model load. Peak RSS is the largest sum over the
+start, model load; for Dask also the cluster's start). "Cluster start" is the Dask cluster's
+start plus each worker's model load; "scoring rows/s" leaves it out (planning, checking the
+workers, scoring and writing). Peak RSS is the largest sum over the
 whole process tree (client, scheduler, nanny and worker processes), sampled every 50 ms.
 "Identical" compares the partitions, concatenated in order, with the local output's bytes.
 

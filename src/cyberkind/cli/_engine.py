@@ -153,7 +153,7 @@ def score(
     blocksize: str,
     settings: tuple[tuple[str, str], ...],
 ) -> None:
-    """Score every row of a JSONL or CSV file; write {"id", "scores"} JSONL.
+    """Score every row of a JSONL or CSV file (or archive); write {"id", "scores"} JSONL.
 
     The format comes from the extension (.jsonl, .ndjson, .json, .csv, and
     .parquet with --engine dask) or --format. Bad rows are reported on stderr

@@ -12,7 +12,15 @@ from typing import Any
 from .. import errors
 from ..errors import ConfigError, CyberkindError, InputError, ModelError
 from ._plan import Block, find_inputs, plan_blocks
-from ._worker import PARTS_DIR, Job, model_fingerprint, part_name, score_block, worker_info
+from ._worker import (
+    PARTS_DIR,
+    Job,
+    load_model,
+    model_fingerprint,
+    part_name,
+    score_block,
+    worker_info,
+)
 
 __all__ = ["DEFAULT_BLOCKSIZE", "MANIFEST", "SUCCESS", "ArchiveResult", "score_archive"]
 
@@ -97,6 +105,7 @@ def _check_workers(client: Any, job: Job) -> None:
                 f"{job.fingerprint}. You can fix this by installing the same cyberkind version "
                 "(and the same model_dir, if you set one) on every node."
             )
+    client.run(load_model, job.tier, job.model_dir, job.options)
 
 
 def score_archive(

@@ -81,6 +81,15 @@ def worker_info(tier: str, model_dir: str | None) -> dict[str, str]:
     return {"version": _version(), "fingerprint": fingerprint}
 
 
+def load_model(tier: str, model_dir: str | None, options: tuple[tuple[str, Any], ...]) -> None:
+    """Load this process's scorer now (run on every worker before the first block).
+
+    Every worker loads at once, and a worker that cannot (the ``accurate`` extra missing on
+    one node, say) stops the run before anything is scored, with the engine's own message.
+    """
+    _scorer(tier, model_dir, options)
+
+
 # One scorer per worker process and model; the lock lets a worker run several threads
 # safely (the fast tier's memo tables are not thread-safe), at the cost of one core each.
 _LOCK = threading.Lock()
