@@ -228,6 +228,20 @@ def test_errors(tmp_path: Path, args: list[str], message: str) -> None:
     assert message.replace("{tmp}", str(tmp_path)) in result.stderr
 
 
+def test_unreachable_scheduler(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    from cyberkind.distributed import _client
+
+    monkeypatch.setattr(_client, "CONNECT_TIMEOUT_S", 1)
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    (tmp_path / "c.jsonl").write_text('{"text": "hello"}\n')
+    with pytest.raises(ConfigError, match=r"cannot reach the Dask scheduler at tcp://127"):
+        score_archive(tmp_path / "c.jsonl", tmp_path / "o", scheduler=f"tcp://127.0.0.1:{port}")
+
+
 def test_local_engine_rejects_dask_options(tmp_path: Path) -> None:
     (tmp_path / "c.jsonl").write_text('{"text": "hello"}\n')
     result = CliRunner().invoke(cli, ["score", str(tmp_path / "c.jsonl"), "--workers", "2"])

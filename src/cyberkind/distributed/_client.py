@@ -27,6 +27,9 @@ __all__ = ["DEFAULT_BLOCKSIZE", "MANIFEST", "SUCCESS", "ArchiveResult", "score_a
 DEFAULT_BLOCKSIZE = 16 << 20
 """Bytes of input per block (and so per output partition); Parquet blocks are row groups."""
 
+CONNECT_TIMEOUT_S = 30
+"""Seconds to wait for the scheduler at ``--scheduler`` to answer."""
+
 MANIFEST = "_manifest.json"
 SUCCESS = "_SUCCESS"
 _OURS = (MANIFEST, SUCCESS, PARTS_DIR)
@@ -85,6 +88,16 @@ def _prepare_output(output_dir: Path) -> None:
     # A run that fails must not leave the marker of an earlier success behind.
     for name in (SUCCESS, MANIFEST):
         (output_dir / name).unlink(missing_ok=True)
+
+
+def _connect(distributed: Any, address: str) -> Any:
+    try:
+        return distributed.Client(address, timeout=CONNECT_TIMEOUT_S)
+    except (OSError, ValueError) as exc:
+        raise ConfigError(
+            f"cannot reach the Dask scheduler at {address} ({exc}). You can fix this by "
+            "starting `dask scheduler` on that node, or by checking the address and port."
+        ) from None
 
 
 def _check_workers(client: Any, job: Job) -> None:
@@ -186,7 +199,7 @@ def score_archive(
             client = distributed.Client(cluster)
             owned.append(client)
         elif isinstance(scheduler, str):
-            client = distributed.Client(scheduler)
+            client = _connect(distributed, scheduler)
             owned.append(client)
         else:
             client = scheduler
