@@ -203,6 +203,8 @@ def distributed_benchmark(
             "python": platform.python_version(),
             "platform": platform.platform(),
             "cores": os.cpu_count(),
+            # Other work on the machine moves every figure: record how busy it was.
+            "load_average_start": round(os.getloadavg()[0], 2),
         },
         "runs": {},
     }
@@ -263,6 +265,7 @@ def distributed_benchmark(
                 "peak_rss_mb": peak,
                 "identical_to_local": same,
             }
+    report["machine"]["load_average_end"] = round(os.getloadavg()[0], 2)
     runs = report["runs"]
     one, most = runs[f"dask-{min(workers)}"], runs[f"dask-{max(workers)}"]
     per_worker = one["scoring_rows_per_s"] / min(workers)
@@ -315,8 +318,10 @@ def distributed_markdown(report: dict[str, Any]) -> str:
     return f"""# Distributed batch scoring benchmark
 
 Written by `cyberkind bench --only distributed --rows {report["rows"]}` on Python
-{machine["python"]}, {machine["platform"]}, {machine["cores"]} cores (shared with other work:
-figures move by 10-20% from run to run).
+{machine["python"]}, {machine["platform"]}, {machine["cores"]} cores; the 1-minute load
+average was {machine.get("load_average_start", "-")} at the start and
+{machine.get("load_average_end", "-")} at the end (above {machine["cores"]}, other work was
+competing for the cores and every figure is low).
 {smoke}
 The archive: {report["rows"]:,} comments ({report["archive_mb"]} MB of JSONL,
 {report["bytes_per_row"]} bytes per row) drawn with seed {report["seed"]} from the
@@ -417,6 +422,7 @@ times (minutes): `cyberkind bench --only distributed --output-dir docs` writes
         ]
         for name, r in _ordered(report["runs"])
     ]
+    machine = report["machine"]
     est = {e["nodes"]: e for e in report["estimate"]["nodes"]}
     ten = est.get(10)
     estimate_line = (
@@ -426,7 +432,9 @@ times (minutes): `cyberkind bench --only distributed --output-dir docs` writes
         else ""
     )
     return f"""{head}{smoke}
-{report["rows"]:,} comments, {report["archive_mb"]} MB of JSONL, {report["partitions"]} blocks.
+{report["rows"]:,} comments, {report["archive_mb"]} MB of JSONL, {report["partitions"]} blocks;
+1-minute load average {machine.get("load_average_start", "-")} at the start and
+{machine.get("load_average_end", "-")} at the end, on {machine["cores"]} cores.
 
 {table(["engine", "rows/s (wall)", "scoring rows/s", "peak RSS MB", "identical"], rows)}
 
