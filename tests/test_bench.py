@@ -33,6 +33,7 @@ def test_quick_bench_writes_every_section(data_dir: Path, tmp_path: Path) -> Non
         "### Rewrites, judged by the guard itself",
         "### False alarms and latency",
         "## Speed, memory and cold start",
+        "## Distributed batch scoring",
         "## Published figures",
     ):
         assert section in md

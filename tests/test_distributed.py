@@ -115,14 +115,19 @@ def test_output_is_byte_identical_to_local(client: Any, tmp_path: Path, fmt: str
 
 
 def test_parquet_matches_local_scoring_of_the_same_rows(client: Any, tmp_path: Path) -> None:
-    texts = _texts(300, seed=3)
+    texts: list[str | None] = list(_texts(300, seed=3))
+    texts[5], texts[77], texts[250] = None, "", "   "  # bad rows, as in JSON
     table = pa.table({"id": list(range(100, 400)), "text": texts})
     pq.write_table(table, tmp_path / "c.parquet", row_group_size=40)
-    _write_jsonl(tmp_path / "same.jsonl", texts)
+    with (tmp_path / "same.jsonl").open("w", encoding="utf-8") as out:
+        out.writelines(json.dumps({"text": text}) + "\n" for text in texts)
     # Default ids are line numbers locally and row numbers in Parquet: 1, 2, 3...
-    assert _local(tmp_path / "same.jsonl", tmp_path / "local.jsonl").exit_code == 0
+    local = _local(tmp_path / "same.jsonl", tmp_path / "local.jsonl")
+    assert local.exit_code == 3
     result = _dask(client, tmp_path / "c.parquet", tmp_path / "out", "--blocksize", "1kB")
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 3, result.output
+    assert result.stderr == local.stderr
+    assert "Warning: line 6: field 'text' is empty or not a string; skipped." in result.stderr
     assert len(list((tmp_path / "out").glob("part-*.jsonl"))) >= 3
     assert _concat(tmp_path / "out") == (tmp_path / "local.jsonl").read_bytes()
     # With an integer id column, ids stay integers.
@@ -130,7 +135,7 @@ def test_parquet_matches_local_scoring_of_the_same_rows(client: Any, tmp_path: P
         tmp_path / "c.parquet", tmp_path / "ids", scheduler=client, id_field="id"
     )
     first = json.loads(_concat(tmp_path / "ids").splitlines()[0])
-    assert first["id"] == 100 and result.rows == 300
+    assert first["id"] == 100 and result.rows == 297
 
 
 def test_bad_rows_reported_like_local(client: Any, tmp_path: Path) -> None:
