@@ -36,6 +36,7 @@ from .voice import DEFAULT_VOICE, Voice
 
 if TYPE_CHECKING:
     from ..guard import Guard
+    from ..links import Suggestion
 
 __all__ = ["CRISIS_THRESHOLD", "STAR_ACTS", "Draft", "Drafter", "compose", "star_count"]
 
@@ -80,6 +81,7 @@ class Draft:
     private: bool = False
     resources: tuple[Resource, ...] = ()
     recipients: tuple[str, ...] = field(default=())
+    link: str = ""
 
     def to_json(self) -> dict[str, Any]:
         """The public JSON shape (``cyberkind draft ID --json``)."""
@@ -93,6 +95,7 @@ class Draft:
             "private": self.private,
             "notes": list(self.notes),
             "recipients": list(self.recipients),
+            "link": self.link or None,
             "resources": [
                 {"name": r.name, "contact": r.contact, "url": r.url, "where": r.where}
                 for r in self.resources
@@ -203,8 +206,13 @@ class Drafter:
         opportunity: Opportunity,
         items: Sequence[Item],
         scores: Sequence[Mapping[str, float]] = (),
+        *,
+        link: Suggestion | None = None,
     ) -> Draft:
-        """One draft for ``opportunity`` from its ``items`` (and their engine scores)."""
+        """One draft for ``opportunity`` from its ``items`` (and their engine scores).
+
+        ``link`` (a :class:`~cyberkind.links.Suggestion`) fills a ``send_link`` draft.
+        """
         if self._fresh:
             # The first draft seeds the batch with its opportunity too, so that single
             # drafts (one per command) vary between opportunities yet stay reproducible.
@@ -221,13 +229,19 @@ class Drafter:
         notes: list[str] = []
         if opportunity.act is Act.THANK_FOR_SHARING_WHAT_MATTERS:
             notes.append("finish 'it matters to me because ...' in your own words")
-        if opportunity.act is Act.SEND_LINK:
-            notes.append("add a useful link: the link library is not built yet")
+        use_link = link if opportunity.act is Act.SEND_LINK else None
+        if use_link is not None:
+            notes.append(f"suggested link {use_link.link.url}: {use_link.why}")
+        elif opportunity.act is Act.SEND_LINK:
+            notes.append(
+                "add a useful link: none in your library matches "
+                "(import some with `cyberkind links import`)"
+            )
         built = ""
         flagged = False
         for attempt in range(_ATTEMPTS):
             plain = not phrase or (flagged and attempt >= _ATTEMPTS // 2)
-            built = self._build(opportunity, phrase, count, plain, group)
+            built = self._build(opportunity, phrase, count, plain, group, use_link)
             if built in self.seen:
                 continue
             if self.guard.check(built).verdict == "ok":
@@ -252,10 +266,17 @@ class Drafter:
             specific=phrase,
             notes=tuple(notes),
             recipients=recipients if count else (),
+            link=use_link.link.url if use_link is not None else "",
         )
 
     def _build(
-        self, opportunity: Opportunity, phrase: str, count: int, plain: bool, group: bool
+        self,
+        opportunity: Opportunity,
+        phrase: str,
+        count: int,
+        plain: bool,
+        group: bool,
+        link: Suggestion | None = None,
     ) -> str:
         act = opportunity.act
         lines = LINES[act]
@@ -268,10 +289,16 @@ class Drafter:
         else:
             parts.append(voice.greeting.format(name=name))
             parts.append(self._pick(f"{act}:lead", lines["lead"]))
+        suffix = "_link" if link is not None else ""
+        title = link.link.title if link is not None else ""
+        url = link.link.url if link is not None else ""
         if plain:
-            parts.append(self._pick(f"{act}:plain", lines["plain"]))
+            line = self._pick(f"{act}:plain{suffix}", lines["plain" + suffix])
+            parts.append(line.format(title=title, url=url))
         else:
-            line = self._pick(f"{act}:specific", lines["specific"]).format(phrase=phrase)
+            line = self._pick(f"{act}:specific{suffix}", lines["specific" + suffix]).format(
+                phrase=phrase, title=title, url=url
+            )
             if line.startswith('"'):
                 line = '"' + line[1:2].upper() + line[2:]
             parts.append(line)

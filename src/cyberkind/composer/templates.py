@@ -191,6 +191,17 @@ LINES: dict[Act, dict[str, tuple[str, ...]]] = {
             'For "{phrase}?", I found this useful: [add a link].',
         ),
         "plain": ("Here's something that might help: [add a link].",),
+        # With a suggestion from the link library ({title} and {url} of the best match).
+        "specific_link": (
+            'About "{phrase}?": this might help, {title} ({url}).',
+            'On "{phrase}?", I found this useful: {title} ({url}).',
+            'For "{phrase}?", have a look at {title}: {url}',
+            'You asked "{phrase}?", and this helped me: {title} ({url}).',
+        ),
+        "plain_link": (
+            "Here's something that might help: {title} ({url}).",
+            "This might be useful: {title}, {url}",
+        ),
         "extra": ("I hope it helps!", "Let me know if it's useful."),
     },
     Act.ENCOURAGE_POST: {
