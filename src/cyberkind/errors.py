@@ -10,6 +10,7 @@ The tree::
     ├── ConfigError        a setting has a bad value
     │   └── PolicyError    a guard policy file is malformed (names the file and line)
     ├── SourceError        a live source is unreachable, refuses us, or sends unusable data
+    │   └── LLMError           the optional LLM endpoint times out, refuses or answers badly
     └── StoreError         the inbox store cannot be opened, migrated or queried
         └── NotFoundError      no opportunity (or item) has that id
 
@@ -26,6 +27,7 @@ __all__ = [
     "DataError",
     "InputError",
     "InputFormatError",
+    "LLMError",
     "ModelError",
     "NotFoundError",
     "PolicyError",
@@ -108,6 +110,13 @@ class SourceError(CyberkindError):
     def __init__(self, message: str, url: str | None = None) -> None:
         super().__init__(message)
         self.url = url
+
+
+class LLMError(SourceError):
+    """The optional LLM endpoint timed out, refused the key, errored or sent no usable reply.
+
+    The composer catches it and keeps the template draft, with the message in its notes.
+    """
 
 
 class StoreError(CyberkindError):

@@ -23,6 +23,7 @@ from .voice import Voice
 if TYPE_CHECKING:
     from ..guard import Guard
     from ..links import LinkLibrary
+    from .llm import LLMBackend
 
 __all__ = ["Composer"]
 
@@ -33,6 +34,7 @@ class Composer:
     ``save`` keeps each draft in the store and marks its opportunity drafted, so that
     marking it done later records the draft's gold stars. A ``send_link`` draft uses the
     best suggestion of ``links`` (default: the store's link library, ranked by FTS5).
+    ``llm`` is the optional LLM backend (:class:`~cyberkind.composer.llm.LLMBackend`).
     """
 
     def __init__(
@@ -45,6 +47,7 @@ class Composer:
         crisis_line: str | None = None,
         guard: Guard | None = None,
         links: LinkLibrary | None = None,
+        llm: LLMBackend | None = None,
     ) -> None:
         self.store = store
         if links is None:
@@ -60,6 +63,7 @@ class Composer:
             guard=guard,
             region=region,
             crisis_line=crisis_line,
+            llm=llm,
         )
 
     def draft(self, opportunity: Opportunity | str, *, save: bool = False) -> Draft:

@@ -28,6 +28,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ..errors import LLMError
 from ..models import Act, Item, Opportunity, Priority, Resource
 from ..resources import regional_resources
 from .phrases import key_phrase
@@ -37,6 +38,7 @@ from .voice import DEFAULT_VOICE, Voice
 if TYPE_CHECKING:
     from ..guard import Guard
     from ..links import Suggestion
+    from .llm import LLMBackend
 
 __all__ = ["CRISIS_THRESHOLD", "STAR_ACTS", "Draft", "Drafter", "compose", "star_count"]
 
@@ -82,6 +84,7 @@ class Draft:
     resources: tuple[Resource, ...] = ()
     recipients: tuple[str, ...] = field(default=())
     link: str = ""
+    backend: str = "template"
 
     def to_json(self) -> dict[str, Any]:
         """The public JSON shape (``cyberkind draft ID --json``)."""
@@ -96,6 +99,7 @@ class Draft:
             "notes": list(self.notes),
             "recipients": list(self.recipients),
             "link": self.link or None,
+            "backend": self.backend,
             "resources": [
                 {"name": r.name, "contact": r.contact, "url": r.url, "where": r.where}
                 for r in self.resources
@@ -149,7 +153,9 @@ class Drafter:
     """Drafts a batch: variants drawn without replacement per batch, seeded, all guarded.
 
     ``stars`` switches the gold-star flourish; ``region`` and ``crisis_line`` pick the
-    crisis resources; ``guard`` defaults to a shared :class:`~cyberkind.guard.Guard`.
+    crisis resources; ``guard`` defaults to a shared :class:`~cyberkind.guard.Guard`;
+    ``llm`` (an :class:`~cyberkind.composer.llm.LLMBackend`) writes the words instead of the
+    templates when it is configured and its reply passes every check (never for a crisis).
 
     **Usage**::
 
@@ -167,8 +173,10 @@ class Drafter:
         region: str | None = None,
         crisis_line: str | None = None,
         crisis_threshold: float = CRISIS_THRESHOLD,
+        llm: LLMBackend | None = None,
     ) -> None:
         self.voice = voice
+        self.llm = llm
         self.stars = stars
         self.region = region
         self.crisis_line = crisis_line
@@ -256,6 +264,12 @@ class Drafter:
             notes.append("no variant passed the guard; a minimal draft instead")
             if self.guard.check(built).verdict != "ok":
                 built = "Thank you."
+        backend = "template"
+        if self.llm is not None and text:
+            written, note = self._with_llm(opportunity, text, count, use_link)
+            notes.append(note)
+            if written is not None:
+                built, backend = written, "llm"
         self.seen.add(built)
         return Draft(
             text=built,
@@ -267,6 +281,41 @@ class Drafter:
             notes=tuple(notes),
             recipients=recipients if count else (),
             link=use_link.link.url if use_link is not None else "",
+            backend=backend,
+        )
+
+    def _with_llm(
+        self, opportunity: Opportunity, message: str, count: int, link: Suggestion | None
+    ) -> tuple[str | None, str]:
+        """The LLM backend's reply, checked, or ``None``; and a note that says which and why."""
+        assert self.llm is not None
+        fallback = "; this is the template draft"
+        try:
+            raw = self.llm.complete(message, self.voice, opportunity.act)
+        except LLMError as exc:
+            return None, f"LLM backend not used: {str(exc).rstrip('.')}{fallback}"
+        name = _first_name(opportunity.person)
+        reply, why = self.llm.check(raw, name, self.guard)
+        if why is not None:
+            return None, f"LLM backend's reply refused: {why}{fallback}"
+        # The link and the gold star are ours to add: the model never sees either.
+        extras: list[str] = []
+        if link is not None:
+            extras.append(f"{link.link.title}: {link.link.url}")
+        if count:
+            key = str(min(count, 3))
+            extras.append(self._pick(f"stars:{key}", STAR_LINES[key]).format(name=name))
+        sign_off = self.voice.sign_off or ""
+        # The sign-off goes last, after the star line: take the model's copy off the end.
+        stripped = reply.rstrip(" ,.!\n")
+        if sign_off and stripped.lower().endswith(sign_off.lower()):
+            reply = stripped[: -len(sign_off)].rstrip(" ,\n")
+        text = "\n\n".join(p for p in (reply, " ".join(extras), sign_off) if p)
+        if text in self.seen or self.guard.check(text).verdict != "ok":
+            return None, f"LLM backend's reply refused: not unique or not ok{fallback}"
+        return text, (
+            f"written by the LLM backend ({self.llm.model}) from their message and your voice "
+            "profile only; make it yours before sending"
         )
 
     def _build(
@@ -375,6 +424,7 @@ def compose(
     guard: Guard | None = None,
     region: str | None = None,
     crisis_line: str | None = None,
+    llm: LLMBackend | None = None,
 ) -> Draft:
     """Draft one reply for ``opportunity`` (see :class:`Drafter` for batches).
 
@@ -384,6 +434,6 @@ def compose(
         draft.text, draft.stars
     """
     drafter = Drafter(
-        voice, rng_seed, stars=stars, guard=guard, region=region, crisis_line=crisis_line
+        voice, rng_seed, stars=stars, guard=guard, region=region, crisis_line=crisis_line, llm=llm
     )
     return drafter.draft(opportunity, items, scores)
