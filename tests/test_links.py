@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -274,8 +275,7 @@ def encoder():  # type: ignore[no-untyped-def]
 
 
 def test_embeddings_rerank_finds_meaning_without_shared_words(
-    fresh_db: SQLiteStore,
-    encoder,  # type: ignore[no-untyped-def]
+    fresh_db: SQLiteStore, encoder: Any
 ) -> None:
     LinkLibrary(fresh_db).import_file(BOOKMARKS)
     LinkLibrary(fresh_db).import_file(CSV)

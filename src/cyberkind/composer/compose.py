@@ -59,7 +59,12 @@ STAR_ACTS = frozenset(
 """Acts whose drafts carry a gold star (never hugs, crisis messages or questions)."""
 
 _KIND_LABELS = ("gratitude", "compassion", "encouragement", "admiration")
-_FOCUS = {Act.CELEBRATE: "milestone", Act.PROMOTE_WORK: "milestone", Act.SEND_LINK: "question"}
+_FOCUS = {
+    Act.CELEBRATE: "milestone",
+    Act.PROMOTE_WORK: "milestone",
+    Act.SEND_LINK: "question",
+    Act.HUG: "feeling",
+}
 _ATTEMPTS = 6
 _NAMEISH = re.compile(r"[^\W\d_]+(?:['\u2019-][^\W\d_]+)*")
 
@@ -351,6 +356,9 @@ class Drafter:
             if line.startswith('"'):
                 line = '"' + line[1:2].upper() + line[2:]
             parts.append(line)
+        if "understand" in lines:
+            # A hug says it understands, not only that it is sorry (EPITOME's interpretation).
+            parts.append(self._pick(f"{act}:understand", lines["understand"]))
         if voice.typical_words >= 25 or voice.samples == 0:
             parts.append(self._pick(f"{act}:extra", lines["extra"]))
         if count:

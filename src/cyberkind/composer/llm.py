@@ -32,14 +32,14 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-import httpx
-
 from ..credentials import Credentials, Secret, default_credentials
 from ..errors import ConfigError, LLMError
 from ..models import Act
 from .voice import Voice
 
 if TYPE_CHECKING:
+    import httpx
+
     from ..guard import Guard
 
 __all__ = ["NAME_SLOT", "SYSTEM_PROMPT", "LLMBackend"]
@@ -142,6 +142,9 @@ class LLMBackend:
         headers = {"Content-Type": "application/json"}
         if self._api_key is not None:
             headers["Authorization"] = f"Bearer {self._api_key.reveal()}"
+        # httpx loads on first use: importing it pulls in click when httpx's CLI is installed.
+        import httpx
+
         body = self.request_body(message, voice, act)
         client = self._client or httpx.Client()
         try:
