@@ -144,6 +144,8 @@ def test_search_ranks_by_bm25_and_says_why(fresh_db: SQLiteStore) -> None:
     found = library.search("How do I keep a bedtime routine?")
     assert found[0].link.url == "https://sleep.example/bedtime-routine"
     assert "'bedtime'" in found[0].why and "'routine'" in found[0].why
+    assert found[0].matched == ("bedtime", "routine")  # each word once, title and description
+    assert library.search("bedtime routines")[0].matched == ("bedtime", "routine")
     tagged = library.search("breathing when anxious")
     assert tagged[0].link.url == "https://breathe.example/box"
     assert tagged[0].matched_tags == ("breathing",)

@@ -609,13 +609,25 @@ class SQLiteStore:
         found: list[LinkMatch] = []
         for row in rows:
             hits = [h for col in ("h0", "h1", "h2") for h in _HIGHLIGHT.findall(row[col] or "")]
-            matched = tuple(dict.fromkeys(h.lower() for h in hits))
+            # One word per stem: "routine" and "routines" matched the same query word.
+            stems: dict[str, str] = {}
+            for hit in hits:
+                stems.setdefault(_stem(hit.lower()), hit.lower())
+            matched = tuple(stems.values())
             # A tag such as "mental-health" is indexed as two words; name the whole tag.
             in_tags = {h.lower() for h in _HIGHLIGHT.findall(row["h2"] or "")}
             link = _link(row)
             tags = tuple(t for t in link.tags if in_tags & set(re.split(r"[\W_]+", t.lower())))
             found.append(LinkMatch(link, -float(row["rank"]), matched, tags))
         return found
+
+
+def _stem(word: str) -> str:
+    """A rough stem, only to name each matched word once (FTS5's porter did the matching)."""
+    for suffix in ("ing", "es", "ed", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
 
 
 _HIGHLIGHT = re.compile("\x02(.*?)\x03", re.DOTALL)
