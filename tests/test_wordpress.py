@@ -502,3 +502,55 @@ class _NoScorer:
 
     def score(self, texts: Any) -> list[dict[str, float]]:
         raise AssertionError("nothing should be scored")
+
+
+def test_5xx_is_retried_after_a_pause(
+    wordpress: WordPressServer, tmp_path: Path, stub_scorer: Any
+) -> None:
+    def unwell(request: httpx.Request, n: int) -> httpx.Response | None:
+        if is_comments_page(request, "1") and n <= 2:
+            return httpx.Response(503, text="<h1>Busy</h1>", request=request)
+        return None
+
+    waits: list[float] = []
+    with httpx.Client(transport=FaultTransport(unwell), timeout=20) as client:
+        store = SQLiteStore(tmp_path / "inbox.db")
+        sync(store, connect(wordpress, client, sleep=waits.append), stub_scorer)
+    assert waits == [1.0, 2.0]
+    assert comment_ids(wordpress, "ben", "hal") <= set(rows(store))
+
+
+def test_a_reply_whose_answer_was_lost_is_found_not_posted_again(
+    wordpress: WordPressServer,
+) -> None:
+    """The POST reaches WordPress but the connection drops before its answer arrives."""
+    kim = add_comment(wordpress, "small", "Kim", "Sharing this with my class.")
+    reply = Reply(
+        "wordpress:kindcorner",
+        f"comment:{kim}",
+        "Thank you, Kim. Say hi to the class!",
+        thread_id=f"post:{wordpress.posts['small']}",
+        idempotency_key="opp-kim-1",
+    )
+
+    def lose_the_answer(request: httpx.Request, n: int) -> httpx.Response | None:
+        if request.method == "POST":
+            transport.inner.handle_request(request).read()  # WordPress stores the comment
+            return dropped_page(request)
+        return None
+
+    transport = FaultTransport(lose_the_answer)
+    waits: list[float] = []
+    with httpx.Client(transport=transport, timeout=20) as client:
+        conn = connect(wordpress, client, sleep=waits.append)
+        with pytest.raises(SourceError, match="dropped"):
+            conn.publish(reply)
+        assert waits == []  # a POST whose outcome is unknown is not blindly sent again
+        found = conn.published(reply)
+    assert found is not None
+    with httpx.Client(timeout=20) as client:
+        assert connect(wordpress, client).publish(reply) == found  # the retried send
+        answers = client.get(
+            f"{wordpress.url}/wp-json/wp/v2/comments", params={"parent": kim}
+        ).json()
+    assert [f"comment:{c['id']}" for c in answers] == [found]
