@@ -169,8 +169,8 @@ class WordPressConnector(LiveConnector):
         if not account.handle:
             raise ConfigError(
                 f"the WordPress account {account.name!r} has no user name. You can fix this by "
-                f"running `cyberkind accounts add wordpress {account.name} --url {account.url} "
-                "--handle YOUR_LOGIN` again."
+                f"adding it again (`cyberkind accounts add wordpress {account.name} ...`) with "
+                "your WordPress login as its handle."
             )
         split = urlsplit(account.url)
         if split.scheme not in ("http", "https") or not split.netloc:
