@@ -124,7 +124,9 @@ def send(
     method: str,
     url: str,
     *,
-    what: str,
+    what: str | None = None,
+    noun: str = "answer",
+    again: str = "running `cyberkind sync` again",
     idempotent: bool = True,
     max_retries: int = 3,
     max_wait: float = 120.0,
@@ -136,18 +138,21 @@ def send(
     429 and 5xx answers wait :func:`rate_limit_wait` (``Retry-After``, the
     platform's reset) or 1, 2, 4... seconds, at most ``max_wait`` each; a
     refused connection or a timeout are retried the same way. A connection
-    dropped mid-answer is retried only when ``idempotent`` (a GET): a dropped
-    POST may have happened, so the caller decides. After ``max_retries``
-    retries a :class:`~cyberkind.errors.SourceError` names ``what`` and says
-    nothing was stored. The whole body is read before this returns, so a
-    dropped connection can never hand the caller half a page.
+    dropped mid-answer (or a timeout) is retried only when ``idempotent`` (a
+    GET): a POST that went out may have happened, so the caller decides. After
+    ``max_retries`` retries a :class:`~cyberkind.errors.SourceError` names
+    ``what`` (default: the URL) and the ``noun`` that did not arrive, says
+    nothing was stored, and suggests ``again``. The whole body is read before
+    this returns, so a dropped connection never hands the caller half a page.
+    ``kwargs`` go to ``client.request``.
 
     **Usage**::
 
-        response = send(client, "GET", url, what="the WordPress site kind.example")
+        response = send(client, "GET", url, what="the WordPress site https://kind.example")
     """
     import httpx
 
+    what = what or url
     attempt = 0
     while True:
         response: httpx.Response | None = None
@@ -156,33 +161,32 @@ def send(
             response = client.request(method, url, **kwargs)
         except httpx.ConnectError as exc:
             failure = SourceError(
-                f"cannot reach {what} at {url} ({exc}). You can fix this by checking the URL "
-                "and your connection, then trying again.",
+                f"cannot reach {what} ({exc}). You can fix this by checking the URL and your "
+                f"connection, then {again}.",
                 url=url,
             )
         except (httpx.RemoteProtocolError, httpx.ReadError) as exc:
             retry_ok = idempotent
             failure = SourceError(
-                f"the connection to {what} dropped before the whole answer arrived ({exc}); "
-                "nothing from it was stored. You can fix this by trying again later.",
+                f"the connection to {what} dropped before the whole {noun} arrived ({exc}); "
+                f"nothing from it was stored. You can fix this by {again} later.",
                 url=url,
             )
         except httpx.TimeoutException:
             retry_ok = idempotent
             failure = SourceError(
-                f"{what} did not answer in time; nothing from it was stored. You can fix this "
-                "by trying again later.",
+                f"{what} did not answer in time; nothing from it was stored. You can fix this by "
+                f"{again} later.",
                 url=url,
             )
         except httpx.HTTPError as exc:
             raise SourceError(
-                f"cannot fetch {url} from {what} ({exc}). You can fix this by checking the URL.",
-                url=url,
+                f"cannot fetch {url} ({exc}). You can fix this by checking the URL.", url=url
             ) from exc
         else:
             if response.status_code not in TRANSIENT_STATUS:
                 return response
-            failure = _status_failure(response, what, url, max_retries)
+            failure = _status_failure(response, what, url, again, max_retries)
         attempt += 1
         wait = _wait(attempt, response, max_wait)
         if not retry_ok or attempt > max_retries or wait is None:
@@ -190,19 +194,21 @@ def send(
         sleep(wait)
 
 
-def _status_failure(response: httpx.Response, what: str, url: str, max_retries: int) -> SourceError:
+def _status_failure(
+    response: httpx.Response, what: str, url: str, again: str, max_retries: int
+) -> SourceError:
     if response.status_code == 429:
         after = response.headers.get("Retry-After")
         hint = f" (Retry-After: {after})" if after else ""
         return SourceError(
             f"{what} kept answering 429 Too Many Requests{hint} after {max_retries} retries; "
-            "nothing from it was stored. You can fix this by trying again later.",
+            f"nothing from it was stored. You can fix this by {again} later.",
             url=url,
         )
     return SourceError(
         f"{what} answered {response.status_code} {response.reason_phrase} {max_retries + 1} "
         "times; nothing from it was stored. The server has a problem: you can fix this by "
-        "trying again later.",
+        f"{again} later.",
         url=url,
     )
 

@@ -227,6 +227,8 @@ class WordPressConnector(LiveConnector):
             method,
             url,
             what=f"the WordPress site {self.site}",
+            noun="page" if method == "GET" else "answer",
+            again="running `cyberkind sync` again" if method == "GET" else "sending it again",
             idempotent=method == "GET",
             max_retries=self.max_retries,
             max_wait=self.max_wait,
