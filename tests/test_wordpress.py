@@ -35,7 +35,7 @@ from cyberkind.connectors.base import Connector
 from cyberkind.connectors.wordpress import CommentCursor, WordPressConnector
 from cyberkind.connectors.wxr import WXRConnector
 from cyberkind.credentials import EnvCredentials
-from cyberkind.errors import AuthError, SourceError
+from cyberkind.errors import AuthError, ConfigError, SourceError
 from cyberkind.inbox import Inbox
 from cyberkind.models import Account, Act, Batch, ItemKind, Reply, State
 from cyberkind.pipeline import sync
@@ -145,6 +145,47 @@ def is_comments_page(request: httpx.Request, page: str) -> bool:
 def test_registers_like_a_plugin() -> None:
     assert connector_registry()["wordpress"] is WordPressConnector
     assert WordPressConnector.secret_keys == ("app_password",)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('{"date_gmt": "2026-11-20T09:34:00", "id": 7}', CommentCursor("2026-11-20T09:34:00", 7)),
+        (None, None),
+        ("", None),
+        ('{"etag": "x", "seen": []}', None),  # another connector's cursor: start again
+        ('{"date_gmt": "yesterday", "id": 7}', None),
+        ("not json", None),
+    ],
+)
+def test_cursor_round_trip_and_foreign_cursors(
+    text: str | None, expected: CommentCursor | None
+) -> None:
+    assert CommentCursor.loads(text) == expected
+    if expected is not None:
+        assert CommentCursor.loads(expected.dumps()) == expected
+
+
+@pytest.mark.parametrize(
+    ("url", "handle", "message"),
+    [
+        ("kind.example", "ana", "not a web address"),
+        ("https://kind.example", None, "has no user name"),
+    ],
+)
+def test_account_settings_are_checked(url: str, handle: str | None, message: str) -> None:
+    account = Account("kindcorner", "wordpress", url, handle=handle)
+    with pytest.raises(ConfigError, match=message):
+        WordPressConnector(account, credentials=EnvCredentials({}))
+
+
+def test_a_reply_must_answer_a_wordpress_item() -> None:
+    account = Account("kindcorner", "wordpress", "https://kind.example", handle="ana")
+    with (
+        WordPressConnector(account, credentials=EnvCredentials({})) as conn,
+        pytest.raises(ConfigError, match="not a WordPress post or comment"),
+    ):
+        conn.publish(Reply("wordpress:kindcorner", "toot:12", "hi"))
 
 
 # -- sync ------------------------------------------------------------------------------------
