@@ -595,3 +595,25 @@ def test_a_reply_whose_answer_was_lost_is_found_not_posted_again(
             f"{wordpress.url}/wp-json/wp/v2/comments", params={"parent": kim}
         ).json()
     assert [f"comment:{c['id']}" for c in answers] == [found]
+
+
+def test_pages_without_the_total_pages_header(
+    wordpress: WordPressServer, client: httpx.Client, tmp_path: Path, stub_scorer: Any
+) -> None:
+    """A proxy that drops X-WP-TotalPages: full pages still lead to the next one."""
+
+    def strip(request: httpx.Request, n: int) -> httpx.Response | None:
+        answer = transport.inner.handle_request(request)
+        answer.read()
+        headers = {k: v for k, v in answer.headers.items() if not k.lower().startswith("x-wp-")}
+        headers.pop("content-encoding", None)
+        headers.pop("content-length", None)
+        return httpx.Response(answer.status_code, headers=headers, content=answer.content)
+
+    transport = FaultTransport(strip)
+    whole = SQLiteStore(tmp_path / "whole.db")
+    sync(whole, connect(wordpress, client, batch_size=4), stub_scorer)
+    store = SQLiteStore(tmp_path / "inbox.db")
+    with httpx.Client(transport=transport, timeout=20) as stripped:
+        sync(store, connect(wordpress, stripped, batch_size=4), stub_scorer)
+    assert rows(store) == rows(whole)
