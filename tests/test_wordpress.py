@@ -11,15 +11,15 @@ are injected by an httpx transport wrapped around the real one, so WordPress
 still answers every request that gets through. Only the waits between retries
 are faked, so the tests stay fast.
 
-Without the packages the tests skip locally, and fail when ``CI`` or
-``CYBERKIND_REQUIRE_SERVERS=1`` is set (``.ci/run`` installs them).
+The ``wordpress`` fixture (tests/conftest.py) skips the tests locally without
+the packages, and fails them when ``CI`` or ``CYBERKIND_REQUIRE_SERVERS=1`` is
+set (``.ci/run`` installs the packages and sets it).
 """
 
 from __future__ import annotations
 
 import html
 import json
-import os
 import socket
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -28,7 +28,7 @@ from typing import Any
 import httpx
 import pytest
 from pytest_httpserver import HTTPServer
-from wordpress_server import HERE, WordPressServer, missing, start_wordpress
+from wordpress_server import HERE, WordPressServer
 
 from cyberkind.connectors import connector_registry
 from cyberkind.connectors.base import Connector
@@ -40,24 +40,6 @@ from cyberkind.inbox import Inbox
 from cyberkind.models import Account, Act, Batch, ItemKind, Reply, State
 from cyberkind.pipeline import sync
 from cyberkind.store.sqlite import SQLiteStore
-
-# Read at import: the autouse clean_environ fixture clears CYBERKIND_* before each test.
-REQUIRE_SERVERS = bool(os.environ.get("CI")) or os.environ.get("CYBERKIND_REQUIRE_SERVERS") == "1"
-
-
-@pytest.fixture(scope="session")
-def wordpress() -> Iterator[WordPressServer]:
-    """A seeded WordPress on 127.0.0.1, shared by the session (started in about 5 s)."""
-    absent = missing()
-    if absent is not None:
-        if REQUIRE_SERVERS:
-            pytest.fail(f"a real WordPress is required here (CI): {absent}")
-        pytest.skip(f"no real WordPress: {absent}")
-    server = start_wordpress()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture
