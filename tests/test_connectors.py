@@ -13,6 +13,7 @@ from cyberkind.connectors import Connector, FileConnector, FileCursor, connector
 from cyberkind.connectors.base import detect_file_connector
 from cyberkind.connectors.rss import RSSConnector
 from cyberkind.connectors.tabular import CSVConnector, JSONLConnector
+from cyberkind.connectors.wordpress import WordPressConnector
 from cyberkind.connectors.wxr import WXRConnector, plain_text
 from cyberkind.errors import ConfigError, InputFormatError
 from cyberkind.hookspecs import hookimpl
@@ -76,6 +77,7 @@ def test_builtin_connectors_register_like_plugins() -> None:
         "jsonl": JSONLConnector,
         "csv": CSVConnector,
         "rss": RSSConnector,
+        "wordpress": WordPressConnector,
     }
 
 
