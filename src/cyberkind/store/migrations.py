@@ -161,11 +161,37 @@ def m004_accounts(conn: sqlite3.Connection) -> None:
     )
 
 
+def m007_outbox(conn: sqlite3.Connection) -> None:
+    """The outbox: each send is recorded (pending) before it is posted, then marked sent.
+
+    ``key`` is the idempotency key (from the opportunity and the text), so a retry
+    after a timeout or a crash finds the attempt and never posts twice.
+    """
+    _execute_script(
+        conn,
+        """
+        CREATE TABLE outbox (
+            key TEXT PRIMARY KEY,
+            opportunity_id TEXT NOT NULL,
+            source TEXT NOT NULL,
+            parent_remote_id TEXT NOT NULL,
+            state TEXT NOT NULL CHECK (state IN ('pending', 'sent')),
+            remote_id TEXT,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX outbox_opportunity ON outbox (opportunity_id);
+        """,
+    )
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     m001_items_cursors_opportunities,
     m002_feeds,
     m003_drafts_and_stars,
     m004_accounts,
+    m007_outbox,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
