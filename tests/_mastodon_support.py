@@ -37,7 +37,16 @@ def start_mock() -> Any:
 
 
 def reset(base_url: str) -> None:
+    """Back to the seed: no statuses, notifications or fault rules."""
+    httpx.delete(f"{base_url}/api/v1/_mock/faults").raise_for_status()
     httpx.post(f"{base_url}/api/v1/_mock/reset").raise_for_status()
+
+
+def statuses_of(base_url: str, user: str) -> list[Any]:
+    """Every status ``user`` has on the server, newest first (read with Mastodon.py)."""
+    api = client(base_url, user)
+    me = api.me()
+    return list(api.fetch_remaining(api.account_statuses(me.id, limit=40)))
 
 
 def add_fault(base_url: str, rule: dict[str, Any]) -> None:
@@ -52,7 +61,10 @@ def client(base_url: str, user: str) -> Any:
 
 
 class FaultyProxy:
-    """Forward to ``upstream``; ``plan`` holds ``(method, path prefix, action)`` faults, each used once."""
+    """Forward to ``upstream``; ``plan`` holds ``(method, path prefix, action)`` faults.
+
+    Each planned fault is used once, by the first request that matches it.
+    """
 
     def __init__(self, upstream: str) -> None:
         self.upstream = urlsplit(upstream)
@@ -64,7 +76,7 @@ class FaultyProxy:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+            def log_message(self, format: str, *args: Any) -> None:
                 pass
 
             def _forward(self) -> None:

@@ -122,6 +122,19 @@ class KeyringCredentials:
             ) from None
         keyring.set_password(SERVICE, f"{account}:{key}", secret.reveal())
 
+    def delete(self, account: str, key: str) -> bool:
+        """Delete a secret from the keyring (``accounts remove``); ``True`` if it was there."""
+        try:
+            import keyring
+            import keyring.errors
+        except ImportError:
+            return False
+        try:
+            keyring.delete_password(SERVICE, f"{account}:{key}")
+        except keyring.errors.PasswordDeleteError:
+            return False
+        return True
+
 
 class ChainCredentials:
     """The first secret any of ``sources`` knows."""

@@ -59,6 +59,7 @@ retry after a timeout never posts twice. A private reply (a crisis message) is a
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime
@@ -221,18 +222,18 @@ class MastodonConnector(LiveConnector):
                 result = method(*args, **kwargs)
             except merr.MastodonUnauthorizedError as exc:
                 raise self._auth_error(exc) from None
+            except merr.MastodonRatelimitError:
+                failure = SourceError(
+                    f"{self.base_url} kept answering 429 Too Many Requests while {what} "
+                    f"(retried {attempt} times); nothing more was stored. You can fix this by "
+                    "running `cyberkind sync` again later.",
+                    url=self.base_url,
+                )
             except merr.MastodonAPIError as exc:
                 status = _status_of(exc)
                 if status == 403:
                     raise self._auth_error(exc) from None
-                if isinstance(exc, merr.MastodonRatelimitError):
-                    failure = SourceError(
-                        f"{self.base_url} kept answering 429 Too Many Requests while {what}, "
-                        f"after {self.max_retries} retries; nothing more was stored. You can fix "
-                        "this by running `cyberkind sync` again later.",
-                        url=self.base_url,
-                    )
-                elif isinstance(exc, merr.MastodonServerError):
+                if isinstance(exc, merr.MastodonServerError):
                     failure = SourceError(
                         f"{self.base_url} answered {status or 'a server error'} while {what}, "
                         f"{self.max_retries + 1} times; nothing more was stored. You can fix "
@@ -253,6 +254,13 @@ class MastodonConnector(LiveConnector):
                     "connection, then running `cyberkind sync` again.",
                     url=self.base_url,
                 )
+            except merr.MastodonError as exc:
+                raise SourceError(
+                    f"Mastodon.py could not complete a request to {self.base_url} while {what} "
+                    f"({_first_line(exc)}). You can fix this by checking the account's URL with "
+                    "`cyberkind accounts list`.",
+                    url=self.base_url,
+                ) from None
             else:
                 self._pace()
                 return result
@@ -286,9 +294,7 @@ class MastodonConnector(LiveConnector):
     def me(self) -> Any:
         """The account's own profile (``verify_credentials``), fetched once."""
         if self._me is None:
-            self._me = self._call(
-                "checking the access token", self.api.account_verify_credentials
-            )
+            self._me = self._call("checking the access token", self.api.account_verify_credentials)
         return self._me
 
     # -- mapping ---------------------------------------------------------------------------
@@ -442,11 +448,10 @@ def _with_mentions(text: str, handles: Iterable[str], host: str) -> str:
     prefix: list[str] = []
     for handle in dict.fromkeys(h.strip() for h in handles if h.strip()):
         full = handle if handle.startswith("@") else f"@{handle}"
-        local = full.split("@")[1]
-        short_local = full.removesuffix(f"@{host}")
-        if full.lower() in lowered or (short_local != full and f"{short_local.lower()} " in lowered):
+        short = full.removesuffix(f"@{host}")
+        if not full.split("@")[1] or full.lower() in lowered:
             continue
-        if not local:
+        if short != full and re.search(rf"{re.escape(short.lower())}(?![\w@.])", lowered):
             continue
         prefix.append(full)
     return " ".join([*prefix, text]) if prefix else text

@@ -596,7 +596,6 @@ class SQLiteStore:
             for row in rows
         ]
 
-
     # -- the outbox ---------------------------------------------------------------------------
 
     def outbox_begin(
