@@ -114,6 +114,10 @@ def test_notifications_become_items_and_opportunities(
     assert (again.new, again.updated) == (0, 0)
 
 
+def _open_commenters(store: SQLiteStore) -> set[str]:
+    return {o.person for o in store.opportunities(acts=["thank_commenter"], states=[State.OPEN])}
+
+
 def test_a_mention_the_user_answered_is_no_longer_open(
     base_url: str, store: SQLiteStore, stub_scorer: Any
 ) -> None:
@@ -204,9 +208,11 @@ def test_a_429_that_persists_fails_clearly_and_keeps_what_was_stored(
         },
     )
     waits: list[float] = []
-    with connector(base_url, sleep=waits.append, max_retries=2) as conn:
-        with pytest.raises(SourceError, match="kept answering 429"):
-            sync(store, conn, stub_scorer)
+    with (
+        connector(base_url, sleep=waits.append, max_retries=2) as conn,
+        pytest.raises(SourceError, match="kept answering 429"),
+    ):
+        sync(store, conn, stub_scorer)
     assert waits == [1.0, 1.0]
     # The own statuses were stored with their cursor; no notification was.
     assert [s.item.kind for s in store.items("mastodon:social")] == [ItemKind.POST]
@@ -223,16 +229,17 @@ def test_a_429_asking_for_too_long_a_wait_is_not_waited_for(base_url: str) -> No
         {"match": {"path": "/api/v1/accounts/verify_credentials"}, "effect": {"type": "ratelimit"}},
     )
     waits: list[float] = []
-    with connector(base_url, sleep=waits.append, max_wait=60) as conn:
-        with pytest.raises(SourceError, match="429"):
-            list(conn.fetch(None))
+    with (
+        connector(base_url, sleep=waits.append, max_wait=60) as conn,
+        pytest.raises(SourceError, match="429"),
+    ):
+        list(conn.fetch(None))
     assert waits == []  # Retry-After: 300 is more than max_wait
 
 
 def test_a_wrong_token_raises_an_auth_error_that_says_how_to_fix_it(base_url: str) -> None:
-    with connector(base_url, token="not-a-token") as conn:
-        with pytest.raises(AuthError) as caught:
-            list(conn.fetch(None))
+    with connector(base_url, token="not-a-token") as conn, pytest.raises(AuthError) as caught:
+        list(conn.fetch(None))
     message = str(caught.value)
     assert "refused the access token of the Mastodon account 'social'" in message
     assert "cyberkind accounts add mastodon social" in message
@@ -243,7 +250,7 @@ def test_a_wrong_token_raises_an_auth_error_that_says_how_to_fix_it(base_url: st
 def test_a_missing_token_says_where_to_set_it() -> None:
     account = Account("social", "mastodon", "http://127.0.0.1:9")
     conn = MastodonConnector(account, credentials=EnvCredentials({}))
-    with pytest.raises(AuthError, match="no access_token is set .* CYBERKIND_SOCIAL_ACCESS_TOKEN"):
+    with pytest.raises(AuthError, match=r"no access_token is set .* CYBERKIND_SOCIAL_ACCESS_TOKEN"):
         list(conn.fetch(None))
 
 
@@ -252,9 +259,11 @@ def test_an_unreachable_host_is_retried_a_bounded_number_of_times() -> None:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     waits: list[float] = []
-    with connector(f"http://127.0.0.1:{port}", sleep=waits.append, timeout=2) as conn:
-        with pytest.raises(SourceError, match=f"cannot reach http://127.0.0.1:{port}"):
-            list(conn.fetch(None))
+    with (
+        connector(f"http://127.0.0.1:{port}", sleep=waits.append, timeout=2) as conn,
+        pytest.raises(SourceError, match=f"cannot reach http://127.0.0.1:{port}"),
+    ):
+        list(conn.fetch(None))
     assert waits == [1.0, 2.0, 4.0]
 
 
