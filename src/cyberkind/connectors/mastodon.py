@@ -443,7 +443,10 @@ class MastodonConnector(LiveConnector):
 
 
 def _with_mentions(text: str, handles: Iterable[str], host: str) -> str:
-    """``@ana@host @ben@host text``: each handle not yet mentioned in ``text``, in order."""
+    """``@ana @ben@other.host text``: each handle not yet mentioned in ``text``, in order.
+
+    Accounts on the user's own server (``host``) are mentioned by their bare name.
+    """
     lowered = text.lower()
     prefix: list[str] = []
     for handle in dict.fromkeys(h.strip() for h in handles if h.strip()):
@@ -453,7 +456,7 @@ def _with_mentions(text: str, handles: Iterable[str], host: str) -> str:
             continue
         if short != full and re.search(rf"{re.escape(short.lower())}(?![\w@.])", lowered):
             continue
-        prefix.append(full)
+        prefix.append(short)  # a local account is mentioned by its bare name
     return " ".join([*prefix, text]) if prefix else text
 
 
