@@ -183,7 +183,7 @@ def accounts_list_cli(as_json: bool, db: str | None, settings: tuple[tuple[str, 
     rows = []
     for account in accounts:
         keys: tuple[str, ...] = getattr(live.get(account.platform), "secret_keys", ())
-        found = {}
+        found: dict[str, str | None] = {}
         for key in keys:
             if env.get(account.name, key) is not None:
                 found[key] = "environment"

@@ -35,7 +35,7 @@ def draft_cli(
     drafted; `cyberkind done ID` then records its gold stars. For a crisis,
     the draft is a private message with crisis resources for the region
     setting. --json prints an object with text, act, person, stars, specific,
-    private, notes and resources. Sending comes in a later release.
+    private, notes and resources. Post it with `cyberkind send ID`.
 
     Example:
 

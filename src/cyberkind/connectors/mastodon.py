@@ -117,9 +117,7 @@ class MastodonCursor:
         values = [v for v in (getattr(self, field), *ids) if v]
         newest = max(values, key=_id_order) if values else None
         other = "statuses" if field == "notifications" else "notifications"
-        return MastodonCursor(
-            **{field: newest, other: getattr(self, other)}  # type: ignore[arg-type]
-        )
+        return MastodonCursor(**{field: newest, other: getattr(self, other)})
 
 
 def _id_order(value: str) -> tuple[int, str]:
