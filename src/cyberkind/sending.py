@@ -140,8 +140,8 @@ def prepare_send(
     opp = store.get_opportunity(opportunity_id)
     if opp.state is State.DISMISSED:
         raise ConfigError(
-            f"the opportunity {opp.id} was dismissed. You can fix this by reopening it first "
-            f"(`cyberkind reopen {opp.id}`) if you do want to answer."
+            f"the opportunity {opp.id} was dismissed, so cyberkind does not answer it. You can "
+            "fix this by choosing an open one from `cyberkind inbox`."
         )
     account = _account_name(store, opp)
     payload: dict[str, Any] = dict(draft or store.saved_draft(opp.id) or {})
