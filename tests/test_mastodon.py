@@ -237,6 +237,30 @@ def test_a_429_asking_for_too_long_a_wait_is_not_waited_for(base_url: str) -> No
     assert waits == []  # Retry-After: 300 is more than max_wait
 
 
+def test_a_spent_quota_pauses_until_its_reset_before_the_next_request(base_url: str) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    reset_at = (datetime.now(UTC) + timedelta(seconds=30)).isoformat().replace("+00:00", "Z")
+    add_fault(
+        base_url,
+        {
+            "match": {"methods": ["GET"], "path": "/api/v1/notifications"},
+            "effect": {
+                "type": "status",
+                "status": 200,
+                "body": [],
+                "headers": {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": reset_at},
+            },
+            "count": 1,
+        },
+    )
+    waits: list[float] = []
+    with connector(base_url, sleep=waits.append) as conn:
+        assert list(conn.fetch(None)) == []
+    [wait] = waits
+    assert 25 < wait <= 30
+
+
 def test_a_wrong_token_raises_an_auth_error_that_says_how_to_fix_it(base_url: str) -> None:
     with connector(base_url, token="not-a-token") as conn, pytest.raises(AuthError) as caught:
         list(conn.fetch(None))

@@ -29,7 +29,7 @@ def test_core_does_not_import_cli_or_web() -> None:
         "import cyberkind.guard.evaluate, cyberkind.guard.drafts\n"
         "import cyberkind.pipeline, cyberkind.inbox, cyberkind.store\n"
         "import cyberkind.connectors.wxr, cyberkind.connectors.tabular, cyberkind.credentials\n"
-        "import cyberkind.connectors.rss\n"
+        "import cyberkind.connectors.rss, cyberkind.connectors.mastodon, cyberkind.sending\n"
         "cyberkind.check('you are an idiot who ignores the budget')\n"
         "bad = [m for m in ('click', 'jinja2', 'rich', 'starlette', 'uvicorn', 'cyberkind.cli', "
         "'cyberkind.web.app', 'torch', 'onnxruntime') "
