@@ -173,6 +173,26 @@ def test_without_a_keyring_the_user_is_told_which_variable_to_set(
         keyring.set_keyring(previous)
 
 
+def test_without_a_keyring_backend_a_missing_secret_is_an_auth_error() -> None:
+    import keyring
+    from keyring.backends.fail import Keyring as NoKeyring
+
+    from cyberkind.connectors.mastodon import MastodonConnector
+    from cyberkind.credentials import default_credentials
+    from cyberkind.errors import AuthError
+    from cyberkind.models import Account
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(NoKeyring())
+    try:
+        account = Account("social", "mastodon", "https://social.example")
+        conn = MastodonConnector(account, credentials=default_credentials())
+        with pytest.raises(AuthError, match="CYBERKIND_SOCIAL_ACCESS_TOKEN"):
+            conn.secret("access_token")
+    finally:
+        keyring.set_keyring(previous)
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -265,3 +265,17 @@ def test_cli_send_asks_first_and_posts_once(
     assert again.stdout == f"Already sent as {payload['remote_id']}; nothing was posted again.\n"
     assert len(statuses_of(base_url, "alice")) == 1
     assert "alice_token" not in no.output + yes.output + again.output
+
+
+def test_a_deleted_status_is_reported_and_nothing_is_posted(
+    base_url: str, store: SQLiteStore, stub_scorer: Any, guard: Guard
+) -> None:
+    bob = client(base_url, "bob")
+    gone = bob.status_post("@alice a thought I will take back")
+    synced(store, base_url, stub_scorer)
+    opp = opportunity(store, Act.THANK_COMMENTER, "Bob")
+    bob.status_delete(gone.id)
+    with pytest.raises(SourceError, match="404 Not Found while reading the status to answer"):
+        send_draft(store, opp.id, credentials=CREDS, guard=guard, text="Thanks, Bob!")
+    assert statuses_of(base_url, "alice") == []
+    assert store.get_opportunity(opp.id).state is not State.DONE

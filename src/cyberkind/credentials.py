@@ -103,11 +103,16 @@ class KeyringCredentials:
     """Secrets from the OS keyring (macOS Keychain, Windows Credential Locker, Secret Service)."""
 
     def get(self, account: str, key: str) -> Secret | None:
+        """The secret, or ``None`` when it is not there or no keyring backend can be reached."""
         try:
             import keyring
+            import keyring.errors
         except ImportError:
             return None
-        value = keyring.get_password(SERVICE, f"{account}:{key}")
+        try:
+            value = keyring.get_password(SERVICE, f"{account}:{key}")
+        except keyring.errors.KeyringError:
+            return None  # no backend (a headless machine), or a locked one: try elsewhere
         return Secret(value) if value else None
 
     def set(self, account: str, key: str, secret: Secret) -> None:

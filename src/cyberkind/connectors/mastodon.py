@@ -231,6 +231,13 @@ class MastodonConnector(LiveConnector):
                 status = _status_of(exc)
                 if status == 403:
                     raise self._auth_error(exc) from None
+                if status == 404:
+                    raise SourceError(
+                        f"{self.base_url} answered 404 Not Found while {what}: it was deleted, "
+                        "or the account's URL is not the server's. You can fix this by checking "
+                        "the URL with `cyberkind accounts list`, or dismissing the opportunity.",
+                        url=self.base_url,
+                    ) from None
                 if isinstance(exc, merr.MastodonServerError):
                     failure = SourceError(
                         f"{self.base_url} answered {status or 'a server error'} while {what}, "
