@@ -413,3 +413,20 @@ def test_cli_sync_reports_an_auth_error_and_syncs_the_rest(
     only = CliRunner().invoke(cli, ["sync", "social", "--db", str(db_path)])
     assert only.exit_code == 0, only.output
     assert only.stdout.startswith("Synced 1 source: 0 new items")
+
+
+def test_the_token_never_reaches_the_logs_or_the_store(
+    base_url: str, store: SQLiteStore, stub_scorer: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    kindness_post(base_url)
+    with connector(base_url) as conn:
+        sync(store, conn, stub_scorer)
+    with connector(base_url, token="wrong-token-value") as conn, pytest.raises(AuthError):
+        list(conn.fetch(None))
+    assert caplog.records  # urllib3 logged the requests
+    assert "alice_token" not in caplog.text and "wrong-token-value" not in caplog.text
+    dump = "\n".join(store._conn.iterdump())
+    assert "alice_token" not in dump
