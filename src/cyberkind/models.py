@@ -254,6 +254,10 @@ class Reply:
     derives it from the opportunity and the draft): a connector uses it so that
     a retry after a timeout never posts twice (Mastodon's ``Idempotency-Key``
     header, a deterministic Bluesky record key, or a look-up before posting).
+    ``to`` names the handles addressed besides the parent's author (a grouped
+    thank-you), for platforms that address people in the text (Mastodon's
+    @mentions); ``private`` asks for a direct message, which only connectors whose
+    ``private_replies`` is true can send.
     """
 
     source: str
@@ -261,6 +265,8 @@ class Reply:
     text: str
     thread_id: str | None = None
     idempotency_key: str | None = None
+    to: tuple[str, ...] = ()
+    private: bool = False
 
 
 @dataclass(frozen=True, slots=True)

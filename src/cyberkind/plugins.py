@@ -52,6 +52,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "cyberkind.connectors.tabular",
     "cyberkind.connectors.rss",
     "cyberkind.connectors.wordpress",
+    "cyberkind.connectors.mastodon",
 )
 
 

@@ -39,7 +39,7 @@ def draft_cli(
     writes the words (it is sent only the message and your voice profile); if
     its reply fails a check, the template draft is kept and the notes say why.
     --json prints an object with text, act, person, stars, specific, private,
-    notes, link, backend and resources.
+    notes, link, backend and resources. Post it with `cyberkind send ID`.
 
     Example:
 

@@ -206,6 +206,31 @@ def m005_links(conn: sqlite3.Connection) -> None:
     )
 
 
+def m007_outbox(conn: sqlite3.Connection) -> None:
+    """The outbox: each send is recorded (pending) before it is posted, then marked sent.
+
+    ``key`` is the idempotency key (from the opportunity and the text), so a retry
+    after a timeout or a crash finds the attempt and never posts twice.
+    """
+    _execute_script(
+        conn,
+        """
+        CREATE TABLE outbox (
+            key TEXT PRIMARY KEY,
+            opportunity_id TEXT NOT NULL,
+            source TEXT NOT NULL,
+            parent_remote_id TEXT NOT NULL,
+            state TEXT NOT NULL CHECK (state IN ('pending', 'sent')),
+            remote_id TEXT,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX outbox_opportunity ON outbox (opportunity_id);
+        """,
+    )
+
+
 # Positional: a migration's version is its place in this tuple.
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     m001_items_cursors_opportunities,
@@ -213,6 +238,7 @@ MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     m003_drafts_and_stars,
     m004_accounts,
     m005_links,
+    m007_outbox,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -39,7 +39,7 @@ from ..models import (
     StarAward,
     State,
 )
-from .base import LinkMatch, StoredItem, UpsertCounts
+from .base import LinkMatch, OutboxEntry, StoredItem, UpsertCounts
 from .migrations import migrate
 
 __all__ = ["SQLiteStore", "content_hash", "default_db_path"]
@@ -598,6 +598,55 @@ class SQLiteStore:
             for row in rows
         ]
 
+    # -- the outbox ---------------------------------------------------------------------------
+
+    def outbox_begin(
+        self, key: str, opportunity_id: str, source: str, parent_remote_id: str
+    ) -> OutboxEntry:
+        """Record an attempt to post ``key`` (``pending`` if new; counts the attempt); return it."""
+        now = to_iso(datetime.now(UTC))
+        with self.transaction():
+            self._conn.execute(
+                "INSERT INTO outbox (key, opportunity_id, source, parent_remote_id, state, "
+                "attempts, created_at, updated_at) VALUES (?, ?, ?, ?, 'pending', 0, ?, ?) "
+                "ON CONFLICT (key) DO NOTHING",
+                (key, opportunity_id, source, parent_remote_id, now, now),
+            )
+            self._conn.execute(
+                "UPDATE outbox SET attempts = attempts + 1, updated_at = ? "
+                "WHERE key = ? AND state = 'pending'",
+                (now, key),
+            )
+        return self._outbox_entry(key)
+
+    def outbox_sent(self, key: str, remote_id: str) -> OutboxEntry:
+        """Mark the send ``key`` as posted, with the platform's id of the new item."""
+        with self.transaction():
+            cursor = self._conn.execute(
+                "UPDATE outbox SET state = 'sent', remote_id = ?, updated_at = ? WHERE key = ?",
+                (remote_id, to_iso(datetime.now(UTC)), key),
+            )
+            if cursor.rowcount == 0:
+                raise NotFoundError(
+                    f"no send with the key {key!r} is in the outbox. You can fix this by "
+                    "recording it with outbox_begin() before posting."
+                )
+        return self._outbox_entry(key)
+
+    def outbox(self, opportunity_id: str | None = None) -> list[OutboxEntry]:
+        """The outbox, oldest first, optionally for one opportunity."""
+        sql = "SELECT * FROM outbox"
+        params: list[Any] = []
+        if opportunity_id is not None:
+            sql += " WHERE opportunity_id = ?"
+            params.append(opportunity_id)
+        rows = self._conn.execute(sql + " ORDER BY created_at, key", params)
+        return [_outbox_entry(row) for row in rows]
+
+    def _outbox_entry(self, key: str) -> OutboxEntry:
+        row = self._conn.execute("SELECT * FROM outbox WHERE key = ?", (key,)).fetchone()
+        return _outbox_entry(row)
+
     # -- the link library ---------------------------------------------------------------------
 
     def upsert_links(self, links: Sequence[Link]) -> UpsertCounts:
@@ -749,4 +798,18 @@ def _account(row: sqlite3.Row) -> Account:
         url=row["url"],
         handle=row["handle"],
         options={str(k): str(v) for k, v in options.items()},
+    )
+
+
+def _outbox_entry(row: sqlite3.Row) -> OutboxEntry:
+    return OutboxEntry(
+        key=row["key"],
+        opportunity_id=row["opportunity_id"],
+        source=row["source"],
+        parent_remote_id=row["parent_remote_id"],
+        state=row["state"],
+        remote_id=row["remote_id"],
+        attempts=row["attempts"],
+        created_at=from_iso(row["created_at"]),
+        updated_at=from_iso(row["updated_at"]),
     )
