@@ -63,7 +63,7 @@ def test_feeds_add_refuses_a_non_url(db_path: Path) -> None:
 def test_sync_with_no_feeds(db_path: Path) -> None:
     code, out, _ = run(db_path, "sync")
     assert code == 0
-    assert out.startswith("Nothing to sync: no feeds followed.")
+    assert out.startswith("Nothing to sync: no feeds followed and no accounts connected.")
 
 
 def test_sync_fetches_then_304_and_inbox_lists_encourage_post(
@@ -105,7 +105,9 @@ def test_sync_reports_a_failing_feed_and_exits_1(httpserver: HTTPServer, db_path
 def test_sync_unknown_source(db_path: Path) -> None:
     code, _, err = run(db_path, "sync", "https://nowhere.example/feed/")
     assert code == 1
-    assert "no followed source is called 'https://nowhere.example/feed/'" in err
+    assert (
+        "no followed source or connected account is called 'https://nowhere.example/feed/'" in err
+    )
 
 
 def test_summary_words() -> None:

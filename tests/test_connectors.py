@@ -11,8 +11,10 @@ import pytest
 
 from cyberkind.connectors import Connector, FileConnector, FileCursor, connector_registry
 from cyberkind.connectors.base import detect_file_connector
+from cyberkind.connectors.mastodon import MastodonConnector
 from cyberkind.connectors.rss import RSSConnector
 from cyberkind.connectors.tabular import CSVConnector, JSONLConnector
+from cyberkind.connectors.wordpress import WordPressConnector
 from cyberkind.connectors.wxr import WXRConnector, plain_text
 from cyberkind.errors import ConfigError, InputFormatError
 from cyberkind.hookspecs import hookimpl
@@ -76,6 +78,8 @@ def test_builtin_connectors_register_like_plugins() -> None:
         "jsonl": JSONLConnector,
         "csv": CSVConnector,
         "rss": RSSConnector,
+        "wordpress": WordPressConnector,
+        "mastodon": MastodonConnector,
     }
 
 

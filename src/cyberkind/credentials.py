@@ -103,11 +103,16 @@ class KeyringCredentials:
     """Secrets from the OS keyring (macOS Keychain, Windows Credential Locker, Secret Service)."""
 
     def get(self, account: str, key: str) -> Secret | None:
+        """The secret, or ``None`` when it is not there or no keyring backend can be reached."""
         try:
             import keyring
+            import keyring.errors
         except ImportError:
             return None
-        value = keyring.get_password(SERVICE, f"{account}:{key}")
+        try:
+            value = keyring.get_password(SERVICE, f"{account}:{key}")
+        except keyring.errors.KeyringError:
+            return None  # no backend (a headless machine), or a locked one: try elsewhere
         return Secret(value) if value else None
 
     def set(self, account: str, key: str, secret: Secret) -> None:
@@ -121,6 +126,19 @@ class KeyringCredentials:
                 f"{env_var(account, key)}."
             ) from None
         keyring.set_password(SERVICE, f"{account}:{key}", secret.reveal())
+
+    def delete(self, account: str, key: str) -> bool:
+        """Delete a secret from the keyring (``accounts remove``); ``True`` if it was there."""
+        try:
+            import keyring
+            import keyring.errors
+        except ImportError:
+            return False
+        try:
+            keyring.delete_password(SERVICE, f"{account}:{key}")
+        except keyring.errors.PasswordDeleteError:
+            return False
+        return True
 
 
 class ChainCredentials:

@@ -35,6 +35,7 @@ __all__ = [
     "Feed",
     "Item",
     "ItemKind",
+    "Link",
     "Opportunity",
     "Priority",
     "Problem",
@@ -253,6 +254,10 @@ class Reply:
     derives it from the opportunity and the draft): a connector uses it so that
     a retry after a timeout never posts twice (Mastodon's ``Idempotency-Key``
     header, a deterministic Bluesky record key, or a look-up before posting).
+    ``to`` names the handles addressed besides the parent's author (a grouped
+    thank-you), for platforms that address people in the text (Mastodon's
+    @mentions); ``private`` asks for a direct message, which only connectors whose
+    ``private_replies`` is true can send.
     """
 
     source: str
@@ -260,6 +265,41 @@ class Reply:
     text: str
     thread_id: str | None = None
     idempotency_key: str | None = None
+    to: tuple[str, ...] = ()
+    private: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A useful link in the user's library: their own post, a bookmark, or a CSV row.
+
+    ``url`` is its identity (importing it again updates it); ``tags`` come from the
+    bookmark folders or the CSV's ``tags`` column; ``origin`` says where it came from
+    (``post``, ``bookmarks`` or ``csv``).
+
+    **Usage**::
+
+        >>> Link("https://kind.example/notes", "Leaving kind notes", tags=("kindness",)).origin
+        'csv'
+    """
+
+    url: str
+    title: str = ""
+    description: str = ""
+    tags: tuple[str, ...] = ()
+    origin: str = "csv"
+    added_at: datetime | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The public JSON shape (``cyberkind links list --json``)."""
+        return {
+            "url": self.url,
+            "title": self.title,
+            "description": self.description,
+            "tags": list(self.tags),
+            "origin": self.origin,
+            "added_at": self.added_at.isoformat() if self.added_at else None,
+        }
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,16 +29,27 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from .connectors.base import Connector, detect_file_connector
+from .connectors.base import Connector, LiveConnector, connector_registry, detect_file_connector
+from .errors import ConfigError
 from .inbox import Inbox
-from .models import Item, Problem, State
+from .models import Account, Item, Problem, State
 from .store.base import Store
 from .store.sqlite import content_hash
 
 if TYPE_CHECKING:
     import httpx
 
-__all__ = ["ImportReport", "ScorerLike", "SyncReport", "import_file", "sync", "sync_sources"]
+    from .credentials import Credentials
+
+__all__ = [
+    "ImportReport",
+    "ScorerLike",
+    "SyncReport",
+    "account_connector",
+    "import_file",
+    "sync",
+    "sync_sources",
+]
 
 Progress = Callable[[int, int], None]
 """``progress(records_done, records_total_or_0)`` after each committed batch."""
@@ -203,6 +214,45 @@ class SyncReport:
         }
 
 
+def account_connector(
+    account: Account,
+    *,
+    credentials: Credentials | None = None,
+    client: httpx.Client | None = None,
+    identity: Iterable[str] = (),
+    batch_size: int = 200,
+) -> LiveConnector:
+    """The registered live connector for ``account`` (its ``platform``), ready to fetch or post.
+
+    ``credentials`` default to the environment, then the OS keyring.
+
+    **Usage**::
+
+        with account_connector(store.get_account("social")) as conn:
+            conn.publish(reply)
+    """
+    cls = connector_registry().get(account.platform)
+    if cls is None or not issubclass(cls, LiveConnector):
+        live = sorted(n for n, c in connector_registry().items() if issubclass(c, LiveConnector))
+        raise ConfigError(
+            f"the account {account.name!r} is on the platform {account.platform!r}, which no "
+            f"installed connector serves. You can fix this by installing its plug-in, or "
+            f"removing the account (`cyberkind accounts remove {account.name}`). Live "
+            f"platforms: {', '.join(live) or 'none'}."
+        )
+    if credentials is None:
+        from .credentials import default_credentials
+
+        credentials = default_credentials()
+    return cls(
+        account,
+        credentials=credentials,
+        client=client,
+        identity=tuple(identity),
+        batch_size=batch_size,
+    )
+
+
 def sync_sources(
     store: Store,
     client: httpx.Client,
@@ -213,14 +263,19 @@ def sync_sources(
     batch_size: int = 200,
     progress: Callable[[int, int, str], None] | None = None,
     sleep: Callable[[float], None] | None = None,
+    credentials: Credentials | None = None,
 ) -> SyncReport:
-    """Sync every configured live source (for now the followed RSS/Atom feeds) from its cursor.
+    """Sync every live source from its cursor: the followed feeds, then the connected accounts.
 
-    ``only`` picks one source by its name (``rss:URL``) or feed URL. A source
-    that fails (unreachable, refused XML...) is reported with its error and the
-    others still sync; its cursor and items stay as they were. ``progress`` is
-    called as ``progress(sources_done, sources_total, next_source)`` before each
-    source and with ``(total, total, "")`` at the end.
+    ``only`` picks one source by its name (``rss:URL``, ``mastodon:social``), a
+    feed URL, or an account name. Accounts sync through the connector their
+    platform names in :func:`~cyberkind.connectors.base.connector_registry`, with
+    secrets from ``credentials`` (default: the environment, then the OS keyring).
+    A source that fails (unreachable, refused credentials, refused XML...) is
+    reported with its error and the others still sync; its cursor and the items of
+    its committed batches stay. ``progress`` is called as
+    ``progress(sources_done, sources_total, next_source)`` before each source and
+    with ``(total, total, "")`` at the end.
 
     **Usage**::
 
@@ -229,25 +284,29 @@ def sync_sources(
         print(report.new, report.opportunities_new)
     """
     from .connectors.rss import RSSConnector
-    from .errors import ConfigError, SourceError
+    from .errors import SourceError
 
     feeds = store.feeds()
+    accounts = store.accounts()
     if only is not None:
         feeds = [f for f in feeds if only in (f.url, f.source)]
-        if not feeds:
+        accounts = [a for a in accounts if only in (a.name, a.source)]
+        if not feeds and not accounts:
             raise ConfigError(
-                f"no followed source is called {only!r}. You can fix this by choosing one from "
-                "`cyberkind feeds list`, or adding it with `cyberkind feeds add URL`."
+                f"no followed source or connected account is called {only!r}. You can fix this "
+                "by choosing one from `cyberkind feeds list` or `cyberkind accounts list`, or "
+                "adding it with `cyberkind feeds add URL` or `cyberkind accounts add`."
             )
     if scorer is None:
         from .engine import Scorer
 
         scorer = Scorer()
     report = SyncReport()
+    total = len(feeds) + len(accounts)
     for done, feed in enumerate(feeds):
         if progress is not None:
-            progress(done, len(feeds), feed.source)
-        conn = RSSConnector(
+            progress(done, total, feed.source)
+        conn: Connector = RSSConnector(
             feed,
             client=client,
             identity=tuple(identity),
@@ -258,6 +317,20 @@ def sync_sources(
             report.sources.append(sync(store, conn, scorer))
         except SourceError as exc:
             report.sources.append(ImportReport(feed.source, error=str(exc)))
+    for done, account in enumerate(accounts, start=len(feeds)):
+        if progress is not None:
+            progress(done, total, account.source)
+        try:
+            with account_connector(
+                account,
+                credentials=credentials,
+                client=client,
+                identity=identity,
+                batch_size=batch_size,
+            ) as live:
+                report.sources.append(sync(store, live, scorer))
+        except (SourceError, ConfigError) as exc:
+            report.sources.append(ImportReport(account.source, error=str(exc)))
     if progress is not None:
-        progress(len(feeds), len(feeds), "")
+        progress(total, total, "")
     return report

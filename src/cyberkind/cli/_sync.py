@@ -129,19 +129,22 @@ def sync_cli(
     db: str | None,
     settings: tuple[tuple[str, str], ...],
 ) -> None:
-    """Fetch what is new from every followed source (for now RSS/Atom feeds), or SOURCE.
+    """Fetch what is new from every followed feed and connected account, or SOURCE.
 
-    SOURCE is a feed URL or its source name (rss:URL). Each source resumes from
-    its cursor; feeds use conditional GET, so an unchanged feed costs one 304.
-    Each batch is stored in one transaction, so an interrupted sync loses
-    nothing. A source that fails is reported and the others still sync; the
-    exit status is then 1.
+    SOURCE is a feed URL, an account name, or a source name (rss:URL,
+    mastodon:NAME). Each source resumes from its cursor; feeds use conditional
+    GET, so an unchanged feed costs one 304; accounts (`cyberkind accounts
+    add`) read their secrets from the environment or the OS keyring. Each
+    batch is stored in one transaction, so an interrupted sync loses nothing.
+    A source that fails (unreachable, a refused token...) is reported and the
+    others still sync; the exit status is then 1.
 
     Example:
 
         \b
         cyberkind sync
         cyberkind sync https://ana.example/feed/ --json
+        cyberkind sync social
     """
     import httpx
 
@@ -175,7 +178,10 @@ def sync_cli(
 
 def _summary(report: Any) -> str:
     if not report.sources:
-        return "Nothing to sync: no feeds followed. Add one with: cyberkind feeds add URL"
+        return (
+            "Nothing to sync: no feeds followed and no accounts connected. Add one with: "
+            "cyberkind feeds add URL, or cyberkind accounts add PLATFORM NAME --url URL"
+        )
     ok = len(report.sources) - len(report.errors)
     noun = "source" if ok == 1 else "sources"
     items = "item" if report.new == 1 else "items"

@@ -122,6 +122,9 @@ class LiveConnector(Connector):
     secret_keys: ClassVar[tuple[str, ...]] = ()
     """The secrets this platform needs, in the order ``accounts add`` asks for them."""
 
+    private_replies: ClassVar[bool] = False
+    """Whether :meth:`publish` can send a private message (``Reply.private``)."""
+
     def __init__(
         self,
         account: Account,

@@ -20,11 +20,21 @@ backs off on a 429 and pauses before the next request when the quota is spent.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["rate_limit_wait", "reset_seconds", "retry_after_seconds"]
+from ..errors import SourceError
+
+if TYPE_CHECKING:
+    import httpx
+
+__all__ = ["TRANSIENT_STATUS", "rate_limit_wait", "reset_seconds", "retry_after_seconds", "send"]
+
+TRANSIENT_STATUS = frozenset({429, 500, 502, 503, 504})
+"""Statuses worth retrying: rate limited, or the server had a passing problem."""
 
 _EPOCH_FLOOR = 1_000_000_000.0
 """Reset values above this are Unix times (2001 onwards), below it seconds from now."""
@@ -107,3 +117,109 @@ def rate_limit_wait(headers: Mapping[str, str], now: datetime | None = None) -> 
         if spent:
             return reset_seconds(reset, now)
     return None
+
+
+def send(
+    client: httpx.Client,
+    method: str,
+    url: str,
+    *,
+    what: str | None = None,
+    noun: str = "answer",
+    again: str = "running `cyberkind sync` again",
+    idempotent: bool = True,
+    max_retries: int = 3,
+    max_wait: float = 120.0,
+    sleep: Callable[[float], None] = time.sleep,
+    **kwargs: Any,
+) -> httpx.Response:
+    """Send a request, retrying what is transient; return the first other answer.
+
+    429 and 5xx answers wait :func:`rate_limit_wait` (``Retry-After``, the
+    platform's reset) or 1, 2, 4... seconds, at most ``max_wait`` each; a
+    refused connection or a timeout are retried the same way. A connection
+    dropped mid-answer (or a timeout) is retried only when ``idempotent`` (a
+    GET): a POST that went out may have happened, so the caller decides. After
+    ``max_retries`` retries a :class:`~cyberkind.errors.SourceError` names
+    ``what`` (default: the URL) and the ``noun`` that did not arrive, says
+    nothing was stored, and suggests ``again``. The whole body is read before
+    this returns, so a dropped connection never hands the caller half a page.
+    ``kwargs`` go to ``client.request``.
+
+    **Usage**::
+
+        response = send(client, "GET", url, what="the WordPress site https://kind.example")
+    """
+    import httpx
+
+    what = what or url
+    attempt = 0
+    while True:
+        response: httpx.Response | None = None
+        retry_ok = True
+        try:
+            response = client.request(method, url, **kwargs)
+        except httpx.ConnectError as exc:
+            failure = SourceError(
+                f"cannot reach {what} ({exc}). You can fix this by checking the URL and your "
+                f"connection, then {again}.",
+                url=url,
+            )
+        except (httpx.RemoteProtocolError, httpx.ReadError) as exc:
+            retry_ok = idempotent
+            failure = SourceError(
+                f"the connection to {what} dropped before the whole {noun} arrived ({exc}); "
+                f"nothing from it was stored. You can fix this by {again} later.",
+                url=url,
+            )
+        except httpx.TimeoutException:
+            retry_ok = idempotent
+            failure = SourceError(
+                f"{what} did not answer in time; nothing from it was stored. You can fix this by "
+                f"{again} later.",
+                url=url,
+            )
+        except httpx.HTTPError as exc:
+            raise SourceError(
+                f"cannot fetch {url} ({exc}). You can fix this by checking the URL.", url=url
+            ) from exc
+        else:
+            if response.status_code not in TRANSIENT_STATUS:
+                return response
+            failure = _status_failure(response, what, url, again, max_retries)
+        attempt += 1
+        wait = _wait(attempt, response, max_wait)
+        if not retry_ok or attempt > max_retries or wait is None:
+            raise failure
+        sleep(wait)
+
+
+def _status_failure(
+    response: httpx.Response, what: str, url: str, again: str, max_retries: int
+) -> SourceError:
+    if response.status_code == 429:
+        after = response.headers.get("Retry-After")
+        hint = f" (Retry-After: {after})" if after else ""
+        return SourceError(
+            f"{what} kept answering 429 Too Many Requests{hint} after {max_retries} retries; "
+            f"nothing from it was stored. You can fix this by {again} later.",
+            url=url,
+        )
+    return SourceError(
+        f"{what} answered {response.status_code} {response.reason_phrase} {max_retries + 1} "
+        "times; nothing from it was stored. The server has a problem: you can fix this by "
+        f"{again} later.",
+        url=url,
+    )
+
+
+def _wait(attempt: int, response: httpx.Response | None, max_wait: float) -> float | None:
+    """Seconds before the next try: what the server asks for, else 1, 2, 4...
+
+    ``None`` when the server asks for longer than ``max_wait``.
+    """
+    default = float(2 ** (attempt - 1))
+    wanted = rate_limit_wait(response.headers) if response is not None else None
+    if wanted is None:
+        return min(default, max_wait)
+    return wanted if wanted <= max_wait else None

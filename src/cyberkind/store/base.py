@@ -33,9 +33,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
 
-from ..models import Account, Feed, Item, Opportunity, StarAward, State
+from ..models import Account, Feed, Item, Link, Opportunity, StarAward, State
 
-__all__ = ["Store", "StoredItem", "UpsertCounts"]
+__all__ = ["LinkMatch", "OutboxEntry", "Store", "StoredItem", "UpsertCounts"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +53,48 @@ class UpsertCounts:
     new: int = 0
     updated: int = 0
     unchanged: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class LinkMatch:
+    """A link found by a full-text search: its bm25 ``score`` (higher is better) and the
+    words of the link that matched (``matched``, as written in the link) and its ``tags``
+    that matched."""
+
+    link: Link
+    score: float
+    matched: tuple[str, ...] = ()
+    matched_tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxEntry:
+    """One send in the outbox: recorded ``pending`` before posting, ``sent`` with the remote id.
+
+    ``key`` is the send's idempotency key; ``attempts`` counts the tries to post it.
+    """
+
+    key: str
+    opportunity_id: str
+    source: str
+    parent_remote_id: str
+    state: str
+    remote_id: str | None
+    attempts: int
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The public JSON shape (``cyberkind send --json``)."""
+        return {
+            "key": self.key,
+            "opportunity_id": self.opportunity_id,
+            "source": self.source,
+            "parent_remote_id": self.parent_remote_id,
+            "state": self.state,
+            "remote_id": self.remote_id,
+            "attempts": self.attempts,
+        }
 
 
 @runtime_checkable
@@ -180,4 +222,34 @@ class Store(Protocol):
 
     def star_awards(self, person: str | None = None) -> list[StarAward]:
         """The ledger, oldest first, optionally for one person."""
+        ...
+
+    def upsert_links(self, links: Sequence[Link]) -> UpsertCounts:
+        """Insert or update links by URL, with their full-text index, in one transaction."""
+        ...
+
+    def links(self, origin: str | None = None) -> list[Link]:
+        """The link library (optionally one origin: post, bookmarks, csv), by title."""
+        ...
+
+    def remove_link(self, url: str) -> bool:
+        """Remove a link (and its index entry); ``True`` if it was there."""
+        ...
+
+    def search_links(self, terms: Sequence[str], limit: int = 10) -> list[LinkMatch]:
+        """Links matching any of ``terms`` (words), best bm25 first, with what matched."""
+        ...
+
+    def outbox_begin(
+        self, key: str, opportunity_id: str, source: str, parent_remote_id: str
+    ) -> OutboxEntry:
+        """Record an attempt to post ``key`` (``pending`` if new; counts the attempt); return it."""
+        ...
+
+    def outbox_sent(self, key: str, remote_id: str) -> OutboxEntry:
+        """Mark the send ``key`` as posted, with the platform's id of the new item."""
+        ...
+
+    def outbox(self, opportunity_id: str | None = None) -> list[OutboxEntry]:
+        """The outbox, oldest first, optionally for one opportunity."""
         ...

@@ -161,11 +161,84 @@ def m004_accounts(conn: sqlite3.Connection) -> None:
     )
 
 
+def m005_links(conn: sqlite3.Connection) -> None:
+    """The useful-link library and its FTS5 index, kept in step by triggers.
+
+    ``links_fts`` is an external-content FTS5 table over ``links`` (title, description,
+    tags; porter stemming); the three triggers update it in the same transaction as
+    every insert, update and delete, so the index never drifts from the table.
+    """
+    _execute_script(
+        conn,
+        """
+        CREATE TABLE links (
+            id INTEGER PRIMARY KEY,
+            url TEXT NOT NULL UNIQUE,
+            title TEXT NOT NULL DEFAULT '',
+            description TEXT NOT NULL DEFAULT '',
+            tags TEXT NOT NULL DEFAULT '',
+            origin TEXT NOT NULL CHECK (origin IN ('post', 'bookmarks', 'csv')),
+            added_at TEXT NOT NULL
+        );
+        CREATE VIRTUAL TABLE links_fts USING fts5(
+            title, description, tags,
+            content='links', content_rowid='id', tokenize='porter unicode61'
+        )
+        """,
+    )
+    # Trigger bodies hold ';', so each runs as one statement rather than through the splitter.
+    conn.execute(
+        "CREATE TRIGGER links_ai AFTER INSERT ON links BEGIN "
+        "INSERT INTO links_fts (rowid, title, description, tags) "
+        "VALUES (new.id, new.title, new.description, new.tags); END"
+    )
+    conn.execute(
+        "CREATE TRIGGER links_ad AFTER DELETE ON links BEGIN "
+        "INSERT INTO links_fts (links_fts, rowid, title, description, tags) "
+        "VALUES ('delete', old.id, old.title, old.description, old.tags); END"
+    )
+    conn.execute(
+        "CREATE TRIGGER links_au AFTER UPDATE ON links BEGIN "
+        "INSERT INTO links_fts (links_fts, rowid, title, description, tags) "
+        "VALUES ('delete', old.id, old.title, old.description, old.tags); "
+        "INSERT INTO links_fts (rowid, title, description, tags) "
+        "VALUES (new.id, new.title, new.description, new.tags); END"
+    )
+
+
+def m007_outbox(conn: sqlite3.Connection) -> None:
+    """The outbox: each send is recorded (pending) before it is posted, then marked sent.
+
+    ``key`` is the idempotency key (from the opportunity and the text), so a retry
+    after a timeout or a crash finds the attempt and never posts twice.
+    """
+    _execute_script(
+        conn,
+        """
+        CREATE TABLE outbox (
+            key TEXT PRIMARY KEY,
+            opportunity_id TEXT NOT NULL,
+            source TEXT NOT NULL,
+            parent_remote_id TEXT NOT NULL,
+            state TEXT NOT NULL CHECK (state IN ('pending', 'sent')),
+            remote_id TEXT,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX outbox_opportunity ON outbox (opportunity_id);
+        """,
+    )
+
+
+# Positional: a migration's version is its place in this tuple.
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     m001_items_cursors_opportunities,
     m002_feeds,
     m003_drafts_and_stars,
     m004_accounts,
+    m005_links,
+    m007_outbox,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

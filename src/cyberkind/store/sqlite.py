@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -32,12 +33,13 @@ from ..models import (
     Feed,
     Item,
     ItemKind,
+    Link,
     Opportunity,
     Priority,
     StarAward,
     State,
 )
-from .base import StoredItem, UpsertCounts
+from .base import LinkMatch, OutboxEntry, StoredItem, UpsertCounts
 from .migrations import migrate
 
 __all__ = ["SQLiteStore", "content_hash", "default_db_path"]
@@ -596,6 +598,155 @@ class SQLiteStore:
             for row in rows
         ]
 
+    # -- the outbox ---------------------------------------------------------------------------
+
+    def outbox_begin(
+        self, key: str, opportunity_id: str, source: str, parent_remote_id: str
+    ) -> OutboxEntry:
+        """Record an attempt to post ``key`` (``pending`` if new; counts the attempt); return it."""
+        now = to_iso(datetime.now(UTC))
+        with self.transaction():
+            self._conn.execute(
+                "INSERT INTO outbox (key, opportunity_id, source, parent_remote_id, state, "
+                "attempts, created_at, updated_at) VALUES (?, ?, ?, ?, 'pending', 0, ?, ?) "
+                "ON CONFLICT (key) DO NOTHING",
+                (key, opportunity_id, source, parent_remote_id, now, now),
+            )
+            self._conn.execute(
+                "UPDATE outbox SET attempts = attempts + 1, updated_at = ? "
+                "WHERE key = ? AND state = 'pending'",
+                (now, key),
+            )
+        return self._outbox_entry(key)
+
+    def outbox_sent(self, key: str, remote_id: str) -> OutboxEntry:
+        """Mark the send ``key`` as posted, with the platform's id of the new item."""
+        with self.transaction():
+            cursor = self._conn.execute(
+                "UPDATE outbox SET state = 'sent', remote_id = ?, updated_at = ? WHERE key = ?",
+                (remote_id, to_iso(datetime.now(UTC)), key),
+            )
+            if cursor.rowcount == 0:
+                raise NotFoundError(
+                    f"no send with the key {key!r} is in the outbox. You can fix this by "
+                    "recording it with outbox_begin() before posting."
+                )
+        return self._outbox_entry(key)
+
+    def outbox(self, opportunity_id: str | None = None) -> list[OutboxEntry]:
+        """The outbox, oldest first, optionally for one opportunity."""
+        sql = "SELECT * FROM outbox"
+        params: list[Any] = []
+        if opportunity_id is not None:
+            sql += " WHERE opportunity_id = ?"
+            params.append(opportunity_id)
+        rows = self._conn.execute(sql + " ORDER BY created_at, key", params)
+        return [_outbox_entry(row) for row in rows]
+
+    def _outbox_entry(self, key: str) -> OutboxEntry:
+        row = self._conn.execute("SELECT * FROM outbox WHERE key = ?", (key,)).fetchone()
+        return _outbox_entry(row)
+
+    # -- the link library ---------------------------------------------------------------------
+
+    def upsert_links(self, links: Sequence[Link]) -> UpsertCounts:
+        """Insert or update links by URL; the FTS5 index follows through triggers."""
+        new = updated = unchanged = 0
+        now = to_iso(datetime.now(UTC))
+        with self.transaction():
+            for link in links:
+                values = (link.title, link.description, " ".join(link.tags), link.origin)
+                row = self._conn.execute(
+                    "SELECT title, description, tags, origin FROM links WHERE url = ?",
+                    (link.url,),
+                ).fetchone()
+                if row is None:
+                    new += 1
+                    self._conn.execute(
+                        "INSERT INTO links (title, description, tags, origin, url, added_at) "
+                        "VALUES (?, ?, ?, ?, ?, ?)",
+                        (*values, link.url, to_iso(link.added_at) or now),
+                    )
+                elif tuple(row) == values:
+                    unchanged += 1
+                else:
+                    updated += 1
+                    self._conn.execute(
+                        "UPDATE links SET title = ?, description = ?, tags = ?, origin = ? "
+                        "WHERE url = ?",
+                        (*values, link.url),
+                    )
+        return UpsertCounts(new, updated, unchanged)
+
+    def links(self, origin: str | None = None) -> list[Link]:
+        """The link library (optionally one origin), by title then URL."""
+        sql = "SELECT * FROM links"
+        params: list[Any] = []
+        if origin is not None:
+            sql += " WHERE origin = ?"
+            params.append(origin)
+        rows = self._conn.execute(sql + " ORDER BY lower(title), url", params)
+        return [_link(row) for row in rows]
+
+    def remove_link(self, url: str) -> bool:
+        """Remove a link (its index entry goes with it); ``True`` if it was there."""
+        with self.transaction():
+            cursor = self._conn.execute("DELETE FROM links WHERE url = ?", (url,))
+        return cursor.rowcount > 0
+
+    def search_links(self, terms: Sequence[str], limit: int = 10) -> list[LinkMatch]:
+        """Links matching any of ``terms``, best bm25 first (title weighs most, then tags)."""
+        words = [w for w in dict.fromkeys(t.strip().lower() for t in terms) if w]
+        if not words or limit <= 0:
+            return []
+        # Each word is quoted, so FTS5 syntax in a message (AND, NEAR, *, ") stays text.
+        query = " OR ".join('"' + w.replace('"', '""') + '"' for w in words)
+        rows = self._conn.execute(
+            "SELECT links.*, bm25(links_fts, 5.0, 1.0, 3.0) AS rank, "
+            "highlight(links_fts, 0, char(2), char(3)) AS h0, "
+            "highlight(links_fts, 1, char(2), char(3)) AS h1, "
+            "highlight(links_fts, 2, char(2), char(3)) AS h2 "
+            "FROM links_fts JOIN links ON links.id = links_fts.rowid "
+            "WHERE links_fts MATCH ? ORDER BY rank, links.id LIMIT ?",
+            (query, limit),
+        ).fetchall()
+        found: list[LinkMatch] = []
+        for row in rows:
+            hits = [h for col in ("h0", "h1", "h2") for h in _HIGHLIGHT.findall(row[col] or "")]
+            # One word per stem: "routine" and "routines" matched the same query word.
+            stems: dict[str, str] = {}
+            for hit in hits:
+                stems.setdefault(_stem(hit.lower()), hit.lower())
+            matched = tuple(stems.values())
+            # A tag such as "mental-health" is indexed as two words; name the whole tag.
+            in_tags = {h.lower() for h in _HIGHLIGHT.findall(row["h2"] or "")}
+            link = _link(row)
+            tags = tuple(t for t in link.tags if in_tags & set(re.split(r"[\W_]+", t.lower())))
+            found.append(LinkMatch(link, -float(row["rank"]), matched, tags))
+        return found
+
+
+def _stem(word: str) -> str:
+    """A rough stem, only to name each matched word once (FTS5's porter did the matching)."""
+    for suffix in ("ing", "es", "ed", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+_HIGHLIGHT = re.compile("\x02(.*?)\x03", re.DOTALL)
+
+
+def _link(row: sqlite3.Row) -> Link:
+    return Link(
+        url=row["url"],
+        title=row["title"],
+        description=row["description"],
+        tags=tuple(row["tags"].split()),
+        origin=row["origin"],
+        added_at=from_iso(row["added_at"]),
+    )
+
 
 def _chunks(values: list[str], size: int = 500) -> Iterator[list[str]]:
     # SQLite caps the number of ? parameters in one statement.
@@ -647,4 +798,18 @@ def _account(row: sqlite3.Row) -> Account:
         url=row["url"],
         handle=row["handle"],
         options={str(k): str(v) for k, v in options.items()},
+    )
+
+
+def _outbox_entry(row: sqlite3.Row) -> OutboxEntry:
+    return OutboxEntry(
+        key=row["key"],
+        opportunity_id=row["opportunity_id"],
+        source=row["source"],
+        parent_remote_id=row["parent_remote_id"],
+        state=row["state"],
+        remote_id=row["remote_id"],
+        attempts=row["attempts"],
+        created_at=from_iso(row["created_at"]),
+        updated_at=from_iso(row["updated_at"]),
     )

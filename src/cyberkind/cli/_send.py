@@ -1,0 +1,70 @@
+"""``send``: post an approved draft through its account, exactly once (docs/composer.md)."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from ._base import _settings, cli, setting_option
+from ._inbox import _open_store, db_option
+
+
+@cli.command("send")
+@click.argument("opportunity_id", metavar="ID")
+@click.option("--text", default=None, help="Send these words instead of the saved draft.")
+@click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation (for scripts).")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as a JSON object.")
+@db_option
+@setting_option
+def send_cli(
+    opportunity_id: str,
+    text: str | None,
+    yes: bool,
+    as_json: bool,
+    db: str | None,
+    settings: tuple[tuple[str, str], ...],
+) -> None:
+    """Post the draft of opportunity ID as a reply through its account, then mark it done.
+
+    The text is --text, else the draft saved by `cyberkind draft ID`, else a
+    fresh draft. It must pass the guard. You are shown what will be posted and
+    asked to confirm (--yes skips the question). A grouped thank-you is one
+    reply to your post that addresses everyone in the group. A crisis is only
+    ever sent as a private message. Sending is idempotent: if the platform
+    timed out, run the same command again and it will not post twice. After
+    posting, the opportunity is done and the draft's gold stars are recorded.
+
+    Example:
+
+        \b
+        cyberkind draft 6a2c69789097
+        cyberkind send 6a2c69789097
+        cyberkind send 6a2c --yes --text "Thank you, Ana! That made my day."
+    """
+    from ..sending import PreparedSend, send_draft
+
+    def confirm(prepared: PreparedSend) -> bool:
+        if yes:
+            return True
+        where = "a private message" if prepared.reply.private else "a reply"
+        to = f" (to {', '.join(prepared.reply.to)})" if prepared.reply.to else ""
+        click.echo(
+            f"Send {where} from {prepared.reply.source}{to} for {prepared.opportunity.person}:\n\n"
+            f"{prepared.text}\n",
+            err=True,
+        )
+        return click.confirm("Post it?", default=False, err=True)
+
+    values = _settings(settings)
+    with _open_store(db, values) as store:
+        result = send_draft(store, opportunity_id, text=text, confirm=confirm)
+    if as_json:
+        click.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
+    elif result.already_sent:
+        click.echo(f"Already sent as {result.remote_id}; nothing was posted again.")
+    else:
+        stars = result.stars_recorded
+        noun = "gold star" if stars == 1 else "gold stars"
+        recorded = f" Recorded {stars} {noun}." if stars else ""
+        click.echo(f"Sent as {result.remote_id}; {result.opportunity_id} is done.{recorded}")

@@ -1,0 +1,302 @@
+"""Sending a draft with consent, exactly once: the library behind ``cyberkind send``.
+
+:func:`send_draft` takes an opportunity's saved draft (``cyberkind draft``), or
+composes one, or takes the user's own ``text``; checks it with the guard; and
+posts it through the connector of the account the opportunity came from
+(``mastodon:social`` -> the account ``social``). The caller asks the user first:
+nothing here prompts, and the CLI's ``send`` confirms unless given ``--yes``.
+
+**Exactly once.** The send's idempotency key is derived from the opportunity and
+the text. Before posting, the store's outbox records the attempt as ``pending``
+(its own transaction); after the platform answers, one transaction marks it
+``sent`` with the new item's id, marks the opportunity ``done`` and records the
+draft's gold stars in the ledger (once per opportunity). A retry after a timeout
+or a crash finds the pending attempt and asks the connector whether it was
+posted (:meth:`~cyberkind.connectors.base.Connector.published`) before posting
+again with the same key, which the platform deduplicates (Mastodon's
+``Idempotency-Key``). A send already ``sent`` is never posted again.
+
+**Who is answered.**
+
+- One comment, reply, mention or quote: a reply to that item.
+- A grouped thank-you (likes, boosts, shares of the user's post, several people):
+  **one** reply to the user's own post that addresses everyone in the group
+  (``Reply.to``: Mastodon @mentions each of them), not one reply per person,
+  which would flood their notifications. Its stars go to every recipient.
+- A follow has no message to answer: refused (thank them in a post of your own).
+- A crisis opportunity is sent only as a private message, and only through a
+  connector that can send one (``private_replies``); a casual (public) draft saved
+  for it is refused. Its safety resources stay with the user.
+
+**Usage**::
+
+    from cyberkind.sending import send_draft
+    from cyberkind.store import open_store
+
+    with open_store() as store:
+        result = send_draft(store, "6a2c69789097")
+    print(result.remote_id, result.stars_recorded)
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from .errors import ConfigError, InputError
+from .models import GROUPED_KINDS, Act, ItemKind, Opportunity, Priority, Reply, State
+from .store.base import OutboxEntry, Store
+
+if TYPE_CHECKING:
+    from .connectors.base import LiveConnector
+    from .credentials import Credentials
+    from .guard import Guard
+
+__all__ = ["PreparedSend", "SendResult", "idempotency_key", "prepare_send", "send_draft"]
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedSend:
+    """What :func:`send_draft` will post: shown to the user before they confirm."""
+
+    opportunity: Opportunity
+    account: str
+    reply: Reply
+    payload: Mapping[str, Any]
+
+    @property
+    def text(self) -> str:
+        return self.reply.text
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "opportunity_id": self.opportunity.id,
+            "account": self.account,
+            "source": self.reply.source,
+            "parent_remote_id": self.reply.parent_remote_id,
+            "to": list(self.reply.to),
+            "private": self.reply.private,
+            "text": self.reply.text,
+            "stars": int(self.payload.get("stars") or 0),
+            "key": self.reply.idempotency_key,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class SendResult:
+    """What a send did: the posted item's id, whether it had been sent before, stars recorded."""
+
+    opportunity_id: str
+    remote_id: str
+    text: str
+    already_sent: bool
+    stars_recorded: int
+    outbox: OutboxEntry
+    to: tuple[str, ...] = field(default=())
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON that ``cyberkind send --json`` prints."""
+        return {
+            "opportunity_id": self.opportunity_id,
+            "remote_id": self.remote_id,
+            "text": self.text,
+            "already_sent": self.already_sent,
+            "stars_recorded": self.stars_recorded,
+            "to": list(self.to),
+            "outbox": self.outbox.to_json(),
+        }
+
+
+def idempotency_key(opportunity_id: str, text: str) -> str:
+    """The send's key: the same opportunity and text always give the same key.
+
+    **Usage**::
+
+        >>> key = idempotency_key("6a2c69789097", "Thank you!")
+        >>> key == idempotency_key("6a2c69789097", "Thank you!"), len(key)
+        (True, 40)
+    """
+    digest = hashlib.sha256(f"cyberkind-send\x1f{opportunity_id}\x1f{text}".encode()).hexdigest()
+    return digest[:40]
+
+
+def prepare_send(
+    store: Store,
+    opportunity_id: str,
+    *,
+    text: str | None = None,
+    draft: Mapping[str, Any] | None = None,
+    private_ok: bool = True,
+) -> PreparedSend:
+    """Work out what to post for an opportunity, refusing what must not be sent.
+
+    The text is ``text`` (the user's own words), else ``draft`` (a draft's JSON),
+    else the saved draft, else a fresh draft (saved, so that its stars count).
+    ``private_ok`` says whether the account's connector can send a private message.
+    Raises :class:`~cyberkind.errors.ConfigError` for what cannot be sent.
+    """
+    opp = store.get_opportunity(opportunity_id)
+    if opp.state is State.DISMISSED:
+        raise ConfigError(
+            f"the opportunity {opp.id} was dismissed, so cyberkind does not answer it. You can "
+            "fix this by choosing an open one from `cyberkind inbox`."
+        )
+    account = _account_name(store, opp)
+    payload: dict[str, Any] = dict(draft or store.saved_draft(opp.id) or {})
+    if not payload:
+        from .composer import Composer
+
+        payload = Composer(store).draft(opp, save=True).to_json()
+    crisis = opp.priority is Priority.CRISIS or opp.act is Act.OFFER_DM
+    if crisis and text is None and not payload.get("private"):
+        raise ConfigError(
+            f"the opportunity {opp.id} is a crisis, and its saved draft is a casual public "
+            "reply, which cyberkind never sends. You can fix this by drafting the caring "
+            f"private message again (`cyberkind draft {opp.id}`) and sending that."
+        )
+    private = crisis or bool(payload.get("private"))
+    if private and not private_ok:
+        raise ConfigError(
+            f"the opportunity {opp.id} needs a private message, and its source {opp.source} "
+            "cannot send one through cyberkind. You can fix this by sending the draft yourself "
+            f"as a direct message, then `cyberkind done {opp.id}`."
+        )
+    body = (text if text is not None else str(payload.get("text") or "")).strip()
+    if not body:
+        raise ConfigError(
+            f"there is no text to send for {opp.id}. You can fix this by passing --text, or "
+            f"drafting a reply with `cyberkind draft {opp.id}`."
+        )
+    if text is not None:
+        payload["text"] = body
+    parent, to = _addressed(store, opp)
+    reply = Reply(
+        source=opp.source,
+        parent_remote_id=parent,
+        text=body,
+        thread_id=opp.thread_key or None,
+        idempotency_key=idempotency_key(opp.id, body),
+        to=to,
+        private=private,
+    )
+    return PreparedSend(opp, account, reply, payload)
+
+
+def _account_name(store: Store, opp: Opportunity) -> str:
+    platform, _, name = opp.source.partition(":")
+    for account in store.accounts():
+        if account.source == opp.source:
+            return account.name
+    raise ConfigError(
+        f"the opportunity {opp.id} came from {opp.source}, which is not a connected account "
+        f"(platform {platform!r}, name {name!r}), so cyberkind cannot post there. You can fix "
+        "this by copying the draft and posting it yourself, then `cyberkind done "
+        f"{opp.id}`; or by connecting the account with `cyberkind accounts add`."
+    )
+
+
+def _addressed(store: Store, opp: Opportunity) -> tuple[str, tuple[str, ...]]:
+    """The remote id to answer and the handles of everyone else the reply addresses."""
+    stored = [s.item for s in store.items(opp.source, remote_ids=opp.item_ids)]
+    if not stored:
+        raise ConfigError(
+            f"the items of {opp.id} are not in the store. You can fix this by running "
+            f"`cyberkind sync {opp.source}`."
+        )
+    if all(i.kind is ItemKind.FOLLOW for i in stored):
+        raise ConfigError(
+            f"{opp.person} followed you: there is no message to reply to. You can fix this by "
+            f"thanking them in a post of your own, then `cyberkind done {opp.id}`."
+        )
+    grouped = [i for i in stored if i.kind in GROUPED_KINDS]
+    if grouped:
+        parent = opp.thread_key or grouped[0].parent_remote_id or grouped[0].thread_key
+        handles = tuple(dict.fromkeys(i.author.handle for i in grouped))
+        return parent, handles
+    return stored[0].remote_id, ()
+
+
+def send_draft(
+    store: Store,
+    opportunity_id: str,
+    *,
+    text: str | None = None,
+    draft: Mapping[str, Any] | None = None,
+    credentials: Credentials | None = None,
+    connector: LiveConnector | None = None,
+    guard: Guard | None = None,
+    confirm: Callable[[PreparedSend], bool] | None = None,
+) -> SendResult:
+    """Post an opportunity's draft (or ``text``) through its account, exactly once.
+
+    ``confirm`` is called with what will be posted and must return ``True`` to go on
+    (the CLI asks the user there; ``None`` means the caller already has consent).
+    ``connector`` overrides the account's registered connector; ``credentials``
+    default to the environment, then the OS keyring; ``guard`` defaults to
+    :class:`~cyberkind.guard.Guard`. Raises :class:`~cyberkind.errors.InputError`
+    when the guard does not pass the text, and
+    :class:`~cyberkind.errors.SourceError` when posting fails (the outbox keeps the
+    attempt pending: sending again is safe).
+    """
+    from .composer.stars import record_draft_stars
+    from .pipeline import account_connector
+
+    opp = store.get_opportunity(opportunity_id)
+    account = store.get_account(_account_name(store, opp))
+    own_connector = connector is None
+    conn = connector or account_connector(account, credentials=credentials)
+    try:
+        prepared = prepare_send(
+            store, opp.id, text=text, draft=draft, private_ok=type(conn).private_replies
+        )
+        reply = prepared.reply
+        assert reply.idempotency_key is not None
+        sent_before = [e for e in store.outbox(opp.id) if e.state == "sent"]
+        done = next((e for e in sent_before if e.key == reply.idempotency_key), None)
+        if done is None and sent_before and opp.state is State.DONE:
+            done = sent_before[-1]  # sent already (with other words): never post twice
+        if done is not None:
+            return SendResult(opp.id, str(done.remote_id), reply.text, True, 0, done, reply.to)
+        _check(guard, reply.text, _answered_text(store, opp))
+        if confirm is not None and not confirm(prepared):
+            raise ConfigError(
+                f"not sent: you did not confirm. You can fix this by running `cyberkind send "
+                f"{opp.id}` again and answering yes (or passing --yes)."
+            )
+        entry = store.outbox_begin(
+            reply.idempotency_key, opp.id, opp.source, reply.parent_remote_id
+        )
+        remote_id = conn.published(reply) if entry.attempts > 1 else None
+        if remote_id is None:
+            remote_id = conn.publish(reply)
+        with store.transaction():
+            entry = store.outbox_sent(reply.idempotency_key, remote_id)
+            payload = dict(prepared.payload)
+            store.save_draft(opp.id, payload)
+            done_opp = store.set_state(opp.id, State.DONE)
+            stars = record_draft_stars(store, done_opp, payload)
+        return SendResult(opp.id, remote_id, reply.text, False, stars, entry, reply.to)
+    finally:
+        if own_connector:
+            conn.close()
+
+
+def _answered_text(store: Store, opp: Opportunity) -> str | None:
+    stored = store.items(opp.source, remote_ids=opp.item_ids[:1])
+    return stored[0].item.text or None if stored else None
+
+
+def _check(guard: Guard | None, text: str, reply_to: str | None) -> None:
+    if guard is None:
+        from .guard import Guard
+
+        guard = Guard()
+    verdict = guard.check(text, reply_to=reply_to)
+    if verdict.verdict != "ok":
+        suggestion = f" A kinder wording: {verdict.rewrite!r}." if verdict.rewrite else ""
+        raise InputError(
+            f"the guard says {verdict.verdict!r} for this text, so it was not sent."
+            f"{suggestion} You can fix this by editing it (--text) and sending again."
+        )
