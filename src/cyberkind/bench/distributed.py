@@ -371,7 +371,9 @@ The estimate assumes:
 - nodes like this one: {est["cores_per_node"]} cores each, one single-threaded worker per
   core, each core as fast as this machine's, and the measured efficiency holding at any
   node count (blocks are independent: no shuffle, and one result of a few hundred bytes per
-  block goes back to the scheduler);
+  block goes back to the scheduler). Here the client, the scheduler and any other work on
+  the machine share the cores with the workers, so the measured efficiency is a pessimistic
+  figure for nodes that run only workers;
 - comments like these ({report["bytes_per_row"]} bytes per row) in JSONL on storage that
   every node reads at the same path and that keeps up with all workers together (rows/s x
   bytes per row), and room for the output (about
