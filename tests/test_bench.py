@@ -35,6 +35,7 @@ def test_quick_bench_writes_every_section(data_dir: Path, tmp_path: Path) -> Non
         "## Composer: drafts beside a fixed-template baseline",
         "### The EPITOME evaluator (evaluation only, trained at bench time, never shipped)",
         "## Speed, memory and cold start",
+        "## Distributed batch scoring",
         "## Published figures",
     ):
         assert section in md

@@ -79,9 +79,9 @@ def detect_format(path: Path, declared: str | None = None) -> Format:
     )
 
 
-def _decoded_lines(stream: BinaryIO) -> Iterator[tuple[int, str, str | None]]:
+def _decoded_lines(stream: BinaryIO, first_line: int = 1) -> Iterator[tuple[int, str, str | None]]:
     """(line number, text, decoding problem or None) for each physical line."""
-    for number, raw in enumerate(stream, start=1):
+    for number, raw in enumerate(stream, start=first_line):
         if number == 1 and raw.startswith(codecs.BOM_UTF8):
             raw = raw[len(codecs.BOM_UTF8) :]
         try:
@@ -97,12 +97,15 @@ def _text_of(value: object) -> str | None:
     return None
 
 
-def jsonl_records(stream: BinaryIO) -> Iterator[tuple[int, dict[str, Any] | str]]:
+def jsonl_records(
+    stream: BinaryIO, first_line: int = 1
+) -> Iterator[tuple[int, dict[str, Any] | str]]:
     """Each non-blank line's JSON object by its line number, or a message saying what is wrong.
 
-    Shared by ``cyberkind score`` and the JSONL import connector.
+    ``first_line`` numbers the stream's first line (a block of a bigger file starts later).
+    Shared by ``cyberkind score``, its distributed engine and the JSONL import connector.
     """
-    for number, line, problem in _decoded_lines(stream):
+    for number, line, problem in _decoded_lines(stream, first_line):
         if problem:
             yield number, problem
             continue
@@ -119,30 +122,37 @@ def jsonl_records(stream: BinaryIO) -> Iterator[tuple[int, dict[str, Any] | str]
         yield number, record
 
 
-def csv_records(stream: BinaryIO) -> Iterator[tuple[int, list[str] | str]]:
+def csv_records(
+    stream: BinaryIO, first_line: int = 1, header: list[str] | None = None
+) -> Iterator[tuple[int, list[str] | str]]:
     """``(1, header)`` first, then each row as ``(line, values)`` or ``(line, problem)``.
 
     A row is numbered by the line it starts on (quoted fields may span lines); blank rows are
     skipped. Nothing is yielded for an empty file; an unreadable header raises
-    :class:`InputFormatError`. Shared by ``cyberkind score`` and the CSV import connector.
+    :class:`InputFormatError`. A block from the middle of a file passes the file's ``header``
+    (yielded first as ``(1, header)``, not read from the stream) and its ``first_line``.
+    Shared by ``cyberkind score``, its distributed engine and the CSV import connector.
     """
     problems: dict[int, str] = {}
-    numbers: list[int] = [0]
+    numbers: list[int] = [first_line - 1]
 
     def lines() -> Iterator[str]:
-        for number, line, problem in _decoded_lines(stream):
+        for number, line, problem in _decoded_lines(stream, first_line):
             numbers[0] = number
             if problem:
                 problems[number] = problem
             yield line
 
     reader = csv.reader(lines())
-    try:
-        header = next(reader)
-    except StopIteration:
-        return
-    except csv.Error as exc:
-        raise InputFormatError(f"line 1: cannot read the CSV header ({exc})", line=None) from exc
+    if header is None:
+        try:
+            header = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise InputFormatError(
+                f"line 1: cannot read the CSV header ({exc})", line=None
+            ) from exc
     yield 1, header
     start = numbers[0] + 1
     while True:
@@ -168,8 +178,14 @@ def csv_records(stream: BinaryIO) -> Iterator[tuple[int, list[str] | str]]:
             yield line, values
 
 
-def _read_jsonl(stream: BinaryIO, text_field: str, id_field: str | None) -> Iterator[Row | BadRow]:
-    for number, record in jsonl_records(stream):
+def _read_jsonl(
+    stream: BinaryIO,
+    text_field: str,
+    id_field: str | None,
+    first_line: int = 1,
+    header: list[str] | None = None,
+) -> Iterator[Row | BadRow]:
+    for number, record in jsonl_records(stream, first_line):
         if isinstance(record, str):
             yield BadRow(number, record)
         else:
@@ -197,29 +213,35 @@ def _make_row(
     return Row(number, row_id, text)
 
 
-def _read_csv(stream: BinaryIO, text_field: str, id_field: str | None) -> Iterator[Row | BadRow]:
+def _read_csv(
+    stream: BinaryIO,
+    text_field: str,
+    id_field: str | None,
+    first_line: int = 1,
+    header: list[str] | None = None,
+) -> Iterator[Row | BadRow]:
     csv.field_size_limit(2**31 - 1)
-    records = csv_records(stream)
+    records = csv_records(stream, first_line, header)
     first = next(records, None)
     if first is None:
         return
-    header = first[1]
-    assert isinstance(header, list)
-    if text_field not in header:
+    columns = first[1]
+    assert isinstance(columns, list)
+    if text_field not in columns:
         raise InputFormatError(
-            f"the CSV header has no column {text_field!r} (columns: {', '.join(header)}). "
+            f"the CSV header has no column {text_field!r} (columns: {', '.join(columns)}). "
             "You can fix this by passing --text-field with one of those names."
         )
-    if id_field is not None and id_field not in header:
+    if id_field is not None and id_field not in columns:
         raise InputFormatError(
-            f"the CSV header has no column {id_field!r} (columns: {', '.join(header)}). "
+            f"the CSV header has no column {id_field!r} (columns: {', '.join(columns)}). "
             "You can fix this by passing --id-field with one of those names."
         )
     for line, record in records:
         if isinstance(record, str):
             yield BadRow(line, record)
         else:
-            yield _make_row(line, dict(zip(header, record, strict=True)), text_field, id_field)
+            yield _make_row(line, dict(zip(columns, record, strict=True)), text_field, id_field)
 
 
 def read_rows(
@@ -229,18 +251,26 @@ def read_rows(
     text_field: str = "text",
     id_field: str | None = None,
     stream: BinaryIO | None = None,
+    first_line: int = 1,
+    header: list[str] | None = None,
 ) -> Iterator[Row | BadRow]:
-    """Stream rows of a JSONL or CSV file (or ``stream``, e.g. stdin, with ``fmt``)."""
+    """Stream rows of a JSONL or CSV file (or ``stream``, e.g. stdin, with ``fmt``).
+
+    ``first_line`` and ``header`` let a worker read one block of a bigger file: the stream
+    starts at that file's line ``first_line``, and a CSV block takes the file's header.
+    """
     if stream is None:
         if path is None:
             raise InputFormatError("no input given. You can fix this by passing a file or -.")
         fmt_ = detect_format(path, fmt)
         with path.open("rb") as handle:
-            yield from _reader(fmt_)(handle, text_field, id_field)
+            yield from _reader(fmt_)(handle, text_field, id_field, first_line, header)
     else:
         fmt_ = detect_format(Path("stdin"), fmt or "jsonl")
-        yield from _reader(fmt_)(stream, text_field, id_field)
+        yield from _reader(fmt_)(stream, text_field, id_field, first_line, header)
 
 
-def _reader(fmt: Format) -> Callable[[BinaryIO, str, str | None], Iterator[Row | BadRow]]:
+def _reader(
+    fmt: Format,
+) -> Callable[[BinaryIO, str, str | None, int, list[str] | None], Iterator[Row | BadRow]]:
     return _read_csv if fmt == "csv" else _read_jsonl

@@ -41,6 +41,7 @@ from .accurate import (
     split_rows,
 )
 from .composer import composer_benchmarks, composer_markdown, composer_target_rows
+from .distributed import distributed_summary, load_distributed_report
 from .guard import PUBLISHED_SPANS, guard_benchmarks, guard_markdown, guard_target_rows
 from .peers import Peer, load_peers
 from .probes import identity_fpr, identity_recall
@@ -370,6 +371,9 @@ def run_benchmarks(
             speed[tool] = _median_run(runs)
     speed["rounds"] = 1 if quick else SPEED_ROUNDS
     data["speed"] = speed
+    # The distributed benchmark takes minutes (a million-comment archive scored three times),
+    # so it runs on its own (`--only distributed`); its latest report is summarised here.
+    data["distributed"] = load_distributed_report(output_dir)
     data["seconds"] = round(time.perf_counter() - started, 1)
     result = BenchResult(data=data, markdown=_markdown(data))
     if output_dir is not None:
@@ -588,6 +592,7 @@ Cold start = import + model load + first call. p50/p99 = one text per call.
         )
     }
 
+{distributed_summary(data.get("distributed"))}
 ## Published figures (quoted, not measured here)
 
 {_table(["benchmark", "system", "figure", "source"], PUBLISHED)}

@@ -89,12 +89,20 @@ def labels_markdown(thresholds: dict[str, float]) -> str:
 
 
 @cli.command()
-@click.argument("input_path", metavar="INPUT", type=click.Path(dir_okay=False, allow_dash=True))
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), help="Input format.")
+@click.argument("input_path", metavar="INPUT", type=click.Path(allow_dash=True))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "csv", "parquet"]),
+    help="Input format (parquet needs --engine dask).",
+)
 @click.option("--text-field", default="text", show_default=True, help="Field holding the text.")
 @click.option("--id-field", default=None, help="Field holding the id (default: line number).")
 @click.option(
-    "-o", "--output", type=click.Path(dir_okay=False), help="Write JSONL here (default: stdout)."
+    "-o",
+    "--output",
+    type=click.Path(),
+    help="Write JSONL here (default: stdout); with --engine dask, a folder of partitions.",
 )
 @click.option("--strict", is_flag=True, help="Stop at the first bad row (exit 1).")
 @click.option(
@@ -102,6 +110,33 @@ def labels_markdown(thresholds: dict[str, float]) -> str:
     default="fast",
     show_default=True,
     help="Model tier: fast, accurate or cascade (the last two need cyberkind[accurate]).",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="local: this process. dask: a Dask cluster scores a file, a glob or a folder of "
+    "JSONL, CSV or Parquet partitions into the --output folder (needs "
+    "cyberkind[distributed]; see docs/distributed.md).",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    default=None,
+    help="With --engine dask: the scheduler of a running cluster, e.g. tcp://10.0.0.1:8786.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="With --engine dask and no --scheduler: local worker processes (default: one per core).",
+)
+@click.option(
+    "--blocksize",
+    default="16MiB",
+    show_default=True,
+    help="With --engine dask: input bytes per partition (Parquet: whole row groups).",
 )
 @setting_option
 def score(
@@ -112,22 +147,58 @@ def score(
     output: str | None,
     strict: bool,
     tier: str,
+    engine: str,
+    scheduler: str | None,
+    workers: int | None,
+    blocksize: str,
     settings: tuple[tuple[str, str], ...],
 ) -> None:
-    """Score every row of a JSONL or CSV file; write {"id", "scores"} JSONL.
+    """Score every row of a JSONL or CSV file (or archive); write {"id", "scores"} JSONL.
 
-    The format comes from the extension (.jsonl, .ndjson, .json, .csv) or
-    --format. Bad rows are reported on stderr with their line number and
-    skipped (exit status 3 at the end), or stop the run with --strict.
+    The format comes from the extension (.jsonl, .ndjson, .json, .csv, and
+    .parquet with --engine dask) or --format. Bad rows are reported on stderr
+    with their line number and skipped (exit status 3 at the end), or stop the
+    run with --strict.
+
+    With --engine dask, INPUT may be a file, a glob or a folder, and --output
+    is a folder: one part-NNNNN.jsonl per input block (concatenated in order,
+    the same bytes the local engine writes), then _manifest.json and _SUCCESS.
 
     Example:
 
         cyberkind score comments.csv --text-field body --id-field id -o scores.jsonl
+
+        cyberkind score 'archive/*.parquet' --engine dask --workers 2 -o scores/
     """
+    values = _settings(settings)
+    if engine == "dask":
+        _score_dask(
+            input_path,
+            output,
+            values,
+            fmt=fmt,
+            text_field=text_field,
+            id_field=id_field,
+            strict=strict,
+            tier=tier,
+            scheduler=scheduler,
+            workers=workers,
+            blocksize=blocksize,
+        )
+        return
+    if scheduler is not None or workers is not None:
+        raise click.ClickException(
+            "--scheduler and --workers work with the dask engine only. You can fix this by "
+            "passing --engine dask."
+        )
+    if fmt == "parquet":
+        raise click.ClickException(
+            "the local engine reads JSONL and CSV. You can fix this by passing --engine dask "
+            "to score Parquet (pip install 'cyberkind[distributed]')."
+        )
     from ..engine import Scorer
     from ..scoring_io import BadRow, Row, detect_format, read_rows
 
-    values = _settings(settings)
     scorer = Scorer(tier, values["model_dir"], _tier_options(tier, values))
     batch_size = int(values["batch_size"])
     skipped = 0
@@ -163,6 +234,11 @@ def score(
             fmt_, size = fmt or "jsonl", 0
         else:
             path = Path(input_path)
+            if path.is_dir():
+                raise click.ClickException(
+                    f"{path} is a folder. You can fix this by passing a file, or --engine dask "
+                    "to score a folder of partitions."
+                )
             if not path.is_file():
                 raise click.ClickException(
                     f"input file {path} does not exist. You can fix this by checking the path."
@@ -183,6 +259,86 @@ def score(
     click.echo(f"Scored {count} rows, skipped {skipped}.", err=True)
     if skipped:
         sys.exit(EXIT_SKIPPED_ROWS)
+
+
+def _score_dask(
+    input_path: str,
+    output: str | None,
+    values: dict[str, Any],
+    *,
+    fmt: str | None,
+    text_field: str,
+    id_field: str | None,
+    strict: bool,
+    tier: str,
+    scheduler: str | None,
+    workers: int | None,
+    blocksize: str,
+) -> None:
+    if input_path == "-":
+        raise click.ClickException(
+            "the dask engine reads files, not stdin. You can fix this by passing a file, a "
+            "glob or a folder."
+        )
+    if output is None:
+        raise click.ClickException(
+            "the dask engine writes a folder of partitions. You can fix this by passing "
+            "--output DIR."
+        )
+    if scheduler is not None and workers is not None:
+        raise click.ClickException(
+            "--workers starts a local cluster, --scheduler joins a running one. You can fix "
+            "this by passing only one of them."
+        )
+    from ..distributed import score_archive
+
+    try:
+        from dask.utils import parse_bytes
+
+        size = parse_bytes(blocksize)
+    except ImportError:
+        size = 0  # score_archive says what to install
+    except (ValueError, TypeError):
+        raise click.ClickException(
+            f"cannot read --blocksize {blocksize!r}. You can fix this by passing a size such "
+            "as 16MiB or 64MB."
+        ) from None
+    with _partition_progress(enabled=sys.stderr.isatty()) as progress:
+        result = score_archive(
+            input_path,
+            output,
+            scheduler=scheduler,
+            workers=workers,
+            fmt=fmt,
+            text_field=text_field,
+            id_field=id_field,
+            strict=strict,
+            tier=tier,
+            model_dir=values["model_dir"],
+            options=_tier_options(tier, values),
+            batch_size=int(values["batch_size"]),
+            blocksize=size or 1,
+            progress=progress,
+        )
+    for source, line, reason in result.bad_rows():
+        where = f"line {line}" if result.single_input else f"{source}: line {line}"
+        click.echo(f"Warning: {where}: {reason}; skipped.", err=True)
+    click.echo(f"Scored {result.rows} rows, skipped {result.skipped}.", err=True)
+    if result.skipped:
+        sys.exit(EXIT_SKIPPED_ROWS)
+
+
+@contextlib.contextmanager
+def _partition_progress(enabled: bool) -> Iterator[Callable[[int, int], None]]:
+    from rich.progress import Progress
+
+    with Progress(transient=True, disable=not enabled) as bar:
+        task = bar.add_task("scoring partitions", total=None)
+
+        def progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield progress
 
 
 def _progress(size: int, stream: BinaryIO) -> Callable[[Iterator[Any]], Iterator[Any]]:
@@ -383,13 +539,22 @@ def _test_summary(metrics: dict[str, Any]) -> dict[str, Any]:
 )
 @click.option(
     "--only",
-    type=click.Choice(["rewrite", "guard", "composer"]),
+    type=click.Choice(["rewrite", "guard", "composer", "distributed"]),
     default=None,
     help="Run only this benchmark: rewrite (ParaDetox held-out and APPDIA test; seconds), "
     "written to rewrite_benchmark.json in --output-dir; guard (the negativity guard's spans, "
     "rewrites, false alarms and latency; about a minute), written to guard_benchmark.json "
     "and guard_benchmark.md; composer (drafts beside a fixed-template baseline on real "
-    "messages; about 20 seconds), written to composer_benchmark.json and .md.",
+    "messages; about 20 seconds), written to composer_benchmark.json and .md; distributed "
+    "(the local engine against Dask with 1 and 2 workers on a generated archive; minutes; "
+    "needs cyberkind[distributed]), written to distributed_benchmark.json and .md.",
+)
+@click.option(
+    "--rows",
+    type=click.IntRange(min=100),
+    default=1_000_000,
+    show_default=True,
+    help="With --only distributed: comments in the generated archive.",
 )
 @click.option(
     "--limit",
@@ -403,6 +568,7 @@ def bench(
     quick: bool,
     embedding_cache: str | None,
     only: str | None,
+    rows: int,
     limit: int | None,
     settings: tuple[tuple[str, str], ...],
 ) -> None:
@@ -420,8 +586,28 @@ def bench(
         cyberkind bench --only guard --output-dir /tmp/guard-bench
 
         cyberkind bench --only composer --output-dir /tmp/composer-bench
+
+        cyberkind bench --only distributed --rows 20000 --output-dir /tmp/dist-bench
     """
     values = _settings(settings)
+    if only == "distributed":
+        from ..bench.distributed import distributed_benchmark, distributed_markdown
+
+        report = distributed_benchmark(
+            Path(values["data_dir"]),
+            rows=rows,
+            seed=values["seed"],
+            model_dir=values["model_dir"],
+            echo=lambda line: click.echo(line, err=True),
+        )
+        markdown = distributed_markdown(report)
+        out = Path(output_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        text = json.dumps(report, indent=2, sort_keys=True) + "\n"
+        (out / "distributed_benchmark.json").write_text(text, encoding="utf-8")
+        (out / "distributed_benchmark.md").write_text(markdown, encoding="utf-8")
+        click.echo(markdown, nl=False)
+        return
     if only == "composer":
         from ..bench.composer import composer_benchmarks, composer_markdown
 
