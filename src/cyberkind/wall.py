@@ -64,12 +64,13 @@ FLOOD_LIMIT = 5
 """Submissions from one client within :data:`FLOOD_WINDOW` before the rest wait for review."""
 FLOOD_WINDOW = timedelta(minutes=10)
 
-_FUNCTION_WORDS = frozenset(
-    """a an the and or but to of in on at for with by from as into onto about your you my
+_FUNCTION_TEXT = """
+    a an the and or but to of in on at for with by from as into onto about your you my
     our their his her its it this that these those some any every each i we they he she me
     us them be is are was were been am do does did so if then than too very just also
-    can could would should will shall may might must up out""".split()
-)
+    can could would should will shall may might must up out
+"""
+_FUNCTION_WORDS = frozenset(_FUNCTION_TEXT.split())
 _WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
 _LINK = re.compile(
     r"(?:https?://|www\.|\b[a-z0-9-]+\.(?:com|net|org|ru|io|xyz|info|biz|top|co|ly|me|link"

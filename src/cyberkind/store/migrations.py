@@ -230,6 +230,12 @@ def migrate(conn: sqlite3.Connection) -> int:
             continue
         # A migration and its version row commit together, or not at all.
         conn.execute("BEGIN IMMEDIATE")
+        # Another connection may have migrated while we waited for the write lock (two
+        # processes opening a new store at once): read the version again under the lock.
+        row = conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version").fetchone()
+        if int(row[0]) >= version:
+            conn.execute("COMMIT")
+            continue
         try:
             migration(conn)
             conn.execute(
