@@ -48,7 +48,9 @@ async def wall_page(request: Request) -> Response:
     if request.url.path.endswith(".json"):
         return await api_ideas(request)
     ideas = await web.with_store(lambda s: s.ideas(("published",)))
-    return _render_wall(request, web, ideas)
+    starred = request.query_params.get("starred")
+    note = "already" if request.query_params.get("star") == "already" else "added"
+    return _render_wall(request, web, ideas, starred=starred, star_note=note)
 
 
 def _render_wall(
@@ -61,6 +63,7 @@ def _render_wall(
     error: str | None = None,
     form: dict[str, str] | None = None,
     starred: str | None = None,
+    star_note: str = "added",
 ) -> Response:
     return web.render(
         request,
@@ -73,6 +76,7 @@ def _render_wall(
         error=error,
         form=form or {},
         starred=starred,
+        star_note=star_note,
         max_idea=MAX_IDEA_CHARS,
         max_author=MAX_AUTHOR_CHARS,
     )
