@@ -383,12 +383,14 @@ def _test_summary(metrics: dict[str, Any]) -> dict[str, Any]:
 )
 @click.option(
     "--only",
-    type=click.Choice(["rewrite", "guard"]),
+    type=click.Choice(["rewrite", "guard", "web"]),
     default=None,
     help="Run only this benchmark: rewrite (ParaDetox held-out and APPDIA test; seconds), "
     "written to rewrite_benchmark.json in --output-dir; guard (the negativity guard's spans, "
     "rewrites, false alarms and latency; about a minute), written to guard_benchmark.json "
-    "and guard_benchmark.md.",
+    "and guard_benchmark.md; web (the wall's submit and /v1/check under rising concurrency, "
+    "then an exactly-once check of the stored submissions; about a minute, --quick 15 s), "
+    "written to web_benchmark.json and web_benchmark.md.",
 )
 @click.option(
     "--limit",
@@ -417,8 +419,30 @@ def bench(
         cyberkind bench --only rewrite --output-dir docs
 
         cyberkind bench --only guard --output-dir /tmp/guard-bench
+
+        cyberkind bench --only web --output-dir /tmp/web-bench
     """
     values = _settings(settings)
+    if only == "web":
+        from ..bench.web import web_benchmarks, web_markdown
+
+        report = web_benchmarks(
+            levels=(1, 4, 16) if quick else (1, 4, 16, 64),
+            seconds=2.0 if quick else 5.0,
+            echo=lambda line: click.echo(line, err=True),
+        )
+        markdown = web_markdown(report)
+        out = Path(output_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        text = json.dumps(report, indent=2, sort_keys=True) + "\n"
+        (out / "web_benchmark.json").write_text(text, encoding="utf-8")
+        (out / "web_benchmark.md").write_text(markdown, encoding="utf-8")
+        click.echo(markdown, nl=False)
+        if not report["exactly_once"]["ok"]:
+            raise click.ClickException(
+                "some accepted wall submissions were not stored exactly once; see the report."
+            )
+        return
     if only == "guard":
         from ..bench.guard import guard_benchmarks, guard_markdown
 
