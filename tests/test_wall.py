@@ -227,3 +227,36 @@ def test_concurrent_processes_lose_nothing(db_path: Path) -> None:
         assert sorted(s.id for s in subs) == sorted(ids)
         texts = [s.text for s in subs]
         assert len(texts) == len(set(texts)) == workers * count
+
+
+def test_many_connections_opening_a_new_store_at_once(db_path: Path) -> None:
+    import threading
+
+    errors: list[BaseException] = []
+
+    def open_it() -> None:
+        try:
+            SQLiteStore(db_path).close()
+        except BaseException as exc:  # collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_it) for _ in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+
+
+def test_the_wall_library_needs_no_web_stack() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, cyberkind.wall\n"
+        "print(','.join(m for m in ('jinja2', 'starlette', 'click', 'cyberkind.web') "
+        "if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == ""

@@ -169,6 +169,7 @@ def test_user_input_is_escaped(client: httpx.Client) -> None:
 
 def test_security_headers_and_framing(client: httpx.Client) -> None:
     wall = client.get("/wall")
+    assert "set-cookie" not in wall.headers  # visitors of an embedded wall get no cookie
     csp = wall.headers["content-security-policy"]
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp
     assert "frame-ancestors *" in csp

@@ -271,6 +271,8 @@ def create_app(
                     "POST /v1alpha1/comments:analyze": "Perspective-compatible scores",
                     "POST /v1/check": "the guard's verdict, reasons, spans and rewrite",
                     "GET /openapi.json": "OpenAPI description",
+                    "GET /wall": "the public ideas wall (JSON: GET /api/ideas)",
+                    "GET /inbox": "the web app (docs/web.md)",
                 },
             }
         )
