@@ -295,6 +295,8 @@ def test_session_cookie_is_secure_behind_https(scorer: Any, serve_in_thread: Any
         # uvicorn trusts X-Forwarded-Proto from 127.0.0.1, as from a local TLS proxy
         response = c.get("/compose", headers={"x-forwarded-proto": "https"})
         assert "Secure" in response.headers["set-cookie"]
+        assert response.headers["strict-transport-security"] == "max-age=31536000"
+        assert "strict-transport-security" not in c.get("/compose").headers
 
 
 def test_login_rate_limited(scorer: Any, serve_in_thread: Any, db: Path) -> None:

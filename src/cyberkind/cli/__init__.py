@@ -1,8 +1,8 @@
 """The ``cyberkind`` command line: parse, call the library, format.
 
 The group and the options shared by every command live here; the commands live in one
-module per noun (``_engine``, ``_guard``, ``_inbox``, ``_sync``, ``_compose``, ``_serve``,
-``_demo``) and register themselves on :data:`cli` when imported.
+module per noun (``_engine``, ``_guard``, ``_inbox``, ``_sync``, ``_compose``, ``_serve``
+(``serve`` and ``web``), ``_demo``) and register themselves on :data:`cli` when imported.
 
 Exit codes (every command but ``check``):
 

@@ -353,6 +353,8 @@ def _settings_data(web: WebContext, store: SQLiteStore) -> dict[str, Any]:
         "stars": web.setting(store, "stars", "on"),
         "regions": REGIONS,
         "voice": voice,
+        "sources": sorted(store.cursors()),
+        "feeds": [f.url for f in store.feeds()],
         "preview": f"{opening}. Your comment made my day!"
         + (f"\n\n{voice.sign_off}" if voice.sign_off else ""),
     }

@@ -5,7 +5,7 @@ Everything here is pure ASGI or plain functions, so it is easy to test on its ow
 - :class:`SecurityHeaders`: a strict Content-Security-Policy (no inline script or style),
   ``X-Frame-Options: DENY`` and ``frame-ancestors 'none'`` everywhere except the wall, which
   blogs may frame (``frame-ancestors`` from ``--frame-ancestors``, ``*`` by default);
-  ``nosniff``, ``Referrer-Policy``;
+  ``nosniff``, ``Referrer-Policy``, and HSTS over https;
 - :class:`BodyLimit`: requests larger than the limit are refused with 413 before the app
   reads them (declared ``Content-Length``) or as soon as the stream passes it;
 - :class:`Sessions`: a signed (itsdangerous), HttpOnly, SameSite=Lax cookie that is ``Secure``
@@ -91,6 +91,8 @@ class SecurityHeaders:
                 if not framable:
                     headers.append((b"x-frame-options", b"DENY"))
                 headers.append((b"x-content-type-options", b"nosniff"))
+                if scope.get("scheme") == "https":
+                    headers.append((b"strict-transport-security", b"max-age=31536000"))
                 headers.append((b"referrer-policy", b"same-origin"))
                 message["headers"] = headers
             await send(message)
