@@ -143,3 +143,28 @@ def _serve_in_thread(app: object) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+# Read at import: the autouse clean_environ fixture clears CYBERKIND_* before each test.
+REQUIRE_SERVERS = bool(os.environ.get("CI")) or os.environ.get("CYBERKIND_REQUIRE_SERVERS") == "1"
+
+
+@pytest.fixture(scope="session")
+def wordpress() -> Iterator[Any]:
+    """A real, seeded WordPress on 127.0.0.1 (tests/wordpress_server.py), shared by the session.
+
+    Skips without Debian's wordpress, php-cli, php-mysql and mariadb-server, except in CI
+    (``CI`` or ``CYBERKIND_REQUIRE_SERVERS=1``), where that is a failure.
+    """
+    from wordpress_server import missing, start_wordpress
+
+    absent = missing()
+    if absent is not None:
+        if REQUIRE_SERVERS:
+            pytest.fail(f"a real WordPress is required here (CI): {absent}")
+        pytest.skip(f"no real WordPress: {absent}")
+    server = start_wordpress()
+    try:
+        yield server
+    finally:
+        server.stop()

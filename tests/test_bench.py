@@ -32,6 +32,8 @@ def test_quick_bench_writes_every_section(data_dir: Path, tmp_path: Path) -> Non
         "### Spans: SemEval-2021 Toxic Spans, test split",
         "### Rewrites, judged by the guard itself",
         "### False alarms and latency",
+        "## Composer: drafts beside a fixed-template baseline",
+        "### The EPITOME evaluator (evaluation only, trained at bench time, never shipped)",
         "## Speed, memory and cold start",
         "## Published figures",
     ):
@@ -60,6 +62,8 @@ def test_quick_bench_writes_every_section(data_dir: Path, tmp_path: Path) -> Non
     assert {"p50_ms", "p99_ms"} <= set(guard["latency"])
     assert "Guard: Toxic Spans test char F1 (explain)" in md
     assert "Guard check p99, rewrite included (ms)" in md
+    assert data["composer"]["systems"]["cyberkind"]["all"]["guard_pass"] == 1.0
+    assert "Composer guard pass rate" in md
     assert "## Accurate and cascade tiers" in md
     if accurate_available() is None:
         acc = data["accurate"]

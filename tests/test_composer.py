@@ -136,6 +136,16 @@ def batch(voice: Voice, guard: Guard, seed: int = 0, **kw: Any) -> list[Any]:
         ("", None, ""),
         ("Thanks so much!", None, ""),
         ("See https://example.org/a-very-long-link for the gardening plan", None, None),
+        (
+            "I'm really tired. It seems like the moment I start to recover I slip back again.",
+            "feeling",
+            "I'm really tired",
+        ),
+        (
+            "The bus was late. My phone broke again today. I feel so lost and alone.",
+            "feeling",
+            "I feel so lost and alone",
+        ),
     ],
 )
 def test_key_phrase(text: str, focus: str | None, expected: str | None) -> None:
@@ -298,6 +308,12 @@ def test_thanks_for_sharing_leaves_the_reason_to_the_user(guard: Guard) -> None:
     draft = compose(opp, items, guard=guard)
     assert "it matters to me because [finish this in your own words]" in draft.text.lower()
     assert any("own words" in note for note in draft.notes)
+
+
+def test_hug_says_it_understands(guard: Guard) -> None:
+    opp, items = make(Act.HUG, "Priya Shah", "Work has been overwhelming and I feel so alone.")
+    draft = Drafter(DEFAULT_VOICE, 0, guard=guard).draft(opp, items)
+    assert any(line in draft.text for line in LINES[Act.HUG]["understand"])
 
 
 def test_hug_says_sorry_and_gives_no_stars(guard: Guard) -> None:

@@ -10,7 +10,12 @@ from cyberkind.composer import Composer, compose
 from cyberkind.guard import Guard
 from cyberkind.inbox import Inbox
 from cyberkind.models import Act, Author, Item, ItemKind, Opportunity, Priority, State
-from cyberkind.resources import EMERGENCY_NUMBERS, REGIONAL_RESOURCES, regional_resources
+from cyberkind.resources import (
+    CRISIS_RESOURCES,
+    EMERGENCY_NUMBERS,
+    REGIONAL_RESOURCES,
+    regional_resources,
+)
 from cyberkind.store.sqlite import SQLiteStore
 
 TEXT = "Honestly I don't see the point anymore. I want to end my life."
@@ -113,6 +118,32 @@ def test_every_region_has_named_sources() -> None:
         assert all(r.name and r.contact and (r.url or "").startswith("https://") for r in lines)
     found, emergency = regional_resources("nz")
     assert found[-1].name == "Befrienders Worldwide" and emergency == "111"
+
+
+# The national lines as published by each service, checked 2026-11-24 (docs/composer.md).
+VERIFIED = {
+    "us": ("988", "741741"),
+    "uk": ("116 123", "85258"),
+    "ie": ("116 123", "50808", "1800 247 247"),
+    "au": ("13 11 14", "1300 22 4636"),
+    "ca": ("988", "1-800-668-6868"),
+    "nz": ("1737", "0800 543 354"),
+}
+
+
+@pytest.mark.parametrize("region", sorted(VERIFIED))
+def test_regional_numbers_are_the_verified_ones(region: str) -> None:
+    contacts = " ".join(r.contact for r in REGIONAL_RESOURCES[region])
+    for number in VERIFIED[region]:
+        assert number in contacts, (region, number)
+
+
+def test_the_general_emergency_line_names_every_regions_number() -> None:
+    (general,) = [r for r in CRISIS_RESOURCES if r.name == "Emergency services"]
+    for number in EMERGENCY_NUMBERS.values():
+        for part in number.split(" or "):
+            assert part in general.contact, number
+    assert "111 (New Zealand)" in general.contact
 
 
 def test_composer_on_a_store_makes_the_crisis_draft(tmp_path: Path, guard: Guard) -> None:

@@ -13,6 +13,7 @@ from cyberkind.connectors import Connector, FileConnector, FileCursor, connector
 from cyberkind.connectors.base import detect_file_connector
 from cyberkind.connectors.rss import RSSConnector
 from cyberkind.connectors.tabular import CSVConnector, JSONLConnector
+from cyberkind.connectors.wordpress import WordPressConnector
 from cyberkind.connectors.wxr import WXRConnector, plain_text
 from cyberkind.errors import ConfigError, InputFormatError
 from cyberkind.hookspecs import hookimpl
@@ -76,6 +77,7 @@ def test_builtin_connectors_register_like_plugins() -> None:
         "jsonl": JSONLConnector,
         "csv": CSVConnector,
         "rss": RSSConnector,
+        "wordpress": WordPressConnector,
     }
 
 
@@ -371,3 +373,52 @@ def test_a_missing_file_is_a_clear_error(tmp_path: Path) -> None:
 def test_batches_carry_the_source_cursor() -> None:
     batch = Batch((), "c")
     assert batch.problems == ()
+
+
+def test_live_connector_checks_platform_and_names_the_missing_secret() -> None:
+    """A live connector reads secrets only through Credentials, and says how to set one."""
+    from cyberkind.connectors import LiveConnector
+    from cyberkind.credentials import EnvCredentials
+    from cyberkind.errors import AuthError
+    from cyberkind.models import Account
+
+    class Demo(LiveConnector):
+        name: ClassVar[str] = "demo"
+        secret_keys: ClassVar[tuple[str, ...]] = ("access_token",)
+
+    account = Account("work", "demo", "https://social.example", handle="Ana")
+    conn = Demo(account, credentials=EnvCredentials({}), identity=["ana@x"])
+    assert conn.source == "demo:work"
+    assert conn.identity == {"ana", "ana@x"}
+    with pytest.raises(AuthError, match="CYBERKIND_WORK_ACCESS_TOKEN"):
+        conn.secret("access_token")
+    conn = Demo(account, credentials=EnvCredentials({"CYBERKIND_WORK_ACCESS_TOKEN": "t0k"}))
+    assert conn.secret("access_token").reveal() == "t0k"
+    assert "t0k" not in repr(conn.secret("access_token"))
+    with pytest.raises(ConfigError, match="not demo"):
+        Demo(Account("x", "mastodon", "https://m.example"), credentials=EnvCredentials({}))
+    assert conn.published(Reply("demo:work", "1", "hi", idempotency_key="k")) is None
+
+
+@pytest.mark.parametrize(
+    ("headers", "expected"),
+    [
+        ({"Retry-After": "7"}, 7.0),
+        ({"retry-after": "Thu, 01 Jan 2026 00:00:09 GMT"}, 9.0),
+        ({"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "2026-01-01T00:05:00.000Z"}, 300.0),
+        ({"X-RateLimit-Remaining": "12", "X-RateLimit-Reset": "2026-01-01T00:05:00Z"}, None),
+        ({"RateLimit-Remaining": "0", "RateLimit-Reset": "1767225630"}, 30.0),
+        ({"RateLimit-Remaining": "0", "RateLimit-Reset": "45"}, 45.0),
+        ({"RateLimit-Remaining": "x", "RateLimit-Reset": "45"}, None),
+        ({}, None),
+    ],
+)
+def test_rate_limit_headers_of_each_platform(
+    headers: dict[str, str], expected: float | None
+) -> None:
+    from datetime import UTC, datetime
+
+    from cyberkind.connectors.http import rate_limit_wait
+
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    assert rate_limit_wait(headers, now) == expected

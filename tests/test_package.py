@@ -17,7 +17,7 @@ def test_all_is_unique_and_exported() -> None:
     modules = {"classifiers", "engine", "errors", "labels", "plugins", "hookspecs", "settings"}
     modules |= {"scoring_io", "training", "bench", "demo", "cli", "web", "guard"}
     modules |= {"models", "store", "connectors", "inbox", "pipeline", "resources", "credentials"}
-    modules |= {"composer", "wall"}
+    modules |= {"composer", "links", "wall"}
     assert public - modules - {"annotations"} <= set(cyberkind.__all__)
 
 
@@ -29,7 +29,8 @@ def test_core_does_not_import_cli_or_web() -> None:
         "import cyberkind.guard.evaluate, cyberkind.guard.drafts\n"
         "import cyberkind.pipeline, cyberkind.inbox, cyberkind.store\n"
         "import cyberkind.connectors.wxr, cyberkind.connectors.tabular, cyberkind.credentials\n"
-        "import cyberkind.connectors.rss\n"
+        "import cyberkind.connectors.rss, cyberkind.connectors.wordpress\n"
+        "import cyberkind.links, cyberkind.composer\n"
         "cyberkind.check('you are an idiot who ignores the budget')\n"
         "bad = [m for m in ('click', 'jinja2', 'rich', 'starlette', 'uvicorn', 'cyberkind.cli', "
         "'cyberkind.web.app', 'torch', 'onnxruntime') "

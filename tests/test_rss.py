@@ -20,7 +20,8 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from cyberkind.connectors.rss import FeedCursor, RSSConnector, retry_after_seconds
+from cyberkind.connectors.http import retry_after_seconds
+from cyberkind.connectors.rss import FeedCursor, RSSConnector
 from cyberkind.errors import SourceError
 from cyberkind.models import Act, Feed, ItemKind
 from cyberkind.pipeline import sync, sync_sources

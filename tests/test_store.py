@@ -224,3 +224,24 @@ def test_opportunity_filters(fresh_db: SQLiteStore) -> None:
     assert fresh_db.opportunities(states=[]) == []
     assert fresh_db.opportunities(acts=["hug"]) == []
     assert len(fresh_db.opportunities(sources=[SRC], thread_key="t")) == 2
+
+
+def test_accounts_round_trip_without_secrets(fresh_db: SQLiteStore, db_path: Path) -> None:
+    from cyberkind.models import Account
+
+    work = Account("work", "mastodon", "https://social.example", "ana", {"visibility": "public"})
+    assert fresh_db.add_account(work) is True
+    assert fresh_db.add_account(Account("blog", "wordpress", "https://kind.example", "ana"))
+    moved = Account("work", "mastodon", "https://moved.example", "ana")
+    assert fresh_db.add_account(moved) is False
+    assert [a.name for a in fresh_db.accounts()] == ["blog", "work"]
+    assert fresh_db.get_account("work") == moved
+    assert fresh_db.get_account("work").source == "mastodon:work"
+    with pytest.raises(StoreError, match="already a mastodon account"):
+        fresh_db.add_account(Account("work", "bluesky", "https://bsky.social"))
+    assert fresh_db.remove_account("work") is True
+    assert fresh_db.remove_account("work") is False
+    with pytest.raises(NotFoundError, match="accounts list"):
+        fresh_db.get_account("work")
+    columns = {row[1] for row in fresh_db._conn.execute("PRAGMA table_info(accounts)")}
+    assert not columns & {"password", "token", "secret"}

@@ -6,7 +6,8 @@ when public; keyboard-only use of the main flows.
 
 The tests need ``playwright`` (the ``test`` extra) and ``/usr/bin/chromium`` (``apt-get
 install chromium``; never ``playwright install``). Without them they skip, except where
-``CI`` or ``CYBERKIND_REQUIRE_BROWSER=1`` is set: there they fail, so CI cannot pass
+``CI``, ``CYBERKIND_REQUIRE_BROWSER=1`` or ``CYBERKIND_REQUIRE_SERVERS=1`` is set: there
+they fail, so CI cannot pass
 without running them. ``CYBERKIND_SCREENSHOTS=docs/screenshots`` saves each page's
 screenshot there (for the README); otherwise screenshots go to a temporary folder.
 """
@@ -33,7 +34,11 @@ from cyberkind.web.pages import set_password
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Read at import: the autouse clean_environ fixture clears CYBERKIND_* before each test.
-REQUIRED = bool(os.environ.get("CI")) or os.environ.get("CYBERKIND_REQUIRE_BROWSER") == "1"
+REQUIRED = (
+    bool(os.environ.get("CI"))
+    or os.environ.get("CYBERKIND_REQUIRE_BROWSER") == "1"
+    or os.environ.get("CYBERKIND_REQUIRE_SERVERS") == "1"
+)
 SHOTS = os.environ.get("CYBERKIND_SCREENSHOTS")
 
 pytestmark = pytest.mark.browser

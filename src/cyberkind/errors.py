@@ -10,6 +10,8 @@ The tree::
     ├── ConfigError        a setting has a bad value
     │   └── PolicyError    a guard policy file is malformed (names the file and line)
     ├── SourceError        a live source is unreachable, refuses us, or sends unusable data
+    │   ├── AuthError      a live source refuses our credentials, or they are missing
+    │   └── LLMError       the optional LLM endpoint times out, refuses or answers badly
     └── StoreError         the inbox store cannot be opened, migrated or queried
         └── NotFoundError      no opportunity (or item) has that id
 
@@ -21,11 +23,13 @@ wrong and how to fix it.
 from __future__ import annotations
 
 __all__ = [
+    "AuthError",
     "ConfigError",
     "CyberkindError",
     "DataError",
     "InputError",
     "InputFormatError",
+    "LLMError",
     "ModelError",
     "NotFoundError",
     "PolicyError",
@@ -108,6 +112,20 @@ class SourceError(CyberkindError):
     def __init__(self, message: str, url: str | None = None) -> None:
         super().__init__(message)
         self.url = url
+
+
+class AuthError(SourceError):
+    """A live source refuses the account's credentials (401/403), or none are configured.
+
+    The message names the account and how to set its secret; it never contains the secret.
+    """
+
+
+class LLMError(SourceError):
+    """The optional LLM endpoint timed out, refused the key, errored or sent no usable reply.
+
+    The composer catches it and keeps the template draft, with the message in its notes.
+    """
 
 
 class StoreError(CyberkindError):

@@ -29,6 +29,7 @@ __all__ = [
     "CLOSED_STATES",
     "GROUPED_KINDS",
     "IDEA_STATUSES",
+    "Account",
     "Act",
     "Author",
     "Batch",
@@ -37,6 +38,7 @@ __all__ = [
     "IdeaSubmission",
     "Item",
     "ItemKind",
+    "Link",
     "Opportunity",
     "Priority",
     "Problem",
@@ -209,13 +211,92 @@ class Feed:
 
 
 @dataclass(frozen=True, slots=True)
+class Account:
+    """A live platform account the user connected: never a secret, only where and who.
+
+    ``platform`` is the name of the connector that serves it (``"wordpress"``,
+    ``"mastodon"``, ``"bluesky"``, or a plug-in's); ``name`` is the user's label
+    for it and keys its items (``source``), its cursor and its secrets in
+    :mod:`cyberkind.credentials`. ``options`` holds non-secret settings a
+    connector understands (strings only, so every store can keep them).
+
+    **Usage**::
+
+        >>> Account("kindcorner", "wordpress", "https://kind.example", handle="ana").source
+        'wordpress:kindcorner'
+    """
+
+    name: str
+    platform: str
+    url: str
+    handle: str | None = None
+    options: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def source(self) -> str:
+        """The items' source (also the key of its cursor): platform and account name."""
+        return f"{self.platform}:{self.name}"
+
+    def to_json(self) -> dict[str, Any]:
+        """The public JSON shape (``cyberkind accounts list --json``); holds no secret."""
+        return {
+            "name": self.name,
+            "platform": self.platform,
+            "url": self.url,
+            "handle": self.handle,
+            "options": dict(self.options),
+            "source": self.source,
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class Reply:
-    """A reply to publish through a connector (drafts come in a later issue)."""
+    """A reply to publish through a connector.
+
+    ``idempotency_key`` is stable across retries of the same send (cyberkind
+    derives it from the opportunity and the draft): a connector uses it so that
+    a retry after a timeout never posts twice (Mastodon's ``Idempotency-Key``
+    header, a deterministic Bluesky record key, or a look-up before posting).
+    """
 
     source: str
     parent_remote_id: str
     text: str
     thread_id: str | None = None
+    idempotency_key: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A useful link in the user's library: their own post, a bookmark, or a CSV row.
+
+    ``url`` is its identity (importing it again updates it); ``tags`` come from the
+    bookmark folders or the CSV's ``tags`` column; ``origin`` says where it came from
+    (``post``, ``bookmarks`` or ``csv``).
+
+    **Usage**::
+
+        >>> Link("https://kind.example/notes", "Leaving kind notes", tags=("kindness",)).origin
+        'csv'
+    """
+
+    url: str
+    title: str = ""
+    description: str = ""
+    tags: tuple[str, ...] = ()
+    origin: str = "csv"
+    added_at: datetime | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The public JSON shape (``cyberkind links list --json``)."""
+        return {
+            "url": self.url,
+            "title": self.title,
+            "description": self.description,
+            "tags": list(self.tags),
+            "origin": self.origin,
+            "added_at": self.added_at.isoformat() if self.added_at else None,
+        }
 
 
 @dataclass(frozen=True, slots=True)

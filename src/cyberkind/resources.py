@@ -54,7 +54,8 @@ CRISIS_RESOURCES: tuple[Resource, ...] = (
     ),
     Resource(
         "Emergency services",
-        "if someone is in immediate danger: 112 (EU), 911 (US, Canada), 999 (UK), 000 (Australia)",
+        "if someone is in immediate danger: 911 (US, Canada), 999 (UK), 112 or 999 (Ireland), "
+        "000 (Australia), 111 (New Zealand), 112 (most of Europe)",
         None,
         "local",
     ),
@@ -65,7 +66,10 @@ INTERNATIONAL: tuple[Resource, ...] = CRISIS_RESOURCES[:2]
 """The fallback for any region: directories that find a line in the reader's country."""
 
 # Per region, the national lines, each named by the organisation that runs it (its own site
-# is the source). Reviewed 2026-11; numbers change, so review with each release.
+# is the source). Last checked 2026-11-24 against each service's published numbers (988
+# Lifeline, Crisis Text Line, Samaritans UK/Ireland, Shout, Text 50808, Pieta, Lifeline
+# Australia, Beyond Blue, 9-8-8 Canada, Kids Help Phone, 1737, Lifeline Aotearoa); the
+# general emergency line now names New Zealand's 111. Numbers change: review each release.
 REGIONAL_RESOURCES: dict[str, tuple[Resource, ...]] = {
     "us": (
         Resource(

@@ -61,6 +61,20 @@ SETTINGS: tuple[Setting, ...] = (
         "Your country for crisis resources in drafts: us, uk, ie, au, ca, nz (default: "
         "international directories)",
     ),
+    Setting(
+        "links_rank",
+        "fts",
+        "How link suggestions are ranked: fts (SQLite FTS5 bm25) or embeddings (bm25, then "
+        "cosine re-ranking; needs cyberkind[accurate])",
+    ),
+    Setting(
+        "llm_url",
+        None,
+        "Base URL of an OpenAI-compatible chat endpoint for drafts, e.g. "
+        "http://127.0.0.1:11434/v1 (default: off; key: CYBERKIND_LLM_API_KEY or the keyring)",
+    ),
+    Setting("llm_model", None, "The model name to ask the llm_url endpoint for"),
+    Setting("llm_timeout", 20, "Seconds to wait for the LLM endpoint before the template draft"),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
 

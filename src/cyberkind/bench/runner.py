@@ -40,6 +40,7 @@ from .accurate import (
     accurate_markdown,
     split_rows,
 )
+from .composer import composer_benchmarks, composer_markdown, composer_target_rows
 from .guard import PUBLISHED_SPANS, guard_benchmarks, guard_markdown, guard_target_rows
 from .peers import Peer, load_peers
 from .probes import identity_fpr, identity_recall
@@ -315,6 +316,9 @@ def run_benchmarks(
     # -- The negativity guard: spans, rewrites, false alarms, latency ----------
     data["guard"] = guard_benchmarks(data_dir, quick=quick, model_dir=model_dir, echo=echo)
 
+    # -- The composer: drafts beside a fixed-template baseline -------------------------
+    data["composer"] = composer_benchmarks(data_dir, quick=quick, model_dir=model_dir, echo=echo)
+
     # -- The accurate and cascade tiers, on the same rows --------------------------
     why_not = accurate_available(model_dir)
     if why_not is None:
@@ -442,6 +446,7 @@ def _markdown(data: dict[str, Any]) -> str:
         ],
     ]
     target_rows += guard_target_rows(data["guard"])
+    target_rows += composer_target_rows(data["composer"])
     peer_names = sorted(
         {n for task in ("tweeteval_offensive", "tweeteval_hate") for n in q[task]["macro_f1"]}
         - {ours}
@@ -568,6 +573,7 @@ A low false-positive rate is only half the story: these plainly hateful sentence
 {_table(hate_header, hate_rows)}
 
 {guard_markdown(data["guard"])}
+{composer_markdown(data["composer"])}
 ## Speed, memory and cold start
 {speed["rows"]:,} unique short texts (the test splits of toxicity, identity_attack, gratitude,
 distress and question: tweets, Reddit and Civil Comments posts), batches of 1,024, each tool in

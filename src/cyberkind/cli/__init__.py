@@ -1,8 +1,8 @@
 """The ``cyberkind`` command line: parse, call the library, format.
 
 The group and the options shared by every command live here; the commands live in one
-module per noun (``_engine``, ``_guard``, ``_inbox``, ``_sync``, ``_compose``, ``_serve``
-(``serve`` and ``web``), ``_demo``) and register themselves on :data:`cli` when imported.
+module per noun (``_engine``, ``_guard``, ``_inbox``, ``_sync``, ``_compose``, ``_links``,
+``_serve`` (``serve`` and ``web``), ``_demo``) and register themselves on :data:`cli` when imported.
 
 Exit codes (every command but ``check``):
 
@@ -18,7 +18,7 @@ worst), so it reports every error and usage error with exit 4 instead.
 from __future__ import annotations
 
 # Importing the command modules registers their commands on ``cli``.
-from . import _compose, _demo, _engine, _guard, _inbox, _serve, _sync  # noqa: F401
+from . import _compose, _demo, _engine, _guard, _inbox, _links, _serve, _sync  # noqa: F401
 from ._base import EXIT_CHECK_ERROR, EXIT_SKIPPED_ROWS, cli, setting_option
 from ._engine import labels_markdown
 from ._inbox import _import_progress, format_opportunities, wake_time  # noqa: F401

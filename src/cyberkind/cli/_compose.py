@@ -34,8 +34,12 @@ def draft_cli(
     replies in the inbox. The draft is saved and the opportunity marked
     drafted; `cyberkind done ID` then records its gold stars. For a crisis,
     the draft is a private message with crisis resources for the region
-    setting. --json prints an object with text, act, person, stars, specific,
-    private, notes and resources. Sending comes in a later release.
+    setting. A question gets the best link from your library (`cyberkind links`).
+    With the llm_url and llm_model settings, an OpenAI-compatible endpoint
+    writes the words (it is sent only the message and your voice profile); if
+    its reply fails a check, the template draft is kept and the notes say why.
+    --json prints an object with text, act, person, stars, specific, private,
+    notes, link, backend and resources.
 
     Example:
 
@@ -43,16 +47,21 @@ def draft_cli(
         cyberkind draft 6a2c69789097
         cyberkind draft 6a2c --json --setting region uk
     """
-    from ..composer import Composer
+    from ..composer import Composer, LLMBackend
+    from ..links import LinkLibrary, load_encoder
 
     values = _settings(settings)
+    llm = LLMBackend.from_settings(values)
     with _open_store(db, values) as store:
+        links = LinkLibrary(store, load_encoder(values["links_rank"], values["encoder_dir"]))
         composer = Composer(
             store,
             seed=seed,
             stars=stars,
             region=values["region"],
             crisis_line=values["crisis_line"],
+            links=links,
+            llm=llm,
         )
         draft = composer.draft(opportunity_id, save=True)
     if as_json:

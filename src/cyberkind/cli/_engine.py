@@ -383,20 +383,21 @@ def _test_summary(metrics: dict[str, Any]) -> dict[str, Any]:
 )
 @click.option(
     "--only",
-    type=click.Choice(["rewrite", "guard", "web"]),
+    type=click.Choice(["rewrite", "guard", "composer", "web"]),
     default=None,
     help="Run only this benchmark: rewrite (ParaDetox held-out and APPDIA test; seconds), "
     "written to rewrite_benchmark.json in --output-dir; guard (the negativity guard's spans, "
     "rewrites, false alarms and latency; about a minute), written to guard_benchmark.json "
-    "and guard_benchmark.md; web (the wall's submit and /v1/check under rising concurrency, "
-    "then an exactly-once check of the stored submissions; about a minute, --quick 15 s), "
-    "written to web_benchmark.json and web_benchmark.md.",
+    "and guard_benchmark.md; composer (drafts beside a fixed-template baseline on real "
+    "messages; about 20 seconds), written to composer_benchmark.json and .md; web (the "
+    "wall's submit and /v1/check under rising concurrency, then an exactly-once check of the "
+    "stored submissions; about a minute, --quick 15 s), written to web_benchmark.json and .md.",
 )
 @click.option(
     "--limit",
     type=click.IntRange(min=1),
     default=None,
-    help="With --only rewrite or guard: rows per set.",
+    help="With --only rewrite or guard: rows per set; with --only composer: messages per group.",
 )
 @setting_option
 def bench(
@@ -420,6 +421,8 @@ def bench(
 
         cyberkind bench --only guard --output-dir /tmp/guard-bench
 
+        cyberkind bench --only composer --output-dir /tmp/composer-bench
+
         cyberkind bench --only web --output-dir /tmp/web-bench
     """
     values = _settings(settings)
@@ -442,6 +445,25 @@ def bench(
             raise click.ClickException(
                 "some accepted wall submissions were not stored exactly once; see the report."
             )
+        return
+    if only == "composer":
+        from ..bench.composer import composer_benchmarks, composer_markdown
+
+        report = composer_benchmarks(
+            Path(values["data_dir"]),
+            quick=quick,
+            per_group=limit,
+            seed=values["seed"],
+            model_dir=values["model_dir"],
+            echo=lambda line: click.echo(line, err=True),
+        )
+        markdown = composer_markdown(report)
+        out = Path(output_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        text = json.dumps(report, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        (out / "composer_benchmark.json").write_text(text, encoding="utf-8")
+        (out / "composer_benchmark.md").write_text(markdown, encoding="utf-8")
+        click.echo(markdown, nl=False)
         return
     if only == "guard":
         from ..bench.guard import guard_benchmarks, guard_markdown

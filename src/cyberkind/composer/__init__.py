@@ -4,7 +4,8 @@
 - :class:`Voice`: openings, sign-offs, emoji and length learned from the user's replies;
 - :class:`Composer`: the same on a store (``cyberkind draft``);
 - :class:`Ledger`: the gold-star ledger and the kindest people (``cyberkind stars``);
-- :func:`key_phrase` and :func:`distinct_n`: what a draft responds to, and batch variety.
+- :func:`key_phrase` and :func:`distinct_n`: what a draft responds to, and batch variety;
+- :class:`LLMBackend`: the optional OpenAI-compatible endpoint that can write the words.
 
 **Usage**::
 
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 from .api import Composer
 from .compose import CRISIS_THRESHOLD, Draft, Drafter, compose, star_count
+from .llm import LLMBackend
 from .phrases import content_words, distinct_n, key_phrase
 from .stars import KindPerson, Ledger, record_draft_stars
 from .voice import DEFAULT_VOICE, Voice
@@ -29,6 +31,7 @@ __all__ = [
     "Draft",
     "Drafter",
     "KindPerson",
+    "LLMBackend",
     "Ledger",
     "Voice",
     "compose",

@@ -15,13 +15,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from ..models import Opportunity, State
+from ..models import Act, Opportunity, State
 from ..store.base import Store
 from .compose import Draft, Drafter
 from .voice import Voice
 
 if TYPE_CHECKING:
     from ..guard import Guard
+    from ..links import LinkLibrary
+    from .llm import LLMBackend
 
 __all__ = ["Composer"]
 
@@ -30,7 +32,9 @@ class Composer:
     """Drafts replies for a store's opportunities in the voice learned from its own items.
 
     ``save`` keeps each draft in the store and marks its opportunity drafted, so that
-    marking it done later records the draft's gold stars.
+    marking it done later records the draft's gold stars. A ``send_link`` draft uses the
+    best suggestion of ``links`` (default: the store's link library, ranked by FTS5).
+    ``llm`` is the optional LLM backend (:class:`~cyberkind.composer.llm.LLMBackend`).
     """
 
     def __init__(
@@ -42,8 +46,15 @@ class Composer:
         region: str | None = None,
         crisis_line: str | None = None,
         guard: Guard | None = None,
+        links: LinkLibrary | None = None,
+        llm: LLMBackend | None = None,
     ) -> None:
         self.store = store
+        if links is None:
+            from ..links import LinkLibrary
+
+            links = LinkLibrary(store)
+        self.links = links
         self.voice = Voice.learn(s.item.text for s in store.items() if s.item.is_own)
         self.drafter = Drafter(
             self.voice,
@@ -52,6 +63,7 @@ class Composer:
             guard=guard,
             region=region,
             crisis_line=crisis_line,
+            llm=llm,
         )
 
     def draft(self, opportunity: Opportunity | str, *, save: bool = False) -> Draft:
@@ -62,9 +74,12 @@ class Composer:
         stored = self.store.items(opp.source, remote_ids=opp.item_ids)
         order = {remote_id: i for i, remote_id in enumerate(opp.item_ids)}
         stored.sort(key=lambda s: order.get(s.item.remote_id, len(order)))
-        draft = self.drafter.draft(
-            opp, [s.item for s in stored], [dict(s.scores or {}) for s in stored]
-        )
+        items = [s.item for s in stored]
+        link = None
+        if opp.act is Act.SEND_LINK:
+            found = self.links.suggest_for_text(" ".join(i.text for i in items), 1)
+            link = found[0] if found else None
+        draft = self.drafter.draft(opp, items, [dict(s.scores or {}) for s in stored], link=link)
         if save:
             with self.store.transaction():
                 self.store.save_draft(opp.id, draft.to_json())

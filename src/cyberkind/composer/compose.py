@@ -28,6 +28,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ..errors import LLMError
 from ..models import Act, Item, Opportunity, Priority, Resource
 from ..resources import regional_resources
 from .phrases import key_phrase
@@ -36,6 +37,8 @@ from .voice import DEFAULT_VOICE, Voice
 
 if TYPE_CHECKING:
     from ..guard import Guard
+    from ..links import Suggestion
+    from .llm import LLMBackend
 
 __all__ = ["CRISIS_THRESHOLD", "STAR_ACTS", "Draft", "Drafter", "compose", "star_count"]
 
@@ -56,7 +59,12 @@ STAR_ACTS = frozenset(
 """Acts whose drafts carry a gold star (never hugs, crisis messages or questions)."""
 
 _KIND_LABELS = ("gratitude", "compassion", "encouragement", "admiration")
-_FOCUS = {Act.CELEBRATE: "milestone", Act.PROMOTE_WORK: "milestone", Act.SEND_LINK: "question"}
+_FOCUS = {
+    Act.CELEBRATE: "milestone",
+    Act.PROMOTE_WORK: "milestone",
+    Act.SEND_LINK: "question",
+    Act.HUG: "feeling",
+}
 _ATTEMPTS = 6
 _NAMEISH = re.compile(r"[^\W\d_]+(?:['\u2019-][^\W\d_]+)*")
 
@@ -80,6 +88,8 @@ class Draft:
     private: bool = False
     resources: tuple[Resource, ...] = ()
     recipients: tuple[str, ...] = field(default=())
+    link: str = ""
+    backend: str = "template"
 
     def to_json(self) -> dict[str, Any]:
         """The public JSON shape (``cyberkind draft ID --json``)."""
@@ -93,6 +103,8 @@ class Draft:
             "private": self.private,
             "notes": list(self.notes),
             "recipients": list(self.recipients),
+            "link": self.link or None,
+            "backend": self.backend,
             "resources": [
                 {"name": r.name, "contact": r.contact, "url": r.url, "where": r.where}
                 for r in self.resources
@@ -146,7 +158,9 @@ class Drafter:
     """Drafts a batch: variants drawn without replacement per batch, seeded, all guarded.
 
     ``stars`` switches the gold-star flourish; ``region`` and ``crisis_line`` pick the
-    crisis resources; ``guard`` defaults to a shared :class:`~cyberkind.guard.Guard`.
+    crisis resources; ``guard`` defaults to a shared :class:`~cyberkind.guard.Guard`;
+    ``llm`` (an :class:`~cyberkind.composer.llm.LLMBackend`) writes the words instead of the
+    templates when it is configured and its reply passes every check (never for a crisis).
 
     **Usage**::
 
@@ -164,8 +178,10 @@ class Drafter:
         region: str | None = None,
         crisis_line: str | None = None,
         crisis_threshold: float = CRISIS_THRESHOLD,
+        llm: LLMBackend | None = None,
     ) -> None:
         self.voice = voice
+        self.llm = llm
         self.stars = stars
         self.region = region
         self.crisis_line = crisis_line
@@ -203,8 +219,13 @@ class Drafter:
         opportunity: Opportunity,
         items: Sequence[Item],
         scores: Sequence[Mapping[str, float]] = (),
+        *,
+        link: Suggestion | None = None,
     ) -> Draft:
-        """One draft for ``opportunity`` from its ``items`` (and their engine scores)."""
+        """One draft for ``opportunity`` from its ``items`` (and their engine scores).
+
+        ``link`` (a :class:`~cyberkind.links.Suggestion`) fills a ``send_link`` draft.
+        """
         if self._fresh:
             # The first draft seeds the batch with its opportunity too, so that single
             # drafts (one per command) vary between opportunities yet stay reproducible.
@@ -221,13 +242,19 @@ class Drafter:
         notes: list[str] = []
         if opportunity.act is Act.THANK_FOR_SHARING_WHAT_MATTERS:
             notes.append("finish 'it matters to me because ...' in your own words")
-        if opportunity.act is Act.SEND_LINK:
-            notes.append("add a useful link: the link library is not built yet")
+        use_link = link if opportunity.act is Act.SEND_LINK else None
+        if use_link is not None:
+            notes.append(f"suggested link {use_link.link.url}: {use_link.why}")
+        elif opportunity.act is Act.SEND_LINK:
+            notes.append(
+                "add a useful link: none in your library matches "
+                "(import some with `cyberkind links import`)"
+            )
         built = ""
         flagged = False
         for attempt in range(_ATTEMPTS):
             plain = not phrase or (flagged and attempt >= _ATTEMPTS // 2)
-            built = self._build(opportunity, phrase, count, plain, group)
+            built = self._build(opportunity, phrase, count, plain, group, use_link)
             if built in self.seen:
                 continue
             if self.guard.check(built).verdict == "ok":
@@ -242,6 +269,12 @@ class Drafter:
             notes.append("no variant passed the guard; a minimal draft instead")
             if self.guard.check(built).verdict != "ok":
                 built = "Thank you."
+        backend = "template"
+        if self.llm is not None and text:
+            written, note = self._with_llm(opportunity, text, count, use_link)
+            notes.append(note)
+            if written is not None:
+                built, backend = written, "llm"
         self.seen.add(built)
         return Draft(
             text=built,
@@ -252,10 +285,52 @@ class Drafter:
             specific=phrase,
             notes=tuple(notes),
             recipients=recipients if count else (),
+            link=use_link.link.url if use_link is not None else "",
+            backend=backend,
+        )
+
+    def _with_llm(
+        self, opportunity: Opportunity, message: str, count: int, link: Suggestion | None
+    ) -> tuple[str | None, str]:
+        """The LLM backend's reply, checked, or ``None``; and a note that says which and why."""
+        assert self.llm is not None
+        fallback = "; this is the template draft"
+        try:
+            raw = self.llm.complete(message, self.voice, opportunity.act)
+        except LLMError as exc:
+            return None, f"LLM backend not used: {str(exc).rstrip('.')}{fallback}"
+        name = _first_name(opportunity.person)
+        reply, why = self.llm.check(raw, name, self.guard)
+        if why is not None:
+            return None, f"LLM backend's reply refused: {why}{fallback}"
+        # The link and the gold star are ours to add: the model never sees either.
+        extras: list[str] = []
+        if link is not None:
+            extras.append(f"{link.link.title}: {link.link.url}")
+        if count:
+            key = str(min(count, 3))
+            extras.append(self._pick(f"stars:{key}", STAR_LINES[key]).format(name=name))
+        sign_off = self.voice.sign_off or ""
+        # The sign-off goes last, after the star line: take the model's copy off the end.
+        stripped = reply.rstrip(" ,.!\n")
+        if sign_off and stripped.lower().endswith(sign_off.lower()):
+            reply = stripped[: -len(sign_off)].rstrip(" ,\n")
+        text = "\n\n".join(p for p in (reply, " ".join(extras), sign_off) if p)
+        if text in self.seen or self.guard.check(text).verdict != "ok":
+            return None, f"LLM backend's reply refused: not unique or not ok{fallback}"
+        return text, (
+            f"written by the LLM backend ({self.llm.model}) from their message and your voice "
+            "profile only; make it yours before sending"
         )
 
     def _build(
-        self, opportunity: Opportunity, phrase: str, count: int, plain: bool, group: bool
+        self,
+        opportunity: Opportunity,
+        phrase: str,
+        count: int,
+        plain: bool,
+        group: bool,
+        link: Suggestion | None = None,
     ) -> str:
         act = opportunity.act
         lines = LINES[act]
@@ -268,13 +343,22 @@ class Drafter:
         else:
             parts.append(voice.greeting.format(name=name))
             parts.append(self._pick(f"{act}:lead", lines["lead"]))
+        suffix = "_link" if link is not None else ""
+        title = link.link.title if link is not None else ""
+        url = link.link.url if link is not None else ""
         if plain:
-            parts.append(self._pick(f"{act}:plain", lines["plain"]))
+            line = self._pick(f"{act}:plain{suffix}", lines["plain" + suffix])
+            parts.append(line.format(title=title, url=url))
         else:
-            line = self._pick(f"{act}:specific", lines["specific"]).format(phrase=phrase)
+            line = self._pick(f"{act}:specific{suffix}", lines["specific" + suffix]).format(
+                phrase=phrase, title=title, url=url
+            )
             if line.startswith('"'):
                 line = '"' + line[1:2].upper() + line[2:]
             parts.append(line)
+        if "understand" in lines:
+            # A hug says it understands, not only that it is sorry (EPITOME's interpretation).
+            parts.append(self._pick(f"{act}:understand", lines["understand"]))
         if voice.typical_words >= 25 or voice.samples == 0:
             parts.append(self._pick(f"{act}:extra", lines["extra"]))
         if count:
@@ -348,6 +432,7 @@ def compose(
     guard: Guard | None = None,
     region: str | None = None,
     crisis_line: str | None = None,
+    llm: LLMBackend | None = None,
 ) -> Draft:
     """Draft one reply for ``opportunity`` (see :class:`Drafter` for batches).
 
@@ -357,6 +442,6 @@ def compose(
         draft.text, draft.stars
     """
     drafter = Drafter(
-        voice, rng_seed, stars=stars, guard=guard, region=region, crisis_line=crisis_line
+        voice, rng_seed, stars=stars, guard=guard, region=region, crisis_line=crisis_line, llm=llm
     )
     return drafter.draft(opportunity, items, scores)

@@ -4,7 +4,8 @@
 message into clauses, weighs each clause by its content words (long, rare-looking words
 count more; stopwords count nothing), and returns it whole when short, or its best
 window of up to ten words.
-Celebrations prefer the clause that names the milestone; questions prefer the question.
+Celebrations prefer the clause that names the milestone; questions prefer the question;
+hugs prefer the clause that says how the writer feels.
 
 **Usage**::
 
@@ -48,6 +49,13 @@ _MILESTONE = re.compile(
     r"published|launch\w*|released?|finished|completed|won|award\w*|promot\w*|new job|"
     r"hired|engaged|married|baby|milestone|passed|accepted|debut\w*|first|phd|degree|diploma|"
     r"got (?:my|the|a|an|our) \w+|new (?:job|home|book|role))\b",
+    re.IGNORECASE,
+)
+# First-person feelings and strain: a hug answers the clause that says how they feel.
+_EMOTION = re.compile(
+    r"\b(?:feel(?:ing|s)?|felt|anxious|anxiety|depress\w*|lonely|alone|tired|exhausted|"
+    r"overwhelm\w*|stress\w*|worried|worry|scared|afraid|sad|hurt\w*|struggl\w*|"
+    r"broken|lost|grief|griev\w*|cry\w*|panic\w*|hopeless|miss(?:ing)?|upset|awful)\b",
     re.IGNORECASE,
 )
 _EDGE = ".,;:!?\"'()[]\u2019\u201c\u201d\u2026-"
@@ -109,7 +117,8 @@ def key_phrase(text: str, focus: str | None = None) -> str:
     """The phrase of ``text`` a reply should respond to ('' when nothing fits).
 
     ``focus`` is ``"milestone"`` (prefer the clause naming the milestone), ``"question"``
-    (prefer the question) or ``None`` (the clause with the highest content-word weight).
+    (prefer the question), ``"feeling"`` (prefer a clause saying how they feel) or ``None``
+    (the clause with the highest content-word weight).
     The result is the writer's own words (a whole clause of up to 12 words, or
     the best 10-word window of a longer one), so a draft can quote it.
     """
@@ -122,7 +131,12 @@ def key_phrase(text: str, focus: str | None = None) -> str:
         pool = [c for c in clauses if c.rstrip().endswith("?")] or clauses
     elif focus == "milestone":
         pool = [c for c in clauses if _MILESTONE.search(c)] or clauses
+    elif focus == "feeling":
+        pool = [c for c in clauses if _EMOTION.search(c)] or clauses
     scored = [(sum(_weight(w) for w in c.split()), -i, c) for i, c in enumerate(pool)]
+    if focus == "feeling":
+        # The clause naming the most feelings wins; content weight breaks ties.
+        scored = [(len(_EMOTION.findall(c)) * 100 + w, i, c) for w, i, c in scored]
     score, _, best = max(scored)
     if score <= 0:
         return ""

@@ -1,6 +1,7 @@
 """The words drafts are made of: per act, many variants of each line.
 
-A draft is ``greeting + lead + specific + extra + star line + sign-off``. ``lead`` lines
+A draft is ``greeting + lead + specific (+ understand, for hugs) + extra + star line +
+sign-off``. ``lead`` lines
 thank, congratulate or comfort; ``specific`` lines quote the writer's own key phrase
 (``{phrase}``) so the draft answers what they said; ``plain`` lines stand in when there is
 no phrase (or the guard objected to one); ``extra`` lines are optional and dropped for
@@ -144,7 +145,7 @@ LINES: dict[Act, dict[str, tuple[str, ...]]] = {
         ),
         "specific": (
             'When you wrote "{phrase}", it sounded like a lot to carry.',
-            'Reading "{phrase}", I can hear how tired you must be.',
+            'Reading "{phrase}", I can hear how much you are carrying.',
             '"{phrase}" sounds exhausting, and it makes sense that you feel this way.',
             'It sounds like "{phrase}" has been weighing on you.',
         ),
@@ -152,6 +153,14 @@ LINES: dict[Act, dict[str, tuple[str, ...]]] = {
             "It makes sense to feel this way.",
             "What you are feeling matters.",
             "You don't have to carry it all at once.",
+        ),
+        # Understanding, not only sympathy: what EPITOME calls an interpretation.
+        "understand": (
+            "I know how heavy that kind of thing can feel.",
+            "Feeling this way after all that makes so much sense to me.",
+            "I know how hard it is when things pile up like that.",
+            "I can understand how draining and lonely that must feel.",
+            "I understand why this feels like so much right now.",
         ),
         "extra": (
             "Sending you a big virtual hug.",
@@ -191,6 +200,17 @@ LINES: dict[Act, dict[str, tuple[str, ...]]] = {
             'For "{phrase}?", I found this useful: [add a link].',
         ),
         "plain": ("Here's something that might help: [add a link].",),
+        # With a suggestion from the link library ({title} and {url} of the best match).
+        "specific_link": (
+            'About "{phrase}?": this might help, {title} ({url}).',
+            'On "{phrase}?", I found this useful: {title} ({url}).',
+            'For "{phrase}?", have a look at {title}: {url}',
+            'You asked "{phrase}?", and this helped me: {title} ({url}).',
+        ),
+        "plain_link": (
+            "Here's something that might help: {title} ({url}).",
+            "This might be useful: {title}, {url}",
+        ),
         "extra": ("I hope it helps!", "Let me know if it's useful."),
     },
     Act.ENCOURAGE_POST: {

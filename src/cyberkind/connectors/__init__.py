@@ -4,17 +4,25 @@
 
     >>> from cyberkind.connectors import connector_registry
     >>> sorted(connector_registry())
-    ['csv', 'jsonl', 'rss', 'wxr']
+    ['csv', 'jsonl', 'rss', 'wordpress', 'wxr']
 """
 
 from __future__ import annotations
 
-from .base import Connector, FileConnector, FileCursor, connector_registry, detect_file_connector
+from .base import (
+    Connector,
+    FileConnector,
+    FileCursor,
+    LiveConnector,
+    connector_registry,
+    detect_file_connector,
+)
 
 __all__ = [
     "Connector",
     "FileConnector",
     "FileCursor",
+    "LiveConnector",
     "connector_registry",
     "detect_file_connector",
 ]

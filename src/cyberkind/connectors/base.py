@@ -32,15 +32,21 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from ..errors import ConfigError, InputFormatError
-from ..models import Batch, Item, Problem, Reply
+from ..errors import AuthError, ConfigError, InputFormatError
+from ..models import Account, Batch, Item, Problem, Reply
+
+if TYPE_CHECKING:
+    import httpx
+
+    from ..credentials import Credentials, Secret
 
 __all__ = [
     "Connector",
     "FileConnector",
     "FileCursor",
+    "LiveConnector",
     "connector_registry",
     "detect_file_connector",
 ]
@@ -66,11 +72,24 @@ class Connector:
         )
 
     def publish(self, reply: Reply) -> str:
-        """Post ``reply`` and return the new item's remote id."""
+        """Post ``reply`` and return the new item's remote id.
+
+        A connector honours ``reply.idempotency_key``: posting the same key twice
+        (a retry after a timeout) must not create a second reply.
+        """
         raise NotImplementedError(
             f"{type(self).__name__}.publish() is not implemented; this connector cannot "
             "post replies."
         )
+
+    def published(self, reply: Reply) -> str | None:
+        """The remote id of ``reply`` if a previous attempt already posted it, else ``None``.
+
+        Sending calls this before retrying a send whose outcome is unknown. The
+        base class cannot tell, so it answers ``None``; connectors whose platform
+        deduplicates by key themselves (Mastodon's ``Idempotency-Key``) may too.
+        """
+        return None
 
     def close(self) -> None:
         """Release connections and files. The base class holds none."""
@@ -85,6 +104,60 @@ class Connector:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+class LiveConnector(Connector):
+    """Base class of connectors for a platform account (WordPress, Mastodon, Bluesky...).
+
+    A live connector is built from an :class:`~cyberkind.models.Account` (where and
+    who, from the store) and a :class:`~cyberkind.credentials.Credentials` (the
+    secrets, from the keyring or the environment), plus the caller's
+    ``httpx.Client`` where the connector speaks HTTP itself. Its items' source is
+    the account's (``"mastodon:work"``).
+
+    ``secret_keys`` name the secrets ``cyberkind accounts add`` asks for, e.g.
+    ``("access_token",)``; :meth:`secret` fetches one or raises :class:`AuthError`.
+    """
+
+    secret_keys: ClassVar[tuple[str, ...]] = ()
+    """The secrets this platform needs, in the order ``accounts add`` asks for them."""
+
+    def __init__(
+        self,
+        account: Account,
+        *,
+        credentials: Credentials,
+        client: httpx.Client | None = None,
+        identity: Iterable[str] = (),
+        batch_size: int = 200,
+    ) -> None:
+        if batch_size < 1:
+            raise ConfigError(f"batch_size must be at least 1, got {batch_size}.")
+        if account.platform != self.name:
+            raise ConfigError(
+                f"account {account.name!r} is a {account.platform} account, not {self.name}. "
+                "You can fix this by choosing the connector named by the account's platform."
+            )
+        self.account = account
+        self.source = account.source
+        self.credentials = credentials
+        self.client = client
+        self.identity = {v.strip().lower() for v in (*identity, account.handle or "") if v.strip()}
+        self.batch_size = batch_size
+
+    def secret(self, key: str) -> Secret:
+        """The account's secret ``key``; raise :class:`AuthError` naming how to set it."""
+        from ..credentials import env_var
+
+        found = self.credentials.get(self.account.name, key)
+        if found is None:
+            raise AuthError(
+                f"no {key} is set for the {self.account.platform} account "
+                f"{self.account.name!r}. You can fix this by running `cyberkind accounts add "
+                f"{self.account.platform} {self.account.name} ...` again, or by setting the "
+                f"environment variable {env_var(self.account.name, key)}."
+            )
+        return found
 
 
 @dataclass(frozen=True, slots=True)

@@ -51,7 +51,6 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urldefrag, urlsplit
 from xml.etree.ElementTree import ParseError
@@ -63,6 +62,7 @@ from ..errors import ConfigError, SourceError
 from ..hookspecs import hookimpl
 from ..models import Author, Batch, Feed, Item, ItemKind
 from .base import Connector
+from .http import send
 from .wxr import plain_text
 
 if TYPE_CHECKING:
@@ -75,8 +75,6 @@ __all__ = ["FeedCursor", "RSSConnector", "register_connectors"]
 USER_AGENT = "cyberkind-rss/0.1 (+https://github.com/cyberkind)"
 SEEN_LIMIT = 2000
 """How many entry ids a cursor remembers; feeds list far fewer entries than this."""
-
-_TRANSIENT_STATUS = frozenset({429, 500, 502, 503, 504})
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,95 +149,32 @@ class RSSConnector(Connector):
     # -- HTTP -------------------------------------------------------------------------------
 
     def _get(self, cursor: FeedCursor) -> httpx.Response | None:
-        """The feed's response, or ``None`` for 304; retries transient failures."""
-        import httpx
-
+        """The feed's response, or ``None`` for 304; retries transient failures (http.send)."""
         headers = {"User-Agent": USER_AGENT, "Accept": _ACCEPT}
         if cursor.etag:
             headers["If-None-Match"] = cursor.etag
         if cursor.last_modified:
             headers["If-Modified-Since"] = cursor.last_modified
-        attempt = 0
-        while True:
-            response: httpx.Response | None = None
-            try:
-                # .get() reads the whole body, so a dropped connection fails here, before
-                # anything is parsed or stored.
-                answer = self.client.get(self.url, headers=headers, follow_redirects=True)
-            except httpx.ConnectError as exc:
-                failure = SourceError(
-                    f"cannot reach {self.url} ({exc}). You can fix this by checking the URL and "
-                    "your connection, then running `cyberkind sync` again.",
-                    url=self.url,
-                )
-            except (httpx.RemoteProtocolError, httpx.ReadError) as exc:
-                failure = SourceError(
-                    f"the connection to {self.url} dropped before the whole feed arrived "
-                    f"({exc}); nothing from it was stored. You can fix this by running "
-                    "`cyberkind sync` again later.",
-                    url=self.url,
-                )
-            except httpx.TimeoutException:
-                failure = SourceError(
-                    f"{self.url} did not answer in time; nothing from it was stored. You can fix "
-                    "this by running `cyberkind sync` again later.",
-                    url=self.url,
-                )
-            except httpx.HTTPError as exc:
-                raise SourceError(
-                    f"cannot fetch {self.url} ({exc}). You can fix this by checking the URL with "
-                    "`cyberkind feeds list`.",
-                    url=self.url,
-                ) from exc
-            else:
-                response = answer
-                if response.status_code == 304:
-                    return None
-                if response.status_code < 300:
-                    return response
-                if response.status_code not in _TRANSIENT_STATUS:
-                    raise SourceError(
-                        f"{self.url} answered {response.status_code} "
-                        f"{response.reason_phrase}. You can fix this by checking the feed URL "
-                        "(cyberkind feeds list; cyberkind feeds remove URL).",
-                        url=self.url,
-                    )
-                failure = self._status_failure(response)
-            attempt += 1
-            wait = self._wait(attempt, response)
-            if attempt > self.max_retries or wait is None:
-                raise failure
-            self.sleep(wait)
-
-    def _status_failure(self, response: httpx.Response) -> SourceError:
-        if response.status_code == 429:
-            after = response.headers.get("Retry-After")
-            hint = f" (Retry-After: {after})" if after else ""
-            return SourceError(
-                f"{self.url} kept answering 429 Too Many Requests{hint} after "
-                f"{self.max_retries} retries; nothing from it was stored. You can fix this by "
-                "running `cyberkind sync` again later.",
-                url=self.url,
-            )
-        return SourceError(
-            f"{self.url} answered {response.status_code} {response.reason_phrase} "
-            f"{self.max_retries + 1} times; nothing from it was stored. The server has a "
-            "problem: you can fix this by running `cyberkind sync` again later.",
+        response = send(
+            self.client,
+            "GET",
+            self.url,
+            noun="feed",
+            max_retries=self.max_retries,
+            max_wait=self.max_wait,
+            sleep=self.sleep,
+            headers=headers,
+            follow_redirects=True,
+        )
+        if response.status_code == 304:
+            return None
+        if response.status_code < 300:
+            return response
+        raise SourceError(
+            f"{self.url} answered {response.status_code} {response.reason_phrase}. You can fix "
+            "this by checking the feed URL (cyberkind feeds list; cyberkind feeds remove URL).",
             url=self.url,
         )
-
-    def _wait(self, attempt: int, response: httpx.Response | None) -> float | None:
-        """Seconds before the next try: ``Retry-After`` if sent, else 1, 2, 4...
-
-        ``None`` when the server asks for longer than ``max_wait``.
-        """
-        default = float(2 ** (attempt - 1))
-        if response is None or "Retry-After" not in response.headers:
-            return min(default, self.max_wait)
-        wanted = retry_after_seconds(response.headers["Retry-After"])
-        if wanted is None:
-            return min(default, self.max_wait)
-        return wanted if wanted <= self.max_wait else None
 
     # -- parsing ----------------------------------------------------------------------------
 
@@ -369,26 +304,6 @@ class RSSConnector(Connector):
 _ACCEPT = (
     "application/atom+xml, application/rss+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.1"
 )
-
-
-def retry_after_seconds(value: str, now: datetime | None = None) -> float | None:
-    """``Retry-After`` in seconds: a number, or an HTTP date; ``None`` if unreadable.
-
-    **Usage**::
-
-        >>> retry_after_seconds("3")
-        3.0
-    """
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        moment = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return max(0.0, (moment - (now or datetime.now(UTC))).total_seconds())
 
 
 def _screen(body: bytes, url: str) -> None:

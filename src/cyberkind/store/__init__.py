@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .base import Store, StoredItem, UpsertCounts
+from .base import LinkMatch, Store, StoredItem, UpsertCounts
 from .sqlite import SQLiteStore, default_db_path
 
 __all__ = [
+    "LinkMatch",
     "SQLiteStore",
     "Store",
     "StoredItem",

@@ -33,9 +33,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
 
-from ..models import Feed, Idea, IdeaSubmission, Item, Opportunity, StarAward, State
+from ..models import (
+    Account,
+    Feed,
+    Idea,
+    IdeaSubmission,
+    Item,
+    Link,
+    Opportunity,
+    StarAward,
+    State,
+)
 
-__all__ = ["Store", "StoredItem", "UpsertCounts"]
+__all__ = ["LinkMatch", "Store", "StoredItem", "UpsertCounts"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +63,18 @@ class UpsertCounts:
     new: int = 0
     updated: int = 0
     unchanged: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class LinkMatch:
+    """A link found by a full-text search: its bm25 ``score`` (higher is better) and the
+    words of the link that matched (``matched``, as written in the link) and its ``tags``
+    that matched."""
+
+    link: Link
+    score: float
+    matched: tuple[str, ...] = ()
+    matched_tags: tuple[str, ...] = ()
 
 
 @runtime_checkable
@@ -119,6 +141,22 @@ class Store(Protocol):
         """The followed feeds, by URL."""
         ...
 
+    def add_account(self, account: Account) -> bool:
+        """Connect an account (or update its url, handle and options); ``True`` if new."""
+        ...
+
+    def remove_account(self, name: str) -> bool:
+        """Forget an account; ``True`` if it existed. Its items and cursor stay."""
+        ...
+
+    def accounts(self) -> list[Account]:
+        """The connected accounts, by name."""
+        ...
+
+    def get_account(self, name: str) -> Account:
+        """The account called ``name``; raise NotFoundError."""
+        ...
+
     def save_thread_opportunities(
         self, source: str, thread_key: str, opportunities: Sequence[Opportunity]
     ) -> None:
@@ -164,6 +202,22 @@ class Store(Protocol):
 
     def star_awards(self, person: str | None = None) -> list[StarAward]:
         """The ledger, oldest first, optionally for one person."""
+        ...
+
+    def upsert_links(self, links: Sequence[Link]) -> UpsertCounts:
+        """Insert or update links by URL, with their full-text index, in one transaction."""
+        ...
+
+    def links(self, origin: str | None = None) -> list[Link]:
+        """The link library (optionally one origin: post, bookmarks, csv), by title."""
+        ...
+
+    def remove_link(self, url: str) -> bool:
+        """Remove a link (and its index entry); ``True`` if it was there."""
+        ...
+
+    def search_links(self, terms: Sequence[str], limit: int = 10) -> list[LinkMatch]:
+        """Links matching any of ``terms`` (words), best bm25 first, with what matched."""
         ...
 
     # -- the ideas wall (cyberkind.wall) ----------------------------------------------------

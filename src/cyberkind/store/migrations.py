@@ -144,6 +144,69 @@ def m003_drafts_and_stars(conn: sqlite3.Connection) -> None:
     )
 
 
+def m004_accounts(conn: sqlite3.Connection) -> None:
+    """Live platform accounts: where and who (never a secret; those live in the keyring)."""
+    _execute_script(
+        conn,
+        """
+        CREATE TABLE accounts (
+            name TEXT PRIMARY KEY,
+            platform TEXT NOT NULL,
+            url TEXT NOT NULL,
+            handle TEXT,
+            options TEXT NOT NULL DEFAULT '{}',
+            added_at TEXT NOT NULL
+        );
+        """,
+    )
+
+
+def m005_links(conn: sqlite3.Connection) -> None:
+    """The useful-link library and its FTS5 index, kept in step by triggers.
+
+    ``links_fts`` is an external-content FTS5 table over ``links`` (title, description,
+    tags; porter stemming); the three triggers update it in the same transaction as
+    every insert, update and delete, so the index never drifts from the table.
+    """
+    _execute_script(
+        conn,
+        """
+        CREATE TABLE links (
+            id INTEGER PRIMARY KEY,
+            url TEXT NOT NULL UNIQUE,
+            title TEXT NOT NULL DEFAULT '',
+            description TEXT NOT NULL DEFAULT '',
+            tags TEXT NOT NULL DEFAULT '',
+            origin TEXT NOT NULL CHECK (origin IN ('post', 'bookmarks', 'csv')),
+            added_at TEXT NOT NULL
+        );
+        CREATE VIRTUAL TABLE links_fts USING fts5(
+            title, description, tags,
+            content='links', content_rowid='id', tokenize='porter unicode61'
+        )
+        """,
+    )
+    # Trigger bodies hold ';', so each runs as one statement rather than through the splitter.
+    conn.execute(
+        "CREATE TRIGGER links_ai AFTER INSERT ON links BEGIN "
+        "INSERT INTO links_fts (rowid, title, description, tags) "
+        "VALUES (new.id, new.title, new.description, new.tags); END"
+    )
+    conn.execute(
+        "CREATE TRIGGER links_ad AFTER DELETE ON links BEGIN "
+        "INSERT INTO links_fts (links_fts, rowid, title, description, tags) "
+        "VALUES ('delete', old.id, old.title, old.description, old.tags); END"
+    )
+    conn.execute(
+        "CREATE TRIGGER links_au AFTER UPDATE ON links BEGIN "
+        "INSERT INTO links_fts (links_fts, rowid, title, description, tags) "
+        "VALUES ('delete', old.id, old.title, old.description, old.tags); "
+        "INSERT INTO links_fts (rowid, title, description, tags) "
+        "VALUES (new.id, new.title, new.description, new.tags); END"
+    )
+
+
+# Positional: a migration's version is its place in this tuple.
 def m006_ideas_wall(conn: sqlite3.Connection) -> None:
     """The public ideas wall: ideas, every submission (one row each), visitor stars, config.
 
@@ -199,6 +262,8 @@ MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     m001_items_cursors_opportunities,
     m002_feeds,
     m003_drafts_and_stars,
+    m004_accounts,
+    m005_links,
     m006_ideas_wall,
 )
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -26,18 +27,20 @@ from typing import Any
 from ..errors import NotFoundError, StoreError
 from ..models import (
     CLOSED_STATES,
+    Account,
     Act,
     Author,
     Feed,
     Item,
     ItemKind,
+    Link,
     Opportunity,
     Priority,
     StarAward,
     State,
 )
 from ._wall import WallTables
-from .base import StoredItem, UpsertCounts
+from .base import LinkMatch, StoredItem, UpsertCounts
 from .migrations import migrate
 
 __all__ = ["SQLiteStore", "content_hash", "default_db_path"]
@@ -323,6 +326,60 @@ class SQLiteStore(WallTables):
         rows = self._conn.execute("SELECT url, comments FROM feeds ORDER BY url").fetchall()
         return [Feed(row["url"], bool(row["comments"])) for row in rows]
 
+    def add_account(self, account: Account) -> bool:
+        """Connect an account (or update its url, handle and options); ``True`` if new."""
+        with self.transaction():
+            known = self._conn.execute(
+                "SELECT 1 FROM accounts WHERE name = ?", (account.name,)
+            ).fetchone()
+            if known is not None:
+                stored = self.get_account(account.name)
+                if stored.platform != account.platform:
+                    raise StoreError(
+                        f"the account {account.name!r} is already a {stored.platform} account. "
+                        "You can fix this by choosing another name, or removing it first with "
+                        f"`cyberkind accounts remove {account.name}`."
+                    )
+            self._conn.execute(
+                "INSERT INTO accounts (name, platform, url, handle, options, added_at) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET url = excluded.url, "
+                "handle = excluded.handle, options = excluded.options",
+                (
+                    account.name,
+                    account.platform,
+                    account.url,
+                    account.handle,
+                    json.dumps(dict(account.options), sort_keys=True),
+                    to_iso(datetime.now(UTC)),
+                ),
+            )
+        return known is None
+
+    def remove_account(self, name: str) -> bool:
+        """Forget an account; ``True`` if it existed. Its items and cursor stay."""
+        with self.transaction():
+            cursor = self._conn.execute("DELETE FROM accounts WHERE name = ?", (name,))
+        return cursor.rowcount > 0
+
+    def accounts(self) -> list[Account]:
+        """The connected accounts, by name."""
+        rows = self._conn.execute(
+            "SELECT name, platform, url, handle, options FROM accounts ORDER BY name"
+        ).fetchall()
+        return [_account(row) for row in rows]
+
+    def get_account(self, name: str) -> Account:
+        """The account called ``name``; raise NotFoundError."""
+        row = self._conn.execute(
+            "SELECT name, platform, url, handle, options FROM accounts WHERE name = ?", (name,)
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(
+                f"no account is called {name!r}. You can fix this by choosing one from "
+                "`cyberkind accounts list`."
+            )
+        return _account(row)
+
     def save_thread_opportunities(
         self, source: str, thread_key: str, opportunities: Sequence[Opportunity]
     ) -> None:
@@ -543,6 +600,106 @@ class SQLiteStore(WallTables):
             for row in rows
         ]
 
+    # -- the link library ---------------------------------------------------------------------
+
+    def upsert_links(self, links: Sequence[Link]) -> UpsertCounts:
+        """Insert or update links by URL; the FTS5 index follows through triggers."""
+        new = updated = unchanged = 0
+        now = to_iso(datetime.now(UTC))
+        with self.transaction():
+            for link in links:
+                values = (link.title, link.description, " ".join(link.tags), link.origin)
+                row = self._conn.execute(
+                    "SELECT title, description, tags, origin FROM links WHERE url = ?",
+                    (link.url,),
+                ).fetchone()
+                if row is None:
+                    new += 1
+                    self._conn.execute(
+                        "INSERT INTO links (title, description, tags, origin, url, added_at) "
+                        "VALUES (?, ?, ?, ?, ?, ?)",
+                        (*values, link.url, to_iso(link.added_at) or now),
+                    )
+                elif tuple(row) == values:
+                    unchanged += 1
+                else:
+                    updated += 1
+                    self._conn.execute(
+                        "UPDATE links SET title = ?, description = ?, tags = ?, origin = ? "
+                        "WHERE url = ?",
+                        (*values, link.url),
+                    )
+        return UpsertCounts(new, updated, unchanged)
+
+    def links(self, origin: str | None = None) -> list[Link]:
+        """The link library (optionally one origin), by title then URL."""
+        sql = "SELECT * FROM links"
+        params: list[Any] = []
+        if origin is not None:
+            sql += " WHERE origin = ?"
+            params.append(origin)
+        rows = self._conn.execute(sql + " ORDER BY lower(title), url", params)
+        return [_link(row) for row in rows]
+
+    def remove_link(self, url: str) -> bool:
+        """Remove a link (its index entry goes with it); ``True`` if it was there."""
+        with self.transaction():
+            cursor = self._conn.execute("DELETE FROM links WHERE url = ?", (url,))
+        return cursor.rowcount > 0
+
+    def search_links(self, terms: Sequence[str], limit: int = 10) -> list[LinkMatch]:
+        """Links matching any of ``terms``, best bm25 first (title weighs most, then tags)."""
+        words = [w for w in dict.fromkeys(t.strip().lower() for t in terms) if w]
+        if not words or limit <= 0:
+            return []
+        # Each word is quoted, so FTS5 syntax in a message (AND, NEAR, *, ") stays text.
+        query = " OR ".join('"' + w.replace('"', '""') + '"' for w in words)
+        rows = self._conn.execute(
+            "SELECT links.*, bm25(links_fts, 5.0, 1.0, 3.0) AS rank, "
+            "highlight(links_fts, 0, char(2), char(3)) AS h0, "
+            "highlight(links_fts, 1, char(2), char(3)) AS h1, "
+            "highlight(links_fts, 2, char(2), char(3)) AS h2 "
+            "FROM links_fts JOIN links ON links.id = links_fts.rowid "
+            "WHERE links_fts MATCH ? ORDER BY rank, links.id LIMIT ?",
+            (query, limit),
+        ).fetchall()
+        found: list[LinkMatch] = []
+        for row in rows:
+            hits = [h for col in ("h0", "h1", "h2") for h in _HIGHLIGHT.findall(row[col] or "")]
+            # One word per stem: "routine" and "routines" matched the same query word.
+            stems: dict[str, str] = {}
+            for hit in hits:
+                stems.setdefault(_stem(hit.lower()), hit.lower())
+            matched = tuple(stems.values())
+            # A tag such as "mental-health" is indexed as two words; name the whole tag.
+            in_tags = {h.lower() for h in _HIGHLIGHT.findall(row["h2"] or "")}
+            link = _link(row)
+            tags = tuple(t for t in link.tags if in_tags & set(re.split(r"[\W_]+", t.lower())))
+            found.append(LinkMatch(link, -float(row["rank"]), matched, tags))
+        return found
+
+
+def _stem(word: str) -> str:
+    """A rough stem, only to name each matched word once (FTS5's porter did the matching)."""
+    for suffix in ("ing", "es", "ed", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+_HIGHLIGHT = re.compile("\x02(.*?)\x03", re.DOTALL)
+
+
+def _link(row: sqlite3.Row) -> Link:
+    return Link(
+        url=row["url"],
+        title=row["title"],
+        description=row["description"],
+        tags=tuple(row["tags"].split()),
+        origin=row["origin"],
+        added_at=from_iso(row["added_at"]),
+    )
+
 
 def _chunks(values: list[str], size: int = 500) -> Iterator[list[str]]:
     # SQLite caps the number of ? parameters in one statement.
@@ -583,4 +740,15 @@ def _opportunity(row: sqlite3.Row) -> Opportunity:
         thread_key=row["thread_key"],
         url=row["url"],
         created_at=from_iso(row["created_at"]),
+    )
+
+
+def _account(row: sqlite3.Row) -> Account:
+    options = json.loads(row["options"] or "{}")
+    return Account(
+        name=row["name"],
+        platform=row["platform"],
+        url=row["url"],
+        handle=row["handle"],
+        options={str(k): str(v) for k, v in options.items()},
     )

@@ -1,0 +1,219 @@
+"""The link library: import, search and suggest useful links for an opportunity.
+
+Links live in the store (``links`` and its FTS5 index ``links_fts``, store migration 5).
+:meth:`LinkLibrary.search` ranks them with SQLite FTS5's bm25 (title weighs most, then
+tags, then the description). With an encoder (the ``accurate`` extra's
+:class:`~cyberkind.classifiers.encoder.SentenceEncoder`, switched on by the
+``links_rank`` setting), the candidates are re-ranked by cosine similarity, which also
+finds links that share no word with the message. Every suggestion says *why* it matches:
+the words and tags that matched, and the similarity when embeddings ranked it.
+
+**Usage**::
+
+    from cyberkind.links import LinkLibrary
+    from cyberkind.store import open_store
+
+    library = LinkLibrary(open_store("inbox.db"))
+    library.import_file(Path("bookmarks.html"))
+    for s in library.suggest("6a2c69789097"):
+        print(s.link.url, s.why)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ..composer.phrases import content_words, key_phrase
+from ..models import Item, ItemKind, Link, Opportunity, Problem
+from ..store.base import LinkMatch, Store, UpsertCounts
+from .formats import read_link_file
+
+if TYPE_CHECKING:
+    from ..classifiers.encoder import SentenceEncoder
+
+__all__ = ["RANKS", "LinkLibrary", "Suggestion", "load_encoder", "own_post_links"]
+
+RANKS = ("fts", "embeddings")
+"""Values of the ``links_rank`` setting: FTS5 bm25 only, or bm25 then cosine re-ranking."""
+
+_CANDIDATES = 50
+_ALL_LINKS_FOR_EMBEDDINGS = 500
+_MIN_COSINE = 0.3
+_MAX_TERMS = 24
+_DESCRIPTION_WORDS = 40
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """A link for an opportunity, with its score and why it matches (``why``, in words).
+
+    ``matched`` are the link's words that matched the message, ``matched_tags`` its
+    tags that did; ``similarity`` is the cosine when embeddings ranked it, else ``None``.
+    """
+
+    link: Link
+    score: float
+    matched: tuple[str, ...] = ()
+    matched_tags: tuple[str, ...] = ()
+    similarity: float | None = None
+
+    @property
+    def why(self) -> str:
+        """Why this link fits, e.g. "matches 'sleep', 'routine'; tag 'wellbeing'"."""
+        parts: list[str] = []
+        words = [w for w in self.matched if w not in self.matched_tags]
+        if words:
+            parts.append("matches " + ", ".join(f"'{w}'" for w in words[:6]))
+        if self.matched_tags:
+            noun = "tag" if len(self.matched_tags) == 1 else "tags"
+            parts.append(f"{noun} " + ", ".join(f"'{t}'" for t in self.matched_tags))
+        if self.similarity is not None:
+            parts.append(f"similar in meaning (cosine {self.similarity:.2f})")
+        return "; ".join(parts) or "in your library"
+
+    def to_json(self) -> dict[str, Any]:
+        """The public JSON shape (``cyberkind links suggest ID --json``)."""
+        return {
+            **self.link.to_json(),
+            "score": round(self.score, 4),
+            "why": self.why,
+            "matched": list(self.matched),
+            "matched_tags": list(self.matched_tags),
+            "similarity": None if self.similarity is None else round(self.similarity, 4),
+        }
+
+
+def own_post_links(items: Sequence[Item]) -> list[Link]:
+    """Links to the user's own published posts (WXR or RSS items with ``is_own``)."""
+    links: list[Link] = []
+    for item in items:
+        if not item.is_own or item.kind is not ItemKind.POST or not item.url:
+            continue
+        if str(item.raw.get("status") or "publish") != "publish":
+            continue  # drafts and private posts have no public address to share
+        title = str(item.raw.get("title") or "").strip()
+        body = item.text
+        if title and body.startswith(title):
+            body = body[len(title) :]
+        description = " ".join(body.split()[:_DESCRIPTION_WORDS])
+        links.append(Link(item.url, title or item.url, description, (), "post", item.created_at))
+    return links
+
+
+def load_encoder(rank: str | None, encoder_dir: Path | None = None) -> SentenceEncoder | None:
+    """The sentence encoder when ``rank`` is ``"embeddings"``, else ``None``.
+
+    Raises :class:`~cyberkind.errors.ConfigError` for an unknown rank and
+    :class:`~cyberkind.errors.ModelError` (saying what to install) when the ``accurate``
+    extra is missing.
+    """
+    from ..errors import ConfigError
+
+    if rank in (None, "", "fts"):
+        return None
+    if rank != "embeddings":
+        raise ConfigError(
+            f"setting links_rank must be fts or embeddings, got {rank!r}. You can fix this by "
+            "passing --setting links_rank fts."
+        )
+    from ..classifiers.encoder import SentenceEncoder
+
+    return SentenceEncoder.load(encoder_dir)
+
+
+class LinkLibrary:
+    """The user's useful links in a store: import, list, search, suggest.
+
+    ``encoder`` switches on cosine re-ranking (see :func:`load_encoder`).
+    """
+
+    def __init__(self, store: Store, encoder: SentenceEncoder | None = None) -> None:
+        self.store = store
+        self.encoder = encoder
+
+    def import_links(self, links: Sequence[Link]) -> UpsertCounts:
+        """Add or update links (one transaction)."""
+        return self.store.upsert_links(links)
+
+    def import_file(self, path: Path, fmt: str | None = None) -> tuple[UpsertCounts, list[Problem]]:
+        """Import a bookmarks or CSV file; the problems name the lines that were skipped."""
+        links, problems = read_link_file(path, fmt)
+        return self.store.upsert_links(links), problems
+
+    def import_own_posts(self) -> UpsertCounts:
+        """Add the user's own posts already in the store (from WXR and RSS imports)."""
+        items = [s.item for s in self.store.items() if s.item.is_own]
+        return self.store.upsert_links(own_post_links(items))
+
+    def links(self, origin: str | None = None) -> list[Link]:
+        """Every link, by title (optionally one origin: post, bookmarks, csv)."""
+        return self.store.links(origin)
+
+    def search(self, query: str, limit: int = 5) -> list[Suggestion]:
+        """The links that best fit ``query`` (free text), best first."""
+        terms = content_words(query)[:_MAX_TERMS] or query.lower().split()[:_MAX_TERMS]
+        matches = self.store.search_links(terms, _CANDIDATES if self.encoder else limit)
+        if self.encoder is None:
+            return [_suggestion(m) for m in matches[:limit]]
+        return self._rerank(query, matches, limit)
+
+    def suggest(self, opportunity: Opportunity | str, limit: int = 3) -> list[Suggestion]:
+        """Links for an opportunity: what its message asks about (the question first)."""
+        opp = opportunity
+        if isinstance(opp, str):
+            opp = self.store.get_opportunity(opp)
+        stored = self.store.items(opp.source, remote_ids=opp.item_ids)
+        return self.suggest_for_text(" ".join(s.item.text for s in stored), limit)
+
+    def suggest_for_text(self, text: str, limit: int = 3) -> list[Suggestion]:
+        """Links for a message: its question's words weigh in first, then the rest."""
+        focus = key_phrase(text, "question")
+        query = f"{focus} {text}" if focus else text
+        return self.search(query, limit)
+
+    def _rerank(self, query: str, matches: list[LinkMatch], limit: int) -> list[Suggestion]:
+        assert self.encoder is not None
+        by_url = {m.link.url: m for m in matches}
+        candidates = [m.link for m in matches]
+        everything = self.store.links()
+        # A small library is compared whole, so links sharing no word can still be found.
+        if len(everything) <= _ALL_LINKS_FOR_EMBEDDINGS:
+            candidates += [link for link in everything if link.url not in by_url]
+        if not candidates:
+            return []
+        texts = [_link_text(link) for link in candidates]
+        vectors = self.encoder.encode([query, *texts])
+        cosines = vectors[1:] @ vectors[0]
+        order = np.argsort(-cosines, kind="stable")
+        found: list[Suggestion] = []
+        for i in order:
+            link, cosine = candidates[int(i)], float(cosines[int(i)])
+            match = by_url.get(link.url)
+            if match is None and cosine < _MIN_COSINE:
+                continue
+            found.append(
+                Suggestion(
+                    link,
+                    cosine,
+                    match.matched if match else (),
+                    match.matched_tags if match else (),
+                    cosine,
+                )
+            )
+            if len(found) == limit:
+                break
+        return found
+
+
+def _link_text(link: Link) -> str:
+    tags = " ".join(t.replace("-", " ") for t in link.tags)
+    return ". ".join(p for p in (link.title, link.description, tags) if p)
+
+
+def _suggestion(match: LinkMatch) -> Suggestion:
+    return Suggestion(match.link, match.score, match.matched, match.matched_tags)

