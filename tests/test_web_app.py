@@ -343,3 +343,21 @@ def test_concurrent_submissions_lose_nothing(client: httpx.Client, db: Path) -> 
     with SQLiteStore(db) as store:
         stored = [s.text for s in store.idea_submissions()]
     assert sorted(stored) == sorted(text for _, text in results)
+
+
+def test_forged_session_cookies_are_refused(scorer: Any, serve_in_thread: Any, db: Path) -> None:
+    import json
+    from base64 import b64encode
+
+    from itsdangerous import TimestampSigner
+
+    with SQLiteStore(db) as store:
+        set_password(store, "correct horse battery")
+    app = create_app(scorer, db=db, public=True, secret_key="the-real-key")
+    payload = b64encode(json.dumps({"owner": True}).encode())
+    forged = TimestampSigner("a-guessed-key", salt="cyberkind.session").sign(payload).decode()
+    genuine = TimestampSigner("the-real-key", salt="cyberkind.session").sign(payload).decode()
+    with serve_in_thread(app) as url:
+        for value, status in ((forged, 303), ("garbage", 303), (genuine, 200)):
+            with httpx.Client(base_url=url, cookies={"cyberkind_session": value}) as c:
+                assert c.get("/inbox").status_code == status, value
