@@ -361,3 +361,11 @@ def test_forged_session_cookies_are_refused(scorer: Any, serve_in_thread: Any, d
         for value, status in ((forged, 303), ("garbage", 303), (genuine, 200)):
             with httpx.Client(base_url=url, cookies={"cyberkind_session": value}) as c:
                 assert c.get("/inbox").status_code == status, value
+
+
+def test_frame_ancestors_can_be_narrowed(scorer: Any, serve_in_thread: Any, db: Path) -> None:
+    app = create_app(scorer, db=db, frame_ancestors="https://blog.example")
+    with serve_in_thread(app) as url, httpx.Client(base_url=url) as c:
+        csp = c.get("/wall").headers["content-security-policy"]
+        assert csp.endswith("frame-ancestors https://blog.example")
+        assert "frame-ancestors 'none'" in c.get("/inbox").headers["content-security-policy"]
