@@ -298,12 +298,12 @@ class Wall:
             return self.store.get_idea(idea_id), added
 
     def _near_duplicate(self, text: str) -> Idea | None:
-        best: tuple[float, Idea] | None = None
-        for idea in self.store.ideas(("published", "pending")):
-            score = similarity(text, idea.text)
+        best: tuple[float, int] | None = None
+        for idea_id, other in self.store.idea_texts(("published", "pending")):
+            score = similarity(text, other)
             if score >= self.threshold and (best is None or score > best[0]):
-                best = (score, idea)
-        return None if best is None else best[1]
+                best = (score, idea_id)
+        return None if best is None else self.store.get_idea(best[1])
 
     def _award(self, name: str) -> None:
         self.store.award_stars(StarAward(person=name, count=1, reason="idea on the ideas wall"))

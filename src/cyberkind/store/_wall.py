@@ -55,6 +55,20 @@ class WallTables:
         rows = list(self._conn.execute(sql + " ORDER BY id DESC", params))
         return self._ideas(rows)
 
+    def idea_texts(
+        self, statuses: Iterable[str] = ("published", "pending")
+    ) -> list[tuple[int, str]]:
+        """``(id, text)`` of the ideas with these statuses: what near-duplicate search reads."""
+        chosen = [_status(s) for s in statuses]
+        if not chosen:
+            return []
+        rows = self._conn.execute(
+            f"SELECT id, text FROM ideas WHERE status IN ({', '.join('?' for _ in chosen)}) "
+            "ORDER BY id",
+            chosen,
+        )
+        return [(int(r["id"]), str(r["text"])) for r in rows]
+
     def get_idea(self, idea_id: int) -> Idea:
         """One idea by id; raise :class:`NotFoundError`."""
         rows = list(self._conn.execute("SELECT * FROM ideas WHERE id = ?", (idea_id,)))

@@ -226,6 +226,12 @@ class Store(Protocol):
         """Ideas with these statuses (``None``: all), newest first."""
         ...
 
+    def idea_texts(
+        self, statuses: Iterable[str] = ("published", "pending")
+    ) -> list[tuple[int, str]]:
+        """``(id, text)`` of the ideas with these statuses, oldest first."""
+        ...
+
     def get_idea(self, idea_id: int) -> Idea:
         """One idea by id; raise NotFoundError."""
         ...
