@@ -17,7 +17,7 @@ def test_all_is_unique_and_exported() -> None:
     modules = {"classifiers", "engine", "errors", "labels", "plugins", "hookspecs", "settings"}
     modules |= {"scoring_io", "training", "bench", "demo", "cli", "web", "guard"}
     modules |= {"models", "store", "connectors", "inbox", "pipeline", "resources", "credentials"}
-    modules |= {"composer", "links", "sending", "distributed"}
+    modules |= {"composer", "links", "sending", "distributed", "wall"}
     assert public - modules - {"annotations"} <= set(cyberkind.__all__)
 
 

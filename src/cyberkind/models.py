@@ -28,11 +28,14 @@ from typing import Any
 __all__ = [
     "CLOSED_STATES",
     "GROUPED_KINDS",
+    "IDEA_STATUSES",
     "Account",
     "Act",
     "Author",
     "Batch",
     "Feed",
+    "Idea",
+    "IdeaSubmission",
     "Item",
     "ItemKind",
     "Link",
@@ -385,4 +388,64 @@ class Opportunity:
                 {"name": r.name, "contact": r.contact, "url": r.url, "where": r.where}
                 for r in self.resources
             ],
+        }
+
+
+IDEA_STATUSES = ("published", "pending", "rejected")
+"""An idea on the wall is shown (``published``), waits for the owner (``pending``), or not."""
+
+
+@dataclass(frozen=True, slots=True)
+class IdeaSubmission:
+    """One submission to the ideas wall, as stored (exactly once, even when merged)."""
+
+    id: int
+    idea_id: int
+    author: str
+    text: str
+    submitted_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Idea:
+    """An idea on the wall: its words, every author credited, and its stars.
+
+    ``stars`` is one gold star per author plus one per visitor who starred it (``votes``).
+    ``reason`` says why a ``pending`` idea waits for moderation.
+    """
+
+    id: int
+    text: str
+    status: str
+    authors: tuple[str, ...]
+    votes: int = 0
+    reason: str = ""
+    thanks: str = ""
+    created_at: datetime | None = None
+
+    @property
+    def stars(self) -> int:
+        """Gold stars: one for each author, one for each visitor's star."""
+        return len(self.authors) + self.votes
+
+    @property
+    def author(self) -> str:
+        """Every author, as one credit line ("Ana and Ben")."""
+        names = list(self.authors)
+        if len(names) <= 2:
+            return " and ".join(names)
+        return ", ".join(names[:-1]) + " and " + names[-1]
+
+    def to_json(self) -> dict[str, Any]:
+        """The public JSON shape (``/api/ideas``)."""
+        return {
+            "id": self.id,
+            "text": self.text,
+            "author": self.author,
+            "authors": list(self.authors),
+            "stars": self.stars,
+            "votes": self.votes,
+            "thanks": self.thanks,
+            "status": self.status,
+            "created_at": self.created_at.isoformat() if self.created_at else None,
         }

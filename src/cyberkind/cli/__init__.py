@@ -2,7 +2,8 @@
 
 The group and the options shared by every command live here; the commands live in one
 module per noun (``_engine``, ``_guard``, ``_inbox``, ``_sync``, ``_accounts``, ``_compose``,
-``_links``, ``_send``, ``_serve``, ``_demo``) and register themselves on :data:`cli` when imported.
+``_links``, ``_send``, ``_serve`` (``serve`` and ``web``), ``_demo``) and register themselves on
+:data:`cli` when imported.
 
 Exit codes (every command but ``check``):
 

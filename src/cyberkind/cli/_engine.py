@@ -521,6 +521,16 @@ def _test_summary(metrics: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _write_report(output_dir: str, name: str, report: dict[str, Any], markdown: str) -> None:
+    """Write ``<name>_benchmark.json`` and ``.md`` into ``output_dir`` and print the Markdown."""
+    out = Path(output_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(report, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    (out / f"{name}_benchmark.json").write_text(text, encoding="utf-8")
+    (out / f"{name}_benchmark.md").write_text(markdown, encoding="utf-8")
+    click.echo(markdown, nl=False)
+
+
 @cli.command()
 @click.option(
     "--output-dir",
@@ -539,15 +549,17 @@ def _test_summary(metrics: dict[str, Any]) -> dict[str, Any]:
 )
 @click.option(
     "--only",
-    type=click.Choice(["rewrite", "guard", "composer", "distributed"]),
+    type=click.Choice(["rewrite", "guard", "composer", "distributed", "web"]),
     default=None,
     help="Run only this benchmark: rewrite (ParaDetox held-out and APPDIA test; seconds), "
     "written to rewrite_benchmark.json in --output-dir; guard (the negativity guard's spans, "
     "rewrites, false alarms and latency; about a minute), written to guard_benchmark.json "
     "and guard_benchmark.md; composer (drafts beside a fixed-template baseline on real "
-    "messages; about 20 seconds), written to composer_benchmark.json and .md; distributed "
-    "(the local engine against Dask with 1 and 2 workers on a generated archive; minutes; "
-    "needs cyberkind[distributed]), written to distributed_benchmark.json and .md.",
+    "messages; about 20 seconds), written to composer_benchmark.json and .md; web (the "
+    "wall's submit and /v1/check under rising concurrency, then an exactly-once check of the "
+    "stored submissions; about a minute, --quick 15 s), written to web_benchmark.json and .md; "
+    "distributed (the local engine against Dask with 1 and 2 workers on a generated archive; "
+    "minutes; needs cyberkind[distributed]), written to distributed_benchmark.json and .md.",
 )
 @click.option(
     "--rows",
@@ -588,6 +600,7 @@ def bench(
         cyberkind bench --only composer --output-dir /tmp/composer-bench
 
         cyberkind bench --only distributed --rows 20000 --output-dir /tmp/dist-bench
+        cyberkind bench --only web --output-dir /tmp/web-bench
     """
     values = _settings(settings)
     if only == "distributed":
@@ -600,13 +613,21 @@ def bench(
             model_dir=values["model_dir"],
             echo=lambda line: click.echo(line, err=True),
         )
-        markdown = distributed_markdown(report)
-        out = Path(output_dir)
-        out.mkdir(parents=True, exist_ok=True)
-        text = json.dumps(report, indent=2, sort_keys=True) + "\n"
-        (out / "distributed_benchmark.json").write_text(text, encoding="utf-8")
-        (out / "distributed_benchmark.md").write_text(markdown, encoding="utf-8")
-        click.echo(markdown, nl=False)
+        _write_report(output_dir, "distributed", report, distributed_markdown(report))
+        return
+    if only == "web":
+        from ..bench.web import web_benchmarks, web_markdown
+
+        report = web_benchmarks(
+            levels=(1, 4, 16) if quick else (1, 4, 16, 64),
+            seconds=2.0 if quick else 5.0,
+            echo=lambda line: click.echo(line, err=True),
+        )
+        _write_report(output_dir, "web", report, web_markdown(report))
+        if not report["exactly_once"]["ok"]:
+            raise click.ClickException(
+                "some accepted wall submissions were not stored exactly once; see the report."
+            )
         return
     if only == "composer":
         from ..bench.composer import composer_benchmarks, composer_markdown
@@ -619,13 +640,7 @@ def bench(
             model_dir=values["model_dir"],
             echo=lambda line: click.echo(line, err=True),
         )
-        markdown = composer_markdown(report)
-        out = Path(output_dir)
-        out.mkdir(parents=True, exist_ok=True)
-        text = json.dumps(report, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-        (out / "composer_benchmark.json").write_text(text, encoding="utf-8")
-        (out / "composer_benchmark.md").write_text(markdown, encoding="utf-8")
-        click.echo(markdown, nl=False)
+        _write_report(output_dir, "composer", report, composer_markdown(report))
         return
     if only == "guard":
         from ..bench.guard import guard_benchmarks, guard_markdown
@@ -638,13 +653,7 @@ def bench(
             seed=values["seed"],
             echo=lambda line: click.echo(line, err=True),
         )
-        markdown = guard_markdown(report)
-        out = Path(output_dir)
-        out.mkdir(parents=True, exist_ok=True)
-        text = json.dumps(report, indent=2, sort_keys=True) + "\n"
-        (out / "guard_benchmark.json").write_text(text, encoding="utf-8")
-        (out / "guard_benchmark.md").write_text(markdown, encoding="utf-8")
-        click.echo(markdown, nl=False)
+        _write_report(output_dir, "guard", report, guard_markdown(report))
         return
     if only == "rewrite":
         from ..bench.rewrite import FastTierGuard, lexicon_rewriter, run_rewrite_benchmark

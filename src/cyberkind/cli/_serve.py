@@ -1,4 +1,4 @@
-"""``serve``: the HTTP API (docs/api.md)."""
+"""``serve`` and ``web set-password``: the HTTP API and the web app (docs/api.md, docs/web.md)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,9 @@ from ._base import (
     cli,
     setting_option,
 )
+from ._inbox import db_option
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 @cli.command()
@@ -19,34 +22,81 @@ from ._base import (
     "--host",
     default="127.0.0.1",
     show_default=True,
-    help="Interface to bind. Other machines can reach the server only if you pass 0.0.0.0.",
+    help="Interface to bind. Anything but loopback needs --public.",
 )
 @click.option("--port", type=int, default=8000, show_default=True, help="Port to listen on.")
 @click.option("--tier", default="fast", show_default=True, help="Model tier for scoring.")
+@click.option(
+    "--public",
+    is_flag=True,
+    help="Expose the server (the owner must log in for everything but the ideas wall). "
+    "Needs a password: cyberkind web set-password.",
+)
+@click.option(
+    "--frame-ancestors",
+    default="*",
+    show_default=True,
+    help="Who may embed the ideas wall in an iframe (a CSP frame-ancestors source list).",
+)
 @click.option(
     "--get",
     "get_path",
     metavar="PATH",
     help="Print the response to GET PATH and exit, without opening a port.",
 )
+@db_option
 @setting_option
 def serve(
-    host: str, port: int, tier: str, get_path: str | None, settings: tuple[tuple[str, str], ...]
+    host: str,
+    port: int,
+    tier: str,
+    public: bool,
+    frame_ancestors: str,
+    get_path: str | None,
+    db: str | None,
+    settings: tuple[tuple[str, str], ...],
 ) -> None:
-    """Serve the HTTP API: Perspective-compatible comments:analyze and OpenAPI.
+    """Serve the web app and the HTTP API (Perspective-compatible comments:analyze).
 
-    Binds 127.0.0.1 unless --host says otherwise. Existing Perspective clients
-    work by changing their base URL to http://127.0.0.1:8000.
+    Binds 127.0.0.1 unless --public and --host say otherwise. Existing Perspective
+    clients work by changing their base URL to http://127.0.0.1:8000. Open
+    http://127.0.0.1:8000/inbox in a browser; the ideas wall is at /wall.
 
     Example:
 
         cyberkind serve --port 8000
+
+        cyberkind serve --public --host 0.0.0.0   # after: cyberkind web set-password
     """
     from ..engine import Scorer
+    from ..store import open_store
     from ..web.app import create_app
+    from ..web.pages import PASSWORD_KEY
 
     values = _settings(settings)
-    app = create_app(Scorer(tier, values["model_dir"], _tier_options(tier, values)))
+    if host not in LOOPBACK and not public:
+        raise click.ClickException(
+            f"binding {host} would expose your inbox to other machines. You can fix this by "
+            "passing --public (the owner then logs in; the ideas wall stays open), or by "
+            "leaving --host at 127.0.0.1."
+        )
+    store_path = db or values["db"]
+    with open_store(store_path) as store:
+        if public and store.get_config(PASSWORD_KEY) is None:
+            raise click.ClickException(
+                "--public needs the owner's password. You can fix this by running "
+                "cyberkind web set-password first."
+            )
+        path = store.path
+    app = create_app(
+        Scorer(tier, values["model_dir"], _tier_options(tier, values)),
+        db=path,
+        public=public,
+        frame_ancestors=frame_ancestors,
+        allowed_hosts=None if public else [*LOOPBACK, "[::1]"],
+        region=values["region"],
+        crisis_line=values["crisis_line"],
+    )
     if get_path is not None:
         import asyncio
 
@@ -54,7 +104,7 @@ def serve(
 
         async def fetch() -> httpx.Response:
             transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(transport=transport, base_url="http://cyberkind") as c:
+            async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as c:
                 return await c.get(get_path)
 
         response = asyncio.run(fetch())
@@ -66,3 +116,42 @@ def serve(
 
     click.echo(f"Serving on http://{host}:{port} (Ctrl+C to stop)", err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+@cli.group()
+def web() -> None:
+    """The web app's owner settings.
+
+    Example:
+
+        cyberkind web set-password
+    """
+
+
+@web.command("set-password")
+@click.password_option(
+    "--password",
+    prompt="Owner password",
+    help="The owner's password (prompted for, twice, when not given). Stored only as an "
+    "argon2 hash.",
+)
+@db_option
+@setting_option
+def set_password_command(
+    password: str, db: str | None, settings: tuple[tuple[str, str], ...]
+) -> None:
+    """Set the password the owner logs in with when the server is --public.
+
+    Only its argon2 hash is stored (in the store's web_config table).
+
+    Example:
+
+        cyberkind web set-password
+    """
+    from ..store import open_store
+    from ..web.pages import set_password
+
+    values = _settings(settings)
+    with open_store(db or values["db"]) as store:
+        set_password(store, password)
+    click.echo("Password set. Start the server with: cyberkind serve --public", err=True)

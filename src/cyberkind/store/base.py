@@ -33,7 +33,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
 
-from ..models import Account, Feed, Item, Link, Opportunity, StarAward, State
+from ..models import (
+    Account,
+    Feed,
+    Idea,
+    IdeaSubmission,
+    Item,
+    Link,
+    Opportunity,
+    StarAward,
+    State,
+)
 
 __all__ = ["LinkMatch", "OutboxEntry", "Store", "StoredItem", "UpsertCounts"]
 
@@ -252,4 +262,76 @@ class Store(Protocol):
 
     def outbox(self, opportunity_id: str | None = None) -> list[OutboxEntry]:
         """The outbox, oldest first, optionally for one opportunity."""
+        ...
+
+    # -- the ideas wall (cyberkind.wall) ----------------------------------------------------
+
+    def ideas(self, statuses: Iterable[str] | None = ("published",)) -> list[Idea]:
+        """Ideas with these statuses (``None``: all), newest first."""
+        ...
+
+    def idea_texts(
+        self, statuses: Iterable[str] = ("published", "pending")
+    ) -> list[tuple[int, str]]:
+        """``(id, text)`` of the ideas with these statuses, oldest first."""
+        ...
+
+    def get_idea(self, idea_id: int) -> Idea:
+        """One idea by id; raise NotFoundError."""
+        ...
+
+    def add_idea(
+        self,
+        text: str,
+        author: str,
+        *,
+        status: str = "published",
+        reason: str = "",
+        thanks: str = "",
+        client: str = "",
+        nonce: str | None = None,
+        when: datetime | None = None,
+    ) -> IdeaSubmission:
+        """Store a new idea with its first submission."""
+        ...
+
+    def add_idea_submission(
+        self,
+        idea_id: int,
+        author: str,
+        text: str,
+        *,
+        client: str = "",
+        nonce: str | None = None,
+        when: datetime | None = None,
+    ) -> IdeaSubmission:
+        """Record a submission merged into an existing idea (its author is credited)."""
+        ...
+
+    def submission_by_nonce(self, nonce: str) -> IdeaSubmission | None:
+        """The submission a form post with this nonce made, if any."""
+        ...
+
+    def idea_submissions(self, idea_id: int | None = None) -> list[IdeaSubmission]:
+        """Every stored submission (of one idea), oldest first."""
+        ...
+
+    def count_submissions(self, client: str, since: datetime) -> int:
+        """How many submissions this client made since ``since``."""
+        ...
+
+    def set_idea_status(self, idea_id: int, status: str, reason: str | None = None) -> Idea:
+        """Publish, hold or reject an idea; return it updated."""
+        ...
+
+    def star_idea(self, idea_id: int, voter: str) -> bool:
+        """Add a visitor's star; ``False`` when this visitor already starred the idea."""
+        ...
+
+    def get_config(self, key: str) -> str | None:
+        """A web setting (or the owner's password hash), or ``None``."""
+        ...
+
+    def set_config(self, key: str, value: str | None) -> None:
+        """Set (or, with ``None``, remove) a web setting."""
         ...

@@ -232,12 +232,64 @@ def m007_outbox(conn: sqlite3.Connection) -> None:
 
 
 # Positional: a migration's version is its place in this tuple.
+def m006_ideas_wall(conn: sqlite3.Connection) -> None:
+    """The public ideas wall: ideas, every submission (one row each), visitor stars, config.
+
+    An idea merges near-duplicate submissions: each submission keeps its own row (its author,
+    words and client), so every accepted submission is stored exactly once and every author
+    is credited. ``nonce`` makes a retried form post a no-op. ``voter`` and ``client`` are
+    salted hashes, never raw addresses. ``web_config`` holds the owner's password *hash* and
+    the web settings (never a plain password).
+    """
+    _execute_script(
+        conn,
+        """
+        CREATE TABLE ideas (
+            id INTEGER PRIMARY KEY,
+            text TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'published'
+                CHECK (status IN ('published', 'pending', 'rejected')),
+            reason TEXT NOT NULL DEFAULT '',
+            thanks TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX ideas_status ON ideas (status, id);
+
+        CREATE TABLE idea_submissions (
+            id INTEGER PRIMARY KEY,
+            idea_id INTEGER NOT NULL REFERENCES ideas (id) ON DELETE CASCADE,
+            author TEXT NOT NULL,
+            text TEXT NOT NULL,
+            client TEXT NOT NULL DEFAULT '',
+            nonce TEXT UNIQUE,
+            submitted_at TEXT NOT NULL
+        );
+        CREATE INDEX idea_submissions_idea ON idea_submissions (idea_id);
+        CREATE INDEX idea_submissions_client ON idea_submissions (client, submitted_at);
+
+        CREATE TABLE idea_stars (
+            idea_id INTEGER NOT NULL REFERENCES ideas (id) ON DELETE CASCADE,
+            voter TEXT NOT NULL,
+            starred_at TEXT NOT NULL,
+            PRIMARY KEY (idea_id, voter)
+        );
+
+        CREATE TABLE web_config (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        )
+        """,
+    )
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     m001_items_cursors_opportunities,
     m002_feeds,
     m003_drafts_and_stars,
     m004_accounts,
     m005_links,
+    m006_ideas_wall,
     m007_outbox,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -269,6 +321,12 @@ def migrate(conn: sqlite3.Connection) -> int:
             continue
         # A migration and its version row commit together, or not at all.
         conn.execute("BEGIN IMMEDIATE")
+        # Another connection may have migrated while we waited for the write lock (two
+        # processes opening a new store at once): read the version again under the lock.
+        row = conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version").fetchone()
+        if int(row[0]) >= version:
+            conn.execute("COMMIT")
+            continue
         try:
             migration(conn)
             conn.execute(

@@ -39,6 +39,7 @@ from ..models import (
     StarAward,
     State,
 )
+from ._wall import WallTables
 from .base import LinkMatch, OutboxEntry, StoredItem, UpsertCounts
 from .migrations import migrate
 
@@ -89,10 +90,11 @@ def content_hash(item: Item) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-class SQLiteStore:
+class SQLiteStore(WallTables):
     """The :class:`~cyberkind.store.base.Store` protocol on one SQLite file.
 
-    ``path`` may be ``":memory:"`` (tests). The parent folder is created.
+    ``path`` may be ``":memory:"`` (tests). The parent folder is created. The ideas wall's
+    methods come from :class:`~cyberkind.store._wall.WallTables`.
     """
 
     def __init__(self, path: str | Path) -> None:

@@ -1,4 +1,4 @@
-"""The cyberkind ASGI app: the Perspective-compatible API today, the web pages later.
+"""The cyberkind ASGI app: the Perspective-compatible API, the guard, and the web pages.
 
 **Usage**::
 
@@ -11,7 +11,13 @@ Routes (documented in OpenAPI at ``/openapi.json`` and in docs/api.md):
   error envelope (:mod:`cyberkind.web.perspective`); ``spanAnnotations`` come from the guard;
 - ``POST /v1/check``: the guard's full verdict for a draft (``cyberkind check --json``);
 - ``GET /openapi.json``: the OpenAPI 3.1 description;
-- ``GET /``: what this server offers, as JSON.
+- ``GET /``: what this server offers, as JSON (browsers asking for HTML go to a page);
+- the web pages and their JSON API (docs/web.md): the ideas wall (:mod:`.wall`), and the
+  inbox, compose, gold stars, settings and login pages (:mod:`.pages`).
+
+The defences (:mod:`.security`) wrap everything: a strict Content-Security-Policy, framing
+only for the wall, body limits, signed session cookies, and, when ``public``, the owner's
+login for everything but the wall.
 
 Every other JSON error has cyberkind's shape ``{"ok": false, "error", "errors", "status"}``.
 Scoring runs in a worker thread under a lock: the scorer's memo tables are not thread-safe,
@@ -25,26 +31,35 @@ import json
 import logging
 import threading
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
 
 from ..engine import Scorer
 from ..errors import CyberkindError
 from ..guard import NEGATIVITY_LABELS, Guard, Verdict, parse_policy
 from . import perspective
+from .context import LoginRequired, RateLimits, WebContext
 from .openapi import openapi_spec
+from .security import BodyLimit, SecurityHeaders, Sessions
 
 __all__ = ["MAX_BODY_BYTES", "create_app", "error_response"]
 
 logger = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 1_000_000
+MAX_FORM_BYTES = 64 * 1024
+"""Forms and the pages' JSON: ideas, drafts and settings are small."""
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "[::1]", "::1")
 PERSPECTIVE_PREFIX = "/v1alpha1/"
 
 
@@ -184,12 +199,25 @@ def create_app(
     scorer: Scorer | None = None,
     *,
     spans: perspective.SpanAnnotator | None = None,
-    extra_routes: Sequence[Route] = (),
+    extra_routes: Sequence[BaseRoute] = (),
+    db: str | Path | None = None,
+    public: bool = False,
+    secret_key: str | None = None,
+    limits: RateLimits | None = None,
+    frame_ancestors: str = "*",
+    allowed_hosts: Sequence[str] | None = None,
+    region: str | None = None,
+    crisis_line: str | None = None,
 ) -> Starlette:
     """Build the app around one loaded :class:`~cyberkind.Scorer` (the fast tier by default).
 
     ``spans`` annotates spans for ``spanAnnotations`` requests (default: :func:`guard_spans`
-    over a :class:`~cyberkind.guard.Guard` sharing the scorer).
+    over a :class:`~cyberkind.guard.Guard` sharing the scorer). ``db`` is the store file
+    (default: the user's inbox.db); ``public`` asks the owner to log in for everything but
+    the wall; ``secret_key`` signs session cookies and form tokens (default: random per
+    process, so a restart logs the owner out); ``limits`` are the per-client rate limits;
+    ``frame_ancestors`` who may frame the wall; ``allowed_hosts`` the Host headers accepted
+    (the server passes the loopback names when it is not public, against DNS rebinding).
     """
     model = scorer or Scorer()
     guard = Guard(model)
@@ -243,6 +271,8 @@ def create_app(
                     "POST /v1alpha1/comments:analyze": "Perspective-compatible scores",
                     "POST /v1/check": "the guard's verdict, reasons, spans and rewrite",
                     "GET /openapi.json": "OpenAPI description",
+                    "GET /wall": "the public ideas wall (JSON: GET /api/ideas)",
+                    "GET /inbox": "the web app (docs/web.md)",
                 },
             }
         )
@@ -256,13 +286,75 @@ def create_app(
             return _google_error(exc.status_code, str(exc.detail))
         return error_response(exc.status_code, str(exc.detail))
 
-    routes = [
-        Route("/", _answering_errors(index), methods=["GET"]),
+    def wall_check(text: str) -> list[str]:
+        try:
+            with lock:
+                verdict = guard.check(text, suggest=False)
+        except CyberkindError as err:
+            return [str(err)]
+        if verdict.verdict == "ok":
+            return []
+        return [f"the guard says: {r.message}" for r in verdict.reasons] or ["the guard flagged it"]
+
+    def compose_check(text: str, reply_to: str | None = None) -> Verdict:
+        with lock:
+            return guard.check(text, reply_to=reply_to)
+
+    from ..store.sqlite import default_db_path
+    from .pages import page_routes
+    from .wall import wall_routes
+
+    web = WebContext(
+        store_path=db if db is not None else default_db_path(),
+        check=wall_check,
+        public=public,
+        limits=limits or RateLimits(),
+        region=region,
+        crisis_line=crisis_line,
+        guard_check=compose_check,
+    )
+    if secret_key:
+        web.secret_key = secret_key
+
+    async def home(request: Request) -> Response:
+        accept = request.headers.get("accept", "")
+        if "text/html" in accept:
+            return RedirectResponse("/inbox" if web.owner(request) else "/wall", 303)
+        return await index(request)
+
+    static = Path(__file__).with_name("static")
+    routes: list[BaseRoute] = [
+        Route("/", _answering_errors(home), methods=["GET"]),
         Route("/openapi.json", _answering_errors(spec), methods=["GET"]),
         Route("/v1alpha1/comments:analyze", _answering_errors(analyze), methods=["POST"]),
         Route("/v1/check", _answering_errors(check), methods=["POST"]),
+        *wall_routes(),
+        *page_routes(),
+        Mount("/static", app=StaticFiles(directory=static), name="static"),
         *extra_routes,
     ]
-    app = Starlette(routes=routes, exception_handlers={HTTPException: http_error})
+
+    async def not_found(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPException)
+        if request.url.path.startswith(
+            PERSPECTIVE_PREFIX
+        ) or "text/html" not in request.headers.get("accept", ""):
+            return await http_error(request, exc)
+        return web.error_page(request, exc.status_code, str(exc.detail))
+
+    middleware = [
+        Middleware(SecurityHeaders, frame_ancestors=frame_ancestors),
+        Middleware(BodyLimit, limit=MAX_FORM_BYTES, skip=(PERSPECTIVE_PREFIX, "/v1/check")),
+        Middleware(Sessions, secret_key=web.secret_key),
+        Middleware(LoginRequired, web=web),
+    ]
+    if allowed_hosts is not None:
+        middleware.insert(0, Middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts)))
+    app = Starlette(
+        routes=routes,
+        middleware=middleware,
+        exception_handlers={HTTPException: not_found},
+    )
     app.state.scorer = model
+    app.state.web = web
     return app

@@ -60,8 +60,10 @@ _GOOGLE_ERROR = {
 
 
 def openapi_spec() -> dict[str, Any]:
-    """The OpenAPI document (a fresh dict each call)."""
-    return {
+    """The OpenAPI document (a fresh dict each call): the API, and the web app's routes."""
+    from .openapi_pages import page_paths, page_schemas
+
+    spec: dict[str, Any] = {
         "openapi": "3.1.0",
         "info": {
             "title": "cyberkind",
@@ -322,3 +324,6 @@ def openapi_spec() -> dict[str, Any]:
             }
         },
     }
+    spec["paths"].update(page_paths())
+    spec["components"]["schemas"].update(page_schemas())
+    return spec

@@ -1,0 +1,344 @@
+"""The ideas wall: "share your creative ideas for random acts of cyber-kindness; every idea
+gets a virtual gold star", made real (docs/web.md).
+
+Anyone submits an idea with a name. A clean idea is published at once with a gold star and
+a kind, varied thank-you (the composer's star wording). A near-duplicate of an idea already
+on the wall is merged into it and both authors are credited. Ideas the guard flags, and
+spam (links, floods of submissions from one client), wait in a moderation queue for the
+owner to approve or reject.
+
+**Near-duplicates.** Ideas are one or two sentences, so the measure must forgive what
+people change when they say the same thing twice: plurals and tenses ("comment" /
+"comments"), word order ("thank a teacher today" / "today, thank a teacher"), punctuation,
+case, filler words and typos. :func:`similarity` is the Jaccard index of the character
+trigrams of the ideas' content words (function words dropped, words in sorted order).
+Character trigrams absorb inflections and typos (a one-letter change touches at most three
+trigrams); sorting the words makes order irrelevant; dropping function words stops "a", "to"
+and "the" from making unrelated ideas look alike. Two ideas are merged at
+:data:`DUPLICATE_THRESHOLD` (0.6) or above: tests/test_wall.py checks rephrasings above it
+and different acts with the same frame ("thank a nurse" / "thank a teacher") below it.
+
+**Usage**::
+
+    >>> from cyberkind.store.sqlite import SQLiteStore
+    >>> wall = Wall(SQLiteStore(":memory:"))
+    >>> first = wall.submit("Leave a kind comment on a stranger's blog", "Ana")
+    >>> first.status, first.idea.stars
+    ('published', 1)
+    >>> wall.submit("leave kind comments on strangers' blogs!", "Ben").idea.author
+    'Ana and Ben'
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from .composer.templates import STAR_LINES
+from .errors import InputError, NotFoundError
+from .models import Idea, StarAward
+from .store.base import Store
+
+__all__ = [
+    "DUPLICATE_THRESHOLD",
+    "MAX_AUTHOR_CHARS",
+    "MAX_IDEA_CHARS",
+    "Submission",
+    "Wall",
+    "similarity",
+    "spam_reasons",
+    "thank_you",
+]
+
+DUPLICATE_THRESHOLD = 0.6
+"""Ideas at least this similar (:func:`similarity`) are merged."""
+
+MAX_IDEA_CHARS = 500
+MAX_AUTHOR_CHARS = 60
+FLOOD_LIMIT = 5
+"""Submissions from one client within :data:`FLOOD_WINDOW` before the rest wait for review."""
+FLOOD_WINDOW = timedelta(minutes=10)
+
+_FUNCTION_TEXT = """
+    a an the and or but to of in on at for with by from as into onto about your you my
+    our their his her its it this that these those some any every each i we they he she me
+    us them be is are was were been am do does did so if then than too very just also
+    can could would should will shall may might must up out
+"""
+_FUNCTION_WORDS = frozenset(_FUNCTION_TEXT.split())
+_WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
+_LINK = re.compile(
+    r"(?:https?://|www\.|\b[a-z0-9-]+\.(?:com|net|org|ru|io|xyz|info|biz|top|co|ly|me|link"
+    r"|click|site|online|shop)\b)",
+    re.IGNORECASE,
+)
+_REPEATS = re.compile(r"(.)\1{9,}")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+_OPENINGS = (
+    "Thank you, {name}!",
+    "What a lovely idea, {name}.",
+    "{name}, thank you for sharing this.",
+    "Oh, this is a good one, {name}!",
+    "Thank you for making the web kinder, {name}.",
+    "{name}, this idea made our day.",
+)
+_MERGED = (
+    "Great minds, {name}: someone had this idea too, so you share the credit.",
+    "{name}, you're in good company: this idea was already on the wall, and now it's yours too.",
+    "Kind minds think alike, {name}! Your name is on this idea now as well.",
+)
+_HELD = (
+    "Thank you, {name}. Your idea will appear once the wall's owner has had a look.",
+    "Thanks, {name}! The owner reads every idea first when it has a link or strong words; "
+    "yours will show up soon.",
+)
+
+
+def _words(text: str) -> list[str]:
+    folded = unicodedata.normalize("NFKC", text).casefold().replace("\u2019", "'")
+    return [w.replace("'", "") for w in _WORD.findall(folded)]
+
+
+def _trigrams(text: str) -> set[str]:
+    content = sorted(w for w in _words(text) if w not in _FUNCTION_WORDS)
+    if not content:
+        content = sorted(_words(text))
+    grams: set[str] = set()
+    for word in content:
+        padded = f" {word} "
+        grams.update(padded[i : i + 3] for i in range(len(padded) - 2))
+    return grams
+
+
+def similarity(a: str, b: str) -> float:
+    """Jaccard index of the character trigrams of two ideas' content words, 0 to 1.
+
+    See the module docstring for why this measure.
+
+    >>> round(similarity("Thank a teacher today", "today, thank teachers!"), 2)
+    0.84
+    >>> similarity("Thank a nurse", "Thank a teacher") < DUPLICATE_THRESHOLD
+    True
+    """
+    ga, gb = _trigrams(a), _trigrams(b)
+    if not ga or not gb:
+        return 0.0
+    return len(ga & gb) / len(ga | gb)
+
+
+def spam_reasons(text: str, author: str = "") -> list[str]:
+    """Why a submission looks like spam (links, runs of one character), or ``[]``."""
+    reasons = []
+    if _LINK.search(text) or _LINK.search(author):
+        reasons.append("it contains a link")
+    if _REPEATS.search(text):
+        reasons.append("it repeats one character many times")
+    return reasons
+
+
+def _rng(*parts: str) -> random.Random:
+    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).digest()
+    return random.Random(int.from_bytes(digest[:8], "big"))
+
+
+def thank_you(name: str, text: str, *, stars: bool = True, merged: bool = False) -> str:
+    """A kind, varied thank-you for an idea, with the composer's gold-star wording.
+
+    The same idea and name always get the same words (so a retried post reads the same);
+    different ideas get different ones. ``stars=False`` leaves the star line out.
+    """
+    rng = _rng(name, text, "merged" if merged else "new")
+    opening = rng.choice(_MERGED if merged else _OPENINGS).format(name=name)
+    if not stars:
+        return opening
+    return f"{opening} {rng.choice(STAR_LINES['1']).format(name=name)}"
+
+
+@dataclass(frozen=True, slots=True)
+class Submission:
+    """What happened to a submission.
+
+    ``status`` is ``published``, ``merged`` (into an idea on the wall) or ``pending``
+    (moderation); ``message`` is the thank-you to show the submitter; ``repeat`` is true
+    when the same form post (nonce) was already stored, so nothing new was written.
+    """
+
+    idea: Idea
+    status: str
+    message: str
+    submission_id: int
+    repeat: bool = False
+
+
+GuardCheck = Callable[[str], list[str]]
+"""Returns the guard's reasons for holding a text ([] when it is fine)."""
+
+
+class Wall:
+    """The wall's library API on a :class:`~cyberkind.store.base.Store`.
+
+    ``check`` is the guard (reasons to hold a text back, or ``[]``); ``stars`` switches the
+    gold-star wording of thank-yous; ``threshold`` is the near-duplicate threshold.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        check: GuardCheck | None = None,
+        stars: bool = True,
+        threshold: float = DUPLICATE_THRESHOLD,
+        flood_limit: int = FLOOD_LIMIT,
+        flood_window: timedelta = FLOOD_WINDOW,
+    ) -> None:
+        self.store = store
+        self.check = check
+        self.stars = stars
+        self.threshold = threshold
+        self.flood_limit = flood_limit
+        self.flood_window = flood_window
+
+    def ideas(self, statuses: tuple[str, ...] = ("published",)) -> list[Idea]:
+        """Ideas on the wall (or in the moderation queue: ``("pending",)``), newest first."""
+        return self.store.ideas(statuses)
+
+    def submit(
+        self,
+        text: str,
+        author: str,
+        *,
+        client: str = "",
+        nonce: str | None = None,
+        now: datetime | None = None,
+    ) -> Submission:
+        """Publish, merge or hold an idea; every accepted submission is stored exactly once."""
+        text, author = clean_idea(text), clean_author(author)
+        held = spam_reasons(text, author)
+        if self.check is not None:
+            held.extend(self.check(text) + self.check(author))
+        moment = now or datetime.now(UTC)
+        with self.store.transaction():
+            if nonce is not None:
+                earlier = self.store.submission_by_nonce(nonce)
+                if earlier is not None:
+                    idea = self.store.get_idea(earlier.idea_id)
+                    status = "pending" if idea.status == "pending" else "published"
+                    message = self._message(idea, author, text)
+                    return Submission(idea, status, message, earlier.id, repeat=True)
+            if client and self.store.count_submissions(client, moment - self.flood_window) >= (
+                self.flood_limit
+            ):
+                held.append(
+                    f"more than {self.flood_limit} ideas came from one visitor within "
+                    f"{int(self.flood_window.total_seconds() // 60)} minutes"
+                )
+            match = None if held else self._near_duplicate(text)
+            if match is not None:
+                sub = self.store.add_idea_submission(
+                    match.id, author, text, client=client, nonce=nonce, when=moment
+                )
+                if match.status == "published":
+                    self._award(author)
+                idea = self.store.get_idea(match.id)
+                status = "merged" if idea.status == "published" else "pending"
+                message = (
+                    thank_you(author, text, stars=self.stars, merged=True)
+                    if status == "merged"
+                    else self._held_message(author, text)
+                )
+                return Submission(idea, status, message, sub.id)
+            status = "pending" if held else "published"
+            thanks = thank_you(author, text, stars=self.stars)
+            sub = self.store.add_idea(
+                text,
+                author,
+                status=status,
+                reason="; ".join(dict.fromkeys(held)),
+                thanks=thanks,
+                client=client,
+                nonce=nonce,
+                when=moment,
+            )
+            if status == "published":
+                self._award(author)
+            idea = self.store.get_idea(sub.idea_id)
+            message = thanks if status == "published" else self._held_message(author, text)
+            return Submission(idea, status, message, sub.id)
+
+    def approve(self, idea_id: int) -> Idea:
+        """Publish a held idea; each of its authors gets their gold star in the ledger."""
+        with self.store.transaction():
+            idea = self.store.get_idea(idea_id)
+            if idea.status != "published":
+                idea = self.store.set_idea_status(idea_id, "published")
+                for name in idea.authors:
+                    self._award(name)
+            return idea
+
+    def reject(self, idea_id: int) -> Idea:
+        """Keep an idea off the wall for good."""
+        return self.store.set_idea_status(idea_id, "rejected")
+
+    def star(self, idea_id: int, voter: str) -> tuple[Idea, bool]:
+        """A visitor stars a published idea, once; return it and whether the star was new."""
+        with self.store.transaction():
+            idea = self.store.get_idea(idea_id)
+            if idea.status != "published":
+                raise NotFoundError(
+                    f"idea {idea_id} is not on the wall. You can fix this by starring an idea "
+                    "listed at /api/ideas."
+                )
+            added = self.store.star_idea(idea_id, voter)
+            return self.store.get_idea(idea_id), added
+
+    def _near_duplicate(self, text: str) -> Idea | None:
+        best: tuple[float, int] | None = None
+        for idea_id, other in self.store.idea_texts(("published", "pending")):
+            score = similarity(text, other)
+            if score >= self.threshold and (best is None or score > best[0]):
+                best = (score, idea_id)
+        return None if best is None else self.store.get_idea(best[1])
+
+    def _award(self, name: str) -> None:
+        self.store.award_stars(StarAward(person=name, count=1, reason="idea on the ideas wall"))
+
+    def _message(self, idea: Idea, author: str, text: str) -> str:
+        if idea.status == "pending":
+            return self._held_message(author, text)
+        return thank_you(author, text, stars=self.stars, merged=idea.text != text)
+
+    @staticmethod
+    def _held_message(author: str, text: str) -> str:
+        return _rng(author, text, "held").choice(_HELD).format(name=author)
+
+
+def clean_idea(text: str) -> str:
+    """The idea's words with control characters dropped and spaces collapsed; or InputError."""
+    cleaned = " ".join(_CONTROL.sub(" ", text).split())
+    if len(cleaned) < 3:
+        raise InputError("the idea is empty. You can fix this by writing a few words.")
+    if len(cleaned) > MAX_IDEA_CHARS:
+        raise InputError(
+            f"the idea is {len(cleaned)} characters long; the wall takes {MAX_IDEA_CHARS}. "
+            "You can fix this by shortening it."
+        )
+    return cleaned
+
+
+def clean_author(name: str) -> str:
+    """The submitter's name, cleaned like an idea; or InputError."""
+    cleaned = " ".join(_CONTROL.sub(" ", name).split())
+    if not cleaned:
+        raise InputError("no name given. You can fix this by adding your name (any name).")
+    if len(cleaned) > MAX_AUTHOR_CHARS:
+        raise InputError(
+            f"the name is {len(cleaned)} characters long; the wall takes {MAX_AUTHOR_CHARS}. "
+            "You can fix this by shortening it."
+        )
+    return cleaned

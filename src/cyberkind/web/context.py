@@ -1,0 +1,251 @@
+"""What every page shares: the store, the guard, the templates, the limits, the owner's login.
+
+One :class:`WebContext` lives on ``app.state.web``. The store is opened per request in a
+worker thread and closed after it (SQLite connections are per thread; WAL mode and the
+store's busy timeout let many requests write at once without losing any).
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import secrets
+import threading
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+from urllib.parse import quote
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+
+from ..errors import CyberkindError, InputError, NotFoundError
+from ..store.sqlite import SQLiteStore
+from .security import (
+    BodyTooLarge,
+    RateLimiter,
+    check_csrf,
+    check_wall_token,
+    client_address,
+    csrf_token,
+    visitor_id,
+    wall_token,
+)
+
+__all__ = ["PUBLIC_PATHS", "LoginRequired", "RateLimits", "WebContext", "page"]
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
+PUBLIC_PATHS = ("/wall", "/api/ideas", "/static/", "/login", "/favicon.ico")
+"""Paths anyone may reach when the server is public; everything else needs the owner."""
+
+
+@dataclass
+class RateLimits:
+    """Per-client limits: submissions, stars and login attempts per ``window`` seconds, and
+    ``flood``: wall submissions per 10 minutes before the rest wait for moderation."""
+
+    submit: int = 10
+    star: int = 30
+    login: int = 5
+    window: float = 60.0
+    flood: int = 5
+
+    @classmethod
+    def off(cls) -> RateLimits:
+        """No practical limit (benchmarks and load tests)."""
+        return cls(submit=10**9, star=10**9, login=10**9, flood=10**9)
+
+
+@dataclass
+class WebContext:
+    """The web app's shared state. ``check`` returns the guard's reasons to hold a text."""
+
+    store_path: Path | str
+    check: Callable[[str], list[str]]
+    public: bool = False
+    secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(32))
+    limits: RateLimits = field(default_factory=RateLimits)
+    region: str | None = None
+    crisis_line: str | None = None
+    guard_check: Callable[[str], Any] | None = None
+    env: Environment = field(
+        default_factory=lambda: Environment(
+            loader=PackageLoader("cyberkind.web", "templates"),
+            autoescape=select_autoescape(default=True, default_for_string=True),
+        )
+    )
+    _salt: str | None = None
+    _salt_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        self.submit_limiter = RateLimiter(self.limits.submit, self.limits.window)
+        self.star_limiter = RateLimiter(self.limits.star, self.limits.window)
+        self.login_limiter = RateLimiter(self.limits.login, self.limits.window)
+
+    # -- the store --------------------------------------------------------------------------
+
+    def open_store(self) -> SQLiteStore:
+        """A new connection to the store (call from a worker thread; close it after)."""
+        return SQLiteStore(self.store_path)
+
+    async def with_store(self, func: Callable[[SQLiteStore], T]) -> T:
+        """Run ``func(store)`` in a worker thread on its own connection."""
+
+        def run() -> T:
+            with self.open_store() as store:
+                return func(store)
+
+        return await run_in_threadpool(run)
+
+    def salt(self, store: SQLiteStore) -> str:
+        """The store's visitor salt (made once): visitors are counted by a salted hash."""
+        if self._salt is None:
+            with self._salt_lock:
+                value = store.get_config("visitor_salt")
+                if value is None:
+                    with store.transaction():
+                        value = store.get_config("visitor_salt")
+                        if value is None:
+                            value = secrets.token_hex(16)
+                            store.set_config("visitor_salt", value)
+                self._salt = value
+        return self._salt
+
+    def setting(self, store: SQLiteStore, name: str, default: str) -> str:
+        """A web setting saved on the settings page."""
+        value = store.get_config(f"setting.{name}")
+        return default if value is None else value
+
+    # -- visitors, tokens, templates ---------------------------------------------------------
+
+    def address(self, request: Request) -> str:
+        return client_address(request.scope)
+
+    def visitor(self, request: Request, salt: str) -> str:
+        return visitor_id(salt, self.address(request))
+
+    def wall_token(self, request: Request) -> str:
+        return wall_token(self.secret_key, self.address(request))
+
+    def wall_token_ok(self, request: Request, token: object) -> bool:
+        return check_wall_token(self.secret_key, self.address(request), token)
+
+    def csrf_ok(self, request: Request, token: object) -> bool:
+        return check_csrf(request.session, token)
+
+    def owner(self, request: Request) -> bool:
+        """Whether this request may see the owner's pages (always, when not public)."""
+        return not self.public or request.session.get("owner") is True
+
+    def render(
+        self, request: Request, template: str, status: int = 200, **values: Any
+    ) -> HTMLResponse:
+        """Render a page (autoescaped) with the values every page uses."""
+        if "csrf" not in values:
+            # the wall's forms carry their own token: its visitors get no cookie from it
+            wall = template == "wall.html"
+            values["csrf"] = (
+                request.session.get("csrf", "") if wall else csrf_token(request.session)
+            )
+        values.setdefault("public", self.public)
+        values.setdefault("logged_in", request.session.get("owner") is True)
+        values.setdefault("path", request.url.path)
+        html = self.env.get_template(template).render(**values)
+        return HTMLResponse(html, status_code=status)
+
+    def error_page(self, request: Request, status: int, message: str) -> Response:
+        if wants_json(request):
+            return json_error(status, message)
+        return self.render(
+            request, "error.html", status=status, status_code=status, message=message
+        )
+
+
+def wants_json(request: Request) -> bool:
+    path = request.url.path
+    if path.startswith(("/api/", "/v1")) or path.endswith(".json"):
+        return True
+    accept = request.headers.get("accept", "")
+    return "application/json" in accept and "text/html" not in accept
+
+
+def json_error(status: int, message: str, headers: Mapping[str, str] | None = None) -> Response:
+    """cyberkind's one JSON error shape."""
+    return JSONResponse(
+        {"ok": False, "error": message, "errors": [message], "status": status},
+        status_code=status,
+        headers=dict(headers or {}),
+    )
+
+
+Endpoint = Callable[[Request], Awaitable[Response]]
+
+
+def page(endpoint: Endpoint) -> Endpoint:
+    """Turn library errors into statuses and anything unexpected into a plain 500 page.
+
+    No stack trace ever reaches the visitor; it goes to the server's log.
+    """
+
+    @functools.wraps(endpoint)
+    async def run(request: Request) -> Response:
+        web: WebContext = request.app.state.web
+        try:
+            return await endpoint(request)
+        except (HTTPException, BodyTooLarge):
+            raise
+        except NotFoundError as err:
+            return web.error_page(request, 404, str(err))
+        except InputError as err:
+            return web.error_page(request, 400, str(err))
+        except CyberkindError as err:
+            return web.error_page(request, 400, str(err))
+        except Exception:
+            logger.exception("unhandled error on %s %s", request.method, request.url.path)
+            return web.error_page(
+                request, 500, "Something went wrong on our side. Please try again later."
+            )
+
+    return run
+
+
+class LoginRequired:
+    """When the server is public, only the wall (and the login page) is open to everyone."""
+
+    def __init__(self, app: Any, web: WebContext) -> None:
+        self.app = app
+        self.web = web
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or not self.web.public:
+            await self.app(scope, receive, send)
+            return
+        path: str = scope["path"]
+        is_public = any(
+            path == p.rstrip("/") or path.startswith(p if p.endswith("/") else p + "/")
+            for p in PUBLIC_PATHS
+        ) or path in ("/wall.json",)
+        if is_public or scope.get("session", {}).get("owner") is True:
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        response: Response
+        if wants_json(request) or request.method != "GET":
+            response = json_error(401, "Log in first. You can fix this by logging in at /login.")
+        else:
+            response = RedirectResponse(f"/login?next={quote(path)}", status_code=303)
+        await response(scope, receive, send)
+
+
+def rate_limited(retry_after: float) -> Response:
+    return json_error(
+        429,
+        f"Too many requests; please wait {int(retry_after) + 1} seconds and try again.",
+        {"retry-after": str(int(retry_after) + 1)},
+    )

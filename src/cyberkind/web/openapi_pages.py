@@ -1,0 +1,391 @@
+"""The OpenAPI description of the web app's routes: the wall's JSON API, the owner's JSON
+API, and the HTML pages (``text/html``) with their form posts. Merged into
+:func:`cyberkind.web.openapi.openapi_spec`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["page_paths", "page_schemas"]
+
+_ERR = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+_HTML = {"description": "An HTML page", "content": {"text/html": {"schema": {"type": "string"}}}}
+_SEE_OTHER = {"description": "Done; redirects (303) to the next page"}
+_FORBIDDEN = {"description": "The form's CSRF token is missing or wrong", **_ERR}
+_LOGIN = {"description": "Public server: log in first (JSON), or a 303 to /login (pages)", **_ERR}
+
+
+def _json(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _id(name: str, kind: str = "integer") -> dict[str, Any]:
+    return {"name": name, "in": "path", "required": True, "schema": {"type": kind}}
+
+
+def _form(fields: dict[str, str], required: list[str]) -> dict[str, Any]:
+    return {
+        "required": True,
+        "content": {
+            "application/x-www-form-urlencoded": {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        k: {"type": "string", "description": v} for k, v in fields.items()
+                    },
+                    "required": required,
+                }
+            }
+        },
+    }
+
+
+def _page(summary: str, op: str, **extra: Any) -> dict[str, Any]:
+    return {"operationId": op, "summary": summary, "responses": {"200": _HTML}, **extra}
+
+
+def _post_form(summary: str, op: str, fields: dict[str, str], **extra: Any) -> dict[str, Any]:
+    return {
+        "operationId": op,
+        "summary": summary,
+        "requestBody": _form(fields, list(fields)),
+        "responses": {"303": _SEE_OTHER, "403": _FORBIDDEN},
+        **extra,
+    }
+
+
+_CSRF = {"csrf": "The page's CSRF token"}
+_IDEAS = _json({"type": "array", "items": _ref("Idea")}, "The published ideas, newest first")
+
+
+def page_paths() -> dict[str, Any]:
+    """The web app's paths."""
+    limited = {"description": "Rate-limited: too many from this client", **_ERR}
+    return {
+        "/wall": {
+            "get": _page("The ideas wall (public; the one page other sites may frame)", "wallPage"),
+            "post": {
+                "operationId": "wallSubmitForm",
+                "summary": "Submit an idea from the wall's form",
+                "requestBody": _form(
+                    {
+                        "text": "The idea",
+                        "author": "Your name",
+                        "token": "The wall form token",
+                        "nonce": "A one-time id: a retried post is stored once",
+                    },
+                    ["text", "author", "token"],
+                ),
+                "responses": {
+                    "201": _HTML,
+                    "202": _HTML,
+                    "400": _HTML,
+                    "403": _FORBIDDEN,
+                    "413": {"description": "Too large", **_ERR},
+                    "429": limited,
+                },
+            },
+        },
+        "/wall.json": {
+            "get": {
+                "operationId": "wallJson",
+                "summary": "The wall as JSON (same as /api/ideas)",
+                "responses": {"200": _IDEAS},
+            }
+        },
+        "/wall/feed.json": {
+            "get": {
+                "operationId": "wallFeed",
+                "summary": "The wall as a JSON Feed 1.1",
+                "responses": {
+                    "200": {
+                        "description": "JSON Feed",
+                        "content": {"application/feed+json": {"schema": {"type": "object"}}},
+                    }
+                },
+            }
+        },
+        "/wall/{idea_id}/star": {
+            "post": {
+                **_post_form(
+                    "Star an idea from the wall (once per visitor)",
+                    "wallStarForm",
+                    {"token": "The wall form token"},
+                ),
+                "parameters": [_id("idea_id")],
+            }
+        },
+        "/api/ideas": {
+            "get": {
+                "operationId": "listIdeas",
+                "summary": "The published ideas: text, author, stars",
+                "responses": {"200": _IDEAS},
+            },
+            "post": {
+                "operationId": "submitIdea",
+                "summary": "Submit an idea (published, merged into a near-duplicate, or held)",
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": _ref("IdeaSubmission")}},
+                },
+                "responses": {
+                    "201": _json(_ref("SubmitResult"), "Published or merged"),
+                    "202": _json(_ref("SubmitResult"), "Held for moderation"),
+                    "400": {"description": "Bad input", **_ERR},
+                    "415": {"description": "Not JSON", **_ERR},
+                    "429": limited,
+                },
+            },
+        },
+        "/api/ideas/{idea_id}/star": {
+            "post": {
+                "operationId": "starIdea",
+                "summary": "Add a visitor's star to an idea (once per visitor)",
+                "parameters": [_id("idea_id")],
+                "responses": {
+                    "200": _json(
+                        {
+                            "type": "object",
+                            "properties": {
+                                "ok": {"const": True},
+                                "added": {"type": "boolean"},
+                                "idea": _ref("Idea"),
+                            },
+                        }
+                    ),
+                    "404": {"description": "No such published idea", **_ERR},
+                    "429": limited,
+                },
+            }
+        },
+        "/moderation": {"get": _page("The moderation queue (owner)", "moderationPage")},
+        "/moderation/{idea_id}/{action}": {
+            "post": {
+                **_post_form("Approve or reject a held idea (owner)", "moderateForm", _CSRF),
+                "parameters": [
+                    _id("idea_id"),
+                    {
+                        "name": "action",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"enum": ["approve", "reject"]},
+                    },
+                ],
+            }
+        },
+        "/api/moderation": {
+            "get": {
+                "operationId": "listModeration",
+                "summary": "Held ideas with the reason (owner)",
+                "responses": {
+                    "200": _json({"type": "array", "items": _ref("Idea")}),
+                    "401": _LOGIN,
+                },
+            }
+        },
+        "/api/moderation/{idea_id}/{action}": {
+            "post": {
+                "operationId": "moderate",
+                "summary": "Approve or reject a held idea (owner; JSON)",
+                "parameters": [
+                    _id("idea_id"),
+                    {
+                        "name": "action",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"enum": ["approve", "reject"]},
+                    },
+                ],
+                "responses": {
+                    "200": _json(
+                        {
+                            "type": "object",
+                            "properties": {"ok": {"const": True}, "idea": _ref("Idea")},
+                        }
+                    ),
+                    "401": _LOGIN,
+                    "404": {"description": "No such idea", **_ERR},
+                },
+            }
+        },
+        "/login": {
+            "get": _page("The owner's login page", "loginPage"),
+            "post": _post_form(
+                "Log in (rate-limited)",
+                "login",
+                {**_CSRF, "password": "The owner's password", "next": "Where to go after"},
+            ),
+        },
+        "/logout": {"post": _post_form("Log out", "logout", _CSRF)},
+        "/compose": {
+            "get": _page("Compose with the live guard", "composePage"),
+            "post": {
+                **_page("Check a draft without JavaScript", "composeForm"),
+                "requestBody": _form(
+                    {
+                        **_CSRF,
+                        "text": "The draft",
+                        "accepted": "1 when the kinder version was taken",
+                    },
+                    ["csrf", "text"],
+                ),
+            },
+        },
+        "/inbox": {
+            "get": _page(
+                "Opportunities by priority, filtered by act and source",
+                "inboxPage",
+                parameters=[
+                    {"name": "act", "in": "query", "schema": {"type": "string"}},
+                    {"name": "source", "in": "query", "schema": {"type": "string"}},
+                ],
+            )
+        },
+        "/api/inbox": {
+            "get": {
+                "operationId": "listInbox",
+                "summary": "Opportunities as JSON (cyberkind inbox --json)",
+                "parameters": [
+                    {"name": "act", "in": "query", "schema": {"type": "string"}},
+                    {"name": "source", "in": "query", "schema": {"type": "string"}},
+                ],
+                "responses": {
+                    "200": _json({"type": "array", "items": {"type": "object"}}),
+                    "401": _LOGIN,
+                },
+            }
+        },
+        "/inbox/{opp_id}": {
+            "get": {
+                **_page("An opportunity: thread, draft, actions", "opportunityPage"),
+                "parameters": [_id("opp_id", "string")],
+            }
+        },
+        "/api/inbox/{opp_id}": {
+            "get": {
+                "operationId": "getOpportunity",
+                "summary": "An opportunity, its thread and its draft",
+                "parameters": [_id("opp_id", "string")],
+                "responses": {
+                    "200": _json({"type": "object"}),
+                    "401": _LOGIN,
+                    "404": {"description": "No such opportunity", **_ERR},
+                },
+            }
+        },
+        "/inbox/{opp_id}/{action}": {
+            "post": {
+                **_post_form(
+                    "Save the draft, snooze, dismiss, mark done, or send (not yet available: 501)",
+                    "opportunityAction",
+                    _CSRF,
+                ),
+                "parameters": [
+                    _id("opp_id", "string"),
+                    {
+                        "name": "action",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"enum": ["draft", "snooze", "dismiss", "done", "send"]},
+                    },
+                ],
+            }
+        },
+        "/stars": {
+            "get": _page(
+                "The gold-star ledger, the kindest people, kindness over time (SVG)", "starsPage"
+            )
+        },
+        "/api/stars": {
+            "get": {
+                "operationId": "getStars",
+                "summary": "The ledger and the kindest people",
+                "responses": {"200": _json({"type": "object"}), "401": _LOGIN},
+            }
+        },
+        "/settings": {
+            "get": _page("Settings: region, gold-star wording, voice preview", "settingsPage"),
+            "post": {
+                **_page("Save settings", "settingsForm"),
+                "requestBody": _form(
+                    {**_CSRF, "region": "A region code", "stars": "on or off"}, ["csrf"]
+                ),
+            },
+        },
+        "/api/settings": {
+            "get": {
+                "operationId": "getSettings",
+                "summary": "The web settings",
+                "responses": {"200": _json(_ref("Settings")), "401": _LOGIN},
+            },
+            "post": {
+                "operationId": "setSettings",
+                "summary": "Save the web settings",
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": _ref("Settings")}},
+                },
+                "responses": {
+                    "200": _json(_ref("Settings")),
+                    "400": {"description": "Bad value", **_ERR},
+                    "401": _LOGIN,
+                },
+            },
+        },
+    }
+
+
+def page_schemas() -> dict[str, Any]:
+    """The web app's schemas."""
+    return {
+        "Idea": {
+            "type": "object",
+            "required": ["id", "text", "author", "stars"],
+            "properties": {
+                "id": {"type": "integer"},
+                "text": {"type": "string"},
+                "author": {"type": "string", "description": "Every author, as one credit line"},
+                "authors": {"type": "array", "items": {"type": "string"}},
+                "stars": {
+                    "type": "integer",
+                    "description": "One per author plus one per visitor's star",
+                },
+                "votes": {"type": "integer"},
+                "thanks": {"type": "string"},
+                "status": {"enum": ["published", "pending", "rejected"]},
+                "created_at": {"type": ["string", "null"]},
+            },
+        },
+        "IdeaSubmission": {
+            "type": "object",
+            "required": ["text", "author"],
+            "properties": {
+                "text": {"type": "string", "maxLength": 500},
+                "author": {"type": "string", "maxLength": 60},
+                "nonce": {"type": "string", "maxLength": 100},
+            },
+        },
+        "SubmitResult": {
+            "type": "object",
+            "properties": {
+                "ok": {"const": True},
+                "status": {"enum": ["published", "merged", "pending"]},
+                "message": {"type": "string"},
+                "repeat": {"type": "boolean"},
+                "idea": {"oneOf": [_ref("Idea"), {"type": "null"}]},
+            },
+        },
+        "Settings": {
+            "type": "object",
+            "properties": {
+                "region": {"type": "string"},
+                "stars": {"enum": ["on", "off"]},
+                "voice": {"type": "string", "readOnly": True},
+            },
+        },
+    }

@@ -1,0 +1,416 @@
+"""The owner's pages: login, compose (live guard), inbox, gold stars and settings.
+
+Every page is server-rendered and works without JavaScript (forms POST with a CSRF token);
+``static/app.js`` adds the live guard while typing. Each page has its JSON twin under
+``/api/`` (see docs/web.md and ``/openapi.json``).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from ..composer import Composer, Ledger
+from ..composer.voice import Voice
+from ..errors import InputError
+from ..guard import Verdict
+from ..inbox import Inbox
+from ..models import Act, Opportunity, Priority
+from ..resources import REGIONS, regional_resources
+from ..store.sqlite import SQLiteStore
+from .charts import bar_chart, stars_over_time
+from .context import WebContext, json_error, page
+from .security import csrf_token, hash_password, verify_password
+
+__all__ = ["PASSWORD_KEY", "approve_and_send", "highlight", "page_routes", "set_password"]
+
+PASSWORD_KEY = "password_hash"
+"""Where the owner's argon2 password hash lives in the store's ``web_config``."""
+
+SNOOZE_CHOICES = {"1d": timedelta(days=1), "3d": timedelta(days=3), "7d": timedelta(days=7)}
+MAX_DRAFT_CHARS = 5000
+
+
+def _web(request: Request) -> WebContext:
+    web: WebContext = request.app.state.web
+    return web
+
+
+async def _form(request: Request) -> dict[str, str]:
+    form = await request.form()
+    return {k: v for k, v in form.items() if isinstance(v, str)}
+
+
+async def _checked_form(request: Request) -> dict[str, str] | Response:
+    """The form, or a 403 page when its CSRF token is missing or wrong."""
+    web = _web(request)
+    form = await _form(request)
+    if not web.csrf_ok(request, form.get("csrf")):
+        return web.error_page(request, 403, "This form has expired. Please reload the page.")
+    return form
+
+
+def set_password(store: SQLiteStore, password: str) -> None:
+    """Store the owner's password as an argon2 hash (never the password itself)."""
+    if len(password) < 8:
+        raise InputError(
+            "the password is shorter than 8 characters. You can fix this by choosing a longer one."
+        )
+    store.set_config(PASSWORD_KEY, hash_password(password))
+
+
+# -- login ----------------------------------------------------------------------------------
+
+
+def _safe_next(value: str | None) -> str:
+    if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
+        return value
+    return "/inbox"
+
+
+async def login_page(request: Request) -> Response:
+    web = _web(request)
+    configured = await web.with_store(lambda s: s.get_config(PASSWORD_KEY) is not None)
+    nxt = _safe_next(request.query_params.get("next"))
+    return web.render(request, "login.html", next=nxt, configured=configured, error=None)
+
+
+async def login(request: Request) -> Response:
+    web = _web(request)
+    form = await _checked_form(request)
+    if isinstance(form, Response):
+        return form
+    retry = web.login_limiter.hit(web.address(request))
+    if retry is not None:
+        return web.error_page(
+            request, 429, f"Too many attempts. Please wait {int(retry) + 1} seconds."
+        )
+    stored = await web.with_store(lambda s: s.get_config(PASSWORD_KEY))
+    if not verify_password(stored, form.get("password", "")):
+        return web.render(
+            request,
+            "login.html",
+            status=401,
+            next=_safe_next(form.get("next")),
+            configured=stored is not None,
+            error="That password is not right.",
+        )
+    request.session.clear()
+    request.session["owner"] = True
+    csrf_token(request.session)  # a fresh token after logging in
+    return RedirectResponse(_safe_next(form.get("next")), 303)
+
+
+async def logout(request: Request) -> Response:
+    form = await _checked_form(request)
+    if isinstance(form, Response):
+        return form
+    request.session.clear()
+    return RedirectResponse("/wall", 303)
+
+
+# -- compose --------------------------------------------------------------------------------
+
+
+def highlight(text: str, verdict: Verdict) -> list[tuple[str, str | None]]:
+    """The draft cut into ``(words, label)`` pieces; ``label`` is set on flagged spans."""
+    marks: list[str | None] = [None] * len(text)
+    for span in verdict.spans:
+        for i in range(max(0, span.start), min(len(text), span.end)):
+            marks[i] = marks[i] or span.label
+    pieces: list[tuple[str, str | None]] = []
+    for i, char in enumerate(text):
+        if pieces and pieces[-1][1] == marks[i]:
+            pieces[-1] = (pieces[-1][0] + char, marks[i])
+        else:
+            pieces.append((char, marks[i]))
+    return pieces
+
+
+async def compose_page(request: Request) -> Response:
+    web = _web(request)
+    verdict = None
+    text = ""
+    accepted = False
+    if request.method == "POST":
+        form = await _checked_form(request)
+        if isinstance(form, Response):
+            return form
+        text = form.get("text", "")[:MAX_DRAFT_CHARS]
+        accepted = form.get("accepted") == "1"
+        if text.strip() and web.guard_check is not None:
+            check = web.guard_check
+            from starlette.concurrency import run_in_threadpool
+
+            verdict = await run_in_threadpool(check, text)
+    return web.render(
+        request,
+        "compose.html",
+        text=text,
+        verdict=verdict,
+        pieces=highlight(text, verdict) if verdict else [],
+        accepted=accepted,
+    )
+
+
+# -- inbox ----------------------------------------------------------------------------------
+
+
+def approve_and_send(store: SQLiteStore, opportunity_id: str, text: str) -> None:
+    """APPROVE-AND-SEND HOOK: publish ``text`` as the reply to an opportunity.
+
+    Sending is being built as a library function (connectors' ``publish``) by another
+    engineer; until it lands this raises, and the inbox page says so instead of pretending.
+    Wire it here: call the library function, then ``Inbox(store).done(opportunity_id)``.
+    """
+    raise NotImplementedError(
+        "approve_and_send: sending from the web app is not available yet. Copy the draft, "
+        "post it yourself, then mark the opportunity done."
+    )
+
+
+def _inbox_data(
+    web: WebContext, store: SQLiteStore, act: str | None, source: str | None
+) -> dict[str, Any]:
+    inbox = Inbox(store, crisis_line=web.crisis_line)
+    everything = inbox.opportunities()
+    chosen = inbox.opportunities(acts=[act] if act else None, sources=[source] if source else None)
+    return {
+        "opportunities": chosen,
+        "acts": sorted({o.act.value for o in everything}),
+        "sources": sorted({o.source for o in everything}),
+        "act": act or "",
+        "source": source or "",
+        "all_acts": [a.value for a in Act],
+    }
+
+
+async def inbox_page(request: Request) -> Response:
+    web = _web(request)
+    act = request.query_params.get("act") or None
+    source = request.query_params.get("source") or None
+    if act is not None and act not in {a.value for a in Act}:
+        raise InputError(f"unknown act {act!r}. You can fix this by picking one from the list.")
+    data = await web.with_store(lambda s: _inbox_data(web, s, act, source))
+    if request.url.path.startswith("/api/"):
+        return JSONResponse([o.to_json() for o in data["opportunities"]])
+    return web.render(request, "inbox.html", **data, crisis=Priority.CRISIS)
+
+
+def _region(web: WebContext, store: SQLiteStore) -> str | None:
+    value = web.setting(store, "region", web.region or "")
+    return value or None
+
+
+def _opportunity_data(web: WebContext, store: SQLiteStore, opp_id: str) -> dict[str, Any]:
+    inbox = Inbox(store, crisis_line=web.crisis_line)
+    opp = inbox.get(opp_id)
+    thread = store.items(opp.source, thread_key=opp.thread_key) if opp.thread_key else []
+    if not thread:
+        thread = store.items(opp.source, remote_ids=opp.item_ids)
+    saved = store.saved_draft(opp.id)
+    if saved is None:
+        composer = Composer(
+            store,
+            region=_region(web, store),
+            crisis_line=web.crisis_line,
+            stars=web.setting(store, "stars", "on") == "on",
+        )
+        saved = composer.draft(opp).to_json()
+        saved["saved"] = False
+    else:
+        saved = {**saved, "saved": True}
+    resources: list[Any] = list(opp.resources)
+    emergency = None
+    if opp.priority is Priority.CRISIS:
+        regional, emergency = regional_resources(_region(web, store), web.crisis_line)
+        resources = list(regional)
+    return {
+        "opp": opp,
+        "thread": thread,
+        "draft": saved,
+        "resources": resources,
+        "emergency": emergency,
+        "focus": set(opp.item_ids),
+    }
+
+
+async def opportunity_page(request: Request) -> Response:
+    web = _web(request)
+    opp_id = request.path_params["opp_id"]
+    data = await web.with_store(lambda s: _opportunity_data(web, s, opp_id))
+    if request.url.path.startswith("/api/"):
+        opp: Opportunity = data["opp"]
+        return JSONResponse(
+            {
+                "ok": True,
+                "opportunity": opp.to_json(),
+                "thread": [
+                    {
+                        "remote_id": s.item.remote_id,
+                        "author": s.item.author.display,
+                        "text": s.item.text,
+                        "kind": s.item.kind.value,
+                        "is_own": s.item.is_own,
+                    }
+                    for s in data["thread"]
+                ],
+                "draft": data["draft"],
+            }
+        )
+    return web.render(
+        request, "opportunity.html", **data, crisis=Priority.CRISIS, snoozes=list(SNOOZE_CHOICES)
+    )
+
+
+async def opportunity_action(request: Request) -> Response:
+    web = _web(request)
+    opp_id = request.path_params["opp_id"]
+    action = request.path_params["action"]
+    form = await _checked_form(request)
+    if isinstance(form, Response):
+        return form
+
+    def run(store: SQLiteStore) -> str:
+        inbox = Inbox(store, crisis_line=web.crisis_line)
+        opp = inbox.get(opp_id)
+        if action == "draft":
+            text = form.get("text", "").strip()[:MAX_DRAFT_CHARS]
+            if not text:
+                raise InputError("the draft is empty. You can fix this by writing a reply.")
+            current = store.saved_draft(opp.id) or Composer(store).draft(opp).to_json()
+            with store.transaction():
+                store.save_draft(opp.id, {**current, "text": text, "edited": True})
+                if opp.state.value == "open":
+                    inbox.draft(opp.id)
+            return f"/inbox/{opp.id}?saved=1"
+        if action == "snooze":
+            length = SNOOZE_CHOICES.get(form.get("for", ""))
+            if length is None:
+                raise InputError("pick how long to snooze: 1d, 3d or 7d.")
+            inbox.snooze(opp.id, datetime.now(UTC) + length)
+        elif action == "dismiss":
+            inbox.dismiss(opp.id)
+        elif action == "done":
+            inbox.done(opp.id)
+        elif action == "send":
+            approve_and_send(store, opp.id, form.get("text", ""))
+        else:
+            raise InputError(f"unknown action {action!r}.")
+        return "/inbox"
+
+    try:
+        target = await web.with_store(run)
+    except NotImplementedError as err:
+        return web.error_page(request, 501, str(err))
+    return RedirectResponse(target, 303)
+
+
+# -- gold stars -----------------------------------------------------------------------------
+
+
+def _stars_data(store: SQLiteStore) -> dict[str, Any]:
+    ledger = Ledger(store)
+    entries = ledger.entries()
+    kindest = ledger.kindest(limit=10)
+    return {
+        "entries": list(reversed(entries))[:100],
+        "kindest": kindest,
+        "total": sum(e.count for e in entries),
+        "over_time": stars_over_time(entries),
+        "people_chart": bar_chart([(p.person, p.score) for p in kindest]),
+    }
+
+
+async def stars_page(request: Request) -> Response:
+    web = _web(request)
+    data = await web.with_store(_stars_data)
+    if request.url.path.startswith("/api/"):
+        return JSONResponse(
+            {
+                "ok": True,
+                "total": data["total"],
+                "ledger": [e.to_json() for e in data["entries"]],
+                "kindest": [p.to_json() for p in data["kindest"]],
+            }
+        )
+    return web.render(request, "stars.html", **data)
+
+
+# -- settings -------------------------------------------------------------------------------
+
+
+def _settings_data(web: WebContext, store: SQLiteStore) -> dict[str, Any]:
+    voice = Voice.learn(s.item.text for s in store.items() if s.item.is_own)
+    preview_name = "Ana"
+    opening = (voice.opening or "Thank you, {name}").replace("{name}", preview_name)
+    return {
+        "region": web.setting(store, "region", web.region or ""),
+        "stars": web.setting(store, "stars", "on"),
+        "regions": REGIONS,
+        "voice": voice,
+        "sources": sorted(store.cursors()),
+        "feeds": [f.url for f in store.feeds()],
+        "preview": f"{opening}. Your comment made my day!"
+        + (f"\n\n{voice.sign_off}" if voice.sign_off else ""),
+    }
+
+
+async def settings_page(request: Request) -> Response:
+    web = _web(request)
+    api = request.url.path.startswith("/api/")
+    saved = False
+    if request.method == "POST":
+        if api:
+            if request.headers.get("content-type", "").split(";")[0] != "application/json":
+                return json_error(415, "Send JSON with Content-Type: application/json.")
+            body = await request.json()
+            form = {k: str(v) for k, v in body.items()} if isinstance(body, dict) else {}
+        else:
+            checked = await _checked_form(request)
+            if isinstance(checked, Response):
+                return checked
+            form = checked
+        region = form.get("region", "")
+        stars = form.get("stars", "off")
+        if region and region not in REGIONS:
+            raise InputError(f"unknown region {region!r}. You can fix this by picking one listed.")
+        if stars not in ("on", "off"):
+            raise InputError("'stars' is 'on' or 'off'.")
+
+        def save(store: SQLiteStore) -> None:
+            with store.transaction():
+                store.set_config("setting.region", region)
+                store.set_config("setting.stars", stars)
+
+        await web.with_store(save)
+        saved = True
+    data = await web.with_store(lambda s: _settings_data(web, s))
+    if api:
+        return JSONResponse(
+            {"ok": True, "region": data["region"], "stars": data["stars"], "voice": data["preview"]}
+        )
+    return web.render(request, "settings.html", **data, saved=saved)
+
+
+def page_routes() -> list[Route]:
+    """The owner's pages and their JSON twins."""
+    return [
+        Route("/login", page(login_page), methods=["GET"]),
+        Route("/login", page(login), methods=["POST"]),
+        Route("/logout", page(logout), methods=["POST"]),
+        Route("/compose", page(compose_page), methods=["GET", "POST"]),
+        Route("/inbox", page(inbox_page), methods=["GET"]),
+        Route("/api/inbox", page(inbox_page), methods=["GET"]),
+        Route("/inbox/{opp_id:str}", page(opportunity_page), methods=["GET"]),
+        Route("/api/inbox/{opp_id:str}", page(opportunity_page), methods=["GET"]),
+        Route("/inbox/{opp_id:str}/{action:str}", page(opportunity_action), methods=["POST"]),
+        Route("/stars", page(stars_page), methods=["GET"]),
+        Route("/api/stars", page(stars_page), methods=["GET"]),
+        Route("/settings", page(settings_page), methods=["GET", "POST"]),
+        Route("/api/settings", page(settings_page), methods=["GET", "POST"]),
+    ]
