@@ -14,12 +14,12 @@ TORCH ?= torch==2.13.0
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench,bluesky]'
 	touch $(STAMP)
 
 $(ACCURATE): $(STAMP)
 	$(BIN)/python -m pip install --quiet '$(TORCH)'
-	$(BIN)/python -m pip install --quiet -e '.[dev,bench,accurate]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench,accurate,bluesky]'
 	touch $(ACCURATE)
 
 demo: $(STAMP)

@@ -11,6 +11,7 @@ import pytest
 
 from cyberkind.connectors import Connector, FileConnector, FileCursor, connector_registry
 from cyberkind.connectors.base import detect_file_connector
+from cyberkind.connectors.bluesky import BlueskyConnector
 from cyberkind.connectors.rss import RSSConnector
 from cyberkind.connectors.tabular import CSVConnector, JSONLConnector
 from cyberkind.connectors.wxr import WXRConnector, plain_text
@@ -76,6 +77,7 @@ def test_builtin_connectors_register_like_plugins() -> None:
         "jsonl": JSONLConnector,
         "csv": CSVConnector,
         "rss": RSSConnector,
+        "bluesky": BlueskyConnector,
     }
 
 

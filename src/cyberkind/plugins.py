@@ -51,6 +51,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "cyberkind.connectors.wxr",
     "cyberkind.connectors.tabular",
     "cyberkind.connectors.rss",
+    "cyberkind.connectors.bluesky",
 )
 
 

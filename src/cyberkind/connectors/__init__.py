@@ -4,7 +4,7 @@
 
     >>> from cyberkind.connectors import connector_registry
     >>> sorted(connector_registry())
-    ['csv', 'jsonl', 'rss', 'wxr']
+    ['bluesky', 'csv', 'jsonl', 'rss', 'wxr']
 """
 
 from __future__ import annotations
