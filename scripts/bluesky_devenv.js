@@ -46,10 +46,12 @@ async function main () {
   await sc.follow(cy, ana); await tick()
   const text = 'Loving the kindness posts by @ana.test lately'
   const start = Buffer.byteLength('Loving the kindness posts by ')
-  await sc.post(di, text, [{
+  const mention = await sc.post(di, text, [{
     index: { byteStart: start, byteEnd: start + Buffer.byteLength('@ana.test') },
     features: [{ $type: 'app.bsky.richtext.facet#mention', did: ana }]
   }]); await tick()
+  // Ana answers the mention on Bluesky itself: cyberkind must see it as answered.
+  await sc.reply(ana, mention.ref, mention.ref, 'Thank you, Dinah!'); await tick()
   await sc.post(bo, 'Everyone should read this', undefined, undefined, second.ref); await tick()
   await sc.like(di, second.ref); await tick()
   await sc.follow(di, ana); await tick()

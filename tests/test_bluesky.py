@@ -215,10 +215,11 @@ def test_sync_maps_every_notification_type(
         kinds[item.kind] = kinds.get(item.kind, 0) + 1
     assert kinds == EXPECTED_KINDS
     assert report.new == len(others) + len(own)
-    # The user's own posts the notifications point at: two posts and her reply to Bodhi.
+    # The user's own posts the notifications point at, and her replies (getAuthorFeed).
     assert sorted(i.text for i in own.values()) == [
         "So glad it helped, Bodhi!",
         "Ten tiny kindnesses you can do before lunch",
+        "Thank you, Dinah!",
         "Why I leave notes for my neighbours",
     ]
     first = next(i for i in own.values() if i.text.startswith("Ten tiny"))
@@ -250,9 +251,12 @@ def test_sync_maps_every_notification_type(
     assert "3 people liked your post 'Ten tiny kindnesses you can do before lunch'" in " ".join(
         by_act[Act.THANK_READER]
     )
-    thanked = [o for o in opps if o.act is Act.THANK_COMMENTER]
-    assert {o.person for o in thanked} >= {"Cyrus Okafor", "Dinah Novak"}
-    assert "Bodhi Chen" not in {o.person for o in thanked if o.item_ids == (bodhi.remote_id,)}
+    # Bodhi's reply and Dinah's mention were answered on Bluesky; Cyrus's reply and Bodhi's
+    # quote were not.
+    thanked = {o.item_ids: o.person for o in opps if o.act is Act.THANK_COMMENTER}
+    assert thanked == {(cyrus.remote_id,): "Cyrus Okafor", (quote.remote_id,): "Bodhi Chen"}
+    answer = next(i for i in own.values() if i.text == "Thank you, Dinah!")
+    assert answer.parent_remote_id == mention.remote_id
     assert any(o.is_idea and o.person == "Cyrus Okafor" for o in opps)
     assert sum(1 for o in opps if o.reason == "followed you") == 3
 

@@ -33,9 +33,12 @@ reason                kind       parent / thread
 Other reasons (starter-pack joins, verifications...) are skipped. The user's own
 posts that these point at (liked, reposted, quoted, replied to) are fetched with
 ``app.bsky.feed.getPosts`` and stored as the user's own items, so the inbox sees
-"3 people liked your post '...'" as one group, knows which replies are on the
-user's work, and counts a reply the user already wrote as an answer. Remote ids
-are ``at://`` URIs. Reading never marks notifications as seen.
+"3 people liked your post '...'" as one group and knows which replies are on the
+user's work. The user's own replies since the last sync
+(``app.bsky.feed.getAuthorFeed``, ``posts_with_replies``) are stored too, so a
+reply or mention the user already answered on Bluesky is not an open
+opportunity. Remote ids are ``at://`` URIs. Reading never marks notifications as
+seen.
 
 **The cursor.** ``listNotifications`` pages newest-first, and its page cursor
 walks backwards in time, so a page cursor alone cannot say "everything after
@@ -500,19 +503,56 @@ class BlueskyConnector(LiveConnector):
     # -- fetching ---------------------------------------------------------------------------
 
     def fetch(self, cursor: str | None) -> Iterator[Batch]:
-        """Notifications newer than the cursor's watermark, oldest first, in batches."""
+        """Notifications newer than the cursor's watermark, oldest first, in batches.
+
+        The first batch also carries the user's own replies since the watermark (or
+        since the oldest new notification), so what the user already answered on
+        Bluesky is not an open opportunity.
+        """
         start = NotificationCursor.loads(cursor)
         fresh = self._new_notifications(start)
         fresh.sort(key=lambda n: (_parse_time(n["indexedAt"]), n["uri"]))
+        since = [start.indexed_at] if start.indexed_at is not None else []
+        since += [_parse_time(note["indexedAt"]) for note in fresh[:1]]
+        answers = self._own_replies(min(since)) if since else []
+        if not fresh:
+            if answers:
+                yield Batch(tuple(answers), start.dumps())
+            return
         progress = start
         for offset in range(0, len(fresh), self.batch_size):
             chunk = fresh[offset : offset + self.batch_size]
-            items = self._own_posts(chunk) + [
-                item for n in chunk if (item := self.to_item(n)) is not None
-            ]
+            items = (answers if offset == 0 else []) + self._own_posts(chunk)
+            items += [item for n in chunk if (item := self.to_item(n)) is not None]
             for note in chunk:
                 progress = progress.after(_parse_time(note["indexedAt"]), note["uri"])
             yield Batch(tuple(items), progress.dumps())
+
+    def _own_replies(self, since: datetime) -> list[Item]:
+        """The user's replies indexed since ``since`` (``getAuthorFeed``, newest first)."""
+        found: list[Item] = []
+        page: str | None = None
+        while True:
+            params: dict[str, Any] = {
+                "actor": self.did,
+                "filter": "posts_with_replies",
+                "limit": 100,
+            }
+            if page:
+                params["cursor"] = page
+            data = _plain(self._call(partial(_author_feed, params=params)))
+            older = False
+            for entry in data.get("feed", []):
+                post = entry.get("post") or {}
+                if entry.get("reason") or (post.get("author") or {}).get("did") != self._did:
+                    continue  # a repost, or someone else's post
+                if _parse_time(post["indexedAt"]) < since:
+                    older = True
+                elif (post.get("record") or {}).get("reply"):
+                    found.append(self.post_item(post, own=True))
+            page = data.get("cursor")
+            if older or not page or not data.get("feed"):
+                return found
 
     def _new_notifications(self, start: NotificationCursor) -> list[dict[str, Any]]:
         """Page back from the newest notification to the watermark (newest-first pages)."""
@@ -711,6 +751,10 @@ class BlueskyConnector(LiveConnector):
 
 def _list_notifications(sdk: Client, *, params: dict[str, Any]) -> Any:
     return sdk.app.bsky.notification.list_notifications(params)
+
+
+def _author_feed(sdk: Client, *, params: dict[str, Any]) -> Any:
+    return sdk.app.bsky.feed.get_author_feed(params)
 
 
 def _get_posts(sdk: Client, *, uris: list[str]) -> Any:
