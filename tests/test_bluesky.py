@@ -9,7 +9,9 @@ PDS's rate limits on), seeded by ``scripts/bluesky_devenv.js`` and recorded by
 vcrpy writes ``tests/cassettes/bluesky/<test>.yaml`` (tokens and passwords
 scrubbed). Without that variable the tests replay the cassettes, and a request
 the recording did not make fails the test. The store is a real SQLite file and
-syncs run through :func:`cyberkind.pipeline.sync`.
+syncs run through :func:`cyberkind.pipeline.sync`. One test puts a real uvicorn proxy on
+127.0.0.1 (``serve_in_thread``) in front of the network to refuse logins with a 429; the
+session tests use the installed keyring backend, kept under the test's ``XDG_DATA_HOME``.
 
 Why cassettes in CI rather than the live network: dev-env itself starts in
 about 4 seconds, but installing it takes a 475-package npm install with native
@@ -22,6 +24,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +37,7 @@ import vcr
 from cyberkind.connectors import connector_registry
 from cyberkind.connectors.bluesky import (
     BlueskyConnector,
+    KeyringSessions,
     MemorySessions,
     NotificationCursor,
     tid_from_key,
@@ -128,6 +132,7 @@ def _recorder(network: Network, name: str) -> Any:
         before_record_request=_scrub_request,
         before_record_response=_scrub_response,
         decode_compressed_response=True,
+        ignore_hosts=("127.0.0.1",),  # the test's own fault-injecting proxy, below
     ).use_cassette(name)
 
 
@@ -192,6 +197,29 @@ def _others(store: SQLiteStore) -> list[Any]:
 def test_the_connector_is_registered() -> None:
     assert connector_registry()["bluesky"] is BlueskyConnector
     assert BlueskyConnector.secret_keys == ("app_password",)
+
+
+def test_sessions_live_in_the_keyring_not_the_store(tmp_path: Path) -> None:
+    """Real keyring: the installed backend, with its files under the test's XDG_DATA_HOME."""
+    import keyring
+
+    first = KeyringSessions()
+    first.set("me", Secret("handle|did|access|refresh"))
+    assert keyring.get_password("cyberkind", "me:session") == "handle|did|access|refresh"
+    assert KeyringSessions().get("me") == Secret("handle|did|access|refresh")
+    first.delete("me")
+    assert KeyringSessions().get("me") is None
+    assert keyring.get_password("cyberkind", "me:session") is None
+
+
+def test_without_a_keyring_the_session_lasts_for_the_process(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "keyring", None)  # import keyring -> ImportError
+    sessions = KeyringSessions()
+    sessions.set("me", Secret("s"))
+    assert sessions.get("me") == Secret("s")
+    assert KeyringSessions().get("me") is None
 
 
 def test_tid_from_key_is_a_valid_stable_record_key() -> None:
@@ -478,3 +506,86 @@ def test_429_waits_for_ratelimit_reset_then_gives_up(
     assert sleeps[0] == pytest.approx(expected, abs=1)
     assert len(sleeps) == 2
     assert "RateLimit-Reset" in str(caught.value)
+
+
+def _throttling_proxy(upstream: str, http: httpx.Client, *, refusals: int, reset_in: int) -> Any:
+    """A real ASGI proxy to the network that first refuses ``refusals`` logins with a 429.
+
+    Its 429s carry Bluesky's headers (``RateLimit-Limit/Remaining/Reset`` with the reset in
+    epoch seconds, ``RateLimit-Policy``) and a ``Date``; everything else is forwarded.
+    """
+    import time
+    from email.utils import formatdate
+
+    from starlette.applications import Starlette
+    from starlette.concurrency import run_in_threadpool
+    from starlette.requests import Request
+    from starlette.responses import JSONResponse, Response
+    from starlette.routing import Route
+
+    left = [refusals]
+
+    async def forward(request: Request) -> Response:
+        if request.url.path.endswith("com.atproto.server.createSession") and left[0] > 0:
+            left[0] -= 1
+            now = int(time.time())
+            return JSONResponse(
+                {"error": "RateLimitExceeded", "message": "Rate Limit Exceeded"},
+                status_code=429,
+                headers={
+                    "RateLimit-Limit": "30",
+                    "RateLimit-Remaining": "0",
+                    "RateLimit-Reset": str(now + reset_in),
+                    "RateLimit-Policy": "30;w=300",
+                    "Date": formatdate(now, usegmt=True),
+                },
+            )
+        body = await request.body()
+        skip = {"host", "content-length", "accept-encoding", "connection"}
+        # In a worker thread: vcrpy records a sync request made inside a running event loop
+        # only as a task that never runs (vcrpy 7.0), so the recording would miss it.
+        answer = await run_in_threadpool(
+            http.request,
+            request.method,
+            upstream + request.url.path,
+            params=list(request.query_params.multi_items()),
+            content=body,
+            headers={k: v for k, v in request.headers.items() if k.lower() not in skip},
+        )
+        drop = {"content-length", "content-encoding", "transfer-encoding", "connection"}
+        headers = {k: v for k, v in answer.headers.items() if k.lower() not in drop}
+        return Response(answer.content, status_code=answer.status_code, headers=headers)
+
+    methods = ["GET", "POST"]
+    return Starlette(routes=[Route("/{path:path}", forward, methods=methods)])
+
+
+def test_a_429_on_login_waits_for_the_reset_then_the_sync_completes(
+    network: Network,
+    cassette: Any,
+    client: httpx.Client,
+    calls: list[str],
+    serve_in_thread: Any,
+    db_path: Path,
+    stub_scorer: Any,
+) -> None:
+    """Real parts: a uvicorn proxy on 127.0.0.1 in front of the (recorded) dev-env network."""
+    sleeps: list[float] = []
+    with httpx.Client(timeout=30) as upstream:
+        app = _throttling_proxy(network.pds, upstream, refusals=2, reset_in=7)
+        with serve_in_thread(app) as url, SQLiteStore(db_path) as store:
+            account = Account("me", "bluesky", url, handle=network.user)
+            creds = EnvCredentials({env_var("me", "app_password"): network.app_password})
+            conn = BlueskyConnector(
+                account,
+                credentials=creds,
+                client=client,
+                sessions=MemorySessions(),
+                sleep=sleeps.append,
+            )
+            report = sync(store, conn, stub_scorer)
+            stored = len(_others(store))
+    assert sleeps == [7.0, 7.0]  # RateLimit-Reset minus the response's Date, twice
+    assert calls[:3] == ["com.atproto.server.createSession"] * 3
+    assert stored == sum(EXPECTED_KINDS.values())
+    assert report.new >= stored
