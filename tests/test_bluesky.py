@@ -318,7 +318,12 @@ class Killed(Exception):
 
 
 def test_a_killed_sync_resumes_without_loss_or_duplicates(
-    network: Network, cassette: Any, client: httpx.Client, db_path: Path, stub_scorer: Any
+    network: Network,
+    cassette: Any,
+    client: httpx.Client,
+    calls: list[str],
+    db_path: Path,
+    stub_scorer: Any,
 ) -> None:
     sessions = MemorySessions()
     fetched: list[str] = []
@@ -347,8 +352,13 @@ def test_a_killed_sync_resumes_without_loss_or_duplicates(
         assert 0 < stored < sum(EXPECTED_KINDS.values())
         cursor = NotificationCursor.loads(store.get_cursor("bluesky:me"))
         assert cursor.indexed_at is not None and cursor.seen
+        # 12 in pages of 5, 5 and 2; the last still has a cursor, so an empty 4th page ends it.
+        assert calls.count("app.bsky.notification.listNotifications") == 4
+        calls.clear()
         sync(store, make(), stub_scorer)
         assert len(_others(store)) == sum(EXPECTED_KINDS.values())
+        # The 4 newest are new: the first page (5) reaches the watermark, so paging stops.
+        assert calls.count("app.bsky.notification.listNotifications") == 1
     assert len(fetched) == len(set(fetched)) == sum(EXPECTED_KINDS.values())
 
 
@@ -515,7 +525,6 @@ def _throttling_proxy(upstream: str, http: httpx.Client, *, refusals: int, reset
     epoch seconds, ``RateLimit-Policy``) and a ``Date``; everything else is forwarded.
     """
     import time
-    from email.utils import formatdate
 
     from starlette.applications import Starlette
     from starlette.concurrency import run_in_threadpool
@@ -537,8 +546,7 @@ def _throttling_proxy(upstream: str, http: httpx.Client, *, refusals: int, reset
                     "RateLimit-Remaining": "0",
                     "RateLimit-Reset": str(now + reset_in),
                     "RateLimit-Policy": "30;w=300",
-                    "Date": formatdate(now, usegmt=True),
-                },
+                },  # uvicorn adds the Date header: the server's clock
             )
         body = await request.body()
         skip = {"host", "content-length", "accept-encoding", "connection"}
@@ -563,15 +571,25 @@ def _throttling_proxy(upstream: str, http: httpx.Client, *, refusals: int, reset
 def test_a_429_on_login_waits_for_the_reset_then_the_sync_completes(
     network: Network,
     cassette: Any,
-    client: httpx.Client,
-    calls: list[str],
     serve_in_thread: Any,
     db_path: Path,
     stub_scorer: Any,
 ) -> None:
     """Real parts: a uvicorn proxy on 127.0.0.1 in front of the (recorded) dev-env network."""
+    from email.utils import parsedate_to_datetime
+
     sleeps: list[float] = []
-    with httpx.Client(timeout=30) as upstream:
+    refused: list[float] = []
+
+    def seen(response: httpx.Response) -> None:
+        if response.status_code == 429:
+            served = parsedate_to_datetime(response.headers["Date"]).timestamp()
+            refused.append(float(response.headers["RateLimit-Reset"]) - served)
+
+    with (
+        httpx.Client(timeout=30) as upstream,
+        httpx.Client(timeout=30, event_hooks={"response": [seen]}) as client,
+    ):
         app = _throttling_proxy(network.pds, upstream, refusals=2, reset_in=7)
         with serve_in_thread(app) as url, SQLiteStore(db_path) as store:
             account = Account("me", "bluesky", url, handle=network.user)
@@ -585,7 +603,8 @@ def test_a_429_on_login_waits_for_the_reset_then_the_sync_completes(
             )
             report = sync(store, conn, stub_scorer)
             stored = len(_others(store))
-    assert sleeps == [7.0, 7.0]  # RateLimit-Reset minus the response's Date, twice
-    assert calls[:3] == ["com.atproto.server.createSession"] * 3
+    # Each wait is RateLimit-Reset (epoch seconds) minus the 429's own Date header.
+    assert len(refused) == 2 and all(7 <= wait <= 8 for wait in refused)
+    assert sleeps == refused
     assert stored == sum(EXPECTED_KINDS.values())
     assert report.new >= stored

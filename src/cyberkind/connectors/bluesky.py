@@ -49,7 +49,11 @@ watermark, then yields what is new **oldest first** in batches, each carrying
 the watermark of its last notification. A sync killed after any batch resumes
 from that batch's watermark: nothing is fetched twice into the store and
 nothing is skipped, and writes are upserts anyway. The first sync reads the
-whole history the server keeps.
+whole history the server keeps. The AppView's ``indexedAt`` is the
+notification's sort key (``sortAt``), the very order the pages come in, so
+stopping at the watermark never skips a page; a record backdated to before the
+watermark is not seen, as Bluesky's own unread count (``sortAt > seenAt``)
+ignores it too.
 
 **Replies.** :meth:`BlueskyConnector.publish` creates an ``app.bsky.feed.post``
 record whose ``reply.parent`` is the strong ref (URI + CID) of the post answered
@@ -307,7 +311,7 @@ class BlueskyConnector(LiveConnector):
         identity: Iterable[str] = (),
         batch_size: int = 100,
         sessions: SessionCache | None = None,
-        page_size: int = 50,
+        page_size: int = 100,
         max_retries: int = 3,
         max_wait: float = 300.0,
         sleep: Callable[[float], None] = time.sleep,
