@@ -8,23 +8,21 @@ its cassette (tokens and passwords scrubbed; see the test module). Finally it wr
 ``tests/cassettes/bluesky/network.json`` (PDS URL and handles, no secrets) and stops
 the network.
 
-One-time set-up (Debian; about 3 minutes on 2 cores, most of it the npm install)::
+One-time set-up (Debian, as root; about 3 minutes on 2 cores, most of it the npm install
+of ``@atproto/dev-env@0.3.215``; Node >= 18.7, 20 works): ``scripts/bluesky_devenv_setup.sh``
+installs PostgreSQL, Redis and dev-env, starts PostgreSQL and Redis on 127.0.0.1, and prints
+the environment this script needs. From the repository root::
 
-    apt-get install -y postgresql redis-server
-    mkdir -p ~/bsky-devenv && cd ~/bsky-devenv
-    npm install --no-audit --no-fund @atproto/dev-env@0.3.215   # Node >= 18.7 (20 works)
-    # PostgreSQL as the postgres user, trusting local connections:
-    su postgres -c "/usr/lib/postgresql/15/bin/initdb -D /tmp/pg -A trust -U pg"
-    su postgres -c "/usr/lib/postgresql/15/bin/pg_ctl -D /tmp/pg -o '-p 5433 -k /tmp' start"
-    redis-server --port 6390 --bind 127.0.0.1 --save '' --daemonize yes
+    eval "$(bash scripts/bluesky_devenv_setup.sh)"
+    python scripts/record_bluesky_cassettes.py
 
-Then, from the repository root::
+(By hand: ``npm install @atproto/dev-env@0.3.215`` somewhere and point ``NODE_PATH`` at its
+``node_modules``; ``DB_POSTGRES_URL`` at a PostgreSQL database the network may create
+schemas in; ``REDIS_HOST`` at a Redis as ``host:port``.)
 
-    DB_POSTGRES_URL=postgresql://pg@127.0.0.1:5433/postgres REDIS_HOST=127.0.0.1:6390 \\
-      NODE_PATH=~/bsky-devenv/node_modules python scripts/record_bluesky_cassettes.py
-
-Pass ``--node PATH`` to pick the node binary and ``-- PYTEST ARGS`` to record only some
-tests (``-- -k publish``). Check the diff of the cassettes before committing.
+Pass ``--node PATH`` to pick the node binary, and ``-- PYTEST ARGS`` for pytest (``-- -x``).
+Record the whole module at once: every run is a fresh network (new ports, DIDs and record
+keys), and ``network.json`` must match every cassette. Check the diff before committing.
 """
 
 from __future__ import annotations
