@@ -86,21 +86,25 @@ once with the app password; a refused password raises
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-import json
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from functools import partial
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from ..credentials import Secret
 from ..errors import AuthError, ConfigError, SourceError
 from ..hookspecs import hookimpl
 from ..models import Account, Author, Batch, Item, ItemKind, Reply
+from ._bluesky_state import (
+    KeyringSessions,
+    MemorySessions,
+    NotificationCursor,
+    SessionCache,
+    parse_time,
+    tid_from_key,
+)
 from .base import Connector, LiveConnector
 from .http import rate_limit_wait
 
@@ -123,8 +127,6 @@ __all__ = [
 
 DEFAULT_SERVICE = "https://bsky.social"
 POST_COLLECTION = "app.bsky.feed.post"
-SESSION_KEY = "session"
-"""The credentials key under which the session string is kept (``<account>:session``)."""
 
 _KINDS: Mapping[str, ItemKind] = {
     "like": ItemKind.LIKE,
@@ -134,156 +136,10 @@ _KINDS: Mapping[str, ItemKind] = {
     "reply": ItemKind.REPLY,
     "quote": ItemKind.QUOTE,
 }
-_TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"
-_TID_EPOCH_US = 1_704_067_200_000_000
-"""2024-01-01T00:00:00Z in microseconds: derived record keys fall after it."""
 _GET_POSTS_LIMIT = 25
 """``app.bsky.feed.getPosts`` takes at most 25 URIs."""
 
 T = TypeVar("T")
-
-
-# -- sessions --------------------------------------------------------------------------------
-
-
-class SessionCache(Protocol):
-    """Where a Bluesky session string lives between syncs: never the database or logs."""
-
-    def get(self, account: str) -> Secret | None: ...
-
-    def set(self, account: str, session: Secret) -> None: ...
-
-    def delete(self, account: str) -> None: ...
-
-
-class MemorySessions:
-    """Sessions kept in this process only (tests, or a machine without a keyring)."""
-
-    def __init__(self) -> None:
-        self._sessions: dict[str, Secret] = {}
-
-    def get(self, account: str) -> Secret | None:
-        return self._sessions.get(account)
-
-    def set(self, account: str, session: Secret) -> None:
-        self._sessions[account] = session
-
-    def delete(self, account: str) -> None:
-        self._sessions.pop(account, None)
-
-
-class KeyringSessions:
-    """Sessions in the OS keyring (service ``cyberkind``, user ``<account>:session``).
-
-    Without a usable keyring (no ``keyring`` package, or no backend) the session is
-    kept in memory for this process, and the next process logs in again.
-    """
-
-    def __init__(self) -> None:
-        self._memory = MemorySessions()
-
-    def get(self, account: str) -> Secret | None:
-        from ..credentials import KeyringCredentials
-
-        found = self._memory.get(account)
-        if found is not None:
-            return found
-        # Any keyring backend failure means "no saved session": log in instead.
-        with contextlib.suppress(Exception):
-            return KeyringCredentials().get(account, SESSION_KEY)
-        return None
-
-    def set(self, account: str, session: Secret) -> None:
-        from ..credentials import KeyringCredentials
-
-        self._memory.set(account, session)
-        with contextlib.suppress(Exception):  # no keyring: keep it in memory only
-            KeyringCredentials().set(account, SESSION_KEY, session)
-
-    def delete(self, account: str) -> None:
-        from ..credentials import SERVICE
-
-        self._memory.delete(account)
-        with contextlib.suppress(Exception):  # nothing saved, or no keyring
-            import keyring
-
-            keyring.delete_password(SERVICE, f"{account}:{SESSION_KEY}")
-
-
-# -- the cursor ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class NotificationCursor:
-    """The newest ``indexedAt`` stored and the notification URIs stored at that instant."""
-
-    indexed_at: datetime | None = None
-    seen: tuple[str, ...] = field(default_factory=tuple)
-
-    def dumps(self) -> str:
-        return json.dumps(
-            {
-                "indexed_at": self.indexed_at.isoformat() if self.indexed_at else None,
-                "seen": sorted(self.seen),
-            },
-            sort_keys=True,
-        )
-
-    @classmethod
-    def loads(cls, text: str | None) -> NotificationCursor:
-        if not text:
-            return cls()
-        try:
-            data = json.loads(text)
-            moment = _parse_time(data["indexed_at"]) if data.get("indexed_at") else None
-            return cls(moment, tuple(str(u) for u in data.get("seen", ())))
-        except (ValueError, KeyError, TypeError, AttributeError):
-            return cls()  # not ours: read everything again (upserts keep that harmless)
-
-    def covers(self, indexed_at: datetime, uri: str) -> bool:
-        """Whether a notification indexed at ``indexed_at`` was stored already."""
-        if self.indexed_at is None:
-            return False
-        return indexed_at < self.indexed_at or (indexed_at == self.indexed_at and uri in self.seen)
-
-    def after(self, indexed_at: datetime, uri: str) -> NotificationCursor:
-        """The cursor once the notification ``uri`` (the newest so far) is stored."""
-        if self.indexed_at is not None and indexed_at == self.indexed_at:
-            return NotificationCursor(indexed_at, (*self.seen, uri))
-        return NotificationCursor(indexed_at, (uri,))
-
-
-def _parse_time(value: str) -> datetime:
-    moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-# -- record keys -----------------------------------------------------------------------------
-
-
-def tid_from_key(key: str) -> str:
-    """A valid atproto TID (13 base32-sortable characters) derived from ``key``.
-
-    A TID is 64 bits: a zero top bit, 53 bits of microseconds since 1970 and a
-    10-bit clock id. Here the time falls within ~8.9 years after 2024-01-01 and
-    both parts come from SHA-256 of ``key``, so the same key always names the
-    same record.
-
-    **Usage**::
-
-        >>> tid_from_key("opp-1:draft-1") == tid_from_key("opp-1:draft-1")
-        True
-        >>> len(tid_from_key("x"))
-        13
-    """
-    digest = int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big")
-    micros = _TID_EPOCH_US + ((digest >> 10) % (1 << 48))
-    value = (micros << 10) | (digest & 0x3FF)
-    chars = []
-    for _ in range(13):
-        chars.append(_TID_ALPHABET[value & 0x1F])
-        value >>= 5
-    return "".join(reversed(chars))
 
 
 # -- the connector ---------------------------------------------------------------------------
@@ -326,8 +182,7 @@ class BlueskyConnector(LiveConnector):
         if not account.handle:
             raise ConfigError(
                 f"the Bluesky account {account.name!r} has no handle. You can fix this by "
-                f"running `cyberkind accounts add bluesky {account.name} --handle "
-                "you.bsky.social` again."
+                "adding the account again with its handle (e.g. ana.bsky.social)."
             )
         if not 1 <= page_size <= 100:
             raise ConfigError(f"page_size must be between 1 and 100, got {page_size}.")
@@ -362,13 +217,13 @@ class BlueskyConnector(LiveConnector):
             sdk = Client(base_url=self.service)
         else:
             sdk = Client(base_url=self.service, request=_caller_request(self.client))
-        sdk.on_session_change(self._save_session)
-        return sdk
 
-    def _save_session(self, event: object, session: object) -> None:
-        sdk = self._client
-        if sdk is not None:
+        def save(event: object, session: object) -> None:
+            # Every new or refreshed token: keep the session string for the next sync.
             self.sessions.set(self.account.name, Secret(sdk.export_session_string()))
+
+        sdk.on_session_change(save)
+        return sdk
 
     def _session_client(self) -> Client:
         """A logged-in SDK client: the saved session if it still works, else a new login."""
@@ -379,7 +234,6 @@ class BlueskyConnector(LiveConnector):
         saved = self.sessions.get(self.account.name)
         if saved is not None:
             sdk = self._new_client()
-            self._client = sdk
             try:
                 sdk.login(session_string=saved.reveal(), fetch_bsky_profile=False)
                 info = self._with_backoff(sdk.com.atproto.server.get_session)
@@ -391,9 +245,8 @@ class BlueskyConnector(LiveConnector):
             ):
                 # Expired or revoked (or unreadable): forget it and log in again.
                 self.sessions.delete(self.account.name)
-                self._client = None
             else:
-                self._did = info.did
+                self._client, self._did = sdk, str(info.did)
                 return sdk
         return self._login()
 
@@ -402,13 +255,11 @@ class BlueskyConnector(LiveConnector):
 
         password = self.secret("app_password")
         sdk = self._new_client()
-        self._client = sdk
         try:
             self._with_backoff(
                 lambda: sdk.login(self.handle, password.reveal(), fetch_bsky_profile=False)
             )
         except (exceptions.UnauthorizedError, exceptions.BadRequestError) as exc:
-            self._client = None
             raise AuthError(
                 f"{self.service} refused the app password of the Bluesky account "
                 f"{self.account.name!r} ({self.handle}): {_describe(exc)}. You can fix this by "
@@ -417,10 +268,7 @@ class BlueskyConnector(LiveConnector):
                 "again, or by checking the account's handle and PDS URL.",
                 url=self.service,
             ) from None
-        except exceptions.NetworkError as exc:
-            self._client = None
-            raise self._unreachable(exc) from None
-        self._did = _session_did(sdk)
+        self._client, self._did = sdk, _session_did(sdk)
         return sdk
 
     def _call(self, fn: Callable[[Client], T], *, not_found_ok: bool = False) -> T:
@@ -515,9 +363,9 @@ class BlueskyConnector(LiveConnector):
         """
         start = NotificationCursor.loads(cursor)
         fresh = self._new_notifications(start)
-        fresh.sort(key=lambda n: (_parse_time(n["indexedAt"]), n["uri"]))
+        fresh.sort(key=lambda n: (parse_time(n["indexedAt"]), n["uri"]))
         since = [start.indexed_at] if start.indexed_at is not None else []
-        since += [_parse_time(note["indexedAt"]) for note in fresh[:1]]
+        since += [parse_time(note["indexedAt"]) for note in fresh[:1]]
         answers = self._own_replies(min(since)) if since else []
         if not fresh:
             if answers:
@@ -529,7 +377,7 @@ class BlueskyConnector(LiveConnector):
             items = (answers if offset == 0 else []) + self._own_posts(chunk)
             items += [item for n in chunk if (item := self.to_item(n)) is not None]
             for note in chunk:
-                progress = progress.after(_parse_time(note["indexedAt"]), note["uri"])
+                progress = progress.after(parse_time(note["indexedAt"]), note["uri"])
             yield Batch(tuple(items), progress.dumps())
 
     def _own_replies(self, since: datetime) -> list[Item]:
@@ -550,7 +398,7 @@ class BlueskyConnector(LiveConnector):
                 post = entry.get("post") or {}
                 if entry.get("reason") or (post.get("author") or {}).get("did") != self._did:
                     continue  # a repost, or someone else's post
-                if _parse_time(post["indexedAt"]) < since:
+                if parse_time(post["indexedAt"]) < since:
                     older = True
                 elif (post.get("record") or {}).get("reply"):
                     found.append(self.post_item(post, own=True))
@@ -569,7 +417,7 @@ class BlueskyConnector(LiveConnector):
             data = _plain(self._call(partial(_list_notifications, params=params)))
             reached = False
             for note in data.get("notifications", []):
-                if start.covers(_parse_time(note["indexedAt"]), note["uri"]):
+                if start.covers(parse_time(note["indexedAt"]), note["uri"]):
                     reached = True
                     continue
                 found.setdefault(note["uri"], note)
@@ -842,7 +690,7 @@ def _created(record: Mapping[str, Any], indexed_at: Any) -> datetime | None:
     for value in (record.get("createdAt"), indexed_at):
         if isinstance(value, str):
             try:
-                return _parse_time(value)
+                return parse_time(value)
             except ValueError:
                 continue
     return None
