@@ -21,6 +21,9 @@ the environment this script needs. From the repository root::
 schemas in; ``REDIS_HOST`` at a Redis as ``host:port``.)
 
 Pass ``--node PATH`` to pick the node binary, and ``-- PYTEST ARGS`` for pytest (``-- -x``).
+``--cassettes DIR`` writes the cassettes elsewhere: that runs the whole module live against
+dev-env without touching the committed cassettes (a live check, e.g. in CI; exit status is
+pytest's).
 Record the whole module at once: every run is a fresh network (new ports, DIDs and record
 keys), and ``network.json`` must match every cassette. Check the diff before committing.
 """
@@ -43,6 +46,13 @@ CASSETTES = ROOT / "tests" / "cassettes" / "bluesky"
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--node", default="node", help="the node binary (Node >= 18.7)")
+    parser.add_argument(
+        "--cassettes",
+        type=Path,
+        default=CASSETTES,
+        help="where to write the cassettes; another folder runs the tests live against "
+        "dev-env without touching the committed ones (a live check, e.g. in CI)",
+    )
     parser.add_argument("pytest_args", nargs="*", help="extra arguments for pytest")
     args = parser.parse_args(argv)
     for name in ("DB_POSTGRES_URL", "REDIS_HOST", "NODE_PATH"):
@@ -65,8 +75,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"dev-env ready in {time.monotonic() - started:.1f}s: PDS {info['pds']}")
         with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
             json.dump(info, handle)
-        env = {**os.environ, "BLUESKY_RECORD_NETWORK": handle.name}
-        CASSETTES.mkdir(parents=True, exist_ok=True)
+        cassettes = args.cassettes.resolve()
+        env = {
+            **os.environ,
+            "BLUESKY_RECORD_NETWORK": handle.name,
+            "BLUESKY_CASSETTES": str(cassettes),
+        }
+        cassettes.mkdir(parents=True, exist_ok=True)
         status = subprocess.call(
             [
                 sys.executable,
@@ -90,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
             "handles": info["handles"],
             "recorded_with": "@atproto/dev-env@0.3.215",
         }
-        (CASSETTES / "network.json").write_text(json.dumps(public, indent=2) + "\n")
+        (cassettes / "network.json").write_text(json.dumps(public, indent=2) + "\n")
         return status
     finally:
         if network.stdin is not None:

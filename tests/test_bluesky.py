@@ -48,7 +48,10 @@ from cyberkind.models import Account, Act, ItemKind, Reply
 from cyberkind.pipeline import sync
 from cyberkind.store.sqlite import SQLiteStore
 
-CASSETTES = Path(__file__).parent / "cassettes" / "bluesky"
+CASSETTES = Path(
+    os.environ.get("BLUESKY_CASSETTES") or Path(__file__).parent / "cassettes" / "bluesky"
+)
+"""Where cassettes are read (and written while recording); a live check can write elsewhere."""
 SCRUBBED = "scrubbed-app-password"
 FAR_FUTURE = 4_102_444_800  # 2100-01-01: scrubbed tokens never look expired on replay
 
