@@ -11,6 +11,7 @@ import pytest
 
 from cyberkind.connectors import Connector, FileConnector, FileCursor, connector_registry
 from cyberkind.connectors.base import detect_file_connector
+from cyberkind.connectors.bluesky import BlueskyConnector
 from cyberkind.connectors.mastodon import MastodonConnector
 from cyberkind.connectors.rss import RSSConnector
 from cyberkind.connectors.tabular import CSVConnector, JSONLConnector
@@ -80,6 +81,7 @@ def test_builtin_connectors_register_like_plugins() -> None:
         "rss": RSSConnector,
         "wordpress": WordPressConnector,
         "mastodon": MastodonConnector,
+        "bluesky": BlueskyConnector,
     }
 
 

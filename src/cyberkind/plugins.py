@@ -53,6 +53,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "cyberkind.connectors.rss",
     "cyberkind.connectors.wordpress",
     "cyberkind.connectors.mastodon",
+    "cyberkind.connectors.bluesky",
 )
 
 

@@ -4,7 +4,7 @@
 
     >>> from cyberkind.connectors import connector_registry
     >>> sorted(connector_registry())
-    ['csv', 'jsonl', 'mastodon', 'rss', 'wordpress', 'wxr']
+    ['bluesky', 'csv', 'jsonl', 'mastodon', 'rss', 'wordpress', 'wxr']
 """
 
 from __future__ import annotations
