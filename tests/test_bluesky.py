@@ -13,10 +13,10 @@ syncs run through :func:`cyberkind.pipeline.sync`. One test puts a real uvicorn 
 127.0.0.1 (``serve_in_thread``) in front of the network to refuse logins with a 429; the
 session tests use the installed keyring backend, kept under the test's ``XDG_DATA_HOME``.
 
-Why cassettes in CI rather than the live network: dev-env itself starts in
-about 4 seconds, but installing it takes a 475-package npm install with native
-builds (better-sqlite3) plus PostgreSQL and Redis, a few minutes on a 2-core
-machine, and it needs the npm registry; see docs/inbox.md.
+Why ``make test`` replays cassettes: dev-env needs Node, a 475-package npm install
+with native builds (better-sqlite3), PostgreSQL and Redis, which a developer's
+machine may lack. CI (``.ci/run``) installs all of that and then runs this module
+live against a fresh network too; see docs/inbox.md.
 """
 
 from __future__ import annotations
