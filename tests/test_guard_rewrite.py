@@ -137,22 +137,25 @@ def rules_only() -> Guard:
 
 
 @pytest.mark.parametrize(
-    ("text", "expected"),
+    ("text", "expected", "lexicon_needed"),
     [
-        ("you scared the shit outta me last night", "you scared me last night"),
+        ("you scared the shit outta me last night", "you scared me last night", True),
+        # The last step of the cascade names the people an insult noun names without the
+        # lexicon too.
         (
             "the drivers in this city are a bunch of fucking clowns",
             "the drivers in this city are a bunch of people",
+            False,
         ),
     ],
 )
 def test_guard_rewrites_with_the_learned_lexicon_by_default(
-    guard: Guard, rules_only: Guard, text: str, expected: str
+    guard: Guard, rules_only: Guard, text: str, expected: str, lexicon_needed: bool
 ) -> None:
     verdict = guard.check(text)
     assert verdict.rewrite == expected, verdict.rewrite_note
     assert guard.check(expected).verdict == "ok"
-    assert rules_only.check(text).rewrite != expected
+    assert (rules_only.check(text).rewrite != expected) is lexicon_needed
 
 
 def test_guard_loads_the_shipped_lexicon() -> None:

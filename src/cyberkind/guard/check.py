@@ -25,6 +25,7 @@ How a verdict is reached (docs/guard.md has the long version):
 
 from __future__ import annotations
 
+import difflib
 import functools
 import re
 from collections.abc import Mapping, Sequence
@@ -218,36 +219,63 @@ class Guard:
     def _rewrite(
         self, verdict: Verdict, reply_to: str | None, policy: Policy
     ) -> tuple[str | None, str]:
-        """The rule-based rewrite; when it declines or fails the re-check, the fallback.
+        """A cascade of rewrites; of those the guard scores ``ok``, the closest to the draft.
 
-        The fallback (:func:`~cyberkind.guard.rewrite.delete_flagged`) substitutes and
-        deletes the flagged words; if the result is still flagged, it deletes what the
-        guard flags in it once more. Only a rewrite the guard scores ``ok`` is returned.
+        1. the rules about people, then the learned lexicon (:func:`rewrite`);
+        2. the fallback (:func:`~cyberkind.guard.rewrite.delete_flagged`): substitute and
+           delete the flagged words; if the result is still flagged, delete what the guard
+           flags in it, once more;
+        3. the rules again, calling the people an insult noun names "person"/"people" and
+           putting plain words for swear words that head a phrase ("on his [ass]" -> "on his
+           butt"), then deleting what the guard still flags, re-checking each time.
+
+        Every candidate is re-checked and only one the guard scores ``ok`` is returned: the
+        first step's when it passes, else of the fallbacks (2 and 3) that pass, the one that
+        keeps most of the draft's characters (the writer's own words). When none passes, the
+        rewrite is ``None`` and the note says why.
         """
         text, spans = verdict.text, verdict.spans
+        passed: list[tuple[str, str]] = []
         proposal = rewrite(text, spans, self.substitutions, self.lexicon)
         if proposal.text is not None:
             again = self._judge(proposal.text, reply_to, policy)
             if again.verdict == "ok":
                 return proposal.text, proposal.note
-            note = (
-                f"No faithful rewrite found: the best attempt still scored {again.verdict!r}. "
-                "Try saying what you disagree with, and why."
-            )
+            else:
+                note = (
+                    f"No faithful rewrite found: the best attempt still scored {again.verdict!r}. "
+                    "Try saying what you disagree with, and why."
+                )
         else:
             note = proposal.note
         if decline_note(spans) is not None:
             return None, note
-        current, current_spans = text, spans
-        for _ in range(2):
-            fallback = delete_flagged(current, current_spans, self.lexicon)
-            if fallback.text is None:
-                return None, note
-            again = self._judge(fallback.text, reply_to, policy)
-            if again.verdict == "ok":
-                return fallback.text, fallback.note
-            current, current_spans = fallback.text, again.spans
-        return None, note
+        attempts: list[tuple[str | None, str, Sequence[Span] | None]] = [
+            (text, "", spans),
+        ]
+        named = rewrite(text, spans, self.substitutions, self.lexicon, name_people=True)
+        if named.text != proposal.text:
+            attempts.append((named.text, named.note, None))
+        for start, start_note, start_spans in attempts:
+            current, current_note, current_spans = start, start_note, start_spans
+            for step in range(3):
+                if current is None:
+                    break
+                if current_spans is None:
+                    again = self._judge(current, reply_to, policy)
+                    if again.verdict == "ok":
+                        passed.append((current, current_note))
+                        break
+                    current_spans = again.spans
+                if step == 2:
+                    break
+                fallback = delete_flagged(current, current_spans, self.lexicon)
+                current, current_spans = fallback.text, None
+                current_note = current_note or fallback.note
+        if not passed:
+            return None, note
+        best = max(passed, key=lambda c: _closeness(text, c[0]))
+        return best
 
     def _proba(self, texts: Sequence[str]) -> npt.NDArray[np.float64]:
         proba = self.scorer.predict_proba(list(texts))[:, self._columns]
@@ -355,6 +383,11 @@ def _pick(
         best = words[int(np.argmax(drops))]
         picked.append(Span(best.start, best.end, label, top, best.text))
     return picked
+
+
+def _closeness(draft: str, candidate: str) -> float:
+    """How much of ``draft`` a rewrite keeps: difflib's ratio over lower-cased characters."""
+    return difflib.SequenceMatcher(None, draft.lower(), candidate.lower(), False).ratio()
 
 
 def _logit(p: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
