@@ -70,6 +70,7 @@ _NP = rf"(?:{_INTENS}\s+|{_ADJ}\s+)*(?:{_NOUN}|{_ADJ})"
 _YOU_ARE = r"(?:you(?:'re|\u2019re|\s+are|\s+r)|u\s+r|ur|you\s+must\s+be|you\s+seem)"
 _DASHES = r"[,;:\u2014\u2013-]"
 _Replacement = str | Callable[[re.Match[str]], str]
+_NEGATED = re.compile(r"(?:n['\u2019]?t|\bnot|\bnever)\s+(?:\w+\s+)?$", _I)
 _OBJECT = {"his": "him", "her": "her", "their": "them", "your": "you", "ur": "you", "my": "me"}
 # Idioms and swearing with a plain equivalent; applied before the rules about people.
 _IDIOMS: tuple[tuple[re.Pattern[str], _Replacement], ...] = tuple(
@@ -87,8 +88,10 @@ _IDIOMS: tuple[tuple[re.Pattern[str], _Replacement], ...] = tuple(
         (r"\bfor\s+(?:fuck|fucks|fuck['\u2019]s|fucks['\u2019]|christ['\u2019]?s|shit['\u2019]?s)\s+sakes?\b",
          "for goodness' sake"),
         (r"\bgive\s+(?:a\s+)?(?:rats?['\u2019]?s?|flying)\s+(?:ass|arse|fuck|shit)\b", "care"),
+        # "he did fuck all" -> "he did nothing"; "you cant do fuck all" -> "...do anything"
         (r"\b(do|did|does|done|doing|know|knows|knew|care|cares|say|said|got|get)\s+fuck\s+all\b",
-         r"\1 nothing"),
+         lambda m: m.group(1) + (" anything" if _NEGATED.search(m.string[: m.start()])
+                                 else " nothing")),
         (r"\b(on|off|at|to|with|for|from|about|after)\s+(his|her|their|your|ur|my)\s+(?:ass|arse)\b"
          r"(?=\s*(?:[.!?,;]|$))", lambda m: f"{m.group(1)} {_OBJECT[m.group(2).lower()]}"),
         (r"\bthe\s+(?:hell|fuck)\s+(?=out\b|up\b|away\b)", ""),
