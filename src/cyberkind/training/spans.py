@@ -355,8 +355,9 @@ FAILURE_MODES = (
     "starred spellings ('f***', 'a**hole') are covered.",
     "It marks toxic words in quotes and under negation too, as the annotators did; the "
     "guard's `check` runs it on the text with those parts set aside.",
-    "Identity words never form a span by themselves (their positive weights are zeroed), so "
-    "a slur-free attack on a group is marked on its hostile words only, or not at all.",
+    "Identity words never form a span by themselves (their positive weights are zeroed, and "
+    "the context stage never marks one), so a slur-free attack on a group is marked on its "
+    "hostile words only, or not at all.",
     "Tuned on the trial split, where 6% of posts have no gold span (train: 6% too); the "
     "context stage marks a word in almost every post, which costs F1 where many posts have "
     "no gold span (20% of the test split). On a stream with many non-toxic texts, run it "
