@@ -137,22 +137,25 @@ def rules_only() -> Guard:
 
 
 @pytest.mark.parametrize(
-    ("text", "expected"),
+    ("text", "expected", "lexicon_needed"),
     [
-        ("you scared the shit outta me last night", "you scared me last night"),
+        ("you scared the shit outta me last night", "you scared me last night", True),
+        # The last step of the cascade names the people an insult noun names without the
+        # lexicon too.
         (
             "the drivers in this city are a bunch of fucking clowns",
             "the drivers in this city are a bunch of people",
+            False,
         ),
     ],
 )
 def test_guard_rewrites_with_the_learned_lexicon_by_default(
-    guard: Guard, rules_only: Guard, text: str, expected: str
+    guard: Guard, rules_only: Guard, text: str, expected: str, lexicon_needed: bool
 ) -> None:
     verdict = guard.check(text)
     assert verdict.rewrite == expected, verdict.rewrite_note
     assert guard.check(expected).verdict == "ok"
-    assert rules_only.check(text).rewrite != expected
+    assert (rules_only.check(text).rewrite != expected) is lexicon_needed
 
 
 def test_guard_loads_the_shipped_lexicon() -> None:
@@ -269,3 +272,59 @@ def test_every_rewrite_scores_ok(guard: Guard) -> None:
         verdict = guard.check(draft)
         if verdict.rewrite is not None:
             assert guard.check(verdict.rewrite).verdict == "ok", (draft, verdict.rewrite)
+
+
+# -- the cascade: plainer words before declining ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a left wing loser spews the usual talking point bs .",
+         "a left wing person spews the usual talking point bs."),
+        ("i read what that cunt wrote about the budget",
+         "i read what that person wrote about the budget"),
+        ("feed him to the homies , let them get medieval on his ass .",
+         "feed him to the homies, let them get medieval on him."),
+        ("greece , on the other hand , will be fucked for the next couple of decades .",
+         "greece, on the other hand, will be in trouble for the next couple of decades."),
+        ("funny though cuz the 78 st thing i said was dont fuck this guy up",
+         "funny though cuz the 78 st thing i said was dont screw this guy up"),
+        ("oh for fucks' sake , grow up .", "oh for goodness' sake, grow up."),
+        ("about half a million people use this ip , you cant do fuck all .",
+         "about half a million people use this ip, you cant do anything."),
+        ("he did fuck all for the town", "he did nothing for the town"),
+        (">Stop being a weasel.  Address what I actually wrote or fuck off.",
+         ">Stop being a weasel. Address what I actually wrote."),
+        ("God I hope so. This place is a shithole and every single one of you are morons.",
+         "God I hope so. This place is a mess."),
+    ],
+)  # fmt: skip
+def test_cascade_uses_plainer_words_before_declining(
+    guard: Guard, text: str, expected: str
+) -> None:
+    verdict = guard.check(text)
+    assert verdict.verdict != "ok"
+    assert verdict.rewrite == expected, verdict.rewrite_note
+    assert guard.check(expected).verdict == "ok"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "there was no need for you to be a dick like you were .",  # aimed at the reader
+        "you think being a dick to me helps your cause ?",
+        "stop deleting my images u fag .",  # a slur never becomes "person"
+        "everytime she texts me it is a boring convo like fuck .",  # no verb with an object
+    ],
+)
+def test_cascade_still_declines_attacks_on_the_reader(guard: Guard, text: str) -> None:
+    verdict = guard.check(text)
+    assert verdict.verdict != "ok"
+    assert verdict.rewrite is None or "person" not in verdict.rewrite
+    assert verdict.rewrite is None or "screw" not in verdict.rewrite
+
+
+def test_plainer_words_keep_negations_and_i_hope_so(guard: Guard) -> None:
+    verdict = guard.check("I hope so. You will not get a hug from that creepy little troll.")
+    assert verdict.rewrite == "I hope so. You will not get a hug from that creepy little person."

@@ -18,6 +18,13 @@ punctuation. Offsets point into the original text.
 The weights are a NumPy array (``weights.npy``) and ``config.json``; the runtime needs
 NumPy only, not scikit-learn.
 
+An optional second, small logistic regression (the *context* stage,
+:meth:`SpanModel.context_spans`) reads each word's probability next to its neighbours'
+(two on each side), the post's highest and mean probability, whether the word is the post's
+most likely one, the post's length and the lexicon flag (:func:`context_features`). It
+explains a text already known to be toxic (``Guard.explain``): it marks the post's most
+likely word even when that word alone is only mildly suspect.
+
 **Usage**::
 
     >>> model = SpanModel.load()
@@ -43,11 +50,13 @@ import numpy.typing as npt
 from ..errors import ModelError
 
 __all__ = [
+    "CONTEXT_FEATURES",
     "FORMAT_VERSION",
     "IDENTITY",
     "SPAN_MODEL",
     "SpanModel",
     "WordToken",
+    "context_features",
     "hash_features",
     "identity_features",
     "merge_tokens",
@@ -161,6 +170,54 @@ def token_features(
     return out
 
 
+CONTEXT_FEATURES = (
+    "logit", "logit_prev1", "logit_next1", "logit_prev2", "logit_next2", "logit_post_max",
+    "is_post_max", "log1p_words", "logit_post_mean", "in_lexicon", "short_word",
+    "second_above_half",
+)  # fmt: skip
+"""The columns of :func:`context_features`, in order (stored with the model)."""
+
+
+def _logit(p: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    q = np.clip(p, 1e-4, 1 - 1e-4)
+    out: npt.NDArray[np.float64] = np.log(q / (1 - q))
+    return out
+
+
+def context_features(
+    words: Sequence[str], proba: npt.NDArray[np.float64], lexicon: frozenset[str]
+) -> npt.NDArray[np.float64]:
+    """The context stage's features of each word of one post (:data:`CONTEXT_FEATURES`).
+
+    ``proba`` is the word stage's probability of each word.
+
+    >>> context_features(["you", "idiot"], np.array([0.1, 0.9]), frozenset({"idiot"})).shape
+    (2, 12)
+    """
+    n = len(words)
+    if n == 0:
+        return np.zeros((0, len(CONTEXT_FEATURES)))
+    logit = _logit(proba)
+    pad = np.concatenate([[-9.0, -9.0], logit, [-9.0, -9.0]])
+    top = float(proba.max())
+    second = float(np.sort(proba)[-2]) if n > 1 else 0.0
+    norm = [_norm(w) for w in words]
+    out = np.empty((n, len(CONTEXT_FEATURES)))
+    out[:, 0] = logit
+    out[:, 1] = pad[1 : n + 1]
+    out[:, 2] = pad[3 : n + 3]
+    out[:, 3] = pad[0:n]
+    out[:, 4] = pad[4 : n + 4]
+    out[:, 5] = _logit(np.array(top))
+    out[:, 6] = proba == top
+    out[:, 7] = np.log1p(n)
+    out[:, 8] = _logit(np.array(float(proba.mean())))
+    out[:, 9] = [w in lexicon or _singular(w) in lexicon for w in norm]
+    out[:, 10] = [len(w) <= 2 for w in norm]
+    out[:, 11] = second > 0.5
+    return out
+
+
 def identity_features() -> list[str]:
     """Every feature string an identity word lights up, alone or as a neighbour."""
     return [f"w={IDENTITY}"] + [f"{k}={IDENTITY}" for k in ("p1", "p2", "n1", "n2")]
@@ -194,6 +251,11 @@ class SpanModel:
         lexicon: Iterable[str] = (),
         identity: Iterable[str] = (),
         config: dict[str, Any] | None = None,
+        context_weights: Sequence[float] | None = None,
+        context_bias: float = 0.0,
+        floor: float = 0.0,
+        context_threshold: float = 0.5,
+        context_gap: int = 1,
     ) -> None:
         n = len(weights)
         if n < 2 or n & (n - 1):
@@ -205,11 +267,66 @@ class SpanModel:
         self.lexicon = frozenset(lexicon)
         self.identity = frozenset(identity)
         self.config: dict[str, Any] = dict(config or {})
+        self.context_weights_ = (
+            None if context_weights is None else np.asarray(context_weights, dtype=np.float64)
+        )
+        self.context_bias_ = float(context_bias)
+        self.floor = float(floor)
+        self.context_threshold = float(context_threshold)
+        self.context_gap = int(context_gap)
+        if self.context_weights_ is not None and len(self.context_weights_) != len(
+            CONTEXT_FEATURES
+        ):
+            raise ModelError(
+                f"span model context weights must have {len(CONTEXT_FEATURES)} values, got "
+                f"{len(self.context_weights_)}. You can fix this by rebuilding it with "
+                "`cyberkind train --only spans`."
+            )
 
     @property
     def n_features(self) -> int:
         """How many hashed buckets the weights have."""
         return len(self.weights_)
+
+    def context_proba(self, text: str) -> tuple[list[WordToken], npt.NDArray[np.float64]]:
+        """The words of ``text`` and each one's probability from the context stage.
+
+        0 for words whose word-stage probability is under ``floor`` and for identity words
+        ("gay", "Muslim"). Without a context stage, the word stage's probability
+        (:meth:`token_proba`).
+        """
+        toks, proba = self.token_proba(text)
+        if self.context_weights_ is None or not toks:
+            return toks, proba
+        feats = context_features([t.word for t in toks], proba, self.lexicon)
+        logits = feats @ self.context_weights_ + self.context_bias_
+        context = 1.0 / (1.0 + np.exp(-np.clip(logits, -40.0, 40.0)))
+        # Naming who someone is never marks a word, here as in the word stage.
+        keep = (proba >= self.floor) & np.array(
+            [(w := _norm(t.word)) not in self.identity and _singular(w) not in self.identity
+             for t in toks]
+        )  # fmt: skip
+        out: npt.NDArray[np.float64] = np.where(keep, context, 0.0)
+        return toks, out
+
+    @property
+    def has_context(self) -> bool:
+        """Whether the model has a context stage (:meth:`context_spans`)."""
+        return self.context_weights_ is not None
+
+    def context_spans(self, text: str) -> list[tuple[int, int, float]]:
+        """Spans of ``text`` by the context stage, for a text known to be toxic.
+
+        The context stage learned that a toxic post nearly always has a toxic word, so it
+        marks a post's most likely word even when the word stage alone would not: right
+        for explaining a text a classifier or a reader already found toxic, wrong for
+        finding toxic words in any text (kind sentences get their most likely word too).
+        :meth:`spans` is the word stage alone. Without a context stage, :meth:`spans`.
+        """
+        if self.context_weights_ is None:
+            return self.spans(text)
+        toks, proba = self.context_proba(text)
+        return merge_tokens(text, toks, proba, self.context_threshold, self.context_gap)
 
     def token_proba(self, text: str) -> tuple[list[WordToken], npt.NDArray[np.float64]]:
         """The words of ``text`` and each one's probability of being in a toxic span."""
@@ -261,6 +378,15 @@ class SpanModel:
             lexicon=sorted(self.lexicon),
             identity_words=sorted(self.identity),
         )
+        if self.context_weights_ is not None:
+            config["context"] = {
+                "floor": self.floor,
+                "threshold": self.context_threshold,
+                "max_gap": self.context_gap,
+                "features": list(CONTEXT_FEATURES),
+                "weights": [round(float(w), 6) for w in self.context_weights_],
+                "bias": round(self.context_bias_, 6),
+            }
         (path / "config.json").write_text(json.dumps(config, indent=2, sort_keys=True) + "\n")
 
     @classmethod
@@ -288,6 +414,13 @@ class SpanModel:
                 "with `cyberkind train --only spans`."
             )
         rest = {k: v for k, v in config.items() if k not in _STORED}
+        context = config.get("context")
+        if context is not None and list(context.get("features", ())) != list(CONTEXT_FEATURES):
+            raise ModelError(
+                f"{path} has span model context features {context.get('features')!r}, this "
+                f"cyberkind reads {list(CONTEXT_FEATURES)!r}. You can fix this by rebuilding "
+                "it with `cyberkind train --only spans`."
+            )
         return cls(
             weights,
             float(config["bias"]),
@@ -296,6 +429,11 @@ class SpanModel:
             config.get("lexicon", ()),
             config.get("identity_words", ()),
             rest,
+            None if context is None else context["weights"],
+            0.0 if context is None else float(context["bias"]),
+            0.0 if context is None else float(context.get("floor", 0.0)),
+            0.5 if context is None else float(context.get("threshold", 0.5)),
+            1 if context is None else int(context.get("max_gap", 1)),
         )
 
     @classmethod
@@ -314,6 +452,7 @@ _STORED = (
     "max_gap",
     "lexicon",
     "identity_words",
+    "context",
 )
 
 

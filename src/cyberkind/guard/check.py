@@ -170,14 +170,27 @@ class Guard:
     def explain(self, text: str, allowed_terms: Sequence[str] = ()) -> tuple[Span, ...]:
         """The words that make ``text`` toxic, whatever the verdict (for span benchmarks).
 
-        Rule evidence plus the span model's words (read on the whole text, negations and
-        quotes included, as annotators mark them), merged, labelled ``toxicity``. Where
-        neither finds a word, the span model's most likely word if its probability reaches
-        :data:`EXPLAIN_FLOOR`.
+        The span model's words (read on the whole text, negations and quotes included, as
+        annotators mark them) from its context stage
+        (:meth:`~cyberkind.classifiers.spans.SpanModel.context_spans`), which assumes the
+        text is toxic and marks its most likely words, plus the rules' threat phrases;
+        merged, labelled ``toxicity``. With a span model without a context stage: all rule
+        evidence plus the model's words at :data:`SPAN_MODEL_THRESHOLD` and, where neither
+        finds a word, its most likely word if that reaches :data:`EXPLAIN_FLOOR`.
         """
         _validate(text)
         a = analyse(text, allowed_terms)
         found = [s for spans in a.evidence.values() for s in spans]
+        if self.span_model.has_context:
+            # On Toxic Spans trial the context stage alone marks words better than with the
+            # rules' words (0.686 against 0.679); only the rules' threat phrases add nothing
+            # wrong ("I will kill you" is marked whole).
+            found = [s for s in a.evidence.get("threat", [])]
+            found += [
+                Span(start, end, "toxicity", score, text[start:end])
+                for start, end, score in self.span_model.context_spans(text)
+            ]
+            return tuple(_merge(text, found, "toxicity"))
         found += self._model_spans(text, text, "toxicity")
         if not found:
             toks, proba = self.span_model.token_proba(text)
@@ -218,11 +231,18 @@ class Guard:
     def _rewrite(
         self, verdict: Verdict, reply_to: str | None, policy: Policy
     ) -> tuple[str | None, str]:
-        """The rule-based rewrite; when it declines or fails the re-check, the fallback.
+        """A cascade of rewrites; the first that the guard scores ``ok`` is returned.
 
-        The fallback (:func:`~cyberkind.guard.rewrite.delete_flagged`) substitutes and
-        deletes the flagged words; if the result is still flagged, it deletes what the
-        guard flags in it once more. Only a rewrite the guard scores ``ok`` is returned.
+        1. the rules about people, then the learned lexicon (:func:`rewrite`);
+        2. the rules again, calling the people an insult noun names "person"/"people" and
+           putting plain words for swear words that head a phrase ("on his [ass]" -> "on
+           him"), then deleting what the guard still flags, re-checking each time (up to
+           twice);
+        3. the fallback (:func:`~cyberkind.guard.rewrite.delete_flagged`): substitute and
+           delete the flagged words; if the result is still flagged, delete what the guard
+           flags in it, once more.
+
+        When none passes, the rewrite is ``None`` and the note says why.
         """
         text, spans = verdict.text, verdict.spans
         proposal = rewrite(text, spans, self.substitutions, self.lexicon)
@@ -238,15 +258,28 @@ class Guard:
             note = proposal.note
         if decline_note(spans) is not None:
             return None, note
-        current, current_spans = text, spans
-        for _ in range(2):
-            fallback = delete_flagged(current, current_spans, self.lexicon)
-            if fallback.text is None:
-                return None, note
-            again = self._judge(fallback.text, reply_to, policy)
-            if again.verdict == "ok":
-                return fallback.text, fallback.note
-            current, current_spans = fallback.text, again.spans
+        # Plainer words before bare deletion: "that creepy little person", not "that
+        # creepy little." (a deletion the head checks cannot see).
+        attempts: list[tuple[str | None, str, Sequence[Span] | None]] = []
+        named = rewrite(text, spans, self.substitutions, self.lexicon, name_people=True)
+        if named.text != proposal.text:
+            attempts.append((named.text, named.note, None))
+        attempts.append((text, "", spans))
+        for start, start_note, start_spans in attempts:
+            current, current_note, current_spans = start, start_note, start_spans
+            for step in range(3):
+                if current is None:
+                    break
+                if current_spans is None:
+                    again = self._judge(current, reply_to, policy)
+                    if again.verdict == "ok":
+                        return current, current_note
+                    current_spans = again.spans
+                if step == 2:
+                    break
+                fallback = delete_flagged(current, current_spans, self.lexicon)
+                current, current_spans = fallback.text, None
+                current_note = current_note or fallback.note
         return None, note
 
     def _proba(self, texts: Sequence[str]) -> npt.NDArray[np.float64]:

@@ -70,16 +70,30 @@ _NP = rf"(?:{_INTENS}\s+|{_ADJ}\s+)*(?:{_NOUN}|{_ADJ})"
 _YOU_ARE = r"(?:you(?:'re|\u2019re|\s+are|\s+r)|u\s+r|ur|you\s+must\s+be|you\s+seem)"
 _DASHES = r"[,;:\u2014\u2013-]"
 _Replacement = str | Callable[[re.Match[str]], str]
+_NEGATED = re.compile(r"(?:n['\u2019]?t|\bnot|\bnever)\s+(?:\w+\s+)?$", _I)
 _OBJECT = {"his": "him", "her": "her", "their": "them", "your": "you", "ur": "you", "my": "me"}
 # Idioms and swearing with a plain equivalent; applied before the rules about people.
 _IDIOMS: tuple[tuple[re.Pattern[str], _Replacement], ...] = tuple(
     (re.compile(p, _I), r)
     for p, r in (
-        # dismissals
+        # dismissals; "address what I wrote or fuck off" -> "address what I wrote"
+        (r"\s*,?\s+(?:or|and)\s+(?:just\s+)?(?:fuck\s+off|shut\s+up|piss\s+off|get\s+lost"
+         r"|go\s+to\s+hell)\b(?=\s*(?:[.!?]|$))", ""),
         (r"\b(?:shut\s+(?:up|your\s+\w+\s+mouth|your\s+mouth)|stfu|fuck\s+(?:off|you)|screw\s+you"
          r"|piss\s+off|get\s+lost|go\s+to\s+hell)\b\s*[,.!]*\s*", ""),
-        (r"\bwhat\s+the\s+(?:hell|fuck|heck)\b", "what"),
-        (r"\b(how|why|where|who|when)\s+the\s+(?:hell|fuck|heck)\b", r"\1"),
+        (r"\bwhat\s+(?:the|tha|da)\s+(?:actual\s+|ever[\s-]+loving\s+|f\w*ing\s+)?(?:hell|fuck|heck)\b",
+         "what"),
+        (r"\b(how|why|where|who|when)\s+(?:in\s+)?(?:the|tha|da)\s+(?:actual\s+|ever[\s-]+loving\s+)?"
+         r"(?:hell|fuck|heck)\b", r"\1"),
+        (r"\bfor\s+(?:fuck|fucks|fuck['\u2019]s|fucks['\u2019]|christ['\u2019]?s|shit['\u2019]?s)\s+sakes?\b",
+         "for goodness' sake"),
+        (r"\bgive\s+(?:a\s+)?(?:rats?['\u2019]?s?|flying)\s+(?:ass|arse|fuck|shit)\b", "care"),
+        # "he did fuck all" -> "he did nothing"; "you cant do fuck all" -> "...do anything"
+        (r"\b(do|did|does|done|doing|know|knows|knew|care|cares|say|said|got|get)\s+fuck\s+all\b",
+         lambda m: m.group(1) + (" anything" if _NEGATED.search(m.string[: m.start()])
+                                 else " nothing")),
+        (r"\b(on|off|at|to|with|for|from|about|after)\s+(his|her|their|your|ur|my)\s+(?:ass|arse)\b"
+         r"(?=\s*(?:[.!?,;]|$))", lambda m: f"{m.group(1)} {_OBJECT[m.group(2).lower()]}"),
         (r"\bthe\s+(?:hell|fuck)\s+(?=out\b|up\b|away\b)", ""),
         (r"\b(\w+)\s+as\s+(?:fuck|shit|hell)\b", r"very \1"),
         # verbs with a plain equivalent (ParaDetox's rewriters use "mess up", "mess with")
@@ -139,8 +153,13 @@ _RULES: tuple[tuple[re.Pattern[str], _Replacement], ...] = tuple(
          rf"{_YOU_ARE}\s+{_NP}\b", r"\1 you are mistaken"),
         # "you are a moron, the data says Y" -> "the data says Y"
         (rf"(?:^|(?<=[.!?]\s))\s*(?:and\s+|but\s+)?{_YOU_ARE}\s+{_NP}\s*{_DASHES}+\s*", ""),
+        # "..., and every single one of you are morons." -> "..."
+        (rf"\s*{_DASHES}?\s*(?:and\s+|but\s+)?(?:every\s+(?:single\s+)?one\s+of\s+you|all\s+of\s+you"
+         rf"|you\s+all|you\s+guys|you\s+people)\s+(?:are|r)\s+{_NP}\s*(?=[.!?]|$)", ""),
         # "..., and you're an idiot." -> "..."
         (rf"\s*{_DASHES}?\s*(?:and\s+|but\s+|because\s+)?{_YOU_ARE}\s+{_NP}\s*(?=[.!?]|$)", ""),
+        # a question that is only an insult: "are you fucking retarded? there are laws..."
+        (rf"(?:^|(?<=[.!?]\s))\s*(?:are|r)\s+(?:you|u)\s+{_NP}\s*(?:\?+\s*|$)", ""),
         # a sentence that is only an insult: "You're an idiot." / "What a loser!"
         (rf"(?:^|(?<=[.!?]\s))\s*(?:{_YOU_ARE}|what|such)\s+{_NP}\s*(?:[.!?]+\s*|$)", ""),
         # vocatives: "you idiot, ..." / "..., you moron" / "Idiot, ..."
@@ -211,6 +230,8 @@ def rewrite(
     spans: Sequence[Span],
     substitutions: Mapping[str, str] | None = None,
     lexicon: Mapping[str, str] | None = None,
+    *,
+    name_people: bool = False,
 ) -> Rewrite:
     """Propose a kinder ``text`` given the guard's ``spans``; ``None`` where none is faithful.
 
@@ -218,7 +239,10 @@ def rewrite(
     replacements; an empty replacement deletes the words. ``lexicon`` (the learned one,
     :func:`~cyberkind.guard.substitutions.load_substitutions`) applies after the rules about
     people, under the built-in table, and only to phrases that hold a flagged word or a swear
-    word.
+    word. ``name_people`` calls the people an insult noun names what they are ("a drunken
+    idiot" -> "a drunken person", "enviro idiots" -> "enviro people") where no rule took the
+    noun away, instead of declining; never where the noun is aimed at the reader ("you are
+    an immature jerk"), which is no kinder for it.
     """
     note = decline_note(spans)
     if note is not None:
@@ -231,8 +255,13 @@ def rewrite(
         out = pattern.sub(replacement, out)
     try:
         if lexicon:
-            out = _apply_lexicon(out, _flagged_words(text, spans), _learned(lexicon, table))
-        out = re.sub(r"\w+(?:['\u2019]\w+)*", lambda m: _replace_word(m.group(), table), out)
+            learned = _learned(lexicon, table)
+            out = _apply_lexicon(out, _flagged_words(text, spans), learned, not name_people)
+        out = re.sub(
+            r"\w+(?:['\u2019]\w+)*",
+            lambda m: _replace_word(m.group(), table, _plain_at(m) if name_people else None),
+            out,
+        )
     except _Unfaithful as exc:
         return Rewrite(
             None,
@@ -491,8 +520,14 @@ def _learned(lexicon: Mapping[str, str], table: Mapping[str, str]) -> Mapping[st
     return _learned_cached(tuple(sorted(lexicon.items())), frozenset(table))
 
 
-def _apply_lexicon(out: str, flagged: frozenset[str], lexicon: Mapping[str, str]) -> str:
-    """Learned substitutions on the phrases of ``out`` holding a flagged or swear word."""
+def _apply_lexicon(
+    out: str, flagged: frozenset[str], lexicon: Mapping[str, str], strict: bool = True
+) -> str:
+    """Learned substitutions on the phrases of ``out`` holding a flagged or swear word.
+
+    A deletion that would leave a phrase without its head declines the rewrite, or with
+    ``strict=False`` is skipped (the word-level pass then replaces the word or declines).
+    """
     wanted = [
         (m.start(), m.end())
         for m in _WORDS.finditer(out)
@@ -500,23 +535,110 @@ def _apply_lexicon(out: str, flagged: frozenset[str], lexicon: Mapping[str, str]
     ]
     if not wanted:
         return out
-    edits = _lexicon_edits(out, lexicon, wanted)
-    for start, end, to in edits:
+    edits = []
+    for start, end, to in _lexicon_edits(out, lexicon, wanted):
         if not to and _dangling(out, start, end):
-            raise _Unfaithful(out[start:end])
+            if strict:
+                raise _Unfaithful(out[start:end])
+            continue
+        edits.append((start, end, to))
     return apply_edits(out, edits)
 
 
-def _replace_word(word: str, table: Mapping[str, str]) -> str:
+def _replace_word(word: str, table: Mapping[str, str], plain: str | None = None) -> str:
+    """``word`` as the rewrite leaves it; ``plain``: the plainer word ``name_people`` allows."""
     lower = word.lower()
     if lower in table:
         return table[lower]
     if lower in _INTENSIFIERS:
         return ""
+    if plain is not None:
+        return plain
     person = lower in _PERSON_WORDS or lower.rstrip("s") in _PERSON_WORDS
     if person or lower in _PROFANE or lower in _SLUR_WORDS:
         raise _Unfaithful(word)
     return word
+
+
+# With ``name_people``: plain words for swear words that head a phrase, which deleting would
+# leave without its head ("medieval on his [ass]" -> "on his butt").
+_PLAIN_HEADS = {
+    "ass": "butt", "arse": "butt", "asses": "butts", "shits": "things",
+    "bitching": "complaining", "shithole": "mess",
+}  # fmt: skip
+# ...and "fuck" as a verb with an object: "dont [fuck] this guy up" -> "dont screw this guy up".
+_FUCK_VERBS = {"fuck": "screw", "fucks": "screws", "fucked": "screwed"}
+_OBJECTS = frozenset(
+    ("this", "that", "the", "him", "her", "them", "it", "up", "over", "with", "someone",
+     "people", "us", "me", "everyone", "his", "their", "my", "your", "its", "around", "our",
+     "somebody", "anyone", "anybody", "everybody", "little", "kids")
+)  # fmt: skip
+# Swear words that name a person: "person" after a determiner or a describing word only
+# ("voted for that [cunt]"; not "[bitch] to all the students", a verb).
+_PEOPLE_WORDS = frozenset(
+    ("dick", "dicks", "cunt", "cunts", "bitch", "bitches", "fucker", "fuckers", "motherfucker",
+     "motherfuckers", "prick", "pricks")
+)  # fmt: skip
+# "you are an immature [jerk]", "you [idiot]", "you guys are [clowns]": aimed at the reader.
+_AT_READER = re.compile(
+    r"\b(?:you|u|ya|ur|y'all)(?:'re|\u2019re|\s+are|\s+r|\s+were|\s+must\s+be|\s+seem|\s+look"
+    r"|\s+sound|\s+guys(?:\s+are)?|\s+people(?:\s+are)?)?(?:\s+[\w'\u2019-]+){0,3}\s+$",
+    _I,
+)
+
+
+def _plain_at(match: re.Match[str]) -> str | None:
+    """The plainer word for the swear word or insult noun at ``match``, if one is faithful.
+
+    An insult noun or a swear word naming a person becomes "person"/"people", never where
+    it is aimed at the reader ("you are an immature [jerk]" is no kinder for it); a swear
+    word heading a phrase becomes a plain word (:data:`_PLAIN_HEADS`); "fuck" only as a verb
+    with an object. Slurs, and everything else, have none.
+    """
+    text, word = match.string, match.group().lower()
+    before = _WORDS.findall(text[: match.start()].lower())
+    after = _WORDS.findall(text[match.end() :].lower())
+    prev, nxt = (before[-1] if before else ""), (after[0] if after else "")
+    if word in _SLUR_WORDS or word.rstrip("s") in _SLUR_WORDS:
+        return None
+    if word in _FUCK_VERBS:
+        if nxt in _OBJECTS:
+            return _FUCK_VERBS[word]
+        if word == "fucked" and prev in _BE:
+            return "in trouble"  # "greece will be [fucked] for decades"
+        if word == "fucked" or prev in _QUANTITIES or prev in _FUNCTION - _DEMONSTRATIVES:
+            return None
+        # "that old senile [fuck] said", "those [fucks] who"
+        person = True
+    elif word in _PLAIN_HEADS:
+        if word in _ASS and prev == "my" and not nxt[:1].isalpha():
+            return None  # "war on drugs my ass, ..." is disbelief, not a body part
+        return _PLAIN_HEADS[word]
+    else:
+        person = word in _PERSON_WORDS or word.rstrip("s") in _PERSON_WORDS
+    if not (person or word in _PEOPLE_WORDS):
+        return None
+    after_describer = prev[:1].isalpha() and (prev in _DETERMINERS or prev not in _FUNCTION)
+    if not after_describer or _AT_READER.search(text[max(0, match.start() - 60) : match.start()]):
+        return None
+    plural = word.endswith("s") and word not in _PERSON_WORDS and word != "fuck"
+    return "people" if plural else "person"
+
+
+_BE = frozenset(
+    ("be", "been", "being", "is", "are", "was", "were", "am", "'m", "probably", "totally", "so",
+     "completely", "really", "get", "got", "getting")
+)  # fmt: skip
+_DEMONSTRATIVES = frozenset(("that", "this", "those", "these", "some"))
+# "enough [fucks] to give", "the actual [fuck]": a quantity or an oath, not a person.
+_QUANTITIES = frozenset(
+    ("enough", "actual", "loving", "rats", "rat's", "flying", "tha", "da", "many", "more", "less",
+     "few", "zero", "")
+)  # fmt: skip
+_DETERMINERS = frozenset(
+    ("a", "an", "the", "that", "this", "those", "these", "some", "his", "her", "their", "our",
+     "my", "any", "every", "of", "like", "such")
+)  # fmt: skip
 
 
 def _tidy(out: str, original: str) -> str:
@@ -525,7 +647,9 @@ def _tidy(out: str, original: str) -> str:
     out = re.sub(r"([,;:])\s*([,.!?;:])", r"\2", out)
     out = re.sub(r"(?<!\.)\.\s*\.(?!\.)", ".", out)
     out = re.sub(r"([!?])\s*\.", r"\1", out)
-    out = re.sub(r"\b(a|an|the|such|so|such a|such an)\s*([,.!?;:]|$)", r"\2", out, flags=_I)
+    out = re.sub(r"\b(a|an|the|such|such a|such an)\s*([,.!?;:]|$)", r"\2", out, flags=_I)
+    # "you are so [stupid]." -> "you are.", but "I hope so." stays.
+    out = re.sub(r"\b(is|are|was|were|be|am|'re|'m|'s)\s+so\s*([,.!?;:]|$)", r"\1\2", out, flags=_I)
     out = re.sub(r"\ba\s+(?=[aeiou])", "an ", out)
     out = re.sub(r"\ban\s+(?=[b-df-hj-np-tv-z])", "a ", out)
     out = re.sub(r"^[\s,.;:!?\u2014\u2013-]+", "", out).strip()
