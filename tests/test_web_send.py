@@ -259,3 +259,6 @@ def test_json_api_previews_and_sends_once(web: httpx.Client, db: Path, base_url:
     assert str(posted.id) == body["remote_id"]
     assert web.get(f"/api/inbox/{opp_id}").json()["opportunity"]["state"] == "done"
     assert web.post("/api/inbox/nope0000/send", json={}).status_code == 404
+    spec = web.get("/openapi.json").json()
+    assert spec["paths"]["/api/inbox/{opp_id}/send"]["post"]["operationId"] == "sendReply"
+    assert "/inbox/{opp_id}/confirm" in spec["paths"]

@@ -60,14 +60,14 @@ def _private_ok(store: SQLiteStore, source: str) -> bool:
     return True  # no account: prepare_send says so
 
 
-def _answered(store: SQLiteStore, opp_id: str) -> tuple[str | None, str | None]:
-    """The text being answered and its author, for the guard and the confirm page."""
+def _answered(store: SQLiteStore, opp_id: str) -> tuple[str | None, str | None, str | None]:
+    """The text being answered, its author and their handle (for the guard and the page)."""
     opp = store.get_opportunity(opp_id)
     found = store.items(opp.source, remote_ids=opp.item_ids[:1])
     if not found:
-        return None, None
+        return None, None, None
     item = found[0].item
-    return item.text or None, item.author.display
+    return item.text or None, item.author.display, item.author.handle or None
 
 
 def _text_of(form: dict[str, Any]) -> str | None:
@@ -101,7 +101,7 @@ def _preview(
                 inbox.draft(opp.id)
     prepared = prepare_send(store, opp.id, text=text, private_ok=_private_ok(store, opp.source))
     account = store.get_account(prepared.account)
-    answered, answered_by = _answered(store, opp.id)
+    answered, answered_by, handle = _answered(store, opp.id)
     verdict = None
     if web.guard_check is not None:
         verdict = web.guard_check(prepared.text, answered)
@@ -112,6 +112,7 @@ def _preview(
         "account": account,
         "answered": answered,
         "answered_by": answered_by,
+        "handle": handle,
         "verdict": verdict,
         "sent_before": sent[-1] if sent else None,
     }
@@ -125,7 +126,11 @@ def _preview_json(data: dict[str, Any]) -> dict[str, Any]:
         **prepared.to_json(),
         "as": data["account"].handle or data["account"].name,
         "url": data["account"].url,
-        "answering": {"author": data["answered_by"], "text": data["answered"]},
+        "answering": {
+            "author": data["answered_by"],
+            "handle": data["handle"],
+            "text": data["answered"],
+        },
         "guard": verdict.to_dict() if verdict is not None else None,
         "can_send": verdict is None or verdict.verdict == "ok",
     }
@@ -188,7 +193,7 @@ async def _held(request: Request, opp_id: str, text: str, message: str) -> Respo
     web = _web(request)
 
     def verdict(store: SQLiteStore) -> Any:
-        answered, _ = _answered(store, opp_id)
+        answered, _, _ = _answered(store, opp_id)
         return web.guard_check(text, answered) if web.guard_check else None
 
     found = await web.with_store(verdict)
