@@ -340,7 +340,7 @@ def page_paths() -> dict[str, Any]:
             "post": {
                 "operationId": "previewSend",
                 "summary": "What a send would post, as whom and to whom, and the guard's "
-                "verdict (posts nothing, saves nothing)",
+                "verdict (posts nothing)",
                 "parameters": [_id("opp_id", "string")],
                 "requestBody": {
                     "required": True,
