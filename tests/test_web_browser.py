@@ -2,7 +2,9 @@
 real uvicorn server on 127.0.0.1, with a real SQLite store, the shipped guard and our own
 JavaScript (no mocks). Flows: submit an idea and see its gold star; a flagged idea going to
 moderation; a hostile draft highlighted and rewritten with one click; logging in and out
-when public; keyboard-only use of the main flows.
+when public; keyboard-only use of the main flows; approving and sending a draft to a real
+local Mastodon-compatible server (mastodon-mock under real uvicorn on 127.0.0.1, read back
+with Mastodon.py), by mouse (sending from two tabs posts once) and by keyboard alone.
 
 The tests need ``playwright`` (the ``test`` extra) and ``/usr/bin/chromium`` (``apt-get
 install chromium``; never ``playwright install``). Without them they skip, except where
@@ -25,8 +27,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from _mastodon_support import client, reset, start_mock, statuses_of
 
-from cyberkind.pipeline import import_file
+from cyberkind.connectors.mastodon import MastodonConnector
+from cyberkind.credentials import EnvCredentials
+from cyberkind.models import Account
+from cyberkind.pipeline import import_file, sync
 from cyberkind.store.sqlite import SQLiteStore
 from cyberkind.web.app import create_app
 from cyberkind.web.context import RateLimits
@@ -328,3 +334,103 @@ def test_only_the_wall_can_be_framed(page: Any, server: str) -> None:
             page.wait_for_timeout(100)
         assert inbox.url.startswith("chrome-error://")
         assert "Kindness inbox" not in inbox.content()
+
+
+# -- approve and send, to a real Mastodon-compatible server -----------------------------------
+
+
+@pytest.fixture(scope="module")
+def mastodon() -> Iterator[Any]:
+    mock = start_mock()
+    yield mock
+    mock.stop()
+
+
+@pytest.fixture
+def social(
+    mastodon: Any,
+    scorer: Any,
+    serve_in_thread: Any,
+    tmp_path: Path,
+    stub_scorer: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[tuple[str, str]]:
+    """The web app over a store with the Mastodon account ``social`` (alice, its token in the
+    environment) and Bob's comment synced from the server; yields (app URL, server URL)."""
+    base = str(mastodon.base_url)
+    reset(base)
+    post = client(base, "alice").status_post("Ten tiny kindnesses")
+    client(base, "bob").status_post("@alice Your list made my week!", in_reply_to_id=post.id)
+    account = Account("social", "mastodon", base, handle="alice")
+    db = tmp_path / "social.db"
+    with SQLiteStore(db) as store:
+        store.add_account(account)
+        creds = EnvCredentials({"CYBERKIND_SOCIAL_ACCESS_TOKEN": "alice_token"})
+        with MastodonConnector(account, credentials=creds) as conn:
+            sync(store, conn, stub_scorer)
+    monkeypatch.setenv("CYBERKIND_SOCIAL_ACCESS_TOKEN", "alice_token")
+    with serve_in_thread(create_app(scorer, db=db, limits=RateLimits.off())) as url:
+        yield url, base
+
+
+def alices_replies(base: str) -> list[Any]:
+    return [s for s in statuses_of(base, "alice") if s.in_reply_to_id is not None]
+
+
+def confirm_in(tab: Any, url: str, text: str) -> None:
+    """Open Bob's opportunity from the inbox, edit the draft, and approve it."""
+    tab.goto(f"{url}/inbox")
+    tab.locator(".opp a", has_text="Bob").click()
+    tab.fill("#draft", text)
+    tab.click("#approve")
+    tab.wait_for_url(re.compile(r"/confirm$"))
+
+
+def test_approve_and_send_a_draft_to_mastodon(
+    page: Any, social: tuple[str, str], shots: Path
+) -> None:
+    url, base = social
+    text = "Thank you, Bob! Your kind words made my day."
+    confirm_in(page, url, text)
+    assert page.locator("#to-post").inner_text() == text
+    assert "@alice on mastodon:social" in page.locator("#send-as").inner_text()
+    assert "Bob" in page.locator("#send-to").inner_text()
+    assert alices_replies(base) == []  # nothing is posted before the owner confirms
+    page.screenshot(path=str(shots / "confirm.png"))
+    # the same confirmed reply, open in a second tab too: the owner sends from both
+    other = page.context.new_page()
+    confirm_in(other, url, text)
+    page.click("#send-now")
+    page.wait_for_url(re.compile(r"\?sent=1$"))
+    assert page.locator("#opp-state").inner_text() == "done"
+    assert "This opportunity is done" in page.locator("#sent").inner_text()
+    other.click("#send-now")
+    other.wait_for_url(re.compile(r"\?sent=again$"))
+    assert "Already sent" in other.locator("#sent").inner_text()
+    [posted] = alices_replies(base)  # on the server, exactly once
+    assert text in posted.content and posted.content.startswith("<p>@bob")
+    page.goto(f"{url}/stars")
+    assert "Bob" in page.locator("main").inner_text()
+
+
+def test_approve_and_send_by_keyboard_alone(page: Any, social: tuple[str, str]) -> None:
+    url, base = social
+    page.goto(f"{url}/inbox")
+    tab_to(page, "Filter")
+    link = page.locator(".opp a", has_text="Bob")
+    tab_to(page, link.inner_text())
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/inbox/\w+$"))
+    tab_to(page, "draft")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("Thank you so much, Bob!")
+    tab_to(page, "approve", limit=3)
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/confirm$"))
+    assert page.locator("#to-post").inner_text() == "Thank you so much, Bob!"
+    tab_to(page, "send-now")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"\?sent=1$"))
+    assert page.locator("#opp-state").inner_text() == "done"
+    [posted] = alices_replies(base)
+    assert "Thank you so much, Bob!" in posted.content

@@ -105,9 +105,11 @@ def test_opportunity_thread_draft_and_actions(client: httpx.Client, db: Path) ->
     assert detail["draft"]["text"] == "Thank you, Ana!" and detail["draft"]["saved"] is True
     assert detail["opportunity"]["state"] == "drafted"
     assert client.post(f"/inbox/{opp['id']}/draft", data={"text": "x"}).status_code == 403
-    # sending is not faked: it says it is not available
+    # sending needs a connected account: a blog import has none, and the page says so
+    confirm = client.post(f"/inbox/{opp['id']}/confirm", data={"csrf": csrf, "text": "hi"})
+    assert confirm.status_code == 409 and "not a connected account" in confirm.text
     send = client.post(f"/inbox/{opp['id']}/send", data={"csrf": csrf, "text": "hi"})
-    assert send.status_code == 501 and "not available yet" in send.text
+    assert send.status_code == 409 and "not the ones you confirmed" in send.text
     snooze = client.post(f"/inbox/{opp['id']}/snooze", data={"csrf": csrf, "for": "3d"})
     assert snooze.status_code == 303
     assert opp["id"] not in {o["id"] for o in client.get("/api/inbox").json()}

@@ -46,7 +46,7 @@ from starlette.staticfiles import StaticFiles
 
 from ..engine import Scorer
 from ..errors import CyberkindError
-from ..guard import NEGATIVITY_LABELS, Guard, Verdict, parse_policy
+from ..guard import NEGATIVITY_LABELS, Guard, Policy, Verdict, parse_policy
 from . import perspective
 from .context import LoginRequired, RateLimits, WebContext
 from .openapi import openapi_spec
@@ -170,6 +170,25 @@ class _BadRequest(Exception):
 Endpoint = Callable[[Request], Awaitable[Response]]
 
 
+class _LockedGuard(Guard):
+    """The app's guard, one check at a time: sending (:func:`cyberkind.sending.send_draft`)
+    calls ``check`` itself, from a worker thread, and the scorer is not thread-safe."""
+
+    def __init__(self, lock: threading.RLock, scorer: Scorer) -> None:
+        super().__init__(scorer)
+        self._lock = lock
+
+    def check(
+        self,
+        text: str,
+        reply_to: str | None = None,
+        policy: Policy | None = None,
+        suggest: bool = True,
+    ) -> Verdict:
+        with self._lock:
+            return super().check(text, reply_to=reply_to, policy=policy, suggest=suggest)
+
+
 def _answering_errors(endpoint: Endpoint) -> Endpoint:
     """Answer an unexpected error in the route's own JSON error shape, and log it.
 
@@ -220,8 +239,8 @@ def create_app(
     (the server passes the loopback names when it is not public, against DNS rebinding).
     """
     model = scorer or Scorer()
-    guard = Guard(model)
-    lock = threading.Lock()
+    lock = threading.RLock()
+    guard = _LockedGuard(lock, model)
     annotator = spans if spans is not None else guard_spans(guard)
 
     def score_one(text: str) -> Mapping[str, float]:
@@ -312,6 +331,7 @@ def create_app(
         region=region,
         crisis_line=crisis_line,
         guard_check=compose_check,
+        guard=guard,
     )
     if secret_key:
         web.secret_key = secret_key

@@ -23,7 +23,9 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
+from ..credentials import Credentials
 from ..errors import CyberkindError, InputError, NotFoundError
+from ..guard import Guard
 from ..store.sqlite import SQLiteStore
 from .security import (
     BodyTooLarge,
@@ -73,7 +75,11 @@ class WebContext:
     limits: RateLimits = field(default_factory=RateLimits)
     region: str | None = None
     crisis_line: str | None = None
-    guard_check: Callable[[str], Any] | None = None
+    guard_check: Callable[..., Any] | None = None
+    guard: Guard | None = None
+    """The app's guard, for sending (``guard_check`` is the same guard, for the pages)."""
+    credentials: Credentials | None = None
+    """Where sending finds account secrets (default: the environment, then the OS keyring)."""
     env: Environment = field(
         default_factory=lambda: Environment(
             loader=PackageLoader("cyberkind.web", "templates"),
@@ -82,6 +88,7 @@ class WebContext:
     )
     _salt: str | None = None
     _salt_lock: threading.Lock = field(default_factory=threading.Lock)
+    _send_locks: dict[str, threading.Lock] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.submit_limiter = RateLimiter(self.limits.submit, self.limits.window)
@@ -116,6 +123,13 @@ class WebContext:
                             store.set_config("visitor_salt", value)
                 self._salt = value
         return self._salt
+
+    def send_lock(self, opportunity_id: str) -> threading.Lock:
+        """One send of an opportunity at a time in this process (a double-click waits, then
+        finds the send done; across processes the store's outbox and the platform's
+        idempotency key keep it to one post)."""
+        with self._salt_lock:
+            return self._send_locks.setdefault(opportunity_id, threading.Lock())
 
     def setting(self, store: SQLiteStore, name: str, default: str) -> str:
         """A web setting saved on the settings page."""

@@ -281,7 +281,7 @@ def page_paths() -> dict[str, Any]:
         "/inbox/{opp_id}/{action}": {
             "post": {
                 **_post_form(
-                    "Save the draft, snooze, dismiss, mark done, or send (not yet available: 501)",
+                    "Save the draft, snooze, dismiss or mark done",
                     "opportunityAction",
                     _CSRF,
                 ),
@@ -291,9 +291,89 @@ def page_paths() -> dict[str, Any]:
                         "name": "action",
                         "in": "path",
                         "required": True,
-                        "schema": {"enum": ["draft", "snooze", "dismiss", "done", "send"]},
+                        "schema": {"enum": ["draft", "snooze", "dismiss", "done"]},
                     },
                 ],
+            }
+        },
+        "/inbox/{opp_id}/confirm": {
+            "post": {
+                "operationId": "confirmSendForm",
+                "summary": "Approve and send, step 1: save the edited draft and show exactly "
+                "what will be posted, as whom and to whom, with the guard's verdict",
+                "parameters": [_id("opp_id", "string")],
+                "requestBody": _form({**_CSRF, "text": "The reply, as edited"}, ["csrf", "text"]),
+                "responses": {
+                    "200": _HTML,
+                    "403": _FORBIDDEN,
+                    "409": {**_HTML, "description": "It must not be sent (e.g. no account): why"},
+                },
+            }
+        },
+        "/inbox/{opp_id}/send": {
+            "post": {
+                "operationId": "sendForm",
+                "summary": "Approve and send, step 2: post the confirmed text once, mark the "
+                "opportunity done and record its gold stars",
+                "parameters": [_id("opp_id", "string")],
+                "requestBody": _form(
+                    {
+                        **_CSRF,
+                        "text": "The confirmed text",
+                        "key": "The send's idempotency key, from the confirm page",
+                    },
+                    ["csrf", "text", "key"],
+                ),
+                "responses": {
+                    "303": {"description": "Sent (or sent before): to /inbox/{id}?sent=1|again"},
+                    "403": _FORBIDDEN,
+                    "409": {
+                        **_HTML,
+                        "description": "Refused, or the text is not the one confirmed",
+                    },
+                    "422": {**_HTML, "description": "The guard holds it: reasons and rewrite"},
+                    "502": {**_HTML, "description": "Posting failed; safe to retry"},
+                },
+            }
+        },
+        "/api/inbox/{opp_id}/preview": {
+            "post": {
+                "operationId": "previewSend",
+                "summary": "What a send would post, as whom and to whom, and the guard's "
+                "verdict (posts nothing)",
+                "parameters": [_id("opp_id", "string")],
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": _ref("SendRequest")}},
+                },
+                "responses": {
+                    "200": _json(_ref("SendPreview")),
+                    "401": _LOGIN,
+                    "404": {"description": "No such opportunity", **_ERR},
+                    "409": {"description": "It must not be sent: why", **_ERR},
+                    "415": {"description": "Not JSON", **_ERR},
+                },
+            }
+        },
+        "/api/inbox/{opp_id}/send": {
+            "post": {
+                "operationId": "sendReply",
+                "summary": "Post the draft (or 'text') once through its account, mark the "
+                "opportunity done and record its gold stars; idempotent",
+                "parameters": [_id("opp_id", "string")],
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": _ref("SendRequest")}},
+                },
+                "responses": {
+                    "200": _json(_ref("SendResult"), "Sent, or already sent (already_sent)"),
+                    "401": _LOGIN,
+                    "404": {"description": "No such opportunity", **_ERR},
+                    "409": {"description": "Refused, or 'key' does not match 'text'", **_ERR},
+                    "415": {"description": "Not JSON", **_ERR},
+                    "422": {"description": "The guard holds the text", **_ERR},
+                    "502": {"description": "Posting failed; sending again is safe", **_ERR},
+                },
             }
         },
         "/stars": {
@@ -378,6 +458,53 @@ def page_schemas() -> dict[str, Any]:
                 "message": {"type": "string"},
                 "repeat": {"type": "boolean"},
                 "idea": {"oneOf": [_ref("Idea"), {"type": "null"}]},
+            },
+        },
+        "SendRequest": {
+            "type": "object",
+            "properties": {
+                "text": {
+                    "type": "string",
+                    "maxLength": 5000,
+                    "description": "The words to post (default: the saved draft)",
+                },
+                "key": {
+                    "type": "string",
+                    "description": "The preview's key: the send goes ahead only for its text",
+                },
+            },
+        },
+        "SendPreview": {
+            "type": "object",
+            "properties": {
+                "ok": {"const": True},
+                "opportunity_id": {"type": "string"},
+                "account": {"type": "string"},
+                "as": {"type": "string", "description": "The account's handle"},
+                "url": {"type": "string"},
+                "source": {"type": "string"},
+                "parent_remote_id": {"type": "string"},
+                "to": {"type": "array", "items": {"type": "string"}},
+                "private": {"type": "boolean"},
+                "text": {"type": "string"},
+                "stars": {"type": "integer"},
+                "key": {"type": "string", "description": "The send's idempotency key"},
+                "answering": {"type": "object"},
+                "guard": {"type": ["object", "null"], "description": "POST /v1/check's verdict"},
+                "can_send": {"type": "boolean"},
+            },
+        },
+        "SendResult": {
+            "type": "object",
+            "properties": {
+                "ok": {"const": True},
+                "opportunity_id": {"type": "string"},
+                "remote_id": {"type": "string"},
+                "text": {"type": "string"},
+                "already_sent": {"type": "boolean"},
+                "stars_recorded": {"type": "integer"},
+                "to": {"type": "array", "items": {"type": "string"}},
+                "outbox": {"type": "object"},
             },
         },
         "Settings": {

@@ -2,7 +2,7 @@
 
 Every page is server-rendered and works without JavaScript (forms POST with a CSRF token);
 ``static/app.js`` adds the live guard while typing. Each page has its JSON twin under
-``/api/`` (see docs/web.md and ``/openapi.json``).
+``/api/`` (see docs/web.md and ``/openapi.json``). Approve-and-send lives in :mod:`.send`.
 """
 
 from __future__ import annotations
@@ -25,8 +25,9 @@ from ..store.sqlite import SQLiteStore
 from .charts import bar_chart, stars_over_time
 from .context import WebContext, json_error, page
 from .security import csrf_token, hash_password, verify_password
+from .send import send_routes
 
-__all__ = ["PASSWORD_KEY", "approve_and_send", "highlight", "page_routes", "set_password"]
+__all__ = ["PASSWORD_KEY", "highlight", "page_routes", "set_password"]
 
 PASSWORD_KEY = "password_hash"
 """Where the owner's argon2 password hash lives in the store's ``web_config``."""
@@ -160,19 +161,6 @@ async def compose_page(request: Request) -> Response:
 # -- inbox ----------------------------------------------------------------------------------
 
 
-def approve_and_send(store: SQLiteStore, opportunity_id: str, text: str) -> None:
-    """APPROVE-AND-SEND HOOK: publish ``text`` as the reply to an opportunity.
-
-    Sending is being built as a library function (connectors' ``publish``) by another
-    engineer; until it lands this raises, and the inbox page says so instead of pretending.
-    Wire it here: call the library function, then ``Inbox(store).done(opportunity_id)``.
-    """
-    raise NotImplementedError(
-        "approve_and_send: sending from the web app is not available yet. Copy the draft, "
-        "post it yourself, then mark the opportunity done."
-    )
-
-
 def _inbox_data(
     web: WebContext, store: SQLiteStore, act: str | None, source: str | None
 ) -> dict[str, Any]:
@@ -229,8 +217,10 @@ def _opportunity_data(web: WebContext, store: SQLiteStore, opp_id: str) -> dict[
     if opp.priority is Priority.CRISIS:
         regional, emergency = regional_resources(_region(web, store), web.crisis_line)
         resources = list(regional)
+    sent = [e for e in store.outbox(opp.id) if e.state == "sent"]
     return {
         "opp": opp,
+        "sent": sent[-1] if sent else None,
         "thread": thread,
         "draft": saved,
         "resources": resources,
@@ -260,10 +250,16 @@ async def opportunity_page(request: Request) -> Response:
                     for s in data["thread"]
                 ],
                 "draft": data["draft"],
+                "sent": data["sent"].to_json() if data["sent"] else None,
             }
         )
     return web.render(
-        request, "opportunity.html", **data, crisis=Priority.CRISIS, snoozes=list(SNOOZE_CHOICES)
+        request,
+        "opportunity.html",
+        **data,
+        crisis=Priority.CRISIS,
+        snoozes=list(SNOOZE_CHOICES),
+        sent_again=request.query_params.get("sent") == "again",
     )
 
 
@@ -297,16 +293,11 @@ async def opportunity_action(request: Request) -> Response:
             inbox.dismiss(opp.id)
         elif action == "done":
             inbox.done(opp.id)
-        elif action == "send":
-            approve_and_send(store, opp.id, form.get("text", ""))
         else:
             raise InputError(f"unknown action {action!r}.")
         return "/inbox"
 
-    try:
-        target = await web.with_store(run)
-    except NotImplementedError as err:
-        return web.error_page(request, 501, str(err))
+    target = await web.with_store(run)
     return RedirectResponse(target, 303)
 
 
@@ -408,6 +399,7 @@ def page_routes() -> list[Route]:
         Route("/api/inbox", page(inbox_page), methods=["GET"]),
         Route("/inbox/{opp_id:str}", page(opportunity_page), methods=["GET"]),
         Route("/api/inbox/{opp_id:str}", page(opportunity_page), methods=["GET"]),
+        *send_routes(),
         Route("/inbox/{opp_id:str}/{action:str}", page(opportunity_action), methods=["POST"]),
         Route("/stars", page(stars_page), methods=["GET"]),
         Route("/api/stars", page(stars_page), methods=["GET"]),
