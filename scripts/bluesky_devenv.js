@@ -68,7 +68,10 @@ async function main () {
       headers: { authorization: `Bearer ${session.accessJwt}` }
     })).json()
     if (page.notifications.length >= SEEDED_NOTIFICATIONS) break
-    if (tries > 100) throw new Error(`only ${page.notifications.length} notifications after 20s`)
+    if (tries > 300) {
+      const seen = page.notifications.map((n) => `${n.reason} by ${n.author.handle}`).join(', ')
+      throw new Error(`only ${page.notifications.length} notifications after 60s: ${seen}`)
+    }
     await new Promise((resolve) => setTimeout(resolve, 200))
     await network.processAll()
   }
