@@ -168,3 +168,50 @@ def wordpress() -> Iterator[Any]:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[Any]:
+    """A real PostgreSQL cluster on 127.0.0.1 (tests/postgres_server.py), shared by the session.
+
+    Skips without Debian's postgresql (or psycopg), except in CI (``CI`` or
+    ``CYBERKIND_REQUIRE_SERVERS=1``), where that is a failure.
+    """
+    from postgres_server import missing, start_postgres
+
+    absent = missing()
+    if absent is not None:
+        if REQUIRE_SERVERS:
+            pytest.fail(f"a real PostgreSQL is required here (CI): {absent}")
+        pytest.skip(f"no real PostgreSQL: {absent}")
+    server = start_postgres()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def pg_url(postgres: Any) -> Iterator[str]:
+    """The URL of a fresh, migrated PostgreSQL database, dropped after the test."""
+    url = postgres.fresh_database()
+    yield url
+    postgres.drop_database(url)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """What ``--db`` takes, for each backend: a SQLite file's path, or a PostgreSQL URL."""
+    if request.param == "postgres":
+        url: str = request.getfixturevalue("pg_url")
+        return url
+    return str(tmp_path / "inbox.db")
+
+
+@pytest.fixture
+def store(db_url: str) -> Iterator[Any]:
+    """An empty store on each backend (SQLite file, PostgreSQL database)."""
+    from cyberkind.store import open_store
+
+    with open_store(db_url) as opened:
+        yield opened
