@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sqlite3
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -168,6 +169,25 @@ def wordpress() -> Iterator[Any]:
         yield server
     finally:
         server.stop()
+
+
+def integrity_errors() -> tuple[type[Exception], ...]:
+    """What a unique violation raises: sqlite3's error, and psycopg's when installed."""
+    try:
+        import psycopg
+    except ImportError:
+        return (sqlite3.IntegrityError,)
+    return (sqlite3.IntegrityError, psycopg.IntegrityError)
+
+
+def table_columns(store: Any, table: str) -> set[str]:
+    """The column names of ``table`` in either store."""
+    if isinstance(store, SQLiteStore):
+        return {row[1] for row in store.execute(f"PRAGMA table_info({table})")}
+    rows = store.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = %s", (table,)
+    )
+    return {row["column_name"] for row in rows}
 
 
 @pytest.fixture(scope="session")

@@ -15,6 +15,8 @@ from typing import Any
 
 import pytest
 
+from conftest import integrity_errors, table_columns
+
 from cyberkind.errors import NotFoundError, StoreError
 from cyberkind.models import Act, Author, Item, ItemKind, Opportunity, Priority, State
 from cyberkind.store import Store, open_store, resolve_db_path
@@ -22,25 +24,6 @@ from cyberkind.store.migrations import MIGRATIONS, SCHEMA_VERSION, migrate
 from cyberkind.store.sqlite import SQLiteStore
 
 SRC = "test:blog"
-
-
-def integrity_errors() -> tuple[type[Exception], ...]:
-    """What a unique violation raises: sqlite3's error, and psycopg's when installed."""
-    try:
-        import psycopg
-    except ImportError:
-        return (sqlite3.IntegrityError,)
-    return (sqlite3.IntegrityError, psycopg.IntegrityError)
-
-
-def table_columns(store: Any, table: str) -> set[str]:
-    """The column names of ``table`` in either store."""
-    if isinstance(store, SQLiteStore):
-        return {row[1] for row in store.execute(f"PRAGMA table_info({table})")}
-    rows = store.execute(
-        "SELECT column_name FROM information_schema.columns WHERE table_name = %s", (table,)
-    )
-    return {row["column_name"] for row in rows}
 
 
 def _item(remote_id: str, text: str = "hello", **kw: object) -> Item:

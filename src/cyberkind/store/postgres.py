@@ -706,9 +706,14 @@ class PostgresStore:
                         batch = []
                 if batch:
                     cur.executemany(sql, batch)
-            if "id" in columns:
+            sequence = (
+                self._one("SELECT pg_get_serial_sequence(%s, 'id') AS s", (table,))
+                if "id" in columns
+                else None
+            )
+            if sequence and sequence["s"]:
                 self._conn.execute(
-                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                    f"SELECT setval('{sequence['s']}', "
                     f"COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
                 )
 
