@@ -129,14 +129,26 @@ def start_postgres() -> PostgresServer:
     data = root / "data"
     try:
         server._pg(
-            ["initdb", "-D", str(data), "-U", _SUPERUSER, "--auth=trust", "--no-locale", "-E", "UTF8"]
+            [
+                "initdb",
+                "-D",
+                str(data),
+                "-U",
+                _SUPERUSER,
+                "--auth=trust",
+                "--no-locale",
+                "-E",
+                "UTF8",
+            ]
         )
         options = (
             f"-c listen_addresses=127.0.0.1 -c port={server.port} "
             "-c unix_socket_directories='' -c fsync=off -c synchronous_commit=off "
             "-c full_page_writes=off -c max_connections=100"
         )
-        server._pg(["pg_ctl", "start", "-w", "-D", str(data), "-l", str(root / "log"), "-o", options])
+        server._pg(
+            ["pg_ctl", "start", "-w", "-D", str(data), "-l", str(root / "log"), "-o", options]
+        )
         server.admin(f"CREATE DATABASE {TEMPLATE}")
         from cyberkind.store.postgres import PostgresStore
 

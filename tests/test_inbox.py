@@ -101,9 +101,7 @@ def test_priorities_crisis_first_with_resources(
 def test_answered_comments_are_not_open_and_answers_close_them(
     store: Any, tmp_path: Path, stub_scorer: Any
 ) -> None:
-    inbox = load(
-        store, tmp_path, stub_scorer, MY_POST, comment("c1"), comment("c2"), comment("c3")
-    )
+    inbox = load(store, tmp_path, stub_scorer, MY_POST, comment("c1"), comment("c2"), comment("c3"))
     assert [o.item_ids for o in inbox.opportunities()] == [("c1",), ("c2",), ("c3",)]
     c2 = inbox.opportunities()[1]
     inbox.draft(c2.id)
@@ -136,9 +134,7 @@ def test_answer_in_another_thread_still_counts(
     assert inbox.opportunities() == []
 
 
-def test_grouped_shares_and_likes_per_post(
-    store: Any, tmp_path: Path, stub_scorer: Any
-) -> None:
+def test_grouped_shares_and_likes_per_post(store: Any, tmp_path: Path, stub_scorer: Any) -> None:
     rows = (
         [MY_POST]
         + [{"id": f"b{n}", "kind": "boost", "author": f"B{n}", "thread_id": "p1"} for n in range(5)]
@@ -192,9 +188,7 @@ def test_open_group_keeps_its_id_as_items_join(
     assert after.item_ids == ("b1", "b2") and after.state is State.SNOOZED
 
 
-def test_follows_mentions_hosts_posts(
-    store: Any, tmp_path: Path, stub_scorer: Any
-) -> None:
+def test_follows_mentions_hosts_posts(store: Any, tmp_path: Path, stub_scorer: Any) -> None:
     inbox = load(
         store,
         tmp_path,
@@ -236,9 +230,7 @@ def test_follows_mentions_hosts_posts(
     assert host.reason == "the host of 'Gardens' answered your comment"
 
 
-def test_ideas_are_flagged_even_when_answered(
-    store: Any, tmp_path: Path, stub_scorer: Any
-) -> None:
+def test_ideas_are_flagged_even_when_answered(store: Any, tmp_path: Path, stub_scorer: Any) -> None:
     inbox = load(
         store,
         tmp_path,

@@ -11,7 +11,6 @@ real all-MiniLM-L6-v2 ONNX encoder for the embedding re-ranking.
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -150,6 +149,7 @@ def test_search_ranks_by_bm25_and_says_why(store: Any) -> None:
     assert tagged[0].link.url == "https://breathe.example/box"
     assert tagged[0].matched_tags == ("breathing",)
     assert "tag 'breathing'" in tagged[0].why
+
     # Query operators in a message (FTS5's, tsquery's) are searched as words, never run as
     # syntax. (PostgreSQL's ts_rank counts the extra words, so compare what was found.)
     def found_for(text: str) -> list[tuple[str, tuple[str, ...]]]:

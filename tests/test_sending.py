@@ -220,9 +220,7 @@ def test_the_guard_holds_a_hostile_text_and_nothing_is_posted(
     assert store.outbox() == []
 
 
-def test_refusals_name_the_fix(
-    base_url: str, store: Any, stub_scorer: Any, guard: Guard
-) -> None:
+def test_refusals_name_the_fix(base_url: str, store: Any, stub_scorer: Any, guard: Guard) -> None:
     client(base_url, "bob").account_follow(client(base_url, "alice").me().id)
     synced(store, base_url, stub_scorer)
     follow = opportunity(store, Act.THANK_READER, "Bob")
@@ -299,8 +297,12 @@ def test_two_members_sending_at_once_post_one_reply(
             barrier.wait()
             try:
                 result = send_draft(
-                    own, opp.id, text=f"Thank you, Carol! ({member})", credentials=CREDS,
-                    guard=guard, member=member,
+                    own,
+                    opp.id,
+                    text=f"Thank you, Carol! ({member})",
+                    credentials=CREDS,
+                    guard=guard,
+                    member=member,
                 )
                 outcomes[member] = result.remote_id
             except ConfigError as exc:

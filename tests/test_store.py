@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from conftest import integrity_errors, table_columns
 
 from cyberkind.errors import NotFoundError, StoreError
@@ -287,7 +286,7 @@ def test_concurrent_first_opens_migrate_once(postgres: Any) -> None:
     def open_it() -> None:
         try:
             PostgresStore(url).close()
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=open_it) for _ in range(4)]

@@ -86,7 +86,7 @@ def test_concurrent_claims_from_threads_exactly_one_wins(db_url: str) -> None:
             with open_store(db_url) as own:  # one connection per member, opened in its thread
                 barrier.wait()
                 results[member] = own.claim("cccc3333", member)
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=claim, args=(m,)) for m in members]
@@ -109,7 +109,17 @@ def test_concurrent_claim_processes_exactly_one_wins(db_url: str) -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     procs = [
         subprocess.Popen(
-            [sys.executable, "-m", "cyberkind", "claim", "dddd4444", "--as", f"p{i}", "--db", db_url],
+            [
+                sys.executable,
+                "-m",
+                "cyberkind",
+                "claim",
+                "dddd4444",
+                "--as",
+                f"p{i}",
+                "--db",
+                db_url,
+            ],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,

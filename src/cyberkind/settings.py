@@ -70,8 +70,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "links_rank",
         "fts",
-        "How link suggestions are ranked: fts (SQLite FTS5 bm25) or embeddings (bm25, then "
-        "cosine re-ranking; needs cyberkind[accurate])",
+        "How link suggestions are ranked: fts (the store's full-text rank: SQLite FTS5 bm25, "
+        "PostgreSQL ts_rank) or embeddings (full-text, then cosine re-ranking; needs "
+        "cyberkind[accurate])",
     ),
     Setting(
         "llm_url",

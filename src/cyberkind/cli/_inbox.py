@@ -243,9 +243,7 @@ def format_opportunities(found: list[Any], claims: dict[str, str] | None = None)
         state = "" if opp.state.value == "open" else f" [{opp.state.value}]"
         holder = (claims or {}).get(opp.id)
         claim = f" [claimed by {holder}]" if holder else ""
-        lines.append(
-            f"{opp.id}  {opp.act.value}{idea}{state}{claim}: {opp.person} ({opp.source})"
-        )
+        lines.append(f"{opp.id}  {opp.act.value}{idea}{state}{claim}: {opp.person} ({opp.source})")
         lines.append(f"    {opp.reason}")
         if opp.url:
             lines.append(f"    {opp.url}")

@@ -690,9 +690,7 @@ class PostgresStore:
             cur.execute(f"SELECT {', '.join(columns)} FROM {table}")
             yield from (tuple(row) for row in cur)
 
-    def load_rows(
-        self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]
-    ) -> None:
+    def load_rows(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
         """Insert rows as they are (ids included), then move the table's id sequence past them."""
         marks = ", ".join(["%s"] * len(columns))
         sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"
@@ -736,8 +734,7 @@ class PostgresStore:
             for link in links:
                 values = (link.title, link.description, " ".join(link.tags), link.origin)
                 row = self._one(
-                    "SELECT title, description, tags, origin FROM links WHERE url = %s "
-                    "FOR UPDATE",
+                    "SELECT title, description, tags, origin FROM links WHERE url = %s FOR UPDATE",
                     (link.url,),
                 )
                 if row is None:

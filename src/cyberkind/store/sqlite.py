@@ -720,9 +720,7 @@ class SQLiteStore(WallTables):
         while batch := cursor.fetchmany(1000):
             yield from (tuple(row) for row in batch)
 
-    def load_rows(
-        self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]
-    ) -> None:
+    def load_rows(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
         """Insert rows as they are (ids included), inside the caller's transaction."""
         marks = ", ".join("?" * len(columns))
         sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"

@@ -221,9 +221,7 @@ def copy_store(source: CopyableStore, destination: CopyableStore) -> CopyReport:
     report = CopyReport(source.describe(), destination.describe(), version)
     with source.transaction(), destination.transaction():
         # The source's transaction gives one consistent snapshot for the copy and the sums.
-        occupied = {
-            name: n for name, n in _counts(destination).items() if n
-        }
+        occupied = {name: n for name, n in _counts(destination).items() if n}
         if occupied:
             listed = ", ".join(f"{n} in {name}" for name, n in occupied.items())
             raise StoreError(
