@@ -47,6 +47,10 @@ def _fill(store: Any, scorer: Any) -> None:
             Link("https://b.example/", "", "", (), origin="bookmarks"),
         ]
     )
+    idea = store.add_idea("Leave a kind note on a neighbour's door", "Zoë", client="c1", nonce="n1")
+    store.add_idea_submission(idea.idea_id, "Sam", "Kind notes for neighbours", client="c2")
+    store.star_idea(idea.idea_id, "voter-hash")
+    store.set_config("wall_title", "Kindness ideas")
     entry = store.outbox_begin("k1", first.id, first.source, "p1")
     store.outbox_sent(entry.key, "remote-1")
     store.outbox_begin("k2", third.id, third.source, "p2")

@@ -36,6 +36,7 @@ from typing import Any
 
 from ..errors import ConfigError, NotFoundError, StoreError
 from ..models import CLOSED_STATES, Account, Feed, Item, Link, Opportunity, StarAward, State
+from ._pg_wall import PgWallTables
 from .base import LinkMatch, OutboxEntry, StoredItem, UpsertCounts
 from .pg_migrations import migrate
 from .sqlite import (
@@ -83,8 +84,11 @@ def _psycopg() -> Any:
     return psycopg
 
 
-class PostgresStore:
-    """The :class:`~cyberkind.store.base.Store` protocol on a PostgreSQL database."""
+class PostgresStore(PgWallTables):
+    """The :class:`~cyberkind.store.base.Store` protocol on a PostgreSQL database.
+
+    The ideas wall's methods come from :class:`~cyberkind.store._pg_wall.PgWallTables`.
+    """
 
     def __init__(self, url: str) -> None:
         psycopg = _psycopg()

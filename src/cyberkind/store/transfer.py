@@ -114,6 +114,13 @@ TABLES: tuple[tuple[str, tuple[str, ...]], ...] = (
             "updated_at",
         ),
     ),
+    ("ideas", ("id", "text", "status", "reason", "thanks", "created_at", "updated_at")),
+    (
+        "idea_submissions",
+        ("id", "idea_id", "author", "text", "client", "nonce", "submitted_at"),
+    ),
+    ("idea_stars", ("idea_id", "voter", "starred_at")),
+    ("web_config", ("key", "value")),
     ("claims", ("opportunity_id", "member", "claimed_at")),
     ("team_settings", ("key", "value", "updated_by", "updated_at")),
 )

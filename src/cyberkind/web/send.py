@@ -37,7 +37,7 @@ from ..errors import AuthError, ConfigError, InputError, SourceError
 from ..inbox import Inbox
 from ..models import State
 from ..sending import PreparedSend, SendResult, idempotency_key, prepare_send, send_draft
-from ..store.sqlite import SQLiteStore
+from ..store.base import Store
 from .context import WebContext, json_error, page
 
 __all__ = ["send_routes"]
@@ -51,7 +51,7 @@ def _web(request: Request) -> WebContext:
     return web
 
 
-def _private_ok(store: SQLiteStore, source: str) -> bool:
+def _private_ok(store: Store, source: str) -> bool:
     """Whether the connector of the account behind ``source`` can send a private message."""
     for account in store.accounts():
         if account.source == source:
@@ -60,7 +60,7 @@ def _private_ok(store: SQLiteStore, source: str) -> bool:
     return True  # no account: prepare_send says so
 
 
-def _answered(store: SQLiteStore, opp_id: str) -> tuple[str | None, str | None, str | None]:
+def _answered(store: Store, opp_id: str) -> tuple[str | None, str | None, str | None]:
     """The text being answered, its author and their handle (for the guard and the page)."""
     opp = store.get_opportunity(opp_id)
     found = store.items(opp.source, remote_ids=opp.item_ids[:1])
@@ -88,7 +88,7 @@ def _text_of(form: dict[str, Any]) -> str | None:
 
 
 def _preview(
-    web: WebContext, store: SQLiteStore, opp_id: str, text: str | None, save: bool
+    web: WebContext, store: Store, opp_id: str, text: str | None, save: bool
 ) -> dict[str, Any]:
     """What will be posted, as whom and to whom, and the guard's verdict on it."""
     inbox = Inbox(store, crisis_line=web.crisis_line)
@@ -192,7 +192,7 @@ async def _held(request: Request, opp_id: str, text: str, message: str) -> Respo
     """The guard held the text: its reasons and its kinder rewrite, and a way back."""
     web = _web(request)
 
-    def verdict(store: SQLiteStore) -> Any:
+    def verdict(store: Store) -> Any:
         answered, _, _ = _answered(store, opp_id)
         return web.guard_check(text, answered) if web.guard_check else None
 
