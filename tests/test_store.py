@@ -335,3 +335,12 @@ def test_the_db_setting_keeps_a_url_whole() -> None:
     assert resolve({"db": url})["db"] == url
     assert resolve({}, {"CYBERKIND_DB": url})["db"] == url
     assert resolve({"db": "~/x.db"})["db"] == Path("~/x.db").expanduser()
+
+
+def test_an_item_twice_in_one_batch_counts_as_written_then_updated(store: Store) -> None:
+    counts = store.upsert_items([_item("1"), _item("1", "edited"), _item("1", "edited")], {})
+    assert (counts.new, counts.updated, counts.unchanged) == (1, 1, 1)
+    assert [s.item.text for s in store.items(SRC)] == ["edited"]
+    counts = store.upsert_items([_item("2"), _item("1", "edited")], {"1": {"gratitude": 0.5}})
+    assert (counts.new, counts.updated, counts.unchanged) == (1, 1, 0)
+    assert store.items(SRC, remote_ids=["1"])[0].scores == {"gratitude": 0.5}
