@@ -34,7 +34,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol, Self, runtime_checkable
 
 from ..models import (
     Account,
@@ -121,6 +121,12 @@ class Store(Protocol):
     def close(self) -> None:
         """Release the connection."""
         ...
+
+    def __enter__(self) -> Self:
+        """``with store:`` closes the store at the end."""
+        ...
+
+    def __exit__(self, *exc_info: object) -> None: ...
 
     def item_hashes(self, source: str, remote_ids: Iterable[str]) -> dict[str, str]:
         """``{remote_id: content_hash}`` of the given items that are already stored."""
