@@ -214,3 +214,16 @@ def test_check_applies_the_team_policy(db_url: str, tmp_path: Path) -> None:
     bad.write_text("version = 2\n", encoding="utf-8")
     refused = runner.invoke(cli, ["team", "policy-set", str(bad), "--db", db_url])
     assert refused.exit_code == 1 and "unsupported policy version" in refused.output
+
+
+def test_who_sends(store: Any) -> None:
+    """--as, then the user setting; on a team store the login name; on one's own file nobody."""
+    import getpass
+
+    from cyberkind.sending import sender_name
+    from cyberkind.store import SQLiteStore
+
+    assert sender_name(store, "ana", "bob") == "ana"
+    assert sender_name(store, None, "bob") == "bob"
+    team = not isinstance(store, SQLiteStore)
+    assert sender_name(store) == (getpass.getuser() if team else None)

@@ -68,7 +68,14 @@ if TYPE_CHECKING:
     from .credentials import Credentials
     from .guard import Guard
 
-__all__ = ["PreparedSend", "SendResult", "idempotency_key", "prepare_send", "send_draft"]
+__all__ = [
+    "PreparedSend",
+    "SendResult",
+    "idempotency_key",
+    "prepare_send",
+    "send_draft",
+    "sender_name",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -298,6 +305,20 @@ def send_draft(
     finally:
         if own_connector:
             conn.close()
+
+
+def sender_name(store: Store, member: str | None = None, user: str | None = None) -> str | None:
+    """Who sends, for claims: ``member`` (``--as``), else ``user`` (the user setting); else,
+    on a team store (not a SQLite file), the login name; else ``None`` (one's own inbox)."""
+    if member or user:
+        return member or user
+    from .store.sqlite import SQLiteStore
+
+    if isinstance(store, SQLiteStore):
+        return None
+    import getpass
+
+    return getpass.getuser()
 
 
 def _hold_claim(store: Store, opp: Opportunity, member: str | None) -> None:

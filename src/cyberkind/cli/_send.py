@@ -7,7 +7,7 @@ import json
 import click
 
 from ._base import _settings, cli, setting_option
-from ._inbox import _member, _open_store, as_option, db_option
+from ._inbox import _open_store, as_option, db_option
 
 
 @cli.command("send")
@@ -46,7 +46,7 @@ def send_cli(
         cyberkind send 6a2c69789097
         cyberkind send 6a2c --yes --text "Thank you, Ana! That made my day."
     """
-    from ..sending import PreparedSend, send_draft
+    from ..sending import PreparedSend, send_draft, sender_name
 
     def confirm(prepared: PreparedSend) -> bool:
         if yes:
@@ -62,11 +62,8 @@ def send_cli(
 
     values = _settings(settings)
     with _open_store(db, values) as store:
-        from ..store import SQLiteStore
-
-        # A team store always knows who sends; on one's own SQLite file only when told.
-        explicit = member or values.get("user")
-        sender = _member(member, values) if explicit or not isinstance(store, SQLiteStore) else None
+        # A team store always knows who sends; one's own SQLite file only when told.
+        sender = sender_name(store, member, values.get("user"))
         result = send_draft(store, opportunity_id, text=text, confirm=confirm, member=sender)
     if as_json:
         click.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))

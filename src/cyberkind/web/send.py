@@ -36,7 +36,15 @@ from ..connectors.base import connector_registry
 from ..errors import AuthError, ConfigError, InputError, SourceError
 from ..inbox import Inbox
 from ..models import State
-from ..sending import PreparedSend, SendResult, idempotency_key, prepare_send, send_draft
+from ..sending import (
+    PreparedSend,
+    SendResult,
+    idempotency_key,
+    prepare_send,
+    send_draft,
+    sender_name,
+)
+from ..settings import resolve
 from ..store.base import Store
 from .context import WebContext, json_error, page
 
@@ -154,7 +162,11 @@ async def confirm_page(request: Request) -> Response:
 def _send(web: WebContext, opp_id: str, text: str | None) -> SendResult:
     """Send under the opportunity's lock, on the worker thread's own store connection."""
     with web.send_lock(opp_id), web.open_store() as store:
-        return send_draft(store, opp_id, text=text, guard=web.guard, credentials=web.credentials)
+        # On a team store the send claims the opportunity first (docs/teams.md).
+        member = sender_name(store, user=resolve({})["user"])
+        return send_draft(
+            store, opp_id, text=text, guard=web.guard, credentials=web.credentials, member=member
+        )
 
 
 async def send_page(request: Request) -> Response:
