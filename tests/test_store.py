@@ -9,6 +9,7 @@ session fixture; tests/postgres_server.py). SQLite-only tests (WAL, the file) ta
 from __future__ import annotations
 
 import sqlite3
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -344,3 +345,13 @@ def test_an_item_twice_in_one_batch_counts_as_written_then_updated(store: Store)
     counts = store.upsert_items([_item("2"), _item("1", "edited")], {"1": {"gratitude": 0.5}})
     assert (counts.new, counts.updated, counts.unchanged) == (1, 1, 0)
     assert store.items(SRC, remote_ids=["1"])[0].scores == {"gratitude": 0.5}
+
+
+def test_a_postgres_url_without_psycopg_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from cyberkind.errors import ConfigError
+
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # as if the extra were not installed
+    with pytest.raises(ConfigError, match=r"pip install 'cyberkind\[postgres\]'"):
+        open_store("postgresql://team@127.0.0.1:5432/cyberkind")
