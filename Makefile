@@ -14,12 +14,12 @@ TORCH ?= torch==2.13.0
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev,bench,mastodon,keyring,distributed,bluesky,test]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench,mastodon,keyring,postgres,distributed,bluesky,test]'
 	touch $(STAMP)
 
 $(ACCURATE): $(STAMP)
 	$(BIN)/python -m pip install --quiet '$(TORCH)'
-	$(BIN)/python -m pip install --quiet -e '.[dev,bench,mastodon,keyring,accurate,distributed,bluesky,test]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench,mastodon,keyring,postgres,accurate,distributed,bluesky,test]'
 	touch $(ACCURATE)
 
 demo: $(STAMP)

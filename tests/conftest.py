@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sqlite3
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -168,3 +169,69 @@ def wordpress() -> Iterator[Any]:
         yield server
     finally:
         server.stop()
+
+
+def integrity_errors() -> tuple[type[Exception], ...]:
+    """What a unique violation raises: sqlite3's error, and psycopg's when installed."""
+    try:
+        import psycopg
+    except ImportError:
+        return (sqlite3.IntegrityError,)
+    return (sqlite3.IntegrityError, psycopg.IntegrityError)
+
+
+def table_columns(store: Any, table: str) -> set[str]:
+    """The column names of ``table`` in either store."""
+    if isinstance(store, SQLiteStore):
+        return {row[1] for row in store.execute(f"PRAGMA table_info({table})")}
+    rows = store.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = %s", (table,)
+    )
+    return {row["column_name"] for row in rows}
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[Any]:
+    """A real PostgreSQL cluster on 127.0.0.1 (tests/postgres_server.py), shared by the session.
+
+    Skips without Debian's postgresql (or psycopg), except in CI (``CI`` or
+    ``CYBERKIND_REQUIRE_SERVERS=1``), where that is a failure.
+    """
+    from postgres_server import missing, start_postgres
+
+    absent = missing()
+    if absent is not None:
+        if REQUIRE_SERVERS:
+            pytest.fail(f"a real PostgreSQL is required here (CI): {absent}")
+        pytest.skip(f"no real PostgreSQL: {absent}")
+    server = start_postgres()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def pg_url(postgres: Any) -> Iterator[str]:
+    """The URL of a fresh, migrated PostgreSQL database, dropped after the test."""
+    url = postgres.fresh_database()
+    yield url
+    postgres.drop_database(url)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """What ``--db`` takes, for each backend: a SQLite file's path, or a PostgreSQL URL."""
+    if request.param == "postgres":
+        url: str = request.getfixturevalue("pg_url")
+        return url
+    return str(tmp_path / "inbox.db")
+
+
+@pytest.fixture
+def store(db_url: str) -> Iterator[Any]:
+    """An empty store on each backend (SQLite file, PostgreSQL database)."""
+    from cyberkind.store import open_store
+
+    with open_store(db_url) as opened:
+        yield opened

@@ -1,7 +1,9 @@
 """The inbox rules: acts, reasons, priorities, grouping, threads, states and ideas.
 
 Items come from JSONL files through the real pipeline; the stub scorer fires a
-label when its hashtag is in the text (``#crisis``, ``#question``...).
+label when its hashtag is in the text (``#crisis``, ``#question``...). Every test
+runs on both stores (the ``store`` fixture): a real SQLite file and a real
+PostgreSQL database (tests/postgres_server.py).
 """
 
 from __future__ import annotations
@@ -18,12 +20,11 @@ from cyberkind.inbox import Inbox, find_idea, opportunity_id
 from cyberkind.models import Act, Priority, State
 from cyberkind.pipeline import import_file
 from cyberkind.resources import CRISIS_RESOURCES
-from cyberkind.store.sqlite import SQLiteStore
 
 MY_POST = {"id": "p1", "kind": "post", "is_own": True, "text": "My post", "title": "Zines"}
 
 
-def load(store: SQLiteStore, tmp_path: Path, scorer: Any, *rows: dict[str, Any]) -> Inbox:
+def load(store: Any, tmp_path: Path, scorer: Any, *rows: dict[str, Any]) -> Inbox:
     path = tmp_path / "items.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in rows))
     import_file(store, path, scorer=scorer, source="t")
@@ -47,10 +48,10 @@ def acts(inbox: Inbox, **kw: Any) -> list[tuple[str, tuple[str, ...], int]]:
 
 
 def test_priorities_crisis_first_with_resources(
-    fresh_db: SQLiteStore, tmp_path: Path, stub_scorer: Any
+    store: Any, tmp_path: Path, stub_scorer: Any
 ) -> None:
     inbox = load(
-        fresh_db,
+        store,
         tmp_path,
         stub_scorer,
         MY_POST,
@@ -98,17 +99,15 @@ def test_priorities_crisis_first_with_resources(
 
 
 def test_answered_comments_are_not_open_and_answers_close_them(
-    fresh_db: SQLiteStore, tmp_path: Path, stub_scorer: Any
+    store: Any, tmp_path: Path, stub_scorer: Any
 ) -> None:
-    inbox = load(
-        fresh_db, tmp_path, stub_scorer, MY_POST, comment("c1"), comment("c2"), comment("c3")
-    )
+    inbox = load(store, tmp_path, stub_scorer, MY_POST, comment("c1"), comment("c2"), comment("c3"))
     assert [o.item_ids for o in inbox.opportunities()] == [("c1",), ("c2",), ("c3",)]
     c2 = inbox.opportunities()[1]
     inbox.draft(c2.id)
     # The user answers c1 and c2 on the blog; the next import brings the answers.
     load(
-        fresh_db,
+        store,
         tmp_path,
         stub_scorer,
         MY_POST,
@@ -123,10 +122,10 @@ def test_answered_comments_are_not_open_and_answers_close_them(
 
 
 def test_answer_in_another_thread_still_counts(
-    fresh_db: SQLiteStore, tmp_path: Path, stub_scorer: Any
+    store: Any, tmp_path: Path, stub_scorer: Any
 ) -> None:
     inbox = load(
-        fresh_db,
+        store,
         tmp_path,
         stub_scorer,
         {"id": "m1", "kind": "mention", "author": "Mo", "text": "hi"},
@@ -135,9 +134,7 @@ def test_answer_in_another_thread_still_counts(
     assert inbox.opportunities() == []
 
 
-def test_grouped_shares_and_likes_per_post(
-    fresh_db: SQLiteStore, tmp_path: Path, stub_scorer: Any
-) -> None:
+def test_grouped_shares_and_likes_per_post(store: Any, tmp_path: Path, stub_scorer: Any) -> None:
     rows = (
         [MY_POST]
         + [{"id": f"b{n}", "kind": "boost", "author": f"B{n}", "thread_id": "p1"} for n in range(5)]
@@ -148,7 +145,7 @@ def test_grouped_shares_and_likes_per_post(
             {"id": "ol", "kind": "like", "author": "Ann", "thread_id": "o1"},
         ]
     )
-    inbox = load(fresh_db, tmp_path, stub_scorer, *rows)
+    inbox = load(store, tmp_path, stub_scorer, *rows)
     found = {(o.act.value, o.thread_key): o for o in inbox.opportunities()}
     boosts = found[("thank_sharer", "p1")]
     assert boosts.reason == "5 people boosted your post 'Zines': thank them together?"
@@ -160,18 +157,18 @@ def test_grouped_shares_and_likes_per_post(
 
 
 def test_dismissed_groups_stay_dismissed_and_new_items_start_a_new_group(
-    fresh_db: SQLiteStore, tmp_path: Path, stub_scorer: Any
+    store: Any, tmp_path: Path, stub_scorer: Any
 ) -> None:
     boosts = [
         {"id": f"b{n}", "kind": "boost", "author": f"B{n}", "thread_id": "p1"} for n in range(3)
     ]
-    inbox = load(fresh_db, tmp_path, stub_scorer, MY_POST, *boosts)
+    inbox = load(store, tmp_path, stub_scorer, MY_POST, *boosts)
     [group] = inbox.opportunities()
     inbox.dismiss(group.id)
-    load(fresh_db, tmp_path, stub_scorer, MY_POST, *boosts)
+    load(store, tmp_path, stub_scorer, MY_POST, *boosts)
     assert inbox.opportunities() == []
     more = {"id": "b9", "kind": "boost", "author": "B9", "thread_id": "p1"}
-    load(fresh_db, tmp_path, stub_scorer, MY_POST, *boosts, more)
+    load(store, tmp_path, stub_scorer, MY_POST, *boosts, more)
     [fresh] = inbox.opportunities()
     assert fresh.id != group.id and fresh.item_ids == ("b9",)
     assert inbox.get(group.id).state is State.DISMISSED
@@ -179,23 +176,21 @@ def test_dismissed_groups_stay_dismissed_and_new_items_start_a_new_group(
 
 
 def test_open_group_keeps_its_id_as_items_join(
-    fresh_db: SQLiteStore, tmp_path: Path, stub_scorer: Any
+    store: Any, tmp_path: Path, stub_scorer: Any
 ) -> None:
     first = {"id": "b1", "kind": "boost", "author": "B1", "thread_id": "p1"}
     second = {"id": "b2", "kind": "boost", "author": "B2", "thread_id": "p1"}
-    inbox = load(fresh_db, tmp_path, stub_scorer, MY_POST, first)
+    inbox = load(store, tmp_path, stub_scorer, MY_POST, first)
     [before] = inbox.opportunities()
     inbox.snooze(before.id, datetime.now(UTC) + timedelta(days=1))
-    load(fresh_db, tmp_path, stub_scorer, MY_POST, first, second)
+    load(store, tmp_path, stub_scorer, MY_POST, first, second)
     after = inbox.get(before.id)
     assert after.item_ids == ("b1", "b2") and after.state is State.SNOOZED
 
 
-def test_follows_mentions_hosts_posts(
-    fresh_db: SQLiteStore, tmp_path: Path, stub_scorer: Any
-) -> None:
+def test_follows_mentions_hosts_posts(store: Any, tmp_path: Path, stub_scorer: Any) -> None:
     inbox = load(
-        fresh_db,
+        store,
         tmp_path,
         stub_scorer,
         {"id": "f1", "kind": "follow", "author": "Fay"},
@@ -235,11 +230,9 @@ def test_follows_mentions_hosts_posts(
     assert host.reason == "the host of 'Gardens' answered your comment"
 
 
-def test_ideas_are_flagged_even_when_answered(
-    fresh_db: SQLiteStore, tmp_path: Path, stub_scorer: Any
-) -> None:
+def test_ideas_are_flagged_even_when_answered(store: Any, tmp_path: Path, stub_scorer: Any) -> None:
     inbox = load(
-        fresh_db,
+        store,
         tmp_path,
         stub_scorer,
         MY_POST,
@@ -281,9 +274,9 @@ def test_long_idea_is_cut() -> None:
     assert found is not None and len(found) == 80 and found.endswith("\u2026")
 
 
-def test_states_and_filters(fresh_db: SQLiteStore, tmp_path: Path, stub_scorer: Any) -> None:
+def test_states_and_filters(store: Any, tmp_path: Path, stub_scorer: Any) -> None:
     inbox = load(
-        fresh_db,
+        store,
         tmp_path,
         stub_scorer,
         MY_POST,

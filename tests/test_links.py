@@ -1,6 +1,8 @@
 """The link library: bookmark and CSV parsing, the FTS5 index, suggestions and `cyberkind links`.
 
-Real parts: a real SQLite file with its FTS5 virtual table and triggers, the bookmark and
+Real parts: a real SQLite file with its FTS5 virtual table and triggers (and, for the
+store-level tests, which take the ``store`` fixture, a real PostgreSQL database with its
+tsvector index; tests/postgres_server.py), the bookmark and
 CSV files in tests/data, the CLI through click's runner, the composer drafting a
 ``send_link`` reply from the store, and (where the ``accurate`` extra is installed) the
 real all-MiniLM-L6-v2 ONNX encoder for the embedding re-ranking.
@@ -9,12 +11,12 @@ real all-MiniLM-L6-v2 ONNX encoder for the embedding re-ranking.
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
+from conftest import integrity_errors
 
 from cyberkind.cli import cli
 from cyberkind.composer import Composer
@@ -34,7 +36,7 @@ def run(*args: str) -> Result:
     return CliRunner().invoke(cli, list(args))
 
 
-def add_question(store: SQLiteStore, text: str = QUESTION, opp_id: str = "q0000001") -> str:
+def add_question(store: Any, text: str = QUESTION, opp_id: str = "q0000001") -> str:
     item = Item(
         "mastodon:social.example",
         "toot:1",
@@ -105,40 +107,37 @@ def test_csv_without_url_column() -> None:
         read_links_csv(b"title,tags\nhello,world\n")
 
 
-def test_fts_index_follows_inserts_updates_and_deletes(db_path: Path) -> None:
-    with SQLiteStore(db_path) as store:
-        counts = store.upsert_links(
-            [Link("https://a.example", "Sourdough starter", "flour and water", ("baking",))]
-        )
-        assert (counts.new, counts.updated) == (1, 0)
-        assert [m.link.url for m in store.search_links(["sourdough"])] == ["https://a.example"]
-        again = store.upsert_links(
-            [Link("https://a.example", "Sourdough starter", "flour and water", ("baking",))]
-        )
-        assert again.unchanged == 1
-        store.upsert_links([Link("https://a.example", "Knitting a scarf", "", ("craft",))])
-        assert store.search_links(["sourdough"]) == []
-        assert store.search_links(["knitting"])[0].link.title == "Knitting a scarf"
-        assert store.remove_link("https://a.example") is True
-        assert store.search_links(["knitting"]) == []
+def test_fts_index_follows_inserts_updates_and_deletes(store: Any) -> None:
+    counts = store.upsert_links(
+        [Link("https://a.example", "Sourdough starter", "flour and water", ("baking",))]
+    )
+    assert (counts.new, counts.updated) == (1, 0)
+    assert [m.link.url for m in store.search_links(["sourdough"])] == ["https://a.example"]
+    again = store.upsert_links(
+        [Link("https://a.example", "Sourdough starter", "flour and water", ("baking",))]
+    )
+    assert again.unchanged == 1
+    store.upsert_links([Link("https://a.example", "Knitting a scarf", "", ("craft",))])
+    assert store.search_links(["sourdough"]) == []
+    assert store.search_links(["knitting"])[0].link.title == "Knitting a scarf"
+    assert store.remove_link("https://a.example") is True
+    assert store.search_links(["knitting"]) == []
+    if isinstance(store, SQLiteStore):
         # FTS5's own check that the index matches its content table.
         store.execute("INSERT INTO links_fts (links_fts) VALUES ('integrity-check')")
-    raw = sqlite3.connect(db_path)
-    assert raw.execute("SELECT COUNT(*) FROM links_fts").fetchone()[0] == 0
-    raw.close()
+        assert store.execute("SELECT COUNT(*) FROM links_fts")[0][0] == 0
 
 
-def test_import_is_transactional(db_path: Path) -> None:
+def test_import_is_transactional(store: Any) -> None:
     bad = Link("https://b.example", "Fine", origin="nowhere")  # violates the origin CHECK
-    with SQLiteStore(db_path) as store:
-        with pytest.raises(sqlite3.IntegrityError):
-            store.upsert_links([Link("https://a.example", "First"), bad])
-        assert store.links() == []
-        assert store.search_links(["first"]) == []
+    with pytest.raises(integrity_errors()):
+        store.upsert_links([Link("https://a.example", "First"), bad])
+    assert store.links() == []
+    assert store.search_links(["first"]) == []
 
 
-def test_search_ranks_by_bm25_and_says_why(fresh_db: SQLiteStore) -> None:
-    library = LinkLibrary(fresh_db)
+def test_search_ranks_by_bm25_and_says_why(store: Any) -> None:
+    library = LinkLibrary(store)
     library.import_file(BOOKMARKS)
     library.import_file(CSV)
     found = library.search("How do I keep a bedtime routine?")
@@ -150,19 +149,25 @@ def test_search_ranks_by_bm25_and_says_why(fresh_db: SQLiteStore) -> None:
     assert tagged[0].link.url == "https://breathe.example/box"
     assert tagged[0].matched_tags == ("breathing",)
     assert "tag 'breathing'" in tagged[0].why
-    # FTS5 operators in a message are searched as words, never run as syntax.
-    assert library.search('NEAR("bread" OR) * AND') == library.search("bread")
+
+    # Query operators in a message (FTS5's, tsquery's) are searched as words, never run as
+    # syntax. (PostgreSQL's ts_rank counts the extra words, so compare what was found.)
+    def found_for(text: str) -> list[tuple[str, tuple[str, ...]]]:
+        return [(s.link.url, s.matched) for s in library.search(text)]
+
+    assert found_for('NEAR("bread" OR) * AND') == found_for("bread")
+    assert found_for("bread & !zzzz | (:*") == found_for("bread")
     assert library.search("zzzz qqqq") == []
 
 
-def test_suggest_for_an_opportunity_and_the_link_draft(fresh_db: SQLiteStore) -> None:
-    library = LinkLibrary(fresh_db)
+def test_suggest_for_an_opportunity_and_the_link_draft(store: Any) -> None:
+    library = LinkLibrary(store)
     library.import_file(BOOKMARKS)
-    opp_id = add_question(fresh_db)
+    opp_id = add_question(store)
     best = library.suggest(opp_id)[0]
     assert best.link.url == "https://sleep.example/bedtime-routine"
     assert "'bedtime'" in best.why
-    draft = Composer(fresh_db).draft(opp_id)
+    draft = Composer(store).draft(opp_id)
     assert draft.act is Act.SEND_LINK
     assert draft.text.startswith("Hi Maya,")
     assert "https://sleep.example/bedtime-routine" in draft.text
@@ -172,14 +177,14 @@ def test_suggest_for_an_opportunity_and_the_link_draft(fresh_db: SQLiteStore) ->
     assert Guard().check(draft.text).verdict == "ok"
 
 
-def test_link_draft_without_a_match_keeps_the_placeholder(fresh_db: SQLiteStore) -> None:
-    opp_id = add_question(fresh_db, "Which bus goes to the harbour on Sundays?")
-    draft = Composer(fresh_db).draft(opp_id)
+def test_link_draft_without_a_match_keeps_the_placeholder(store: Any) -> None:
+    opp_id = add_question(store, "Which bus goes to the harbour on Sundays?")
+    draft = Composer(store).draft(opp_id)
     assert "[add a link" in draft.text and draft.link == ""
     assert any("cyberkind links import" in note for note in draft.notes)
 
 
-def test_own_posts_from_the_store(fresh_db: SQLiteStore) -> None:
+def test_own_posts_from_the_store(store: Any) -> None:
     mine = Item(
         "wordpress:kind.example",
         "post:7",
@@ -211,10 +216,10 @@ def test_own_posts_from_the_store(fresh_db: SQLiteStore) -> None:
     assert [link.url for link in own_post_links([mine, draft_post, theirs])] == [
         "https://kind.example/ten-tiny-kindnesses"
     ]
-    fresh_db.upsert_items([mine, draft_post, theirs], {})
-    counts = LinkLibrary(fresh_db).import_own_posts()
+    store.upsert_items([mine, draft_post, theirs], {})
+    counts = LinkLibrary(store).import_own_posts()
     assert counts.new == 1
-    (link,) = fresh_db.links("post")
+    (link,) = store.links("post")
     assert link.title == "Ten tiny kindnesses"
     assert link.description == "Small things to do for neighbours this week."
 

@@ -3,7 +3,8 @@
 Real parts: mastodon-mock (Mastodon's client API on FastAPI) under real uvicorn on
 127.0.0.1, driven by real Mastodon.py; a real reverse proxy on 127.0.0.1 that lets the
 server process a post and then drops the connection before the answer arrives (a
-timeout after the fact); a real SQLite store file; the real composer, guard and
+timeout after the fact); a real store on each backend (a SQLite file, and a database on a
+real PostgreSQL server, tests/postgres_server.py); the real composer, guard and
 gold-star ledger. Items reach the store through the real connector and pipeline (the
 engine is the conftest stub scorer, so "#crisis" marks a crisis).
 """
@@ -12,7 +13,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -27,7 +27,7 @@ from cyberkind.guard import Guard
 from cyberkind.models import Account, Act, Opportunity, State
 from cyberkind.pipeline import sync
 from cyberkind.sending import idempotency_key, prepare_send, send_draft
-from cyberkind.store.sqlite import SQLiteStore
+from cyberkind.store import open_store
 
 CREDS = EnvCredentials({"CYBERKIND_SOCIAL_ACCESS_TOKEN": "alice_token"})
 
@@ -51,8 +51,8 @@ def base_url(server: Any) -> str:
 
 
 @pytest.fixture
-def store(db_path: Path, base_url: str) -> Iterator[SQLiteStore]:
-    with SQLiteStore(db_path) as s:
+def store(db_url: str, base_url: str) -> Iterator[Any]:
+    with open_store(db_url) as s:
         s.add_account(Account("social", "mastodon", base_url, handle="alice"))
         yield s
 
@@ -63,12 +63,12 @@ def conn_for(url: str, **kwargs: Any) -> MastodonConnector:
     )
 
 
-def synced(store: SQLiteStore, url: str, stub_scorer: Any) -> None:
+def synced(store: Any, url: str, stub_scorer: Any) -> None:
     with conn_for(url) as conn:
         sync(store, conn, stub_scorer)
 
 
-def opportunity(store: SQLiteStore, act: Act, person: str) -> Opportunity:
+def opportunity(store: Any, act: Act, person: str) -> Opportunity:
     [found] = [o for o in store.opportunities(acts=[act.value]) if o.person == person]
     return found
 
@@ -78,7 +78,7 @@ def replies_by_alice(url: str) -> list[Any]:
 
 
 def test_send_posts_the_saved_draft_marks_done_and_records_stars(
-    base_url: str, store: SQLiteStore, stub_scorer: Any, guard: Guard
+    base_url: str, store: Any, stub_scorer: Any, guard: Guard
 ) -> None:
     post = client(base_url, "alice").status_post("Ten tiny kindnesses")
     comment = client(base_url, "carol").status_post(
@@ -116,7 +116,7 @@ def test_send_posts_the_saved_draft_marks_done_and_records_stars(
 
 
 def test_a_retry_after_a_timeout_never_double_posts(
-    base_url: str, store: SQLiteStore, stub_scorer: Any, guard: Guard
+    base_url: str, store: Any, stub_scorer: Any, guard: Guard
 ) -> None:
     post = client(base_url, "alice").status_post("Ten tiny kindnesses")
     client(base_url, "bob").status_post("@alice This helped me today", in_reply_to_id=post.id)
@@ -148,7 +148,7 @@ def test_a_retry_after_a_timeout_never_double_posts(
 
 
 def test_a_dropped_answer_is_retried_within_one_send_with_the_same_key(
-    base_url: str, store: SQLiteStore, stub_scorer: Any, guard: Guard
+    base_url: str, store: Any, stub_scorer: Any, guard: Guard
 ) -> None:
     post = client(base_url, "alice").status_post("Ten tiny kindnesses")
     client(base_url, "bob").status_post("@alice So good", in_reply_to_id=post.id)
@@ -166,7 +166,7 @@ def test_a_dropped_answer_is_retried_within_one_send_with_the_same_key(
 
 
 def test_a_grouped_thank_you_is_one_reply_addressing_everyone(
-    base_url: str, store: SQLiteStore, stub_scorer: Any, guard: Guard
+    base_url: str, store: Any, stub_scorer: Any, guard: Guard
 ) -> None:
     post = client(base_url, "alice").status_post("Ten tiny kindnesses")
     for user in ("bob", "carol", "dan"):
@@ -189,7 +189,7 @@ def test_a_grouped_thank_you_is_one_reply_addressing_everyone(
 
 
 def test_a_crisis_is_sent_only_as_a_private_message(
-    base_url: str, store: SQLiteStore, stub_scorer: Any, guard: Guard
+    base_url: str, store: Any, stub_scorer: Any, guard: Guard
 ) -> None:
     client(base_url, "dan").status_post("@alice I can't do this any more #crisis")
     synced(store, base_url, stub_scorer)
@@ -209,7 +209,7 @@ def test_a_crisis_is_sent_only_as_a_private_message(
 
 
 def test_the_guard_holds_a_hostile_text_and_nothing_is_posted(
-    base_url: str, store: SQLiteStore, stub_scorer: Any, guard: Guard
+    base_url: str, store: Any, stub_scorer: Any, guard: Guard
 ) -> None:
     client(base_url, "bob").status_post("@alice what do you think?")
     synced(store, base_url, stub_scorer)
@@ -220,9 +220,7 @@ def test_the_guard_holds_a_hostile_text_and_nothing_is_posted(
     assert store.outbox() == []
 
 
-def test_refusals_name_the_fix(
-    base_url: str, store: SQLiteStore, stub_scorer: Any, guard: Guard
-) -> None:
+def test_refusals_name_the_fix(base_url: str, store: Any, stub_scorer: Any, guard: Guard) -> None:
     client(base_url, "bob").account_follow(client(base_url, "alice").me().id)
     synced(store, base_url, stub_scorer)
     follow = opportunity(store, Act.THANK_READER, "Bob")
@@ -243,13 +241,13 @@ def test_refusals_name_the_fix(
 
 
 def test_cli_send_asks_first_and_posts_once(
-    base_url: str, store: SQLiteStore, stub_scorer: Any, monkeypatch: pytest.MonkeyPatch
+    base_url: str, store: Any, db_url: str, stub_scorer: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     client(base_url, "bob").status_post("@alice your post made my week")
     synced(store, base_url, stub_scorer)
     opp = opportunity(store, Act.THANK_COMMENTER, "Bob")
     monkeypatch.setenv("CYBERKIND_SOCIAL_ACCESS_TOKEN", "alice_token")
-    db = ["--db", str(store.path)]
+    db = ["--db", db_url]
     text = ["--text", "Thank you, Bob! That means a lot."]
     no = CliRunner().invoke(cli, ["send", opp.id, *text, *db], input="n\n")
     assert no.exit_code == 1
@@ -268,7 +266,7 @@ def test_cli_send_asks_first_and_posts_once(
 
 
 def test_a_deleted_status_is_reported_and_nothing_is_posted(
-    base_url: str, store: SQLiteStore, stub_scorer: Any, guard: Guard
+    base_url: str, store: Any, stub_scorer: Any, guard: Guard
 ) -> None:
     bob = client(base_url, "bob")
     gone = bob.status_post("@alice a thought I will take back")
@@ -279,3 +277,48 @@ def test_a_deleted_status_is_reported_and_nothing_is_posted(
         send_draft(store, opp.id, credentials=CREDS, guard=guard, text="Thanks, Bob!")
     assert statuses_of(base_url, "alice") == []
     assert store.get_opportunity(opp.id).state is not State.DONE
+
+
+def test_two_members_sending_at_once_post_one_reply(
+    base_url: str, store: Any, db_url: str, stub_scorer: Any, guard: Guard
+) -> None:
+    """Team mode: two members send the same opportunity at the same moment, each through
+    their own connection; the store's claim lets exactly one post, the other is refused."""
+    import threading
+
+    client(base_url, "carol").status_post("@alice thank you for the recipe!")
+    synced(store, base_url, stub_scorer)
+    opp = opportunity(store, Act.THANK_COMMENTER, "Carol")
+    barrier = threading.Barrier(2)
+    outcomes: dict[str, object] = {}
+
+    def send_as(member: str) -> None:
+        with open_store(db_url) as own:
+            barrier.wait()
+            try:
+                result = send_draft(
+                    own,
+                    opp.id,
+                    text=f"Thank you, Carol! ({member})",
+                    credentials=CREDS,
+                    guard=guard,
+                    member=member,
+                )
+                outcomes[member] = result.remote_id
+            except ConfigError as exc:
+                outcomes[member] = exc
+
+    threads = [threading.Thread(target=send_as, args=(m,)) for m in ("ana", "bob")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    sent = {m: o for m, o in outcomes.items() if isinstance(o, str)}
+    refused = {m: o for m, o in outcomes.items() if isinstance(o, ConfigError)}
+    assert len(sent) == 1 and len(refused) == 1, outcomes
+    [(winner, remote_id)] = sent.items()
+    assert f"is claimed by {winner}, who answers it" in str(next(iter(refused.values())))
+    [posted] = replies_by_alice(base_url)
+    assert str(posted.id) == remote_id and f"({winner})" in posted.content
+    assert store.claim_holder(opp.id) == winner
+    assert store.get_opportunity(opp.id).state is State.DONE

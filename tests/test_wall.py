@@ -1,7 +1,8 @@
 """The ideas wall's library (cyberkind.wall) on real SQLite store files, and its guard.
 
-Real parts: SQLiteStore files in tmp_path, the shipped guard (fast tier) for flagging, and
-real processes for the concurrent-writes check.
+Real parts: SQLiteStore files in tmp_path (and, through the ``store`` fixture, a database on a
+real PostgreSQL server, tests/postgres_server.py), the shipped guard (fast tier) for flagging,
+and real processes for the concurrent-writes check.
 """
 
 from __future__ import annotations
@@ -57,12 +58,15 @@ def test_similarity_bounds() -> None:
 
 
 @pytest.fixture
-def store(db_path: Path) -> Any:
-    with SQLiteStore(db_path) as s:
+def store(db_url: str) -> Any:
+    """A store on each backend: a SQLite file, and a real PostgreSQL database."""
+    from cyberkind.store import open_store
+
+    with open_store(db_url) as s:
         yield s
 
 
-def test_submit_publishes_with_a_gold_star_and_thanks(store: SQLiteStore) -> None:
+def test_submit_publishes_with_a_gold_star_and_thanks(store: Any) -> None:
     wall = Wall(store)
     sub = wall.submit("  Leave a kind   comment on a stranger's blog ", "Ana")
     assert sub.status == "published"
@@ -83,7 +87,7 @@ def test_thank_yous_vary_and_follow_the_star_setting() -> None:
     assert all("star" not in thank_you("Ana", t, stars=False).lower() for t in texts)
 
 
-def test_near_duplicate_merges_and_credits_both(store: SQLiteStore) -> None:
+def test_near_duplicate_merges_and_credits_both(store: Any) -> None:
     wall = Wall(store)
     first = wall.submit("Thank a teacher today", "Ana")
     second = wall.submit("Today, thank teachers!", "Ben")
@@ -107,7 +111,7 @@ def test_near_duplicate_merges_and_credits_both(store: SQLiteStore) -> None:
         ("Be kind!!!!!!!!!!!!!!!", "it repeats one character many times"),
     ],
 )
-def test_spam_goes_to_moderation(store: SQLiteStore, text: str, expected: str) -> None:
+def test_spam_goes_to_moderation(store: Any, text: str, expected: str) -> None:
     assert expected in spam_reasons(text)
     sub = Wall(store).submit(text, "Spammer")
     assert sub.status == "pending"
@@ -121,7 +125,7 @@ def test_plain_ideas_are_not_spam() -> None:
     assert spam_reasons("Write to an author whose book helped you. It's free and it matters.") == []
 
 
-def test_guard_flags_go_to_moderation_and_approve_publishes(store: SQLiteStore) -> None:
+def test_guard_flags_go_to_moderation_and_approve_publishes(store: Any) -> None:
     from cyberkind.guard import Guard
 
     guard = Guard()
@@ -143,7 +147,7 @@ def test_guard_flags_go_to_moderation_and_approve_publishes(store: SQLiteStore) 
     assert [i.id for i in wall.ideas()] == [held.idea.id]
 
 
-def test_flood_from_one_client_is_held(store: SQLiteStore) -> None:
+def test_flood_from_one_client_is_held(store: Any) -> None:
     wall = Wall(store, flood_limit=3)
     now = datetime(2026, 1, 1, tzinfo=UTC)
     statuses = [
@@ -157,7 +161,7 @@ def test_flood_from_one_client_is_held(store: SQLiteStore) -> None:
     assert wall.submit("Kind idea garden", "Ana", client="c1", now=later).status == "published"
 
 
-def test_nonce_makes_a_retry_a_no_op(store: SQLiteStore) -> None:
+def test_nonce_makes_a_retry_a_no_op(store: Any) -> None:
     wall = Wall(store)
     first = wall.submit("Hug a friend", "Ana", nonce="n-1")
     again = wall.submit("Hug a friend", "Ana", nonce="n-1")
@@ -166,7 +170,7 @@ def test_nonce_makes_a_retry_a_no_op(store: SQLiteStore) -> None:
     assert len(store.idea_submissions()) == 1
 
 
-def test_visitor_stars_once(store: SQLiteStore) -> None:
+def test_visitor_stars_once(store: Any) -> None:
     wall = Wall(store)
     idea = wall.submit("Hug a friend", "Ana").idea
     starred, added = wall.star(idea.id, "v1")
@@ -190,7 +194,7 @@ def test_visitor_stars_once(store: SQLiteStore) -> None:
         ("Hug a friend", "n" * 61, "the name is 61 characters"),
     ],
 )
-def test_bad_input_names_the_fix(store: SQLiteStore, text: str, author: str, message: str) -> None:
+def test_bad_input_names_the_fix(store: Any, text: str, author: str, message: str) -> None:
     with pytest.raises(InputError, match=message) as info:
         Wall(store).submit(text, author)
     assert "You can fix this" in str(info.value)

@@ -1,5 +1,6 @@
-"""The web app over real HTTP: a uvicorn server on 127.0.0.1 (serve_in_thread), a real SQLite
-store file, the shipped guard, and httpx. Covers the ideas wall and every defence the wall
+"""The web app over real HTTP: a uvicorn server on 127.0.0.1 (serve_in_thread), a real store
+on each backend (a SQLite file, and a database on a real PostgreSQL server started by the
+tests), the shipped guard, and httpx. Covers the ideas wall and every defence the wall
 needs on the internet: CSRF, escaping, CSP and framing, body and rate limits, no stack
 traces, the owner's login when public, and concurrent submissions losing nothing.
 """
@@ -9,13 +10,12 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from cyberkind.store.sqlite import SQLiteStore
+from cyberkind.store import open_store
 from cyberkind.web.app import MAX_FORM_BYTES, create_app
 from cyberkind.web.context import RateLimits
 from cyberkind.web.pages import set_password
@@ -25,12 +25,13 @@ CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Path:
-    return tmp_path / "web.db"
+def db(db_url: str) -> str:
+    """The app's store on each backend: a SQLite file, and a real PostgreSQL database."""
+    return db_url
 
 
 @pytest.fixture
-def server(scorer: Any, serve_in_thread: Any, db: Path) -> Iterator[str]:
+def server(scorer: Any, serve_in_thread: Any, db: str) -> Iterator[str]:
     with serve_in_thread(create_app(scorer, db=db, limits=RateLimits.off())) as url:
         yield url
 
@@ -202,7 +203,7 @@ def test_request_size_limit(client: httpx.Client) -> None:
     assert client.get("/api/ideas").json() == []
 
 
-def test_rate_limits(scorer: Any, serve_in_thread: Any, db: Path) -> None:
+def test_rate_limits(scorer: Any, serve_in_thread: Any, db: str) -> None:
     app = create_app(scorer, db=db, limits=RateLimits(submit=3, star=2, login=2))
     with serve_in_thread(app) as url, httpx.Client(base_url=url) as c:
         codes = [
@@ -221,7 +222,7 @@ def test_rate_limits(scorer: Any, serve_in_thread: Any, db: Path) -> None:
         assert len(c.get("/api/ideas").json()) == 3
 
 
-def test_no_stack_traces(scorer: Any, serve_in_thread: Any, db: Path) -> None:
+def test_no_stack_traces(scorer: Any, serve_in_thread: Any, db: str) -> None:
     app = create_app(scorer, db=db)
 
     def explode(store: Any) -> Any:
@@ -240,8 +241,8 @@ def test_no_stack_traces(scorer: Any, serve_in_thread: Any, db: Path) -> None:
         assert missing.status_code == 404 and "<h1>Not found</h1>" in missing.text
 
 
-def test_public_needs_login_except_the_wall(scorer: Any, serve_in_thread: Any, db: Path) -> None:
-    with SQLiteStore(db) as store:
+def test_public_needs_login_except_the_wall(scorer: Any, serve_in_thread: Any, db: str) -> None:
+    with open_store(db) as store:
         set_password(store, "correct horse battery")
         stored = store.get_config("password_hash")
     assert stored is not None and stored.startswith("$argon2id$")
@@ -289,7 +290,7 @@ def test_public_needs_login_except_the_wall(scorer: Any, serve_in_thread: Any, d
         assert evil.headers["location"] == "/inbox"
 
 
-def test_session_cookie_is_secure_behind_https(scorer: Any, serve_in_thread: Any, db: Path) -> None:
+def test_session_cookie_is_secure_behind_https(scorer: Any, serve_in_thread: Any, db: str) -> None:
     app = create_app(scorer, db=db)
     with serve_in_thread(app) as url, httpx.Client(base_url=url) as c:
         # uvicorn trusts X-Forwarded-Proto from 127.0.0.1, as from a local TLS proxy
@@ -299,8 +300,8 @@ def test_session_cookie_is_secure_behind_https(scorer: Any, serve_in_thread: Any
         assert "strict-transport-security" not in c.get("/compose").headers
 
 
-def test_login_rate_limited(scorer: Any, serve_in_thread: Any, db: Path) -> None:
-    with SQLiteStore(db) as store:
+def test_login_rate_limited(scorer: Any, serve_in_thread: Any, db: str) -> None:
+    with open_store(db) as store:
         set_password(store, "correct horse battery")
     app = create_app(scorer, db=db, public=True, limits=RateLimits(login=3))
     with serve_in_thread(app) as url, httpx.Client(base_url=url) as c:
@@ -313,7 +314,7 @@ def test_login_rate_limited(scorer: Any, serve_in_thread: Any, db: Path) -> None
         assert codes == [401, 401, 401, 429]
 
 
-def test_concurrent_submissions_lose_nothing(client: httpx.Client, db: Path) -> None:
+def test_concurrent_submissions_lose_nothing(client: httpx.Client, db: str) -> None:
     threads, per_thread = 12, 10
     results: list[tuple[int, str]] = []
     lock = threading.Lock()
@@ -340,18 +341,18 @@ def test_concurrent_submissions_lose_nothing(client: httpx.Client, db: Path) -> 
     assert len(results) == threads * per_thread
     assert errors == []
     assert {code for code, _ in results} == {201}
-    with SQLiteStore(db) as store:
+    with open_store(db) as store:
         stored = [s.text for s in store.idea_submissions()]
     assert sorted(stored) == sorted(text for _, text in results)
 
 
-def test_forged_session_cookies_are_refused(scorer: Any, serve_in_thread: Any, db: Path) -> None:
+def test_forged_session_cookies_are_refused(scorer: Any, serve_in_thread: Any, db: str) -> None:
     import json
     from base64 import b64encode
 
     from itsdangerous import TimestampSigner
 
-    with SQLiteStore(db) as store:
+    with open_store(db) as store:
         set_password(store, "correct horse battery")
     app = create_app(scorer, db=db, public=True, secret_key="the-real-key")
     payload = b64encode(json.dumps({"owner": True}).encode())
@@ -363,7 +364,7 @@ def test_forged_session_cookies_are_refused(scorer: Any, serve_in_thread: Any, d
                 assert c.get("/inbox").status_code == status, value
 
 
-def test_frame_ancestors_can_be_narrowed(scorer: Any, serve_in_thread: Any, db: Path) -> None:
+def test_frame_ancestors_can_be_narrowed(scorer: Any, serve_in_thread: Any, db: str) -> None:
     app = create_app(scorer, db=db, frame_ancestors="https://blog.example")
     with serve_in_thread(app) as url, httpx.Client(base_url=url) as c:
         csp = c.get("/wall").headers["content-security-policy"]

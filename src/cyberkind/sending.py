@@ -28,6 +28,11 @@ again with the same key, which the platform deduplicates (Mastodon's
   connector that can send one (``private_replies``); a casual (public) draft saved
   for it is refused. Its safety resources stay with the user.
 
+**Who sends, in a team.** In a shared store one member answers each opportunity:
+``member`` names the sender. An opportunity claimed by someone else is refused;
+an unclaimed one is claimed for ``member`` first (atomically, in the store), so
+two members sending the same opportunity at once never both post.
+
 **Usage**::
 
     from cyberkind.sending import send_draft
@@ -46,7 +51,16 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .errors import ConfigError, InputError
-from .models import GROUPED_KINDS, Act, ItemKind, Opportunity, Priority, Reply, State
+from .models import (
+    CLOSED_STATES,
+    GROUPED_KINDS,
+    Act,
+    ItemKind,
+    Opportunity,
+    Priority,
+    Reply,
+    State,
+)
 from .store.base import OutboxEntry, Store
 
 if TYPE_CHECKING:
@@ -54,7 +68,14 @@ if TYPE_CHECKING:
     from .credentials import Credentials
     from .guard import Guard
 
-__all__ = ["PreparedSend", "SendResult", "idempotency_key", "prepare_send", "send_draft"]
+__all__ = [
+    "PreparedSend",
+    "SendResult",
+    "idempotency_key",
+    "prepare_send",
+    "send_draft",
+    "sender_name",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,6 +249,7 @@ def send_draft(
     connector: LiveConnector | None = None,
     guard: Guard | None = None,
     confirm: Callable[[PreparedSend], bool] | None = None,
+    member: str | None = None,
 ) -> SendResult:
     """Post an opportunity's draft (or ``text``) through its account, exactly once.
 
@@ -238,12 +260,14 @@ def send_draft(
     :class:`~cyberkind.guard.Guard`. Raises :class:`~cyberkind.errors.InputError`
     when the guard does not pass the text, and
     :class:`~cyberkind.errors.SourceError` when posting fails (the outbox keeps the
-    attempt pending: sending again is safe).
+    attempt pending: sending again is safe). ``member`` is the sender in a team
+    store: see the module docstring; a claim by anyone else refuses the send.
     """
     from .composer.stars import record_draft_stars
     from .pipeline import account_connector
 
     opp = store.get_opportunity(opportunity_id)
+    _hold_claim(store, opp, member)
     account = store.get_account(_account_name(store, opp))
     own_connector = connector is None
     conn = connector or account_connector(account, credentials=credentials)
@@ -281,6 +305,33 @@ def send_draft(
     finally:
         if own_connector:
             conn.close()
+
+
+def sender_name(store: Store, member: str | None = None, user: str | None = None) -> str | None:
+    """Who sends, for claims: ``member`` (``--as``), else ``user`` (the user setting); else,
+    on a team store (not a SQLite file), the login name; else ``None`` (one's own inbox)."""
+    if member or user:
+        return member or user
+    from .store.sqlite import SQLiteStore
+
+    if isinstance(store, SQLiteStore):
+        return None
+    import getpass
+
+    return getpass.getuser()
+
+
+def _hold_claim(store: Store, opp: Opportunity, member: str | None) -> None:
+    """Refuse an opportunity claimed by someone else; claim an open one for ``member``."""
+    holder = store.claim_holder(opp.id)
+    if holder is None and member is not None and opp.state not in CLOSED_STATES:
+        holder = store.claim(opp.id, member)
+    if holder is not None and holder != member:
+        raise ConfigError(
+            f"the opportunity {opp.id} is claimed by {holder}, who answers it, so it was not "
+            "sent. You can fix this by choosing another with `cyberkind inbox --unclaimed`, "
+            f"or, if you are {holder}, passing --as {holder}."
+        )
 
 
 def _answered_text(store: Store, opp: Opportunity) -> str | None:

@@ -52,7 +52,13 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("batch_size", 1024, "Texts scored per batch"),
     Setting("seed", 0, "Random seed for training and benchmark sampling"),
-    Setting("db", None, "SQLite file of the inbox (default: inbox.db in the user data folder)"),
+    Setting(
+        "db",
+        None,
+        "The inbox store: a SQLite file, or a postgresql:// URL for a team (default: inbox.db "
+        "in the user data folder)",
+    ),
+    Setting("user", None, "Your name in a team store, for claims (default: your login name)"),
     Setting("identity", None, "Your emails, logins, handles or URLs, comma-separated"),
     Setting("crisis_line", None, "Your local crisis line, shown first with crisis opportunities"),
     Setting(
@@ -64,8 +70,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "links_rank",
         "fts",
-        "How link suggestions are ranked: fts (SQLite FTS5 bm25) or embeddings (bm25, then "
-        "cosine re-ranking; needs cyberkind[accurate])",
+        "How link suggestions are ranked: fts (the store's full-text rank: SQLite FTS5 bm25, "
+        "PostgreSQL ts_rank) or embeddings (full-text, then cosine re-ranking; needs "
+        "cyberkind[accurate])",
     ),
     Setting(
         "llm_url",
@@ -82,6 +89,8 @@ _BY_NAME = {s.name: s for s in SETTINGS}
 def _coerce(setting: Setting, raw: Any) -> Any:
     if raw is None or not isinstance(raw, str):
         return raw
+    if setting.name == "db" and "://" in raw:
+        return raw  # a database URL: Path() would fold its "//"
     if setting.name in ("data_dir", "model_dir", "encoder_dir", "db"):
         return Path(raw).expanduser()
     if isinstance(setting.default, int):

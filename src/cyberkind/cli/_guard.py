@@ -34,6 +34,20 @@ class _VerdictCommand(click.Command):
             raise
 
 
+def _team_policy(db: str | None) -> Any:
+    """The team's guard policy from the store named by ``db`` or the db setting, if any."""
+    from ..guard.policy import parse_policy
+    from ..settings import resolve
+    from ..store import open_store
+
+    db = db or resolve({})["db"]
+    if not db:
+        return None
+    with open_store(db) as store:
+        text = store.team_setting("policy")
+    return None if text is None else parse_policy(text, source="the team policy")
+
+
 @cli.command(cls=_VerdictCommand)
 @click.argument("text", required=False)
 @click.option(
@@ -47,15 +61,24 @@ class _VerdictCommand(click.Command):
     "--policy",
     "policy_path",
     type=click.Path(dir_okay=False),
-    help="A guard policy file (TOML), e.g. from `cyberkind policy init`.",
+    help="A guard policy file (TOML), e.g. from `cyberkind policy init` (default: the "
+    "team's policy when a store is given, see --db).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (JSONL with --file).")
+@click.option(
+    "--db",
+    "db",
+    default=None,
+    help="A store whose team policy applies when no --policy is given (default: the db "
+    "setting or CYBERKIND_DB, if set; no store is opened otherwise).",
+)
 def check(
     text: str | None,
     file_path: str | None,
     reply_to: str | None,
     policy_path: str | None,
     as_json: bool,
+    db: str | None,
 ) -> None:
     """Check a draft before posting it: verdict, reasons, words, target, kinder rewrite.
 
@@ -79,7 +102,7 @@ def check(
                 "pass one draft as TEXT (or - for stdin), or a file of drafts with --file. "
                 'You can fix this by running e.g. cyberkind check "thanks for this!"'
             )
-        policy = load_policy(policy_path) if policy_path else None
+        policy = load_policy(policy_path) if policy_path else _team_policy(db)
         if file_path is not None:
             path = Path(file_path)
             if not path.is_file():

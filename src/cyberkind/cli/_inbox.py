@@ -30,9 +30,31 @@ def db_option(func: F) -> F:
         "db",
         type=click.Path(dir_okay=False),
         default=None,
-        help="SQLite file of the inbox (default: the db setting, CYBERKIND_DB, or inbox.db "
-        "in the user data folder).",
+        help="The inbox store: a SQLite file, or a postgresql:// URL for a team store "
+        "(default: the db setting, CYBERKIND_DB, or inbox.db in the user data folder).",
     )(func)
+
+
+def as_option(func: F) -> F:
+    """Shared ``--as NAME`` option: who you are in a team store (claims)."""
+    return click.option(
+        "--as",
+        "member",
+        default=None,
+        metavar="NAME",
+        help="Your name in the team (default: the user setting, CYBERKIND_USER, or your login).",
+    )(func)
+
+
+def _member(member: str | None, values: dict[str, Any]) -> str:
+    """``--as``, else the user setting (CYBERKIND_USER), else the login name."""
+    if member:
+        return member
+    if values.get("user"):
+        return str(values["user"])
+    import getpass
+
+    return getpass.getuser()
 
 
 def _open_store(db: str | None, values: dict[str, Any]) -> Any:
@@ -146,7 +168,10 @@ def _import_progress() -> Iterator[Callable[[int, int], None] | None]:
     help="Only this state; repeatable (default: open and drafted).",
 )
 @click.option("--ideas", is_flag=True, help="Only comments that share an idea for a kind act.")
+@click.option("--mine", is_flag=True, help="Only the ones you claimed (team mode; see --as).")
+@click.option("--unclaimed", is_flag=True, help="Only the ones nobody has claimed (team mode).")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list instead of text.")
+@as_option
 @db_option
 @setting_option
 def inbox_cli(
@@ -154,7 +179,10 @@ def inbox_cli(
     sources: tuple[str, ...],
     states: tuple[str, ...],
     ideas: bool,
+    mine: bool,
+    unclaimed: bool,
     as_json: bool,
+    member: str | None,
     db: str | None,
     settings: tuple[tuple[str, str], ...],
 ) -> None:
@@ -165,12 +193,18 @@ def inbox_cli(
     and grouped shares and links. --json prints a list of objects with id,
     act, person, source, item_ids, reason, priority and state.
 
+    In a team store, claimed ones show who claimed them (claimed_by in
+    --json); --mine and --unclaimed filter by claim (docs/teams.md).
+
     Example:
 
         cyberkind inbox --act thank_commenter --json
+        cyberkind inbox --unclaimed --db postgresql://ana@db.example/team
     """
     from ..inbox import DEFAULT_STATES
 
+    if mine and unclaimed:
+        raise click.UsageError("--mine and --unclaimed exclude each other; pass one.")
     values = _settings(settings)
     chosen: tuple[str, ...] | None = states or DEFAULT_STATES
     if "all" in states:
@@ -180,16 +214,26 @@ def inbox_cli(
         found = inbox.opportunities(
             acts=acts or None, sources=sources or None, states=chosen, ideas_only=ideas
         )
+        claims = inbox.store.claims()
     finally:
         inbox.store.close()
+    if mine:
+        me = _member(member, values)
+        found = [o for o in found if claims.get(o.id) == me]
+    elif unclaimed:
+        found = [o for o in found if o.id not in claims]
     if as_json:
-        click.echo(json.dumps([o.to_json() for o in found], indent=2, ensure_ascii=False))
+        rows = [o.to_json() for o in found]
+        if claims:  # team mode: say who answers which
+            for row in rows:
+                row["claimed_by"] = claims.get(row["id"])
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
     else:
-        click.echo(format_opportunities(found), nl=False)
+        click.echo(format_opportunities(found, claims), nl=False)
 
 
-def format_opportunities(found: list[Any]) -> str:
-    """The text of ``cyberkind inbox``: one block per opportunity."""
+def format_opportunities(found: list[Any], claims: dict[str, str] | None = None) -> str:
+    """The text of ``cyberkind inbox``: one block per opportunity (with its claim, if any)."""
     if not found:
         return "Nothing in the inbox: no open opportunities.\n"
     noun = "opportunity" if len(found) == 1 else "opportunities"
@@ -197,7 +241,9 @@ def format_opportunities(found: list[Any]) -> str:
     for opp in found:
         idea = " (idea)" if opp.is_idea else ""
         state = "" if opp.state.value == "open" else f" [{opp.state.value}]"
-        lines.append(f"{opp.id}  {opp.act.value}{idea}{state}: {opp.person} ({opp.source})")
+        holder = (claims or {}).get(opp.id)
+        claim = f" [claimed by {holder}]" if holder else ""
+        lines.append(f"{opp.id}  {opp.act.value}{idea}{state}{claim}: {opp.person} ({opp.source})")
         lines.append(f"    {opp.reason}")
         if opp.url:
             lines.append(f"    {opp.url}")

@@ -7,7 +7,7 @@ import json
 import click
 
 from ._base import _settings, cli, setting_option
-from ._inbox import _open_store, db_option
+from ._inbox import _open_store, as_option, db_option
 
 
 @cli.command("send")
@@ -15,6 +15,7 @@ from ._inbox import _open_store, db_option
 @click.option("--text", default=None, help="Send these words instead of the saved draft.")
 @click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation (for scripts).")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as a JSON object.")
+@as_option
 @db_option
 @setting_option
 def send_cli(
@@ -22,6 +23,7 @@ def send_cli(
     text: str | None,
     yes: bool,
     as_json: bool,
+    member: str | None,
     db: str | None,
     settings: tuple[tuple[str, str], ...],
 ) -> None:
@@ -34,6 +36,8 @@ def send_cli(
     ever sent as a private message. Sending is idempotent: if the platform
     timed out, run the same command again and it will not post twice. After
     posting, the opportunity is done and the draft's gold stars are recorded.
+    In a team store (PostgreSQL) the send claims the opportunity for you (--as)
+    first, and one claimed by someone else is refused (docs/teams.md).
 
     Example:
 
@@ -42,7 +46,7 @@ def send_cli(
         cyberkind send 6a2c69789097
         cyberkind send 6a2c --yes --text "Thank you, Ana! That made my day."
     """
-    from ..sending import PreparedSend, send_draft
+    from ..sending import PreparedSend, send_draft, sender_name
 
     def confirm(prepared: PreparedSend) -> bool:
         if yes:
@@ -58,7 +62,9 @@ def send_cli(
 
     values = _settings(settings)
     with _open_store(db, values) as store:
-        result = send_draft(store, opportunity_id, text=text, confirm=confirm)
+        # A team store always knows who sends; one's own SQLite file only when told.
+        sender = sender_name(store, member, values.get("user"))
+        result = send_draft(store, opportunity_id, text=text, confirm=confirm, member=sender)
     if as_json:
         click.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
     elif result.already_sent:

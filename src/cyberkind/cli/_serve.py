@@ -69,7 +69,7 @@ def serve(
         cyberkind serve --public --host 0.0.0.0   # after: cyberkind web set-password
     """
     from ..engine import Scorer
-    from ..store import open_store
+    from ..store import SQLiteStore, open_store
     from ..web.app import create_app
     from ..web.pages import PASSWORD_KEY
 
@@ -87,7 +87,8 @@ def serve(
                 "--public needs the owner's password. You can fix this by running "
                 "cyberkind web set-password first."
             )
-        path = store.path
+        # A SQLite store's resolved file, or the team store's URL as given.
+        path = store.path if isinstance(store, SQLiteStore) else store_path
     app = create_app(
         Scorer(tier, values["model_dir"], _tier_options(tier, values)),
         db=path,

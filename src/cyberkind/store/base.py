@@ -1,7 +1,8 @@
 """The store interface: what the pipeline and the inbox need from a database.
 
-:class:`cyberkind.store.sqlite.SQLiteStore` is the default; a PostgreSQL backend
-implements the same :class:`Store` protocol later. Every method works on values
+:class:`cyberkind.store.sqlite.SQLiteStore` is the default;
+:class:`cyberkind.store.postgres.PostgresStore` (``cyberkind[postgres]``) implements
+the same :class:`Store` protocol for teams (docs/teams.md). Every method works on values
 from :mod:`cyberkind.models`, never on rows or cursors of a driver.
 
 The contract every backend keeps:
@@ -14,6 +15,8 @@ The contract every backend keeps:
 - An opportunity's ``state`` belongs to the user: re-deriving opportunities
   never reopens a ``done`` or ``dismissed`` one.
 - No credentials: accounts keep secrets in the OS keyring or the environment.
+- A claim is exclusive: of several members claiming one opportunity at once,
+  exactly one holds it (the others are told who does).
 
 **Usage**::
 
@@ -31,7 +34,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol, Self, runtime_checkable
 
 from ..models import (
     Account,
@@ -118,6 +121,12 @@ class Store(Protocol):
     def close(self) -> None:
         """Release the connection."""
         ...
+
+    def __enter__(self) -> Self:
+        """``with store:`` closes the store at the end."""
+        ...
+
+    def __exit__(self, *exc_info: object) -> None: ...
 
     def item_hashes(self, source: str, remote_ids: Iterable[str]) -> dict[str, str]:
         """``{remote_id: content_hash}`` of the given items that are already stored."""
@@ -334,4 +343,30 @@ class Store(Protocol):
 
     def set_config(self, key: str, value: str | None) -> None:
         """Set (or, with ``None``, remove) a web setting."""
+        ...
+
+    # -- team mode: claims and shared settings ----------------------------------------------
+
+    def claim(self, opportunity_id: str, member: str) -> str:
+        """Claim an opportunity for ``member`` unless someone holds it; return the holder."""
+        ...
+
+    def release(self, opportunity_id: str, member: str | None = None) -> bool:
+        """Drop the claim on an opportunity (only ``member``'s, if given); ``True`` if dropped."""
+        ...
+
+    def claim_holder(self, opportunity_id: str) -> str | None:
+        """Who holds the claim on an opportunity, or ``None``."""
+        ...
+
+    def claims(self) -> dict[str, str]:
+        """Every claim: ``{opportunity_id: member}``."""
+        ...
+
+    def team_setting(self, key: str) -> str | None:
+        """A value the team shares (e.g. ``policy``), or ``None``."""
+        ...
+
+    def set_team_setting(self, key: str, value: str | None, member: str | None = None) -> None:
+        """Set (or, with ``None``, remove) a value the team shares."""
         ...

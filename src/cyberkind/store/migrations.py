@@ -231,7 +231,6 @@ def m007_outbox(conn: sqlite3.Connection) -> None:
     )
 
 
-# Positional: a migration's version is its place in this tuple.
 def m006_ideas_wall(conn: sqlite3.Connection) -> None:
     """The public ideas wall: ideas, every submission (one row each), visitor stars, config.
 
@@ -283,6 +282,34 @@ def m006_ideas_wall(conn: sqlite3.Connection) -> None:
     )
 
 
+def m008_team(conn: sqlite3.Connection) -> None:
+    """Team mode: who answers which opportunity (claims), and settings the team shares.
+
+    ``claims`` has one row per claimed opportunity (its primary key), so two members
+    claiming at once cannot both win. ``team_settings`` holds shared values such as
+    the team's guard policy (key ``policy``, the TOML text).
+    """
+    _execute_script(
+        conn,
+        """
+        CREATE TABLE claims (
+            opportunity_id TEXT PRIMARY KEY REFERENCES opportunities (id) ON DELETE CASCADE,
+            member TEXT NOT NULL,
+            claimed_at TEXT NOT NULL
+        );
+        CREATE INDEX claims_member ON claims (member);
+
+        CREATE TABLE team_settings (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL,
+            updated_by TEXT,
+            updated_at TEXT NOT NULL
+        );
+        """,
+    )
+
+
+# Positional: a migration's version is its place in this tuple.
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     m001_items_cursors_opportunities,
     m002_feeds,
@@ -291,6 +318,7 @@ MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     m005_links,
     m006_ideas_wall,
     m007_outbox,
+    m008_team,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -46,6 +46,8 @@ from .migrations import migrate
 __all__ = ["SQLiteStore", "content_hash", "default_db_path"]
 
 _MIN_PREFIX = 4
+# A row by column name: sqlite3.Row here, a dict from the PostgreSQL store.
+Row = Any
 
 
 def default_db_path() -> Path:
@@ -649,6 +651,91 @@ class SQLiteStore(WallTables):
         row = self._conn.execute("SELECT * FROM outbox WHERE key = ?", (key,)).fetchone()
         return _outbox_entry(row)
 
+    # -- team mode: claims and shared settings ------------------------------------------------
+
+    def claim(self, opportunity_id: str, member: str) -> str:
+        """Claim an opportunity for ``member`` unless someone holds it; return the holder.
+
+        ``BEGIN IMMEDIATE`` serialises writers, and the claim is the table's primary
+        key, so of several members claiming at once exactly one wins.
+        """
+        with self.transaction():
+            opp = self.get_opportunity(opportunity_id)
+            _check_claimable(opp, member)
+            self._conn.execute(
+                "INSERT INTO claims (opportunity_id, member, claimed_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (opportunity_id) DO NOTHING",
+                (opp.id, member, to_iso(datetime.now(UTC))),
+            )
+            holder = self.claim_holder(opp.id)
+        assert holder is not None
+        return holder
+
+    def release(self, opportunity_id: str, member: str | None = None) -> bool:
+        """Drop the claim on an opportunity (only ``member``'s, if given); ``True`` if dropped."""
+        opp = self.get_opportunity(opportunity_id)
+        sql, params = "DELETE FROM claims WHERE opportunity_id = ?", [opp.id]
+        if member is not None:
+            sql += " AND member = ?"
+            params.append(member)
+        with self.transaction():
+            cursor = self._conn.execute(sql, params)
+        return cursor.rowcount > 0
+
+    def claim_holder(self, opportunity_id: str) -> str | None:
+        """Who holds the claim on an opportunity, or ``None``."""
+        row = self._conn.execute(
+            "SELECT member FROM claims WHERE opportunity_id = ?", (opportunity_id,)
+        ).fetchone()
+        return None if row is None else str(row[0])
+
+    def claims(self) -> dict[str, str]:
+        """Every claim: ``{opportunity_id: member}``."""
+        rows = self._conn.execute("SELECT opportunity_id, member FROM claims ORDER BY 1")
+        return {r[0]: r[1] for r in rows}
+
+    def team_setting(self, key: str) -> str | None:
+        """A value the team shares (e.g. ``policy``), or ``None``."""
+        row = self._conn.execute("SELECT value FROM team_settings WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_team_setting(self, key: str, value: str | None, member: str | None = None) -> None:
+        """Set (or, with ``None``, remove) a value the team shares."""
+        with self.transaction():
+            if value is None:
+                self._conn.execute("DELETE FROM team_settings WHERE key = ?", (key,))
+                return
+            self._conn.execute(
+                "INSERT INTO team_settings (key, value, updated_by, updated_at) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, "
+                "updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+                (key, value, member, to_iso(datetime.now(UTC))),
+            )
+
+    # -- copying between stores (cyberkind db copy) ------------------------------------------
+
+    def dump_rows(self, table: str, columns: Sequence[str]) -> Iterator[tuple[Any, ...]]:
+        """Every row of ``table`` (``columns`` in order), for :mod:`cyberkind.store.transfer`."""
+        cursor = self._conn.execute(f"SELECT {', '.join(columns)} FROM {table}")
+        while batch := cursor.fetchmany(1000):
+            yield from (tuple(row) for row in batch)
+
+    def load_rows(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+        """Insert rows as they are (ids included), inside the caller's transaction."""
+        marks = ", ".join("?" * len(columns))
+        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"
+        with self.transaction():
+            self._conn.executemany(sql, rows)
+
+    def schema_version(self) -> int:
+        """The schema version recorded in the store."""
+        row = self._conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version")
+        return int(row.fetchone()[0])
+
+    def describe(self) -> str:
+        """Where the store is, for messages (``sqlite:///path``)."""
+        return f"sqlite:///{self.path}"
+
     # -- the link library ---------------------------------------------------------------------
 
     def upsert_links(self, links: Sequence[Link]) -> UpsertCounts:
@@ -728,6 +815,20 @@ class SQLiteStore(WallTables):
         return found
 
 
+def _check_claimable(opp: Opportunity, member: str) -> None:
+    """Refuse an empty member name, and claims on opportunities that are closed."""
+    if not member.strip():
+        raise StoreError(
+            "a claim needs the member's name. You can fix this by passing --as NAME, or "
+            "setting CYBERKIND_USER."
+        )
+    if opp.state in CLOSED_STATES:
+        raise StoreError(
+            f"the opportunity {opp.id} is {opp.state.value}, so there is nothing to claim. "
+            "You can fix this by choosing an open one from `cyberkind inbox --unclaimed`."
+        )
+
+
 def _stem(word: str) -> str:
     """A rough stem, only to name each matched word once (FTS5's porter did the matching)."""
     for suffix in ("ing", "es", "ed", "s"):
@@ -739,7 +840,7 @@ def _stem(word: str) -> str:
 _HIGHLIGHT = re.compile("\x02(.*?)\x03", re.DOTALL)
 
 
-def _link(row: sqlite3.Row) -> Link:
+def _link(row: Row) -> Link:
     return Link(
         url=row["url"],
         title=row["title"],
@@ -756,7 +857,7 @@ def _chunks(values: list[str], size: int = 500) -> Iterator[list[str]]:
         yield values[start : start + size]
 
 
-def _stored_item(row: sqlite3.Row) -> StoredItem:
+def _stored_item(row: Row) -> StoredItem:
     item = Item(
         source=row["source"],
         remote_id=row["remote_id"],
@@ -774,7 +875,7 @@ def _stored_item(row: sqlite3.Row) -> StoredItem:
     return StoredItem(item, scores)
 
 
-def _opportunity(row: sqlite3.Row) -> Opportunity:
+def _opportunity(row: Row) -> Opportunity:
     return Opportunity(
         id=row["id"],
         act=Act(row["act"]),
@@ -792,7 +893,7 @@ def _opportunity(row: sqlite3.Row) -> Opportunity:
     )
 
 
-def _account(row: sqlite3.Row) -> Account:
+def _account(row: Row) -> Account:
     options = json.loads(row["options"] or "{}")
     return Account(
         name=row["name"],
@@ -803,7 +904,7 @@ def _account(row: sqlite3.Row) -> Account:
     )
 
 
-def _outbox_entry(row: sqlite3.Row) -> OutboxEntry:
+def _outbox_entry(row: Row) -> OutboxEntry:
     return OutboxEntry(
         key=row["key"],
         opportunity_id=row["opportunity_id"],

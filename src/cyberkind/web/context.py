@@ -26,7 +26,7 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from ..credentials import Credentials
 from ..errors import CyberkindError, InputError, NotFoundError
 from ..guard import Guard
-from ..store.sqlite import SQLiteStore
+from ..store.base import Store
 from .security import (
     BodyTooLarge,
     RateLimiter,
@@ -97,20 +97,25 @@ class WebContext:
 
     # -- the store --------------------------------------------------------------------------
 
-    def open_store(self) -> SQLiteStore:
+    def open_store(self) -> Store:
         """A new connection to the store (call from a worker thread; close it after)."""
-        return SQLiteStore(self.store_path)
+        from ..store import open_store
 
-    async def with_store(self, func: Callable[[SQLiteStore], T]) -> T:
+        return open_store(self.store_path)
+
+    async def with_store(self, func: Callable[[Store], T]) -> T:
         """Run ``func(store)`` in a worker thread on its own connection."""
 
         def run() -> T:
-            with self.open_store() as store:
+            store = self.open_store()
+            try:
                 return func(store)
+            finally:
+                store.close()
 
         return await run_in_threadpool(run)
 
-    def salt(self, store: SQLiteStore) -> str:
+    def salt(self, store: Store) -> str:
         """The store's visitor salt (made once): visitors are counted by a salted hash."""
         if self._salt is None:
             with self._salt_lock:
@@ -131,7 +136,7 @@ class WebContext:
         with self._salt_lock:
             return self._send_locks.setdefault(opportunity_id, threading.Lock())
 
-    def setting(self, store: SQLiteStore, name: str, default: str) -> str:
+    def setting(self, store: Store, name: str, default: str) -> str:
         """A web setting saved on the settings page."""
         value = store.get_config(f"setting.{name}")
         return default if value is None else value

@@ -21,7 +21,7 @@ from ..guard import Verdict
 from ..inbox import Inbox
 from ..models import Act, Opportunity, Priority
 from ..resources import REGIONS, regional_resources
-from ..store.sqlite import SQLiteStore
+from ..store.base import Store
 from .charts import bar_chart, stars_over_time
 from .context import WebContext, json_error, page
 from .security import csrf_token, hash_password, verify_password
@@ -55,7 +55,7 @@ async def _checked_form(request: Request) -> dict[str, str] | Response:
     return form
 
 
-def set_password(store: SQLiteStore, password: str) -> None:
+def set_password(store: Store, password: str) -> None:
     """Store the owner's password as an argon2 hash (never the password itself)."""
     if len(password) < 8:
         raise InputError(
@@ -162,7 +162,7 @@ async def compose_page(request: Request) -> Response:
 
 
 def _inbox_data(
-    web: WebContext, store: SQLiteStore, act: str | None, source: str | None
+    web: WebContext, store: Store, act: str | None, source: str | None
 ) -> dict[str, Any]:
     inbox = Inbox(store, crisis_line=web.crisis_line)
     everything = inbox.opportunities()
@@ -189,12 +189,12 @@ async def inbox_page(request: Request) -> Response:
     return web.render(request, "inbox.html", **data, crisis=Priority.CRISIS)
 
 
-def _region(web: WebContext, store: SQLiteStore) -> str | None:
+def _region(web: WebContext, store: Store) -> str | None:
     value = web.setting(store, "region", web.region or "")
     return value or None
 
 
-def _opportunity_data(web: WebContext, store: SQLiteStore, opp_id: str) -> dict[str, Any]:
+def _opportunity_data(web: WebContext, store: Store, opp_id: str) -> dict[str, Any]:
     inbox = Inbox(store, crisis_line=web.crisis_line)
     opp = inbox.get(opp_id)
     thread = store.items(opp.source, thread_key=opp.thread_key) if opp.thread_key else []
@@ -271,7 +271,7 @@ async def opportunity_action(request: Request) -> Response:
     if isinstance(form, Response):
         return form
 
-    def run(store: SQLiteStore) -> str:
+    def run(store: Store) -> str:
         inbox = Inbox(store, crisis_line=web.crisis_line)
         opp = inbox.get(opp_id)
         if action == "draft":
@@ -304,7 +304,7 @@ async def opportunity_action(request: Request) -> Response:
 # -- gold stars -----------------------------------------------------------------------------
 
 
-def _stars_data(store: SQLiteStore) -> dict[str, Any]:
+def _stars_data(store: Store) -> dict[str, Any]:
     ledger = Ledger(store)
     entries = ledger.entries()
     kindest = ledger.kindest(limit=10)
@@ -335,7 +335,7 @@ async def stars_page(request: Request) -> Response:
 # -- settings -------------------------------------------------------------------------------
 
 
-def _settings_data(web: WebContext, store: SQLiteStore) -> dict[str, Any]:
+def _settings_data(web: WebContext, store: Store) -> dict[str, Any]:
     voice = Voice.learn(s.item.text for s in store.items() if s.item.is_own)
     preview_name = "Ana"
     opening = (voice.opening or "Thank you, {name}").replace("{name}", preview_name)
@@ -373,7 +373,7 @@ async def settings_page(request: Request) -> Response:
         if stars not in ("on", "off"):
             raise InputError("'stars' is 'on' or 'off'.")
 
-        def save(store: SQLiteStore) -> None:
+        def save(store: Store) -> None:
             with store.transaction():
                 store.set_config("setting.region", region)
                 store.set_config("setting.stars", stars)

@@ -36,8 +36,16 @@ from ..connectors.base import connector_registry
 from ..errors import AuthError, ConfigError, InputError, SourceError
 from ..inbox import Inbox
 from ..models import State
-from ..sending import PreparedSend, SendResult, idempotency_key, prepare_send, send_draft
-from ..store.sqlite import SQLiteStore
+from ..sending import (
+    PreparedSend,
+    SendResult,
+    idempotency_key,
+    prepare_send,
+    send_draft,
+    sender_name,
+)
+from ..settings import resolve
+from ..store.base import Store
 from .context import WebContext, json_error, page
 
 __all__ = ["send_routes"]
@@ -51,7 +59,7 @@ def _web(request: Request) -> WebContext:
     return web
 
 
-def _private_ok(store: SQLiteStore, source: str) -> bool:
+def _private_ok(store: Store, source: str) -> bool:
     """Whether the connector of the account behind ``source`` can send a private message."""
     for account in store.accounts():
         if account.source == source:
@@ -60,7 +68,7 @@ def _private_ok(store: SQLiteStore, source: str) -> bool:
     return True  # no account: prepare_send says so
 
 
-def _answered(store: SQLiteStore, opp_id: str) -> tuple[str | None, str | None, str | None]:
+def _answered(store: Store, opp_id: str) -> tuple[str | None, str | None, str | None]:
     """The text being answered, its author and their handle (for the guard and the page)."""
     opp = store.get_opportunity(opp_id)
     found = store.items(opp.source, remote_ids=opp.item_ids[:1])
@@ -88,7 +96,7 @@ def _text_of(form: dict[str, Any]) -> str | None:
 
 
 def _preview(
-    web: WebContext, store: SQLiteStore, opp_id: str, text: str | None, save: bool
+    web: WebContext, store: Store, opp_id: str, text: str | None, save: bool
 ) -> dict[str, Any]:
     """What will be posted, as whom and to whom, and the guard's verdict on it."""
     inbox = Inbox(store, crisis_line=web.crisis_line)
@@ -154,7 +162,11 @@ async def confirm_page(request: Request) -> Response:
 def _send(web: WebContext, opp_id: str, text: str | None) -> SendResult:
     """Send under the opportunity's lock, on the worker thread's own store connection."""
     with web.send_lock(opp_id), web.open_store() as store:
-        return send_draft(store, opp_id, text=text, guard=web.guard, credentials=web.credentials)
+        # On a team store the send claims the opportunity first (docs/teams.md).
+        member = sender_name(store, user=resolve({})["user"])
+        return send_draft(
+            store, opp_id, text=text, guard=web.guard, credentials=web.credentials, member=member
+        )
 
 
 async def send_page(request: Request) -> Response:
@@ -192,7 +204,7 @@ async def _held(request: Request, opp_id: str, text: str, message: str) -> Respo
     """The guard held the text: its reasons and its kinder rewrite, and a way back."""
     web = _web(request)
 
-    def verdict(store: SQLiteStore) -> Any:
+    def verdict(store: Store) -> Any:
         answered, _, _ = _answered(store, opp_id)
         return web.guard_check(text, answered) if web.guard_check else None
 

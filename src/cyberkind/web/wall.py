@@ -21,7 +21,7 @@ from starlette.routing import Route
 
 from ..errors import InputError
 from ..models import Idea
-from ..store.sqlite import SQLiteStore
+from ..store.base import Store
 from ..wall import MAX_AUTHOR_CHARS, MAX_IDEA_CHARS, Submission, Wall
 from .context import WebContext, json_error, page, rate_limited
 
@@ -33,7 +33,7 @@ def _web(request: Request) -> WebContext:
     return web
 
 
-def _wall(web: WebContext, store: SQLiteStore) -> Wall:
+def _wall(web: WebContext, store: Store) -> Wall:
     stars = web.setting(store, "stars", "on") == "on"
     return Wall(store, check=web.check, stars=stars, flood_limit=web.limits.flood)
 
@@ -89,7 +89,7 @@ async def _submit(web: WebContext, request: Request, data: dict[str, Any]) -> Su
     if nonce is not None and (not isinstance(nonce, str) or len(nonce) > 100):
         raise InputError("'nonce' must be a short string.")
 
-    def run(store: SQLiteStore) -> Submission:
+    def run(store: Store) -> Submission:
         client = web.visitor(request, web.salt(store))
         return _wall(web, store).submit(text, author, client=client, nonce=nonce or None)
 
@@ -119,7 +119,7 @@ async def wall_submit(request: Request) -> Response:
 async def _star(web: WebContext, request: Request) -> tuple[Idea, bool]:
     idea_id = int(request.path_params["idea_id"])
 
-    def run(store: SQLiteStore) -> tuple[Idea, bool]:
+    def run(store: Store) -> tuple[Idea, bool]:
         return _wall(web, store).star(idea_id, web.visitor(request, web.salt(store)))
 
     return await web.with_store(run)
@@ -236,7 +236,7 @@ async def moderate(request: Request) -> Response:
         if not web.csrf_ok(request, form.get("csrf")):
             return web.error_page(request, 403, "This form has expired. Please reload the page.")
 
-    def run(store: SQLiteStore) -> Idea:
+    def run(store: Store) -> Idea:
         wall = _wall(web, store)
         return wall.approve(idea_id) if action == "approve" else wall.reject(idea_id)
 

@@ -1,0 +1,222 @@
+"""The ideas wall on PostgreSQL: a mixin of :class:`~cyberkind.store.postgres.PostgresStore`.
+
+The twin of :mod:`cyberkind.store._wall`: the same methods, values and order, in
+PostgreSQL's dialect (``%s`` placeholders, ``RETURNING id``, ``ON CONFLICT DO NOTHING``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
+from datetime import datetime
+from typing import Any
+
+from ..errors import NotFoundError
+from ..models import Idea, IdeaSubmission
+from ._wall import _iso, _status
+
+__all__ = ["PgWallTables"]
+
+
+class PgWallTables:
+    """Ideas, their submissions, visitor stars and the web config, through the store's helpers."""
+
+    def transaction(self) -> AbstractContextManager[None]:  # pragma: no cover - see the store
+        raise NotImplementedError("transaction")
+
+    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        raise NotImplementedError("_rows")  # pragma: no cover - see the store
+
+    def _one(self, sql: str, params: Sequence[Any] = ()) -> dict[str, Any] | None:
+        raise NotImplementedError("_one")  # pragma: no cover - see the store
+
+    def _write(self, sql: str, params: Sequence[Any] = ()) -> int:
+        raise NotImplementedError("_write")  # pragma: no cover - see the store
+
+    def ideas(self, statuses: Iterable[str] | None = ("published",)) -> list[Idea]:
+        """Ideas with these statuses (``None``: all), newest first."""
+        if statuses is None:
+            return self._ideas(self._rows("SELECT * FROM ideas ORDER BY id DESC"))
+        chosen = [_status(s) for s in statuses]
+        if not chosen:
+            return []
+        rows = self._rows("SELECT * FROM ideas WHERE status = ANY(%s) ORDER BY id DESC", (chosen,))
+        return self._ideas(rows)
+
+    def idea_texts(
+        self, statuses: Iterable[str] = ("published", "pending")
+    ) -> list[tuple[int, str]]:
+        """``(id, text)`` of the ideas with these statuses: what near-duplicate search reads."""
+        chosen = [_status(s) for s in statuses]
+        if not chosen:
+            return []
+        rows = self._rows(
+            "SELECT id, text FROM ideas WHERE status = ANY(%s) ORDER BY id", (chosen,)
+        )
+        return [(int(r["id"]), str(r["text"])) for r in rows]
+
+    def get_idea(self, idea_id: int) -> Idea:
+        """One idea by id; raise :class:`NotFoundError`."""
+        rows = self._rows("SELECT * FROM ideas WHERE id = %s", (idea_id,))
+        if not rows:
+            raise NotFoundError(
+                f"no idea has id {idea_id}. You can fix this by picking an id from /api/ideas."
+            )
+        return self._ideas(rows)[0]
+
+    def add_idea(
+        self,
+        text: str,
+        author: str,
+        *,
+        status: str = "published",
+        reason: str = "",
+        thanks: str = "",
+        client: str = "",
+        nonce: str | None = None,
+        when: datetime | None = None,
+    ) -> IdeaSubmission:
+        """Store a new idea and its first submission (one transaction)."""
+        stamp = _iso(when)
+        with self.transaction():
+            row = self._one(
+                "INSERT INTO ideas (text, status, reason, thanks, created_at, updated_at) "
+                "VALUES (%s, %s, %s, %s, %s, %s) RETURNING id",
+                (text, _status(status), reason, thanks, stamp, stamp),
+            )
+            assert row is not None
+            return self._add_submission(int(row["id"]), author, text, client, nonce, stamp)
+
+    def add_idea_submission(
+        self,
+        idea_id: int,
+        author: str,
+        text: str,
+        *,
+        client: str = "",
+        nonce: str | None = None,
+        when: datetime | None = None,
+    ) -> IdeaSubmission:
+        """Record a submission merged into an existing idea (its author is credited)."""
+        with self.transaction():
+            self.get_idea(idea_id)
+            stamp = _iso(when)
+            self._write("UPDATE ideas SET updated_at = %s WHERE id = %s", (stamp, idea_id))
+            return self._add_submission(idea_id, author, text, client, nonce, stamp)
+
+    def _add_submission(
+        self, idea_id: int, author: str, text: str, client: str, nonce: str | None, stamp: str
+    ) -> IdeaSubmission:
+        row = self._one(
+            "INSERT INTO idea_submissions (idea_id, author, text, client, nonce, submitted_at) "
+            "VALUES (%s, %s, %s, %s, %s, %s) RETURNING id",
+            (idea_id, author, text, client, nonce, stamp),
+        )
+        assert row is not None
+        return IdeaSubmission(int(row["id"]), idea_id, author, text, datetime.fromisoformat(stamp))
+
+    def submission_by_nonce(self, nonce: str) -> IdeaSubmission | None:
+        """The submission a form post with this nonce made, if any (retries are no-ops)."""
+        row = self._one("SELECT * FROM idea_submissions WHERE nonce = %s", (nonce,))
+        return None if row is None else _submission(row)
+
+    def idea_submissions(self, idea_id: int | None = None) -> list[IdeaSubmission]:
+        """Every stored submission (of one idea), oldest first."""
+        if idea_id is None:
+            rows = self._rows("SELECT * FROM idea_submissions ORDER BY id")
+        else:
+            rows = self._rows(
+                "SELECT * FROM idea_submissions WHERE idea_id = %s ORDER BY id", (idea_id,)
+            )
+        return [_submission(r) for r in rows]
+
+    def count_submissions(self, client: str, since: datetime) -> int:
+        """How many submissions this client made since ``since`` (flood detection)."""
+        row = self._one(
+            "SELECT COUNT(*) AS n FROM idea_submissions WHERE client = %s AND submitted_at >= %s",
+            (client, _iso(since)),
+        )
+        return int(row["n"]) if row else 0
+
+    def set_idea_status(self, idea_id: int, status: str, reason: str | None = None) -> Idea:
+        """Publish, hold or reject an idea; return it updated."""
+        with self.transaction():
+            self.get_idea(idea_id)
+            self._write(
+                "UPDATE ideas SET status = %s, reason = COALESCE(%s, reason), updated_at = %s "
+                "WHERE id = %s",
+                (_status(status), reason, _iso(None), idea_id),
+            )
+            return self.get_idea(idea_id)
+
+    def star_idea(self, idea_id: int, voter: str) -> bool:
+        """Add a visitor's star; ``False`` when this visitor already starred the idea."""
+        with self.transaction():
+            self.get_idea(idea_id)
+            return (
+                self._write(
+                    "INSERT INTO idea_stars (idea_id, voter, starred_at) VALUES (%s, %s, %s) "
+                    "ON CONFLICT DO NOTHING",
+                    (idea_id, voter, _iso(None)),
+                )
+                == 1
+            )
+
+    def get_config(self, key: str) -> str | None:
+        """A web setting (or the owner's password hash), or ``None``."""
+        row = self._one("SELECT value FROM web_config WHERE key = %s", (key,))
+        return None if row is None else str(row["value"])
+
+    def set_config(self, key: str, value: str | None) -> None:
+        """Set (or, with ``None``, remove) a web setting."""
+        if value is None:
+            self._write("DELETE FROM web_config WHERE key = %s", (key,))
+        else:
+            self._write(
+                "INSERT INTO web_config (key, value) VALUES (%s, %s) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+    def _ideas(self, rows: list[dict[str, Any]]) -> list[Idea]:
+        if not rows:
+            return []
+        ids = [int(r["id"]) for r in rows]
+        authors: dict[int, list[str]] = {i: [] for i in ids}
+        votes: dict[int, int] = dict.fromkeys(ids, 0)
+        for row in self._rows(
+            "SELECT idea_id, author FROM idea_submissions WHERE idea_id = ANY(%s) ORDER BY id",
+            (ids,),
+        ):
+            names = authors[int(row["idea_id"])]
+            if row["author"] not in names:
+                names.append(row["author"])
+        for row in self._rows(
+            "SELECT idea_id, COUNT(*) AS n FROM idea_stars WHERE idea_id = ANY(%s) "
+            "GROUP BY idea_id",
+            (ids,),
+        ):
+            votes[int(row["idea_id"])] = int(row["n"])
+        return [
+            Idea(
+                id=int(r["id"]),
+                text=r["text"],
+                status=r["status"],
+                authors=tuple(authors[int(r["id"])]),
+                votes=votes[int(r["id"])],
+                reason=r["reason"],
+                thanks=r["thanks"],
+                created_at=datetime.fromisoformat(r["created_at"]),
+            )
+            for r in rows
+        ]
+
+
+def _submission(row: dict[str, Any]) -> IdeaSubmission:
+    return IdeaSubmission(
+        id=int(row["id"]),
+        idea_id=int(row["idea_id"]),
+        author=row["author"],
+        text=row["text"],
+        submitted_at=datetime.fromisoformat(row["submitted_at"]),
+    )
