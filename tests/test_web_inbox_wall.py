@@ -199,3 +199,38 @@ def test_openapi_describes_the_routes(client: httpx.Client) -> None:
     )
     assert "/inbox/{opp_id}/wall" in spec["paths"]
     assert "credits" in spec["components"]["schemas"]["Idea"]["properties"]
+
+
+def test_a_store_before_m009_gains_source_links(tmp_path: Path) -> None:
+    """m009 upgrades a store whose wall already has ideas; their credits have no links."""
+    import sqlite3
+
+    from cyberkind.store.migrations import MIGRATIONS, m009_idea_submission_urls
+
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute(
+        "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+        "applied_at TEXT NOT NULL)"
+    )
+    before = MIGRATIONS[: MIGRATIONS.index(m009_idea_submission_urls)]
+    for version, migration in enumerate(before, start=1):
+        migration(conn)
+        conn.execute("INSERT INTO schema_version VALUES (?, ?, 'x')", (version, migration.__name__))
+    stamp = "2026-01-01T00:00:00+00:00"
+    conn.execute(
+        "INSERT INTO ideas (text, created_at, updated_at) VALUES ('Smile', ?, ?)", (stamp, stamp)
+    )
+    conn.execute(
+        "INSERT INTO idea_submissions (idea_id, author, text, submitted_at) "
+        "VALUES (1, 'Jo', 'Smile', '2026-01-01T00:00:00+00:00')"
+    )
+    conn.close()
+    with SQLiteStore(path) as store:
+        [idea] = store.ideas()
+        assert idea.credits == [("Jo", "")]
+        store.add_idea_submission(1, "Lee", "smile!", url="https://blog.example/#c1")
+        assert store.get_idea(1).to_json()["credits"] == [
+            {"name": "Jo", "url": None},
+            {"name": "Lee", "url": "https://blog.example/#c1"},
+        ]
