@@ -234,3 +234,21 @@ def test_a_store_before_m009_gains_source_links(tmp_path: Path) -> None:
             {"name": "Jo", "url": None},
             {"name": "Lee", "url": "https://blog.example/#c1"},
         ]
+
+
+def test_concurrent_posts_put_it_on_the_wall_once(client: httpx.Client, db: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    oid = opp_id(db, "Lee")
+    base = str(client.base_url)
+
+    def post(_: int) -> int:
+        with httpx.Client(base_url=base, timeout=30) as c:
+            return c.post(f"/api/inbox/{oid}/wall", json={}).status_code
+
+    with ThreadPoolExecutor(8) as pool:
+        statuses = sorted(pool.map(post, range(8)))
+    assert statuses == [200] * 7 + [201]
+    with SQLiteStore(db) as store:
+        assert len(store.idea_submissions()) == 1
+        assert len(store.star_awards("Lee")) == 1

@@ -274,6 +274,7 @@ class Wall:
             )
         found, url = inbox_idea(self.store, opportunity)
         text = found if text is None or not text.strip() else text
+        screened = self._screen(text, opportunity.person)  # the guard runs outside the lock
         with self.store.transaction():
             result = self._submit(
                 text,
@@ -281,10 +282,19 @@ class Wall:
                 nonce=f"inbox:{opportunity.id}",
                 url=url,
                 opportunity=opportunity,
+                screened=screened,
             )
-            if opportunity.state is not State.DONE:
+            if self.store.get_opportunity(opportunity.id).state is not State.DONE:
                 Inbox(self.store).done(opportunity.id)
             return result
+
+    def _screen(self, text: str, author: str) -> tuple[str, str, list[str]]:
+        """The cleaned words and name, and every reason to hold them (spam, the guard)."""
+        text, author = clean_idea(text), clean_author(author)
+        held = spam_reasons(text, author)
+        if self.check is not None:
+            held.extend(self.check(text) + self.check(author))
+        return text, author, held
 
     def _submit(
         self,
@@ -296,11 +306,10 @@ class Wall:
         now: datetime | None = None,
         url: str | None = None,
         opportunity: Opportunity | None = None,
+        screened: tuple[str, str, list[str]] | None = None,
     ) -> Submission:
-        text, author = clean_idea(text), clean_author(author)
-        held = spam_reasons(text, author)
-        if self.check is not None:
-            held.extend(self.check(text) + self.check(author))
+        text, author, held = screened or self._screen(text, author)
+        held = list(held)
         moment = now or datetime.now(UTC)
         with self.store.transaction():
             if nonce is not None:
