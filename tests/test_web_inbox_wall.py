@@ -252,3 +252,24 @@ def test_concurrent_posts_put_it_on_the_wall_once(client: httpx.Client, db: Path
     with SQLiteStore(db) as store:
         assert len(store.idea_submissions()) == 1
         assert len(store.star_awards("Lee")) == 1
+
+
+def test_add_from_inbox_on_each_backend(store: Any, tmp_path: Path, stub_scorer: Any) -> None:
+    """The library call on SQLite and on a real PostgreSQL (conftest's ``store`` fixture)."""
+    rows = [
+        {"id": "p1", "kind": "post", "is_own": True, "text": "My post", "title": "Zines"},
+        _comment("c1", IDEA, "Lee", url=URL),
+    ]
+    items = tmp_path / "items.jsonl"
+    items.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    import_file(store, items, scorer=stub_scorer, source="blog")
+    oid = next(o.id for o in Inbox(store).opportunities() if o.is_idea)
+    wall = Wall(store)
+    first = wall.add_from_inbox(oid)
+    assert first.status == "published" and not first.repeat
+    assert first.idea.credits == [("Lee", URL)]
+    again = wall.add_from_inbox(oid)
+    assert again.repeat and again.idea.id == first.idea.id
+    assert store.ideas()[0].to_json()["credits"] == [{"name": "Lee", "url": URL}]
+    assert store.get_opportunity(oid).state.value == "done"
+    assert [a.opportunity_id for a in store.star_awards("Lee")] == [oid]

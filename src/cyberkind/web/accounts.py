@@ -32,7 +32,7 @@ from starlette.routing import Route
 from ..credentials import EnvCredentials, KeyringCredentials, Secret, env_var
 from ..errors import ConfigError, InputError, NotFoundError
 from ..models import Account
-from ..store.sqlite import SQLiteStore
+from ..store.base import Store
 from .context import WebContext, json_error, page
 
 __all__ = ["account_routes", "accounts_data", "live_platforms"]
@@ -74,7 +74,7 @@ def _secret_state(account: Account, keys: tuple[str, ...]) -> dict[str, dict[str
     return found
 
 
-def accounts_data(store: SQLiteStore) -> list[dict[str, Any]]:
+def accounts_data(store: Store) -> list[dict[str, Any]]:
     """The connected accounts, with where each secret is found (never its value)."""
     platforms = live_platforms()
     return [
@@ -108,7 +108,7 @@ class Connected:
 
 
 def connect(
-    store: SQLiteStore,
+    store: Store,
     platform: str,
     name: str,
     url: str,
@@ -168,7 +168,7 @@ def connect(
     return Connected(account, new, tuple(stored), missing)
 
 
-def disconnect(store: SQLiteStore, name: str) -> tuple[Account, list[str]]:
+def disconnect(store: Store, name: str) -> tuple[Account, list[str]]:
     """Forget an account and delete its secrets from the keyring (its items stay)."""
     account = store.get_account(name)
     store.remove_account(name)
@@ -243,7 +243,7 @@ async def add_account(request: Request) -> Response:
         fields = {k: form.get(k, "") for k in ("platform", "name", "url", "handle")}
         secrets = {k[7:]: v for k, v in form.items() if k.startswith("secret.")}
 
-    def run(store: SQLiteStore) -> Connected:
+    def run(store: Store) -> Connected:
         return connect(
             store, fields["platform"], fields["name"], fields["url"], fields["handle"], secrets
         )
@@ -295,7 +295,7 @@ async def feeds(request: Request) -> Response:
         url, comments = form.get("url", ""), form.get("comments") == "on"
     url = url.strip() if removing else _feed_url(url)
 
-    def run(store: SQLiteStore) -> bool:
+    def run(store: Store) -> bool:
         if removing:
             if not store.remove_feed(url):
                 raise NotFoundError(

@@ -273,7 +273,7 @@ async def inbox_to_wall(request: Request) -> Response:
             return web.error_page(request, 403, "This form has expired. Please reload the page.")
         text = form.get("text")
 
-    def run(store: SQLiteStore) -> Submission:
+    def run(store: Store) -> Submission:
         return _wall(web, store).add_from_inbox(opp_id, text=text)
 
     result = await web.with_store(run)
