@@ -172,6 +172,42 @@ def test_a_flagged_idea_goes_to_moderation(page: Any, server: str, shots: Path) 
     assert "spam.example" not in page.locator("#ideas").inner_text()
 
 
+def test_an_inbox_idea_goes_to_the_wall_with_its_gold_star(
+    page: Any, server: str, shots: Path, tmp_path: Path, stub_scorer: Any
+) -> None:
+    idea = {
+        "id": "c9",
+        "kind": "comment",
+        "author": "Lee",
+        "parent_id": "p1",
+        "thread_id": "p1",
+        "url": "https://blog.example/zines#c9",
+        "text": "Lovely! Idea: what if we all left a kind note for a neighbour this week?",
+    }
+    extra = tmp_path / "idea.jsonl"
+    extra.write_text(json.dumps(idea) + "\n")
+    with SQLiteStore(tmp_path / "browser.db") as store:
+        import_file(store, extra, scorer=stub_scorer, source="blog")
+    page.goto(f"{server}/inbox?act=thank_for_sharing_what_matters")
+    page.locator(".opp a", has_text="Lee").first.click()
+    page.wait_for_url(re.compile(r"/inbox/\w+$"))
+    text = "What if we all left a kind note for a neighbour this week?"
+    assert page.input_value("#wall-text") == text
+    page.click("#to-wall")
+    page.wait_for_url(re.compile(r"wall=published"))
+    assert "On the wall, with Lee's gold star." in page.locator("#wall-outcome").inner_text()
+    assert page.locator("#opp-state").inner_text() == "done"
+    assert page.locator("#to-wall").count() == 0  # once on the wall, no second button
+    page.screenshot(path=str(shots / "inbox-idea-to-wall.png"))
+    page.click("text=see it on the wall")
+    placed = page.locator(".idea", has_text=text)
+    assert placed.locator(".stars").inner_text().strip() == "★ 1"
+    credit = placed.locator(".by a")
+    assert credit.inner_text() == "Lee"
+    assert credit.get_attribute("href") == "https://blog.example/zines#c9"
+    assert "gold star" in placed.locator(".thanks").inner_text().lower()
+
+
 HOSTILE = "This is a stupid idea and you are an idiot for posting it."
 
 

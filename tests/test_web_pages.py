@@ -163,7 +163,7 @@ def test_weekly_totals() -> None:
 def test_settings_region_and_star_wording(client: httpx.Client) -> None:
     page = client.get("/settings").text
     assert "Your voice" in page and "Ana" in page  # the voice preview
-    assert '<li>blog <span class="meta">(source)</span></li>' in page  # the imported source
+    assert "Sources with items in the inbox: blog." in page  # the imported source
     csrf = token(client, "/settings")
     saved = client.post("/settings", data={"csrf": csrf, "region": "nz", "stars": "off"})
     assert saved.status_code == 200 and "Saved." in saved.text

@@ -96,8 +96,9 @@ _KIND_WORDS = re.compile(
 )
 
 
-def find_idea(text: str) -> str | None:
-    """The words that make ``text`` an idea for a kind act (up to 80 characters), or ``None``.
+def find_idea(text: str, limit: int = 80) -> str | None:
+    """The words that make ``text`` an idea for a kind act (up to ``limit`` characters), or
+    ``None``.
 
     **Usage**::
 
@@ -113,7 +114,7 @@ def find_idea(text: str) -> str | None:
             return None
     start = match.start() + (len(match.group(0)) - len(match.group(0).lstrip(" (")))
     snippet = " ".join(text[start:].split())
-    return snippet if len(snippet) <= 80 else snippet[:79].rstrip() + "\u2026"
+    return snippet if len(snippet) <= limit else snippet[: limit - 1].rstrip() + "\u2026"
 
 
 def opportunity_id(source: str, act: Act, key: str) -> str:

@@ -422,6 +422,14 @@ class Idea:
     reason: str = ""
     thanks: str = ""
     created_at: datetime | None = None
+    author_urls: tuple[str, ...] = ()
+    """A link back to each author's source item (``""`` for none), parallel to ``authors``."""
+
+    @property
+    def credits(self) -> list[tuple[str, str]]:
+        """``(author, url)`` for every author; ``url`` is ``""`` when there is no link."""
+        urls = list(self.author_urls) + [""] * (len(self.authors) - len(self.author_urls))
+        return list(zip(self.authors, urls, strict=False))
 
     @property
     def stars(self) -> int:
@@ -443,6 +451,7 @@ class Idea:
             "text": self.text,
             "author": self.author,
             "authors": list(self.authors),
+            "credits": [{"name": name, "url": url or None} for name, url in self.credits],
             "stars": self.stars,
             "votes": self.votes,
             "thanks": self.thanks,

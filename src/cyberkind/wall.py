@@ -38,11 +38,15 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from .composer.templates import STAR_LINES
-from .errors import InputError, NotFoundError
-from .models import Idea, StarAward
+from .errors import CyberkindError, InputError, NotFoundError
+from .models import Idea, Opportunity, StarAward, State
 from .store.base import Store
+
+if TYPE_CHECKING:
+    from .guard import Guard
 
 __all__ = [
     "DUPLICATE_THRESHOLD",
@@ -50,8 +54,11 @@ __all__ = [
     "MAX_IDEA_CHARS",
     "Submission",
     "Wall",
+    "guard_check",
+    "inbox_idea",
     "similarity",
     "spam_reasons",
+    "stars_on",
     "thank_you",
 ]
 
@@ -180,6 +187,29 @@ GuardCheck = Callable[[str], list[str]]
 """Returns the guard's reasons for holding a text ([] when it is fine)."""
 
 
+def guard_check(guard: Guard) -> GuardCheck:
+    """The wall's :data:`GuardCheck` from a guard: its reasons when the verdict is not ok.
+
+    The web app and ``cyberkind wall add`` both hold ideas back with this.
+    """
+
+    def check(text: str) -> list[str]:
+        try:
+            verdict = guard.check(text, suggest=False)
+        except CyberkindError as err:
+            return [str(err)]
+        if verdict.verdict == "ok":
+            return []
+        return [f"the guard says: {r.message}" for r in verdict.reasons] or ["the guard flagged it"]
+
+    return check
+
+
+def stars_on(store: Store) -> bool:
+    """Whether thank-yous use the gold-star wording (the settings page's choice)."""
+    return store.get_config("setting.stars") != "off"
+
+
 class Wall:
     """The wall's library API on a :class:`~cyberkind.store.base.Store`.
 
@@ -218,21 +248,86 @@ class Wall:
         now: datetime | None = None,
     ) -> Submission:
         """Publish, merge or hold an idea; every accepted submission is stored exactly once."""
+        return self._submit(text, author, client=client, nonce=nonce, now=now)
+
+    def add_from_inbox(self, opportunity_id: str, *, text: str | None = None) -> Submission:
+        """Put an inbox idea on the wall, credited to its author (the owner's approval).
+
+        The same rules as a visitor's submission apply (near-duplicates merge; the guard and
+        the spam rules hold it for moderation), except the flood limit: the owner chose it.
+        A link in the idea's own words still holds it, but ``url`` (the source item's public
+        address, shown as a link on the author's name) does not. Doing it twice adds nothing
+        (``repeat`` is true). The opportunity is marked done and, when the idea is on the
+        wall, the author's gold star is in the ledger under the opportunity (once); an idea
+        the guard holds gets its stars when the owner approves it.
+
+        ``text`` replaces the idea's words (the owner's edit); by default they are the
+        source comment's from where the idea starts (:func:`inbox_idea`).
+        """
+        from .inbox import Inbox
+
+        opportunity = self.store.get_opportunity(opportunity_id)
+        if not opportunity.is_idea:
+            raise InputError(
+                f"opportunity {opportunity.id} is not an idea for a kind act. You can fix this "
+                "by picking one that `cyberkind inbox --ideas` lists."
+            )
+        found, url = inbox_idea(self.store, opportunity)
+        text = found if text is None or not text.strip() else text
+        screened = self._screen(text, opportunity.person)  # the guard runs outside the lock
+        with self.store.transaction():
+            result = self._submit(
+                text,
+                opportunity.person,
+                nonce=f"inbox:{opportunity.id}",
+                url=url,
+                opportunity=opportunity,
+                screened=screened,
+            )
+            if self.store.get_opportunity(opportunity.id).state is not State.DONE:
+                Inbox(self.store).done(opportunity.id)
+            return result
+
+    def _screen(self, text: str, author: str) -> tuple[str, str, list[str]]:
+        """The cleaned words and name, and every reason to hold them (spam, the guard)."""
         text, author = clean_idea(text), clean_author(author)
         held = spam_reasons(text, author)
         if self.check is not None:
             held.extend(self.check(text) + self.check(author))
+        return text, author, held
+
+    def _submit(
+        self,
+        text: str,
+        author: str,
+        *,
+        client: str = "",
+        nonce: str | None = None,
+        now: datetime | None = None,
+        url: str | None = None,
+        opportunity: Opportunity | None = None,
+        screened: tuple[str, str, list[str]] | None = None,
+    ) -> Submission:
+        text, author, held = screened or self._screen(text, author)
+        held = list(held)
         moment = now or datetime.now(UTC)
         with self.store.transaction():
             if nonce is not None:
                 earlier = self.store.submission_by_nonce(nonce)
                 if earlier is not None:
                     idea = self.store.get_idea(earlier.idea_id)
-                    status = "pending" if idea.status == "pending" else "published"
+                    status = (
+                        idea.status
+                        if opportunity is not None
+                        else ("pending" if idea.status == "pending" else "published")
+                    )
                     message = self._message(idea, author, text)
                     return Submission(idea, status, message, earlier.id, repeat=True)
-            if client and self.store.count_submissions(client, moment - self.flood_window) >= (
-                self.flood_limit
+            if (
+                opportunity is None
+                and client
+                and self.store.count_submissions(client, moment - self.flood_window)
+                >= (self.flood_limit)
             ):
                 held.append(
                     f"more than {self.flood_limit} ideas came from one visitor within "
@@ -241,10 +336,10 @@ class Wall:
             match = None if held else self._near_duplicate(text)
             if match is not None:
                 sub = self.store.add_idea_submission(
-                    match.id, author, text, client=client, nonce=nonce, when=moment
+                    match.id, author, text, client=client, nonce=nonce, when=moment, url=url
                 )
                 if match.status == "published":
-                    self._award(author)
+                    self._award(author, opportunity)
                 idea = self.store.get_idea(match.id)
                 status = "merged" if idea.status == "published" else "pending"
                 message = (
@@ -264,9 +359,10 @@ class Wall:
                 client=client,
                 nonce=nonce,
                 when=moment,
+                url=url,
             )
             if status == "published":
-                self._award(author)
+                self._award(author, opportunity)
             idea = self.store.get_idea(sub.idea_id)
             message = thanks if status == "published" else self._held_message(author, text)
             return Submission(idea, status, message, sub.id)
@@ -305,8 +401,19 @@ class Wall:
                 best = (score, idea_id)
         return None if best is None else self.store.get_idea(best[1])
 
-    def _award(self, name: str) -> None:
-        self.store.award_stars(StarAward(person=name, count=1, reason="idea on the ideas wall"))
+    def _award(self, name: str, opportunity: Opportunity | None = None) -> None:
+        if opportunity is None:
+            award = StarAward(person=name, count=1, reason="idea on the ideas wall")
+        else:
+            award = StarAward(
+                person=name,
+                count=1,
+                reason="idea on the ideas wall",
+                opportunity_id=opportunity.id,
+                source=opportunity.source,
+                item_id=opportunity.item_ids[0] if opportunity.item_ids else None,
+            )
+        self.store.award_stars(award)
 
     def _message(self, idea: Idea, author: str, text: str) -> str:
         if idea.status == "pending":
@@ -316,6 +423,34 @@ class Wall:
     @staticmethod
     def _held_message(author: str, text: str) -> str:
         return _rng(author, text, "held").choice(_HELD).format(name=author)
+
+
+_IDEA_PREFIX = re.compile(r"^(?:kindness )?idea\s*[:\-\u2013]\s*", re.IGNORECASE)
+
+
+def inbox_idea(store: Store, opportunity: Opportunity) -> tuple[str, str | None]:
+    """An inbox idea's words for the wall and its source item's public URL (or ``None``).
+
+    The words are the comment's from where the idea starts (:func:`cyberkind.inbox.find_idea`,
+    up to :data:`MAX_IDEA_CHARS`), without an "Idea:" prefix; the URL is the item's (or the
+    opportunity's) when it is an ``http(s)`` address.
+    """
+    from .inbox import find_idea
+
+    stored = store.items(opportunity.source, remote_ids=opportunity.item_ids)
+    if not stored:
+        raise NotFoundError(
+            f"the comment behind opportunity {opportunity.id} is not in the store. You can fix "
+            "this by running `cyberkind sync` (or importing the file) again."
+        )
+    item = stored[0].item
+    words = find_idea(item.text, limit=MAX_IDEA_CHARS) or item.text
+    words = _IDEA_PREFIX.sub("", words.strip())
+    words = words[:1].upper() + words[1:]
+    url = item.url or opportunity.url
+    if not url or not url.startswith(("https://", "http://")):
+        url = None
+    return words, url
 
 
 def clean_idea(text: str) -> str:

@@ -2,8 +2,8 @@
 
 The group and the options shared by every command live here; the commands live in one
 module per noun (``_engine``, ``_guard``, ``_inbox``, ``_sync``, ``_accounts``, ``_compose``,
-``_links``, ``_send``, ``_serve`` (``serve`` and ``web``), ``_demo``, ``_team``, ``_db``) and
-register themselves on :data:`cli` when imported.
+``_links``, ``_send``, ``_serve`` (``serve`` and ``web``), ``_demo``, ``_team``, ``_db``,
+``_wall``) and register themselves on :data:`cli` when imported.
 
 Exit codes (every command but ``check``):
 
@@ -32,6 +32,7 @@ from . import (  # noqa: F401
     _serve,
     _sync,
     _team,
+    _wall,
 )
 from ._base import EXIT_CHECK_ERROR, EXIT_SKIPPED_ROWS, cli, setting_option
 from ._engine import labels_markdown

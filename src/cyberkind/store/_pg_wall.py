@@ -75,6 +75,7 @@ class PgWallTables:
         client: str = "",
         nonce: str | None = None,
         when: datetime | None = None,
+        url: str | None = None,
     ) -> IdeaSubmission:
         """Store a new idea and its first submission (one transaction)."""
         stamp = _iso(when)
@@ -85,7 +86,7 @@ class PgWallTables:
                 (text, _status(status), reason, thanks, stamp, stamp),
             )
             assert row is not None
-            return self._add_submission(int(row["id"]), author, text, client, nonce, stamp)
+            return self._add_submission(int(row["id"]), author, text, client, nonce, stamp, url)
 
     def add_idea_submission(
         self,
@@ -96,21 +97,29 @@ class PgWallTables:
         client: str = "",
         nonce: str | None = None,
         when: datetime | None = None,
+        url: str | None = None,
     ) -> IdeaSubmission:
         """Record a submission merged into an existing idea (its author is credited)."""
         with self.transaction():
             self.get_idea(idea_id)
             stamp = _iso(when)
             self._write("UPDATE ideas SET updated_at = %s WHERE id = %s", (stamp, idea_id))
-            return self._add_submission(idea_id, author, text, client, nonce, stamp)
+            return self._add_submission(idea_id, author, text, client, nonce, stamp, url)
 
     def _add_submission(
-        self, idea_id: int, author: str, text: str, client: str, nonce: str | None, stamp: str
+        self,
+        idea_id: int,
+        author: str,
+        text: str,
+        client: str,
+        nonce: str | None,
+        stamp: str,
+        url: str | None = None,
     ) -> IdeaSubmission:
         row = self._one(
-            "INSERT INTO idea_submissions (idea_id, author, text, client, nonce, submitted_at) "
-            "VALUES (%s, %s, %s, %s, %s, %s) RETURNING id",
-            (idea_id, author, text, client, nonce, stamp),
+            "INSERT INTO idea_submissions (idea_id, author, text, client, nonce, submitted_at, "
+            "url) VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING id",
+            (idea_id, author, text, client, nonce, stamp, url),
         )
         assert row is not None
         return IdeaSubmission(int(row["id"]), idea_id, author, text, datetime.fromisoformat(stamp))
@@ -183,14 +192,17 @@ class PgWallTables:
             return []
         ids = [int(r["id"]) for r in rows]
         authors: dict[int, list[str]] = {i: [] for i in ids}
+        links: dict[int, dict[str, str]] = {i: {} for i in ids}
         votes: dict[int, int] = dict.fromkeys(ids, 0)
         for row in self._rows(
-            "SELECT idea_id, author FROM idea_submissions WHERE idea_id = ANY(%s) ORDER BY id",
+            "SELECT idea_id, author, url FROM idea_submissions WHERE idea_id = ANY(%s) ORDER BY id",
             (ids,),
         ):
             names = authors[int(row["idea_id"])]
             if row["author"] not in names:
                 names.append(row["author"])
+            if row["url"]:
+                links[int(row["idea_id"])].setdefault(row["author"], row["url"])
         for row in self._rows(
             "SELECT idea_id, COUNT(*) AS n FROM idea_stars WHERE idea_id = ANY(%s) "
             "GROUP BY idea_id",
@@ -203,6 +215,9 @@ class PgWallTables:
                 text=r["text"],
                 status=r["status"],
                 authors=tuple(authors[int(r["id"])]),
+                author_urls=tuple(
+                    links[int(r["id"])].get(name, "") for name in authors[int(r["id"])]
+                ),
                 votes=votes[int(r["id"])],
                 reason=r["reason"],
                 thanks=r["thanks"],

@@ -89,6 +89,7 @@ class WallTables:
         client: str = "",
         nonce: str | None = None,
         when: datetime | None = None,
+        url: str | None = None,
     ) -> IdeaSubmission:
         """Store a new idea and its first submission (one transaction)."""
         stamp = _iso(when)
@@ -99,7 +100,7 @@ class WallTables:
                 (text, _status(status), reason, thanks, stamp, stamp),
             )
             idea_id = int(cursor.lastrowid or 0)
-            return self._add_submission(idea_id, author, text, client, nonce, stamp)
+            return self._add_submission(idea_id, author, text, client, nonce, stamp, url)
 
     def add_idea_submission(
         self,
@@ -110,21 +111,29 @@ class WallTables:
         client: str = "",
         nonce: str | None = None,
         when: datetime | None = None,
+        url: str | None = None,
     ) -> IdeaSubmission:
         """Record a submission merged into an existing idea (its author is credited)."""
         with self.transaction():
             self.get_idea(idea_id)
             stamp = _iso(when)
             self._conn.execute("UPDATE ideas SET updated_at = ? WHERE id = ?", (stamp, idea_id))
-            return self._add_submission(idea_id, author, text, client, nonce, stamp)
+            return self._add_submission(idea_id, author, text, client, nonce, stamp, url)
 
     def _add_submission(
-        self, idea_id: int, author: str, text: str, client: str, nonce: str | None, stamp: str
+        self,
+        idea_id: int,
+        author: str,
+        text: str,
+        client: str,
+        nonce: str | None,
+        stamp: str,
+        url: str | None = None,
     ) -> IdeaSubmission:
         cursor = self._conn.execute(
-            "INSERT INTO idea_submissions (idea_id, author, text, client, nonce, submitted_at) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            (idea_id, author, text, client, nonce, stamp),
+            "INSERT INTO idea_submissions (idea_id, author, text, client, nonce, submitted_at, "
+            "url) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (idea_id, author, text, client, nonce, stamp, url),
         )
         return IdeaSubmission(
             int(cursor.lastrowid or 0), idea_id, author, text, datetime.fromisoformat(stamp)
@@ -198,17 +207,20 @@ class WallTables:
             return []
         ids = [int(r["id"]) for r in rows]
         authors: dict[int, list[str]] = {i: [] for i in ids}
+        links: dict[int, dict[str, str]] = {i: {} for i in ids}
         votes: dict[int, int] = dict.fromkeys(ids, 0)
         for chunk in _chunks(ids):
             marks = ", ".join("?" for _ in chunk)
             for row in self._conn.execute(
-                f"SELECT idea_id, author FROM idea_submissions WHERE idea_id IN ({marks}) "
+                f"SELECT idea_id, author, url FROM idea_submissions WHERE idea_id IN ({marks}) "
                 "ORDER BY id",
                 chunk,
             ):
                 names = authors[int(row["idea_id"])]
                 if row["author"] not in names:
                     names.append(row["author"])
+                if row["url"]:
+                    links[int(row["idea_id"])].setdefault(row["author"], row["url"])
             for row in self._conn.execute(
                 f"SELECT idea_id, COUNT(*) AS n FROM idea_stars WHERE idea_id IN ({marks}) "
                 "GROUP BY idea_id",
@@ -221,6 +233,9 @@ class WallTables:
                 text=r["text"],
                 status=r["status"],
                 authors=tuple(authors[int(r["id"])]),
+                author_urls=tuple(
+                    links[int(r["id"])].get(name, "") for name in authors[int(r["id"])]
+                ),
                 votes=votes[int(r["id"])],
                 reason=r["reason"],
                 thanks=r["thanks"],

@@ -300,6 +300,7 @@ class Store(Protocol):
         client: str = "",
         nonce: str | None = None,
         when: datetime | None = None,
+        url: str | None = None,
     ) -> IdeaSubmission:
         """Store a new idea with its first submission."""
         ...
@@ -313,6 +314,7 @@ class Store(Protocol):
         client: str = "",
         nonce: str | None = None,
         when: datetime | None = None,
+        url: str | None = None,
     ) -> IdeaSubmission:
         """Record a submission merged into an existing idea (its author is credited)."""
         ...

@@ -309,6 +309,15 @@ def m008_team(conn: sqlite3.Connection) -> None:
     )
 
 
+def m009_idea_submission_urls(conn: sqlite3.Connection) -> None:
+    """A link back to where an idea came from (an inbox item's public URL), per submission.
+
+    Ideas the owner puts on the wall from the inbox credit their author with a link to the
+    source comment when it is public; visitors' submissions leave it empty.
+    """
+    conn.execute("ALTER TABLE idea_submissions ADD COLUMN url TEXT")
+
+
 # Positional: a migration's version is its place in this tuple.
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     m001_items_cursors_opportunities,
@@ -319,6 +328,7 @@ MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     m006_ideas_wall,
     m007_outbox,
     m008_team,
+    m009_idea_submission_urls,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

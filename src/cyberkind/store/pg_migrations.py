@@ -283,6 +283,11 @@ def m008_team(conn: Connection) -> None:
 
 
 # Positional, like the SQLite list: a migration's version is its place in this tuple.
+def m009_idea_submission_urls(conn: Connection) -> None:
+    """A link back to where an idea came from (an inbox item's public URL), per submission."""
+    conn.execute("ALTER TABLE idea_submissions ADD COLUMN url TEXT")
+
+
 MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
     m001_items_cursors_opportunities,
     m002_feeds,
@@ -292,6 +297,7 @@ MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
     m006_ideas_wall,
     m007_outbox,
     m008_team,
+    m009_idea_submission_urls,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

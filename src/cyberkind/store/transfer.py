@@ -117,7 +117,7 @@ TABLES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("ideas", ("id", "text", "status", "reason", "thanks", "created_at", "updated_at")),
     (
         "idea_submissions",
-        ("id", "idea_id", "author", "text", "client", "nonce", "submitted_at"),
+        ("id", "idea_id", "author", "text", "client", "nonce", "submitted_at", "url"),
     ),
     ("idea_stars", ("idea_id", "voter", "starred_at")),
     ("web_config", ("key", "value")),

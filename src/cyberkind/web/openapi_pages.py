@@ -376,6 +376,151 @@ def page_paths() -> dict[str, Any]:
                 },
             }
         },
+        "/inbox/{opp_id}/wall": {
+            "post": {
+                **_post_form(
+                    "Put an inbox idea on the ideas wall, credited to its author (owner)",
+                    "inboxIdeaToWallForm",
+                    {**_CSRF, "text": "The idea's words (default: the comment's)"},
+                ),
+                "parameters": [_id("opp_id", "string")],
+            }
+        },
+        "/api/inbox/{opp_id}/wall": {
+            "post": {
+                "operationId": "inboxIdeaToWall",
+                "summary": "Put an inbox idea on the ideas wall, credited to its author, through "
+                "the wall's merge and guard (not its flood limit); mark the opportunity done "
+                "with the author's gold star; idempotent",
+                "parameters": [_id("opp_id", "string")],
+                "requestBody": {
+                    "required": False,
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "properties": {"text": {"type": "string", "maxLength": 500}},
+                            }
+                        }
+                    },
+                },
+                "responses": {
+                    "201": _json(_ref("SubmitResult"), "On the wall (published or merged)"),
+                    "202": _json(_ref("SubmitResult"), "Held for moderation (the guard)"),
+                    "200": _json(_ref("SubmitResult"), "Already on the wall (repeat)"),
+                    "400": {"description": "Not an idea, or bad words", **_ERR},
+                    "401": _LOGIN,
+                    "404": {"description": "No such opportunity", **_ERR},
+                    "415": {"description": "Not JSON", **_ERR},
+                },
+            }
+        },
+        "/settings/accounts": {
+            "post": _post_form(
+                "Connect an account; secrets go to the OS keyring (owner)",
+                "addAccountForm",
+                {
+                    **_CSRF,
+                    "platform": "A live connector: mastodon, wordpress, bluesky...",
+                    "name": "Your label for the account",
+                    "url": "The server or site",
+                    "handle": "Your handle there",
+                    "secret.<key>": "Each secret the platform needs (e.g. secret.access_token)",
+                },
+            )
+        },
+        "/settings/accounts/{name}/remove": {
+            "post": {
+                **_post_form("Disconnect an account (owner)", "removeAccountForm", _CSRF),
+                "parameters": [_id("name", "string")],
+            }
+        },
+        "/settings/feeds": {
+            "post": _post_form(
+                "Follow a feed (owner)",
+                "followFeedForm",
+                {**_CSRF, "url": "The feed's URL", "comments": "'on' for your blog's comments"},
+            )
+        },
+        "/settings/feeds/remove": {
+            "post": _post_form("Unfollow a feed (owner)", "unfollowFeedForm", {**_CSRF, "url": ""})
+        },
+        "/api/accounts": {
+            "get": {
+                "operationId": "listAccounts",
+                "summary": "Connected accounts and where each secret is found (never its value)",
+                "responses": {
+                    "200": _json({"type": "array", "items": _ref("Account")}),
+                    "401": _LOGIN,
+                },
+            },
+            "post": {
+                "operationId": "addAccount",
+                "summary": "Connect (or update) an account; secrets go to the OS keyring",
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": _ref("AccountRequest")}},
+                },
+                "responses": {
+                    "201": _json({"type": "object"}, "Connected"),
+                    "200": _json({"type": "object"}, "Updated"),
+                    "400": {"description": "Bad value, or no keyring (names the env var)", **_ERR},
+                    "401": _LOGIN,
+                    "415": {"description": "Not JSON", **_ERR},
+                },
+            },
+        },
+        "/api/accounts/{name}": {
+            "delete": {
+                "operationId": "removeAccount",
+                "summary": "Disconnect an account and delete its secrets from the keyring",
+                "parameters": [_id("name", "string")],
+                "responses": {
+                    "200": _json({"type": "object"}),
+                    "401": _LOGIN,
+                    "404": {"description": "No such account", **_ERR},
+                },
+            }
+        },
+        "/api/feeds": {
+            "get": {
+                "operationId": "listFeeds",
+                "summary": "The feeds you follow",
+                "responses": {
+                    "200": _json({"type": "array", "items": _ref("Feed")}),
+                    "401": _LOGIN,
+                },
+            },
+            "post": {
+                "operationId": "followFeed",
+                "summary": "Follow a feed",
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": _ref("Feed")}},
+                },
+                "responses": {
+                    "201": _json({"type": "object"}, "Followed"),
+                    "200": _json({"type": "object"}, "Already followed (comments updated)"),
+                    "400": {"description": "Not an http(s) URL", **_ERR},
+                    "401": _LOGIN,
+                },
+            },
+        },
+        "/api/feeds/remove": {
+            "post": {
+                "operationId": "unfollowFeed",
+                "summary": "Stop following a feed (its items stay)",
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": _ref("Feed")}},
+                },
+                "responses": {
+                    "200": _json({"type": "object"}),
+                    "401": _LOGIN,
+                    "404": {"description": "Not followed", **_ERR},
+                },
+            }
+        },
         "/stars": {
             "get": _page(
                 "The gold-star ledger, the kindest people, kindness over time (SVG)", "starsPage"
@@ -431,6 +576,17 @@ def page_schemas() -> dict[str, Any]:
                 "text": {"type": "string"},
                 "author": {"type": "string", "description": "Every author, as one credit line"},
                 "authors": {"type": "array", "items": {"type": "string"}},
+                "credits": {
+                    "type": "array",
+                    "description": "Each author with a link back to their source item, if public",
+                    "items": {
+                        "type": "object",
+                        "properties": {
+                            "name": {"type": "string"},
+                            "url": {"type": ["string", "null"]},
+                        },
+                    },
+                },
                 "stars": {
                     "type": "integer",
                     "description": "One per author plus one per visitor's star",
@@ -454,7 +610,7 @@ def page_schemas() -> dict[str, Any]:
             "type": "object",
             "properties": {
                 "ok": {"const": True},
-                "status": {"enum": ["published", "merged", "pending"]},
+                "status": {"enum": ["published", "merged", "pending", "rejected"]},
                 "message": {"type": "string"},
                 "repeat": {"type": "boolean"},
                 "idea": {"oneOf": [_ref("Idea"), {"type": "null"}]},
@@ -506,6 +662,40 @@ def page_schemas() -> dict[str, Any]:
                 "to": {"type": "array", "items": {"type": "string"}},
                 "outbox": {"type": "object"},
             },
+        },
+        "Account": {
+            "type": "object",
+            "properties": {
+                "name": {"type": "string"},
+                "platform": {"type": "string"},
+                "source": {"type": "string"},
+                "url": {"type": "string"},
+                "handle": {"type": ["string", "null"]},
+                "secrets": {
+                    "type": "object",
+                    "description": "Per secret: found, where (environment or keyring), env",
+                },
+                "connector": {"type": "boolean"},
+            },
+        },
+        "AccountRequest": {
+            "type": "object",
+            "required": ["platform", "name", "url"],
+            "properties": {
+                "platform": {"type": "string"},
+                "name": {"type": "string", "maxLength": 40},
+                "url": {"type": "string"},
+                "handle": {"type": "string"},
+                "secrets": {
+                    "type": "object",
+                    "additionalProperties": {"type": "string", "writeOnly": True},
+                },
+            },
+        },
+        "Feed": {
+            "type": "object",
+            "required": ["url"],
+            "properties": {"url": {"type": "string"}, "comments": {"type": "boolean"}},
         },
         "Settings": {
             "type": "object",

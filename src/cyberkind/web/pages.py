@@ -22,10 +22,13 @@ from ..inbox import Inbox
 from ..models import Act, Opportunity, Priority
 from ..resources import REGIONS, regional_resources
 from ..store.base import Store
+from ..wall import inbox_idea
+from .accounts import account_routes, accounts_data, live_platforms
 from .charts import bar_chart, stars_over_time
 from .context import WebContext, json_error, page
 from .security import csrf_token, hash_password, verify_password
 from .send import send_routes
+from .wall import inbox_wall_routes
 
 __all__ = ["PASSWORD_KEY", "highlight", "page_routes", "set_password"]
 
@@ -218,7 +221,17 @@ def _opportunity_data(web: WebContext, store: Store, opp_id: str) -> dict[str, A
         regional, emergency = regional_resources(_region(web, store), web.crisis_line)
         resources = list(regional)
     sent = [e for e in store.outbox(opp.id) if e.state == "sent"]
+    wall_idea: dict[str, Any] | None = None
+    if opp.is_idea:
+        words, url = inbox_idea(store, opp)
+        earlier = store.submission_by_nonce(f"inbox:{opp.id}")
+        wall_idea = {
+            "text": words,
+            "url": url,
+            "idea": store.get_idea(earlier.idea_id) if earlier is not None else None,
+        }
     return {
+        "wall_idea": wall_idea,
         "opp": opp,
         "sent": sent[-1] if sent else None,
         "thread": thread,
@@ -226,6 +239,17 @@ def _opportunity_data(web: WebContext, store: Store, opp_id: str) -> dict[str, A
         "resources": resources,
         "emergency": emergency,
         "focus": set(opp.item_ids),
+    }
+
+
+def _wall_json(wall_idea: dict[str, Any] | None) -> dict[str, Any] | None:
+    if wall_idea is None:
+        return None
+    idea = wall_idea["idea"]
+    return {
+        "text": wall_idea["text"],
+        "url": wall_idea["url"],
+        "idea": {**idea.to_json(), "reason": idea.reason} if idea is not None else None,
     }
 
 
@@ -251,6 +275,7 @@ async def opportunity_page(request: Request) -> Response:
                 ],
                 "draft": data["draft"],
                 "sent": data["sent"].to_json() if data["sent"] else None,
+                "wall": _wall_json(data["wall_idea"]),
             }
         )
     return web.render(
@@ -260,6 +285,7 @@ async def opportunity_page(request: Request) -> Response:
         crisis=Priority.CRISIS,
         snoozes=list(SNOOZE_CHOICES),
         sent_again=request.query_params.get("sent") == "again",
+        wall_outcome=request.query_params.get("wall"),
     )
 
 
@@ -345,7 +371,9 @@ def _settings_data(web: WebContext, store: Store) -> dict[str, Any]:
         "regions": REGIONS,
         "voice": voice,
         "sources": sorted(store.cursors()),
-        "feeds": [f.url for f in store.feeds()],
+        "feeds": store.feeds(),
+        "accounts": accounts_data(store),
+        "platforms": live_platforms(),
         "preview": f"{opening}. Your comment made my day!"
         + (f"\n\n{voice.sign_off}" if voice.sign_off else ""),
     }
@@ -385,7 +413,8 @@ async def settings_page(request: Request) -> Response:
         return JSONResponse(
             {"ok": True, "region": data["region"], "stars": data["stars"], "voice": data["preview"]}
         )
-    return web.render(request, "settings.html", **data, saved=saved)
+    notes = {k: request.query_params.get(k) for k in ("account", "name", "feed")}
+    return web.render(request, "settings.html", **data, saved=saved, notes=notes)
 
 
 def page_routes() -> list[Route]:
@@ -400,9 +429,11 @@ def page_routes() -> list[Route]:
         Route("/inbox/{opp_id:str}", page(opportunity_page), methods=["GET"]),
         Route("/api/inbox/{opp_id:str}", page(opportunity_page), methods=["GET"]),
         *send_routes(),
+        *inbox_wall_routes(),
         Route("/inbox/{opp_id:str}/{action:str}", page(opportunity_action), methods=["POST"]),
         Route("/stars", page(stars_page), methods=["GET"]),
         Route("/api/stars", page(stars_page), methods=["GET"]),
         Route("/settings", page(settings_page), methods=["GET", "POST"]),
+        *account_routes(),
         Route("/api/settings", page(settings_page), methods=["GET", "POST"]),
     ]

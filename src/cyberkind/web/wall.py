@@ -7,7 +7,11 @@
 - ``GET /api/ideas`` (a list of ideas: ``text``, ``author``, ``stars``...),
   ``POST /api/ideas``, ``POST /api/ideas/{id}/star``: the same as JSON;
 - ``GET /moderation``, ``POST /moderation/{id}/approve`` and ``.../reject`` (the owner), and
-  ``GET /api/moderation``, ``POST /api/moderation/{id}/{approve,reject}``.
+  ``GET /api/moderation``, ``POST /api/moderation/{id}/{approve,reject}``;
+- ``POST /inbox/{id}/wall`` (form: ``csrf``, optional ``text``) and ``POST /api/inbox/{id}/wall``
+  (JSON, optional ``text``): the owner puts an inbox idea on the wall
+  (:meth:`cyberkind.wall.Wall.add_from_inbox`); registered by :mod:`.pages`, before the
+  inbox's other actions, and owner-only like every ``/inbox`` path.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from ..store.base import Store
 from ..wall import MAX_AUTHOR_CHARS, MAX_IDEA_CHARS, Submission, Wall
 from .context import WebContext, json_error, page, rate_limited
 
-__all__ = ["wall_routes"]
+__all__ = ["inbox_wall_routes", "wall_routes"]
 
 
 def _web(request: Request) -> WebContext:
@@ -244,6 +248,56 @@ async def moderate(request: Request) -> Response:
     if api:
         return JSONResponse({"ok": True, "idea": idea.to_json()})
     return RedirectResponse("/moderation", 303)
+
+
+async def inbox_to_wall(request: Request) -> Response:
+    """Put an inbox idea on the wall (the owner's approval; the guard still applies)."""
+    web = _web(request)
+    opp_id = request.path_params["opp_id"]
+    api = request.url.path.startswith("/api/")
+    text: str | None = None
+    if api:
+        refused = _json_request(request)
+        if refused is not None:
+            return refused
+        try:
+            data = await request.json() if await request.body() else {}
+        except ValueError:
+            return json_error(400, "The body is not valid JSON. You can fix this by sending {}.")
+        if not isinstance(data, dict) or not isinstance(data.get("text", ""), str | None):
+            return json_error(400, "The body must be a JSON object; 'text' is a string.")
+        text = data.get("text")
+    else:
+        form = await _form(request)
+        if not web.csrf_ok(request, form.get("csrf")):
+            return web.error_page(request, 403, "This form has expired. Please reload the page.")
+        text = form.get("text")
+
+    def run(store: Store) -> Submission:
+        return _wall(web, store).add_from_inbox(opp_id, text=text)
+
+    result = await web.with_store(run)
+    if api:
+        return JSONResponse(
+            {
+                "ok": True,
+                "status": result.status,
+                "repeat": result.repeat,
+                "message": result.message,
+                "idea": {**result.idea.to_json(), "reason": result.idea.reason},
+            },
+            status_code=200 if result.repeat else (202 if result.status == "pending" else 201),
+        )
+    outcome = "again" if result.repeat else result.status
+    return RedirectResponse(f"/inbox/{opp_id}?wall={outcome}#wall", 303)
+
+
+def inbox_wall_routes() -> list[Route]:
+    """``POST /inbox/{id}/wall`` and ``POST /api/inbox/{id}/wall`` (see the module docstring)."""
+    return [
+        Route("/inbox/{opp_id:str}/wall", page(inbox_to_wall), methods=["POST"]),
+        Route("/api/inbox/{opp_id:str}/wall", page(inbox_to_wall), methods=["POST"]),
+    ]
 
 
 async def api_moderation(request: Request) -> Response:
