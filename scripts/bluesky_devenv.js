@@ -40,8 +40,12 @@ async function main () {
   await sc.like(cy, first.ref); await tick()
   await sc.like(di, first.ref); await tick()
   await sc.repost(cy, first.ref); await tick()
-  const boReply = await sc.reply(bo, first.ref, first.ref, 'This made my morning, thank you!'); await tick()
-  const anaReply = await sc.reply(ana, first.ref, boReply.ref, 'So glad it helped, Bodhi!'); await tick()
+  // A reply's notification needs its parent indexed first: the AppView drops a reply to a
+  // post it has not seen yet (on a loaded machine it did, without these waits).
+  const boReply = await sc.reply(bo, first.ref, first.ref, 'This made my morning, thank you!')
+  await network.processAll()
+  const anaReply = await sc.reply(ana, first.ref, boReply.ref, 'So glad it helped, Bodhi!')
+  await network.processAll()
   await sc.reply(cy, first.ref, anaReply.ref, 'Idea: what if we all left a kind note for a stranger?'); await tick()
   await sc.follow(cy, ana); await tick()
   const text = 'Loving the kindness posts by @ana.test lately'
