@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 __all__ = ["fmt", "table"]
@@ -22,3 +24,12 @@ def table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(fmt(v) for v in row) + " |" for row in rows]
     return "\n".join(lines)
+
+
+def load_report(output_dir: Path | None, filename: str) -> dict[str, Any] | None:
+    """A benchmark's last JSON report in ``output_dir`` (``--only NAME``), if there is one."""
+    path = output_dir / filename if output_dir is not None else None
+    if path is None or not path.is_file():
+        return None
+    report: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return report

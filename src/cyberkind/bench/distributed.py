@@ -28,7 +28,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from ._report import table
+from ._report import load_report, table
 
 __all__ = [
     "HEADS",
@@ -391,11 +391,7 @@ The estimate assumes:
 
 def load_distributed_report(output_dir: Path | None) -> dict[str, Any] | None:
     """The last ``--only distributed`` report in ``output_dir``, if there is one."""
-    path = output_dir / REPORT if output_dir is not None else None
-    if path is None or not path.is_file():
-        return None
-    report: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    return report
+    return load_report(output_dir, REPORT)
 
 
 def distributed_summary(report: dict[str, Any] | None) -> str:

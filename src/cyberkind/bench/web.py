@@ -29,7 +29,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from ._report import table
+from ._report import load_report, table
 
 __all__ = ["DRAFTS", "LEVELS", "web_benchmarks", "web_markdown"]
 
@@ -217,6 +217,28 @@ def web_benchmarks(
             "ok": missing == 0 and duplicates == 0 and extra == 0,
         },
     }
+
+
+REPORT = "web_benchmark.json"
+
+
+def load_web_report(output_dir: Path | None) -> dict[str, Any] | None:
+    """The last ``--only web`` report in ``output_dir``, if there is one."""
+    return load_report(output_dir, REPORT)
+
+
+def web_summary(report: dict[str, Any] | None) -> str:
+    """The benchmarks.md section from the separate web benchmark's latest report."""
+    if report is None:
+        return (
+            "## Web app under load\n\nNot measured yet in this folder: run "
+            "`cyberkind bench --only web --output-dir docs`.\n"
+        )
+    return web_markdown(report) + (
+        "\nMeasured on its own (`cyberkind bench --only web --output-dir docs`, about a minute) "
+        "because it starts servers and load processes; summarised here from "
+        "[web_benchmark.json](web_benchmark.json).\n"
+    )
 
 
 def web_markdown(report: dict[str, Any]) -> str:
