@@ -100,9 +100,9 @@ def test_rules_first_owner_last_owner_and_authentication(store: Any) -> None:
         set_member_disabled(store, "ana", True)
     set_member_disabled(store, "bob", True)
     assert authenticate(store, "bob", BOB_PW) is None
-    with pytest.raises(StoreError, match="'bob' is disabled.*one of: ana"):
+    with pytest.raises(StoreError, match=r"'bob' is disabled.*one of: ana"):
         check_member(store, "bob")
-    with pytest.raises(StoreError, match="'carl' is not a member.*one of: ana"):
+    with pytest.raises(StoreError, match=r"'carl' is not a member.*one of: ana"):
         check_member(store, "carl")
     assert check_member(store, "ana") == "ana"
     old = store.get_member("ana").password_hash
@@ -134,7 +134,17 @@ def _stored_bytes(db_url: str) -> bytes:
 
 def test_cli_member_commands_and_hashes_never_plain(db_url: str) -> None:
     env = {"ANA_PW": ANA_PW, "BOB_PW": BOB_PW}
-    added = _cli(db_url, "team", "add-member", "ana", "--role", "owner", "--password-from-env", "ANA_PW", env=env)
+    added = _cli(
+        db_url,
+        "team",
+        "add-member",
+        "ana",
+        "--role",
+        "owner",
+        "--password-from-env",
+        "ANA_PW",
+        env=env,
+    )
     assert added.exit_code == 0, added.output
     prompted = CliRunner().invoke(
         cli, ["team", "add-member", "bob", "--db", db_url], input=f"{BOB_PW}\n{BOB_PW}\n"
@@ -236,9 +246,7 @@ def test_two_members_race_to_claim_one_wins(team_server: str, db_url: str) -> No
 
         def claim(name: str) -> None:
             barrier.wait()
-            answers[name] = clients[name].post(
-                "/inbox/aaaa1111/claim", data={"csrf": tokens[name]}
-            )
+            answers[name] = clients[name].post("/inbox/aaaa1111/claim", data={"csrf": tokens[name]})
 
         threads = [threading.Thread(target=claim, args=(n,)) for n in clients]
         for t in threads:

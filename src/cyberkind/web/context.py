@@ -365,9 +365,7 @@ class LoginRequired:
         session = scope.get("session", {})
         if not self.web.public:
             if isinstance(session.get("member"), str):
-                scope[VIEWER_KEY] = await self.web.with_store(
-                    lambda s: resolve_viewer(s, session)
-                )
+                scope[VIEWER_KEY] = await self.web.with_store(lambda s: resolve_viewer(s, session))
             await self.app(scope, receive, send)
             return
         if _matches(path, PUBLIC_PATHS) or path == "/wall.json":

@@ -19,9 +19,9 @@ from ..composer.voice import Voice
 from ..errors import ConfigError, InputError
 from ..guard import Verdict
 from ..inbox import Inbox
+from ..members import authenticate, password_fingerprint
 from ..models import Act, Opportunity, Priority
 from ..resources import REGIONS, regional_resources
-from ..members import authenticate, password_fingerprint
 from ..store.base import Member, Store
 from ..wall import inbox_idea
 from .accounts import account_routes, accounts_data, live_platforms
@@ -237,7 +237,9 @@ async def inbox_page(request: Request) -> Response:
     if act is not None and act not in {a.value for a in Act}:
         raise InputError(f"unknown act {act!r}. You can fix this by picking one from the list.")
     if claim not in CLAIM_FILTERS:
-        raise InputError(f"unknown claim filter {claim!r}. You can fix this by using mine or unclaimed.")
+        raise InputError(
+            f"unknown claim filter {claim!r}. You can fix this by using mine or unclaimed."
+        )
     data = await web.with_store(lambda s: _inbox_data(web, request, s, act, source, claim))
     if request.url.path.startswith("/api/"):
         claims = data["claims"]
@@ -407,7 +409,7 @@ class ClaimedError(ConfigError):
 def _claim_action(
     web: WebContext, request: Request, store: Store, opp: Opportunity, action: str
 ) -> str:
-    """"I'll answer this one" and "release": as the logged-in member (an owner may release
+    """ "I'll answer this one" and "release": as the logged-in member (an owner may release
     anyone's claim, like ``cyberkind unclaim --force``)."""
     me = web.acting_member(request, store)
     if me is None:
@@ -424,12 +426,12 @@ def _claim_action(
         return f"/inbox/{opp.id}?claimed=1"
     viewer = web.viewer(request)
     force = viewer is not None and viewer.is_owner and viewer.name is not None
-    holder = store.claim_holder(opp.id)
+    current = store.claim_holder(opp.id)
     if not store.release(opp.id, None if force else me):
-        reason = "nobody holds it" if holder is None else f"{holder} holds it"
+        reason = "nobody holds it" if current is None else f"{current} holds it"
         raise ClaimedError(
             f"there is no claim of yours to release on this one ({reason}). You can fix this "
-            f"by asking {holder or 'an owner'}."
+            f"by asking {current or 'an owner'}."
         )
     return f"/inbox/{opp.id}"
 

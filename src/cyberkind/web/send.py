@@ -165,7 +165,9 @@ async def confirm_page(request: Request) -> Response:
         return form
     text = _text_of(form)
     try:
-        data = await web.with_store(lambda s: _preview(web, s, opp_id, text, save=True, request=request))
+        data = await web.with_store(
+            lambda s: _preview(web, s, opp_id, text, save=True, request=request)
+        )
     except ConfigError as err:
         return _not_sent(request, 409, opp_id, str(err), kind="refused")
     return web.render(request, "confirm.html", **data)
@@ -284,7 +286,9 @@ async def api_preview(request: Request) -> Response:
         return body
     text = _text_of(body)
     try:
-        data = await web.with_store(lambda s: _preview(web, s, opp_id, text, save=False, request=request))
+        data = await web.with_store(
+            lambda s: _preview(web, s, opp_id, text, save=False, request=request)
+        )
     except ConfigError as err:
         return json_error(409, str(err))
     return JSONResponse(_preview_json(data))
