@@ -354,3 +354,46 @@ def test_login_attempts_stay_rate_limited(scorer: Any, serve_in_thread: Any, db_
         assert _login(c, "wrong-password-1", "ana").status_code == 401
         assert _login(c, "wrong-password-2", "ana").status_code == 401
         assert _login(c, ANA_PW, "ana").status_code == 429
+
+
+def test_owners_manage_members_on_the_web(team_server: str, db_url: str) -> None:
+    with (
+        httpx.Client(base_url=team_server, timeout=30) as ana,
+        httpx.Client(base_url=team_server, timeout=30) as bob,
+    ):
+        _login(ana, ANA_PW, "ana")
+        _login(bob, BOB_PW, "bob")
+        assert bob.get("/members").status_code == 403
+        assert bob.get("/api/members").status_code == 403
+        token = _token(ana, "/members")
+        forbidden = bob.post(
+            "/members", data={"csrf": _token(bob, "/inbox"), "name": "eve", "password": "x" * 9}
+        )
+        assert forbidden.status_code == 403
+        added = ana.post(
+            "/members",
+            data={
+                "csrf": token,
+                "name": "cy",
+                "display_name": "<b>Cy</b>",
+                "password": "cy-pass-123",
+            },
+        )
+        assert added.status_code == 303
+        page = ana.get("/members").text
+        assert "&lt;b&gt;Cy&lt;/b&gt;" in page and "<b>Cy</b>" not in page  # escaped
+        assert "argon2" not in page and "cy-pass-123" not in page
+        listed = ana.get("/api/members").json()["members"]
+        assert [m["name"] for m in listed] == ["ana", "bob", "cy"]
+        assert all("password_hash" not in m for m in listed)
+        assert ana.post("/members/cy/disable", data={"csrf": "forged"}).status_code == 403
+        assert ana.post("/members/bob/disable", data={"csrf": token}).status_code == 303
+        assert bob.get("/api/inbox").status_code == 401  # disabled: logged out
+        last = ana.post("/members/ana/remove", data={"csrf": token})
+        assert last.status_code == 400 and "last owner" in last.text
+        assert ana.post("/members/cy/remove", data={"csrf": token}).status_code == 303
+        with open_store(db_url) as store:
+            assert [(m.name, m.disabled) for m in store.members()] == [
+                ("ana", False),
+                ("bob", True),
+            ]

@@ -27,6 +27,7 @@ from ..wall import inbox_idea
 from .accounts import account_routes, accounts_data, live_platforms
 from .charts import bar_chart, stars_over_time
 from .context import WebContext, json_error, page
+from .members import member_routes
 from .security import csrf_token, hash_password, verify_password
 from .send import send_routes
 from .wall import inbox_wall_routes
@@ -544,5 +545,6 @@ def page_routes() -> list[Route]:
         Route("/api/stars", page(stars_page), methods=["GET"]),
         Route("/settings", page(settings_page), methods=["GET", "POST"]),
         *account_routes(),
+        *member_routes(),
         Route("/api/settings", page(settings_page), methods=["GET", "POST"]),
     ]
