@@ -397,3 +397,10 @@ def test_owners_manage_members_on_the_web(team_server: str, db_url: str) -> None
                 ("ana", False),
                 ("bob", True),
             ]
+
+
+def test_a_member_going_home_lands_in_the_inbox(team_server: str) -> None:
+    with httpx.Client(base_url=team_server, timeout=30) as bob:
+        _login(bob, BOB_PW, "bob")
+        home = bob.get("/", headers={"accept": "text/html"})
+        assert home.status_code == 303 and home.headers["location"] == "/inbox"

@@ -163,4 +163,13 @@ def set_password_command(
     values = _settings(settings)
     with open_store(db or values["db"]) as store:
         set_password(store, password)
+        team = bool(store.members())
+    if team:
+        click.echo(
+            "Password set, but this store has team members, who log in with their own names "
+            "and passwords: it is used again only if every member is removed. Set a member's "
+            "with: cyberkind team set-password NAME",
+            err=True,
+        )
+        return
     click.echo("Password set. Start the server with: cyberkind serve --public", err=True)
