@@ -191,7 +191,7 @@ def authenticate(store: Store, name: str, password: str) -> Member | None:
     An unknown name still costs one argon2 verification, so timing does not tell
     which names exist.
     """
-    member = store.get_member(name.strip())
+    member = store.get_member(name.strip().lower())
     if member is None or member.disabled or member.password_hash is None:
         if not _DUMMY_HASH:
             _DUMMY_HASH.append(hash_password("not a password of anyone"))
