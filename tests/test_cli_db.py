@@ -23,6 +23,7 @@ from cyberkind.errors import StoreError
 from cyberkind.models import Account, Link, StarAward, State
 from cyberkind.pipeline import import_file
 from cyberkind.store import SQLiteStore, open_store
+from cyberkind.store.base import Member
 from cyberkind.store.migrations import SCHEMA_VERSION
 from cyberkind.store.transfer import TABLES, copy_store, table_checksums
 
@@ -38,6 +39,8 @@ def _fill(store: Any, scorer: Any) -> None:
     store.set_state(second.id, State.SNOOZED, datetime.now(UTC) + timedelta(days=2))
     store.claim(third.id, "bob")
     store.set_team_setting("policy", 'version = 1\n[terms]\nblocked = ["x"]\n', "ana")
+    store.add_member(Member("ana", "Ana Ü.", "owner", password_hash="$argon2id$v=19$fake"))
+    store.add_member(Member("bob", "Bob", "member", disabled=True))
     store.add_account(Account("social", "mastodon", "https://social.example", "ana", {"v": "1"}))
     store.add_feed("https://kind.example/feed", comments=True)
     store.set_cursor("rss:https://kind.example/feed", "2026-11-20T09:00:00+00:00")

@@ -7,7 +7,7 @@ import json
 import click
 
 from ._base import _settings, cli, setting_option
-from ._inbox import _open_store, as_option, db_option
+from ._inbox import _member, _open_store, as_option, db_option
 
 
 @cli.command("send")
@@ -46,6 +46,7 @@ def send_cli(
         cyberkind send 6a2c69789097
         cyberkind send 6a2c --yes --text "Thank you, Ana! That made my day."
     """
+    from ..members import check_member
     from ..sending import PreparedSend, send_draft, sender_name
 
     def confirm(prepared: PreparedSend) -> bool:
@@ -64,6 +65,8 @@ def send_cli(
     with _open_store(db, values) as store:
         # A team store always knows who sends; one's own SQLite file only when told.
         sender = sender_name(store, member, values.get("user"))
+        if store.members():  # a team with members: the sender must be one of them
+            sender = check_member(store, sender or _member(None, values))
         result = send_draft(store, opportunity_id, text=text, confirm=confirm, member=sender)
     if as_json:
         click.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))

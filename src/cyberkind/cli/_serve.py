@@ -82,10 +82,18 @@ def serve(
         )
     store_path = db or values["db"]
     with open_store(store_path) as store:
-        if public and store.get_config(PASSWORD_KEY) is None:
+        members = store.members()
+        if public and members:
+            if not any(m.is_owner and m.password_hash and not m.disabled for m in members):
+                raise click.ClickException(
+                    "--public needs an owner who can log in. You can fix this by running "
+                    "cyberkind team set-password NAME for an owner first."
+                )
+        elif public and store.get_config(PASSWORD_KEY) is None:
             raise click.ClickException(
                 "--public needs the owner's password. You can fix this by running "
-                "cyberkind web set-password first."
+                "cyberkind web set-password (or cyberkind team add-member NAME --role owner) "
+                "first."
             )
         # A SQLite store's resolved file, or the team store's URL as given.
         path = store.path if isinstance(store, SQLiteStore) else store_path
@@ -155,4 +163,13 @@ def set_password_command(
     values = _settings(settings)
     with open_store(db or values["db"]) as store:
         set_password(store, password)
+        team = bool(store.members())
+    if team:
+        click.echo(
+            "Password set, but this store has team members, who log in with their own names "
+            "and passwords: it is used again only if every member is removed. Set a member's "
+            "with: cyberkind team set-password NAME",
+            err=True,
+        )
+        return
     click.echo("Password set. Start the server with: cyberkind serve --public", err=True)

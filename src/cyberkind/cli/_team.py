@@ -36,9 +36,12 @@ def claim_cli(
 
         cyberkind claim 6a2c69789097 --as ana --db postgresql://ana@db.example/team
     """
+    from ..members import check_member
+
     values = _settings(settings)
     me = _member(member, values)
     with _open_store(db, values) as store:
+        check_member(store, me)  # a team with members: --as names one of them
         opp = store.get_opportunity(opportunity_id)
         holder = store.claim(opp.id, me)
     if as_json:
@@ -71,9 +74,13 @@ def unclaim_cli(
 
         cyberkind unclaim 6a2c69789097 --as ana
     """
+    from ..members import check_member
+
     values = _settings(settings)
     me = _member(member, values)
     with _open_store(db, values) as store:
+        if not force:
+            check_member(store, me)
         opp = store.get_opportunity(opportunity_id)
         holder = store.claim_holder(opp.id)
         if not store.release(opp.id, None if force else me):
@@ -87,7 +94,7 @@ def unclaim_cli(
 
 @cli.group("team")
 def team() -> None:
-    """What a team shares in its store: claims and the team's guard policy.
+    """What a team shares in its store: members, claims and the team's guard policy.
 
     Example:
 
@@ -169,3 +176,165 @@ def team_policy_clear(db: str | None, settings: tuple[tuple[str, str], ...]) -> 
     with _open_store(db, _settings(settings)) as store:
         store.set_team_setting(TEAM_POLICY, None)
     click.echo("The team has no guard policy now.")
+
+
+# -- members --------------------------------------------------------------------------------
+
+
+def _password(password_from_env: str | None, prompt: str) -> str:
+    """The password from the named environment variable, or typed twice at a hidden prompt."""
+    import os
+
+    if password_from_env:
+        value = os.environ.get(password_from_env)
+        if not value:
+            raise click.ClickException(
+                f"the environment variable {password_from_env} is not set. You can fix this "
+                "by exporting it, or leaving out --password-from-env to type the password."
+            )
+        return value
+    value = click.prompt(prompt, hide_input=True, confirmation_prompt=True, err=True)
+    return str(value)
+
+
+password_from_env_option = click.option(
+    "--password-from-env",
+    metavar="VAR",
+    default=None,
+    help="Read the password from this environment variable instead of a hidden prompt.",
+)
+
+
+@team.command("add-member")
+@click.argument("name")
+@click.option(
+    "--role",
+    type=click.Choice(["member", "owner"]),
+    default="member",
+    show_default=True,
+    help="Owners also manage settings, moderation and members.",
+)
+@click.option("--display-name", default=None, help="How the web app shows them (default: NAME).")
+@click.option(
+    "--no-password",
+    is_flag=True,
+    help="No web login (they work from the command line with --as NAME).",
+)
+@password_from_env_option
+@db_option
+@setting_option
+def team_add_member(
+    name: str,
+    role: str,
+    display_name: str | None,
+    no_password: bool,
+    password_from_env: str | None,
+    db: str | None,
+    settings: tuple[tuple[str, str], ...],
+) -> None:
+    """Add NAME to the team, with a web login (password at a hidden prompt).
+
+    The first member must be an owner. Once a store has members, claims and sends
+    must name one of them (--as), and each logs in to the web app with their own
+    password: the single owner password (web set-password) stops opening it.
+
+    Example:
+
+        cyberkind team add-member ana --role owner --db postgresql://ana@db.example/team
+    """
+    from ..members import add_member
+
+    password = None if no_password else _password(password_from_env, f"Password for {name}")
+    with _open_store(db, _settings(settings)) as store:
+        member = add_member(store, name, password, role=role, display_name=display_name)
+    click.echo(f"{member.name} is now a team {member.role}.")
+
+
+@team.command("members")
+@click.option("--json", "as_json", is_flag=True, help="Print the members as a JSON array.")
+@db_option
+@setting_option
+def team_members(as_json: bool, db: str | None, settings: tuple[tuple[str, str], ...]) -> None:
+    """List the team's members: name, role, whether they can log in, disabled.
+
+    Example:
+
+        cyberkind team members --json
+    """
+    with _open_store(db, _settings(settings)) as store:
+        members = store.members()
+    if as_json:
+        click.echo(json.dumps([m.to_json() for m in members], indent=2, ensure_ascii=False))
+        return
+    if not members:
+        click.echo("No members yet: `cyberkind team add-member NAME --role owner` adds one.")
+    for m in members:
+        flags = [m.role] + ([] if m.password_hash else ["no web login"])
+        flags += ["disabled"] if m.disabled else []
+        click.echo(f"{m.name}\t{m.display_name}\t{', '.join(flags)}")
+
+
+@team.command("remove-member")
+@click.argument("name")
+@db_option
+@setting_option
+def team_remove_member(name: str, db: str | None, settings: tuple[tuple[str, str], ...]) -> None:
+    """Remove NAME from the team (their claims stay until someone runs unclaim --force).
+
+    The last owner cannot be removed while other members remain.
+
+    Example:
+
+        cyberkind team remove-member bob
+    """
+    from ..members import remove_member
+
+    with _open_store(db, _settings(settings)) as store:
+        remove_member(store, name)
+    click.echo(f"{name} is no longer a member.")
+
+
+@team.command("disable-member")
+@click.argument("name")
+@click.option("--enable", is_flag=True, help="Enable the member again instead.")
+@db_option
+@setting_option
+def team_disable_member(
+    name: str, enable: bool, db: str | None, settings: tuple[tuple[str, str], ...]
+) -> None:
+    """Disable NAME: no web logins (their sessions end), claims or sends as them.
+
+    Example:
+
+        cyberkind team disable-member bob
+        cyberkind team disable-member bob --enable
+    """
+    from ..members import set_member_disabled
+
+    with _open_store(db, _settings(settings)) as store:
+        member = set_member_disabled(store, name, not enable)
+    click.echo(f"{member.name} is {'disabled' if member.disabled else 'enabled'}.")
+
+
+@team.command("set-password")
+@click.argument("name")
+@password_from_env_option
+@db_option
+@setting_option
+def team_set_password(
+    name: str, password_from_env: str | None, db: str | None, settings: tuple[tuple[str, str], ...]
+) -> None:
+    """Give member NAME a new web password (hidden prompt); their sessions end.
+
+    Only its argon2id hash is stored.
+
+    Example:
+
+        CK_PASSWORD=... cyberkind team set-password ana --password-from-env CK_PASSWORD
+    """
+    from ..members import set_member_password
+
+    password = _password(password_from_env, f"New password for {name}")
+    with _open_store(db, _settings(settings)) as store:
+        set_member_password(store, name, password)
+    click.echo(f"{name}'s password is set.")

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol, Self, runtime_checkable
 
@@ -48,7 +48,15 @@ from ..models import (
     State,
 )
 
-__all__ = ["LinkMatch", "OutboxEntry", "Store", "StoredItem", "UpsertCounts"]
+__all__ = [
+    "MEMBER_ROLES",
+    "LinkMatch",
+    "Member",
+    "OutboxEntry",
+    "Store",
+    "StoredItem",
+    "UpsertCounts",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +115,41 @@ class OutboxEntry:
             "state": self.state,
             "remote_id": self.remote_id,
             "attempts": self.attempts,
+        }
+
+
+MEMBER_ROLES = ("owner", "member")
+"""A team member's roles: owners also manage settings, moderation and members."""
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """A team member with their own web login (docs/teams.md).
+
+    ``password_hash`` is an argon2id hash (never the password), or ``None`` for a member
+    who only works from the command line. It is left out of :meth:`to_json` and ``repr``.
+    """
+
+    name: str
+    display_name: str
+    role: str
+    password_hash: str | None = field(default=None, repr=False)
+    created_at: datetime | None = None
+    disabled: bool = False
+
+    @property
+    def is_owner(self) -> bool:
+        return self.role == "owner"
+
+    def to_json(self) -> dict[str, Any]:
+        """The public JSON shape (``cyberkind team members --json``): no hash."""
+        return {
+            "name": self.name,
+            "display_name": self.display_name,
+            "role": self.role,
+            "has_password": self.password_hash is not None,
+            "created_at": self.created_at.isoformat() if self.created_at else None,
+            "disabled": self.disabled,
         }
 
 
@@ -371,4 +414,33 @@ class Store(Protocol):
 
     def set_team_setting(self, key: str, value: str | None, member: str | None = None) -> None:
         """Set (or, with ``None``, remove) a value the team shares."""
+        ...
+
+    # -- team members (m010) -----------------------------------------------------------------
+
+    def members(self) -> list[Member]:
+        """Every team member, by name (disabled ones included)."""
+        ...
+
+    def get_member(self, name: str) -> Member | None:
+        """The member called ``name``, or ``None``."""
+        ...
+
+    def add_member(self, member: Member) -> Member:
+        """Add a member; a :class:`~cyberkind.errors.StoreError` if the name is taken."""
+        ...
+
+    def update_member(
+        self,
+        name: str,
+        *,
+        password_hash: str | None = None,
+        role: str | None = None,
+        disabled: bool | None = None,
+    ) -> Member:
+        """Change a member's password hash, role or disabled flag; return it updated."""
+        ...
+
+    def remove_member(self, name: str) -> bool:
+        """Remove a member (their claims stay); ``True`` if there was one."""
         ...

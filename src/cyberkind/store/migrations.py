@@ -318,6 +318,28 @@ def m009_idea_submission_urls(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE idea_submissions ADD COLUMN url TEXT")
 
 
+def m010_team_members(conn: sqlite3.Connection) -> None:
+    """Team members with their own web logins: name, display name, role, password hash.
+
+    ``role`` is ``owner`` or ``member``; ``password_hash`` is an argon2id hash (never the
+    password) or NULL for a member without a web login; ``disabled`` is 0/1. While the
+    table is empty, the single owner password in ``web_config`` keeps working.
+    """
+    _execute_script(
+        conn,
+        """
+        CREATE TABLE members (
+            name TEXT PRIMARY KEY,
+            display_name TEXT NOT NULL,
+            role TEXT NOT NULL CHECK (role IN ('owner', 'member')),
+            password_hash TEXT,
+            created_at TEXT NOT NULL,
+            disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1))
+        );
+        """,
+    )
+
+
 # Positional: a migration's version is its place in this tuple.
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     m001_items_cursors_opportunities,
@@ -329,6 +351,7 @@ MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     m007_outbox,
     m008_team,
     m009_idea_submission_urls,
+    m010_team_members,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -36,6 +36,7 @@ from typing import Any
 
 from ..errors import ConfigError, NotFoundError, StoreError
 from ..models import CLOSED_STATES, Account, Feed, Item, Link, Opportunity, StarAward, State
+from ._members import PgMemberTables
 from ._pg_wall import PgWallTables
 from .base import LinkMatch, OutboxEntry, StoredItem, UpsertCounts
 from .pg_migrations import migrate
@@ -101,7 +102,7 @@ def _psycopg() -> Any:
     return psycopg
 
 
-class PostgresStore(PgWallTables):
+class PostgresStore(PgWallTables, PgMemberTables):
     """The :class:`~cyberkind.store.base.Store` protocol on a PostgreSQL database.
 
     The ideas wall's methods come from :class:`~cyberkind.store._pg_wall.PgWallTables`.

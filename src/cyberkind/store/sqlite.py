@@ -39,6 +39,7 @@ from ..models import (
     StarAward,
     State,
 )
+from ._members import MemberTables
 from ._wall import WallTables
 from .base import LinkMatch, OutboxEntry, StoredItem, UpsertCounts
 from .migrations import migrate
@@ -92,7 +93,7 @@ def content_hash(item: Item) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-class SQLiteStore(WallTables):
+class SQLiteStore(WallTables, MemberTables):
     """The :class:`~cyberkind.store.base.Store` protocol on one SQLite file.
 
     ``path`` may be ``":memory:"`` (tests). The parent folder is created. The ideas wall's

@@ -123,6 +123,7 @@ TABLES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("web_config", ("key", "value")),
     ("claims", ("opportunity_id", "member", "claimed_at")),
     ("team_settings", ("key", "value", "updated_by", "updated_at")),
+    ("members", ("name", "display_name", "role", "password_hash", "created_at", "disabled")),
 )
 
 

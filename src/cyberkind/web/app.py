@@ -339,7 +339,8 @@ def create_app(
     async def home(request: Request) -> Response:
         accept = request.headers.get("accept", "")
         if "text/html" in accept:
-            return RedirectResponse("/inbox" if web.owner(request) else "/wall", 303)
+            signed_in = not web.public or web.viewer(request) is not None
+            return RedirectResponse("/inbox" if signed_in else "/wall", 303)
         return await index(request)
 
     static = Path(__file__).with_name("static")

@@ -24,7 +24,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from ..credentials import Credentials
-from ..errors import CyberkindError, InputError, NotFoundError
+from ..errors import ConfigError, CyberkindError, InputError, NotFoundError
 from ..guard import Guard
 from ..store.base import Store
 from .security import (
@@ -38,13 +38,83 @@ from .security import (
     wall_token,
 )
 
-__all__ = ["PUBLIC_PATHS", "LoginRequired", "RateLimits", "WebContext", "page"]
+__all__ = [
+    "OWNER_PATHS",
+    "PUBLIC_PATHS",
+    "LoginRequired",
+    "RateLimits",
+    "Viewer",
+    "WebContext",
+    "page",
+    "resolve_viewer",
+]
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 PUBLIC_PATHS = ("/wall", "/api/ideas", "/static/", "/login", "/favicon.ico")
-"""Paths anyone may reach when the server is public; everything else needs the owner."""
+"""Paths anyone may reach when the server is public; everything else needs a login."""
+
+OWNER_PATHS = (
+    "/settings",
+    "/api/settings",
+    "/api/accounts",
+    "/api/feeds",
+    "/moderation",
+    "/api/moderation",
+    "/members",
+    "/api/members",
+)
+"""Paths only owners reach when the server is public: settings, moderation, members."""
+
+VIEWER_KEY = "cyberkind.viewer"
+
+
+@dataclass(frozen=True, slots=True)
+class Viewer:
+    """Who is logged in: a team member (``name``), or the single owner of a store without
+    members (``name`` is ``None``)."""
+
+    name: str | None
+    display_name: str
+    is_owner: bool
+
+
+def resolve_viewer(store: Store, session: Mapping[str, Any]) -> Viewer | None:
+    """The session's viewer, checked against the store on every request: a member who was
+    removed, disabled or given a new password is logged out; the single owner password's
+    session ends once the store has members."""
+    from ..members import password_fingerprint
+
+    name = session.get("member")
+    if isinstance(name, str):
+        member = store.get_member(name)
+        if (
+            member is None
+            or member.disabled
+            or member.password_hash is None
+            or session.get("pw") != password_fingerprint(member)
+        ):
+            return None
+        return Viewer(member.name, member.display_name, member.is_owner)
+    if session.get("owner") is True and not store.members():
+        return Viewer(None, "owner", True)
+    return None
+
+
+def _matches(path: str, prefixes: tuple[str, ...]) -> bool:
+    return any(
+        path == p.rstrip("/") or path.startswith(p if p.endswith("/") else p + "/")
+        for p in prefixes
+    )
+
+
+def owner_only(path: str) -> bool:
+    """Whether ``path`` is for owners: settings, moderation, members, and putting an inbox
+    idea on the wall (which publishes it)."""
+    if _matches(path, OWNER_PATHS):
+        return True
+    return path.startswith(("/inbox/", "/api/inbox/")) and path.endswith("/wall")
 
 
 @dataclass
@@ -160,7 +230,32 @@ class WebContext:
 
     def owner(self, request: Request) -> bool:
         """Whether this request may see the owner's pages (always, when not public)."""
-        return not self.public or request.session.get("owner") is True
+        if not self.public:
+            return True
+        viewer = self.viewer(request)
+        return viewer is not None and viewer.is_owner
+
+    def viewer(self, request: Request) -> Viewer | None:
+        """Who is logged in (checked by :class:`LoginRequired` on every non-public page)."""
+        viewer = request.scope.get(VIEWER_KEY)
+        return viewer if isinstance(viewer, Viewer) else None
+
+    def acting_member(self, request: Request, store: Store) -> str | None:
+        """Whom claims and sends from this request are made as: the logged-in member, else
+        (a store without members) the ``user`` setting or, on a team store, the login name
+        of the server's process, as before members existed; ``None``: one's own inbox."""
+        from ..sending import sender_name
+        from ..settings import resolve
+
+        viewer = self.viewer(request)
+        if viewer is not None and viewer.name is not None:
+            return viewer.name
+        if store.members():
+            raise ConfigError(
+                "this team has members, so a claim or a send names one of them. You can fix "
+                "this by logging in at /login."
+            )
+        return sender_name(store, user=resolve({})["user"])
 
     def render(
         self, request: Request, template: str, status: int = 200, **values: Any
@@ -173,7 +268,20 @@ class WebContext:
                 request.session.get("csrf", "") if wall else csrf_token(request.session)
             )
         values.setdefault("public", self.public)
-        values.setdefault("logged_in", request.session.get("owner") is True)
+        viewer = self.viewer(request)
+        values.setdefault("viewer", viewer)
+        # On the wall (not checked by LoginRequired) the nav trusts the signed session.
+        values.setdefault(
+            "is_owner",
+            not self.public
+            or (viewer.is_owner if viewer is not None else request.session.get("owner") is True),
+        )
+        values.setdefault(
+            "logged_in",
+            viewer is not None
+            or request.session.get("owner") is True
+            or isinstance(request.session.get("member"), str),
+        )
         values.setdefault("path", request.url.path)
         html = self.env.get_template(template).render(**values)
         return HTMLResponse(html, status_code=status)
@@ -235,31 +343,61 @@ def page(endpoint: Endpoint) -> Endpoint:
 
 
 class LoginRequired:
-    """When the server is public, only the wall (and the login page) is open to everyone."""
+    """When the server is public, only the wall (and the login page) is open to everyone;
+    everything else needs a logged-in member (or the single owner of a store without
+    members), and :data:`OWNER_PATHS` need an owner.
+
+    The session's member is checked against the store on each such request
+    (:func:`resolve_viewer`) and put in the scope for :meth:`WebContext.viewer`. When not
+    public, a member who logged in is still recognised (claims and sends go under their
+    name), and everything stays open as before.
+    """
 
     def __init__(self, app: Any, web: WebContext) -> None:
         self.app = app
         self.web = web
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] != "http" or not self.web.public:
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         path: str = scope["path"]
-        is_public = any(
-            path == p.rstrip("/") or path.startswith(p if p.endswith("/") else p + "/")
-            for p in PUBLIC_PATHS
-        ) or path in ("/wall.json",)
-        if is_public or scope.get("session", {}).get("owner") is True:
+        session = scope.get("session", {})
+        if not self.web.public:
+            if isinstance(session.get("member"), str):
+                scope[VIEWER_KEY] = await self.web.with_store(lambda s: resolve_viewer(s, session))
             await self.app(scope, receive, send)
             return
+        if _matches(path, PUBLIC_PATHS) or path == "/wall.json":
+            await self.app(scope, receive, send)
+            return
+        viewer = None
+        if session.get("owner") is True or isinstance(session.get("member"), str):
+            viewer = await self.web.with_store(lambda s: resolve_viewer(s, session))
         request = Request(scope)
         response: Response
-        if wants_json(request) or request.method != "GET":
-            response = json_error(401, "Log in first. You can fix this by logging in at /login.")
-        else:
-            response = RedirectResponse(f"/login?next={quote(path)}", status_code=303)
-        await response(scope, receive, send)
+        if viewer is None:
+            if wants_json(request) or request.method != "GET":
+                response = json_error(
+                    401, "Log in first. You can fix this by logging in at /login."
+                )
+            else:
+                response = RedirectResponse(f"/login?next={quote(path)}", status_code=303)
+            await response(scope, receive, send)
+            return
+        scope[VIEWER_KEY] = viewer
+        if owner_only(path) and not viewer.is_owner:
+            message = (
+                "Only the team's owners can open this page. You can fix this by asking an "
+                "owner to do it, or to make you one."
+            )
+            if wants_json(request):
+                response = json_error(403, message)
+            else:
+                response = self.web.error_page(request, 403, message)
+            await response(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
 
 
 def rate_limited(retry_after: float) -> Response:

@@ -243,6 +243,12 @@ def page_paths() -> dict[str, Any]:
                 parameters=[
                     {"name": "act", "in": "query", "schema": {"type": "string"}},
                     {"name": "source", "in": "query", "schema": {"type": "string"}},
+                    {
+                        "name": "claim",
+                        "in": "query",
+                        "description": "mine, or unclaimed (each row then has claimed_by)",
+                        "schema": {"enum": ["mine", "unclaimed"]},
+                    },
                 ],
             )
         },
@@ -281,7 +287,8 @@ def page_paths() -> dict[str, Any]:
         "/inbox/{opp_id}/{action}": {
             "post": {
                 **_post_form(
-                    "Save the draft, snooze, dismiss or mark done",
+                    "Save the draft, snooze, dismiss, mark done, claim (\"I'll answer this "
+                    'one", 409 naming the holder when someone has it) or release a claim',
                     "opportunityAction",
                     _CSRF,
                 ),
@@ -291,7 +298,9 @@ def page_paths() -> dict[str, Any]:
                         "name": "action",
                         "in": "path",
                         "required": True,
-                        "schema": {"enum": ["draft", "snooze", "dismiss", "done"]},
+                        "schema": {
+                            "enum": ["draft", "snooze", "dismiss", "done", "claim", "release"]
+                        },
                     },
                 ],
             }
@@ -530,6 +539,42 @@ def page_paths() -> dict[str, Any]:
             "get": {
                 "operationId": "getStars",
                 "summary": "The ledger and the kindest people",
+                "responses": {"200": _json({"type": "object"}), "401": _LOGIN},
+            }
+        },
+        "/members": {
+            "get": _page("Team members (owner)", "membersPage"),
+            "post": _post_form(
+                "Add a team member (owner)",
+                "addMemberForm",
+                {
+                    **_CSRF,
+                    "name": "Lowercase name",
+                    "display_name": "",
+                    "role": "owner or member",
+                    "password": "8 characters or more (stored as an argon2id hash)",
+                },
+            ),
+        },
+        "/members/{name}/{action}": {
+            "post": {
+                **_post_form("Disable, enable or remove a member (owner)", "memberAction", _CSRF),
+                "parameters": [
+                    _id("name", "string"),
+                    {
+                        "name": "action",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"enum": ["disable", "enable", "remove"]},
+                    },
+                ],
+            }
+        },
+        "/api/members": {
+            "get": {
+                "operationId": "listMembers",
+                "summary": "Team members: name, display name, role, has_password, disabled (no "
+                "hashes; owner)",
                 "responses": {"200": _json({"type": "object"}), "401": _LOGIN},
             }
         },

@@ -16,16 +16,18 @@ from starlette.routing import Route
 
 from ..composer import Composer, Ledger
 from ..composer.voice import Voice
-from ..errors import InputError
+from ..errors import ConfigError, InputError
 from ..guard import Verdict
 from ..inbox import Inbox
+from ..members import authenticate, password_fingerprint
 from ..models import Act, Opportunity, Priority
 from ..resources import REGIONS, regional_resources
-from ..store.base import Store
+from ..store.base import Member, Store
 from ..wall import inbox_idea
 from .accounts import account_routes, accounts_data, live_platforms
 from .charts import bar_chart, stars_over_time
 from .context import WebContext, json_error, page
+from .members import member_routes
 from .security import csrf_token, hash_password, verify_password
 from .send import send_routes
 from .wall import inbox_wall_routes
@@ -76,11 +78,21 @@ def _safe_next(value: str | None) -> str:
     return "/inbox"
 
 
+def _login_mode(store: Store) -> tuple[bool, bool]:
+    """``(configured, team)``: whether anyone can log in, and whether members do (by name)."""
+    members = [m for m in store.members() if not m.disabled and m.password_hash]
+    if store.members():
+        return bool(members), True
+    return store.get_config(PASSWORD_KEY) is not None, False
+
+
 async def login_page(request: Request) -> Response:
     web = _web(request)
-    configured = await web.with_store(lambda s: s.get_config(PASSWORD_KEY) is not None)
+    configured, team = await web.with_store(_login_mode)
     nxt = _safe_next(request.query_params.get("next"))
-    return web.render(request, "login.html", next=nxt, configured=configured, error=None)
+    return web.render(
+        request, "login.html", next=nxt, configured=configured, team=team, error=None, name=""
+    )
 
 
 async def login(request: Request) -> Response:
@@ -93,18 +105,34 @@ async def login(request: Request) -> Response:
         return web.error_page(
             request, 429, f"Too many attempts. Please wait {int(retry) + 1} seconds."
         )
-    stored = await web.with_store(lambda s: s.get_config(PASSWORD_KEY))
-    if not verify_password(stored, form.get("password", "")):
+    name = form.get("name", "").strip()[:64]
+    password = form.get("password", "")
+
+    def check(store: Store) -> tuple[Member | None, bool, bool, bool]:
+        configured, team = _login_mode(store)
+        if team:
+            return authenticate(store, name, password), True, configured, team
+        ok = verify_password(store.get_config(PASSWORD_KEY), password)
+        return None, ok, configured, team
+
+    member, ok, configured, team = await web.with_store(check)
+    if not ok or (team and member is None):
         return web.render(
             request,
             "login.html",
             status=401,
             next=_safe_next(form.get("next")),
-            configured=stored is not None,
-            error="That password is not right.",
+            configured=configured,
+            team=team,
+            name=name,
+            error="That name and password do not match." if team else "That password is not right.",
         )
-    request.session.clear()
-    request.session["owner"] = True
+    request.session.clear()  # a new session: nothing carries over from before logging in
+    if member is not None:
+        request.session["member"] = member.name
+        request.session["pw"] = password_fingerprint(member)
+    else:
+        request.session["owner"] = True
     csrf_token(request.session)  # a fresh token after logging in
     return RedirectResponse(_safe_next(form.get("next")), 303)
 
@@ -164,18 +192,40 @@ async def compose_page(request: Request) -> Response:
 # -- inbox ----------------------------------------------------------------------------------
 
 
+CLAIM_FILTERS = ("", "mine", "unclaimed")
+
+
 def _inbox_data(
-    web: WebContext, store: Store, act: str | None, source: str | None
+    web: WebContext,
+    request: Request,
+    store: Store,
+    act: str | None,
+    source: str | None,
+    claim: str,
 ) -> dict[str, Any]:
     inbox = Inbox(store, crisis_line=web.crisis_line)
     everything = inbox.opportunities()
     chosen = inbox.opportunities(acts=[act] if act else None, sources=[source] if source else None)
+    claims = store.claims()
+    me: str | None = None
+    if claim == "mine" or claims or store.members():
+        try:
+            me = web.acting_member(request, store)
+        except ConfigError:
+            me = None
+    if claim == "mine":
+        chosen = [o for o in chosen if me is not None and claims.get(o.id) == me]
+    elif claim == "unclaimed":
+        chosen = [o for o in chosen if o.id not in claims]
     return {
         "opportunities": chosen,
         "acts": sorted({o.act.value for o in everything}),
         "sources": sorted({o.source for o in everything}),
         "act": act or "",
         "source": source or "",
+        "claim": claim,
+        "claims": claims,
+        "me": me,
         "all_acts": [a.value for a in Act],
     }
 
@@ -184,11 +234,21 @@ async def inbox_page(request: Request) -> Response:
     web = _web(request)
     act = request.query_params.get("act") or None
     source = request.query_params.get("source") or None
+    claim = request.query_params.get("claim") or ""
     if act is not None and act not in {a.value for a in Act}:
         raise InputError(f"unknown act {act!r}. You can fix this by picking one from the list.")
-    data = await web.with_store(lambda s: _inbox_data(web, s, act, source))
+    if claim not in CLAIM_FILTERS:
+        raise InputError(
+            f"unknown claim filter {claim!r}. You can fix this by using mine or unclaimed."
+        )
+    data = await web.with_store(lambda s: _inbox_data(web, request, s, act, source, claim))
     if request.url.path.startswith("/api/"):
-        return JSONResponse([o.to_json() for o in data["opportunities"]])
+        claims = data["claims"]
+        rows = [o.to_json() for o in data["opportunities"]]
+        if claims or data["me"] is not None:
+            for row in rows:
+                row["claimed_by"] = claims.get(row["id"])
+        return JSONResponse(rows)
     return web.render(request, "inbox.html", **data, crisis=Priority.CRISIS)
 
 
@@ -231,6 +291,7 @@ def _opportunity_data(web: WebContext, store: Store, opp_id: str) -> dict[str, A
             "idea": store.get_idea(earlier.idea_id) if earlier is not None else None,
         }
     return {
+        "claimed_by": store.claim_holder(opp.id),
         "wall_idea": wall_idea,
         "opp": opp,
         "sent": sent[-1] if sent else None,
@@ -256,7 +317,16 @@ def _wall_json(wall_idea: dict[str, Any] | None) -> dict[str, Any] | None:
 async def opportunity_page(request: Request) -> Response:
     web = _web(request)
     opp_id = request.path_params["opp_id"]
-    data = await web.with_store(lambda s: _opportunity_data(web, s, opp_id))
+
+    def load(store: Store) -> dict[str, Any]:
+        data = _opportunity_data(web, store, opp_id)
+        try:
+            data["me"] = web.acting_member(request, store)
+        except ConfigError:
+            data["me"] = None
+        return data
+
+    data = await web.with_store(load)
     if request.url.path.startswith("/api/"):
         opp: Opportunity = data["opp"]
         return JSONResponse(
@@ -274,6 +344,7 @@ async def opportunity_page(request: Request) -> Response:
                     for s in data["thread"]
                 ],
                 "draft": data["draft"],
+                "claimed_by": data["claimed_by"],
                 "sent": data["sent"].to_json() if data["sent"] else None,
                 "wall": _wall_json(data["wall_idea"]),
             }
@@ -300,6 +371,8 @@ async def opportunity_action(request: Request) -> Response:
     def run(store: Store) -> str:
         inbox = Inbox(store, crisis_line=web.crisis_line)
         opp = inbox.get(opp_id)
+        if action in ("claim", "release"):
+            return _claim_action(web, request, store, opp, action)
         if action == "draft":
             text = form.get("text", "").strip()[:MAX_DRAFT_CHARS]
             if not text:
@@ -323,8 +396,45 @@ async def opportunity_action(request: Request) -> Response:
             raise InputError(f"unknown action {action!r}.")
         return "/inbox"
 
-    target = await web.with_store(run)
+    try:
+        target = await web.with_store(run)
+    except ClaimedError as err:
+        return web.error_page(request, 409, str(err))
     return RedirectResponse(target, 303)
+
+
+class ClaimedError(ConfigError):
+    """Someone else holds the claim (answered with 409)."""
+
+
+def _claim_action(
+    web: WebContext, request: Request, store: Store, opp: Opportunity, action: str
+) -> str:
+    """ "I'll answer this one" and "release": as the logged-in member (an owner may release
+    anyone's claim, like ``cyberkind unclaim --force``)."""
+    me = web.acting_member(request, store)
+    if me is None:
+        import getpass
+
+        me = getpass.getuser()
+    if action == "claim":
+        holder = store.claim(opp.id, me)
+        if holder != me:
+            raise ClaimedError(
+                f"{holder} is already answering this one, so it stays theirs. You can fix this "
+                "by choosing another from the unclaimed ones (/inbox?claim=unclaimed)."
+            )
+        return f"/inbox/{opp.id}?claimed=1"
+    viewer = web.viewer(request)
+    force = viewer is not None and viewer.is_owner and viewer.name is not None
+    current = store.claim_holder(opp.id)
+    if not store.release(opp.id, None if force else me):
+        reason = "nobody holds it" if current is None else f"{current} holds it"
+        raise ClaimedError(
+            f"there is no claim of yours to release on this one ({reason}). You can fix this "
+            f"by asking {current or 'an owner'}."
+        )
+    return f"/inbox/{opp.id}"
 
 
 # -- gold stars -----------------------------------------------------------------------------
@@ -435,5 +545,6 @@ def page_routes() -> list[Route]:
         Route("/api/stars", page(stars_page), methods=["GET"]),
         Route("/settings", page(settings_page), methods=["GET", "POST"]),
         *account_routes(),
+        *member_routes(),
         Route("/api/settings", page(settings_page), methods=["GET", "POST"]),
     ]

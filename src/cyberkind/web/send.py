@@ -42,9 +42,7 @@ from ..sending import (
     idempotency_key,
     prepare_send,
     send_draft,
-    sender_name,
 )
-from ..settings import resolve
 from ..store.base import Store
 from .context import WebContext, json_error, page
 
@@ -96,11 +94,25 @@ def _text_of(form: dict[str, Any]) -> str | None:
 
 
 def _preview(
-    web: WebContext, store: Store, opp_id: str, text: str | None, save: bool
+    web: WebContext,
+    store: Store,
+    opp_id: str,
+    text: str | None,
+    save: bool,
+    request: Request | None = None,
 ) -> dict[str, Any]:
-    """What will be posted, as whom and to whom, and the guard's verdict on it."""
+    """What will be posted, as whom and to whom, and the guard's verdict on it.
+
+    An opportunity someone else has claimed is refused before its draft is touched.
+    """
     inbox = Inbox(store, crisis_line=web.crisis_line)
     opp = inbox.get(opp_id)
+    holder = store.claim_holder(opp.id)
+    if holder is not None and request is not None and holder != web.acting_member(request, store):
+        raise ConfigError(
+            f"{holder} is answering this one, so you cannot send it. You can fix this by "
+            "choosing another from the unclaimed ones (/inbox?claim=unclaimed)."
+        )
     if save and text is not None:
         current = store.saved_draft(opp.id) or Composer(store).draft(opp).to_json()
         with store.transaction():
@@ -153,17 +165,23 @@ async def confirm_page(request: Request) -> Response:
         return form
     text = _text_of(form)
     try:
-        data = await web.with_store(lambda s: _preview(web, s, opp_id, text, save=True))
+        data = await web.with_store(
+            lambda s: _preview(web, s, opp_id, text, save=True, request=request)
+        )
     except ConfigError as err:
         return _not_sent(request, 409, opp_id, str(err), kind="refused")
     return web.render(request, "confirm.html", **data)
 
 
-def _send(web: WebContext, opp_id: str, text: str | None) -> SendResult:
-    """Send under the opportunity's lock, on the worker thread's own store connection."""
+def _send(web: WebContext, request: Request, opp_id: str, text: str | None) -> SendResult:
+    """Send under the opportunity's lock, on the worker thread's own store connection.
+
+    On a team store the send claims the opportunity first, as the logged-in member (or, in
+    a store without members, the ``user`` setting), and is refused when someone else holds
+    it (docs/teams.md).
+    """
     with web.send_lock(opp_id), web.open_store() as store:
-        # On a team store the send claims the opportunity first (docs/teams.md).
-        member = sender_name(store, user=resolve({})["user"])
+        member = web.acting_member(request, store)
         return send_draft(
             store, opp_id, text=text, guard=web.guard, credentials=web.credentials, member=member
         )
@@ -189,7 +207,7 @@ async def send_page(request: Request) -> Response:
             text=text,
         )
     try:
-        result = await run_in_threadpool(_send, web, full_id, text)
+        result = await run_in_threadpool(_send, web, request, full_id, text)
     except InputError as err:
         return await _held(request, full_id, text, str(err))
     except (SourceError, AuthError) as err:
@@ -268,7 +286,9 @@ async def api_preview(request: Request) -> Response:
         return body
     text = _text_of(body)
     try:
-        data = await web.with_store(lambda s: _preview(web, s, opp_id, text, save=False))
+        data = await web.with_store(
+            lambda s: _preview(web, s, opp_id, text, save=False, request=request)
+        )
     except ConfigError as err:
         return json_error(409, str(err))
     return JSONResponse(_preview_json(data))
@@ -290,7 +310,7 @@ async def api_send(request: Request) -> Response:
             "the 'text' and 'key' that /preview returned together.",
         )
     try:
-        result = await run_in_threadpool(_send, web, full_id, text)
+        result = await run_in_threadpool(_send, web, request, full_id, text)
     except InputError as err:
         return json_error(422, str(err))
     except (SourceError, AuthError) as err:
