@@ -816,3 +816,26 @@ def test_a_grouped_thank_you_for_pingbacks_is_one_comment_on_the_post(
     ).json()
     assert [c["id"] for c in mine if c["content"]["raw"] == draft.text] == [got["id"]]
     assert len(store.star_awards()) == 2
+
+
+def test_a_comment_awaiting_moderation_is_not_answered(
+    wordpress: WordPressServer, client: httpx.Client, tmp_path: Path, stub_scorer: Any, guard: Any
+) -> None:
+    """Fay's comment is held: WordPress would publish a reply under a parent nobody sees."""
+    from cyberkind.sending import send_draft
+
+    wp = wordpress
+    fay = wp.comments["fay"]
+    store = synced_store(wp, client, tmp_path / "inbox.db", stub_scorer)
+    opp = opportunity_for(store, f"comment:{fay}")
+    with pytest.raises(ConfigError, match="is awaiting moderation, so a reply would be"):
+        send_draft(store, opp.id, connector=connect(wp, client), guard=guard, text="Thanks, Fay!")
+    held = client.get(
+        f"{wp.url}/wp-json/wp/v2/comments",
+        params={"parent": fay, "status": "all", "context": "edit"},
+        auth=httpx.BasicAuth(wp.user, wp.app_password),
+    ).json()
+    assert held == []
+    assert read_comment(client, wp, f"comment:{fay}")["status"] == "hold"  # left to the user
+    assert store.get_opportunity(opp.id).state is not State.DONE
+    assert store.star_awards() == []
