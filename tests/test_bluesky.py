@@ -488,6 +488,51 @@ def test_send_draft_replies_to_a_reply_once_and_closes_the_opportunity(
     assert [r["uri"] for r in feed if r["value"]["text"] == text] == [result.remote_id]
 
 
+def group_items(store: SQLiteStore, opp: Any) -> list[Any]:
+    return [s.item for s in store.items(opp.source, remote_ids=opp.item_ids)]
+
+
+def test_send_draft_thanks_a_group_of_likes_with_one_reply_to_the_post(
+    network: Network,
+    cassette: Any,
+    client: httpx.Client,
+    db_path: Path,
+    stub_scorer: Any,
+    scorer: Any,
+) -> None:
+    """Three likes of Ana's first post: one reply to that post (root and parent), without
+    mention facets (the likers are thanked in public, not pinged). A like earns no gold
+    star (thank_reader is not a star act), so the ledger stays empty."""
+    from cyberkind.composer import Composer
+    from cyberkind.guard import Guard
+    from cyberkind.models import State
+    from cyberkind.sending import send_draft
+
+    guard = Guard(scorer=scorer)
+    with SQLiteStore(db_path) as store:
+        store.add_account(Account("me", "bluesky", network.pds, handle=network.user))
+        conn = connector(network, client)
+        sync(store, conn, stub_scorer)
+        items = {s.item.text: s.item for s in store.items("bluesky:me")}
+        first = items["Ten tiny kindnesses you can do before lunch"]
+        [group] = [
+            o for o in store.opportunities(acts=[Act.THANK_READER.value]) if len(o.item_ids) == 3
+        ]
+        draft = Composer(store, guard=guard).draft(group, save=True)
+        assert draft.text.startswith("Hi everyone,") and draft.stars == 0
+        result = send_draft(store, group.id, connector=conn, guard=guard)
+        assert sorted(result.to) == sorted(i.author.handle for i in group_items(store, group))
+        assert store.get_opportunity(group.id).state is State.DONE
+        assert (result.stars_recorded, store.star_awards()) == (0, [])
+        again = send_draft(store, group.id, connector=conn, guard=guard)
+        assert again.already_sent and again.remote_id == result.remote_id
+    record = _record(client, network.pds, result.remote_id)["value"]
+    for ref in (record["reply"]["root"], record["reply"]["parent"]):
+        assert (ref["uri"], ref["cid"]) == (first.remote_id, first.raw["cid"])
+    assert record["text"] == draft.text
+    assert "facets" not in record
+
+
 def test_a_reply_to_a_reply_points_at_the_thread_root(
     network: Network, cassette: Any, client: httpx.Client
 ) -> None:
