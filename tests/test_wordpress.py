@@ -839,3 +839,5 @@ def test_a_comment_awaiting_moderation_is_not_answered(
     assert read_comment(client, wp, f"comment:{fay}")["status"] == "hold"  # left to the user
     assert store.get_opportunity(opp.id).state is not State.DONE
     assert store.star_awards() == []
+    # The attempt stays pending: once Fay's comment is approved, sending again checks first.
+    assert [e.state for e in store.outbox(opp.id)] == ["pending"]
