@@ -376,6 +376,163 @@ def _record(http: httpx.Client, pds: str, uri: str) -> dict[str, Any]:
     return data
 
 
+def _losing_proxy(upstream: str, http: httpx.Client) -> Any:
+    """A real ASGI proxy to the network whose link goes down right after the first post.
+
+    It forwards every request; the first ``createRecord`` reaches the PDS (the post is
+    written) but the proxy answers ``504 Gateway Timeout``, and from then on it answers
+    ``502 Bad Gateway`` without forwarding: a send whose outcome the client never learns.
+    """
+    from starlette.applications import Starlette
+    from starlette.concurrency import run_in_threadpool
+    from starlette.requests import Request
+    from starlette.responses import JSONResponse, Response
+    from starlette.routing import Route
+
+    down = [False]
+
+    async def forward(request: Request) -> Response:
+        if down[0]:
+            return JSONResponse({"error": "BadGateway", "message": "upstream down"}, 502)
+        body = await request.body()
+        skip = {"host", "content-length", "accept-encoding", "connection"}
+        answer = await run_in_threadpool(  # see _throttling_proxy: vcrpy records it there
+            http.request,
+            request.method,
+            upstream + request.url.path,
+            params=list(request.query_params.multi_items()),
+            content=body,
+            headers={k: v for k, v in request.headers.items() if k.lower() not in skip},
+        )
+        if request.url.path.endswith("com.atproto.repo.createRecord"):
+            down[0] = True
+            return JSONResponse({"error": "GatewayTimeout", "message": "timed out"}, 504)
+        drop = {"content-length", "content-encoding", "transfer-encoding", "connection"}
+        headers = {k: v for k, v in answer.headers.items() if k.lower() not in drop}
+        return Response(answer.content, status_code=answer.status_code, headers=headers)
+
+    return Starlette(routes=[Route("/{path:path}", forward, methods=["GET", "POST"])])
+
+
+def test_send_draft_replies_to_a_reply_once_and_closes_the_opportunity(
+    network: Network,
+    cassette: Any,
+    client: httpx.Client,
+    serve_in_thread: Any,
+    db_path: Path,
+    stub_scorer: Any,
+    scorer: Any,
+) -> None:
+    """``cyberkind.sending.send_draft`` end to end: sync, draft, a send whose answer is lost
+    (a real uvicorn proxy on 127.0.0.1), the retry, and a second send that posts nothing."""
+    from cyberkind.composer import Composer
+    from cyberkind.guard import Guard
+    from cyberkind.models import State
+    from cyberkind.sending import send_draft
+
+    guard = Guard(scorer=scorer)
+    sessions = MemorySessions()
+    text = "What a lovely idea, Cyrus! Count me in."
+    with SQLiteStore(db_path) as store:
+        store.add_account(Account("me", "bluesky", network.pds, handle=network.user))
+        sync(store, connector(network, client, sessions=sessions), stub_scorer)
+        items = {s.item.text: s.item for s in store.items("bluesky:me")}
+        cyrus = items["Idea: what if we all left a kind note for a stranger?"]
+        root = items["Ten tiny kindnesses you can do before lunch"]
+        [opp] = [
+            o
+            for o in store.opportunities(acts=[Act.THANK_COMMENTER.value])
+            if o.item_ids == (cyrus.remote_id,)
+        ]
+        draft = Composer(store, guard=guard).draft(opp, save=True)
+        assert draft.stars > 0
+
+        with (
+            httpx.Client(timeout=30) as upstream,
+            serve_in_thread(_losing_proxy(network.pds, upstream)) as url,
+        ):
+            account = Account("me", "bluesky", url, handle=network.user)
+            creds = EnvCredentials({env_var("me", "app_password"): network.app_password})
+            flaky = BlueskyConnector(
+                account, credentials=creds, client=client, sessions=MemorySessions()
+            )
+            with pytest.raises(SourceError, match="502"):
+                send_draft(store, opp.id, text=text, connector=flaky, guard=guard)
+        [entry] = store.outbox(opp.id)
+        assert (entry.state, entry.attempts) == ("pending", 1)
+        assert store.get_opportunity(opp.id).state is not State.DONE
+        assert store.star_awards() == []
+
+        retry = connector(network, client, sessions=sessions)
+        result = send_draft(store, opp.id, text=text, connector=retry, guard=guard)
+        assert not result.already_sent
+        [entry] = store.outbox(opp.id)
+        assert (entry.state, entry.attempts, entry.remote_id) == ("sent", 2, result.remote_id)
+        assert store.get_opportunity(opp.id).state is State.DONE
+        assert [(a.person, a.count) for a in store.star_awards()] == [("Cyrus Okafor", draft.stars)]
+        again = send_draft(store, opp.id, text=text, connector=retry, guard=guard)
+        assert again.already_sent and again.remote_id == result.remote_id
+        assert len(store.star_awards()) == 1
+
+    record = _record(client, network.pds, result.remote_id)
+    refs = record["value"]["reply"]
+    assert (refs["parent"]["uri"], refs["parent"]["cid"]) == (cyrus.remote_id, cyrus.raw["cid"])
+    assert (refs["root"]["uri"], refs["root"]["cid"]) == (root.remote_id, root.raw["cid"])
+    assert record["value"]["text"] == text
+    # Exactly one post: the record key is the send's, and the feed holds it once.
+    assert result.remote_id.endswith("/" + tid_from_key(entry.key))
+    feed = client.get(
+        f"{network.pds}/xrpc/com.atproto.repo.listRecords",
+        params={"repo": retry.did, "collection": "app.bsky.feed.post", "limit": 100},
+    ).json()["records"]
+    assert [r["uri"] for r in feed if r["value"]["text"] == text] == [result.remote_id]
+
+
+def group_items(store: SQLiteStore, opp: Any) -> list[Any]:
+    return [s.item for s in store.items(opp.source, remote_ids=opp.item_ids)]
+
+
+def test_send_draft_thanks_a_group_of_likes_with_one_reply_to_the_post(
+    network: Network,
+    cassette: Any,
+    client: httpx.Client,
+    db_path: Path,
+    stub_scorer: Any,
+    scorer: Any,
+) -> None:
+    """Three likes of Ana's first post: one reply to that post (root and parent), without
+    mention facets (the likers are thanked in public, not pinged). A like earns no gold
+    star (thank_reader is not a star act), so the ledger stays empty."""
+    from cyberkind.composer import Composer
+    from cyberkind.guard import Guard
+    from cyberkind.models import State
+    from cyberkind.sending import send_draft
+
+    guard = Guard(scorer=scorer)
+    with SQLiteStore(db_path) as store:
+        store.add_account(Account("me", "bluesky", network.pds, handle=network.user))
+        conn = connector(network, client)
+        sync(store, conn, stub_scorer)
+        items = {s.item.text: s.item for s in store.items("bluesky:me")}
+        first = items["Ten tiny kindnesses you can do before lunch"]
+        [group] = [
+            o for o in store.opportunities(acts=[Act.THANK_READER.value]) if len(o.item_ids) == 3
+        ]
+        draft = Composer(store, guard=guard).draft(group, save=True)
+        assert draft.text.startswith("Hi everyone,") and draft.stars == 0
+        result = send_draft(store, group.id, connector=conn, guard=guard)
+        assert sorted(result.to) == sorted(i.author.handle for i in group_items(store, group))
+        assert store.get_opportunity(group.id).state is State.DONE
+        assert (result.stars_recorded, store.star_awards()) == (0, [])
+        again = send_draft(store, group.id, connector=conn, guard=guard)
+        assert again.already_sent and again.remote_id == result.remote_id
+    record = _record(client, network.pds, result.remote_id)["value"]
+    for ref in (record["reply"]["root"], record["reply"]["parent"]):
+        assert (ref["uri"], ref["cid"]) == (first.remote_id, first.raw["cid"])
+    assert record["text"] == draft.text
+    assert "facets" not in record
+
+
 def test_a_reply_to_a_reply_points_at_the_thread_root(
     network: Network, cassette: Any, client: httpx.Client
 ) -> None:

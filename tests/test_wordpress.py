@@ -336,8 +336,9 @@ def test_items_match_the_wxr_export_of_the_same_site(
 # -- replies ---------------------------------------------------------------------------------
 
 
-def add_comment(wp: WordPressServer, post: str, author: str, text: str) -> int:
-    found = int(wp.php(HERE / "comment.php", str(wp.posts[post]), author, text))
+def add_comment(wp: WordPressServer, post: str, author: str, text: str, *extra: str) -> int:
+    """A visitor's comment on ``post`` (``extra``: a type such as pingback, and its URL)."""
+    found = int(wp.php(HERE / "comment.php", str(wp.posts[post]), author, text, *extra))
     ADDED.append(found)
     return found
 
@@ -599,3 +600,244 @@ def test_pages_without_the_total_pages_header(
     with httpx.Client(transport=transport, timeout=20) as stripped:
         sync(store, connect(wordpress, stripped, batch_size=4), stub_scorer)
     assert rows(store) == rows(whole)
+
+
+# -- sending (cyberkind.sending and `cyberkind send`) ------------------------------------------
+# These run last: they answer comments on the shared site, and each adds its own comments
+# (add_comment) so the seeded ones stay as the tests above expect.
+
+WP_ENV = "CYBERKIND_KINDCORNER_APP_PASSWORD"
+
+
+@pytest.fixture(scope="module")
+def guard(scorer: Any) -> Any:
+    from cyberkind.guard import Guard
+
+    return Guard(scorer=scorer)
+
+
+def synced_store(wp: WordPressServer, client: httpx.Client, path: Path, scorer: Any) -> Any:
+    """A real SQLite store with the site connected as a stored account, synced once."""
+    store = SQLiteStore(path)
+    store.add_account(Account("kindcorner", "wordpress", wp.url, handle=wp.user))
+    sync(store, connect(wp, client), scorer)
+    return store
+
+
+def opportunity_for(store: SQLiteStore, remote_id: str) -> Any:
+    [found] = [o for o in store.opportunities() if remote_id in o.item_ids]
+    return found
+
+
+def comments_under(client: httpx.Client, wp: WordPressServer, **params: Any) -> list[Any]:
+    """Comments as WordPress's REST API lists them to anyone (approved ones)."""
+    answer = client.get(f"{wp.url}/wp-json/wp/v2/comments", params={"per_page": 100, **params})
+    answer.raise_for_status()
+    found: list[Any] = answer.json()
+    return found
+
+
+def test_send_draft_posts_a_comment_reply_with_post_and_parent(
+    wordpress: WordPressServer,
+    client: httpx.Client,
+    tmp_path: Path,
+    stub_scorer: Any,
+    guard: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from cyberkind.composer import Composer
+    from cyberkind.sending import idempotency_key, send_draft
+
+    wp = wordpress
+    lea = add_comment(wp, "small", "Lea", "I left a note on my neighbour's door today.")
+    store = synced_store(wp, client, tmp_path / "inbox.db", stub_scorer)
+    opp = opportunity_for(store, f"comment:{lea}")
+    assert opp.act is Act.THANK_COMMENTER
+    draft = Composer(store, guard=guard).draft(opp, save=True)
+    monkeypatch.setenv(WP_ENV, wp.app_password)  # the account's credentials, as a user sets them
+    result = send_draft(store, opp.id, guard=guard)
+
+    got = read_comment(client, wp, result.remote_id)
+    assert (got["post"], got["parent"], got["author"]) == (wp.posts["small"], lea, wp.user_id)
+    assert got["content"]["raw"] == draft.text
+    assert store.get_opportunity(opp.id).state is State.DONE
+    assert result.stars_recorded == draft.stars > 0
+    assert [a.person for a in store.star_awards()] == ["Lea"]
+    [entry] = store.outbox(opp.id)
+    assert (entry.state, entry.remote_id, entry.attempts) == ("sent", result.remote_id, 1)
+    assert entry.key == idempotency_key(opp.id, draft.text)
+
+    again = send_draft(store, opp.id, guard=guard)
+    assert again.already_sent and again.remote_id == result.remote_id
+    assert [f"comment:{c['id']}" for c in comments_under(client, wp, parent=lea)] == [
+        result.remote_id
+    ]
+    assert len(store.star_awards()) == 1
+    # The next sync stores the reply as the user's own; Lea is answered, not in the inbox.
+    sync(store, connect(wp, client), stub_scorer)
+    assert store.items("wordpress:kindcorner", remote_ids=[result.remote_id])[0].item.is_own
+    about_lea = [(o.id, o.state) for o in store.opportunities(states=None)]
+    assert (opp.id, State.DONE) in about_lea
+    assert not [o for o in Inbox(store).opportunities() if f"comment:{lea}" in o.item_ids]
+
+
+def read_comment(client: httpx.Client, wp: WordPressServer, remote_id: str) -> Any:
+    """The comment as WordPress stores it (``context=edit``: its raw words), as ana."""
+    number = remote_id.removeprefix("comment:")
+    answer = client.get(
+        f"{wp.url}/wp-json/wp/v2/comments/{number}",
+        params={"context": "edit"},
+        auth=httpx.BasicAuth(wp.user, wp.app_password),
+    )
+    answer.raise_for_status()
+    return answer.json()
+
+
+def test_a_send_whose_answer_was_lost_is_found_on_retry_not_posted_twice(
+    wordpress: WordPressServer, client: httpx.Client, tmp_path: Path, stub_scorer: Any, guard: Any
+) -> None:
+    """A real proxy on 127.0.0.1 lets WordPress store the comment, then drops the answer."""
+    from _mastodon_support import FaultyProxy
+
+    from cyberkind.sending import send_draft
+
+    wp = wordpress
+    mo = add_comment(wp, "tiny", "Mo", "Number seven is my favourite.")
+    store = synced_store(wp, client, tmp_path / "inbox.db", stub_scorer)
+    opp = opportunity_for(store, f"comment:{mo}")
+    text = "Thank you, Mo! Seven is mine too."
+    proxy = FaultyProxy(wp.url)
+    proxy.plan = [("POST", "/wp-json/wp/v2/comments", "drop")]
+    with proxy.running(), httpx.Client(timeout=20) as through:
+        flaky = connect_at(wp, proxy.url, through)
+        with pytest.raises(SourceError, match="dropped before the whole answer arrived"):
+            send_draft(store, opp.id, connector=flaky, guard=guard, text=text)
+        # WordPress did post it; the answer never came. The outbox knows it is pending.
+        [posted] = comments_under(client, wp, parent=mo)
+        [entry] = store.outbox(opp.id)
+        assert (entry.state, entry.attempts) == ("pending", 1)
+        assert store.get_opportunity(opp.id).state is not State.DONE
+        assert store.star_awards() == []
+
+        retry = connect_at(wp, proxy.url, through)
+        result = send_draft(store, opp.id, connector=retry, guard=guard, text=text)
+    assert [a for _, _, a in proxy.seen] == ["drop"]
+    assert [c["id"] for c in comments_under(client, wp, parent=mo)] == [posted["id"]]
+    assert result.remote_id == f"comment:{posted['id']}" and not result.already_sent
+    [entry] = store.outbox(opp.id)
+    assert (entry.state, entry.attempts, entry.remote_id) == ("sent", 2, result.remote_id)
+    assert store.get_opportunity(opp.id).state is State.DONE
+    assert [a.person for a in store.star_awards()] == ["Mo"]
+
+
+def connect_at(wp: WordPressServer, url: str, client: httpx.Client) -> WordPressConnector:
+    """The site's account, reached at ``url`` (a proxy in front of it), without retries."""
+    account = Account("kindcorner", "wordpress", url, handle=wp.user)
+    credentials = EnvCredentials({WP_ENV: wp.app_password})
+    return WordPressConnector(account, credentials=credentials, client=client, max_retries=0)
+
+
+def test_cli_send_yes_posts_the_reply_once(
+    wordpress: WordPressServer,
+    client: httpx.Client,
+    tmp_path: Path,
+    stub_scorer: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from click.testing import CliRunner
+
+    from cyberkind.cli import cli
+
+    wp = wordpress
+    noa = add_comment(wp, "small", "Noa", "My daughter read this with me.")
+    db = tmp_path / "inbox.db"
+    store = synced_store(wp, client, db, stub_scorer)
+    opp = opportunity_for(store, f"comment:{noa}")
+    store.close()
+    monkeypatch.setenv(WP_ENV, wp.app_password)
+    args = ["send", opp.id, "--text", "Thank you, Noa! Hello to your daughter.", "--db", str(db)]
+    first = CliRunner().invoke(cli, [*args, "--yes", "--json"])
+    assert first.exit_code == 0, first.output
+    payload = json.loads(first.stdout)
+    assert payload["already_sent"] is False and payload["outbox"]["state"] == "sent"
+    again = CliRunner().invoke(cli, [*args, "--yes"])
+    assert again.exit_code == 0, again.output
+    assert "nothing was posted again" in again.stdout
+    [posted] = comments_under(client, wp, parent=noa)
+    assert payload["remote_id"] == f"comment:{posted['id']}"
+    assert (posted["post"], posted["author"]) == (wp.posts["small"], wp.user_id)
+    assert wp.app_password not in first.output + again.output
+    with SQLiteStore(db) as reopened:
+        assert reopened.get_opportunity(opp.id).state is State.DONE
+
+
+def test_a_grouped_thank_you_for_pingbacks_is_one_comment_on_the_post(
+    wordpress: WordPressServer, client: httpx.Client, tmp_path: Path, stub_scorer: Any, guard: Any
+) -> None:
+    """Pingbacks have no words to answer and their authors are sites, not commenters: the
+    thank-you is one top-level comment on the linked post (``parent`` 0), its stars go to
+    every linking site."""
+    from cyberkind.composer import Composer
+    from cyberkind.sending import prepare_send, send_draft
+
+    wp = wordpress
+    pings = [
+        add_comment(wp, "small", name, "[...] small acts [...]", "pingback", url)
+        for name, url in (
+            ("Quiet Reader", "https://quiet.example/links/"),
+            ("Warm Week", "https://warm.example/week-9/"),
+        )
+    ]
+    store = synced_store(wp, client, tmp_path / "inbox.db", stub_scorer)
+    [group] = [
+        o
+        for o in store.opportunities(acts=[Act.THANK_SHARER.value])
+        if set(o.item_ids) == {f"comment:{i}" for i in pings}
+    ]
+    draft = Composer(store, guard=guard).draft(group, save=True)
+    assert set(draft.recipients) == {"Quiet Reader", "Warm Week"} and draft.stars > 0
+    prepared = prepare_send(store, group.id)
+    assert prepared.reply.parent_remote_id == f"post:{wp.posts['small']}"
+    assert prepared.reply.to == ("https://quiet.example/links/", "https://warm.example/week-9/")
+    result = send_draft(store, group.id, connector=connect(wp, client), guard=guard)
+    got = read_comment(client, wp, result.remote_id)
+    assert (got["post"], got["parent"], got["author"]) == (wp.posts["small"], 0, wp.user_id)
+    assert got["content"]["raw"] == draft.text
+    assert store.get_opportunity(group.id).state is State.DONE
+    awards = sorted((a.person, a.count) for a in store.star_awards())
+    assert awards == [("Quiet Reader", draft.stars), ("Warm Week", draft.stars)]
+    assert result.stars_recorded == 2 * draft.stars
+    # Sent once: a second send posts nothing and records no more stars.
+    assert send_draft(store, group.id, connector=connect(wp, client), guard=guard).already_sent
+    mine = client.get(
+        f"{wp.url}/wp-json/wp/v2/comments",
+        params={"post": wp.posts["small"], "parent": 0, "author": wp.user_id, "context": "edit"},
+        auth=httpx.BasicAuth(wp.user, wp.app_password),
+    ).json()
+    assert [c["id"] for c in mine if c["content"]["raw"] == draft.text] == [got["id"]]
+    assert len(store.star_awards()) == 2
+
+
+def test_a_comment_awaiting_moderation_is_not_answered(
+    wordpress: WordPressServer, client: httpx.Client, tmp_path: Path, stub_scorer: Any, guard: Any
+) -> None:
+    """Fay's comment is held: WordPress would publish a reply under a parent nobody sees."""
+    from cyberkind.sending import send_draft
+
+    wp = wordpress
+    fay = wp.comments["fay"]
+    store = synced_store(wp, client, tmp_path / "inbox.db", stub_scorer)
+    opp = opportunity_for(store, f"comment:{fay}")
+    with pytest.raises(ConfigError, match="is awaiting moderation, so a reply would be"):
+        send_draft(store, opp.id, connector=connect(wp, client), guard=guard, text="Thanks, Fay!")
+    held = client.get(
+        f"{wp.url}/wp-json/wp/v2/comments",
+        params={"parent": fay, "status": "all", "context": "edit"},
+        auth=httpx.BasicAuth(wp.user, wp.app_password),
+    ).json()
+    assert held == []
+    assert read_comment(client, wp, f"comment:{fay}")["status"] == "hold"  # left to the user
+    assert store.get_opportunity(opp.id).state is not State.DONE
+    assert store.star_awards() == []
+    # The attempt stays pending: once Fay's comment is approved, sending again checks first.
+    assert [e.state for e in store.outbox(opp.id)] == ["pending"]

@@ -39,7 +39,10 @@ export catches those up.
 by the same user with the same parent and content (``409 comment_duplicate``);
 :meth:`~WordPressConnector.published` finds that earlier comment (the user's
 comments with that post and parent whose text matches), so a retried send
-returns the first reply's id instead of posting twice.
+returns the first reply's id instead of posting twice. A comment readers cannot
+see (awaiting moderation, spam, trash) is not answered: WordPress would publish
+the reply under a hidden parent, so :meth:`~WordPressConnector.publish` raises
+:class:`~cyberkind.errors.ConfigError` asking to approve the comment first.
 
 **Errors**: 401/403 become :class:`~cyberkind.errors.AuthError` naming the fix
 (an Application Password; HTTPS or ``WP_ENVIRONMENT_TYPE`` ``local`` for plain
@@ -496,15 +499,47 @@ class WordPressConnector(LiveConnector):
         thread = (reply.thread_id or "").partition(":")
         if thread[0] == "post" and thread[2].isdigit():
             return int(thread[2]), int(number)
+        return int(self._comment(int(number))["post"]), int(number)
+
+    def _comment(self, number: int) -> Mapping[str, Any]:
+        """The comment ``number`` as its moderator sees it (``context=edit``: any status)."""
         found = self._json(self._get(f"/wp/v2/comments/{number}", {"context": "edit"}))
-        return int(found["post"]), int(number)
+        if not isinstance(found, Mapping) or "post" not in found:
+            raise SourceError(
+                f"{self.site} did not answer with the comment {number}. You can fix this by "
+                "checking the site in a browser.",
+                url=self.site,
+            )
+        return found
+
+    def _check_answerable(self, reply: Reply, parent: int) -> None:
+        """Refuse to answer a comment that readers cannot see (held, spam or trash).
+
+        WordPress would publish the reply at once (the user moderates) under a parent that
+        stays hidden; its own "Approve and Reply" approves the comment first, which is the
+        user's call to make, not cyberkind's.
+        """
+        status = str(self._comment(parent).get("status") or "")
+        if status in ("approved", "1"):
+            return
+        said = _HIDDEN.get(status, f"has the status {status!r}")
+        raise ConfigError(
+            f"the comment {reply.parent_remote_id} on {self.site} {said}, so a reply would be "
+            "published under a comment nobody can see; nothing was posted. You can fix this by "
+            "approving the comment in WordPress (Comments) and sending again, or by dismissing "
+            "the opportunity (`cyberkind dismiss ID`)."
+        )
 
     def publish(self, reply: Reply) -> str:
         """Post ``reply`` as a comment with ``post`` and ``parent``; return ``comment:<id>``.
 
-        If WordPress says the same reply is already there (a retry), return that one.
+        If WordPress says the same reply is already there (a retry), return that one. A
+        comment awaiting moderation (or spam, or in the trash) is not answered:
+        :class:`~cyberkind.errors.ConfigError` says to approve it first.
         """
         post_id, parent = self._target(reply)
+        if parent:
+            self._check_answerable(reply, parent)
         response = self._call(
             "POST",
             "/wp/v2/comments",
@@ -548,6 +583,16 @@ class WordPressConnector(LiveConnector):
             if _normal(_rendered(comment.get("content"))) == wanted:
                 return f"comment:{comment['id']}"
         return None
+
+
+_HIDDEN = {
+    "hold": "is awaiting moderation",
+    "0": "is awaiting moderation",
+    "unapproved": "is awaiting moderation",
+    "spam": "is marked as spam",
+    "trash": "is in the trash",
+}
+"""What a comment's ``status`` (``context=edit``) means, for one readers cannot see."""
 
 
 def _rendered(field: Any) -> str:
