@@ -140,6 +140,13 @@ class SQLTables:
 
     # -- helpers on the hooks ---------------------------------------------------------------
 
+    def _select_where(self, table: str, column: str, value: Any, order: str) -> list[Row]:
+        """Every row of ``table`` (only those whose ``column`` is ``value``, unless that is
+        ``None``), ordered by ``order``."""
+        if value is None:
+            return self._rows(f"SELECT * FROM {table} ORDER BY {order}")
+        return self._rows(f"SELECT * FROM {table} WHERE {column} = ? ORDER BY {order}", (value,))
+
     def _one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
         rows = self._rows(sql, params)
         return rows[0] if rows else None
@@ -579,12 +586,7 @@ class StoreTables(SQLTables):
 
     def star_awards(self, person: str | None = None) -> list[StarAward]:
         """The ledger, oldest first, optionally for one person."""
-        sql = "SELECT * FROM stars"
-        params: list[Any] = []
-        if person is not None:
-            sql += " WHERE person = ?"
-            params.append(person)
-        rows = self._rows(sql + f" ORDER BY awarded_at{self._COLLATE}, id", params)
+        rows = self._select_where("stars", "person", person, f"awarded_at{self._COLLATE}, id")
         return [
             StarAward(
                 person=row["person"],
@@ -635,13 +637,10 @@ class StoreTables(SQLTables):
 
     def outbox(self, opportunity_id: str | None = None) -> list[OutboxEntry]:
         """The outbox, oldest first, optionally for one opportunity."""
-        sql = "SELECT * FROM outbox"
-        params: list[Any] = []
-        if opportunity_id is not None:
-            sql += " WHERE opportunity_id = ?"
-            params.append(opportunity_id)
         c = self._COLLATE
-        rows = self._rows(sql + f" ORDER BY created_at{c}, key{c}", params)
+        rows = self._select_where(
+            "outbox", "opportunity_id", opportunity_id, f"created_at{c}, key{c}"
+        )
         return [_outbox_entry(row) for row in rows]
 
     def _outbox_entry(self, key: str) -> OutboxEntry:
@@ -750,13 +749,8 @@ class StoreTables(SQLTables):
 
     def links(self, origin: str | None = None) -> list[Link]:
         """The link library (optionally one origin), by title then URL."""
-        sql = "SELECT * FROM links"
-        params: list[Any] = []
-        if origin is not None:
-            sql += " WHERE origin = ?"
-            params.append(origin)
         c = self._COLLATE
-        rows = self._rows(sql + f" ORDER BY lower(title){c}, url{c}", params)
+        rows = self._select_where("links", "origin", origin, f"lower(title){c}, url{c}")
         return [_link(row) for row in rows]
 
     def remove_link(self, url: str) -> bool:
