@@ -288,23 +288,27 @@ class StoreTables(SQLTables):
 
     def answered(self, source: str, remote_ids: Iterable[str]) -> set[str]:
         """Those of ``remote_ids`` with a direct reply written by the user."""
-        rows = self._select_in(
-            "SELECT DISTINCT parent_remote_id FROM items WHERE source = ? AND is_own = 1 AND {}",
-            (source,),
-            "parent_remote_id",
-            remote_ids,
+        return self._item_values(
+            "parent_remote_id", source, "parent_remote_id", remote_ids, own=True
         )
-        return {r["parent_remote_id"] for r in rows}
 
     def thread_keys(self, source: str, remote_ids: Iterable[str]) -> set[str]:
         """The thread keys of the given stored items."""
+        return self._item_values("thread_key", source, "remote_id", remote_ids)
+
+    def _item_values(
+        self, column: str, source: str, key: str, values: Iterable[str], *, own: bool = False
+    ) -> set[str]:
+        """The distinct ``column`` of ``source``'s items (the user's own, with ``own``) whose
+        ``key`` is one of ``values``."""
+        mine = "is_own = 1 AND " if own else ""
         rows = self._select_in(
-            "SELECT DISTINCT thread_key FROM items WHERE source = ? AND {}",
+            f"SELECT DISTINCT {column} FROM items WHERE source = ? AND {mine}{{}}",
             (source,),
-            "remote_id",
-            remote_ids,
+            key,
+            values,
         )
-        return {r["thread_key"] for r in rows}
+        return {r[column] for r in rows}
 
     # -- cursors ----------------------------------------------------------------------------
 
