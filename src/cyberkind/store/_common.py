@@ -59,23 +59,24 @@ def from_iso(text: str | None) -> datetime | None:
 def content_hash(item: Item) -> str:
     """A hash of everything an import can change about an item (not its identity)."""
     payload = json.dumps(
-        [
-            item.kind.value,
-            item.author.handle,
-            item.author.name,
-            item.author.url,
-            item.text,
-            item.url,
-            item.parent_remote_id,
-            item.thread_id,
-            to_iso(item.created_at),
-            item.is_own,
-            dict(item.raw),
-        ],
-        sort_keys=True,
-        default=str,
+        [*_item_fields(item), item.is_own, dict(item.raw)], sort_keys=True, default=str
     )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def _item_fields(item: Item) -> list[Any]:
+    """What an import can change about an item, but for ``is_own`` and ``raw``."""
+    return [
+        item.kind.value,
+        item.author.handle,
+        item.author.name,
+        item.author.url,
+        item.text,
+        item.url,
+        item.parent_remote_id,
+        item.thread_id,
+        to_iso(item.created_at),
+    ]
 
 
 class SQLTables:
@@ -169,9 +170,9 @@ class SQLTables:
 
 
 _UPSERT_ITEM = """
-    INSERT INTO items (source, remote_id, kind, author_handle, author_name, author_url, text,
-        url, parent_remote_id, thread_key, thread_id, created_at, is_own, raw, content_hash,
-        scores)
+    INSERT INTO items (source, remote_id, thread_key, kind, author_handle, author_name,
+        author_url, text, url, parent_remote_id, thread_id, created_at, is_own, raw,
+        content_hash, scores)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (source, remote_id) DO UPDATE SET
         kind = excluded.kind, author_handle = excluded.author_handle,
@@ -236,16 +237,8 @@ class StoreTables(SQLTables):
                     (
                         item.source,
                         item.remote_id,
-                        item.kind.value,
-                        item.author.handle,
-                        item.author.name,
-                        item.author.url,
-                        item.text,
-                        item.url,
-                        item.parent_remote_id,
                         item.thread_key,
-                        item.thread_id,
-                        to_iso(item.created_at),
+                        *_item_fields(item),
                         int(item.is_own),
                         json.dumps(dict(item.raw), sort_keys=True, default=str),
                         digest,
