@@ -1,19 +1,18 @@
-"""The ideas wall's tables on SQLite (a mixin of :class:`~cyberkind.store.sqlite.SQLiteStore`).
+"""The ideas wall's tables: a mixin of both stores, on their dialect hooks.
 
-Kept apart from ``sqlite.py`` so that each module stays one noun. The methods are those of
+Kept apart from the stores so that each module stays one noun. The methods are those of
 the :class:`~cyberkind.store.base.Store` protocol's wall section; the wall's logic (merging
 near-duplicates, moderation) lives in :mod:`cyberkind.wall`.
 """
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Iterable, Iterator
-from contextlib import AbstractContextManager
+from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from ..errors import NotFoundError, StoreError
 from ..models import IDEA_STATUSES, Idea, IdeaSubmission
+from ._common import Row, SQLTables
 
 __all__ = ["WallTables"]
 
@@ -34,13 +33,8 @@ def _status(status: str) -> str:
     return status
 
 
-class WallTables:
-    """Ideas, their submissions, visitor stars and the web config, on ``self._conn``."""
-
-    _conn: sqlite3.Connection
-
-    def transaction(self) -> AbstractContextManager[None]:  # pragma: no cover - see SQLiteStore
-        raise NotImplementedError("transaction")
+class WallTables(SQLTables):
+    """Ideas, their submissions, visitor stars and the web config, on the dialect hooks."""
 
     def ideas(self, statuses: Iterable[str] | None = ("published",)) -> list[Idea]:
         """Ideas with these statuses (``None``: all), newest first."""
@@ -50,10 +44,9 @@ class WallTables:
             chosen = [_status(s) for s in statuses]
             if not chosen:
                 return []
-            sql += f" WHERE status IN ({', '.join('?' for _ in chosen)})"
-            params.extend(chosen)
-        rows = list(self._conn.execute(sql + " ORDER BY id DESC", params))
-        return self._ideas(rows)
+            condition, params = self._in("status", chosen)
+            sql += f" WHERE {condition}"
+        return self._ideas(self._rows(sql + " ORDER BY id DESC", params))
 
     def idea_texts(
         self, statuses: Iterable[str] = ("published", "pending")
@@ -62,16 +55,13 @@ class WallTables:
         chosen = [_status(s) for s in statuses]
         if not chosen:
             return []
-        rows = self._conn.execute(
-            f"SELECT id, text FROM ideas WHERE status IN ({', '.join('?' for _ in chosen)}) "
-            "ORDER BY id",
-            chosen,
-        )
+        condition, params = self._in("status", chosen)
+        rows = self._rows(f"SELECT id, text FROM ideas WHERE {condition} ORDER BY id", params)
         return [(int(r["id"]), str(r["text"])) for r in rows]
 
     def get_idea(self, idea_id: int) -> Idea:
         """One idea by id; raise :class:`NotFoundError`."""
-        rows = list(self._conn.execute("SELECT * FROM ideas WHERE id = ?", (idea_id,)))
+        rows = self._rows("SELECT * FROM ideas WHERE id = ?", (idea_id,))
         if not rows:
             raise NotFoundError(
                 f"no idea has id {idea_id}. You can fix this by picking an id from /api/ideas."
@@ -94,12 +84,11 @@ class WallTables:
         """Store a new idea and its first submission (one transaction)."""
         stamp = _iso(when)
         with self.transaction():
-            cursor = self._conn.execute(
+            idea_id = self._insert_id(
                 "INSERT INTO ideas (text, status, reason, thanks, created_at, updated_at) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
                 (text, _status(status), reason, thanks, stamp, stamp),
             )
-            idea_id = int(cursor.lastrowid or 0)
             return self._add_submission(idea_id, author, text, client, nonce, stamp, url)
 
     def add_idea_submission(
@@ -117,7 +106,7 @@ class WallTables:
         with self.transaction():
             self.get_idea(idea_id)
             stamp = _iso(when)
-            self._conn.execute("UPDATE ideas SET updated_at = ? WHERE id = ?", (stamp, idea_id))
+            self._write("UPDATE ideas SET updated_at = ? WHERE id = ?", (stamp, idea_id))
             return self._add_submission(idea_id, author, text, client, nonce, stamp, url)
 
     def _add_submission(
@@ -130,45 +119,41 @@ class WallTables:
         stamp: str,
         url: str | None = None,
     ) -> IdeaSubmission:
-        cursor = self._conn.execute(
+        submission_id = self._insert_id(
             "INSERT INTO idea_submissions (idea_id, author, text, client, nonce, submitted_at, "
             "url) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (idea_id, author, text, client, nonce, stamp, url),
         )
-        return IdeaSubmission(
-            int(cursor.lastrowid or 0), idea_id, author, text, datetime.fromisoformat(stamp)
-        )
+        return IdeaSubmission(submission_id, idea_id, author, text, datetime.fromisoformat(stamp))
 
     def submission_by_nonce(self, nonce: str) -> IdeaSubmission | None:
         """The submission a form post with this nonce made, if any (retries are no-ops)."""
-        row = self._conn.execute(
-            "SELECT * FROM idea_submissions WHERE nonce = ?", (nonce,)
-        ).fetchone()
+        row = self._one("SELECT * FROM idea_submissions WHERE nonce = ?", (nonce,))
         return None if row is None else _submission(row)
 
     def idea_submissions(self, idea_id: int | None = None) -> list[IdeaSubmission]:
         """Every stored submission (of one idea), oldest first."""
         if idea_id is None:
-            rows = self._conn.execute("SELECT * FROM idea_submissions ORDER BY id")
+            rows = self._rows("SELECT * FROM idea_submissions ORDER BY id")
         else:
-            rows = self._conn.execute(
+            rows = self._rows(
                 "SELECT * FROM idea_submissions WHERE idea_id = ? ORDER BY id", (idea_id,)
             )
         return [_submission(r) for r in rows]
 
     def count_submissions(self, client: str, since: datetime) -> int:
         """How many submissions this client made since ``since`` (flood detection)."""
-        row = self._conn.execute(
-            "SELECT COUNT(*) FROM idea_submissions WHERE client = ? AND submitted_at >= ?",
+        row = self._one(
+            "SELECT COUNT(*) AS n FROM idea_submissions WHERE client = ? AND submitted_at >= ?",
             (client, _iso(since)),
-        ).fetchone()
-        return int(row[0])
+        )
+        return int(row["n"]) if row else 0
 
     def set_idea_status(self, idea_id: int, status: str, reason: str | None = None) -> Idea:
         """Publish, hold or reject an idea; return it updated."""
         with self.transaction():
             self.get_idea(idea_id)
-            self._conn.execute(
+            self._write(
                 "UPDATE ideas SET status = ?, reason = COALESCE(?, reason), updated_at = ? "
                 "WHERE id = ?",
                 (_status(status), reason, _iso(None), idea_id),
@@ -179,54 +164,54 @@ class WallTables:
         """Add a visitor's star; ``False`` when this visitor already starred the idea."""
         with self.transaction():
             self.get_idea(idea_id)
-            cursor = self._conn.execute(
-                "INSERT OR IGNORE INTO idea_stars (idea_id, voter, starred_at) VALUES (?, ?, ?)",
+            added = self._write(
+                f"{self._INSERT_IGNORE} INTO idea_stars (idea_id, voter, starred_at) "
+                "VALUES (?, ?, ?)" + self._IGNORE_CONFLICT,
                 (idea_id, voter, _iso(None)),
             )
-            return cursor.rowcount == 1
+            return added == 1
 
     def get_config(self, key: str) -> str | None:
         """A web setting (or the owner's password hash), or ``None``."""
-        row = self._conn.execute("SELECT value FROM web_config WHERE key = ?", (key,)).fetchone()
-        return None if row is None else str(row[0])
+        row = self._one("SELECT value FROM web_config WHERE key = ?", (key,))
+        return None if row is None else str(row["value"])
 
     def set_config(self, key: str, value: str | None) -> None:
         """Set (or, with ``None``, remove) a web setting."""
-        with self.transaction():
-            if value is None:
-                self._conn.execute("DELETE FROM web_config WHERE key = ?", (key,))
-            else:
-                self._conn.execute(
-                    "INSERT INTO web_config (key, value) VALUES (?, ?) "
-                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                    (key, value),
-                )
+        if value is None:
+            self._write("DELETE FROM web_config WHERE key = ?", (key,))
+        else:
+            self._write(
+                "INSERT INTO web_config (key, value) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
 
-    def _ideas(self, rows: list[sqlite3.Row]) -> list[Idea]:
+    def _ideas(self, rows: list[Row]) -> list[Idea]:
         if not rows:
             return []
         ids = [int(r["id"]) for r in rows]
         authors: dict[int, list[str]] = {i: [] for i in ids}
         links: dict[int, dict[str, str]] = {i: {} for i in ids}
         votes: dict[int, int] = dict.fromkeys(ids, 0)
-        for chunk in _chunks(ids):
-            marks = ", ".join("?" for _ in chunk)
-            for row in self._conn.execute(
-                f"SELECT idea_id, author, url FROM idea_submissions WHERE idea_id IN ({marks}) "
-                "ORDER BY id",
-                chunk,
-            ):
-                names = authors[int(row["idea_id"])]
-                if row["author"] not in names:
-                    names.append(row["author"])
-                if row["url"]:
-                    links[int(row["idea_id"])].setdefault(row["author"], row["url"])
-            for row in self._conn.execute(
-                f"SELECT idea_id, COUNT(*) AS n FROM idea_stars WHERE idea_id IN ({marks}) "
-                "GROUP BY idea_id",
-                chunk,
-            ):
-                votes[int(row["idea_id"])] = int(row["n"])
+        for row in self._select_in(
+            "SELECT idea_id, author, url FROM idea_submissions WHERE {} ORDER BY id",
+            (),
+            "idea_id",
+            ids,
+        ):
+            names = authors[int(row["idea_id"])]
+            if row["author"] not in names:
+                names.append(row["author"])
+            if row["url"]:
+                links[int(row["idea_id"])].setdefault(row["author"], row["url"])
+        for row in self._select_in(
+            "SELECT idea_id, COUNT(*) AS n FROM idea_stars WHERE {} GROUP BY idea_id",
+            (),
+            "idea_id",
+            ids,
+        ):
+            votes[int(row["idea_id"])] = int(row["n"])
         return [
             Idea(
                 id=int(r["id"]),
@@ -245,7 +230,7 @@ class WallTables:
         ]
 
 
-def _submission(row: sqlite3.Row) -> IdeaSubmission:
+def _submission(row: Row) -> IdeaSubmission:
     return IdeaSubmission(
         id=int(row["id"]),
         idea_id=int(row["idea_id"]),
@@ -253,8 +238,3 @@ def _submission(row: sqlite3.Row) -> IdeaSubmission:
         text=row["text"],
         submitted_at=datetime.fromisoformat(row["submitted_at"]),
     )
-
-
-def _chunks(values: list[int], size: int = 500) -> Iterator[list[int]]:
-    for start in range(0, len(values), size):
-        yield values[start : start + size]

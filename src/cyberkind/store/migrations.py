@@ -360,23 +360,32 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+# Both backends record their migrations in this table (helpers shared with pg_migrations).
+_SCHEMA_VERSION_TABLE = (
+    "CREATE TABLE IF NOT EXISTS schema_version ("
+    "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+)
+
+
+def _refuse_newer(current: int, known: int) -> None:
+    """Refuse a database written by a newer cyberkind rather than guessing."""
+    if current > known:
+        raise StoreError(
+            f"the store has schema version {current}, newer than this cyberkind knows "
+            f"({known}). You can fix this by upgrading cyberkind "
+            "(pip install -U cyberkind)."
+        )
+
+
 def migrate(conn: sqlite3.Connection) -> int:
     """Apply every migration not yet recorded, each in its own transaction; return the version.
 
     Refuses a database written by a newer cyberkind rather than guessing.
     """
-    conn.execute(
-        "CREATE TABLE IF NOT EXISTS schema_version ("
-        "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
-    )
+    conn.execute(_SCHEMA_VERSION_TABLE)
     row = conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version").fetchone()
     current = int(row[0])
-    if current > SCHEMA_VERSION:
-        raise StoreError(
-            f"the store has schema version {current}, newer than this cyberkind knows "
-            f"({SCHEMA_VERSION}). You can fix this by upgrading cyberkind "
-            "(pip install -U cyberkind)."
-        )
+    _refuse_newer(current, SCHEMA_VERSION)
     for version, migration in enumerate(MIGRATIONS, start=1):
         if version <= current:
             continue

@@ -25,10 +25,9 @@ A test checks that :data:`MIGRATIONS` has the names of the SQLite list, in order
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
 
-from ..errors import StoreError
+from .migrations import _SCHEMA_VERSION_TABLE, _execute_script, _now, _refuse_newer
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "migrate"]
 
@@ -36,12 +35,6 @@ __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "migrate"]
 _MIGRATE_LOCK = 0x0C1B_E7C1
 
 Connection = Any  # psycopg.Connection[Any]: psycopg is an optional dependency.
-
-
-def _execute_script(conn: Connection, script: str) -> None:
-    for statement in script.split(";"):
-        if statement.strip():
-            conn.execute(statement)
 
 
 def m001_items_cursors_opportunities(conn: Connection) -> None:
@@ -335,23 +328,15 @@ def migrate(conn: Connection) -> int:
     while True:
         with conn.transaction():
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (_MIGRATE_LOCK,))
-            conn.execute(
-                "CREATE TABLE IF NOT EXISTS schema_version ("
-                "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
-            )
+            conn.execute(_SCHEMA_VERSION_TABLE)
             row = conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version").fetchone()
             current = int(row[0])
-            if current > SCHEMA_VERSION:
-                raise StoreError(
-                    f"the store has schema version {current}, newer than this cyberkind knows "
-                    f"({SCHEMA_VERSION}). You can fix this by upgrading cyberkind "
-                    "(pip install -U cyberkind)."
-                )
+            _refuse_newer(current, SCHEMA_VERSION)
             if current == SCHEMA_VERSION:
                 return SCHEMA_VERSION
             migration = MIGRATIONS[current]
             migration(conn)
             conn.execute(
                 "INSERT INTO schema_version (version, name, applied_at) VALUES (%s, %s, %s)",
-                (current + 1, migration.__name__, datetime.now(UTC).isoformat(timespec="seconds")),
+                (current + 1, migration.__name__, _now()),
             )
