@@ -15,6 +15,7 @@ any pending :mod:`migrations <cyberkind.store.migrations>`.
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -66,7 +67,7 @@ class SQLiteStore(StoreTables, WallTables, MemberTables):
             # isolation_level=None: we issue BEGIN/COMMIT ourselves, so a batch is one transaction.
             self._conn = sqlite3.connect(str(self.path), isolation_level=None, timeout=30)
             self._conn.row_factory = sqlite3.Row
-            self._conn.execute("PRAGMA journal_mode = WAL")
+            _use_wal(self._conn)
             self._conn.execute("PRAGMA synchronous = NORMAL")
             self._conn.execute("PRAGMA foreign_keys = ON")
             migrate(self._conn)
@@ -151,3 +152,21 @@ class SQLiteStore(StoreTables, WallTables, MemberTables):
     def describe(self) -> str:
         """Where the store is, for messages (``sqlite:///path``)."""
         return f"sqlite:///{self.path}"
+
+
+def _use_wal(conn: sqlite3.Connection, attempts: int = 100) -> None:
+    """Switch a store to WAL, waiting out other connections that are opening it too.
+
+    Changing the journal mode needs a moment alone with the file, and SQLite answers
+    "database is locked" at once instead of calling the busy handler, so several
+    processes opening a brand-new store together must retry. WAL then persists in the
+    file, and later opens change nothing.
+    """
+    for attempt in range(attempts):
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == attempts - 1:
+                raise
+            time.sleep(0.01 * min(attempt + 1, 20))
