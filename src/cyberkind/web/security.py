@@ -14,7 +14,7 @@ Everything here is pure ASGI or plain functions, so it is easy to test on its ow
   pages) and :func:`wall_token` / :func:`check_wall_token` (a signed token bound to the
   visitor, for the wall, which may be framed on other sites where cookies are not sent);
 - :class:`RateLimiter`: a sliding window per client and bucket;
-- :func:`hash_password` / :func:`verify_password`: argon2id (argon2-cffi).
+- :func:`hash_password` / :func:`verify_password`: argon2id, from :mod:`cyberkind.members`.
 """
 
 from __future__ import annotations
@@ -31,6 +31,8 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 from itsdangerous import BadSignature, TimestampSigner
+
+from ..members import hash_password, verify_password
 
 __all__ = [
     "BodyLimit",
@@ -298,23 +300,3 @@ class RateLimiter:
                 for stale in [k for k, v in self._hits.items() if not v]:
                     del self._hits[stale]
             return None
-
-
-def hash_password(password: str) -> str:
-    """An argon2id hash of the password (the only form in which it is stored)."""
-    from argon2 import PasswordHasher
-
-    return PasswordHasher().hash(password)
-
-
-def verify_password(stored_hash: str | None, password: str) -> bool:
-    """Whether ``password`` matches the stored argon2 hash (``False`` when none is set)."""
-    from argon2 import PasswordHasher
-    from argon2.exceptions import InvalidHashError, VerificationError
-
-    if not stored_hash:
-        return False
-    try:
-        return PasswordHasher().verify(stored_hash, password)
-    except (VerificationError, InvalidHashError):
-        return False
