@@ -12,8 +12,15 @@ PGPORT="${BLUESKY_PG_PORT:-5433}"
 REDISPORT="${BLUESKY_REDIS_PORT:-6390}"
 export DEBIAN_FRONTEND=noninteractive
 {
-  command -v redis-server >/dev/null && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
-    || { apt-get update -qq && apt-get install -y -qq postgresql redis-server nodejs npm; }
+  # Only what is missing: a machine with NodeSource's nodejs (which bundles npm) cannot
+  # install Debian's npm package next to it.
+  need=()
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+  command -v redis-server >/dev/null || need+=(redis-server)
+  command -v npm >/dev/null || need+=(nodejs npm)
+  if [ "${#need[@]}" -gt 0 ]; then
+    apt-get update -qq && apt-get install -y -qq "${need[@]}"
+  fi
   mkdir -p "$DIR"
   [ -d "$DIR/node_modules/@atproto/dev-env" ] \
     || (cd "$DIR" && npm install --no-audit --no-fund @atproto/dev-env@0.3.215)
