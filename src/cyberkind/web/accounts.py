@@ -33,7 +33,7 @@ from ..credentials import EnvCredentials, KeyringCredentials, Secret, env_var
 from ..errors import ConfigError, InputError, NotFoundError
 from ..models import Account
 from ..store.base import Store
-from .context import WebContext, json_error, page
+from .context import WebContext, json_object, page
 
 __all__ = ["account_routes", "accounts_data", "live_platforms"]
 
@@ -202,19 +202,6 @@ async def _owner_form(request: Request) -> dict[str, str] | Response:
     return values
 
 
-async def _json_body(request: Request) -> dict[str, Any] | Response:
-    kind = request.headers.get("content-type", "").split(";")[0].strip()
-    if kind != "application/json":
-        return json_error(415, "Send JSON with Content-Type: application/json.")
-    try:
-        body = await request.json()
-    except ValueError:
-        return json_error(400, "The body is not valid JSON. You can fix this by sending an object.")
-    if not isinstance(body, dict):
-        return json_error(400, "The body must be a JSON object.")
-    return body
-
-
 def _str(body: dict[str, Any], key: str) -> str:
     value = body.get(key) or ""
     if not isinstance(value, str):
@@ -226,7 +213,7 @@ async def add_account(request: Request) -> Response:
     web = _web(request)
     api = request.url.path.startswith("/api/")
     if api:
-        body = await _json_body(request)
+        body = await json_object(request)
         if isinstance(body, Response):
             return body
         raw = body.get("secrets") or {}
@@ -284,7 +271,7 @@ async def feeds(request: Request) -> Response:
         return JSONResponse([{"url": f.url, "comments": f.comments} for f in found])
     removing = request.url.path.endswith("/remove")
     if api:
-        body = await _json_body(request)
+        body = await json_object(request)
         if isinstance(body, Response):
             return body
         url, comments = _str(body, "url"), body.get("comments") is True

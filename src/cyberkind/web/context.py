@@ -311,6 +311,23 @@ def json_error(status: int, message: str, headers: Mapping[str, str] | None = No
     )
 
 
+async def json_object(request: Request, example: str = "") -> dict[str, Any] | Response:
+    """The request's JSON object, or the error to answer (415, or 400 naming the fix).
+
+    ``example`` (e.g. ``{"text": "Thank you!"}``) is shown when the body is not an object.
+    """
+    if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
+        return json_error(415, "Send JSON with Content-Type: application/json.")
+    try:
+        body = await request.json()
+    except ValueError:
+        return json_error(400, "The body is not valid JSON. You can fix this by sending an object.")
+    if not isinstance(body, dict):
+        hint = f", e.g. {example}" if example else ""
+        return json_error(400, f"The body must be a JSON object{hint}.")
+    return body
+
+
 Endpoint = Callable[[Request], Awaitable[Response]]
 
 

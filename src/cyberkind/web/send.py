@@ -44,7 +44,7 @@ from ..sending import (
     send_draft,
 )
 from ..store.base import Store
-from .context import WebContext, json_error, page
+from .context import WebContext, json_error, json_object, page
 
 __all__ = ["send_routes"]
 
@@ -266,22 +266,10 @@ async def _checked_form(request: Request) -> dict[str, str] | Response:
 # -- the JSON API ---------------------------------------------------------------------------
 
 
-async def _json_body(request: Request) -> dict[str, Any] | Response:
-    if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
-        return json_error(415, "Send JSON with Content-Type: application/json.")
-    try:
-        body = await request.json()
-    except ValueError:
-        return json_error(400, "The body is not valid JSON. You can fix this by sending an object.")
-    if not isinstance(body, dict):
-        return json_error(400, 'The body must be a JSON object, e.g. {"text": "Thank you!"}.')
-    return body
-
-
 async def api_preview(request: Request) -> Response:
     web = _web(request)
     opp_id = request.path_params["opp_id"]
-    body = await _json_body(request)
+    body = await json_object(request, '{"text": "Thank you!"}')
     if isinstance(body, Response):
         return body
     text = _text_of(body)
@@ -297,7 +285,7 @@ async def api_preview(request: Request) -> Response:
 async def api_send(request: Request) -> Response:
     web = _web(request)
     opp_id = request.path_params["opp_id"]
-    body = await _json_body(request)
+    body = await json_object(request, '{"text": "Thank you!"}')
     if isinstance(body, Response):
         return body
     text = _text_of(body)
