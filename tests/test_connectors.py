@@ -404,6 +404,41 @@ def test_live_connector_checks_platform_and_names_the_missing_secret() -> None:
     assert conn.published(Reply("demo:work", "1", "hi", idempotency_key="k")) is None
 
 
+def test_live_connectors_share_one_set_of_retry_options() -> None:
+    """max_retries, max_wait and sleep live on LiveConnector; each platform keeps its default."""
+    from cyberkind.connectors.bluesky import BlueskyConnector
+    from cyberkind.connectors.mastodon import MastodonConnector
+    from cyberkind.connectors.wordpress import WordPressConnector
+    from cyberkind.credentials import EnvCredentials
+    from cyberkind.models import Account
+
+    creds = EnvCredentials({})
+    waits: list[float] = []
+    wp = WordPressConnector(
+        Account("blog", "wordpress", "https://kind.example", handle="ana"), credentials=creds
+    )
+    assert (wp.max_retries, wp.max_wait) == (3, 120.0)
+    masto = MastodonConnector(
+        Account("m", "mastodon", "https://social.example", handle="ana"),
+        credentials=creds,
+        max_retries=1,
+        sleep=waits.append,
+    )
+    assert (masto.max_retries, masto.max_wait) == (1, 300.0)
+    masto.sleep(2.0)
+    assert waits == [2.0]
+    sky = BlueskyConnector(
+        Account("b", "bluesky", "https://bsky.example", handle="ana.bsky.social"),
+        credentials=creds,
+        max_wait=5,
+    )
+    assert (sky.max_retries, sky.max_wait) == (3, 5.0)
+    with pytest.raises(ConfigError, match="max_retries must be 0 or more"):
+        WordPressConnector(wp.account, credentials=creds, max_retries=-1)
+    with pytest.raises(ConfigError, match="max_wait must be 0 or more"):
+        MastodonConnector(masto.account, credentials=creds, max_wait=-1)
+
+
 @pytest.mark.parametrize(
     ("headers", "expected"),
     [

@@ -14,6 +14,7 @@ from .base import (
     FileConnector,
     FileCursor,
     LiveConnector,
+    RetryOptions,
     connector_registry,
     detect_file_connector,
 )
@@ -23,6 +24,7 @@ __all__ = [
     "FileConnector",
     "FileCursor",
     "LiveConnector",
+    "RetryOptions",
     "connector_registry",
     "detect_file_connector",
 ]

@@ -28,11 +28,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypedDict
 
 from ..errors import AuthError, ConfigError, InputFormatError
 from ..models import Account, Batch, Item, Problem, Reply
@@ -47,6 +48,7 @@ __all__ = [
     "FileConnector",
     "FileCursor",
     "LiveConnector",
+    "RetryOptions",
     "connector_registry",
     "detect_file_connector",
 ]
@@ -106,6 +108,19 @@ class Connector:
         self.close()
 
 
+class RetryOptions(TypedDict, total=False):
+    """How a :class:`LiveConnector` waits out 429, 5xx and dropped connections.
+
+    ``max_retries``: retries after the first try (0: fail at once). ``max_wait``: the longest
+    wait in seconds, the longest ``Retry-After`` honoured (default: the connector's
+    ``default_max_wait``). ``sleep``: how to wait (tests pass a recorder).
+    """
+
+    max_retries: int
+    max_wait: float
+    sleep: Callable[[float], None]
+
+
 class LiveConnector(Connector):
     """Base class of connectors for a platform account (WordPress, Mastodon, Bluesky...).
 
@@ -117,6 +132,9 @@ class LiveConnector(Connector):
 
     ``secret_keys`` name the secrets ``cyberkind accounts add`` asks for, e.g.
     ``("access_token",)``; :meth:`secret` fetches one or raises :class:`AuthError`.
+
+    ``max_retries``, ``max_wait`` and ``sleep`` (:class:`RetryOptions`) bound the waits on
+    429, 5xx and dropped connections; subclasses take them as ``**retry`` and pass them on.
     """
 
     secret_keys: ClassVar[tuple[str, ...]] = ()
@@ -124,6 +142,9 @@ class LiveConnector(Connector):
 
     private_replies: ClassVar[bool] = False
     """Whether :meth:`publish` can send a private message (``Reply.private``)."""
+
+    default_max_wait: ClassVar[float] = 120.0
+    """The longest wait, in seconds, unless ``max_wait`` says otherwise."""
 
     def __init__(
         self,
@@ -133,9 +154,16 @@ class LiveConnector(Connector):
         client: httpx.Client | None = None,
         identity: Iterable[str] = (),
         batch_size: int = 200,
+        max_retries: int = 3,
+        max_wait: float | None = None,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         if batch_size < 1:
             raise ConfigError(f"batch_size must be at least 1, got {batch_size}.")
+        if max_retries < 0:
+            raise ConfigError(f"max_retries must be 0 or more, got {max_retries}.")
+        if max_wait is not None and max_wait < 0:
+            raise ConfigError(f"max_wait must be 0 or more seconds, got {max_wait}.")
         if account.platform != self.name:
             raise ConfigError(
                 f"account {account.name!r} is a {account.platform} account, not {self.name}. "
@@ -147,6 +175,9 @@ class LiveConnector(Connector):
         self.client = client
         self.identity = {v.strip().lower() for v in (*identity, account.handle or "") if v.strip()}
         self.batch_size = batch_size
+        self.max_retries = max_retries
+        self.max_wait = self.default_max_wait if max_wait is None else float(max_wait)
+        self.sleep = sleep
 
     def secret(self, key: str) -> Secret:
         """The account's secret ``key``; raise :class:`AuthError` naming how to set it."""

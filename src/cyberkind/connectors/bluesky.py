@@ -86,12 +86,11 @@ once with the app password; a refused password raises
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from functools import partial
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, Unpack
 
 from ..credentials import Secret
 from ..errors import AuthError, ConfigError, SourceError
@@ -105,7 +104,7 @@ from ._bluesky_state import (
     parse_time,
     tid_from_key,
 )
-from .base import Connector, LiveConnector
+from .base import Connector, LiveConnector, RetryOptions
 from .http import rate_limit_wait
 
 if TYPE_CHECKING:
@@ -156,6 +155,7 @@ class BlueskyConnector(LiveConnector):
     """
 
     name: ClassVar[str] = "bluesky"
+    default_max_wait: ClassVar[float] = 300.0
     secret_keys: ClassVar[tuple[str, ...]] = ("app_password",)
 
     def __init__(
@@ -168,9 +168,7 @@ class BlueskyConnector(LiveConnector):
         batch_size: int = 100,
         sessions: SessionCache | None = None,
         page_size: int = 100,
-        max_retries: int = 3,
-        max_wait: float = 300.0,
-        sleep: Callable[[float], None] = time.sleep,
+        **retry: Unpack[RetryOptions],
     ) -> None:
         super().__init__(
             account,
@@ -178,6 +176,7 @@ class BlueskyConnector(LiveConnector):
             client=client,
             identity=identity,
             batch_size=batch_size,
+            **retry,
         )
         if not account.handle:
             raise ConfigError(
@@ -190,9 +189,6 @@ class BlueskyConnector(LiveConnector):
         self.service = (account.url or DEFAULT_SERVICE).rstrip("/")
         self.sessions: SessionCache = sessions if sessions is not None else KeyringSessions()
         self.page_size = page_size
-        self.max_retries = max_retries
-        self.max_wait = max_wait
-        self.sleep = sleep
         self._client: Client | None = None
         self._did: str | None = None
 

@@ -60,16 +60,15 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Unpack
 from urllib.parse import urlsplit
 
 from ..errors import AuthError, ConfigError, SourceError
 from ..hookspecs import hookimpl
 from ..models import Account, Author, Batch, Item, ItemKind, Reply
-from .base import Connector, LiveConnector
+from .base import Connector, LiveConnector, RetryOptions
 from .http import rate_limit_wait
 from .wxr import plain_text
 
@@ -135,6 +134,7 @@ class MastodonConnector(LiveConnector):
     """
 
     name: ClassVar[str] = "mastodon"
+    default_max_wait: ClassVar[float] = 300.0
     secret_keys: ClassVar[tuple[str, ...]] = ("access_token",)
     private_replies: ClassVar[bool] = True
 
@@ -147,10 +147,8 @@ class MastodonConnector(LiveConnector):
         identity: Iterable[str] = (),
         batch_size: int = PAGE_SIZE,
         timeout: float = 20.0,
-        max_retries: int = 3,
-        max_wait: float = 300.0,
-        sleep: Callable[[float], None] = time.sleep,
         session: Any = None,
+        **retry: Unpack[RetryOptions],
     ) -> None:
         super().__init__(
             account,
@@ -158,6 +156,7 @@ class MastodonConnector(LiveConnector):
             client=client,
             identity=identity,
             batch_size=min(batch_size, PAGE_SIZE),
+            **retry,
         )
         parts = urlsplit(account.url if "://" in account.url else f"https://{account.url}")
         if parts.scheme not in ("http", "https") or not parts.netloc:
@@ -169,9 +168,6 @@ class MastodonConnector(LiveConnector):
         self.base_url = f"{parts.scheme}://{parts.netloc}"
         self.host = parts.netloc
         self.timeout = timeout
-        self.max_retries = max_retries
-        self.max_wait = max_wait
-        self.sleep = sleep
         self._session = session
         self._api: Any = None
         self._me: Any = None

@@ -69,17 +69,16 @@ from __future__ import annotations
 
 import html
 import json
-import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Unpack
 from urllib.parse import urlsplit
 
 from ..errors import AuthError, ConfigError, SourceError
 from ..hookspecs import hookimpl
 from ..models import Account, Author, Batch, Item, ItemKind, Reply
-from .base import Connector, LiveConnector
+from .base import Connector, LiveConnector, RetryOptions
 from .http import send
 from .wxr import _COMMENT_KINDS, _email_handle, plain_text
 
@@ -158,9 +157,7 @@ class WordPressConnector(LiveConnector):
         client: httpx.Client | None = None,
         identity: Iterable[str] = (),
         batch_size: int = MAX_PER_PAGE,
-        max_retries: int = 3,
-        max_wait: float = 120.0,
-        sleep: Callable[[float], None] = time.sleep,
+        **retry: Unpack[RetryOptions],
     ) -> None:
         super().__init__(
             account,
@@ -168,6 +165,7 @@ class WordPressConnector(LiveConnector):
             client=client,
             identity=identity,
             batch_size=batch_size,
+            **retry,
         )
         if not account.handle:
             raise ConfigError(
@@ -183,9 +181,6 @@ class WordPressConnector(LiveConnector):
             )
         self.site = account.url.rstrip("/")
         self.per_page = min(batch_size, MAX_PER_PAGE)
-        self.max_retries = max_retries
-        self.max_wait = max_wait
-        self.sleep = sleep
         self._own_client = client is None
         self._pretty = True  # /wp-json/...; False: ?rest_route=... (sites without permalinks)
         self._me: Mapping[str, Any] | None = None
