@@ -116,7 +116,7 @@ def test_send_posts_the_saved_draft_marks_done_and_records_stars(
 
 
 def test_a_retry_after_a_timeout_never_double_posts(
-    base_url: str, store: Any, stub_scorer: Any, guard: Guard
+    base_url: str, store: Any, db_url: str, stub_scorer: Any, guard: Guard
 ) -> None:
     post = client(base_url, "alice").status_post("Ten tiny kindnesses")
     client(base_url, "bob").status_post("@alice This helped me today", in_reply_to_id=post.id)
@@ -136,8 +136,21 @@ def test_a_retry_after_a_timeout_never_double_posts(
         assert store.get_opportunity(opp.id).state is not State.DONE
         assert store.star_awards() == []
 
+        # `cyberkind send --pending` lists it, and says running it again is safe.
+        listed = CliRunner().invoke(cli, ["send", "--pending", "--db", db_url])
+        assert listed.exit_code == 0, listed.output
+        assert listed.stdout.startswith(f"{opp.id}  mastodon:social  1 try, last ")
+        assert "nothing is posted twice" in listed.stdout
+        as_json = CliRunner().invoke(cli, ["send", "--pending", "--json", "--db", db_url])
+        assert [e["opportunity_id"] for e in json.loads(as_json.stdout)] == [opp.id]
         retry = MastodonConnector(account, credentials=CREDS, max_retries=0)
         result = send_draft(store, opp.id, connector=retry, guard=guard)
+    after = CliRunner().invoke(cli, ["send", "--pending", "--db", db_url])
+    assert after.stdout == "No unfinished sends.\n"
+    usage = CliRunner().invoke(cli, ["send", "--db", db_url])
+    assert usage.exit_code == 2 and "or --pending" in usage.stderr
+    mixed = CliRunner().invoke(cli, ["send", opp.id, "--pending", "--db", db_url])
+    assert mixed.exit_code == 2 and "give it no ID" in mixed.stderr
     [posted] = replies_by_alice(base_url)
     assert str(posted.id) == result.remote_id
     [entry] = store.outbox(opp.id)

@@ -218,10 +218,18 @@ def test_a_failed_post_says_it_is_safe_to_retry_and_the_retry_posts_once(
     assert replies(base_url) == []
     with SQLiteStore(db) as store:
         assert store.get_opportunity(opp_id).state is not State.DONE
+    # The thread page and its JSON say the send did not finish, and that retrying is safe.
+    page = web.get(f"/inbox/{opp_id}")
+    assert 'id="pending-send"' in page.text and "(1 try, last " in page.text
+    assert "Sending again is safe" in page.text
+    assert web.get(f"/api/inbox/{opp_id}").json()["pending_send"]["attempts"] == 1
     retry = dict(re.findall(r'name="(\w+)" value="([^"]*)"', failed.text.split('id="retry"')[0]))
     again = web.post(f"/inbox/{opp_id}/send", data={**form, **retry})
     assert again.status_code == 303
     assert len(replies(base_url)) == 1
+    done = web.get(f"/inbox/{opp_id}")
+    assert 'id="pending-send"' not in done.text and 'id="sent"' in done.text
+    assert web.get(f"/api/inbox/{opp_id}").json()["pending_send"] is None
 
 
 def test_a_source_without_an_account_is_refused_kindly(

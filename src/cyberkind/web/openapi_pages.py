@@ -275,7 +275,10 @@ def page_paths() -> dict[str, Any]:
         "/api/inbox/{opp_id}": {
             "get": {
                 "operationId": "getOpportunity",
-                "summary": "An opportunity, its thread and its draft",
+                "summary": (
+                    "An opportunity, its thread, its draft, its send (sent) and an unfinished "
+                    "one (pending_send: refused, or no answer came; sending again is safe)"
+                ),
                 "parameters": [_id("opp_id", "string")],
                 "responses": {
                     "200": _json({"type": "object"}),

@@ -280,7 +280,10 @@ def _opportunity_data(web: WebContext, store: Store, opp_id: str) -> dict[str, A
     if opp.priority is Priority.CRISIS:
         regional, emergency = regional_resources(_region(web, store), web.crisis_line)
         resources = list(regional)
-    sent = [e for e in store.outbox(opp.id) if e.state == "sent"]
+    outbox = store.outbox(opp.id)
+    sent = [e for e in outbox if e.state == "sent"]
+    # A send the platform refused, or whose answer never came: say so, and that it is safe.
+    pending = [e for e in outbox if e.state == "pending"] if not sent else []
     wall_idea: dict[str, Any] | None = None
     if opp.is_idea:
         words, url = inbox_idea(store, opp)
@@ -295,6 +298,7 @@ def _opportunity_data(web: WebContext, store: Store, opp_id: str) -> dict[str, A
         "wall_idea": wall_idea,
         "opp": opp,
         "sent": sent[-1] if sent else None,
+        "pending": pending[-1] if pending else None,
         "thread": thread,
         "draft": saved,
         "resources": resources,
@@ -346,6 +350,7 @@ async def opportunity_page(request: Request) -> Response:
                 "draft": data["draft"],
                 "claimed_by": data["claimed_by"],
                 "sent": data["sent"].to_json() if data["sent"] else None,
+                "pending_send": data["pending"].to_json() if data["pending"] else None,
                 "wall": _wall_json(data["wall_idea"]),
             }
         )
