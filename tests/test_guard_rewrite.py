@@ -82,6 +82,21 @@ def test_rewrite_refuses_rather_than_produce_nonsense(guard: Guard, text: str, n
         ("fuck off, I'm doing stuff", "I'm doing stuff"),
         ("the media are playing us for fools.", "the media are playing us."),
         ("if you're sure I think you're a moron", "if you're sure I think you are mistaken"),
+        # idioms read while studying declines on ParaDetox *training* rows (never held-out)
+        ("who gives an actual fuck about this ?", "who cares about this?"),
+        ("nobody gives a shit about your opinion", "nobody cares about your opinion"),
+        ("he gives zero fucks and destroys the world", "he does not care and destroys the world"),
+        ("they would bitch about anyone nominated", "they would complain about anyone nominated"),
+        ("that is one fucked - up interpretation of history .",
+         "that is one messed up interpretation of history."),
+        ("pakistan has fucked things up with iran", "pakistan has messed things up with iran"),
+        ("get your head out of your ass !", "get your head out of the clouds!"),
+        ("i told him to fuck off", "i told him to go away"),
+        ("whoever told you that is blowing smoke up your ass .",
+         "whoever told you that is misleading you."),
+        ("and thats still a crap shoot .", "and thats still a gamble."),
+        ("please , for fuck 's sake , stop eating bushmeat .",
+         "please, for goodness' sake, stop eating bushmeat."),
     ],
 )  # fmt: skip
 def test_rewrite_swearing_idioms(guard: Guard, text: str, expected: str) -> None:
@@ -193,8 +208,8 @@ def test_more_rewrites(guard: Guard, text: str, expected: str) -> None:
     "text",
     [
         "you are clearly an immature jerk.",  # deleting "jerk" leaves "an immature."
-        "who gives an actual fuck about this?",  # "fuck" is the noun here
-        "i want you to fuck off.",  # would end on "to"
+        "i thought he was big business 's bitch ?",  # "bitch" is the noun here
+        "everything else , nothing but ass .",  # would end on "but"
     ],
 )
 def test_declines_rather_than_leave_a_phrase_without_its_head(guard: Guard, text: str) -> None:

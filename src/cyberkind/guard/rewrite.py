@@ -72,10 +72,14 @@ _DASHES = r"[,;:\u2014\u2013-]"
 _Replacement = str | Callable[[re.Match[str]], str]
 _NEGATED = re.compile(r"(?:n['\u2019]?t|\bnot|\bnever)\s+(?:\w+\s+)?$", _I)
 _OBJECT = {"his": "him", "her": "her", "their": "them", "your": "you", "ur": "you", "my": "me"}
+_CARE = {"give": "care", "gives": "cares", "gave": "cared", "given": "cared", "giving": "caring"}
 # Idioms and swearing with a plain equivalent; applied before the rules about people.
 _IDIOMS: tuple[tuple[re.Pattern[str], _Replacement], ...] = tuple(
     (re.compile(p, _I), r)
     for p, r in (
+        # reported dismissals keep their verb: "i told him to fuck off" -> "...to go away"
+        (r"\b(told|tell|tells|telling|asked|ask|want|wanted|need)\s+(him|her|them|you|me|us"
+         r"|\w+)\s+to\s+(?:just\s+)?(?:fuck|piss|bugger)\s+off\b", r"\1 \2 to go away"),
         # dismissals; "address what I wrote or fuck off" -> "address what I wrote"
         (r"\s*,?\s+(?:or|and)\s+(?:just\s+)?(?:fuck\s+off|shut\s+up|piss\s+off|get\s+lost"
          r"|go\s+to\s+hell)\b(?=\s*(?:[.!?]|$))", ""),
@@ -85,8 +89,16 @@ _IDIOMS: tuple[tuple[re.Pattern[str], _Replacement], ...] = tuple(
          "what"),
         (r"\b(how|why|where|who|when)\s+(?:in\s+)?(?:the|tha|da)\s+(?:actual\s+|ever[\s-]+loving\s+)?"
          r"(?:hell|fuck|heck)\b", r"\1"),
-        (r"\bfor\s+(?:fuck|fucks|fuck['\u2019]s|fucks['\u2019]|christ['\u2019]?s|shit['\u2019]?s)\s+sakes?\b",
-         "for goodness' sake"),
+        (r"\bfor\s+(?:the\s+love\s+of\s+)?(?:fuck|fucks|fuck\s*['\u2019]\s*s|fucks\s*['\u2019]"
+         r"|christ\s*['\u2019]?\s*s|shit\s*['\u2019]?\s*s)\s+sakes?\b", "for goodness' sake"),
+        # "he gives zero fucks" -> "he does not care"
+        (r"\b(give|gives)\s+(?:zero|no)\s+(?:fucks|shits|damns)\b",
+         lambda m: "does not care" if m.group(1).lower() == "gives" else "do not care"),
+        (r"\bfull\s+of\s+(?:shit|crap|bullshit|bs)\b", "wrong"),
+        (r"\bblowing\s+smoke\s+up\s+(?:your|his|her|their|my|ur)\s+(?:ass|arse)\b",
+         "misleading you"),
+        (r"\b(pull\w*|blow\w*|made\s+\w+\s+up)\s+(.{0,20}?)out\s+of\s+(?:your|his|her|their|my|ur)"
+         r"\s+(?:ass|arse)\b", r"\1 \2out of thin air"),
         (r"\bgive\s+(?:a\s+)?(?:rats?['\u2019]?s?|flying)\s+(?:ass|arse|fuck|shit)\b", "care"),
         # "he did fuck all" -> "he did nothing"; "you cant do fuck all" -> "...do anything"
         (r"\b(do|did|does|done|doing|know|knows|knew|care|cares|say|said|got|get)\s+fuck\s+all\b",
@@ -104,7 +116,11 @@ _IDIOMS: tuple[tuple[re.Pattern[str], _Replacement], ...] = tuple(
         (r"(?<!\bmy )(?<!\bhis )(?<!\bher )(?<!\byour )(?<!\byo )(?<!\bya )(?<!\bthe )"
          r"(?<!\ba )(?<!\bkick )(?<!\bkicks )(?<!\btheir )(?<!\bour )"
          r"\b([a-z]{3,})[\s-]+ass\s+(?=[a-z]{3,})", r"\1 "),
-        (r"\bfucked\s+(up|over)\b",
+        # "how pakistan has fucked things up" -> "...has messed things up"
+        (r"\bfuck(s|ed|ing|in)?\s+(things|it|this|that|everything|them|him|her)\s+up\b",
+         lambda m: "mess" + {"s": "es", "ed": "ed", "ing": "ing", "in": "ing"}.get(
+             (m.group(1) or "").lower(), "") + f" {m.group(2)} up"),
+        (r"\bfucked\s*-?\s*(up|over)\b",
          lambda m: "messed up" if m.group(1).lower() == "up" else "screwed over"),
         # "fucked" as a predicate: "our elections are so fundamentally fucked" -> "ruined"
         (r"\b(is|are|was|were|be|been|being|so|just|totally|completely|partially|also"
@@ -116,7 +132,20 @@ _IDIOMS: tuple[tuple[re.Pattern[str], _Replacement], ...] = tuple(
         (r"\bi\s+shit\s+you\s+not\b", "honestly"),
         (r"\b(?:fuck|hell)\s+(yes|yeah|no|nope)\b", r"\1"),
         (r"\bfuck\s+(it|this|that)\b(?!\s+\w+\s+\w)", r"forget \1"),
-        (r"\bgive\s+an?\s+(?:shit|fuck|damn|crap)\b", "care"),
+        # "who gives an actual fuck about this" -> "who cares about this"
+        (r"\b(give|gives|gave|given|giving)\s+(?:a|an)\s+(?:actual\s+|single\s+|real\s+"
+         r"|flying\s+|f\w*ing\s+)?(?:shit|fuck|damn|crap|toss)\b",
+         lambda m: _CARE[m.group(1).lower()]),
+        (r"\b(?:a\s+)?fuck\s*-?\s*tons?\b", "a lot"),
+        (r"\b(are|r)\s+(you|u)\s+(?:fucking\s+)?(?:shitting|kidding)\s+me\b", r"\1 \2 kidding me"),
+        (r"\bhead\s+out\s+of\s+(?:your|his|her|their|my|ur|its)\s+(?:ass|arse)\b",
+         "head out of the clouds"),
+        (r"\bcrap\s*-?\s*shoot\b", "gamble"),
+        # "they would bitch about anyone" -> "they would complain about anyone"
+        (r"\bbitch(es|ed|ing|in)?\s+(about|and\s+moan)\b",
+         lambda m: "complain" + {"es": "s", "ed": "ed", "ing": "ing", "in": "ing"}.get(
+             (m.group(1) or "").lower(), "") + (" about" if m.group(2).lower() == "about"
+                                                else "")),
         (r"(n\s?['\u2019]t|\bnot|\bnever|\bdont)\s+(know|mean|say|do|understand)\s+"
          r"(?:shit|crap|jack\s+shit)\b", r"\1 \2 anything"),
         (r"\b(his|her|their|your|ur|my)\s+(?:sorry\s+|lazy\s+|fat\s+)?ass\b(?=\s+[a-z])",
