@@ -36,6 +36,7 @@ import vcr
 
 from cyberkind.connectors import connector_registry
 from cyberkind.connectors.bluesky import (
+    MENTION_FACET,
     BlueskyConnector,
     KeyringSessions,
     MemorySessions,
@@ -522,6 +523,7 @@ def test_send_draft_thanks_a_group_of_likes_with_one_reply_to_the_post(
         assert draft.text.startswith("Hi everyone,") and draft.stars == 0
         result = send_draft(store, group.id, connector=conn, guard=guard)
         assert sorted(result.to) == sorted(i.author.handle for i in group_items(store, group))
+        people = {i.author.handle: i.raw["did"] for i in group_items(store, group)}
         assert store.get_opportunity(group.id).state is State.DONE
         assert (result.stars_recorded, store.star_awards()) == (0, [])
         again = send_draft(store, group.id, connector=conn, guard=guard)
@@ -529,8 +531,17 @@ def test_send_draft_thanks_a_group_of_likes_with_one_reply_to_the_post(
     record = _record(client, network.pds, result.remote_id)["value"]
     for ref in (record["reply"]["root"], record["reply"]["parent"]):
         assert (ref["uri"], ref["cid"]) == (first.remote_id, first.raw["cid"])
-    assert record["text"] == draft.text
-    assert "facets" not in record
+    # Each person thanked is @mentioned with a facet naming their DID, so Bluesky notifies
+    # them (the post's author, the user, is not).
+    prefix = "".join(f"@{h} " for h in result.to)
+    assert record["text"] == prefix + draft.text
+    raw = record["text"].encode()
+    mentions = {
+        raw[f["index"]["byteStart"] : f["index"]["byteEnd"]].decode(): f["features"][0]["did"]
+        for f in record["facets"]
+    }
+    assert mentions == {f"@{h}": did for h, did in people.items()}
+    assert {f["features"][0]["$type"] for f in record["facets"]} == {MENTION_FACET}
 
 
 def test_a_reply_to_a_reply_points_at_the_thread_root(
@@ -769,3 +780,26 @@ def test_a_429_on_login_waits_for_the_reset_then_the_sync_completes(
     assert sleeps == refused
     assert stored == sum(EXPECTED_KINDS.values())
     assert report.new >= stored
+
+
+def test_mentions_skip_the_user_repeats_unknown_handles_and_the_length_limit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """How the @mentions of a grouped reply are chosen (no network: DIDs from a table)."""
+    account = Account("me", "bluesky", "https://pds.example", handle="ana.test")
+    conn = BlueskyConnector(account, credentials=EnvCredentials({}), sessions=MemorySessions())
+    dids = {"bob.test": "did:plc:bob", "cara.test": "did:plc:cara", "dé.test": "did:plc:de"}
+    monkeypatch.setattr(conn, "_resolve", dids.get)
+    text, facets = conn._mentions(
+        "Thank you all!", ["bob.test", "@ana.test", "bob.test", "ghost.test", "dé.test"]
+    )
+    assert text == "@bob.test @dé.test Thank you all!"
+    spans = [text.encode()[f["index"]["byteStart"] : f["index"]["byteEnd"]] for f in facets]
+    assert [s.decode() for s in spans] == ["@bob.test", "@dé.test"]  # UTF-8 byte offsets
+    assert [f["features"][0]["did"] for f in facets] == ["did:plc:bob", "did:plc:de"]
+    # Already mentioned in the text: not again.
+    assert conn._mentions("Thanks @Bob.test!", ["bob.test"]) == ("Thanks @Bob.test!", [])
+    # Never past Bluesky's 300 characters: later mentions are left out.
+    long = "x" * 285
+    text, facets = conn._mentions(long, ["bob.test", "cara.test"])
+    assert text == "@bob.test " + long and len(facets) == 1 and len(text) <= 300

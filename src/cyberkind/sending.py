@@ -21,7 +21,7 @@ again with the same key, which the platform deduplicates (Mastodon's
 - One comment, reply, mention or quote: a reply to that item.
 - A grouped thank-you (likes, boosts, shares of the user's post, several people):
   **one** reply to the user's own post that addresses everyone in the group
-  (``Reply.to``: Mastodon @mentions each of them), not one reply per person,
+  (``Reply.to``: Mastodon and Bluesky @mention each of them), not one reply per person,
   which would flood their notifications. Its stars go to every recipient.
 - A follow has no message to answer: refused (thank them in a post of your own).
 - A crisis opportunity is sent only as a private message, and only through a

@@ -58,7 +58,12 @@ ignores it too.
 **Replies.** :meth:`BlueskyConnector.publish` creates an ``app.bsky.feed.post``
 record whose ``reply.parent`` is the strong ref (URI + CID) of the post answered
 and whose ``reply.root`` is that post's own ``reply.root`` when it is itself a
-reply, else the post itself, as the lexicon requires. The record key is a TID
+reply, else the post itself, as the lexicon requires. Bluesky notifies the author of the
+post answered; everyone else the reply addresses (``Reply.to``: the people a grouped
+thank-you thanks) is @mentioned at the start of the text, each with a mention facet (the
+DID from ``com.atproto.identity.resolveHandle``, UTF-8 byte offsets), so that they are
+notified too; mentions that would take the post past Bluesky's 300 characters are left
+out. The record key is a TID
 derived from ``reply.idempotency_key``, so a retried send writes the same
 record: :meth:`~BlueskyConnector.published` finds a first attempt that got through
 with ``com.atproto.repo.getRecord`` before posting, and if a racing attempt takes
@@ -126,6 +131,9 @@ __all__ = [
 
 DEFAULT_SERVICE = "https://bsky.social"
 POST_COLLECTION = "app.bsky.feed.post"
+MENTION_FACET = "app.bsky.richtext.facet#mention"
+MAX_POST_CHARS = 300
+"""Bluesky's limit on a post's text (in graphemes; counted here in characters)."""
 
 _KINDS: Mapping[str, ItemKind] = {
     "like": ItemKind.LIKE,
@@ -530,12 +538,15 @@ class BlueskyConnector(LiveConnector):
             if existing is not None:
                 return existing
         parent_ref, root_ref = self._reply_refs(reply.parent_remote_id)
-        record = {
+        text, facets = self._mentions(reply.text, reply.to)
+        record: dict[str, Any] = {
             "$type": POST_COLLECTION,
-            "text": reply.text,
+            "text": text,
             "createdAt": datetime.now(UTC).isoformat().replace("+00:00", "Z"),
             "reply": {"root": root_ref, "parent": parent_ref},
         }
+        if facets:
+            record["facets"] = facets
         data: dict[str, Any] = {"repo": self.did, "collection": POST_COLLECTION, "record": record}
         if reply.idempotency_key:
             data["rkey"] = tid_from_key(reply.idempotency_key)
@@ -554,6 +565,54 @@ class BlueskyConnector(LiveConnector):
                 url=self.service,
             ) from None
         return str(_plain(created)["uri"])
+
+    def _mentions(self, text: str, handles: Sequence[str]) -> tuple[str, list[dict[str, Any]]]:
+        """``text`` with ``@handle `` before it for each handle, and their mention facets.
+
+        The user's own handle and handles the text already mentions are skipped; a handle
+        that does not resolve to a DID is left out (its owner could not be notified).
+        """
+        wanted = [
+            h.lstrip("@")
+            for h in dict.fromkeys(handles)
+            if h.lstrip("@").lower() != self.handle.lower()
+            and f"@{h.lstrip('@').lower()}" not in text.lower()
+        ]
+        mentioned: list[tuple[str, str]] = []
+        length = len(text)
+        for handle in wanted:
+            if length + len(handle) + 2 > MAX_POST_CHARS:
+                break
+            did = self._resolve(handle)
+            if did is not None:
+                mentioned.append((handle, did))
+                length += len(handle) + 2
+        prefix = "".join(f"@{handle} " for handle, _ in mentioned)
+        facets, at = [], 0
+        for handle, did in mentioned:
+            size = len(f"@{handle}".encode())
+            facets.append(
+                {
+                    "index": {"byteStart": at, "byteEnd": at + size},
+                    "features": [{"$type": MENTION_FACET, "did": did}],
+                }
+            )
+            at += size + 1
+        return prefix + text, facets
+
+    def _resolve(self, handle: str) -> str | None:
+        """The DID of ``handle``, or ``None`` when the network does not know it (400)."""
+        from atproto import exceptions
+
+        try:
+            answer = self._call(
+                lambda sdk: sdk.com.atproto.identity.resolve_handle({"handle": handle}),
+                not_found_ok=True,
+            )
+        except exceptions.BadRequestError:
+            return None
+        did = _plain(answer).get("did")
+        return str(did) if did else None
 
     def published(self, reply: Reply) -> str | None:
         """The URI of the post a previous attempt with this idempotency key created, or ``None``."""
