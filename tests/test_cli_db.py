@@ -182,3 +182,27 @@ def test_checksums_see_a_changed_value(store: Any) -> None:
     store.set_cursor("a", "2")
     after = table_checksums(store)["cursors"]
     assert before.rows == after.rows == 1 and before.sha256 != after.sha256
+
+
+def test_a_snapshot_reads_one_state_while_another_connection_writes(
+    store: Any, db_url: str
+) -> None:
+    """Store.snapshot, the source side of `db copy`: a second connection's commits during it
+    are not seen and not blocked; writing inside it is refused. On a real SQLite file (WAL)
+    and a real PostgreSQL server."""
+    store.set_cursor("a", "1")
+    columns = ("source", "cursor")
+    with open_store(db_url) as other:
+        with store.snapshot():
+            before = sorted(store.dump_rows("cursors", columns))
+            other.set_cursor("b", "2")  # commits at once: the snapshot does not block writers
+            during = sorted(store.dump_rows("cursors", columns))
+            assert table_checksums(store)["cursors"].rows == 1
+        assert before == during == [("a", "1")]
+        assert sorted(store.dump_rows("cursors", columns)) == [("a", "1"), ("b", "2")]
+        with pytest.raises(Exception, match="(?i)read.?only"), store.snapshot():
+            store.set_cursor("c", "3")
+        assert store.cursors() == {"a": "1", "b": "2"}  # usable again afterwards
+    with store.transaction(), pytest.raises(StoreError, match="inside a transaction"):
+        with store.snapshot():
+            pass

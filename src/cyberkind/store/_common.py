@@ -116,10 +116,33 @@ class SQLTables:
         finally:
             self._depth = 0
 
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Read everything inside from one consistent snapshot, without blocking writers.
+
+        For reading a whole store while others may write to it (``cyberkind db copy`` of a
+        store in use): rows committed by others after the first read are not seen, and
+        nothing inside may write. Not inside a transaction.
+        """
+        if self._depth:
+            raise StoreError(
+                "a snapshot cannot start inside a transaction. You can fix this by taking "
+                "the snapshot first."
+            )
+        self._depth = 1
+        try:
+            with self._snapshot_transaction():
+                yield
+        finally:
+            self._depth = 0
+
     # -- the hooks a backend fills in -------------------------------------------------------
 
     def _outer_transaction(self) -> AbstractContextManager[None]:  # pragma: no cover
         raise NotImplementedError("_outer_transaction")
+
+    def _snapshot_transaction(self) -> AbstractContextManager[None]:  # pragma: no cover
+        raise NotImplementedError("_snapshot_transaction")
 
     def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:  # pragma: no cover
         raise NotImplementedError("_rows")

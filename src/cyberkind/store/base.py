@@ -161,6 +161,10 @@ class Store(Protocol):
         """A context in which every write commits together (nested: joins the outer one)."""
         ...
 
+    def snapshot(self) -> AbstractContextManager[None]:
+        """A context whose reads all see one consistent snapshot; no writes inside."""
+        ...
+
     def close(self) -> None:
         """Release the connection."""
         ...

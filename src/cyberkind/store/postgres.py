@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
 from ..errors import ConfigError, StoreError
@@ -130,6 +130,14 @@ class PostgresStore(StoreTables, WallTables, MemberTables):
     def _outer_transaction(self) -> AbstractContextManager[None]:
         transaction: AbstractContextManager[None] = self._conn.transaction()
         return transaction
+
+    @contextmanager
+    def _snapshot_transaction(self) -> Iterator[None]:
+        # REPEATABLE READ: every statement inside sees the snapshot of the first one
+        # (READ COMMITTED, the default, takes a new one per statement).
+        with self._conn.transaction():
+            self._conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            yield
 
     def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         return self.execute(sql.replace("?", "%s"), params)

@@ -6,7 +6,8 @@ verifies it. It is **all-or-nothing**: the destination must be empty, and every
 row goes in inside one destination transaction that commits only after the
 per-table counts and checksums of the destination equal the source's. A copy that
 fails or is interrupted leaves the destination as it was (empty), so it is simply
-run again. The source is only read.
+run again. The source is only read, from one snapshot (``Store.snapshot``: SQLite's WAL
+read transaction, PostgreSQL's REPEATABLE READ), so syncs may go on during the copy.
 
 A table's checksum (:func:`table_checksums`) is the SHA-256 of its rows, each
 serialised as canonical JSON (the columns of :data:`TABLES` in order; integers,
@@ -132,6 +133,8 @@ class CopyableStore(Protocol):
 
     def transaction(self) -> AbstractContextManager[None]: ...
 
+    def snapshot(self) -> AbstractContextManager[None]: ...
+
     def dump_rows(self, table: str, columns: Sequence[str]) -> Iterator[tuple[Any, ...]]: ...
 
     def load_rows(
@@ -227,8 +230,9 @@ def copy_store(source: CopyableStore, destination: CopyableStore) -> CopyReport:
             "migrate` on both with the same cyberkind."
         )
     report = CopyReport(source.describe(), destination.describe(), version)
-    with source.transaction(), destination.transaction():
-        # The source's transaction gives one consistent snapshot for the copy and the sums.
+    with source.snapshot(), destination.transaction():
+        # One consistent snapshot of the source for the copy and its sums, even while
+        # others write to it (their new rows are simply not copied).
         occupied = {name: n for name, n in _counts(destination).items() if n}
         if occupied:
             listed = ", ".join(f"{n} in {name}" for name, n in occupied.items())
