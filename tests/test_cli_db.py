@@ -200,9 +200,12 @@ def test_a_snapshot_reads_one_state_while_another_connection_writes(
             assert table_checksums(store)["cursors"].rows == 1
         assert before == during == [("a", "1")]
         assert sorted(store.dump_rows("cursors", columns)) == [("a", "1"), ("b", "2")]
-        with pytest.raises(Exception, match="(?i)read.?only"), store.snapshot():
+        with pytest.raises(Exception, match=r"(?i)read.?only"), store.snapshot():
             store.set_cursor("c", "3")
         assert store.cursors() == {"a": "1", "b": "2"}  # usable again afterwards
-    with store.transaction(), pytest.raises(StoreError, match="inside a transaction"):
-        with store.snapshot():
-            pass
+    with (
+        store.transaction(),
+        pytest.raises(StoreError, match="inside a transaction"),
+        store.snapshot(),
+    ):
+        pass
