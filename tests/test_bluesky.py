@@ -36,6 +36,7 @@ import vcr
 
 from cyberkind.connectors import connector_registry
 from cyberkind.connectors.bluesky import (
+    LINK_FACET,
     MENTION_FACET,
     BlueskyConnector,
     KeyringSessions,
@@ -565,11 +566,21 @@ def test_a_reply_to_a_reply_points_at_the_thread_root(
     assert record["value"]["text"] == "What a lovely idea!"
     assert uri.endswith("/app.bsky.feed.post/" + tid_from_key("t1:d1"))
 
-    # A reply to a top-level post: the post is both root and parent.
-    uri2 = conn.publish(Reply("bluesky:me", root.remote_id, "Thanks all!"))
-    refs2 = _record(client, network.pds, uri2)["value"]["reply"]
-    for ref in (refs2["root"], refs2["parent"]):
+    # A reply to a top-level post: the post is both root and parent. A link and a mention
+    # typed into the text get facets, so Bluesky shows a link and notifies the person.
+    text = f"Thanks all! @{network.other} made this: https://kind.example/ten-tiny."
+    uri2 = conn.publish(Reply("bluesky:me", root.remote_id, text))
+    value = _record(client, network.pds, uri2)["value"]
+    for ref in (value["reply"]["root"], value["reply"]["parent"]):
         assert (ref["uri"], ref["cid"]) == (root.remote_id, root.raw["cid"])
+    raw = value["text"].encode()
+    assert value["text"] == text
+    [mention, link] = value["facets"]
+    assert raw[mention["index"]["byteStart"] : mention["index"]["byteEnd"]].decode() == (
+        f"@{network.other}"
+    )
+    assert mention["features"][0]["did"].startswith("did:plc:")
+    assert link["features"] == [{"$type": LINK_FACET, "uri": "https://kind.example/ten-tiny"}]
 
 
 def test_publish_is_idempotent(
@@ -785,21 +796,48 @@ def test_a_429_on_login_waits_for_the_reset_then_the_sync_completes(
 def test_mentions_skip_the_user_repeats_unknown_handles_and_the_length_limit(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """How the @mentions of a grouped reply are chosen (no network: DIDs from a table)."""
+    """How a grouped reply's @mentions and every facet are chosen (no network: DIDs from a
+    table)."""
     account = Account("me", "bluesky", "https://pds.example", handle="ana.test")
     conn = BlueskyConnector(account, credentials=EnvCredentials({}), sessions=MemorySessions())
     dids = {"bob.test": "did:plc:bob", "cara.test": "did:plc:cara", "dé.test": "did:plc:de"}
-    monkeypatch.setattr(conn, "_resolve", dids.get)
-    text, facets = conn._mentions(
+    asked: list[str] = []
+
+    def resolve(handle: str) -> str | None:
+        asked.append(handle)
+        return dids.get(handle.lower())
+
+    monkeypatch.setattr(conn, "_resolve", resolve)
+    text, known = conn._mentions(
         "Thank you all!", ["bob.test", "@ana.test", "bob.test", "ghost.test", "dé.test"]
     )
     assert text == "@bob.test @dé.test Thank you all!"
-    spans = [text.encode()[f["index"]["byteStart"] : f["index"]["byteEnd"]] for f in facets]
-    assert [s.decode() for s in spans] == ["@bob.test", "@dé.test"]  # UTF-8 byte offsets
-    assert [f["features"][0]["did"] for f in facets] == ["did:plc:bob", "did:plc:de"]
+    assert known == {"bob.test": "did:plc:bob", "dé.test": "did:plc:de"}
     # Already mentioned in the text: not again.
-    assert conn._mentions("Thanks @Bob.test!", ["bob.test"]) == ("Thanks @Bob.test!", [])
+    assert conn._mentions("Thanks @Bob.test!", ["bob.test"]) == ("Thanks @Bob.test!", {})
     # Never past Bluesky's 300 characters: later mentions are left out.
     long = "x" * 285
-    text, facets = conn._mentions(long, ["bob.test", "cara.test"])
-    assert text == "@bob.test " + long and len(facets) == 1 and len(text) <= 300
+    text, known = conn._mentions(long, ["bob.test", "cara.test"])
+    assert text == "@bob.test " + long and list(known) == ["bob.test"]
+
+    # Facets: mentions that resolve and links, at UTF-8 byte offsets, in text order; no
+    # second look-up for a handle already resolved; e-mail addresses are not mentions.
+    asked.clear()
+    draft = (
+        "@bob.test Für dich, @cara.test: https://kind.example/a_(b)?x=1. "
+        "Mail ana@kind.example, not @ghost.test (see https://kind.example/c)."
+    )
+    facets = conn._facets(draft, {"bob.test": "did:plc:bob"})
+    raw = draft.encode()
+    found = [
+        (raw[f["index"]["byteStart"] : f["index"]["byteEnd"]].decode(), f["features"][0])
+        for f in facets
+    ]
+    assert found == [
+        ("@bob.test", {"$type": MENTION_FACET, "did": "did:plc:bob"}),
+        ("@cara.test", {"$type": MENTION_FACET, "did": "did:plc:cara"}),
+        ("https://kind.example/a_(b)?x=1",
+         {"$type": LINK_FACET, "uri": "https://kind.example/a_(b)?x=1"}),
+        ("https://kind.example/c", {"$type": LINK_FACET, "uri": "https://kind.example/c"}),
+    ]  # fmt: skip
+    assert asked == ["cara.test", "ghost.test"]

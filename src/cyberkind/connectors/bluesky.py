@@ -63,7 +63,9 @@ post answered; everyone else the reply addresses (``Reply.to``: the people a gro
 thank-you thanks) is @mentioned at the start of the text, each with a mention facet (the
 DID from ``com.atproto.identity.resolveHandle``, UTF-8 byte offsets), so that they are
 notified too; mentions that would take the post past Bluesky's 300 characters are left
-out. The record key is a TID
+out. Every ``@handle`` and web link in the text (a user's own words, a useful link the
+composer suggested) gets its facet too: without one, Bluesky shows a link as plain text
+and a mention notifies nobody. The record key is a TID
 derived from ``reply.idempotency_key``, so a retried send writes the same
 record: :meth:`~BlueskyConnector.published` finds a first attempt that got through
 with ``com.atproto.repo.getRecord`` before posting, and if a racing attempt takes
@@ -91,6 +93,7 @@ once with the app password; a refused password raises
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -132,6 +135,15 @@ __all__ = [
 DEFAULT_SERVICE = "https://bsky.social"
 POST_COLLECTION = "app.bsky.feed.post"
 MENTION_FACET = "app.bsky.richtext.facet#mention"
+LINK_FACET = "app.bsky.richtext.facet#link"
+# A handle is a domain name; a mention starts after a space or punctuation, not inside an
+# e-mail address or a URL.
+_MENTION = re.compile(
+    r"(?<![\w@./])@((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?)"
+    r"(?![\w-])",
+    re.IGNORECASE,
+)
+_LINK = re.compile(r"(?<![\w/])https?://[^\s<>\"]+", re.IGNORECASE)
 MAX_POST_CHARS = 300
 """Bluesky's limit on a post's text (in graphemes; counted here in characters)."""
 
@@ -538,7 +550,8 @@ class BlueskyConnector(LiveConnector):
             if existing is not None:
                 return existing
         parent_ref, root_ref = self._reply_refs(reply.parent_remote_id)
-        text, facets = self._mentions(reply.text, reply.to)
+        text, known = self._mentions(reply.text, reply.to)
+        facets = self._facets(text, known)
         record: dict[str, Any] = {
             "$type": POST_COLLECTION,
             "text": text,
@@ -566,8 +579,8 @@ class BlueskyConnector(LiveConnector):
             ) from None
         return str(_plain(created)["uri"])
 
-    def _mentions(self, text: str, handles: Sequence[str]) -> tuple[str, list[dict[str, Any]]]:
-        """``text`` with ``@handle `` before it for each handle, and their mention facets.
+    def _mentions(self, text: str, handles: Sequence[str]) -> tuple[str, dict[str, str]]:
+        """``text`` with ``@handle `` before it for each handle, and the DIDs resolved.
 
         The user's own handle and handles the text already mentions are skipped; a handle
         that does not resolve to a DID is left out (its owner could not be notified).
@@ -578,27 +591,38 @@ class BlueskyConnector(LiveConnector):
             if h.lstrip("@").lower() != self.handle.lower()
             and f"@{h.lstrip('@').lower()}" not in text.lower()
         ]
-        mentioned: list[tuple[str, str]] = []
+        known: dict[str, str] = {}
         length = len(text)
         for handle in wanted:
             if length + len(handle) + 2 > MAX_POST_CHARS:
                 break
             did = self._resolve(handle)
             if did is not None:
-                mentioned.append((handle, did))
+                known[handle.lower()] = did
                 length += len(handle) + 2
-        prefix = "".join(f"@{handle} " for handle, _ in mentioned)
-        facets, at = [], 0
-        for handle, did in mentioned:
-            size = len(f"@{handle}".encode())
-            facets.append(
-                {
-                    "index": {"byteStart": at, "byteEnd": at + size},
-                    "features": [{"$type": MENTION_FACET, "did": did}],
-                }
-            )
-            at += size + 1
-        return prefix + text, facets
+        return "".join(f"@{handle} " for handle in known) + text, known
+
+    def _facets(self, text: str, known: Mapping[str, str]) -> list[dict[str, Any]]:
+        """The rich-text facets of ``text``: each ``@handle`` that resolves, each web link.
+
+        Bluesky shows a mention or a link as one only with a facet (UTF-8 byte offsets), so
+        without them a link in a draft is plain text and a mention notifies nobody.
+        ``known`` maps lower-case handles to DIDs already resolved.
+        """
+        facets: list[dict[str, Any]] = []
+        for match in _MENTION.finditer(text):
+            handle = match.group(1)
+            did = known.get(handle.lower()) or self._resolve(handle)
+            if did is not None:
+                feature = {"$type": MENTION_FACET, "did": did}
+                facets.append(_facet(text, match.start(), match.end(), feature))
+        for match in _LINK.finditer(text):
+            url = match.group().rstrip(".,;:!?'\"")
+            if url.endswith(")") and url.count("(") < url.count(")"):
+                url = url[:-1]
+            feature = {"$type": LINK_FACET, "uri": url}
+            facets.append(_facet(text, match.start(), match.start() + len(url), feature))
+        return sorted(facets, key=lambda f: int(f["index"]["byteStart"]))
 
     def _resolve(self, handle: str) -> str | None:
         """The DID of ``handle``, or ``None`` when the network does not know it (400)."""
@@ -766,6 +790,15 @@ def _web_url(uri: str, handle: Any) -> str | None:
 def _title(text: str) -> str:
     words = " ".join(text.split())
     return words if len(words) <= 60 else words[:59].rstrip() + "\u2026"
+
+
+def _facet(text: str, start: int, end: int, feature: dict[str, str]) -> dict[str, Any]:
+    """A facet for ``text[start:end]`` (character offsets) in UTF-8 byte offsets."""
+    at = len(text[:start].encode())
+    return {
+        "index": {"byteStart": at, "byteEnd": at + len(text[start:end].encode())},
+        "features": [feature],
+    }
 
 
 @hookimpl
