@@ -33,18 +33,13 @@ from ..credentials import EnvCredentials, KeyringCredentials, Secret, env_var
 from ..errors import ConfigError, InputError, NotFoundError
 from ..models import Account
 from ..store.base import Store
-from .context import WebContext, json_object, page
+from .context import checked_form, json_object, page, web_context
 
 __all__ = ["account_routes", "accounts_data", "live_platforms"]
 
 logger = logging.getLogger(__name__)
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
-
-
-def _web(request: Request) -> WebContext:
-    web: WebContext = request.app.state.web
-    return web
 
 
 def live_platforms() -> dict[str, tuple[str, ...]]:
@@ -193,15 +188,6 @@ def _feed_url(url: str) -> str:
     return url
 
 
-async def _owner_form(request: Request) -> dict[str, str] | Response:
-    web = _web(request)
-    form = await request.form()
-    values = {k: v for k, v in form.items() if isinstance(v, str)}
-    if not web.csrf_ok(request, values.get("csrf")):
-        return web.error_page(request, 403, "This form has expired. Please reload the page.")
-    return values
-
-
 def _str(body: dict[str, Any], key: str) -> str:
     value = body.get(key) or ""
     if not isinstance(value, str):
@@ -210,7 +196,7 @@ def _str(body: dict[str, Any], key: str) -> str:
 
 
 async def add_account(request: Request) -> Response:
-    web = _web(request)
+    web = web_context(request)
     api = request.url.path.startswith("/api/")
     if api:
         body = await json_object(request)
@@ -224,7 +210,7 @@ async def add_account(request: Request) -> Response:
         fields = {k: _str(body, k) for k in ("platform", "name", "url", "handle")}
         secrets = {str(k): v for k, v in raw.items()}
     else:
-        form = await _owner_form(request)
+        form = await checked_form(request)
         if isinstance(form, Response):
             return form
         fields = {k: form.get(k, "") for k in ("platform", "name", "url", "handle")}
@@ -245,11 +231,11 @@ async def add_account(request: Request) -> Response:
 
 
 async def remove_account(request: Request) -> Response:
-    web = _web(request)
+    web = web_context(request)
     name = request.path_params["name"]
     api = request.url.path.startswith("/api/")
     if not api:
-        form = await _owner_form(request)
+        form = await checked_form(request)
         if isinstance(form, Response):
             return form
     account, deleted = await web.with_store(lambda s: disconnect(s, name))
@@ -259,12 +245,12 @@ async def remove_account(request: Request) -> Response:
 
 
 async def list_accounts(request: Request) -> Response:
-    web = _web(request)
+    web = web_context(request)
     return JSONResponse(await web.with_store(accounts_data))
 
 
 async def feeds(request: Request) -> Response:
-    web = _web(request)
+    web = web_context(request)
     api = request.url.path.startswith("/api/")
     if request.method == "GET":
         found = await web.with_store(lambda s: s.feeds())
@@ -276,7 +262,7 @@ async def feeds(request: Request) -> Response:
             return body
         url, comments = _str(body, "url"), body.get("comments") is True
     else:
-        form = await _owner_form(request)
+        form = await checked_form(request)
         if isinstance(form, Response):
             return form
         url, comments = form.get("url", ""), form.get("comments") == "on"

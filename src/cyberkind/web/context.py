@@ -45,8 +45,11 @@ __all__ = [
     "RateLimits",
     "Viewer",
     "WebContext",
+    "checked_form",
+    "form_fields",
     "page",
     "resolve_viewer",
+    "web_context",
 ]
 
 logger = logging.getLogger(__name__)
@@ -328,6 +331,28 @@ async def json_object(request: Request, example: str = "") -> dict[str, Any] | R
     return body
 
 
+def web_context(request: Request) -> WebContext:
+    """The app's :class:`WebContext`, from a request."""
+    web: WebContext = request.app.state.web
+    return web
+
+
+async def form_fields(request: Request) -> dict[str, str]:
+    """The text fields of the request's posted form (any uploaded files are dropped)."""
+    form = await request.form()
+    return {k: v for k, v in form.items() if isinstance(v, str)}
+
+
+async def checked_form(request: Request) -> dict[str, str] | Response:
+    """The posted form's text fields, or a 403 page when its CSRF token is missing or wrong."""
+    form = await form_fields(request)
+    if not web_context(request).csrf_ok(request, form.get("csrf")):
+        return web_context(request).error_page(
+            request, 403, "This form has expired. Please reload the page."
+        )
+    return form
+
+
 Endpoint = Callable[[Request], Awaitable[Response]]
 
 
@@ -339,7 +364,7 @@ def page(endpoint: Endpoint) -> Endpoint:
 
     @functools.wraps(endpoint)
     async def run(request: Request) -> Response:
-        web: WebContext = request.app.state.web
+        web = web_context(request)
         try:
             return await endpoint(request)
         except (HTTPException, BodyTooLarge):

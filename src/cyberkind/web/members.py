@@ -19,29 +19,15 @@ from starlette.routing import Route
 from ..errors import InputError
 from ..members import add_member, remove_member, set_member_disabled
 from ..store.base import Store
-from .context import WebContext, page
+from .context import checked_form, page, web_context
 
 __all__ = ["member_routes"]
 
 ACTIONS = ("disable", "enable", "remove")
 
 
-def _web(request: Request) -> WebContext:
-    web: WebContext = request.app.state.web
-    return web
-
-
-async def _form(request: Request) -> dict[str, str] | Response:
-    web = _web(request)
-    form = await request.form()
-    values = {k: v for k, v in form.items() if isinstance(v, str)}
-    if not web.csrf_ok(request, values.get("csrf")):
-        return web.error_page(request, 403, "This form has expired. Please reload the page.")
-    return values
-
-
 async def members_page(request: Request) -> Response:
-    web = _web(request)
+    web = web_context(request)
     members = await web.with_store(lambda s: s.members())
     if request.url.path.startswith("/api/"):
         return JSONResponse({"ok": True, "members": [m.to_json() for m in members]})
@@ -51,8 +37,8 @@ async def members_page(request: Request) -> Response:
 
 
 async def add_member_form(request: Request) -> Response:
-    web = _web(request)
-    form = await _form(request)
+    web = web_context(request)
+    form = await checked_form(request)
     if isinstance(form, Response):
         return form
     name = form.get("name", "").strip()
@@ -71,10 +57,10 @@ async def add_member_form(request: Request) -> Response:
 
 
 async def member_action(request: Request) -> Response:
-    web = _web(request)
+    web = web_context(request)
     name = request.path_params["name"]
     action = request.path_params["action"]
-    form = await _form(request)
+    form = await checked_form(request)
     if isinstance(form, Response):
         return form
     if action not in ACTIONS:

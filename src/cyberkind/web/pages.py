@@ -26,7 +26,7 @@ from ..store.base import Member, Store
 from ..wall import inbox_idea
 from .accounts import account_routes, accounts_data, live_platforms
 from .charts import bar_chart, stars_over_time
-from .context import WebContext, json_error, page
+from .context import WebContext, checked_form, json_error, page, web_context
 from .members import member_routes
 from .security import csrf_token, hash_password, verify_password
 from .send import send_routes
@@ -39,25 +39,6 @@ PASSWORD_KEY = "password_hash"
 
 SNOOZE_CHOICES = {"1d": timedelta(days=1), "3d": timedelta(days=3), "7d": timedelta(days=7)}
 MAX_DRAFT_CHARS = 5000
-
-
-def _web(request: Request) -> WebContext:
-    web: WebContext = request.app.state.web
-    return web
-
-
-async def _form(request: Request) -> dict[str, str]:
-    form = await request.form()
-    return {k: v for k, v in form.items() if isinstance(v, str)}
-
-
-async def _checked_form(request: Request) -> dict[str, str] | Response:
-    """The form, or a 403 page when its CSRF token is missing or wrong."""
-    web = _web(request)
-    form = await _form(request)
-    if not web.csrf_ok(request, form.get("csrf")):
-        return web.error_page(request, 403, "This form has expired. Please reload the page.")
-    return form
 
 
 def set_password(store: Store, password: str) -> None:
@@ -87,7 +68,7 @@ def _login_mode(store: Store) -> tuple[bool, bool]:
 
 
 async def login_page(request: Request) -> Response:
-    web = _web(request)
+    web = web_context(request)
     configured, team = await web.with_store(_login_mode)
     nxt = _safe_next(request.query_params.get("next"))
     return web.render(
@@ -96,8 +77,8 @@ async def login_page(request: Request) -> Response:
 
 
 async def login(request: Request) -> Response:
-    web = _web(request)
-    form = await _checked_form(request)
+    web = web_context(request)
+    form = await checked_form(request)
     if isinstance(form, Response):
         return form
     retry = web.login_limiter.hit(web.address(request))
@@ -138,7 +119,7 @@ async def login(request: Request) -> Response:
 
 
 async def logout(request: Request) -> Response:
-    form = await _checked_form(request)
+    form = await checked_form(request)
     if isinstance(form, Response):
         return form
     request.session.clear()
@@ -164,12 +145,12 @@ def highlight(text: str, verdict: Verdict) -> list[tuple[str, str | None]]:
 
 
 async def compose_page(request: Request) -> Response:
-    web = _web(request)
+    web = web_context(request)
     verdict = None
     text = ""
     accepted = False
     if request.method == "POST":
-        form = await _checked_form(request)
+        form = await checked_form(request)
         if isinstance(form, Response):
             return form
         text = form.get("text", "")[:MAX_DRAFT_CHARS]
@@ -231,7 +212,7 @@ def _inbox_data(
 
 
 async def inbox_page(request: Request) -> Response:
-    web = _web(request)
+    web = web_context(request)
     act = request.query_params.get("act") or None
     source = request.query_params.get("source") or None
     claim = request.query_params.get("claim") or ""
@@ -319,7 +300,7 @@ def _wall_json(wall_idea: dict[str, Any] | None) -> dict[str, Any] | None:
 
 
 async def opportunity_page(request: Request) -> Response:
-    web = _web(request)
+    web = web_context(request)
     opp_id = request.path_params["opp_id"]
 
     def load(store: Store) -> dict[str, Any]:
@@ -366,10 +347,10 @@ async def opportunity_page(request: Request) -> Response:
 
 
 async def opportunity_action(request: Request) -> Response:
-    web = _web(request)
+    web = web_context(request)
     opp_id = request.path_params["opp_id"]
     action = request.path_params["action"]
-    form = await _checked_form(request)
+    form = await checked_form(request)
     if isinstance(form, Response):
         return form
 
@@ -459,7 +440,7 @@ def _stars_data(store: Store) -> dict[str, Any]:
 
 
 async def stars_page(request: Request) -> Response:
-    web = _web(request)
+    web = web_context(request)
     data = await web.with_store(_stars_data)
     if request.url.path.startswith("/api/"):
         return JSONResponse(
@@ -495,7 +476,7 @@ def _settings_data(web: WebContext, store: Store) -> dict[str, Any]:
 
 
 async def settings_page(request: Request) -> Response:
-    web = _web(request)
+    web = web_context(request)
     api = request.url.path.startswith("/api/")
     saved = False
     if request.method == "POST":
@@ -505,7 +486,7 @@ async def settings_page(request: Request) -> Response:
             body = await request.json()
             form = {k: str(v) for k, v in body.items()} if isinstance(body, dict) else {}
         else:
-            checked = await _checked_form(request)
+            checked = await checked_form(request)
             if isinstance(checked, Response):
                 return checked
             form = checked

@@ -44,17 +44,12 @@ from ..sending import (
     send_draft,
 )
 from ..store.base import Store
-from .context import WebContext, json_error, json_object, page
+from .context import WebContext, checked_form, json_error, json_object, page, web_context
 
 __all__ = ["send_routes"]
 
 MAX_DRAFT_CHARS = 5000
 SAFE_TO_RETRY = "Nothing was posted twice: cyberkind remembers this send, so trying again is safe."
-
-
-def _web(request: Request) -> WebContext:
-    web: WebContext = request.app.state.web
-    return web
 
 
 def _private_ok(store: Store, source: str) -> bool:
@@ -158,9 +153,9 @@ def _preview_json(data: dict[str, Any]) -> dict[str, Any]:
 
 async def confirm_page(request: Request) -> Response:
     """The confirm step: the edited draft saved, and exactly what will be posted."""
-    web = _web(request)
+    web = web_context(request)
     opp_id = request.path_params["opp_id"]
-    form = await _checked_form(request)
+    form = await checked_form(request)
     if isinstance(form, Response):
         return form
     text = _text_of(form)
@@ -189,9 +184,9 @@ def _send(web: WebContext, request: Request, opp_id: str, text: str | None) -> S
 
 async def send_page(request: Request) -> Response:
     """Post what the owner confirmed, once; then show the opportunity, done."""
-    web = _web(request)
+    web = web_context(request)
     opp_id = request.path_params["opp_id"]
-    form = await _checked_form(request)
+    form = await checked_form(request)
     if isinstance(form, Response):
         return form
     text = _text_of(form)
@@ -220,7 +215,7 @@ async def send_page(request: Request) -> Response:
 
 async def _held(request: Request, opp_id: str, text: str, message: str) -> Response:
     """The guard held the text: its reasons and its kinder rewrite, and a way back."""
-    web = _web(request)
+    web = web_context(request)
 
     def verdict(store: Store) -> Any:
         answered, _, _ = _answered(store, opp_id)
@@ -240,7 +235,7 @@ def _not_sent(
     text: str | None = None,
     verdict: Any = None,
 ) -> Response:
-    web = _web(request)
+    web = web_context(request)
     return web.render(
         request,
         "not_sent.html",
@@ -255,19 +250,11 @@ def _not_sent(
     )
 
 
-async def _checked_form(request: Request) -> dict[str, str] | Response:
-    web = _web(request)
-    form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
-    if not web.csrf_ok(request, form.get("csrf")):
-        return web.error_page(request, 403, "This form has expired. Please reload the page.")
-    return form
-
-
 # -- the JSON API ---------------------------------------------------------------------------
 
 
 async def api_preview(request: Request) -> Response:
-    web = _web(request)
+    web = web_context(request)
     opp_id = request.path_params["opp_id"]
     body = await json_object(request, '{"text": "Thank you!"}')
     if isinstance(body, Response):
@@ -283,7 +270,7 @@ async def api_preview(request: Request) -> Response:
 
 
 async def api_send(request: Request) -> Response:
-    web = _web(request)
+    web = web_context(request)
     opp_id = request.path_params["opp_id"]
     body = await json_object(request, '{"text": "Thank you!"}')
     if isinstance(body, Response):

@@ -27,14 +27,17 @@ from ..errors import InputError
 from ..models import Idea
 from ..store.base import Store
 from ..wall import MAX_AUTHOR_CHARS, MAX_IDEA_CHARS, Submission, Wall
-from .context import WebContext, json_error, page, rate_limited
+from .context import (
+    WebContext,
+    checked_form,
+    form_fields,
+    json_error,
+    page,
+    rate_limited,
+    web_context,
+)
 
 __all__ = ["inbox_wall_routes", "wall_routes"]
-
-
-def _web(request: Request) -> WebContext:
-    web: WebContext = request.app.state.web
-    return web
 
 
 def _wall(web: WebContext, store: Store) -> Wall:
@@ -42,13 +45,8 @@ def _wall(web: WebContext, store: Store) -> Wall:
     return Wall(store, check=web.check, stars=stars, flood_limit=web.limits.flood)
 
 
-async def _form(request: Request) -> dict[str, str]:
-    form = await request.form()
-    return {k: v for k, v in form.items() if isinstance(v, str)}
-
-
 async def wall_page(request: Request) -> Response:
-    web = _web(request)
+    web = web_context(request)
     if request.url.path.endswith(".json"):
         return await api_ideas(request)
     ideas = await web.with_store(lambda s: s.ideas(("published",)))
@@ -101,8 +99,8 @@ async def _submit(web: WebContext, request: Request, data: dict[str, Any]) -> Su
 
 
 async def wall_submit(request: Request) -> Response:
-    web = _web(request)
-    form = await _form(request)
+    web = web_context(request)
+    form = await form_fields(request)
     if not web.wall_token_ok(request, form.get("token")):
         return web.error_page(request, 403, "This form has expired. Please reload the wall.")
     retry = web.submit_limiter.hit(web.address(request))
@@ -130,8 +128,8 @@ async def _star(web: WebContext, request: Request) -> tuple[Idea, bool]:
 
 
 async def wall_star(request: Request) -> Response:
-    web = _web(request)
-    form = await _form(request)
+    web = web_context(request)
+    form = await form_fields(request)
     if not web.wall_token_ok(request, form.get("token")):
         return web.error_page(request, 403, "This form has expired. Please reload the wall.")
     retry = web.star_limiter.hit(web.address(request))
@@ -143,7 +141,7 @@ async def wall_star(request: Request) -> Response:
 
 
 async def api_ideas(request: Request) -> Response:
-    web = _web(request)
+    web = web_context(request)
     ideas = await web.with_store(lambda s: s.ideas(("published",)))
     return JSONResponse([i.to_json() for i in ideas])
 
@@ -156,7 +154,7 @@ def _json_request(request: Request) -> Response | None:
 
 
 async def api_submit(request: Request) -> Response:
-    web = _web(request)
+    web = web_context(request)
     refused = _json_request(request)
     if refused is not None:
         return refused
@@ -183,7 +181,7 @@ async def api_submit(request: Request) -> Response:
 
 
 async def api_star(request: Request) -> Response:
-    web = _web(request)
+    web = web_context(request)
     refused = _json_request(request)
     if refused is not None:
         return refused
@@ -195,7 +193,7 @@ async def api_star(request: Request) -> Response:
 
 
 async def feed(request: Request) -> Response:
-    web = _web(request)
+    web = web_context(request)
     ideas = await web.with_store(lambda s: s.ideas(("published",)))
     base = str(request.base_url).rstrip("/")
     body = {
@@ -219,13 +217,13 @@ async def feed(request: Request) -> Response:
 
 
 async def moderation_page(request: Request) -> Response:
-    web = _web(request)
+    web = web_context(request)
     pending = await web.with_store(lambda s: s.ideas(("pending",)))
     return web.render(request, "moderation.html", ideas=pending)
 
 
 async def moderate(request: Request) -> Response:
-    web = _web(request)
+    web = web_context(request)
     action = request.path_params["action"]
     idea_id = int(request.path_params["idea_id"])
     if action not in ("approve", "reject"):
@@ -236,9 +234,9 @@ async def moderate(request: Request) -> Response:
         if refused is not None:
             return refused
     else:
-        form = await _form(request)
-        if not web.csrf_ok(request, form.get("csrf")):
-            return web.error_page(request, 403, "This form has expired. Please reload the page.")
+        checked = await checked_form(request)
+        if isinstance(checked, Response):
+            return checked
 
     def run(store: Store) -> Idea:
         wall = _wall(web, store)
@@ -252,7 +250,7 @@ async def moderate(request: Request) -> Response:
 
 async def inbox_to_wall(request: Request) -> Response:
     """Put an inbox idea on the wall (the owner's approval; the guard still applies)."""
-    web = _web(request)
+    web = web_context(request)
     opp_id = request.path_params["opp_id"]
     api = request.url.path.startswith("/api/")
     text: str | None = None
@@ -268,9 +266,9 @@ async def inbox_to_wall(request: Request) -> Response:
             return json_error(400, "The body must be a JSON object; 'text' is a string.")
         text = data.get("text")
     else:
-        form = await _form(request)
-        if not web.csrf_ok(request, form.get("csrf")):
-            return web.error_page(request, 403, "This form has expired. Please reload the page.")
+        form = await checked_form(request)
+        if isinstance(form, Response):
+            return form
         text = form.get("text")
 
     def run(store: Store) -> Submission:
@@ -301,7 +299,7 @@ def inbox_wall_routes() -> list[Route]:
 
 
 async def api_moderation(request: Request) -> Response:
-    web = _web(request)
+    web = web_context(request)
     pending = await web.with_store(lambda s: s.ideas(("pending",)))
     return JSONResponse([{**i.to_json(), "reason": i.reason} for i in pending])
 
