@@ -235,3 +235,38 @@ def store(db_url: str) -> Iterator[Any]:
 
     with open_store(db_url) as opened:
         yield opened
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+# Read at import: the autouse clean_environ fixture clears CYBERKIND_* before each test.
+REQUIRE_BROWSER = (
+    bool(os.environ.get("CI"))
+    or os.environ.get("CYBERKIND_REQUIRE_BROWSER") == "1"
+    or os.environ.get("CYBERKIND_REQUIRE_SERVERS") == "1"
+)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's chromium driven by Playwright (headless), one per test module.
+
+    Skips without ``playwright`` or ``/usr/bin/chromium``, except where ``CI``,
+    ``CYBERKIND_REQUIRE_BROWSER=1`` or ``CYBERKIND_REQUIRE_SERVERS=1`` makes that a failure.
+    """
+    problem = None
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        problem = "playwright is not installed (pip install -e '.[test]')"
+    if problem is None and not CHROMIUM.exists():
+        problem = f"{CHROMIUM} is missing (apt-get install chromium)"
+    if problem is not None:
+        if REQUIRE_BROWSER:
+            pytest.fail(f"browser tests cannot run: {problem}", pytrace=False)
+        pytest.skip(f"browser tests skipped: {problem}")
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox"]
+        )
+        yield chromium
+        chromium.close()

@@ -11,9 +11,7 @@ set (as tests/test_web_browser.py).
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,35 +23,7 @@ from cyberkind.store.sqlite import SQLiteStore
 from cyberkind.web.app import create_app
 from cyberkind.web.context import RateLimits
 
-CHROMIUM = Path("/usr/bin/chromium")
-REQUIRED = (
-    bool(os.environ.get("CI"))
-    or os.environ.get("CYBERKIND_REQUIRE_BROWSER") == "1"
-    or os.environ.get("CYBERKIND_REQUIRE_SERVERS") == "1"
-)
-
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    problem = None
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        problem = "playwright is not installed (pip install -e '.[test]')"
-    if problem is None and not CHROMIUM.exists():
-        problem = f"{CHROMIUM} is missing (apt-get install chromium)"
-    if problem is not None:
-        if REQUIRED:
-            pytest.fail(f"browser tests cannot run: {problem}", pytrace=False)
-        pytest.skip(f"browser tests skipped: {problem}")
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox"]
-        )
-        yield chromium
-        chromium.close()
 
 
 def _tab(browser: Any) -> Any:

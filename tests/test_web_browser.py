@@ -38,37 +38,9 @@ from cyberkind.web.app import create_app
 from cyberkind.web.context import RateLimits
 from cyberkind.web.pages import set_password
 
-CHROMIUM = Path("/usr/bin/chromium")
-# Read at import: the autouse clean_environ fixture clears CYBERKIND_* before each test.
-REQUIRED = (
-    bool(os.environ.get("CI"))
-    or os.environ.get("CYBERKIND_REQUIRE_BROWSER") == "1"
-    or os.environ.get("CYBERKIND_REQUIRE_SERVERS") == "1"
-)
 SHOTS = os.environ.get("CYBERKIND_SCREENSHOTS")
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    problem = None
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        problem = "playwright is not installed (pip install -e '.[test]')"
-    if problem is None and not CHROMIUM.exists():
-        problem = f"{CHROMIUM} is missing (apt-get install chromium)"
-    if problem is not None:
-        if REQUIRED:
-            pytest.fail(f"browser tests cannot run: {problem}", pytrace=False)
-        pytest.skip(f"browser tests skipped: {problem}")
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox"]
-        )
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
