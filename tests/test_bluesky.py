@@ -378,6 +378,34 @@ def _record(http: httpx.Client, pds: str, uri: str) -> dict[str, Any]:
     return data
 
 
+async def _relay(http: httpx.Client, upstream: str, request: Any) -> httpx.Response:
+    """Send a proxy's incoming (Starlette) ``request`` on to ``upstream`` with ``http``."""
+    from starlette.concurrency import run_in_threadpool
+
+    body = await request.body()
+    skip = {"host", "content-length", "accept-encoding", "connection"}
+    # In a worker thread: vcrpy records a sync request made inside a running event loop
+    # only as a task that never runs (vcrpy 7.0), so the recording would miss it.
+    answer: httpx.Response = await run_in_threadpool(
+        http.request,
+        request.method,
+        upstream + request.url.path,
+        params=list(request.query_params.multi_items()),
+        content=body,
+        headers={k: v for k, v in request.headers.items() if k.lower() not in skip},
+    )
+    return answer
+
+
+def _relayed(answer: httpx.Response) -> Any:
+    """The upstream ``answer`` as the proxy's Starlette response."""
+    from starlette.responses import Response
+
+    drop = {"content-length", "content-encoding", "transfer-encoding", "connection"}
+    headers = {k: v for k, v in answer.headers.items() if k.lower() not in drop}
+    return Response(answer.content, status_code=answer.status_code, headers=headers)
+
+
 def _losing_proxy(upstream: str, http: httpx.Client) -> Any:
     """A real ASGI proxy to the network whose link goes down right after the first post.
 
@@ -386,7 +414,6 @@ def _losing_proxy(upstream: str, http: httpx.Client) -> Any:
     ``502 Bad Gateway`` without forwarding: a send whose outcome the client never learns.
     """
     from starlette.applications import Starlette
-    from starlette.concurrency import run_in_threadpool
     from starlette.requests import Request
     from starlette.responses import JSONResponse, Response
     from starlette.routing import Route
@@ -396,22 +423,11 @@ def _losing_proxy(upstream: str, http: httpx.Client) -> Any:
     async def forward(request: Request) -> Response:
         if down[0]:
             return JSONResponse({"error": "BadGateway", "message": "upstream down"}, 502)
-        body = await request.body()
-        skip = {"host", "content-length", "accept-encoding", "connection"}
-        answer = await run_in_threadpool(  # see _throttling_proxy: vcrpy records it there
-            http.request,
-            request.method,
-            upstream + request.url.path,
-            params=list(request.query_params.multi_items()),
-            content=body,
-            headers={k: v for k, v in request.headers.items() if k.lower() not in skip},
-        )
+        answer = await _relay(http, upstream, request)
         if request.url.path.endswith("com.atproto.repo.createRecord"):
             down[0] = True
             return JSONResponse({"error": "GatewayTimeout", "message": "timed out"}, 504)
-        drop = {"content-length", "content-encoding", "transfer-encoding", "connection"}
-        headers = {k: v for k, v in answer.headers.items() if k.lower() not in drop}
-        return Response(answer.content, status_code=answer.status_code, headers=headers)
+        return _relayed(answer)
 
     return Starlette(routes=[Route("/{path:path}", forward, methods=["GET", "POST"])])
 
@@ -709,7 +725,6 @@ def _throttling_proxy(upstream: str, http: httpx.Client, *, refusals: int, reset
     import time
 
     from starlette.applications import Starlette
-    from starlette.concurrency import run_in_threadpool
     from starlette.requests import Request
     from starlette.responses import JSONResponse, Response
     from starlette.routing import Route
@@ -730,21 +745,7 @@ def _throttling_proxy(upstream: str, http: httpx.Client, *, refusals: int, reset
                     "RateLimit-Policy": "30;w=300",
                 },  # uvicorn adds the Date header: the server's clock
             )
-        body = await request.body()
-        skip = {"host", "content-length", "accept-encoding", "connection"}
-        # In a worker thread: vcrpy records a sync request made inside a running event loop
-        # only as a task that never runs (vcrpy 7.0), so the recording would miss it.
-        answer = await run_in_threadpool(
-            http.request,
-            request.method,
-            upstream + request.url.path,
-            params=list(request.query_params.multi_items()),
-            content=body,
-            headers={k: v for k, v in request.headers.items() if k.lower() not in skip},
-        )
-        drop = {"content-length", "content-encoding", "transfer-encoding", "connection"}
-        headers = {k: v for k, v in answer.headers.items() if k.lower() not in drop}
-        return Response(answer.content, status_code=answer.status_code, headers=headers)
+        return _relayed(await _relay(http, upstream, request))
 
     methods = ["GET", "POST"]
     return Starlette(routes=[Route("/{path:path}", forward, methods=methods)])
