@@ -108,11 +108,13 @@ class SQLiteStore(StoreTables, WallTables, MemberTables):
         # A deferred, read-only transaction: in WAL mode it reads one snapshot (taken at its
         # first read) while writers go on; query_only makes a write inside it an error.
         self._conn.execute("PRAGMA query_only = ON")
-        self._conn.execute("BEGIN DEFERRED")
         try:
-            yield
+            self._conn.execute("BEGIN DEFERRED")
+            try:
+                yield
+            finally:
+                self._conn.execute("COMMIT")
         finally:
-            self._conn.execute("COMMIT")
             self._conn.execute("PRAGMA query_only = OFF")
 
     def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:

@@ -345,11 +345,9 @@ async def form_fields(request: Request) -> dict[str, str]:
 
 async def checked_form(request: Request) -> dict[str, str] | Response:
     """The posted form's text fields, or a 403 page when its CSRF token is missing or wrong."""
-    form = await form_fields(request)
-    if not web_context(request).csrf_ok(request, form.get("csrf")):
-        return web_context(request).error_page(
-            request, 403, "This form has expired. Please reload the page."
-        )
+    web, form = web_context(request), await form_fields(request)
+    if not web.csrf_ok(request, form.get("csrf")):
+        return web.error_page(request, 403, "This form has expired. Please reload the page.")
     return form
 
 
