@@ -31,6 +31,7 @@ lint: $(ACCURATE)
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
 	$(BIN)/cog --check docs/cli.md
+	$(BIN)/lint-imports --no-cache
 
 typecheck: $(ACCURATE)
 	$(BIN)/mypy

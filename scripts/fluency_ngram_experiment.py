@@ -31,11 +31,11 @@ from pathlib import Path
 
 import numpy as np
 
-from cyberkind.bench.guard import GuardRunner
-from cyberkind.bench.rewrite import delete_baseline
+from cyberkind.lab.bench.guard import GuardRunner
+from cyberkind.lab.bench.rewrite import delete_baseline
 from cyberkind.guard.check import Guard
-from cyberkind.training import _readers
-from cyberkind.training.detox import detox_pairs
+from cyberkind.lab.training import _readers
+from cyberkind.lab.training.detox import detox_pairs
 
 _TOKEN = re.compile(r"[a-z0-9']+|[^\sa-z0-9']")
 

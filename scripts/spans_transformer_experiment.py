@@ -39,7 +39,7 @@ import numpy as np
 from cyberkind.classifiers.encoder import base_model_dir
 from cyberkind.classifiers.spans import SpanModel, WordToken, word_tokens
 from cyberkind.guard.metrics import span_f1
-from cyberkind.training import spans as S
+from cyberkind.lab.training import spans as S
 
 THRESHOLDS = [round(0.2 + 0.05 * i, 2) for i in range(11)]
 GAPS = (1, 3)

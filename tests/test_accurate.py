@@ -27,8 +27,8 @@ from cyberkind.classifiers.encoder import DIMENSION, SentenceEncoder, base_model
 from cyberkind.classifiers.linear import LinearModel
 from cyberkind.engine import Scorer, default_model_dir
 from cyberkind.errors import ConfigError, DataError, ModelError
+from cyberkind.lab.training.embeddings import EmbeddingCache
 from cyberkind.labels import label_names
-from cyberkind.training.embeddings import EmbeddingCache
 
 TEXTS = [
     "thank you so much for sharing this",
@@ -331,7 +331,7 @@ def test_unknown_tier_option() -> None:
 # -- training -------------------------------------------------------------------
 @pytest.mark.data
 def test_train_accurate_is_deterministic(data_dir: Path, tmp_path: Path) -> None:
-    from cyberkind.training.accurate import ACCURATE_MODEL, train_accurate
+    from cyberkind.lab.training.accurate import ACCURATE_MODEL, train_accurate
 
     runs = []
     for name in ("a", "b"):

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from cyberkind.bench.accurate import accurate_available
-from cyberkind.bench.guard import QUICK_ROWS
-from cyberkind.bench.runner import run_benchmarks
+from cyberkind.lab.bench.accurate import accurate_available
+from cyberkind.lab.bench.guard import QUICK_ROWS
+from cyberkind.lab.bench.runner import run_benchmarks
 
 
 @pytest.mark.slow
@@ -78,7 +78,7 @@ def test_quick_bench_writes_every_section(data_dir: Path, tmp_path: Path) -> Non
 
 
 def test_probes_cover_every_group_both_ways() -> None:
-    from cyberkind.bench.probes import GROUPS, hateful_sentences, probe_sentences
+    from cyberkind.lab.bench.probes import GROUPS, hateful_sentences, probe_sentences
 
     kind, hateful = probe_sentences(), hateful_sentences()
     assert set(kind) == set(hateful) == set(GROUPS)

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from cyberkind.bench.composer import (
+from cyberkind.cli import cli
+from cyberkind.lab.bench.composer import (
     GROUPS,
     Message,
     baseline_draft,
@@ -20,7 +21,6 @@ from cyberkind.bench.composer import (
     sample_messages,
     specific,
 )
-from cyberkind.cli import cli
 from cyberkind.models import Act
 
 pytestmark = pytest.mark.data

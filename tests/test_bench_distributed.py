@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from cyberkind.bench.distributed import (
+from cyberkind.cli import cli
+from cyberkind.lab.bench.distributed import (
     distributed_markdown,
     distributed_summary,
     estimate,
     load_distributed_report,
 )
-from cyberkind.cli import cli
 
 
 def test_estimate_scales_with_nodes_and_adds_planning() -> None:

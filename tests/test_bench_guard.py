@@ -9,7 +9,9 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from cyberkind.bench.guard import (
+from cyberkind.cli import cli
+from cyberkind.guard import Guard
+from cyberkind.lab.bench.guard import (
     GUARD_TARGETS,
     PUBLISHED_SPANS,
     GuardRunner,
@@ -17,8 +19,6 @@ from cyberkind.bench.guard import (
     guard_markdown,
     guard_target_rows,
 )
-from cyberkind.cli import cli
-from cyberkind.guard import Guard
 
 SYSTEMS = ("identity", "delete_flagged", "guard", "human")
 

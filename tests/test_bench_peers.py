@@ -1,4 +1,4 @@
-"""Adapters around peer tools (cyberkind.bench.peers): shapes, ranges, missing peers."""
+"""Adapters around peer tools (cyberkind.lab.bench.peers): shapes, ranges, missing peers."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from typing import Any
 import numpy as np
 import pytest
 
-from cyberkind.bench import peers
 from cyberkind.errors import ModelError
+from cyberkind.lab.bench import peers
 
 TEXTS = [
     "you absolute idiot",
@@ -194,7 +194,7 @@ def test_hatesonar_before_0_1_is_reported_too_old(monkeypatch: pytest.MonkeyPatc
 
 def test_importing_peers_does_not_import_the_peer_packages() -> None:
     code = (
-        "import sys, cyberkind.bench.peers\n"
+        "import sys, cyberkind.lab.bench.peers\n"
         "heavy = ('profanity_check', 'hatesonar', 'onnxruntime', 'vaderSentiment')\n"
         "print(','.join(m for m in heavy if m in sys.modules))\n"
     )

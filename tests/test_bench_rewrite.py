@@ -11,7 +11,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from cyberkind.bench.rewrite import (
+from cyberkind.classifiers.featurize import HashingFeaturizer
+from cyberkind.cli import cli
+from cyberkind.errors import DataError
+from cyberkind.guard.substitutions import load_substitutions
+from cyberkind.lab.bench.rewrite import (
     FastTierGuard,
     appdia_test,
     bleu,
@@ -25,10 +29,6 @@ from cyberkind.bench.rewrite import (
     sentence_chrf,
     tfidf_cosine,
 )
-from cyberkind.classifiers.featurize import HashingFeaturizer
-from cyberkind.cli import cli
-from cyberkind.errors import DataError
-from cyberkind.guard.substitutions import load_substitutions
 
 
 def _all_ok(texts: Sequence[str]) -> list[bool]:
@@ -130,8 +130,8 @@ def test_lexicon_rewriter_deletes_what_is_still_flagged() -> None:
 
 def test_core_layer_imports_no_cli() -> None:
     code = (
-        "import sys, cyberkind.bench.rewrite, cyberkind.guard.substitutions\n"
-        "import cyberkind.training.detox\n"
+        "import sys, cyberkind.lab.bench.rewrite, cyberkind.guard.substitutions\n"
+        "import cyberkind.lab.training.detox\n"
         "print(','.join(m for m in ('click', 'rich', 'cyberkind.cli') if m in sys.modules))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

@@ -3,7 +3,7 @@ process and a real SQLite store; then the exactly-once check of the stored submi
 
 from __future__ import annotations
 
-from cyberkind.bench.web import idea_text, web_benchmarks, web_markdown
+from cyberkind.lab.bench.web import idea_text, web_benchmarks, web_markdown
 
 
 def test_load_ideas_are_distinct() -> None:

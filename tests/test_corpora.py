@@ -1,4 +1,4 @@
-"""Tests for cyberkind.training.corpora: recipes, splits, leakage and errors.
+"""Tests for cyberkind.lab.training.corpora: recipes, splits, leakage and errors.
 
 Tests marked ``data`` read ../shared/data (or CYBERKIND_DATA_DIR) and skip when it is absent.
 """
@@ -14,9 +14,8 @@ import numpy as np
 import pytest
 
 from cyberkind.errors import DataError
-from cyberkind.labels import label_names
-from cyberkind.training import _readers as rd
-from cyberkind.training.corpora import (
+from cyberkind.lab.training import _readers as rd
+from cyberkind.lab.training.corpora import (
     DATASET_LICENCES,
     HEADS,
     SOURCES_BY_HEAD,
@@ -30,6 +29,7 @@ from cyberkind.training.corpora import (
     split_for_key,
     text_key,
 )
+from cyberkind.labels import label_names
 
 DATA = Path(
     os.environ.get("CYBERKIND_DATA_DIR") or Path(__file__).resolve().parents[2] / "shared" / "data"

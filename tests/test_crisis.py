@@ -17,7 +17,7 @@ from cyberkind.classifiers.crisis_rules import (
     explicit_crisis_spans,
     normalize,
 )
-from cyberkind.training.corpora import Example
+from cyberkind.lab.training.corpora import Example
 
 # -- (a) explicit first-person statements: never missed --------------------------------------
 
@@ -217,14 +217,14 @@ def _assert_gate_hides_nothing(texts: list[str]) -> None:
 
 
 def test_gate_never_hides_a_match() -> None:
-    from cyberkind.training.crisis import template_examples
+    from cyberkind.lab.training.crisis import template_examples
 
     _assert_gate_hides_nothing(EXPLICIT + NOT_CRISIS + [e.text for e in template_examples(0)])
 
 
 @pytest.mark.data
 def test_gate_never_hides_a_match_on_real_texts(data_dir: Path) -> None:
-    from cyberkind.training.crisis import crisis_eval_real
+    from cyberkind.lab.training.crisis import crisis_eval_real
 
     _assert_gate_hides_nothing([t for t, _ in crisis_eval_real(data_dir)])
 
@@ -249,21 +249,21 @@ def test_many_texts_score_like_few() -> None:
 
 @pytest.fixture(scope="module")
 def examples(data_dir: Path) -> list[Example]:
-    from cyberkind.training.crisis import crisis_examples
+    from cyberkind.lab.training.crisis import crisis_examples
 
     return crisis_examples(data_dir, seed=0)
 
 
 @pytest.mark.data
 def test_crisis_examples_are_deterministic(data_dir: Path, examples: list[Example]) -> None:
-    from cyberkind.training.crisis import crisis_examples, template_examples
+    from cyberkind.lab.training.crisis import crisis_examples, template_examples
 
     assert crisis_examples(data_dir, seed=0) == examples
     assert template_examples(1) != template_examples(0)
 
 
 def test_families_are_split_disjoint() -> None:
-    from cyberkind.training.crisis import FAMILIES, template_examples
+    from cyberkind.lab.training.crisis import FAMILIES, template_examples
 
     generated = template_examples(0)
     splits_of: dict[str, set[str]] = {}
@@ -278,8 +278,8 @@ def test_families_are_split_disjoint() -> None:
 
 @pytest.mark.data
 def test_counts_ratio_and_both_classes_per_split(examples: list[Example]) -> None:
-    from cyberkind.training.corpora import text_key
-    from cyberkind.training.crisis import TEMPLATE_SOURCE
+    from cyberkind.lab.training.corpora import text_key
+    from cyberkind.lab.training.crisis import TEMPLATE_SOURCE
 
     counts = Counter((e.split, e.y) for e in examples)
     assert counts["train", 1] == 1500
@@ -306,7 +306,7 @@ def test_counts_ratio_and_both_classes_per_split(examples: list[Example]) -> Non
 
 @pytest.mark.data
 def test_real_negatives_carry_no_explicit_wording(examples: list[Example]) -> None:
-    from cyberkind.training.crisis import KEYWORD_NET
+    from cyberkind.lab.training.crisis import KEYWORD_NET
 
     real = [e.text for e in examples if e.source != "crisis-templates"]
     assert not any(KEYWORD_NET.search(t) for t in real)
@@ -339,7 +339,7 @@ def test_rules_recall_on_the_generated_test_split(examples: list[Example]) -> No
 
 @pytest.mark.data
 def test_crisis_eval_real(data_dir: Path) -> None:
-    from cyberkind.training import crisis
+    from cyberkind.lab.training import crisis
 
     pairs = crisis.crisis_eval_real(data_dir)
     assert len(pairs) == len(crisis._REAL_LABELS) == 210
@@ -382,7 +382,7 @@ def _mangled(texts: list[str]) -> list[str]:
 
 
 def _batch_texts() -> list[str]:
-    from cyberkind.training.crisis import template_examples
+    from cyberkind.lab.training.crisis import template_examples
 
     texts = EXPLICIT + NOT_CRISIS + [e.text for e in template_examples(0)][::3]
     return texts + _mangled(EXPLICIT + NOT_CRISIS) + ["", " ", "\x00", "I want to die\x00"]

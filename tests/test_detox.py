@@ -11,8 +11,8 @@ from click.testing import CliRunner
 from cyberkind.cli import cli
 from cyberkind.engine import default_model_dir
 from cyberkind.errors import DataError
-from cyberkind.training.corpora import hashed_split
-from cyberkind.training.detox import (
+from cyberkind.lab.training.corpora import hashed_split
+from cyberkind.lab.training.detox import (
     DETOX_MODEL,
     detox_pairs,
     detox_split,

@@ -300,9 +300,9 @@ def test_version_mismatch_fails_clearly(client: Any, tmp_path: Path) -> None:
     (tmp_path / "c.jsonl").write_text('{"text": "hello"}\n')
 
     def set_version(value: str) -> None:
-        import cyberkind
+        from cyberkind import _version
 
-        cyberkind.__version__ = value
+        _version.__version__ = value
 
     client.run(set_version, "0.0.0-other")
     try:

@@ -40,7 +40,7 @@ def test_char_offsets() -> None:
 def test_guard_spans_on_toxic_spans_trial(data_dir: Path) -> None:
     """A smoke check on real data: spans land on the toxic words far more often than not."""
     from cyberkind.guard import Guard
-    from cyberkind.guard.evaluate import explain_offsets, read_toxic_spans
+    from cyberkind.lab.guard_evaluate import explain_offsets, read_toxic_spans
 
     texts, gold = read_toxic_spans(data_dir, "trial")
     assert len(texts) == len(gold) > 500
@@ -50,9 +50,9 @@ def test_guard_spans_on_toxic_spans_trial(data_dir: Path) -> None:
 
 @pytest.mark.data
 def test_hold_is_rare_on_kind_texts(data_dir: Path) -> None:
-    from cyberkind.bench.probes import probe_sentences
     from cyberkind.guard import Guard
-    from cyberkind.guard.evaluate import hold_rate, read_tweeteval_offensive
+    from cyberkind.lab.bench.probes import probe_sentences
+    from cyberkind.lab.guard_evaluate import hold_rate, read_tweeteval_offensive
 
     guard = Guard()
     texts, labels = read_tweeteval_offensive(data_dir, "test")

@@ -3,7 +3,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from cyberkind.training.metrics import (
+from cyberkind.lab.training.metrics import (
     average_precision,
     best_f1_threshold,
     binary_report,
@@ -52,7 +52,7 @@ def test_binary_report_keys() -> None:
 
 def test_platt_scaling_calibrates_overconfident_logits() -> None:
     """Platt scaling (fitted on held-out data) turns overconfident logits into calibrated ones."""
-    from cyberkind.training.train import _platt
+    from cyberkind.lab.training.train import _platt
 
     rng = np.random.default_rng(0)
     y = rng.integers(0, 2, 4000)

@@ -23,10 +23,10 @@ def test_all_is_unique_and_exported() -> None:
 
 def test_core_does_not_import_cli_or_web() -> None:
     code = (
-        "import sys, cyberkind, cyberkind.engine, cyberkind.training.train\n"
-        "import cyberkind.bench.runner, cyberkind.classifiers.accurate\n"
-        "import cyberkind.training.accurate, cyberkind.web.perspective\n"
-        "import cyberkind.guard.evaluate, cyberkind.guard.drafts\n"
+        "import sys, cyberkind, cyberkind.engine, cyberkind.lab.training.train\n"
+        "import cyberkind.lab.bench.runner, cyberkind.classifiers.accurate\n"
+        "import cyberkind.lab.training.accurate, cyberkind.web.perspective\n"
+        "import cyberkind.lab.guard_evaluate, cyberkind.guard.drafts\n"
         "import cyberkind.pipeline, cyberkind.inbox, cyberkind.store\n"
         "import cyberkind.connectors.wxr, cyberkind.connectors.tabular, cyberkind.credentials\n"
         "import cyberkind.connectors.rss, cyberkind.connectors.wordpress\n"

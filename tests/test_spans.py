@@ -10,7 +10,6 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from cyberkind.bench.probes import hateful_sentences, probe_sentences
 from cyberkind.classifiers.spans import (
     CONTEXT_FEATURES,
     IDENTITY,
@@ -24,6 +23,7 @@ from cyberkind.classifiers.spans import (
 )
 from cyberkind.errors import ModelError
 from cyberkind.guard import Guard
+from cyberkind.lab.bench.probes import hateful_sentences, probe_sentences
 
 KIND = [s for group in probe_sentences().values() for s in group]
 TEXTS = [
@@ -228,7 +228,7 @@ def test_train_help_lists_spans() -> None:
 
 @pytest.mark.data
 def test_training_is_deterministic(data_dir: Path, tmp_path: Path) -> None:
-    from cyberkind.training.spans import train_spans
+    from cyberkind.lab.training.spans import train_spans
 
     folders = []
     for name in ("a", "b"):
@@ -249,8 +249,8 @@ def test_span_model_on_trial(data_dir: Path, model: SpanModel, guard: Guard) -> 
 
     The context stage, which ``explain`` uses, beats the word stage alone on trial.
     """
-    from cyberkind.guard.evaluate import explain_offsets, read_toxic_spans
     from cyberkind.guard.metrics import char_offsets, span_f1
+    from cyberkind.lab.guard_evaluate import explain_offsets, read_toxic_spans
 
     texts, gold = read_toxic_spans(data_dir, "trial")
     alone = [char_offsets((s, e) for s, e, _ in model.spans(t)) for t in texts]

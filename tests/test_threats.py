@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from cyberkind.training.threats import threat_examples, threat_templates
+from cyberkind.lab.training.threats import threat_examples, threat_templates
 
 
 def test_threat_templates_are_deterministic_and_family_split() -> None:

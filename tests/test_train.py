@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from cyberkind.classifiers.linear import LinearModel
 from cyberkind.cli import cli
-from cyberkind.training.train import train_models
+from cyberkind.lab.training.train import train_models
 
 HEADS = ["threat", "celebration"]
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import importlib as _importlib
 import typing as _typing
 
+from ._version import __version__ as __version__
 from .engine import TIERS, Scorer, score
 from .errors import (
     ConfigError,
@@ -123,5 +124,3 @@ __all__ = [
     "score",
     "sync",
 ]
-
-__version__ = "0.1.0"

@@ -17,7 +17,6 @@ downloaded.
 from __future__ import annotations
 
 import functools
-import importlib.resources
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -26,6 +25,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .classifiers.crisis_rules import crisis_floor
+from .classifiers.shipped import default_model_dir
 from .errors import ConfigError
 from .labels import label_names
 
@@ -45,11 +45,6 @@ def available_tiers() -> tuple[str, ...]:
     from .plugins import tier_registry
 
     return tuple(sorted(tier_registry()))
-
-
-def default_model_dir() -> Path:
-    """The folder of models shipped inside the package."""
-    return Path(str(importlib.resources.files("cyberkind.classifiers") / "data"))
 
 
 class Scorer:

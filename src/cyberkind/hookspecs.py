@@ -18,3 +18,8 @@ def register_classifiers() -> list[Any]:  # type: ignore[empty-body]
 @hookspec
 def register_connectors() -> list[Any]:  # type: ignore[empty-body]
     """Return connector classes (subclasses of :class:`cyberkind.connectors.base.Connector`)."""
+
+
+@hookspec
+def register_commands(cli: Any) -> None:
+    """Add commands to the ``cyberkind`` click group ``cli``."""

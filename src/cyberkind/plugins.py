@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import importlib.metadata
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -83,14 +84,25 @@ def get_plugin_manager() -> pluggy.PluginManager:
     """The process-wide plugin manager, with built-ins and (outside tests) entry points."""
     pm = pluggy.PluginManager("cyberkind")
     pm.add_hookspecs(hookspecs)
-    # Tests load their own plugins; skip whatever happens to be installed (as datasette does).
-    if not getattr(sys, "_called_from_test", False):
-        pm.load_setuptools_entrypoints("cyberkind")
+    # Tests load their own plugins; skip whatever else happens to be installed (as datasette
+    # does), but keep cyberkind's own entry points (the lab's commands).
+    _load_entry_points(pm, own_only=getattr(sys, "_called_from_test", False))
     for module in DEFAULT_PLUGINS:
         mod = importlib.import_module(module)
         if not pm.is_registered(mod):
             pm.register(mod, name=module)
     return pm
+
+
+def _load_entry_points(pm: pluggy.PluginManager, own_only: bool) -> None:
+    """Register the modules named by the ``cyberkind`` entry points (ours only if asked)."""
+    for ep in importlib.metadata.entry_points(group="cyberkind"):
+        dist = getattr(ep, "dist", None)
+        if own_only and (dist is None or dist.name != "cyberkind"):
+            continue
+        if pm.get_plugin(ep.name) is not None or pm.is_blocked(ep.name):
+            continue
+        pm.register(ep.load(), name=ep.name)
 
 
 def classifier_registry() -> dict[str, ClassifierRegistration]:

@@ -25,7 +25,7 @@ import re
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
-from .crisis_rules import _ALNUM, _SQUEEZE
+from ._text import ALNUM, SQUEEZE
 
 __all__ = ["gate_sources"]
 
@@ -47,7 +47,7 @@ _COMMON_WORDS_TEXT = (
     "thing things think this time to today too up us very want wanna was way we well were "
     "what when which who why will with would you your"
 )
-_COMMON_WORDS = frozenset(_SQUEEZE.sub(r"\1", word) for word in _COMMON_WORDS_TEXT.split())
+_COMMON_WORDS = frozenset(SQUEEZE.sub(r"\1", word) for word in _COMMON_WORDS_TEXT.split())
 # Letters by how often a word starts with them: the gate tries them in this order.
 _LETTER_FREQ = {c: k - 26 for k, c in enumerate("tasiwobmhcfdpnlrgeyuvjkqzx")}
 _COMMON_PREFIXES = frozenset(word[:k] for word in _COMMON_WORDS for k in range(1, len(word) + 1))
@@ -86,7 +86,7 @@ class _GateBuilder:
     # tokens
 
     def token(self, chars: set[str]) -> str | None:
-        view = frozenset(c if c in _ALNUM else " " for c in chars)
+        view = frozenset(c if c in ALNUM else " " for c in chars)
         if len(view) == 1:
             return next(iter(view))
         if len(view) > 8:
@@ -104,7 +104,7 @@ class _GateBuilder:
         name = op.name
         if name == "LITERAL":
             c = chr(av)
-            return c if c in _ALNUM else " "
+            return c if c in ALNUM else " "
         if name != "IN":
             return None
         chars: set[str] = set()
@@ -153,13 +153,13 @@ class _GateBuilder:
             if (
                 _AFTER_GAP in marks
                 or (real and real[-1] == " ")
-                or (_AT_B in marks and self.members(tok) <= _ALNUM)
+                or (_AT_B in marks and self.members(tok) <= ALNUM)
             ):
                 starts.append(len(real))
             real.append(tok)
             marks = ""
         text = "".join(real)
-        word_end = _AT_B in marks and bool(real) and self.members(real[-1]) <= _ALNUM
+        word_end = _AT_B in marks and bool(real) and self.members(real[-1]) <= ALNUM
 
         def window(p: int) -> str:
             if len(text) - p > _GATE_LENGTH:
@@ -307,7 +307,7 @@ class _GateBuilder:
         parser: Any = importlib.import_module("re._parser")
         # _elongate squeezes doubled letters, then makes each letter, space and class match a
         # run of itself, which is how this reads every character: parse the squeezed pattern.
-        info = self.seq(parser.parse(_SQUEEZE.sub(r"\1", pattern)), False)
+        info = self.seq(parser.parse(SQUEEZE.sub(r"\1", pattern)), False)
         return self.need_of(info.exact) if info.exact is not None else info.need
 
     # the gate regex

@@ -279,8 +279,8 @@ CASCADE_CONFIG: Mapping[str, Any] = {**ACCURATE_CONFIG, "cascade": True}
 
 def make_accurate_classifier(model_dir: Path | None, config: Mapping[str, Any]) -> AccurateModel:
     """Load the accurate tier: the fast model, the blend heads and the ONNX sentence encoder."""
-    from ..engine import default_model_dir
     from .encoder import SentenceEncoder
+    from .shipped import default_model_dir
 
     root = model_dir or default_model_dir()
     heads, head_config = AccurateModel.read_heads(root / str(config["folder"]))

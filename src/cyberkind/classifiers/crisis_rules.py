@@ -75,6 +75,8 @@ import unicodedata
 from collections.abc import Iterator, Sequence
 from typing import Any, NamedTuple
 
+from ._text import ALNUM, SQUEEZE
+
 __all__ = [
     "HIGH_SCORE",
     "MEDIUM_SCORE",
@@ -137,7 +139,6 @@ def _normalize_with_offsets(text: str) -> tuple[str, list[int]]:
 
 # --- pattern compilation ----------------------------------------------------------------------
 
-_SQUEEZE = re.compile(r"(?<!\\)([a-z])\1+")
 _HEX_ESCAPES = {"x": 2, "u": 4, "U": 8}
 
 
@@ -149,7 +150,7 @@ def _elongate(pattern: str) -> str:
     ``s?`` becomes ``s*``. Escapes (``\\b``, ``\\w``), group openers (``(?:``, ``(?!``),
     ``{m,n}`` and whole look-behinds (which need a fixed width) are copied as they are.
     """
-    src = _SQUEEZE.sub(r"\1", pattern)
+    src = SQUEEZE.sub(r"\1", pattern)
     out: list[str] = []
     i, n = 0, len(src)
     while i < n:
@@ -474,7 +475,7 @@ def _trie(words: Sequence[str]) -> str:
     root: dict[str, Any] = {}
     for word in words:
         node = root
-        for ch in _SQUEEZE.sub(r"\1", word):
+        for ch in SQUEEZE.sub(r"\1", word):
             node = node.setdefault(ch, {})
         node[""] = {}
 
@@ -489,10 +490,9 @@ def _trie(words: Sequence[str]) -> str:
 
 # --- the candidate gate (built by _crisis_gate from the patterns) ----------------------------
 
-_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 # The view of ASCII text: lowercased, apostrophes deleted, all but a-z, 0-9, space and NUL a space.
 _VIEW_TABLE = bytes(
-    c if chr(c) in _ALNUM or c in (0, 32) else c + 32 if 65 <= c <= 90 else 32 for c in range(256)
+    c if chr(c) in ALNUM or c in (0, 32) else c + 32 if 65 <= c <= 90 else 32 for c in range(256)
 )
 
 

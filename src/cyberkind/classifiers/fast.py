@@ -15,7 +15,7 @@ DEFAULT_CONFIG: Mapping[str, Any] = {"folder": "fast-v1", "groups": ("public",)}
 
 def make_fast_classifier(model_dir: Path | None, config: Mapping[str, Any]) -> LinearModel:
     """Load the fast-tier model from ``model_dir`` (default: shipped inside the package)."""
-    from ..engine import default_model_dir
+    from .shipped import default_model_dir
 
     folder = (model_dir or default_model_dir()) / str(config["folder"])
     return LinearModel.from_disk(folder, list(config["groups"]))

@@ -1,7 +1,7 @@
 """The span model: which words of a text make it toxic (``cyberkind.spans.v1``).
 
 A token-level logistic regression over hashed features, trained on the SemEval-2021
-Toxic Spans train split by :mod:`cyberkind.training.spans` (``cyberkind train --only
+Toxic Spans train split by :mod:`cyberkind.lab.training.spans` (``cyberkind train --only
 spans``). Each word of the text gets a probability of being part of a toxic span from:
 
 - its lower-cased form, its raw shape ("Xxxx", "xxx*x"), 3- and 4-character prefixes and
@@ -232,7 +232,7 @@ def hash_features(feats: Iterable[str], n_features: int) -> list[int]:
 class SpanModel:
     """Token-level logistic regression over hashed features; spans by threshold and merge.
 
-    ``__init__`` only stores parameters; :mod:`cyberkind.training.spans` fits the
+    ``__init__`` only stores parameters; :mod:`cyberkind.lab.training.spans` fits the
     weights. ``weights_`` has one float per hashed bucket.
 
     **Usage**::

@@ -3,7 +3,8 @@
 The group and the options shared by every command live here; the commands live in one
 module per noun (``_engine``, ``_guard``, ``_inbox``, ``_sync``, ``_accounts``, ``_compose``,
 ``_links``, ``_send``, ``_serve`` (``serve`` and ``web``), ``_demo``, ``_team``, ``_db``,
-``_wall``) and register themselves on :data:`cli` when imported.
+``_wall``) and register themselves on :data:`cli` when imported. Plugins add theirs through
+the ``register_commands`` hook (the lab's ``train`` and ``bench`` among them).
 
 Exit codes (every command but ``check``):
 
@@ -17,6 +18,8 @@ worst), so it reports every error and usage error with exit 4 instead.
 """
 
 from __future__ import annotations
+
+from ..plugins import get_plugin_manager
 
 # Importing the command modules registers their commands on ``cli``.
 from . import (  # noqa: F401
@@ -38,6 +41,10 @@ from ._base import EXIT_CHECK_ERROR, EXIT_SKIPPED_ROWS, cli, setting_option
 from ._engine import labels_markdown
 from ._inbox import _import_progress, format_opportunities, wake_time  # noqa: F401
 from ._serve import serve
+
+# Plugins add commands here: the lab's ``train`` and ``bench`` arrive this way, so that the
+# product never imports the lab.
+get_plugin_manager().hook.register_commands(cli=cli)
 
 __all__ = [
     "EXIT_CHECK_ERROR",

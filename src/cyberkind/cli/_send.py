@@ -11,7 +11,7 @@ from ._base import _settings, cli, setting_option
 from ._inbox import _member, _open_store, as_option, db_option
 
 if TYPE_CHECKING:
-    from ..store.base import OutboxEntry
+    from ..store import OutboxEntry
 
 
 @cli.command("send")

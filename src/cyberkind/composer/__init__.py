@@ -20,7 +20,7 @@ from __future__ import annotations
 from .api import Composer
 from .compose import CRISIS_THRESHOLD, Draft, Drafter, compose, star_count
 from .llm import LLMBackend
-from .phrases import content_words, distinct_n, key_phrase
+from ..phrases import content_words, distinct_n, key_phrase
 from .stars import KindPerson, Ledger, record_draft_stars
 from .voice import DEFAULT_VOICE, Voice
 

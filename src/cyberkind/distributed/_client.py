@@ -212,7 +212,7 @@ def score_archive(
 
 
 def _version() -> str:
-    from .. import __version__
+    from .._version import __version__
 
     return __version__
 

@@ -52,7 +52,7 @@ def part_name(index: int) -> str:
 
 
 def _version() -> str:
-    from .. import __version__
+    from .._version import __version__
 
     return __version__
 
@@ -60,7 +60,7 @@ def _version() -> str:
 @functools.lru_cache(maxsize=8)
 def model_fingerprint(tier: str, model_dir: str | None) -> str:
     """SHA-256 over the model folder's files (names and bytes), cached per process."""
-    from ..engine import default_model_dir
+    from ..classifiers.shipped import default_model_dir
 
     root = Path(model_dir) if model_dir else default_model_dir()
     digest = hashlib.sha256(tier.encode())

@@ -2,7 +2,7 @@
 
 The lexicon (``classifiers/data/detox-v1/substitutions.json``) maps a lower-cased word or short
 phrase to a neutral replacement or to ``""`` (delete). It is learned from ParaDetox by
-:mod:`cyberkind.training.detox` (``cyberkind train --only detox``).
+:mod:`cyberkind.lab.training.detox` (``cyberkind train --only detox``).
 
 :func:`apply_substitutions` replaces whole words and phrases only ("ass" never touches
 "class" or "assume"), longest phrase first, case-preservingly (a capitalised or upper-case

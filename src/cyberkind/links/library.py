@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..composer.phrases import content_words, key_phrase
+from ..phrases import content_words, key_phrase
 from ..models import Item, ItemKind, Link, Opportunity, Problem
 from ..store.base import LinkMatch, Store, UpsertCounts
 from .formats import read_link_file

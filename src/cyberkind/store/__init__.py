@@ -17,18 +17,22 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import StoreError
-from .base import LinkMatch, Store, StoredItem, UpsertCounts
+from .base import LinkMatch, Member, OutboxEntry, Store, StoredItem, UpsertCounts
 from .sqlite import SQLiteStore, default_db_path
+from .transfer import copy_store
 
 if TYPE_CHECKING:
     from .postgres import PostgresStore
 
 __all__ = [
     "LinkMatch",
+    "Member",
+    "OutboxEntry",
     "SQLiteStore",
     "Store",
     "StoredItem",
     "UpsertCounts",
+    "copy_store",
     "default_db_path",
     "open_store",
     "resolve_db_path",

@@ -32,7 +32,7 @@ from starlette.routing import Route
 from ..credentials import EnvCredentials, KeyringCredentials, Secret, env_var
 from ..errors import ConfigError, InputError, NotFoundError
 from ..models import Account
-from ..store.base import Store
+from ..store import Store
 from .context import checked_form, json_object, page, web_context
 
 __all__ = ["account_routes", "accounts_data", "live_platforms"]

@@ -319,7 +319,7 @@ def create_app(
         with lock:
             return guard.check(text, reply_to=reply_to)
 
-    from ..store.sqlite import default_db_path
+    from ..store import default_db_path
     from .pages import page_routes
     from .wall import wall_routes
 

@@ -26,7 +26,7 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from ..credentials import Credentials
 from ..errors import ConfigError, CyberkindError, InputError, NotFoundError
 from ..guard import Guard
-from ..store.base import Store
+from ..store import Store
 from .security import (
     BodyTooLarge,
     RateLimiter,

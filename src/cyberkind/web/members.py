@@ -18,7 +18,7 @@ from starlette.routing import Route
 
 from ..errors import InputError
 from ..members import add_member, remove_member, set_member_disabled
-from ..store.base import Store
+from ..store import Store
 from .context import checked_form, page, web_context
 
 __all__ = ["member_routes"]

@@ -22,7 +22,7 @@ from ..inbox import Inbox
 from ..members import authenticate, password_fingerprint
 from ..models import Act, Opportunity, Priority
 from ..resources import REGIONS, regional_resources
-from ..store.base import Member, Store
+from ..store import Member, Store
 from ..wall import inbox_idea
 from .accounts import account_routes, accounts_data, live_platforms
 from .charts import bar_chart, stars_over_time

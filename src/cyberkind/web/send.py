@@ -43,7 +43,7 @@ from ..sending import (
     prepare_send,
     send_draft,
 )
-from ..store.base import Store
+from ..store import Store
 from .context import WebContext, checked_form, json_error, json_object, page, web_context
 
 __all__ = ["send_routes"]

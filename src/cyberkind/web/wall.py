@@ -25,7 +25,7 @@ from starlette.routing import Route
 
 from ..errors import InputError
 from ..models import Idea
-from ..store.base import Store
+from ..store import Store
 from ..wall import MAX_AUTHOR_CHARS, MAX_IDEA_CHARS, Submission, Wall
 from .context import (
     WebContext,

@@ -62,7 +62,7 @@ LOADERS: dict[str, str] = {
     ),
     "alt-profanity-check": ("from profanity_check import predict_prob as predict"),
     "hatesonar": (
-        "from cyberkind.bench.peers import available_peers; "
+        "from cyberkind.lab.bench.peers import available_peers; "
         "predict = [p for p in available_peers() if p.name.startswith('hatesonar')][0].predict"
     ),
     "VADER": (

@@ -73,8 +73,8 @@ def _serve(db: str, port: int, ready: Any) -> None:  # pragma: no cover - a chil
 
     import uvicorn
 
-    from ..web.app import create_app
-    from ..web.context import RateLimits
+    from ...web.app import create_app
+    from ...web.context import RateLimits
 
     logging.disable(logging.WARNING)
     app = create_app(db=db, limits=RateLimits.off())
@@ -156,7 +156,7 @@ def web_benchmarks(
     """Run the load benchmark; return the report (see the module docstring)."""
     import httpx
 
-    from ..store.sqlite import SQLiteStore
+    from ...store.sqlite import SQLiteStore
 
     ctx = multiprocessing.get_context("spawn")
     with tempfile.TemporaryDirectory() as tmp:

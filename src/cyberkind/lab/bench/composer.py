@@ -48,14 +48,14 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
-from ..composer.phrases import content_words, distinct_n
-from ..composer.templates import LINES, STAR_LINES
-from ..models import Act, Author, Item, ItemKind, Opportunity, Priority
+from ...phrases import content_words, distinct_n
+from ...composer.templates import LINES, STAR_LINES
+from ...models import Act, Author, Item, ItemKind, Opportunity, Priority
 from ..training._readers import GOEMOTIONS_LABELS, dreaddit, goemotions, li2014, require
 from ._report import table as _table
 
 if TYPE_CHECKING:
-    from ..guard import Guard
+    from ...guard import Guard
 
 __all__ = [
     "BASELINE",
@@ -226,7 +226,7 @@ def _held_out(post_id: str, seed: int) -> bool:
 def _epitome_rows(path: Path, fix: str) -> list[tuple[str, int, str]]:
     import csv
 
-    from ..errors import DataError
+    from ...errors import DataError
 
     rows: list[tuple[str, int, str]] = []
     with path.open(encoding="utf-8", errors="replace", newline="") as f:
@@ -277,9 +277,9 @@ def composer_benchmarks(
     ``per_group`` messages per group (default 100, or 20 with ``quick``); the guard runs on
     the fast tier of ``model_dir`` (default: the shipped model) unless ``guard`` is given.
     """
-    from ..composer import Drafter
-    from ..engine import Scorer
-    from ..guard import Guard
+    from ...composer import Drafter
+    from ...engine import Scorer
+    from ...guard import Guard
 
     started = time.perf_counter()
     guard = guard or Guard(Scorer("fast", model_dir))
@@ -422,7 +422,7 @@ def composer_markdown(report: dict[str, Any]) -> str:
 {report["per_group"]} real messages per group (seed {report["seed"]}; GoEmotions test
 comments, Dreaddit stress posts, Li et al. 2014 life-event tweets), drafted by the composer
 (default voice, one batch) and by one canned reply per act. {report["seconds"]} s.
-`cyberkind bench --only composer`; method in `cyberkind.bench.composer`.
+`cyberkind bench --only composer`; method in `cyberkind.lab.bench.composer`.
 
 {_table(["measure", "cyberkind", "fixed templates"], rows)}
 

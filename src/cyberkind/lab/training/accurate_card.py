@@ -9,10 +9,10 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from ...classifiers.accurate import AccurateModel
+from ...classifiers.linear import LinearModel
+from ...labels import LABELS
 from ..bench.probes import identity_fpr, identity_recall
-from ..classifiers.accurate import AccurateModel
-from ..classifiers.linear import LinearModel
-from ..labels import LABELS
 from .cards import FAILURE_MODES, _table, probe_rows
 from .corpora import DATASET_LICENCES
 from .crisis import CRISIS_LICENCES

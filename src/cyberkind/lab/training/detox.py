@@ -7,7 +7,7 @@ swap an insult for a neutral word, and those local edits are what this module le
 1. **Split.** :func:`detox_split` puts each toxic sentence (with all its rewrites) in ``train``
    (90%) or ``heldout`` (10%) by a hash of its normalised text. With the default seed 0 the
    held-out rows are exactly the ParaDetox rows of the fast tier's hash test split
-   (:func:`~cyberkind.training.corpora.hashed_split`), so the fast-tier judge used by the
+   (:func:`~cyberkind.lab.training.corpora.hashed_split`), so the fast-tier judge used by the
    rewrite benchmark never trained on them either; another seed salts the hash. Held-out rows
    never reach the lexicon; the benchmark reads the same rows through the same function.
 2. **Align.** Each (toxic, neutral) training pair is lower-cased and tokenised (contractions
@@ -33,7 +33,7 @@ bytes, and a run takes a few seconds.
 
 **Usage**::
 
-    >>> from cyberkind.training.detox import train_detox
+    >>> from cyberkind.lab.training.detox import train_detox
     >>> report = train_detox(Path("../shared/data"), Path("out"), seed=0)
     >>> report["rules"]
     ...
@@ -50,7 +50,7 @@ from collections.abc import Container, Iterable, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
-from ..guard.substitutions import DETOX_MODEL, NEGATIONS
+from ...guard.substitutions import DETOX_MODEL, NEGATIONS
 from . import _readers as rd
 from .corpora import split_for_key, text_key
 
@@ -426,7 +426,7 @@ def write_detox_card(model_dir: Path, artifact: dict[str, Any], summary: dict[st
         f"at least {artifact['min_share']:.0%} of the phrase's local edits. Rules that touch a "
         "negation, a number, a named entity (a word the rewrites capitalise mid-sentence) or an "
         'identity word are dropped, and so are spelling fixes ("u" -> "you"). See '
-        "`cyberkind/training/detox.py` and docs/rewrite.md.",
+        "`cyberkind/lab/training/detox.py` and docs/rewrite.md.",
         "",
         "## Size",
         "",

@@ -26,10 +26,10 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ..classifiers.crisis_rules import crisis_floor
-from ..classifiers.fast import DEFAULT_CONFIG as FAST_CONFIG
-from ..classifiers.linear import LinearModel
-from ..engine import default_model_dir
+from ...classifiers.crisis_rules import crisis_floor
+from ...classifiers.fast import DEFAULT_CONFIG as FAST_CONFIG
+from ...classifiers.linear import LinearModel
+from ...engine import default_model_dir
 from ..training.corpora import emotion_benchmark, goemotions_test
 from ..training.metrics import binary_report, f1_score, macro_f1
 from ._report import table as _table
@@ -598,7 +598,7 @@ ECE = expected calibration error (15 equal-width bins) of the calibrated probabi
 
 ### The other side: hateful sentences about the same groups (recall, higher is better)
 A low false-positive rate is only half the story: these plainly hateful sentences
-(`cyberkind.bench.probes.HATEFUL_TEMPLATES`) should all be flagged.
+(`cyberkind.lab.bench.probes.HATEFUL_TEMPLATES`) should all be flagged.
 
 {_table(hate_header, hate_rows)}
 

@@ -22,7 +22,7 @@ into errors and a peer's housekeeping is not our finding.
 
 **Usage**::
 
-    >>> from cyberkind.bench.peers import load_peers
+    >>> from cyberkind.lab.bench.peers import load_peers
     >>> peers, missing = load_peers()
     >>> for peer in peers:
     ...     scores = peer.predict(["you absolute idiot", "thank you!"])

@@ -10,9 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from ...classifiers.linear import LinearModel
+from ...labels import LABELS
 from ..bench.probes import identity_fpr, identity_recall
-from ..classifiers.linear import LinearModel
-from ..labels import LABELS
 from .corpora import DATASET_LICENCES
 from .crisis import CRISIS_LICENCES
 from .threats import THREAT_LICENCES
@@ -129,7 +129,7 @@ No row marked "evaluation only" (epitome-empathy-reddit) is used.
 
 ## Test metrics (public labels)
 Test splits are the datasets' official test splits where they exist, otherwise a fixed
-hash-based split (see `cyberkind.training.corpora`). P, R and F1 at the default threshold;
+hash-based split (see `cyberkind.lab.training.corpora`). P, R and F1 at the default threshold;
 AP = average precision; ECE = expected calibration error (15 bins).
 
 {_table(metric_rows(public), header)}
@@ -139,13 +139,13 @@ AP = average precision; ECE = expected calibration error (15 bins).
 {_table(metric_rows(aux), header)}
 
 ## Bias probe: false-positive rate on non-hateful identity sentences
-{sum(1 for _ in probe)} groups x 16 templates (`cyberkind.bench.probes`), at default thresholds.
+{sum(1 for _ in probe)} groups x 16 templates (`cyberkind.lab.bench.probes`), at default thresholds.
 Worst group rate: {worst:.1%} (target: at most 5%).
 
 {_table(probe_rows_, ["group", "toxicity FPR", "identity_attack FPR"])}
 
 ## Bias probe, other side: recall on plainly hateful sentences about the same groups
-{len(hate)} groups x 8 templates (`cyberkind.bench.probes.HATEFUL_TEMPLATES`): higher is better.
+{len(hate)} groups x 8 templates (`cyberkind.lab.bench.probes.HATEFUL_TEMPLATES`): higher is better.
 
 {_table(hate_rows, ["group", "toxicity recall", "identity_attack recall"])}
 

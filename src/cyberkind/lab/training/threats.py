@@ -3,7 +3,7 @@
 Public threat data is scarce: toxic-spans marks a Threat span in a few hundred
 Civil Comments posts, and OLID folds threats into "targeted insult". A guard
 that misses "I will hurt you" is useless, so we add threats written from
-template families (see :mod:`cyberkind.training.templates`), each family in one
+template families (see :mod:`cyberkind.lab.training.templates`), each family in one
 split. They are added to the *train* and *dev* splits of the ``threat`` head
 only; the test split stays the public one (toxic-spans), so the model card's
 threat metrics measure real text, and the generated test families are reported
@@ -33,7 +33,8 @@ from __future__ import annotations
 
 import random
 
-from .corpora import Example, Split
+from ._readers import Split
+from .examples import Example
 from .templates import Family, TemplateExample, TemplateGrammar
 
 __all__ = ["THREAT_LICENCES", "THREAT_SOURCE", "threat_examples", "threat_templates"]

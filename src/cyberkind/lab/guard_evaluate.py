@@ -2,7 +2,7 @@
 
 Run it from a checkout (reads ``../shared/data``, or ``--data-dir``)::
 
-    python -m cyberkind.guard.evaluate --split trial
+    python -m cyberkind.lab.guard_evaluate --split trial
 
 It prints JSON: the span F1 of the guard's spans on the SemEval-2021 Toxic Spans
 split, and the share of ``hold`` verdicts on TweetEval offensive's non-offensive
@@ -19,9 +19,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import DataError
-from ..training.spans import read_split as read_toxic_spans
-from .check import Guard
-from .metrics import char_offsets, span_f1
+from ..guard.check import Guard
+from ..guard.metrics import char_offsets, span_f1
+from .training.spans import read_split as read_toxic_spans
 
 __all__ = [
     "explain_offsets",
@@ -68,7 +68,7 @@ def hold_rate(guard: Guard, texts: Sequence[str]) -> float:
 
 def main(argv: Sequence[str] | None = None) -> dict[str, float]:
     """Print and return the measurements as JSON."""
-    from ..bench.probes import hateful_sentences, probe_sentences
+    from .bench.probes import hateful_sentences, probe_sentences
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", type=Path, default=None, help="Shared data folder.")

@@ -23,11 +23,11 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ..classifiers.accurate import AccurateModel
-from ..classifiers.crisis_rules import crisis_floor
-from ..classifiers.linear import LinearModel
-from ..engine import default_model_dir
-from ..labels import label_names
+from ...classifiers.accurate import AccurateModel
+from ...classifiers.crisis_rules import crisis_floor
+from ...classifiers.linear import LinearModel
+from ...engine import default_model_dir
+from ...labels import label_names
 from ..training.corpora import emotion_benchmark, goemotions_test, head_examples
 from ..training.metrics import average_precision, binary_report, f1_score, macro_f1
 from ._report import table as _table
@@ -95,7 +95,7 @@ def accurate_benchmarks(
     echo: Callable[[str], None] = lambda _line: None,
 ) -> dict[str, Any]:
     """Quality, cascade share and speed of the accurate and cascade tiers."""
-    from ..classifiers.encoder import SentenceEncoder
+    from ...classifiers.encoder import SentenceEncoder
     from ..training.embeddings import EmbeddingCache
 
     root = model_dir or default_model_dir()

@@ -1,7 +1,7 @@
 """Training corpora: turn the shared datasets into binary examples per head.
 
 A *head* is one binary classifier: each public label except ``crisis`` (built by
-:mod:`cyberkind.training.crisis`), plus auxiliary heads ``goemotions:<name>``
+:mod:`cyberkind.lab.training.crisis`), plus auxiliary heads ``goemotions:<name>``
 (28 GoEmotions labels incl. neutral) and ``tweeteval-emotion:<name>`` (the 4
 TweetEval emotion classes, one-vs-rest) used by the benchmark.
 
@@ -30,7 +30,7 @@ TweetEval emotion classes, one-vs-rest) used by the benchmark.
   [toxic-spans] "Identity based Attack" spans, same vote rule as insult.
 - threat: [toxic-spans] Threat spans, same vote rule; [paradetox] neutral rewrites=0,
   sampled per split to at most 3x that split's positives; [threat-templates] generated threats
-  and harmless uses of violent verbs (cyberkind.training.threats), one split per family.
+  and harmless uses of violent verbs (cyberkind.lab.training.threats), one split per family.
 - profanity: [toxic-spans] "Profane/Obscene" spans, same vote rule; [olid] UNT (untargeted
   profanity)=1, NOT=0, TIN dropped.
 - gratitude, admiration, curiosity: [goemotions] has that emotion=1 else 0, official splits.
@@ -74,7 +74,7 @@ test set (TweetEval offensive = OLID test, TweetEval emotion test, GoEmotions te
 
 **Usage**::
 
-    >>> from cyberkind.training.corpora import head_examples
+    >>> from cyberkind.lab.training.corpora import head_examples
     >>> examples = head_examples("gratitude", Path("../shared/data"))
     >>> sorted({e.split for e in examples})
     ['dev', 'test', 'train']
@@ -84,20 +84,19 @@ from __future__ import annotations
 
 import functools
 import gc
-import hashlib
-import html
 import random
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 
-from ..labels import label_names
+from ...labels import label_names
 from . import _readers as rd
 from ._readers import GOEMOTIONS_LABELS, TWEETEVAL_EMOTIONS, Split
+from .examples import Example, _carve_dev, hashed_split, split_for_key, text_key
 
 __all__ = [
     "DATASET_LICENCES",
@@ -116,22 +115,6 @@ __all__ = [
     "split_for_key",
     "text_key",
 ]
-
-
-@dataclass(frozen=True, slots=True)
-class Example:
-    """One binary training example for a head.
-
-    **Usage**::
-
-        >>> Example("thank you!", 1, "goemotions", "train").y
-        1
-    """
-
-    text: str
-    y: int
-    source: str
-    split: Split
 
 
 PUBLIC_HEADS: tuple[str, ...] = tuple(n for n in label_names() if n != "crisis")
@@ -224,55 +207,6 @@ def sources_for(head: str) -> tuple[str, ...]:
 
 
 # -- splitting -------------------------------------------------------------------------------
-
-_KEY_DROP = re.compile(r"https?://\S+|www\.\S+|\burl\b|@user\b")
-_NON_WORD = re.compile(r"[\W_]+")
-
-
-@functools.lru_cache(maxsize=1 << 20)
-def text_key(text: str) -> str:
-    """The normalised text used for hashing and de-duplication.
-
-    **Usage**::
-
-        >>> text_key("@USER You're  GREAT! URL")
-        'youregreat'
-    """
-    low = html.unescape(text).lower()
-    key = _NON_WORD.sub("", _KEY_DROP.sub(" ", low))
-    # Texts of only emoji or punctuation have no letters: fall back to their spacing-free form.
-    return key or "".join(low.split())
-
-
-def _bucket(key: str) -> int:
-    return int.from_bytes(hashlib.sha1(key.encode("utf-8")).digest()[:8], "big") % 10
-
-
-def _split_of_bucket(bucket: int) -> Split:
-    return "test" if bucket == 0 else "dev" if bucket == 1 else "train"
-
-
-@functools.lru_cache(maxsize=1 << 20)
-def split_for_key(key: str) -> Split:
-    """The hash split of an already normalised key (e.g. ``"dreaddit:<post id>"``)."""
-    return _split_of_bucket(_bucket(key))
-
-
-def hashed_split(text: str) -> Split:
-    """The split of a text from a dataset without an official one: a stable hash bucket.
-
-    **Usage**::
-
-        >>> hashed_split("hello") == hashed_split("  HELLO ")
-        True
-    """
-    return split_for_key(text_key(text))
-
-
-def _carve_dev(text: str) -> Split:
-    """Split of an official-train row when the dataset has no dev split: bucket 1 -> dev."""
-    return "dev" if _bucket(text_key(text)) == 1 else "train"
-
 
 # -- shared pieces ---------------------------------------------------------------------------
 
@@ -402,7 +336,7 @@ def _identity_benign(data_dir: Path, rng: random.Random) -> list[Example]:
     Hope speech (HopeEDI: supportive comments on LGBTQ+ and equality videos) and
     GoEmotions comments with an identity word and no hostile emotion or swear word.
     Without them a linear model learns identity words themselves as hate (Dixon et al.
-    2018). The identity probe in cyberkind.bench.probes is written separately and never
+    2018). The identity probe in cyberkind.lab.bench.probes is written separately and never
     trained on.
     """
     out = [
@@ -487,7 +421,7 @@ def _threat(data_dir: Path, rng: random.Random) -> list[Example]:
     for split, rows in _by_split(pool).items():
         out += _sample(rng, rows, 3 * positives[split])
     # Public threat data is thin (about 150 posts): generated template families back it,
-    # each family in one split (see cyberkind.training.threats).
+    # each family in one split (see cyberkind.lab.training.threats).
     from .threats import threat_examples
 
     # A fixed generation seed: the generated set is data, like a file, whatever the head seed.

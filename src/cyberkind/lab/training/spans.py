@@ -21,12 +21,12 @@
 5. Export the weights to NumPy (``weights.npy``, float16) with ``config.json``,
    ``metrics.json`` (trial F1, the identity bias probe) and ``MODEL_CARD.md``.
 
-The test split is never read here; ``python -m cyberkind.guard.evaluate --split test``
+The test split is never read here; ``python -m cyberkind.lab.guard_evaluate --split test``
 measures it once, for the record. The same seed gives byte-identical files.
 
 **Usage**::
 
-    >>> from cyberkind.training.spans import train_spans
+    >>> from cyberkind.lab.training.spans import train_spans
     >>> summary = train_spans(Path("../shared/data"), Path("out"), seed=0)
 """
 
@@ -41,7 +41,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ..classifiers.spans import (
+from ...classifiers.spans import (
     CONTEXT_FEATURES,
     SPAN_MODEL,
     SpanModel,
@@ -53,8 +53,8 @@ from ..classifiers.spans import (
     token_features,
     word_tokens,
 )
-from ..errors import DataError
-from ..guard.metrics import char_offsets, span_f1
+from ...errors import DataError
+from ...guard.metrics import char_offsets, span_f1
 from .train import IDENTITY_WORDS
 
 __all__ = [
@@ -86,7 +86,7 @@ FLOOR_TOLERANCE = 0.0005
 
 def span_lexicon() -> frozenset[str]:
     """The guard's insult nouns and adjectives, swear words and slurs, lower case."""
-    from ..guard.lexicon import INSULT_ADJECTIVES, INSULT_NOUNS, PROFANITY, SLURS
+    from ...guard.lexicon import INSULT_ADJECTIVES, INSULT_NOUNS, PROFANITY, SLURS
 
     return frozenset(w.lower() for w in INSULT_NOUNS + INSULT_ADJECTIVES + PROFANITY + SLURS)
 
@@ -433,7 +433,7 @@ def write_spans_card(model_dir: Path, metrics: dict[str, Any]) -> Path:
         "",
         "## Bias probe",
         "",
-        f"Kind sentences about identities (`cyberkind.bench.probes`): "
+        f"Kind sentences about identities (`cyberkind.lab.bench.probes`): "
         f"{bias['kind_with_spans']} of {bias['kind_sentences']} get a span (should be 0). "
         f"Hateful counterparts: {bias['hateful_with_spans']} of {bias['hateful_sentences']} "
         "get one. The context stage, which marks the most likely word of any text it is "

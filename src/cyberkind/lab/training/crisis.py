@@ -47,13 +47,13 @@ posts (people having a hard time, mostly not in crisis), GoEmotions texts labell
 or grief, and random GoEmotions texts. Before sampling we drop every real text that matches
 the explicit-crisis keyword net (:data:`KEYWORD_NET`), that the rules score high, or that we
 labelled a positive in :func:`crisis_eval_real`: those may be real crises, not negatives.
-Real texts are split by a stable hash of the text (:func:`cyberkind.training.corpora.
+Real texts are split by a stable hash of the text (:func:`cyberkind.lab.training.corpora.
 hashed_split`: sha1 of the normalised text mod 10; 0 -> test, 1 -> dev, else train).
 
 **Sizes**: 1,500 train / 300 dev / 300 test positives and four negatives per positive in
 each split: 40% hard negatives (2,400 / 480 / 480) and 60% real texts, of which 30%
 dreaddit, 20% GoEmotions sadness/grief and the rest other GoEmotions texts.
-Texts are de-duplicated by :func:`~cyberkind.training.corpora.text_key`, and a train or dev
+Texts are de-duplicated by :func:`~cyberkind.lab.training.corpora.text_key`, and a train or dev
 text that also occurs in a later split is dropped.
 
 **Known limitations**: English only. Template bias: positives are clean, short, explicit
@@ -68,7 +68,7 @@ still hide a crisis that the keyword net did not catch.
 
 **Usage**::
 
-    >>> from cyberkind.training.crisis import crisis_examples
+    >>> from cyberkind.lab.training.crisis import crisis_examples
     >>> examples = crisis_examples(Path("../shared/data"), seed=0)
     >>> sorted({e.split for e in examples})
     ['dev', 'test', 'train']
@@ -82,7 +82,7 @@ import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from ..classifiers.crisis_rules import HIGH_SCORE, explicit_crisis
+from ...classifiers.crisis_rules import HIGH_SCORE, explicit_crisis
 from . import _readers as rd
 from .corpora import Example, Split, hashed_split, text_key
 from .templates import SPLITS, Family, TemplateExample, TemplateGrammar

@@ -31,10 +31,10 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ..classifiers.accurate import AccurateModel, BlendHeads, identity_masker, mask_identities
-from ..classifiers.crisis_rules import crisis_floor
-from ..classifiers.linear import LinearModel
-from ..labels import label_names
+from ...classifiers.accurate import AccurateModel, BlendHeads, identity_masker, mask_identities
+from ...classifiers.crisis_rules import crisis_floor
+from ...classifiers.linear import LinearModel
+from ...labels import label_names
 from .corpora import HEADS, Example
 from .metrics import (
     average_precision,
@@ -179,7 +179,7 @@ def train_accurate(
     for start in range(0, len(texts), 8192):
         part = texts[start : start + 8192]
         features = fast.featurizer.features(part)
-        from ..classifiers.featurize import linear_logits
+        from ...classifiers.featurize import linear_logits
 
         for group in fast.groups.values():
             matrix = linear_logits(features, group.weights, group.bias)

@@ -1,6 +1,6 @@
 """``cyberkind train``: rebuild every shipped model from the shared data, deterministically.
 
-For each head (see :mod:`cyberkind.training.corpora` for the data recipes):
+For each head (see :mod:`cyberkind.lab.training.corpora` for the data recipes):
 
 1. one :class:`~cyberkind.classifiers.featurize.HashingFeaturizer` learns IDF
    weights from the union of all training texts;
@@ -20,7 +20,7 @@ Nothing is tuned on a test split. The same seed gives byte-identical weights.
 
 **Usage**::
 
-    >>> from cyberkind.training.train import train_models
+    >>> from cyberkind.lab.training.train import train_models
     >>> report = train_models(Path("../shared/data"), Path("out"), seed=0)
 """
 
@@ -35,10 +35,10 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ..classifiers.crisis_rules import crisis_floor
-from ..classifiers.featurize import HashingFeaturizer
-from ..classifiers.linear import HeadGroup, LinearModel
-from ..labels import label_names
+from ...classifiers.crisis_rules import crisis_floor
+from ...classifiers.featurize import HashingFeaturizer
+from ...classifiers.linear import HeadGroup, LinearModel
+from ...labels import label_names
 from .corpora import HEADS, Example, head_examples
 from .metrics import best_f1_threshold, binary_report, expected_calibration_error, recall_threshold
 

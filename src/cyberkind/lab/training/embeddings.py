@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from ..errors import DataError
+from ...errors import DataError
 
 __all__ = ["EmbeddingCache"]
 

@@ -2,7 +2,7 @@
 
 Sets (read in place from the ``data_dir``; nothing is learned from either):
 
-- ``paradetox_heldout``: the ParaDetox rows of :func:`~cyberkind.training.detox.detox_split`'s
+- ``paradetox_heldout``: the ParaDetox rows of :func:`~cyberkind.lab.training.detox.detox_split`'s
   held-out 10% (the lexicon never saw them; with seed 0 neither did the fast tier), each toxic
   sentence with its 1-3 human rewrites;
 - ``appdia_test``: APPDIA's test split (``original-annotated-data/original-test.tsv``: an
@@ -48,12 +48,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from ..errors import ConfigError
-from ..guard.substitutions import Span, apply_substitutions, delete_spans
+from ...errors import ConfigError
+from ...guard.substitutions import Span, apply_substitutions, delete_spans
 
 if TYPE_CHECKING:
-    from ..classifiers.featurize import HashingFeaturizer
-    from ..engine import Scorer
+    from ...classifiers.featurize import HashingFeaturizer
+    from ...engine import Scorer
 
 __all__ = [
     "NEGATIVITY",
@@ -336,7 +336,7 @@ class FastTierGuard:
     def __init__(
         self, scorer: Scorer | None = None, max_words: int = 4, min_drop: float = 0.02
     ) -> None:
-        from ..engine import Scorer
+        from ...engine import Scorer
 
         self.scorer = scorer or Scorer()
         self.max_words = max_words
@@ -348,7 +348,7 @@ class FastTierGuard:
     @property
     def featurizer(self) -> HashingFeaturizer:
         """The fast tier's featurizer (for :func:`tfidf_cosine`)."""
-        from ..classifiers.featurize import HashingFeaturizer
+        from ...classifiers.featurize import HashingFeaturizer
 
         featurizer = getattr(self.scorer.model, "featurizer", None)
         if not isinstance(featurizer, HashingFeaturizer):

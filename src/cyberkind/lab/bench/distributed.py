@@ -191,7 +191,7 @@ def distributed_benchmark(
     echo: Callable[[str], None] = lambda _line: None,
 ) -> dict[str, Any]:
     """Generate the archive, score it locally and on Dask, and return the measurements."""
-    from ..distributed import find_inputs, plan_blocks
+    from ...distributed import find_inputs, plan_blocks
 
     echo(f"bench distributed: resampling {rows:,} comments from {', '.join(HEADS)}")
     pool = _pool(data_dir)

@@ -3,14 +3,14 @@
 Each reader parses one dataset into plain tuples, checks the format as it goes
 and raises :class:`~cyberkind.errors.DataError` naming the file (and 1-based
 line) when something is missing or malformed. Readers know nothing about heads:
-:mod:`cyberkind.training.corpora` turns their rows into training examples.
+:mod:`cyberkind.lab.training.corpora` turns their rows into training examples.
 
 Results are cached per data folder, because one training run builds ~50 heads
 from the same handful of files.
 
 **Usage**::
 
-    >>> from cyberkind.training._readers import goemotions
+    >>> from cyberkind.lab.training._readers import goemotions
     >>> rows = goemotions(Path("../shared/data"))
     >>> rows[0].split
     'train'
@@ -29,7 +29,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Literal, NamedTuple
 
-from ..errors import DataError
+from ...errors import DataError
 
 __all__ = [
     "FIX",

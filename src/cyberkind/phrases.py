@@ -1,4 +1,4 @@
-"""What a draft responds to: the key phrase of a message, and how varied a batch is.
+"""Phrase helpers shared by the composer and the link library: key phrases and variety.
 
 :func:`key_phrase` is deliberately simple and deterministic (no model): it splits the
 message into clauses, weighs each clause by its content words (long, rare-looking words

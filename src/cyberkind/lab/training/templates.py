@@ -23,7 +23,8 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from .corpora import Split, text_key
+from ._readers import Split
+from .examples import text_key
 
 __all__ = ["SPLITS", "Family", "TemplateExample", "TemplateGrammar"]
 

@@ -8,7 +8,7 @@ whatever span model the guard uses is what gets measured:
   task asks, since every text in it is toxic) and of the verdict's spans (``check``: none when
   the verdict is ``ok``).
 - **Rewrites**: ParaDetox's held-out 10% and APPDIA's test split through
-  :func:`~cyberkind.bench.rewrite.run_rewrite_benchmark`, with the guard's own verdict as the
+  :func:`~cyberkind.lab.bench.rewrite.run_rewrite_benchmark`, with the guard's own verdict as the
   style judge (``ok`` is a success) and the guard's rewrite as the system. Where the guard
   flags a draft but declines to rewrite it, the source is counted unchanged: a style failure.
   Side by side: ``identity`` and ``delete_flagged`` (the guard's spans deleted).
@@ -36,13 +36,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..guard.evaluate import read_toxic_spans, read_tweeteval_offensive
-from ..guard.metrics import char_offsets, span_f1
+from ...guard.metrics import char_offsets, span_f1
+from ..guard_evaluate import read_toxic_spans, read_tweeteval_offensive
 from .probes import probe_sentences
 from .rewrite import delete_baseline, joint_score, run_rewrite_benchmark, sentence_chrf
 
 if TYPE_CHECKING:
-    from ..guard import Guard, Verdict
+    from ...guard import Guard, Verdict
 
 from ._report import table as _table
 
@@ -198,8 +198,8 @@ def guard_benchmarks(
     ``quick`` keeps to :data:`QUICK_ROWS` rows per set and 100 latency drafts; ``limit`` sets
     the rows per set explicitly. ``model_dir`` is a folder from ``cyberkind train``.
     """
-    from ..engine import Scorer
-    from ..guard import Guard
+    from ...engine import Scorer
+    from ...guard import Guard
 
     started = time.perf_counter()
     rows = limit if limit is not None else (QUICK_ROWS if quick else None)

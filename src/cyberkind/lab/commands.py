@@ -1,0 +1,351 @@
+"""``cyberkind train`` and ``cyberkind bench``: the lab's commands.
+
+The product never imports the lab. These two commands reach the CLI through the
+``register_commands`` plugin hook (:mod:`cyberkind.hookspecs`), implemented by
+:mod:`cyberkind.lab.plugin`, which the ``cyberkind`` entry point ``lab`` names.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..cli._base import _settings, setting_option
+
+__all__ = ["bench", "train"]
+
+
+@click.command()
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False),
+    help="Folder for the models (default: the package's own model folder).",
+)
+@click.option("--seed", type=int, default=None, help="Random seed (default: the seed setting).")
+@click.option("--head", "heads", multiple=True, help="Train only these heads (experiments).")
+@click.option(
+    "--only",
+    "only",
+    type=click.Choice(["fast", "accurate", "detox", "spans"]),
+    multiple=True,
+    help="Build only these models (repeatable): fast (the classifier, minutes), accurate (its "
+    "embedding heads; needs fast and cyberkind[accurate]), detox (the rewrite lexicon, "
+    "seconds) or spans (the guard's toxic span model, about a minute). Default: all whose "
+    "extras are installed.",
+)
+@click.option(
+    "--embedding-cache",
+    type=click.Path(dir_okay=False),
+    default="artifacts/embeddings-minilm.sqlite",
+    show_default=True,
+    help="Resumable cache of sentence embeddings for the accurate tier.",
+)
+@setting_option
+def train(
+    output: str | None,
+    seed: int | None,
+    heads: tuple[str, ...],
+    only: tuple[str, ...],
+    embedding_cache: str,
+    settings: tuple[tuple[str, str], ...],
+) -> None:
+    """Rebuild every shipped model from the labelled data, deterministically.
+
+    Writes the weights, a model card and metrics.json per model, the rewrite
+    lexicon (detox-v1) and the guard's span model (spans-v1) with their model
+    cards. The fast tier takes about 5 minutes on two cores, the span model about
+    a minute. The accurate tier needs the fast tier and `pip install
+    'cyberkind[accurate]'`; embedding its 230k texts takes about 25 minutes the
+    first time (the cache makes reruns and interrupted runs quick).
+
+    Example:
+
+        cyberkind train --setting data_dir ../shared/data
+
+        cyberkind train --only detox
+
+        cyberkind train --only spans
+    """
+    from ..engine import default_model_dir
+
+    values = _settings(settings)
+    target = Path(output) if output else default_model_dir()
+    data_dir = Path(values["data_dir"])
+    train_seed = values["seed"] if seed is None else seed
+    wanted = set(only or ("fast", "accurate", "detox", "spans"))
+    if not only and not _accurate_installed():
+        click.echo(
+            "Skipping the accurate tier: pip install 'cyberkind[accurate]' to build it.", err=True
+        )
+        wanted.discard("accurate")
+    out: dict[str, Any] = {}
+    if "fast" in wanted:
+        out.update(_train_fast(data_dir, target, train_seed, heads))
+    if "accurate" in wanted:
+        out.update(
+            _train_accurate(
+                data_dir, target, train_seed, heads, Path(embedding_cache), values["encoder_dir"]
+            )
+        )
+    if "detox" in wanted:
+        from .training.detox import DETOX_MODEL, train_detox
+
+        summary = train_detox(data_dir, target, seed=train_seed)
+        out["detox"] = {"output": str(target / DETOX_MODEL), **summary}
+    if "spans" in wanted:
+        from ..classifiers.spans import SPAN_MODEL
+        from .training.spans import train_spans
+
+        metrics = train_spans(data_dir, target, seed=train_seed)
+        out["spans"] = {
+            "output": str(target / SPAN_MODEL),
+            "trial_char_f1": metrics["trial_char_f1"],
+            "bias_probe": metrics["bias_probe"],
+        }
+    click.echo(json.dumps(out, indent=2))
+
+
+@contextlib.contextmanager
+def _progress_bar() -> Iterator[Callable[[str, int, int], None]]:
+    from rich.progress import Progress
+
+    with Progress(transient=True, disable=not sys.stderr.isatty()) as bar:
+        tasks: dict[str, Any] = {}
+
+        def progress(step: str, done: int, total: int) -> None:
+            if step not in tasks:
+                tasks[step] = bar.add_task(step, total=total)
+            bar.update(tasks[step], completed=done, total=total)
+
+        yield progress
+
+
+def _train_fast(data_dir: Path, target: Path, seed: int, heads: tuple[str, ...]) -> dict[str, Any]:
+    from .training.cards import write_model_card
+    from .training.train import FAST_MODEL, train_models
+
+    with _progress_bar() as progress:
+        metrics = train_models(data_dir, target, seed=seed, heads=heads or None, progress=progress)
+    write_model_card(target / FAST_MODEL, metrics)
+    return {"output": str(target / FAST_MODEL), "test": _test_summary(metrics)}
+
+
+def _train_accurate(
+    data_dir: Path,
+    target: Path,
+    seed: int,
+    heads: tuple[str, ...],
+    cache: Path,
+    encoder_dir: Path | None,
+) -> dict[str, Any]:
+    from ..classifiers.encoder import SentenceEncoder
+    from .training.accurate import ACCURATE_MODEL, train_accurate
+    from .training.accurate_card import write_accurate_card
+    from .training.train import FAST_MODEL
+
+    encoder = SentenceEncoder.load(encoder_dir)
+    with _progress_bar() as progress:
+        metrics = train_accurate(
+            data_dir,
+            target,
+            encoder.encode,
+            cache_path=cache,
+            seed=seed,
+            heads=heads or None,
+            progress=progress,
+        )
+    write_accurate_card(target / ACCURATE_MODEL, metrics, encoder.encode, target / FAST_MODEL)
+    return {"accurate": {"output": str(target / ACCURATE_MODEL), "test": _test_summary(metrics)}}
+
+
+def _accurate_installed() -> bool:
+    import importlib.util
+
+    from ..classifiers.encoder import BASE_PACKAGE
+
+    return all(importlib.util.find_spec(m) for m in (BASE_PACKAGE, "onnxruntime", "tokenizers"))
+
+
+def _test_summary(metrics: dict[str, Any]) -> dict[str, Any]:
+    return {
+        head: {k: r["test"][k] for k in ("f1", "macro_f1", "ece")}
+        for head, r in metrics["heads"].items()
+        if ":" not in head
+    }
+
+
+def _write_report(output_dir: str, name: str, report: dict[str, Any], markdown: str) -> None:
+    """Write ``<name>_benchmark.json`` and ``.md`` into ``output_dir`` and print the Markdown."""
+    out = Path(output_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(report, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    (out / f"{name}_benchmark.json").write_text(text, encoding="utf-8")
+    (out / f"{name}_benchmark.md").write_text(markdown, encoding="utf-8")
+    click.echo(markdown, nl=False)
+
+
+@click.command()
+@click.option(
+    "--output-dir",
+    type=click.Path(file_okay=False),
+    default="docs",
+    show_default=True,
+    help="Where benchmarks.md and benchmarks.json go.",
+)
+@click.option("--quick", is_flag=True, help="Fewer rows for speed runs (for smoke tests).")
+@click.option(
+    "--embedding-cache",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Reuse this cache of sentence embeddings (from `train`) for the accurate tiers' "
+    "quality rows; speed is always measured live.",
+)
+@click.option(
+    "--only",
+    type=click.Choice(["rewrite", "guard", "composer", "distributed", "web"]),
+    default=None,
+    help="Run only this benchmark: rewrite (ParaDetox held-out and APPDIA test; seconds), "
+    "written to rewrite_benchmark.json in --output-dir; guard (the negativity guard's spans, "
+    "rewrites, false alarms and latency; about a minute), written to guard_benchmark.json "
+    "and guard_benchmark.md; composer (drafts beside a fixed-template baseline on real "
+    "messages; about 20 seconds), written to composer_benchmark.json and .md; web (the "
+    "wall's submit and /v1/check under rising concurrency, then an exactly-once check of the "
+    "stored submissions; about a minute, --quick 15 s), written to web_benchmark.json and .md; "
+    "distributed (the local engine against Dask with 1 and 2 workers on a generated archive; "
+    "minutes; needs cyberkind[distributed]), written to distributed_benchmark.json and .md.",
+)
+@click.option(
+    "--rows",
+    type=click.IntRange(min=100),
+    default=1_000_000,
+    show_default=True,
+    help="With --only distributed: comments in the generated archive.",
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=None,
+    help="With --only rewrite or guard: rows per set; with --only composer: messages per group.",
+)
+@setting_option
+def bench(
+    output_dir: str,
+    quick: bool,
+    embedding_cache: str | None,
+    only: str | None,
+    rows: int,
+    limit: int | None,
+    settings: tuple[tuple[str, str], ...],
+) -> None:
+    """Run every benchmark, side by side with installed peers; write a table.
+
+    The accurate and cascade tiers are included when `cyberkind[accurate]` is
+    installed.
+
+    Example:
+
+        cyberkind bench --output-dir docs
+
+        cyberkind bench --only rewrite --output-dir docs
+
+        cyberkind bench --only guard --output-dir /tmp/guard-bench
+
+        cyberkind bench --only composer --output-dir /tmp/composer-bench
+
+        cyberkind bench --only distributed --rows 20000 --output-dir /tmp/dist-bench
+        cyberkind bench --only web --output-dir /tmp/web-bench
+    """
+    values = _settings(settings)
+    if only == "distributed":
+        from .bench.distributed import distributed_benchmark, distributed_markdown
+
+        report = distributed_benchmark(
+            Path(values["data_dir"]),
+            rows=rows,
+            seed=values["seed"],
+            model_dir=values["model_dir"],
+            echo=lambda line: click.echo(line, err=True),
+        )
+        _write_report(output_dir, "distributed", report, distributed_markdown(report))
+        return
+    if only == "web":
+        from .bench.web import web_benchmarks, web_markdown
+
+        report = web_benchmarks(
+            levels=(1, 4, 16) if quick else (1, 4, 16, 64),
+            seconds=2.0 if quick else 5.0,
+            echo=lambda line: click.echo(line, err=True),
+        )
+        _write_report(output_dir, "web", report, web_markdown(report))
+        if not report["exactly_once"]["ok"]:
+            raise click.ClickException(
+                "some accepted wall submissions were not stored exactly once; see the report."
+            )
+        return
+    if only == "composer":
+        from .bench.composer import composer_benchmarks, composer_markdown
+
+        report = composer_benchmarks(
+            Path(values["data_dir"]),
+            quick=quick,
+            per_group=limit,
+            seed=values["seed"],
+            model_dir=values["model_dir"],
+            echo=lambda line: click.echo(line, err=True),
+        )
+        _write_report(output_dir, "composer", report, composer_markdown(report))
+        return
+    if only == "guard":
+        from .bench.guard import guard_benchmarks, guard_markdown
+
+        report = guard_benchmarks(
+            Path(values["data_dir"]),
+            quick=quick,
+            limit=limit,
+            model_dir=values["model_dir"],
+            seed=values["seed"],
+            echo=lambda line: click.echo(line, err=True),
+        )
+        _write_report(output_dir, "guard", report, guard_markdown(report))
+        return
+    if only == "rewrite":
+        from ..engine import Scorer
+        from ..guard.substitutions import load_substitutions
+        from .bench.rewrite import FastTierGuard, lexicon_rewriter, run_rewrite_benchmark
+
+        guard = FastTierGuard(Scorer("fast", values["model_dir"]))
+        lexicon = load_substitutions(values["model_dir"])
+        report = run_rewrite_benchmark(
+            lexicon_rewriter(lexicon, guard.spans),
+            guard.is_ok,
+            guard.spans,
+            Path(values["data_dir"]),
+            limit=limit,
+            seed=values["seed"],
+            featurizer=guard.featurizer,
+            extra={"lexicon_in_spans": lexicon_rewriter(lexicon, guard.spans, within_spans=True)},
+        )
+        text = json.dumps(report, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        Path(output_dir).mkdir(parents=True, exist_ok=True)
+        (Path(output_dir) / "rewrite_benchmark.json").write_text(text, encoding="utf-8")
+        click.echo(text, nl=False)
+        return
+    from .bench.runner import run_benchmarks
+
+    result = run_benchmarks(
+        Path(values["data_dir"]),
+        Path(output_dir),
+        quick=quick,
+        model_dir=values["model_dir"],
+        encoder_dir=values["encoder_dir"],
+        embedding_cache=Path(embedding_cache) if embedding_cache else None,
+        echo=lambda line: click.echo(line, err=True),
+    )
+    click.echo(result.markdown)
