@@ -55,8 +55,7 @@ def db_copy(source: str, destination: str, as_json: bool) -> None:
 
         cyberkind db copy ~/.local/share/cyberkind/inbox.db postgresql://ana@db.example/team
     """
-    from ..store import open_store
-    from ..store import copy_store
+    from ..store import copy_store, open_store
 
     with open_store(source) as src, open_store(destination) as dst:
         report = copy_store(src, dst)

@@ -17,10 +17,10 @@
 
 from __future__ import annotations
 
+from ..phrases import content_words, distinct_n, key_phrase
 from .api import Composer
 from .compose import CRISIS_THRESHOLD, Draft, Drafter, compose, star_count
 from .llm import LLMBackend
-from ..phrases import content_words, distinct_n, key_phrase
 from .stars import KindPerson, Ledger, record_draft_stars
 from .voice import DEFAULT_VOICE, Voice
 

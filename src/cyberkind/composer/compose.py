@@ -30,8 +30,8 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import LLMError
 from ..models import Act, Item, Opportunity, Priority, Resource
-from ..resources import regional_resources
 from ..phrases import key_phrase
+from ..resources import regional_resources
 from .templates import CRISIS, EMOJI, LINES, STAR_LINES
 from .voice import DEFAULT_VOICE, Voice
 

@@ -209,7 +209,7 @@ def _write_report(output_dir: str, name: str, report: dict[str, Any], markdown: 
 )
 @click.option(
     "--only",
-    type=click.Choice(["rewrite", "guard", "composer", "distributed", "web"]),
+    type=click.Choice(["rewrite", "guard", "composer", "distributed", "web", "functional"]),
     default=None,
     help="Run only this benchmark: rewrite (ParaDetox held-out and APPDIA test; seconds), "
     "written to rewrite_benchmark.json in --output-dir; guard (the negativity guard's spans, "
@@ -218,6 +218,8 @@ def _write_report(output_dir: str, name: str, report: dict[str, Any], markdown: 
     "messages; about 20 seconds), written to composer_benchmark.json and .md; web (the "
     "wall's submit and /v1/check under rising concurrency, then an exactly-once check of the "
     "stored submissions; about a minute, --quick 15 s), written to web_benchmark.json and .md; "
+    "functional (the guard on the evaluation half of the functional suite, beside the peers; "
+    "seconds), written to functional_benchmark.json and .md; "
     "distributed (the local engine against Dask with 1 and 2 workers on a generated archive; "
     "minutes; needs cyberkind[distributed]), written to distributed_benchmark.json and .md.",
 )
@@ -232,7 +234,8 @@ def _write_report(output_dir: str, name: str, report: dict[str, Any], markdown: 
     "--limit",
     type=click.IntRange(min=1),
     default=None,
-    help="With --only rewrite or guard: rows per set; with --only composer: messages per group.",
+    help="With --only rewrite or guard: rows per set; with --only composer: messages per group; "
+    "with --only functional: cases per functionality.",
 )
 @setting_option
 def bench(
@@ -259,10 +262,26 @@ def bench(
 
         cyberkind bench --only composer --output-dir /tmp/composer-bench
 
+        cyberkind bench --only functional --output-dir /tmp/functional-bench
+
         cyberkind bench --only distributed --rows 20000 --output-dir /tmp/dist-bench
         cyberkind bench --only web --output-dir /tmp/web-bench
     """
     values = _settings(settings)
+    if only == "functional":
+        from ..engine import Scorer
+        from ..guard import Guard
+        from .bench.functional import functional_benchmarks, functional_markdown
+
+        fast_guard = Guard(Scorer("fast", values["model_dir"]))
+        report = functional_benchmarks(
+            {"cyberkind guard (fast)": lambda text: fast_guard.check(text, suggest=False).verdict},
+            limit=limit,
+            seed=values["seed"],
+            echo=lambda line: click.echo(line, err=True),
+        )
+        _write_report(output_dir, "functional", report, functional_markdown(report["reports"]))
+        return
     if only == "distributed":
         from .bench.distributed import distributed_benchmark, distributed_markdown
 

@@ -28,8 +28,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..phrases import content_words, key_phrase
 from ..models import Item, ItemKind, Link, Opportunity, Problem
+from ..phrases import content_words, key_phrase
 from ..store.base import LinkMatch, Store, UpsertCounts
 from .formats import read_link_file
 

@@ -48,9 +48,9 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
-from ...phrases import content_words, distinct_n
 from ...composer.templates import LINES, STAR_LINES
 from ...models import Act, Author, Item, ItemKind, Opportunity, Priority
+from ...phrases import content_words, distinct_n
 from ..training._readers import GOEMOTIONS_LABELS, dreaddit, goemotions, li2014, require
 from ._report import table as _table
 
