@@ -82,6 +82,13 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("llm_model", None, "The model name to ask the llm_url endpoint for"),
     Setting("llm_timeout", 20, "Seconds to wait for the LLM endpoint before the template draft"),
+    Setting(
+        "perspective_unscorable",
+        "omit",
+        "What `serve`'s Perspective endpoint does with a Perspective attribute cyberkind cannot "
+        "score (FLIRTATION, SEXUALLY_EXPLICIT...): omit (leave it out of attributeScores) or "
+        "error (answer 400 ATTRIBUTE_NOT_SUPPORTED); other names are always refused",
+    ),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
 

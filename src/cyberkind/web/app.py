@@ -9,6 +9,8 @@ Routes (documented in OpenAPI at ``/openapi.json`` and in docs/api.md):
 
 - ``POST /v1alpha1/comments:analyze``: Perspective's request and response shapes and its
   error envelope (:mod:`cyberkind.web.perspective`); ``spanAnnotations`` come from the guard;
+- ``GET /$discovery/rest?version=v1alpha1``: Google's discovery document for the Perspective
+  API, pointing at this server (:mod:`.discovery`), for clients built from it;
 - ``POST /v1/check``: the guard's full verdict for a draft (``cyberkind check --json``);
 - ``GET /openapi.json``: the OpenAPI 3.1 description;
 - ``GET /``: what this server offers, as JSON (browsers asking for HTML go to a page);
@@ -47,8 +49,10 @@ from starlette.staticfiles import StaticFiles
 from ..engine import Scorer
 from ..errors import CyberkindError
 from ..guard import NEGATIVITY_LABELS, Guard, Policy, Verdict, parse_policy
+from ..settings import resolve
 from . import perspective
 from .context import LoginRequired, RateLimits, WebContext
+from .discovery import DISCOVERY_PATH, discovery_endpoint
 from .openapi import openapi_spec
 from .security import BodyLimit, SecurityHeaders, Sessions
 
@@ -227,6 +231,7 @@ def create_app(
     allowed_hosts: Sequence[str] | None = None,
     region: str | None = None,
     crisis_line: str | None = None,
+    perspective_unscorable: str | None = None,
 ) -> Starlette:
     """Build the app around one loaded :class:`~cyberkind.Scorer` (the fast tier by default).
 
@@ -236,7 +241,9 @@ def create_app(
     the wall; ``secret_key`` signs session cookies and form tokens (default: random per
     process, so a restart logs the owner out); ``limits`` are the per-client rate limits;
     ``frame_ancestors`` who may frame the wall; ``allowed_hosts`` the Host headers accepted
-    (the server passes the loopback names when it is not public, against DNS rebinding).
+    (the server passes the loopback names when it is not public, against DNS rebinding);
+    ``perspective_unscorable`` is ``omit`` or ``error`` for Perspective attributes cyberkind
+    cannot score (default: the setting of that name, from ``CYBERKIND_PERSPECTIVE_UNSCORABLE``).
     """
     model = scorer or Scorer()
     lock = threading.RLock()
@@ -255,11 +262,14 @@ def create_app(
         return run
 
     annotate = locked(annotator)
+    unscorable = perspective.check_unscorable(
+        perspective_unscorable or resolve({})["perspective_unscorable"]
+    )
 
     async def analyze(request: Request) -> Response:
         try:
             body = await _json_body(request)
-            parsed = perspective.parse_request(body)
+            parsed = perspective.parse_request(body, labels=model.labels, unscorable=unscorable)
             result = await run_in_threadpool(perspective.analyze, parsed, score_one, annotate)
         except perspective.PerspectiveError as err:
             return JSONResponse(err.body(), status_code=err.code)
@@ -288,6 +298,7 @@ def create_app(
                 "tier": model.tier,
                 "endpoints": {
                     "POST /v1alpha1/comments:analyze": "Perspective-compatible scores",
+                    f"GET {DISCOVERY_PATH}?version=v1alpha1": "Google's discovery document",
                     "POST /v1/check": "the guard's verdict, reasons, spans and rewrite",
                     "GET /openapi.json": "OpenAPI description",
                     "GET /wall": "the public ideas wall (JSON: GET /api/ideas)",
@@ -348,6 +359,7 @@ def create_app(
         Route("/", _answering_errors(home), methods=["GET"]),
         Route("/openapi.json", _answering_errors(spec), methods=["GET"]),
         Route("/v1alpha1/comments:analyze", _answering_errors(analyze), methods=["POST"]),
+        Route(DISCOVERY_PATH, _answering_errors(discovery_endpoint), methods=["GET"]),
         Route("/v1/check", _answering_errors(check), methods=["POST"]),
         *wall_routes(),
         *page_routes(),

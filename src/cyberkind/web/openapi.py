@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .perspective import ATTRIBUTES, MAX_TEXT_BYTES
+from .perspective import ATTRIBUTES, KNOWN_ATTRIBUTES, MAX_TEXT_BYTES
 
 __all__ = ["openapi_spec"]
 
@@ -126,6 +126,37 @@ def openapi_spec() -> dict[str, Any]:
                     },
                 }
             },
+            "/$discovery/rest": {
+                "get": {
+                    "operationId": "perspectiveDiscovery",
+                    "summary": "Google's discovery document for the Perspective API",
+                    "description": "For clients built from it, e.g. googleapiclient.discovery."
+                    "build('commentanalyzer', 'v1alpha1', discoveryServiceUrl=...). Its rootUrl "
+                    "is this server, as the request reached it.",
+                    "parameters": [
+                        {
+                            "name": "version",
+                            "in": "query",
+                            "required": False,
+                            "schema": {"type": "string", "enum": ["v1alpha1"]},
+                        }
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "The discovery document",
+                            "content": {"application/json": {"schema": {"type": "object"}}},
+                        },
+                        "404": {
+                            "description": "Another version, in Google's error format",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/GoogleError"}
+                                }
+                            },
+                        },
+                    },
+                }
+            },
             "/v1/check": {
                 "post": {
                     "operationId": "checkDraft",
@@ -203,7 +234,11 @@ def openapi_spec() -> dict[str, Any]:
                         },
                         "requestedAttributes": {
                             "type": "object",
-                            "propertyNames": {"enum": list(ATTRIBUTES)},
+                            "description": "Scored: "
+                            + ", ".join(ATTRIBUTES)
+                            + ". Perspective's other attributes are left out of the answer "
+                            "(or refused, by the perspective_unscorable setting).",
+                            "propertyNames": {"enum": list(KNOWN_ATTRIBUTES)},
                             "additionalProperties": {
                                 "type": "object",
                                 "properties": {
