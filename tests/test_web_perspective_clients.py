@@ -347,3 +347,26 @@ def test_names_perspective_never_had_are_refused(base_url: str) -> None:
         response = client.post(ANALYZE, json=body)
     assert response.status_code == 400
     assert response.json()["error"]["message"].startswith("Unknown attribute: KINDNESS.")
+
+
+def test_serve_passes_the_unscorable_setting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`cyberkind serve --setting perspective_unscorable error` reaches the app factory."""
+    from click.testing import CliRunner
+
+    import cyberkind.web.app as web_app
+    from cyberkind.cli import cli
+
+    seen: dict[str, Any] = {}
+    real = web_app.create_app
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        seen.update(kwargs)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(web_app, "create_app", spy)
+    args = ["serve", "--db", str(tmp_path / "inbox.db"), "--get", "/"]
+    result = CliRunner().invoke(cli, [*args, "--setting", "perspective_unscorable", "error"])
+    assert result.exit_code == 0, result.output
+    assert seen["perspective_unscorable"] == "error"

@@ -105,6 +105,7 @@ def serve(
         allowed_hosts=None if public else [*LOOPBACK, "[::1]"],
         region=values["region"],
         crisis_line=values["crisis_line"],
+        perspective_unscorable=values["perspective_unscorable"],
     )
     if get_path is not None:
         import asyncio
