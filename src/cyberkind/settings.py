@@ -82,6 +82,13 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("llm_model", None, "The model name to ask the llm_url endpoint for"),
     Setting("llm_timeout", 20, "Seconds to wait for the LLM endpoint before the template draft"),
+    Setting(
+        "sync_deadline",
+        300,
+        "Seconds one source may take in `cyberkind sync`; a slower one is reported as timed out "
+        "and the others still sync",
+    ),
+    Setting("feed_max_bytes", 10485760, "The most bytes `cyberkind sync` reads of one feed"),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
 
