@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -226,3 +227,33 @@ def test_a_source_budget_cuts_timeouts_and_refuses_to_start_late() -> None:
         assert client.event_hooks == {"request": [], "response": []}
         client.get("https://x.example/")  # no budget: the client's own timeouts
         assert seen[-1]["read"] == 20
+
+
+def test_a_source_past_its_deadline_stops_after_a_committed_batch(
+    db_path: Path, stub_scorer: Any
+) -> None:
+    """A source whose HTTP bypasses the budgeted client (Mastodon.py uses requests) still
+    stops at the first batch boundary past the deadline; that batch and its cursor stay."""
+    import httpx
+
+    from cyberkind.connectors.base import Connector
+    from cyberkind.connectors.http import source_budget
+    from cyberkind.errors import SourceError
+    from cyberkind.models import Author, Batch, Item, ItemKind
+    from cyberkind.pipeline import sync
+
+    class Slow(Connector):
+        source = "slow:pages"
+
+        def fetch(self, cursor: str | None) -> Iterator[Batch]:
+            for page in range(5):
+                time.sleep(1.0)
+                item = Item(self.source, f"m{page}", ItemKind.MENTION, Author("a", "A"), "hi")
+                yield Batch((item,), f"page-{page}")
+
+    expired = pytest.raises(SourceError, match=r"took longer than its 1\.5 s deadline")
+    with open_store(db_path) as store, httpx.Client() as client:
+        with expired, source_budget(client, "slow:pages", 1.5):
+            sync(store, Slow(), stub_scorer)
+        assert store.cursors() == {"slow:pages": "page-1"}
+        assert [s.item.remote_id for s in store.items()] == ["m0", "m1"]

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from .connectors.base import Connector, LiveConnector, connector_registry, detect_file_connector
-from .connectors.http import source_budget
+from .connectors.http import check_budget, source_budget
 from .errors import ConfigError
 from .inbox import Inbox
 from .models import Account, Item, Problem, State
@@ -139,6 +139,7 @@ def sync(
         report.problems.extend(batch.problems)
         if progress is not None:
             progress(report.read, total)
+        check_budget()  # past the source's sync deadline: stop after this committed batch
     report.opportunities_open = len(
         store.opportunities(sources=[connector.source], states=[State.OPEN])
     )

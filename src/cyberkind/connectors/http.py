@@ -48,6 +48,7 @@ if TYPE_CHECKING:
 __all__ = [
     "TRANSIENT_STATUS",
     "SourceBudget",
+    "check_budget",
     "rate_limit_wait",
     "reset_seconds",
     "retry_after_seconds",
@@ -316,6 +317,18 @@ def source_budget(
         _BUDGET.reset(token)
         for name, hook in added:
             hooks[name].remove(hook)
+
+
+def check_budget() -> None:
+    """Raise the open budget's error if its deadline has passed (nothing when none is open).
+
+    The pipeline calls it after each committed batch, so a source that pages slowly stops at
+    a batch boundary even when its HTTP does not go through the budgeted client (Mastodon.py
+    speaks ``requests``).
+    """
+    budget = _BUDGET.get()
+    if budget is not None and budget.left() <= 0:
+        raise budget.expired()
 
 
 def _cut_timeouts(request: httpx.Request) -> None:
