@@ -51,8 +51,9 @@ def text_without_nul(value: Any) -> Any:
 
 
 def without_nul(params: Sequence[Any]) -> Sequence[Any]:
-    """One statement's parameters with NUL replaced in their text."""
-    if not any(isinstance(v, str | list) for v in params):
+    """One statement's parameters with NUL replaced in their text (a sequence, as the stores
+    pass them; anything else is returned as it is)."""
+    if not isinstance(params, list | tuple) or not any(isinstance(v, str | list) for v in params):
         return params
     return tuple(text_without_nul(v) for v in params)
 
