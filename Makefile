@@ -9,7 +9,7 @@ ACCURATE := $(VENV)/.installed-accurate
 # build is wanted, run `make test TORCH=torch`.
 TORCH ?= torch==2.13.0
 
-.PHONY: demo test lint typecheck pytest train bench clean
+.PHONY: demo test lint typecheck pytest train bench clean system-packages
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,11 @@ train: $(ACCURATE)
 
 bench: $(ACCURATE)
 	$(BIN)/cyberkind bench --output-dir docs
+
+# The Debian/Ubuntu packages the full test suite needs (apt-get, as root or through sudo), as
+# CI installs them: WordPress with PHP and MariaDB, chromium, PostgreSQL, a UTF-8 locale.
+system-packages:
+	bash scripts/install_system_packages.sh
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .mypy_cache .pytest_cache .ruff_cache

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -452,3 +453,46 @@ def test_train_cli_builds_accurate_heads_and_card(
     assert "all-MiniLM-L6-v2" in card and "`celebration`" in card
     heads, _ = AccurateModel.read_heads(out / "accurate-v1")
     assert heads.names == ("celebration",)
+
+
+def test_accurate_scoring_leaves_no_onnxruntime_telemetry_in_home(
+    encoder: SentenceEncoder, encoder_dir: Path, tmp_path: Path
+) -> None:
+    """onnxruntime's official builds write ~/.cache/Microsoft/DeveloperTools/.onnxruntime
+    (a device id and an event database) on import unless ORT_DISABLE_TELEMETRY=1 is set first;
+    cyberkind.classifiers.onnx sets it. A child process with a fresh HOME scores with the
+    accurate tier and leaves nothing under $HOME/.cache/Microsoft."""
+    home = tmp_path / "home"
+    home.mkdir()
+    source = tmp_path / "in.jsonl"
+    source.write_text('{"text": "thank you so much"}\n')
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("ORT_DISABLE_TELEMETRY", "XDG_CACHE_HOME") and not k.startswith("HF_")
+    }
+    env["HOME"] = str(home)
+    command = ["score", str(source), "--tier", "accurate", "--setting", "encoder_dir"]
+    out = subprocess.run(
+        [sys.executable, "-m", "cyberkind", *command, str(encoder_dir)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert json.loads(out.stdout.splitlines()[0])["scores"]["gratitude"] > 0.5
+    assert not (home / ".cache" / "Microsoft").exists(), sorted(map(str, home.rglob("*")))
+
+
+def test_every_onnxruntime_session_comes_from_the_one_helper() -> None:
+    """Only cyberkind.classifiers.onnx imports onnxruntime in the product (the lab's
+    benchmark peers stand apart), so none can skip turning telemetry off."""
+    package = Path(__file__).resolve().parents[1] / "src" / "cyberkind"
+    importers = sorted(
+        str(path.relative_to(package))
+        for path in package.rglob("*.py")
+        if "lab" not in path.relative_to(package).parts
+        and re.search(r"^\s*(import onnxruntime|from onnxruntime)", path.read_text(), re.M)
+    )
+    assert importers == ["classifiers/onnx.py"]

@@ -209,3 +209,57 @@ def test_a_snapshot_reads_one_state_while_another_connection_writes(
         store.snapshot(),
     ):
         pass
+
+
+def test_import_with_nul_bytes_works_on_every_store(
+    store: Any, tmp_path: Path, stub_scorer: Any
+) -> None:
+    """A NUL in an export (JSON ``\\u0000``) is stored as U+FFFD on SQLite and PostgreSQL alike,
+    instead of failing the import on PostgreSQL; importing the file again changes nothing."""
+    export = tmp_path / "nul.jsonl"
+    rows = [
+        {"id": "p1", "kind": "post", "is_own": True, "text": "My zine"},
+        {
+            "id": "c\u00001",
+            "kind": "comment",
+            "author": "Re\u0000ader",
+            "parent_id": "p1",
+            "thread_id": "p1",
+            "text": "Thank\u0000 you! #gratitude",
+        },
+    ]
+    export.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    report = import_file(store, export, scorer=stub_scorer)
+    assert (report.new, report.problems) == (2, [])
+    comment = store.items(remote_ids=["c\x001"])[0].item
+    assert (comment.remote_id, comment.author.name) == ("c\ufffd1", "Re\ufffdader")
+    assert comment.text == "Thank\ufffd you! #gratitude"
+    again = import_file(store, export, scorer=stub_scorer)
+    assert (again.new, again.updated, again.unchanged) == (0, 0, 2)
+
+
+def test_copy_a_sqlite_store_holding_nul_bytes_into_postgres(
+    tmp_path: Path, pg_url: str, stub_scorer: Any
+) -> None:
+    """A SQLite store written before NULs were replaced still holds them; `db copy` moves it to
+    PostgreSQL (which refuses U+0000 in text) with U+FFFD in their place, and verifies."""
+    src = tmp_path / "inbox.db"
+    with open_store(src) as store:
+        _fill(store, stub_scorer)
+        # Raw SQL, as an older cyberkind wrote them: the store's own writes replace NULs now.
+        store.execute("UPDATE items SET text = text || char(0) || 'tail' WHERE kind = 'comment'")
+        store.execute("INSERT INTO cursors VALUES ('old' || char(0), 'c' || char(0), 'x')")
+        assert store.execute("SELECT COUNT(*) FROM items WHERE instr(text, char(0))")[0][0] > 0
+        sums = table_checksums(store)
+    result = CliRunner().invoke(cli, ["db", "copy", str(src), pg_url, "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["verified"] is True
+    assert {n: t["rows"] for n, t in report["tables"].items()} == {
+        n: s.rows for n, s in sums.items()
+    }
+    with open_store(pg_url) as pg:
+        assert table_checksums(pg) == sums
+        assert pg.cursors()["old\ufffd"] == "c\ufffd"
+        texts = [s.item.text for s in pg.items() if s.item.kind.value == "comment"]
+        assert texts and all(t.endswith("\ufffdtail") for t in texts)

@@ -69,3 +69,21 @@ def test_import_leaves_guard_and_inbox_for_first_use() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert out.stdout.splitlines() == ["", "hold Inbox"]
+
+
+def test_readme_names_the_system_packages_ci_installs() -> None:
+    """The README's set-up names every package scripts/install_system_packages.sh installs
+    (which .ci/run and `make system-packages` run), and its status is current."""
+    import re
+
+    root = Path(__file__).resolve().parents[1]
+    script = (root / "scripts" / "install_system_packages.sh").read_text(encoding="utf-8")
+    match = re.search(r'^PACKAGES="([^"]+)"', script, re.M)
+    assert match is not None
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    missing = [p for p in match.group(1).split() if f"`{p}`" not in readme]
+    assert missing == []
+    assert "make system-packages" in readme
+    assert "system-packages:" in (root / "Makefile").read_text(encoding="utf-8")
+    assert "install_system_packages.sh" in (root / ".ci" / "run").read_text(encoding="utf-8")
+    assert "Next: PostgreSQL for teams" not in readme

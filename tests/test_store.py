@@ -355,3 +355,34 @@ def test_a_postgres_url_without_psycopg_says_what_to_install(
     monkeypatch.setitem(sys.modules, "psycopg", None)  # as if the extra were not installed
     with pytest.raises(ConfigError, match=r"pip install 'cyberkind\[postgres\]'"):
         open_store("postgresql://team@127.0.0.1:5432/cyberkind")
+
+
+def test_nul_bytes_in_text_become_replacement_characters_on_every_store(store: Store) -> None:
+    """PostgreSQL refuses U+0000 in text; SQLite would keep it. Both stores replace it with
+    U+FFFD (same length, so span offsets hold) on the way in, also in lookups."""
+    item = Item(
+        SRC,
+        "a\x00b",
+        ItemKind.COMMENT,
+        Author("h\x00", "Ana\x00"),
+        "bad\x00text",
+        url="https://x/\x00",
+        parent_remote_id="p\x00",
+        thread_id="p\x00",
+        raw={"note": "raw\x00value"},  # JSON text escapes it as \u0000: kept as is
+    )
+    counts = store.upsert_items([item], {"a\x00b": {"gratitude": 0.5}})
+    assert counts.new == 1
+    stored = store.items(SRC, remote_ids=["a\x00b"])
+    assert len(stored) == 1
+    got = stored[0].item
+    assert (got.remote_id, got.text, got.url) == ("a\ufffdb", "bad\ufffdtext", "https://x/\ufffd")
+    assert (got.author.handle, got.author.name) == ("h\ufffd", "Ana\ufffd")
+    assert (got.parent_remote_id, got.thread_id) == ("p\ufffd", "p\ufffd")
+    assert got.raw == {"note": "raw\x00value"}
+    assert stored[0].scores == {"gratitude": 0.5}
+    # The same item again is unchanged: its content hash is taken before the replacement.
+    assert store.upsert_items([item], {}).unchanged == 1
+    store.set_cursor("src\x00", "cur\x00sor")
+    assert store.get_cursor("src\x00") == "cur\ufffdsor"
+    assert store.cursors() == {"src\ufffd": "cur\ufffdsor"}

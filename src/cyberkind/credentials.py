@@ -14,6 +14,14 @@ containers; account and key upper-cased, non-alphanumerics as ``_``), then the
 OS keyring under the service ``cyberkind`` and the user name ``<account>:<key>``
 (needs ``pip install keyring``).
 
+A keyring is only as safe as its backend. ``keyrings.alt``'s ``PlaintextKeyring``
+writes secrets to a file as they are, and it makes itself the default backend
+wherever no OS keyring is found, silently; cyberkind's ``dev`` extra installs it for
+the tests, and no user-facing extra does. So the first time this process reads or
+writes the keyring, :func:`plaintext_keyring` checks the active backend, and if it
+stores secrets in plain text a warning (logger ``cyberkind.credentials``; on stderr
+unless logging is configured) says so, once, with how to fix it.
+
 **Usage**::
 
     >>> creds = EnvCredentials({"CYBERKIND_KINDCORNER_PASSWORD": "abcd efgh"})
@@ -26,10 +34,11 @@ OS keyring under the service ``cyberkind`` and the user name ``<account>:<key>``
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from collections.abc import Mapping
-from typing import Protocol
+from typing import Any, Protocol
 
 from .errors import ConfigError
 
@@ -41,9 +50,12 @@ __all__ = [
     "Secret",
     "default_credentials",
     "env_var",
+    "plaintext_keyring",
 ]
 
 SERVICE = "cyberkind"
+log = logging.getLogger(__name__)
+_checked_backend = False
 
 
 class Secret:
@@ -109,6 +121,7 @@ class KeyringCredentials:
             import keyring.errors
         except ImportError:
             return None
+        _warn_if_plaintext(keyring)
         try:
             value = keyring.get_password(SERVICE, f"{account}:{key}")
         except keyring.errors.KeyringError:
@@ -125,6 +138,7 @@ class KeyringCredentials:
                 "pip install keyring, or by setting the secret in the environment variable "
                 f"{env_var(account, key)}."
             ) from None
+        _warn_if_plaintext(keyring)
         keyring.set_password(SERVICE, f"{account}:{key}", secret.reveal())
 
     def delete(self, account: str, key: str) -> bool:
@@ -164,6 +178,54 @@ class ChainCredentials:
                 f"{SERVICE!r}, user '{account}:{key}')."
             )
         return found
+
+
+def plaintext_keyring(backend: Any = None) -> str | None:
+    """The active keyring backend's name when it stores secrets in plain text, else ``None``.
+
+    ``backend`` defaults to ``keyring.get_keyring()``; a chain of backends counts when any of
+    them does. ``None`` too when the keyring package is not installed.
+
+    **Usage**::
+
+        if (name := plaintext_keyring()) is not None:
+            print(f"{name} keeps secrets in plain text")
+    """
+    if backend is None:
+        try:
+            import keyring
+        except ImportError:
+            return None
+        backend = keyring.get_keyring()
+    chain = getattr(backend, "backends", None)
+    for one in chain if isinstance(chain, list | tuple) else [backend]:
+        cls = type(one)
+        if "plaintext" in cls.__name__.lower():
+            return f"{cls.__module__}.{cls.__qualname__}"
+    return None
+
+
+def _warn_if_plaintext(keyring: Any) -> None:
+    """Warn once per process when the active backend keeps secrets in plain text."""
+    global _checked_backend
+    if _checked_backend:
+        return
+    _checked_backend = True
+    backend = keyring.get_keyring()
+    name = plaintext_keyring(backend)
+    if name is None:
+        return
+    where = getattr(backend, "file_path", None)
+    log.warning(
+        "Warning: the keyring backend %s stores secrets in plain text%s, readable by anything "
+        "that runs as you. You can fix this by using your OS keyring (Secret Service, KWallet, "
+        "macOS Keychain or Windows Credential Locker; pick it with PYTHON_KEYRING_BACKEND), or "
+        "uninstalling keyrings.alt (pip uninstall keyrings.alt; no cyberkind extra for users "
+        "installs it), or keeping secrets in environment variables (CYBERKIND_<ACCOUNT>_<KEY>) "
+        "with `cyberkind accounts add --no-keyring`.",
+        name,
+        f" ({where})" if where else "",
+    )
 
 
 def default_credentials() -> ChainCredentials:

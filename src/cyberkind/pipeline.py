@@ -30,9 +30,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from .connectors.base import Connector, LiveConnector, connector_registry, detect_file_connector
+from .connectors.http import check_budget, source_budget
 from .errors import ConfigError
 from .inbox import Inbox
 from .models import Account, Item, Problem, State
+from .settings import SETTINGS
 from .store.base import Store
 from .store.sqlite import content_hash
 
@@ -137,6 +139,7 @@ def sync(
         report.problems.extend(batch.problems)
         if progress is not None:
             progress(report.read, total)
+        check_budget()  # past the source's sync deadline: stop after this committed batch
     report.opportunities_open = len(
         store.opportunities(sources=[connector.source], states=[State.OPEN])
     )
@@ -264,6 +267,8 @@ def sync_sources(
     progress: Callable[[int, int, str], None] | None = None,
     sleep: Callable[[float], None] | None = None,
     credentials: Credentials | None = None,
+    deadline: float | None = None,
+    feed_max_bytes: int | None = None,
 ) -> SyncReport:
     """Sync every live source from its cursor: the followed feeds, then the connected accounts.
 
@@ -276,6 +281,12 @@ def sync_sources(
     its committed batches stay. ``progress`` is called as
     ``progress(sources_done, sources_total, next_source)`` before each source and
     with ``(total, total, "")`` at the end.
+
+    Each source has ``deadline`` seconds in all, and a feed's body at most
+    ``feed_max_bytes`` (defaults: the ``sync_deadline`` and ``feed_max_bytes``
+    settings; :func:`~cyberkind.connectors.http.source_budget`), so a source that
+    trickles bytes cannot hold up the rest: it is reported as timed out, and its
+    cursor stays after its last committed batch.
 
     **Usage**::
 
@@ -301,6 +312,9 @@ def sync_sources(
         from .engine import Scorer
 
         scorer = Scorer()
+    defaults = {s.name: s.default for s in SETTINGS}
+    seconds = float(defaults["sync_deadline"] if deadline is None else deadline)
+    max_bytes = int(defaults["feed_max_bytes"] if feed_max_bytes is None else feed_max_bytes)
     report = SyncReport()
     total = len(feeds) + len(accounts)
     for done, feed in enumerate(feeds):
@@ -314,20 +328,24 @@ def sync_sources(
             sleep=sleep or time.sleep,
         )
         try:
-            report.sources.append(sync(store, conn, scorer))
+            with source_budget(client, feed.url, seconds, max_bytes=max_bytes):
+                report.sources.append(sync(store, conn, scorer))
         except SourceError as exc:
             report.sources.append(ImportReport(feed.source, error=str(exc)))
     for done, account in enumerate(accounts, start=len(feeds)):
         if progress is not None:
             progress(done, total, account.source)
         try:
-            with account_connector(
-                account,
-                credentials=credentials,
-                client=client,
-                identity=identity,
-                batch_size=batch_size,
-            ) as live:
+            with (
+                source_budget(client, account.source, seconds),
+                account_connector(
+                    account,
+                    credentials=credentials,
+                    client=client,
+                    identity=identity,
+                    batch_size=batch_size,
+                ) as live,
+            ):
                 report.sources.append(sync(store, live, scorer))
         except (SourceError, ConfigError) as exc:
             report.sources.append(ImportReport(account.source, error=str(exc)))

@@ -89,6 +89,13 @@ SETTINGS: tuple[Setting, ...] = (
         "score (FLIRTATION, SEXUALLY_EXPLICIT...): omit (leave it out of attributeScores) or "
         "error (answer 400 ATTRIBUTE_NOT_SUPPORTED); other names are always refused",
     ),
+    Setting(
+        "sync_deadline",
+        300,
+        "Seconds one source may take in `cyberkind sync`; a slower one is reported as timed out "
+        "and the others still sync",
+    ),
+    Setting("feed_max_bytes", 10485760, "The most bytes `cyberkind sync` reads of one feed"),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
 

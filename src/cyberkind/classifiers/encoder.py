@@ -36,6 +36,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..errors import ModelError
+from .onnx import new_session
 
 __all__ = [
     "BASE_PACKAGE",
@@ -142,26 +143,19 @@ class SentenceEncoder:
 
     def __init__(self, onnx_path: Path, tokenizer_path: Path, threads: int | None = None) -> None:
         try:
-            import onnxruntime
             from tokenizers import Tokenizer
         except ImportError as exc:
             raise ModelError(
-                f"the accurate tier needs onnxruntime and tokenizers ({exc}). You can fix this "
+                f"the accurate tier needs tokenizers ({exc}). You can fix this "
                 f"by running `{INSTALL_HINT}`."
             ) from exc
-        options = onnxruntime.SessionOptions()
-        if threads:
-            options.intra_op_num_threads = threads
-        options.log_severity_level = 3
-        try:
-            self._session = onnxruntime.InferenceSession(
-                str(onnx_path), options, providers=["CPUExecutionProvider"]
-            )
-        except Exception as exc:
-            raise ModelError(
-                f"could not load the encoder {onnx_path}: {exc}. You can fix this by deleting "
-                "the file; it is exported again on the next load."
-            ) from exc
+        # The one helper that creates sessions: it turns onnxruntime's telemetry off first.
+        self._session = new_session(
+            onnx_path,
+            threads,
+            what="the encoder",
+            fix="deleting the file; it is exported again on the next load",
+        )
         tokenizer = Tokenizer.from_file(str(tokenizer_path))
         tokenizer.enable_truncation(MAX_TOKENS)
         tokenizer.no_padding()

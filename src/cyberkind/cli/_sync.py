@@ -136,8 +136,10 @@ def sync_cli(
     GET, so an unchanged feed costs one 304; accounts (`cyberkind accounts
     add`) read their secrets from the environment or the OS keyring. Each
     batch is stored in one transaction, so an interrupted sync loses nothing.
-    A source that fails (unreachable, a refused token...) is reported and the
-    others still sync; the exit status is then 1.
+    A source that fails (unreachable, a refused token...) or takes longer than
+    the sync_deadline setting (seconds per source) is reported and the others
+    still sync; the exit status is then 1. A feed may send at most
+    feed_max_bytes.
 
     Example:
 
@@ -164,6 +166,8 @@ def sync_cli(
             identity=identity,
             batch_size=batch_size,
             progress=progress,
+            deadline=values["sync_deadline"],
+            feed_max_bytes=values["feed_max_bytes"],
         )
     if as_json:
         payload: dict[str, Any] = report.to_json()

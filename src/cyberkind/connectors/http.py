@@ -1,4 +1,4 @@
-"""Reading a platform's rate-limit headers, shared by every HTTP connector.
+"""Reading a platform's rate-limit headers, and bounding a source's time and bytes.
 
 Platforms say when to come back in different ways:
 
@@ -9,6 +9,17 @@ Platforms say when to come back in different ways:
 
 :func:`rate_limit_wait` turns any of them into seconds to wait, so a connector
 backs off on a 429 and pauses before the next request when the quota is spent.
+
+A source's **budget** (:func:`source_budget`, which ``cyberkind sync`` opens around
+each source) bounds what one source may take: an overall deadline, and optionally
+a cap on the bytes of one response body (feeds). A per-read timeout alone cannot:
+a server that sends a byte every few seconds never trips it. While a budget is
+open, every request sent through the client (whichever connector sends it: feeds,
+WordPress, Bluesky's SDK) gets its timeouts cut to the time left, its body is
+read in chunks that are counted and timed, and no request starts, nor a retry
+waits, past the deadline. Then a :class:`~cyberkind.errors.SourceError` names the
+source and the limit; what the source committed before stays, the rest of it
+(its cursor included) waits for the next sync.
 
 **Usage**::
 
@@ -21,7 +32,10 @@ backs off on a 429 and pauses before the next request when the quota is spent.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
@@ -31,7 +45,16 @@ from ..errors import SourceError
 if TYPE_CHECKING:
     import httpx
 
-__all__ = ["TRANSIENT_STATUS", "rate_limit_wait", "reset_seconds", "retry_after_seconds", "send"]
+__all__ = [
+    "TRANSIENT_STATUS",
+    "SourceBudget",
+    "check_budget",
+    "rate_limit_wait",
+    "reset_seconds",
+    "retry_after_seconds",
+    "send",
+    "source_budget",
+]
 
 TRANSIENT_STATUS = frozenset({429, 500, 502, 503, 504})
 """Statuses worth retrying: rate limited, or the server had a passing problem."""
@@ -191,6 +214,9 @@ def send(
         wait = _wait(attempt, response, max_wait)
         if not retry_ok or attempt > max_retries or wait is None:
             raise failure
+        budget = _BUDGET.get()
+        if budget is not None and wait >= budget.left():
+            raise budget.expired()  # waiting would only run past the source's deadline
         sleep(wait)
 
 
@@ -223,3 +249,131 @@ def _wait(attempt: int, response: httpx.Response | None, max_wait: float) -> flo
     if wanted is None:
         return min(default, max_wait)
     return wanted if wanted <= max_wait else None
+
+
+@dataclass(frozen=True, slots=True)
+class SourceBudget:
+    """What one source may take: ``seconds`` in all, until ``deadline`` (``time.monotonic``),
+    and at most ``max_bytes`` per response body (``None``: no cap)."""
+
+    what: str
+    seconds: float
+    deadline: float
+    max_bytes: int | None = None
+
+    def left(self) -> float:
+        """Seconds left before the deadline (negative once past it)."""
+        return self.deadline - time.monotonic()
+
+    def expired(self) -> SourceError:
+        return SourceError(
+            f"{self.what} took longer than its {self.seconds:g} s deadline; nothing from it "
+            "after its last committed batch was stored, and its cursor stays where it was. "
+            "You can fix this by running `cyberkind sync` again later, or allowing it more time "
+            f"(--setting sync_deadline {max(int(self.seconds) * 2, 1)}).",
+            url=self.what,
+        )
+
+    def too_big(self, size: int) -> SourceError:
+        return SourceError(
+            f"{self.what} sent more than {self.max_bytes:,} bytes ({size:,} so far), more "
+            "than a feed should; nothing from it was stored and its cursor stays where it "
+            "was. You can fix this by following a smaller feed, or allowing more "
+            f"(--setting feed_max_bytes {(self.max_bytes or 0) * 2}).",
+            url=self.what,
+        )
+
+
+_BUDGET: ContextVar[SourceBudget | None] = ContextVar("cyberkind_source_budget", default=None)
+
+
+@contextmanager
+def source_budget(
+    client: httpx.Client, what: str, seconds: float, *, max_bytes: int | None = None
+) -> Iterator[SourceBudget]:
+    """Bound every request ``client`` sends inside the block by one deadline (and body cap).
+
+    ``what`` names the source in the error. The client gets two event hooks for the
+    block (removed after it); they act only while a budget is open in this context.
+
+    **Usage**::
+
+        with source_budget(client, "rss:https://kind.example/feed/", 300, max_bytes=10 << 20):
+            report = sync(store, connector, scorer)
+    """
+    budget = SourceBudget(what, seconds, time.monotonic() + seconds, max_bytes)
+    hooks = client.event_hooks
+    added = [
+        (name, hook)
+        for name, hook in (("request", _cut_timeouts), ("response", _count_body))
+        if hook not in hooks[name]
+    ]
+    for name, hook in added:
+        hooks[name].append(hook)
+    token = _BUDGET.set(budget)
+    try:
+        yield budget
+    finally:
+        _BUDGET.reset(token)
+        for name, hook in added:
+            hooks[name].remove(hook)
+
+
+def check_budget() -> None:
+    """Raise the open budget's error if its deadline has passed (nothing when none is open).
+
+    The pipeline calls it after each committed batch, so a source that pages slowly stops at
+    a batch boundary even when its HTTP does not go through the budgeted client (Mastodon.py
+    speaks ``requests``).
+    """
+    budget = _BUDGET.get()
+    if budget is not None and budget.left() <= 0:
+        raise budget.expired()
+
+
+def _cut_timeouts(request: httpx.Request) -> None:
+    """Refuse to start past the deadline; else wait at most the time left for any step."""
+    budget = _BUDGET.get()
+    if budget is None:
+        return
+    left = budget.left()
+    if left <= 0:
+        raise budget.expired()
+    timeouts = dict(request.extensions.get("timeout") or {})
+    for step in ("connect", "read", "write", "pool"):
+        given = timeouts.get(step)
+        timeouts[step] = left if given is None else min(float(given), left)
+    request.extensions["timeout"] = timeouts
+
+
+def _count_body(response: httpx.Response) -> None:
+    """Read the body (once the headers are in) through a stream that counts and times it."""
+    budget = _BUDGET.get()
+    if budget is None:
+        return
+    declared = response.headers.get("Content-Length", "")
+    if budget.max_bytes is not None and declared.isdigit() and int(declared) > budget.max_bytes:
+        raise budget.too_big(int(declared))
+    import httpx
+
+    # Defined here: httpx is imported lazily (see connectors/rss.py).
+    class BudgetStream(httpx.SyncByteStream):
+        def __init__(self, inner: httpx.SyncByteStream, budget: SourceBudget) -> None:
+            self.inner = inner
+            self.budget = budget
+
+        def __iter__(self) -> Iterator[bytes]:
+            size = 0
+            for chunk in self.inner:
+                size += len(chunk)
+                if self.budget.max_bytes is not None and size > self.budget.max_bytes:
+                    raise self.budget.too_big(size)
+                if self.budget.left() <= 0:
+                    raise self.budget.expired()
+                yield chunk
+
+        def close(self) -> None:
+            self.inner.close()
+
+    if isinstance(response.stream, httpx.SyncByteStream):
+        response.stream = BudgetStream(response.stream, budget)

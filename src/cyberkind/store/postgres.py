@@ -17,6 +17,9 @@ Differences from the SQLite store, by design:
   differ; what matches (English stemming of any of the words) is the same.
 - Text is ordered with the ``"C"`` collation (code points), as SQLite orders it.
 
+Alike by design: U+0000, which PostgreSQL refuses in text, becomes U+FFFD on
+both stores (:mod:`cyberkind.store._text`).
+
 **Usage**::
 
     from cyberkind.store.postgres import PostgresStore
@@ -33,8 +36,8 @@ from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
 from ..errors import ConfigError, StoreError
-from ._common import StoreTables
 from ._members import MemberTables
+from ._text import NulFreeTables, rows_without_nul, without_nul
 from ._wall import WallTables
 from .pg_migrations import migrate
 
@@ -68,7 +71,7 @@ def _psycopg() -> Any:
     return psycopg
 
 
-class PostgresStore(StoreTables, WallTables, MemberTables):
+class PostgresStore(NulFreeTables, WallTables, MemberTables):
     """The :class:`~cyberkind.store.base.Store` protocol on a PostgreSQL database.
 
     The logic is :class:`~cyberkind.store._common.StoreTables` (shared with the SQLite
@@ -118,11 +121,14 @@ class PostgresStore(StoreTables, WallTables, MemberTables):
         self._conn.close()
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
-        """Run raw SQL (``%s`` placeholders) and return every row as a dict (tests, debugging)."""
+        """Run raw SQL (``%s`` placeholders) and return every row as a dict (tests, debugging).
+
+        NUL in text parameters becomes U+FFFD (:mod:`cyberkind.store._text`).
+        """
         from psycopg.rows import dict_row
 
         with self._conn.cursor(row_factory=dict_row) as cur:
-            cur.execute(sql, params or None)
+            cur.execute(sql, without_nul(params) or None)
             return list(cur.fetchall()) if cur.description else []
 
     # -- PostgreSQL's hooks (the shared SQL's ``?`` placeholders become ``%s``) -------------
@@ -144,12 +150,12 @@ class PostgresStore(StoreTables, WallTables, MemberTables):
 
     def _write(self, sql: str, params: Sequence[Any] = ()) -> int:
         with self._conn.cursor() as cur:
-            cur.execute(sql.replace("?", "%s"), params or None)
+            cur.execute(sql.replace("?", "%s"), without_nul(params) or None)
             return int(cur.rowcount)
 
     def _write_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         with self._conn.cursor() as cur:
-            cur.executemany(sql.replace("?", "%s"), rows)
+            cur.executemany(sql.replace("?", "%s"), rows_without_nul(rows))
 
     def _insert_id(self, sql: str, params: Sequence[Any]) -> int:
         row = self._one(sql + " RETURNING id", params)
@@ -188,13 +194,17 @@ class PostgresStore(StoreTables, WallTables, MemberTables):
             yield from (tuple(row) for row in cur)
 
     def load_rows(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
-        """Insert rows as they are (ids included), then move the table's id sequence past them."""
+        """Insert rows as they are (ids included), then move the table's id sequence past them.
+
+        NUL in text becomes U+FFFD (:mod:`cyberkind.store._text`): a SQLite store written
+        before that rule may still hold some, and PostgreSQL refuses them.
+        """
         marks = ", ".join(["%s"] * len(columns))
         sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"
         with self.transaction():
             with self._conn.cursor() as cur:
                 batch: list[Sequence[Any]] = []
-                for row in rows:
+                for row in rows_without_nul(rows):
                     batch.append(row)
                     if len(batch) >= 1000:
                         cur.executemany(sql, batch)

@@ -22,8 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import StoreError
-from ._common import StoreTables, content_hash, from_iso, to_iso
+from ._common import content_hash, from_iso, to_iso
 from ._members import MemberTables
+from ._text import NulFreeTables, rows_without_nul, without_nul
 from ._wall import WallTables
 from .migrations import migrate
 
@@ -37,7 +38,7 @@ def default_db_path() -> Path:
     return platformdirs.user_data_path("cyberkind") / "inbox.db"
 
 
-class SQLiteStore(StoreTables, WallTables, MemberTables):
+class SQLiteStore(NulFreeTables, WallTables, MemberTables):
     """The :class:`~cyberkind.store.base.Store` protocol on one SQLite file.
 
     ``path`` may be ``":memory:"`` (tests). The parent folder is created. The logic is
@@ -117,20 +118,22 @@ class SQLiteStore(StoreTables, WallTables, MemberTables):
         finally:
             self._conn.execute("PRAGMA query_only = OFF")
 
+    # Every statement's text parameters go through _text: NUL becomes U+FFFD, as on PostgreSQL.
+
     def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
-        return self._conn.execute(sql, params).fetchall()
+        return self._conn.execute(sql, without_nul(params)).fetchall()
 
     def _write(self, sql: str, params: Sequence[Any] = ()) -> int:
         with self.transaction():
-            return self._conn.execute(sql, params).rowcount
+            return self._conn.execute(sql, without_nul(params)).rowcount
 
     def _write_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         with self.transaction():
-            self._conn.executemany(sql, rows)
+            self._conn.executemany(sql, rows_without_nul(rows))
 
     def _insert_id(self, sql: str, params: Sequence[Any]) -> int:
         with self.transaction():
-            return int(self._conn.execute(sql, params).lastrowid or 0)
+            return int(self._conn.execute(sql, without_nul(params)).lastrowid or 0)
 
     def _in(self, column: str, values: Sequence[Any]) -> tuple[str, list[Any]]:
         if not values:

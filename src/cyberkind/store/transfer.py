@@ -13,7 +13,9 @@ A table's checksum (:func:`table_checksums`) is the SHA-256 of its rows, each
 serialised as canonical JSON (the columns of :data:`TABLES` in order; integers,
 text and nulls as JSON), sorted by code point and joined by newlines. Both stores
 keep the same values (ISO 8601 text for times, 0/1 for flags, JSON text for
-mappings), so equal data gives equal checksums on either backend.
+mappings), so equal data gives equal checksums on either backend. Text is summed with
+U+0000 read as U+FFFD, as both stores write it (:mod:`cyberkind.store._text`), so a
+SQLite store written before that rule still verifies against its PostgreSQL copy.
 
 **Usage**::
 
@@ -35,6 +37,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from ..errors import StoreError
+from ._text import text_without_nul
 
 __all__ = ["TABLES", "CopyReport", "TableSum", "copy_store", "table_checksums"]
 
@@ -190,8 +193,10 @@ class CopyReport:
 
 
 def _canonical(value: Any) -> Any:
-    if value is None or isinstance(value, str):
+    if value is None:
         return value
+    if isinstance(value, str):
+        return text_without_nul(value)
     if isinstance(value, bool | int):
         return int(value)
     if isinstance(value, float) and value.is_integer():
