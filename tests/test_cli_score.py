@@ -52,7 +52,7 @@ def test_score_bad_rows_are_skipped_with_line_numbers(tmp_path: Path) -> None:
     assert "Warning: line 3: field 'text' is empty" in result.stderr
     assert "Warning: line 4: invalid UTF-8" in result.stderr
     assert "Warning: line 5: no field 'text'" in result.stderr
-    assert "Scored 1 rows, skipped 4." in result.stderr
+    assert "Scored 1 row, skipped 4." in result.stderr  # issue 14 #15: not "1 rows"
 
 
 def test_score_strict_stops_at_first_bad_row(tmp_path: Path) -> None:
