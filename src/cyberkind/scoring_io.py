@@ -181,9 +181,11 @@ def loads_json(text: str) -> tuple[Any, str | None]:
     try:
         return json.loads(text), None
     except json.JSONDecodeError as exc:
-        return None, f"invalid JSON: {exc.msg} (column {exc.colno})"
+        # "Unterminated string starting at" already ends in "at".
+        at = "" if exc.msg.endswith(" at") else " at"
+        return None, f"invalid JSON ({exc.msg}{at} column {exc.colno})"
     except RecursionError:
-        return None, "invalid JSON: nested too deeply; flatten the record"
+        return None, "invalid JSON (nested too deeply to read; flatten the record)"
 
 
 def _text_of(value: object) -> str | None:

@@ -118,6 +118,12 @@ def check(
         verdicts = [(line, guard.check(draft, reply_to=reply_to)) for line, draft in drafts]
     except CyberkindError as exc:
         raise _CheckError(str(exc)) from exc
+    except RecursionError:
+        # json.loads on [[[[...]]]] 100,000 levels deep: an error (4), never a verdict.
+        raise _CheckError(
+            "a draft's JSON is nested too deeply to read. You can fix this by writing one flat "
+            '{"text": "your draft"} object per line.'
+        ) from None
     many = file_path is not None
     for line, verdict in verdicts:
         if as_json:

@@ -149,14 +149,16 @@ def _rows(block: Block, job: Job) -> Iterator[Row | BadRow]:
 
 
 def _parquet_rows(block: Block, job: Job) -> Iterator[Row | BadRow]:
-    """Parquet rows as JSON records would be read: the row number stands in for the line."""
+    """Parquet rows as JSON records would be read: the row number stands in for the line.
+
+    Only the text and ``--id-field`` columns are read, so without ``--id-field`` the id is
+    the row number (an ``id`` column is not taken by default, as a JSONL ``id`` field is).
+    """
     import pyarrow.parquet as pq
 
+    columns = [job.text_field] + ([job.id_field] if job.id_field else [])
     number = block.first_line
     with pq.ParquetFile(block.path) as source:  # type: ignore[no-untyped-call]
-        # Without --id-field, an ``id`` column is the id, as a JSONL row's ``id`` field is.
-        default_id = ["id"] if "id" in source.schema_arrow.names else []
-        columns = [job.text_field] + ([job.id_field] if job.id_field else default_id)
         batches = source.iter_batches(
             batch_size=max(job.batch_size, 1),
             row_groups=list(range(block.start, block.end)),
