@@ -616,18 +616,21 @@ def score_rows(
     :class:`BadRowError` with ``strict``. ``tick`` gets the count of rows read, every
     thousand rows.
     """
-    if isinstance(output, Path):
-        with open_output(output) as out:
-            return score_rows(
-                rows,
-                out,
-                scorer,
-                strict=strict,
-                batch_size=batch_size,
-                digits=digits,
-                on_bad_row=on_bad_row,
-                tick=tick,
-            )
+    with contextlib.ExitStack() as stack:
+        out = stack.enter_context(open_output(output)) if isinstance(output, Path) else output
+        return _score_loop(rows, out, scorer, strict, batch_size, digits, on_bad_row, tick)
+
+
+def _score_loop(
+    rows: Iterable[Row | BadRow],
+    output: TextIO,
+    scorer: Pipe,
+    strict: bool,
+    batch_size: int,
+    digits: int | None,
+    on_bad_row: Callable[[BadRow], None] | None,
+    tick: Callable[[int], None] | None,
+) -> ScoreReport:
     skipped = 0
     first_bad: BadRow | None = None
 

@@ -54,8 +54,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "max_record_bytes",
         16 << 20,
-        "Largest JSONL line or CSV record that score and import read, in bytes; a longer one "
-        "is skipped with its line number, without being held in memory",
+        "Largest JSONL line or CSV record that score and import read, in bytes (16 MiB); a "
+        "longer one is skipped with its line number, without being held in memory",
     ),
     Setting("seed", 0, "Random seed for training and benchmark sampling"),
     Setting(
