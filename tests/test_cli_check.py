@@ -206,5 +206,5 @@ def test_check_file_with_deeply_nested_json_is_an_error_not_a_verdict(tmp_path: 
     path.write_text('{"text": "thanks!"}\n' + "[" * 100_000 + "]" * 100_000 + "\n")
     result = _invoke(["check", "--file", str(path)])
     assert result.exit_code == 4, result.output
-    assert result.stderr.startswith("Error: a draft's JSON is nested too deeply to read.")
+    assert result.stderr.startswith("Error: line 2: a draft's JSON is nested too deeply to read.")
     assert "Traceback" not in result.output

@@ -321,7 +321,7 @@ def test_import_progress_shows_the_total_and_time_left(monkeypatch: pytest.Monke
 
     from rich.progress import Progress, TimeRemainingColumn
 
-    from cyberkind.cli import _import_progress
+    from cyberkind.cli._inbox import _import_progress
 
     seen: list[tuple[Progress, dict[str, Any]]] = []
     update = Progress.update

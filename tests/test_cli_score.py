@@ -300,18 +300,18 @@ def test_cli_and_dask_blocks_share_one_scoring_loop(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Issue 13: score_file/score_rows own scoring a file; the CLI and each Dask block call it."""
-    from cyberkind import scoring_io
     from cyberkind.distributed import _worker
     from cyberkind.distributed._plan import plan_blocks
+    from cyberkind.scoring_io import _score
 
     calls: list[str] = []
-    real = scoring_io.score_rows
+    real = _score.score_rows
 
     def counting(*args: object, **kw: object) -> object:
         calls.append("score_rows")
         return real(*args, **kw)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(scoring_io, "score_rows", counting)
+    monkeypatch.setattr(_score, "score_rows", counting)
     monkeypatch.setattr(_worker, "score_rows", counting)
     path = tmp_path / "c.jsonl"
     path.write_text(GOOD * 3)

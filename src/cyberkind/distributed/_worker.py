@@ -21,15 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import CyberkindError, InputError, ModelError
-from ..scoring_io import (
-    MAX_RECORD_BYTES,
-    BadRow,
-    BadRowError,
-    Row,
-    _make_row,
-    read_rows,
-    score_rows,
-)
+from ..scoring_io import MAX_RECORD_BYTES, BadRow, BadRowError, Row, read_rows, score_rows
+from ..scoring_io._read import _make_row
 from ._plan import Block
 
 __all__ = ["Job", "model_fingerprint", "score_block", "worker_info"]
