@@ -185,6 +185,14 @@ def test_score_output_replaces_a_regular_file_keeping_its_mode(tmp_path: Path) -
     assert out.stat().st_mode & 0o777 == 0o640
 
 
+def test_score_output_folder_is_an_error(tmp_path: Path) -> None:
+    source = tmp_path / "c.jsonl"
+    source.write_text(GOOD)
+    result = _invoke(["score", str(source), "-o", str(tmp_path)])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: the output {tmp_path} is a folder.")
+
+
 def test_score_skips_deeply_nested_json_with_its_line(tmp_path: Path) -> None:
     path = tmp_path / "c.jsonl"
     path.write_text(GOOD + '{"text": ' + "[" * 100_000 + "]" * 100_000 + "}\n" + GOOD)

@@ -62,6 +62,11 @@ def open_output(target: Path) -> Iterator[TextIO]:
         mode: int | None = os.lstat(target).st_mode
     except FileNotFoundError:
         mode = None
+    if mode is not None and stat.S_ISDIR(mode):
+        raise InputError(
+            f"the output {target} is a folder. You can fix this by passing a file name to "
+            "--output, or --engine dask to write a folder of partitions."
+        )
     if mode is not None and not stat.S_ISREG(mode):
         with target.open("w", encoding="utf-8") as through:
             yield through
