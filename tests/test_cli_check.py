@@ -198,3 +198,13 @@ def test_docs_cli_lists_the_guard_commands() -> None:
     text = (Path(__file__).resolve().parents[1] / "docs" / "cli.md").read_text()
     for name in ("check", "policy init", "policy check"):
         assert f"### cyberkind {name}\n" in text
+
+
+def test_check_file_with_deeply_nested_json_is_an_error_not_a_verdict(tmp_path: Path) -> None:
+    # Issue 14 #3: a RecursionError read as exit 1 ("reconsider") by a CI gate.
+    path = tmp_path / "drafts.jsonl"
+    path.write_text('{"text": "thanks!"}\n' + "[" * 100_000 + "]" * 100_000 + "\n")
+    result = _invoke(["check", "--file", str(path)])
+    assert result.exit_code == 4, result.output
+    assert result.stderr.startswith("Error: line 2: a draft's JSON is nested too deeply to read.")
+    assert "Traceback" not in result.output

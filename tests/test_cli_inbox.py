@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -257,3 +258,119 @@ def test_inbox_source_filter(imported: Path) -> None:
     assert run("inbox", "--source", "elsewhere", "--json", "--db", db).stdout == "[]\n"
     found = run("inbox", "--source", "wordpress:kindcorner.example", "--json", "--db", db)
     assert len(json.loads(found.stdout)) == 6
+
+
+# -- issue 14: hostile import files, progress, Ctrl+C, ambiguous ids, relative dates ---------
+
+MENTION = '{"id": "%s", "kind": "mention", "author": "Ana", "text": "hi there"}\n'
+
+
+def test_import_skips_deeply_nested_json_with_its_line(tmp_path: Path, db_path: Path) -> None:
+    path = tmp_path / "m.jsonl"
+    path.write_text(MENTION % 1 + "[" * 100_000 + "]" * 100_000 + "\n" + MENTION % 3)
+    result = run("import", str(path), "--db", str(db_path))
+    assert result.exit_code == 3, result.output
+    assert "Warning: line 2: invalid JSON (nested too deeply" in result.stderr
+    assert json.loads(result.stdout)["new"] == 2
+    assert "Traceback" not in result.output
+
+
+def test_import_skips_a_record_over_max_record_bytes(tmp_path: Path, db_path: Path) -> None:
+    path = tmp_path / "m.csv"
+    path.write_text(f"id,kind,author,text\n1,mention,Ana,hi\n2,mention,Ben,{'x' * 5000}\n")
+    result = run("import", str(path), "--db", str(db_path), "--setting", "max_record_bytes", "1000")
+    assert result.exit_code == 3, result.output
+    assert "Warning: line 3: the record is over 1,000 bytes" in result.stderr
+    assert json.loads(result.stdout)["new"] == 1
+
+
+def test_import_binary_file_is_one_error(tmp_path: Path, db_path: Path) -> None:
+    path = tmp_path / "m.jsonl"
+    path.write_bytes(b"{" + bytes(range(256)) * 40 + b"\n" * 88)
+    result = run("import", str(path), "--db", str(db_path))
+    assert result.exit_code == 1, result.output
+    assert result.stderr.startswith("Error: m.jsonl looks like a binary file")
+    assert "Warning" not in result.stderr
+
+
+@pytest.mark.parametrize("content", ["", "\n\n"])
+def test_import_empty_file_is_an_error(tmp_path: Path, db_path: Path, content: str) -> None:
+    path = tmp_path / "m.jsonl"
+    path.write_text(content)
+    result = run("import", str(path), "--db", str(db_path))
+    assert result.exit_code == 1, result.output
+    assert result.stderr.startswith(f"Error: {path} holds no records")
+
+
+def test_import_ctrl_c_says_how_to_resume(
+    tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def interrupted(*args: Any, **kw: Any) -> Any:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("cyberkind.pipeline.import_file", interrupted)
+    result = run("import", str(WXR), "--db", str(db_path))
+    assert result.exit_code == 130
+    assert "Aborted!" not in result.output
+    assert "Interrupted. Every batch committed so far is stored." in result.stderr
+    assert f"cyberkind import {WXR} --db {db_path}" in result.stderr
+
+
+def test_import_progress_shows_the_total_and_time_left(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from rich.progress import Progress, TimeRemainingColumn
+
+    from cyberkind.cli._inbox import _import_progress
+
+    seen: list[tuple[Progress, dict[str, Any]]] = []
+    update = Progress.update
+
+    def spy(self: Progress, task: Any, **kw: Any) -> None:
+        seen.append((self, kw))
+        update(self, task, **kw)
+
+    monkeypatch.setattr(Progress, "update", spy)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    with _import_progress(lambda: 500) as progress:
+        assert progress is not None
+        progress(200, 0)
+    bar, kw = seen[-1]
+    assert kw == {"completed": 200, "total": 500}
+    assert any(isinstance(column, TimeRemainingColumn) for column in bar.columns)
+
+
+def test_file_connectors_estimate_their_records(tmp_path: Path) -> None:
+    from cyberkind.connectors import detect_file_connector
+
+    # 14 records are read; the estimate counts every <item> and <wp:comment> tag (16).
+    assert 14 <= detect_file_connector(WXR).estimate_records(WXR) <= 16
+    path = tmp_path / "m.jsonl"
+    path.write_text(MENTION % 1 + MENTION % 2)
+    assert detect_file_connector(path).estimate_records(path) == 2
+
+
+def test_an_ambiguous_id_prefix_lists_the_matches(imported: Path) -> None:
+    listed = json.loads(run("inbox", "--state", "all", "--json", "--db", str(imported)).stdout)
+    ids = sorted(o["id"] for o in listed)
+    prefix = next(a[0] for a, b in itertools.pairwise(ids) if a[0] == b[0])
+    matching = [i for i in ids if i.startswith(prefix)]
+    result = run("done", prefix, "--db", str(imported))
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        f"Error: the id {prefix!r} is ambiguous: {len(matching)} opportunities start with it:"
+    )
+    assert all(i in result.stderr for i in matching)
+    assert "no opportunity has the id" not in result.stderr
+
+
+def test_snooze_help_and_fix_its_use_no_past_dates(imported: Path) -> None:
+    import re
+
+    today = datetime.now(UTC).date().isoformat()
+    helptext = run("snooze", "--help").output
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", helptext), helptext
+    for args in (["--until", "soon"], ["--until", "2020-01-01"]):
+        result = run("snooze", BEN, *args, "--db", str(imported))
+        dates = re.findall(r"\d{4}-\d{2}-\d{2}", result.output.replace("2020-01-01", ""))
+        assert dates and all(d > today for d in dates), result.output

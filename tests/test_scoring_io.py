@@ -90,3 +90,61 @@ def test_streaming_is_lazy(tmp_path: Path) -> None:
     path.write_text('{"text": "x"}\n' * 10 + "{broken\n")
     rows = read_rows(path)
     assert next(rows) == Row(1, 1, "x")  # the broken last line has not been read yet
+
+
+# -- issue 14 #4: a cap on one record, read in bounded pieces --------------------------------
+
+
+def test_a_long_line_is_skipped_without_being_held(tmp_path: Path) -> None:
+    import tracemalloc
+
+    path = tmp_path / "big.jsonl"
+    with path.open("wb") as out:
+        out.write(b'{"text": "before"}\n{"text": "')
+        for _ in range(64):
+            out.write(b"x" * (1 << 20))  # a 64 MiB line
+        out.write(b'"}\n{"text": "after"}\n')
+    tracemalloc.start()
+    try:
+        rows = _rows(path, max_record_bytes=1 << 20)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert rows[0] == Row(1, 1, "before") and rows[2] == Row(3, 3, "after")
+    assert isinstance(rows[1], BadRow) and rows[1].line == 2
+    assert "over 1,048,576 bytes, the max_record_bytes setting" in rows[1].reason
+    assert peak < 8 << 20, peak  # a few pieces of 1 MiB, never the 64 MiB line
+
+
+def test_csv_record_over_the_cap_is_skipped_and_reading_resumes(tmp_path: Path) -> None:
+    path = tmp_path / "in.csv"
+    long_field = "\n".join(["y" * 50] * 40)  # 40 short lines in one quoted field
+    path.write_text(f'id,text\n1,ok\n2,"{long_field}"\n3,fine\n4,"a ""quoted"" word"\n')
+    rows = _rows(path, id_field="id", max_record_bytes=500)
+    assert rows[0] == Row(2, "1", "ok")
+    assert (
+        isinstance(rows[1], BadRow) and rows[1].line == 3 and "max_record_bytes" in rows[1].reason
+    )
+    assert rows[2:] == [Row(43, "3", "fine"), Row(44, "4", 'a "quoted" word')]
+
+
+def test_csv_unclosed_quote_is_a_bad_row(tmp_path: Path) -> None:
+    path = tmp_path / "in.csv"
+    path.write_text('text\nhello\n"open\nmore\n')
+    rows = _rows(path)
+    assert rows[0] == Row(2, 2, "hello")
+    assert isinstance(rows[1], BadRow) and rows[1].line == 3
+    assert rows[1].reason.startswith("unclosed quote: the quoted field that opens on line 3")
+
+
+def test_binary_input_is_refused_as_a_whole() -> None:
+    stream = io.BytesIO(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00\xff" * 100)
+    with pytest.raises(InputFormatError, match="stdin looks like a binary file"):
+        list(read_rows(None, stream=stream))
+
+
+def test_deeply_nested_json_is_a_bad_row() -> None:
+    stream = io.BytesIO(b"[" * 100_000 + b"]" * 100_000 + b'\n{"text": "ok"}\n')
+    rows = list(read_rows(None, stream=stream))
+    assert isinstance(rows[0], BadRow) and "nested too deeply" in rows[0].reason
+    assert rows[1] == Row(2, 2, "ok")

@@ -46,7 +46,7 @@ import hashlib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from .errors import ConfigError
 from .models import (
@@ -452,9 +452,10 @@ class Inbox:
         if until.tzinfo is None:
             until = until.replace(tzinfo=UTC)
         if until <= datetime.now(UTC):
+            example = (datetime.now(UTC) + timedelta(days=7)).date().isoformat()
             raise ConfigError(
                 f"cannot snooze until {until.isoformat()}, which has passed. You can fix this "
-                "by giving a future date (--until 2026-12-01) or a duration (--for 3d)."
+                f"by giving a future date (--until {example}) or a duration (--for 3d)."
             )
         return self._with_resources(self.store.set_state(opportunity_id, State.SNOOZED, until))
 

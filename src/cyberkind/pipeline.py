@@ -165,18 +165,26 @@ def import_file(
     source: str | None = None,
     batch_size: int = 200,
     progress: Progress | None = None,
+    max_record_bytes: int | None = None,
 ) -> ImportReport:
     """Import a WXR, JSONL or CSV file (format from ``fmt``, the content, or the extension).
 
     Importing the same file again changes nothing; an import that was killed
-    resumes after its last committed batch.
+    resumes after its last committed batch. A JSONL line or CSV record over
+    ``max_record_bytes`` (default: the setting's default) is a problem with its line number.
     """
     cls = detect_file_connector(Path(path), fmt)
     if scorer is None:
         from .engine import Scorer
 
         scorer = Scorer()
-    with cls(Path(path), identity=tuple(identity), source=source, batch_size=batch_size) as conn:
+    with cls(
+        Path(path),
+        identity=tuple(identity),
+        source=source,
+        batch_size=batch_size,
+        max_record_bytes=max_record_bytes,
+    ) as conn:
         return sync(store, conn, scorer, progress=progress)
 
 

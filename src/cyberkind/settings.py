@@ -51,6 +51,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Folder for the accurate tier's exported ONNX encoder (default: the user cache folder)",
     ),
     Setting("batch_size", 1024, "Texts scored per batch"),
+    Setting(
+        "max_record_bytes",
+        16 << 20,
+        "Largest JSONL line or CSV record that score and import read, in bytes (16 MiB); a "
+        "longer one is skipped with its line number, without being held in memory",
+    ),
     Setting("seed", 0, "Random seed for training and benchmark sampling"),
     Setting(
         "db",

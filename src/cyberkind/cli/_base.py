@@ -14,6 +14,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_SKIPPED_ROWS = 3
 EXIT_CHECK_ERROR = 4
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports Ctrl+C
 
 
 def setting_option(func: F) -> F:

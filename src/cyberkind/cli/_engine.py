@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import contextlib
-import itertools
 import json
-import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, BinaryIO, TextIO
+from typing import Any, BinaryIO
 
 import click
 
-from ..errors import InputError
 from ._base import (
     EXIT_SKIPPED_ROWS,
     _settings,
@@ -97,12 +94,17 @@ def labels_markdown(thresholds: dict[str, float]) -> str:
     help="Input format (parquet needs --engine dask).",
 )
 @click.option("--text-field", default="text", show_default=True, help="Field holding the text.")
-@click.option("--id-field", default=None, help="Field holding the id (default: line number).")
+@click.option(
+    "--id-field",
+    default=None,
+    help="Field holding the id (default: the field id when a row has one, else the line number).",
+)
 @click.option(
     "-o",
     "--output",
     type=click.Path(),
-    help="Write JSONL here (default: stdout); with --engine dask, a folder of partitions.",
+    help="Write JSONL here (default: stdout, where scores are rounded to 4 decimals on a "
+    "terminal); with --engine dask, a folder of partitions.",
 )
 @click.option("--strict", is_flag=True, help="Stop at the first bad row (exit 1).")
 @click.option(
@@ -156,9 +158,14 @@ def score(
     """Score every row of a JSONL or CSV file (or archive); write {"id", "scores"} JSONL.
 
     The format comes from the extension (.jsonl, .ndjson, .json, .csv, and
-    .parquet with --engine dask) or --format. Bad rows are reported on stderr
-    with their line number and skipped (exit status 3 at the end), or stop the
-    run with --strict.
+    .parquet with --engine dask) or --format. Bad rows (invalid or too deeply
+    nested JSON, an unclosed CSV quote, a record over the max_record_bytes
+    setting...) are reported on stderr with their line number and skipped
+    (exit status 3 at the end), or stop the run with --strict. An input with
+    no rows at all, or a binary file, is an error (exit status 1).
+
+    --output replaces a regular file atomically when the run succeeds; a
+    device, a FIFO or a symlink is written through.
 
     With --engine dask, INPUT may be a file, a glob or a folder, and --output
     is a folder: one part-NNNNN.jsonl per input block (concatenated in order,
@@ -197,68 +204,39 @@ def score(
             "to score Parquet (pip install 'cyberkind[distributed]')."
         )
     from ..engine import Scorer
-    from ..scoring_io import BadRow, Row, detect_format, read_rows
+    from ..scoring_io import BadRow, score_file
 
     scorer = Scorer(tier, values["model_dir"], _tier_options(tier, values))
-    batch_size = int(values["batch_size"])
-    skipped = 0
 
-    def rows(stream: BinaryIO, fmt_: str) -> Iterator[Row]:
-        nonlocal skipped
-        for row in read_rows(
-            None, fmt=fmt_, text_field=text_field, id_field=id_field, stream=stream
-        ):
-            if isinstance(row, BadRow):
-                if strict:
-                    raise InputError(
-                        f"{row.reason}. Fix the row, or drop --strict to skip bad rows.", row.line
-                    )
-                skipped += 1
-                click.echo(f"Warning: line {row.line}: {row.reason}; skipped.", err=True)
-                continue
-            yield row
+    def warn(row: BadRow) -> None:
+        click.echo(f"Warning: line {row.line}: {row.reason}; skipped.", err=True)
 
-    def write_all(out: TextIO, source: Iterator[Row]) -> int:
-        count = 0
-        rows, texts = itertools.tee(source)
-        for row, scores in zip(
-            rows, scorer.pipe((r.text for r in texts), batch_size=batch_size), strict=True
-        ):
-            out.write(json.dumps({"id": row.id, "scores": scores}) + "\n")
-            count += 1
-        return count
-
-    with contextlib.ExitStack() as stack:
-        if input_path == "-":
-            stream: BinaryIO = sys.stdin.buffer
-            fmt_, size = fmt or "jsonl", 0
-        else:
-            path = Path(input_path)
-            if path.is_dir():
-                raise click.ClickException(
-                    f"{path} is a folder. You can fix this by passing a file, or --engine dask "
-                    "to score a folder of partitions."
-                )
-            if not path.is_file():
-                raise click.ClickException(
-                    f"input file {path} does not exist. You can fix this by checking the path."
-                )
-            fmt_, size = detect_format(path, fmt), path.stat().st_size
-            stream = stack.enter_context(path.open("rb"))
-        source = rows(stream, fmt_)
-        if size and output and sys.stderr.isatty():
-            source = _progress(size, stream)(source)
-        if output is None:
-            count = write_all(sys.stdout, source)
-        else:
-            target = Path(output)
-            partial = target.with_name(target.name + ".partial")
-            with partial.open("w", encoding="utf-8") as out:
-                count = write_all(out, source)
-            os.replace(partial, target)
-    click.echo(f"Scored {count} rows, skipped {skipped}.", err=True)
-    if skipped:
+    source: Path | BinaryIO = sys.stdin.buffer if input_path == "-" else Path(input_path)
+    size = source.stat().st_size if isinstance(source, Path) and source.is_file() else 0
+    with _progress(size, enabled=bool(size and output and sys.stderr.isatty())) as progress:
+        report = score_file(
+            source,
+            Path(output) if output is not None else sys.stdout,
+            scorer,
+            fmt=fmt,
+            text_field=text_field,
+            id_field=id_field,
+            strict=strict,
+            batch_size=int(values["batch_size"]),
+            max_record_bytes=int(values["max_record_bytes"]),
+            # People read a terminal: 4 decimals there, every digit in files and pipes.
+            digits=4 if output is None and sys.stdout.isatty() else None,
+            on_bad_row=warn,
+            progress=progress,
+        )
+    click.echo(_scored(report.rows, report.skipped), err=True)
+    if report.skipped:
         sys.exit(EXIT_SKIPPED_ROWS)
+
+
+def _scored(rows: int, skipped: int) -> str:
+    """``Scored 1 row, skipped 0.``"""
+    return f"Scored {rows} {'row' if rows == 1 else 'rows'}, skipped {skipped}."
 
 
 def _score_dask(
@@ -319,11 +297,12 @@ def _score_dask(
             batch_size=int(values["batch_size"]),
             blocksize=size or 1,
             progress=progress,
+            max_record_bytes=int(values["max_record_bytes"]),
         )
     for source, line, reason in result.bad_rows():
         where = f"line {line}" if result.single_input else f"{source}: line {line}"
         click.echo(f"Warning: {where}: {reason}; skipped.", err=True)
-    click.echo(f"Scored {result.rows} rows, skipped {result.skipped}.", err=True)
+    click.echo(_scored(result.rows, result.skipped), err=True)
     if result.skipped:
         sys.exit(EXIT_SKIPPED_ROWS)
 
@@ -341,21 +320,22 @@ def _partition_progress(enabled: bool) -> Iterator[Callable[[int, int], None]]:
         yield progress
 
 
-def _progress(size: int, stream: BinaryIO) -> Callable[[Iterator[Any]], Iterator[Any]]:
+@contextlib.contextmanager
+def _progress(size: int, enabled: bool) -> Iterator[Callable[[int], None] | None]:
+    """A Rich bar over the input's bytes on stderr, with the time left; None when disabled."""
+    if not enabled:
+        yield None
+        return
+    from rich.console import Console
     from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 
-    def wrap(items: Iterator[Any]) -> Iterator[Any]:
-        with Progress(
-            "[progress.description]{task.description}",
-            BarColumn(),
-            DownloadColumn(),
-            TimeRemainingColumn(),
-            transient=True,
-        ) as bar:
-            task = bar.add_task("scoring", total=size)
-            for i, item in enumerate(items):
-                if i % 1000 == 0:
-                    bar.update(task, completed=stream.tell())
-                yield item
-
-    return wrap
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        DownloadColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task("scoring", total=size)
+        yield lambda done: bar.update(task, completed=done)

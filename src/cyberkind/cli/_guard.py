@@ -118,6 +118,14 @@ def check(
         verdicts = [(line, guard.check(draft, reply_to=reply_to)) for line, draft in drafts]
     except CyberkindError as exc:
         raise _CheckError(str(exc)) from exc
+    except RecursionError:
+        # json.loads on [[[[...]]]] 100,000 levels deep: an error (4), never a verdict.
+        line = _too_deep(Path(file_path)) if file_path is not None else None
+        where = f"line {line}: " if line is not None else ""
+        raise _CheckError(
+            f"{where}a draft's JSON is nested too deeply to read. You can fix this by writing "
+            'one flat {"text": "your draft"} object per line.'
+        ) from None
     many = file_path is not None
     for line, verdict in verdicts:
         if as_json:
@@ -126,6 +134,18 @@ def check(
         else:
             _print_verdict(verdict, f"line {line}: " if many else "")
     sys.exit(LEVELS.index(worst([v.verdict for _, v in verdicts])))
+
+
+def _too_deep(path: Path) -> int | None:
+    """The first line of ``path`` whose JSON is nested too deeply to read."""
+    from ..scoring_io import loads_json
+
+    with path.open("rb") as handle:
+        for number, raw in enumerate(handle, 1):
+            _, problem = loads_json(raw.decode("utf-8", "replace"))
+            if problem and "nested too deeply" in problem:
+                return number
+    return None
 
 
 def _print_verdict(verdict: Any, prefix: str) -> None:

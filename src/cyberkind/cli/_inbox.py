@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import shlex
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -11,8 +12,10 @@ from typing import Any
 
 import click
 
+from ..errors import CyberkindError, NotFoundError
 from ..models import Act, State
 from ._base import (
+    EXIT_INTERRUPTED,
     EXIT_SKIPPED_ROWS,
     F,
     _settings,
@@ -97,15 +100,18 @@ def import_cli(
     """Import a WordPress export (WXR), JSONL or CSV file into the inbox.
 
     Items are stored by (source, id), so importing the same file again changes
-    nothing, and an interrupted import resumes where it stopped. Prints a JSON
-    summary; bad JSONL/CSV rows are reported on stderr with their line number
-    and skipped (exit status 3).
+    nothing, and an interrupted import resumes where it stopped (Ctrl+C says
+    how; exit status 130). Prints a JSON summary; bad JSONL/CSV rows (invalid
+    or too deeply nested JSON, a record over the max_record_bytes setting...)
+    are reported on stderr with their line number and skipped (exit status
+    3). A file without a single record is an error (exit status 1).
 
     Example:
 
         cyberkind import kindcorner.WordPress.2026-11-20.xml
         cyberkind import mentions.jsonl --source mastodon:@me@social.example
     """
+    from ..connectors import detect_file_connector
     from ..pipeline import import_file
 
     values = _settings(settings)
@@ -115,40 +121,90 @@ def import_cli(
             f"input file {path} does not exist. You can fix this by checking the path."
         )
     identity = [v for v in (values["identity"] or "").split(",") if v.strip()]
-    with _open_store(db, values) as store, _import_progress() as progress:
-        report = import_file(
-            store,
-            path,
-            fmt=fmt,
-            identity=identity,
-            source=source,
-            batch_size=batch_size,
-            progress=progress,
+    try:
+        with (
+            _open_store(db, values) as store,
+            _import_progress(
+                lambda: detect_file_connector(path, fmt).estimate_records(path)
+            ) as progress,
+        ):
+            report = import_file(
+                store,
+                path,
+                fmt=fmt,
+                identity=identity,
+                source=source,
+                batch_size=batch_size,
+                progress=progress,
+                max_record_bytes=int(values["max_record_bytes"]),
+            )
+    except KeyboardInterrupt:
+        # Every committed batch is stored with its cursor: the same command resumes.
+        again = ["cyberkind", "import", file]
+        for option, value in (("--format", fmt), ("--source", source), ("--db", db)):
+            again += [option, value] if value else []
+        click.echo(
+            "\nInterrupted. Every batch committed so far is stored. You can resume by running "
+            f"the same command again: {shlex.join(again)}",
+            err=True,
         )
+        sys.exit(EXIT_INTERRUPTED)
     for problem in report.problems:
         click.echo(f"Warning: line {problem.line}: {problem.reason}; skipped.", err=True)
+    if not report.read:
+        raise click.ClickException(
+            f"{path} holds no records (it is empty, or holds only blank lines). You can fix "
+            "this by checking that the file was exported completely."
+        )
     click.echo(json.dumps(report.to_json(), indent=2))
     if report.problems:
         sys.exit(EXIT_SKIPPED_ROWS)
 
 
 @contextlib.contextmanager
-def _import_progress() -> Iterator[Callable[[int, int], None] | None]:
-    """A Rich progress bar on stderr when it is a terminal; nothing otherwise."""
+def _import_progress(
+    estimate: Callable[[], int] | None = None,
+) -> Iterator[Callable[[int, int], None] | None]:
+    """A Rich bar on stderr when it is a terminal (records, total, time left); else nothing.
+
+    The total is ``estimate()`` (lines, or tags of a WordPress export), counted at about
+    disk speed before the import starts; the import's own total wins when it gives one.
+    """
     if not sys.stderr.isatty():
         yield None
         return
     from rich.console import Console
-    from rich.progress import Progress, SpinnerColumn, TextColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeRemainingColumn,
+    )
 
+    try:
+        total = estimate() if estimate is not None else 0
+    except (OSError, CyberkindError):
+        total = 0  # the import itself says what is wrong with the file
     with Progress(
         SpinnerColumn(),
-        TextColumn("importing: {task.completed} records"),
+        TextColumn("importing"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("records"),
+        TimeRemainingColumn(),
         console=Console(stderr=True),
         transient=True,
     ) as bar:
-        task = bar.add_task("import", total=None)
-        yield lambda done, _total: bar.update(task, completed=done)
+        task = bar.add_task("import", total=total or None)
+
+        def update(done: int, total_: int) -> None:
+            # An estimate can be short (blank lines are not records, nor is a CSV header).
+            best = max(total_ or total, done) or None
+            bar.update(task, completed=done, total=best)
+
+        yield update
 
 
 @cli.command("inbox")
@@ -261,8 +317,29 @@ def _set_state(db: str | None, settings: tuple[tuple[str, str], ...], verb: str,
     inbox = _inbox(db, values)
     try:
         return getattr(inbox, verb)(**kw)
+    except NotFoundError as exc:
+        _ambiguous(inbox, kw["opportunity_id"], exc)
+        raise
     finally:
         inbox.store.close()
+
+
+def _ambiguous(inbox: Any, prefix: str, exc: NotFoundError) -> None:
+    """Raise an error that lists the opportunities whose ids start with ``prefix``, if several."""
+    wanted = prefix.strip().lower()
+    if not wanted:
+        return
+    matches = [o for o in inbox.opportunities(states=None) if o.id.startswith(wanted)]
+    if len(matches) < 2:
+        return
+    listed = "\n".join(
+        f"  {o.id}  {o.act.value}: {o.person} [{o.state.value}]" for o in matches[:10]
+    )
+    more = f"\n  ... and {len(matches) - 10} more" if len(matches) > 10 else ""
+    raise click.ClickException(
+        f"the id {prefix!r} is ambiguous: {len(matches)} opportunities start with it:\n"
+        f"{listed}{more}\nYou can fix this by giving more of the id."
+    ) from exc
 
 
 @cli.command("done")
@@ -299,7 +376,12 @@ def dismiss_cli(opportunity_id: str, db: str | None, settings: tuple[tuple[str, 
 
 @cli.command("snooze")
 @click.argument("opportunity_id", metavar="ID")
-@click.option("--until", "until", default=None, help="Wake on this date (2026-12-01) or time.")
+@click.option(
+    "--until",
+    "until",
+    default=None,
+    help="Wake on this date (YYYY-MM-DD) or time (YYYY-MM-DDTHH:MM, UTC).",
+)
 @click.option("--for", "duration", default=None, help="Wake after this long: 30m, 4h, 3d or 2w.")
 @db_option
 @setting_option
@@ -314,8 +396,9 @@ def snooze_cli(
 
     Example:
 
+        \b
         cyberkind snooze 6a2c69789097 --for 3d
-        cyberkind snooze 6a2c69789097 --until 2026-12-01
+        cyberkind snooze 6a2c69789097 --for 2w
     """
     when = wake_time(until, duration)
     opp = _set_state(db, settings, "snooze", opportunity_id=opportunity_id, until=when)
@@ -335,9 +418,10 @@ def wake_time(until: str | None, duration: str | None, now: Any = None) -> Any:
         try:
             moment = datetime.fromisoformat(until.replace("Z", "+00:00"))
         except ValueError:
+            example = (datetime.now(UTC) + timedelta(days=7)).date().isoformat()
             raise click.BadParameter(
-                f"{until!r} is not a date. You can fix this by writing it as 2026-12-01 or "
-                "2026-12-01T09:00.",
+                f"{until!r} is not a date. You can fix this by writing it as {example} or "
+                f"{example}T09:00, or by passing a duration such as --for 3d.",
                 param_hint="--until",
             ) from None
         return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

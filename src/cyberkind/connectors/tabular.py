@@ -43,7 +43,7 @@ from typing import Any, ClassVar
 
 from ..hookspecs import hookimpl
 from ..models import Author, Item, ItemKind, Problem
-from ..scoring_io import csv_records, jsonl_records
+from ..scoring_io import MAX_RECORD_BYTES, csv_records, jsonl_records
 from .base import Connector, FileConnector
 
 __all__ = ["FIELDS", "CSVConnector", "JSONLConnector", "register_connectors"]
@@ -140,11 +140,14 @@ class _TabularConnector(FileConnector):
         source: str | None = None,
         identity: Iterable[str] = (),
         batch_size: int = 200,
+        max_record_bytes: int | None = None,
         **options: Any,
     ) -> None:
         super().__init__(path, batch_size=batch_size)
         self.source = source or f"import:{self.path.stem}"
         self.identity = frozenset(v.strip().lower() for v in identity if v.strip())
+        # A longer line or record is a Problem with its line number, never read whole.
+        self.max_record_bytes = max_record_bytes or MAX_RECORD_BYTES
 
 
 class JSONLConnector(_TabularConnector):
@@ -161,7 +164,10 @@ class JSONLConnector(_TabularConnector):
     def records(self) -> Iterator[tuple[int, Item | Problem]]:
         """Each non-blank line, by its line number."""
         with self.path.open("rb") as handle:
-            for number, record in jsonl_records(handle):
+            records = jsonl_records(
+                handle, max_record_bytes=self.max_record_bytes, name=self.path.name
+            )
+            for number, record in records:
                 if isinstance(record, str):
                     yield number, Problem(number, record)
                 else:
@@ -177,7 +183,9 @@ class CSVConnector(_TabularConnector):
     def records(self) -> Iterator[tuple[int, Item | Problem]]:
         """Each row, by the line it starts on."""
         with self.path.open("rb") as handle:
-            records = csv_records(handle)
+            records = csv_records(
+                handle, max_record_bytes=self.max_record_bytes, name=self.path.name
+            )
             first = next(records, None)
             header = [h.strip() for h in first[1]] if first and isinstance(first[1], list) else []
             if "id" not in header or "kind" not in header:

@@ -47,7 +47,7 @@ import defusedxml.ElementTree as safe_et
 from ..errors import InputFormatError
 from ..hookspecs import hookimpl
 from ..models import Author, Item, ItemKind, Problem
-from .base import Connector, FileConnector
+from .base import Connector, FileConnector, count_occurrences
 
 __all__ = ["WXRConnector", "register_connectors"]
 
@@ -130,6 +130,11 @@ class WXRConnector(FileConnector):
         self._read_header()
         split = urlsplit(self.blog_url)
         self.source = "wordpress:" + (split.netloc + split.path.rstrip("/")).lower()
+
+    @classmethod
+    def estimate_records(cls, path: Path) -> int:
+        """Posts and comments: the ``<item>`` and ``<wp:comment>`` tags."""
+        return count_occurrences(path, (b"<item>", b"<wp:comment>"))
 
     @classmethod
     def sniff(cls, head: bytes) -> bool:

@@ -11,6 +11,7 @@ from typing import Any
 
 from .. import errors
 from ..errors import ConfigError, CyberkindError, InputError, ModelError
+from ..scoring_io import MAX_RECORD_BYTES
 from ._plan import Block, find_inputs, plan_blocks
 from ._worker import (
     PARTS_DIR,
@@ -137,6 +138,7 @@ def score_archive(
     batch_size: int = 1024,
     blocksize: int = DEFAULT_BLOCKSIZE,
     progress: Callable[[int, int], None] | None = None,
+    max_record_bytes: int = MAX_RECORD_BYTES,
 ) -> ArchiveResult:
     """Score a JSONL, CSV or Parquet archive on a Dask cluster into a folder of partitions.
 
@@ -145,7 +147,8 @@ def score_archive(
     one per core). Each block of input becomes ``part-NNNNN.jsonl`` in ``output_dir`` with the
     same ``{"id", "scores"}`` lines as ``cyberkind score``; ``_manifest.json`` and an empty
     ``_SUCCESS`` are written last. Blocks already scored by an earlier run of the same job are
-    kept, so a failed run can be resumed by running it again.
+    kept, so a failed run can be resumed by running it again. A JSONL line or CSV record over
+    ``max_record_bytes`` is a bad row, as in ``cyberkind score``.
 
     **Usage**::
 
@@ -183,6 +186,7 @@ def score_archive(
         batch_size=batch_size,
         version=_version(),
         fingerprint=model_fingerprint(tier, model),
+        max_record_bytes=max_record_bytes,
     )
     owned: list[Any] = []
     try:

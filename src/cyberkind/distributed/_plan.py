@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Literal
 
 from ..errors import InputError, InputFormatError
-from ..scoring_io import _EXTENSIONS, csv_records
+from ..scoring_io import csv_records
+from ..scoring_io._read import _EXTENSIONS
 
 __all__ = ["ARCHIVE_FORMATS", "Block", "find_inputs", "plan_blocks"]
 

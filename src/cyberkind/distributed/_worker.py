@@ -12,7 +12,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import io
-import itertools
 import json
 import os
 import threading
@@ -22,7 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import CyberkindError, InputError, ModelError
-from ..scoring_io import BadRow, Row, _make_row, read_rows
+from ..scoring_io import MAX_RECORD_BYTES, BadRow, BadRowError, Row, read_rows, score_rows
+from ..scoring_io._read import _make_row
 from ._plan import Block
 
 __all__ = ["Job", "model_fingerprint", "score_block", "worker_info"]
@@ -44,6 +44,7 @@ class Job:
     batch_size: int
     version: str
     fingerprint: str
+    max_record_bytes: int = MAX_RECORD_BYTES
 
 
 def part_name(index: int) -> str:
@@ -136,11 +137,16 @@ def _rows(block: Block, job: Job) -> Iterator[Row | BadRow]:
             stream=window,
             first_line=block.first_line,
             header=list(block.header) if block.header is not None else None,
+            max_record_bytes=job.max_record_bytes,
         )
 
 
 def _parquet_rows(block: Block, job: Job) -> Iterator[Row | BadRow]:
-    """Parquet rows as JSON records would be read: the row number stands in for the line."""
+    """Parquet rows as JSON records would be read: the row number stands in for the line.
+
+    Only the text and ``--id-field`` columns are read, so without ``--id-field`` the id is
+    the row number (an ``id`` column is not taken by default, as a JSONL ``id`` field is).
+    """
     import pyarrow.parquet as pq
 
     columns = [job.text_field] + ([job.id_field] if job.id_field else [])
@@ -214,33 +220,21 @@ def _score_block(block: Block, job: Job) -> dict[str, Any]:
         )
     scorer = _scorer(job.tier, job.model_dir, job.options)
     bad: list[list[Any]] = []
-    strict_error: list[Any] = []
-
-    def good_rows() -> Iterator[Row]:
-        for row in _rows(block, job):
-            if isinstance(row, BadRow):
-                if job.strict:
-                    strict_error.extend([row.line, row.reason])
-                    return
-                bad.append([row.line, row.reason])
-                continue
-            yield row
-
-    partial = target.with_name(target.name + ".partial")
-    count = 0
-    with _LOCK, partial.open("w", encoding="utf-8") as out:
-        # The same loop as the local `cyberkind score`, so that rows come out byte-identical.
-        rows, texts = itertools.tee(good_rows())
-        for row, scores in zip(
-            rows, scorer.pipe((r.text for r in texts), batch_size=job.batch_size), strict=True
-        ):
-            out.write(json.dumps({"id": row.id, "scores": scores}) + "\n")
-            count += 1
-    if strict_error:
-        partial.unlink()
-        return {"strict": strict_error}
     sidecar.parent.mkdir(parents=True, exist_ok=True)
-    os.replace(partial, target)
+    try:
+        with _LOCK:
+            # The loop of the local `cyberkind score` (score_file): rows come out byte-identical.
+            report = score_rows(
+                _rows(block, job),
+                target,
+                scorer,
+                strict=job.strict,
+                batch_size=job.batch_size,
+                on_bad_row=lambda row: bad.append([row.line, row.reason]),
+            )
+    except BadRowError as exc:
+        return {"strict": [exc.row.line, exc.row.reason]}
+    count = report.rows
     record = {"key": key, "rows": count, "skipped": len(bad), "bad": bad}
     sidecar_partial = sidecar.with_name(sidecar.name + ".partial")
     sidecar_partial.write_text(json.dumps(record), encoding="utf-8")
