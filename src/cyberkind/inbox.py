@@ -47,8 +47,9 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from typing import Any
 
-from .errors import ConfigError
+from .errors import ClaimedError, ConfigError
 from .models import (
     CLOSED_STATES,
     GROUPED_KINDS,
@@ -57,12 +58,20 @@ from .models import (
     ItemKind,
     Opportunity,
     Priority,
+    StarAward,
     State,
 )
 from .resources import crisis_resources
 from .store.base import Store, StoredItem
 
-__all__ = ["DEFAULT_STATES", "Inbox", "derive_thread", "find_idea", "opportunity_id"]
+__all__ = [
+    "DEFAULT_STATES",
+    "Inbox",
+    "derive_thread",
+    "find_idea",
+    "opportunity_id",
+    "record_draft_stars",
+]
 
 DEFAULT_STATES: tuple[State, ...] = (State.OPEN, State.DRAFTED)
 """What ``cyberkind inbox`` lists unless ``--state`` says otherwise."""
@@ -377,6 +386,35 @@ def derive_thread(
     return out
 
 
+def record_draft_stars(
+    store: Store, opportunity: Opportunity, payload: Mapping[str, Any] | None
+) -> int:
+    """Record the stars of a saved draft once its opportunity is done; return how many.
+
+    Recording twice (a retried ``done``) adds nothing. :meth:`Inbox.done` calls it; it is
+    public for the ledger's own tests and tools.
+    """
+    if not payload:
+        return 0
+    count = int(payload.get("stars") or 0)
+    if count <= 0:
+        return 0
+    reason = "idea for a kind act" if opportunity.is_idea else f"kind {opportunity.act.value}"
+    added = 0
+    for person in payload.get("recipients") or [opportunity.person]:
+        award = StarAward(
+            person=str(person),
+            count=count,
+            reason=reason,
+            opportunity_id=opportunity.id,
+            source=opportunity.source,
+            item_id=opportunity.item_ids[0] if opportunity.item_ids else None,
+        )
+        if store.award_stars(award):
+            added += count
+    return added
+
+
 class Inbox:
     """The library API behind ``cyberkind inbox``, ``done``, ``snooze`` and ``dismiss``.
 
@@ -422,18 +460,54 @@ class Inbox:
         """One opportunity by id or unique prefix; raises NotFoundError."""
         return self._with_resources(self.store.get_opportunity(opportunity_id))
 
+    def thread(self, opportunity: Opportunity) -> list[StoredItem]:
+        """The stored items of an opportunity's thread (or, without one, its own items)."""
+        found = (
+            self.store.items(opportunity.source, thread_key=opportunity.thread_key)
+            if opportunity.thread_key
+            else []
+        )
+        return found or self.store.items(opportunity.source, remote_ids=opportunity.item_ids)
+
     def done(self, opportunity_id: str) -> Opportunity:
         """Mark an opportunity done: the kind act happened.
 
         When a draft of it was saved (``cyberkind draft``), its gold stars go into the
         ledger, once.
         """
-        from .composer.stars import record_draft_stars
+        return self.mark_done(opportunity_id)[0]
 
+    def mark_done(
+        self, opportunity_id: str, draft: Mapping[str, Any] | None = None
+    ) -> tuple[Opportunity, int]:
+        """Mark an opportunity done and record its draft's gold stars (once); return the
+        opportunity and the stars recorded now.
+
+        ``draft`` (the words just sent) is saved first; without it, the saved draft counts.
+        Runs in one transaction (inside the caller's, if any): :func:`cyberkind.sending.send_draft`
+        calls it with what it posted.
+        """
         with self.store.transaction():
+            if draft is not None:
+                self.store.save_draft(self.store.get_opportunity(opportunity_id).id, dict(draft))
             opp = self.store.set_state(opportunity_id, State.DONE)
-            record_draft_stars(self.store, opp, self.store.saved_draft(opp.id))
+            stars = record_draft_stars(self.store, opp, self.store.saved_draft(opp.id))
+        return self._with_resources(opp), stars
+
+    def save_draft(self, opportunity_id: str, draft: Mapping[str, Any]) -> Opportunity:
+        """Keep ``draft`` (a draft's JSON) as the opportunity's draft; an open one becomes
+        drafted (a reply is waiting for approval). One transaction."""
+        with self.store.transaction():
+            opp = self.store.get_opportunity(opportunity_id)
+            self.store.save_draft(opp.id, dict(draft))
+            if opp.state is State.OPEN:
+                opp = self.store.set_state(opp.id, State.DRAFTED)
         return self._with_resources(opp)
+
+    def saved_draft(self, opportunity_id: str) -> dict[str, Any] | None:
+        """The draft saved for an opportunity (its JSON), or ``None``."""
+        found = self.store.saved_draft(opportunity_id)
+        return None if found is None else dict(found)
 
     def dismiss(self, opportunity_id: str) -> Opportunity:
         """Dismiss an opportunity for good: re-imports and re-syncs never bring it back."""
@@ -457,6 +531,68 @@ class Inbox:
                 "by giving a future date (--until 2026-12-01) or a duration (--for 3d)."
             )
         return self._with_resources(self.store.set_state(opportunity_id, State.SNOOZED, until))
+
+    # -- claims: in a team, one member answers each opportunity ---------------------------
+
+    def claims(self) -> dict[str, str]:
+        """Every claim: ``{opportunity id: member}``."""
+        return dict(self.store.claims())
+
+    def claim_holder(self, opportunity_id: str) -> str | None:
+        """Who holds the claim on an opportunity, or ``None``."""
+        return self.store.claim_holder(opportunity_id)
+
+    def claim(self, opportunity_id: str, member: str) -> Opportunity:
+        """Claim an opportunity for ``member`` ("I'll answer this one"), atomically.
+
+        Of several members claiming at once exactly one gets it; the others get a
+        :class:`~cyberkind.errors.ClaimedError` naming the holder. Claiming one's own claim
+        again is fine. ``cyberkind claim`` and the web app's claim button both call this.
+        """
+        opp = self.get(opportunity_id)
+        holder = self.store.claim(opp.id, member)
+        if holder != member:
+            raise ClaimedError(
+                f"{opp.id} is already claimed by {holder}. You can fix this by choosing "
+                "another with `cyberkind inbox --unclaimed`.",
+                opportunity_id=opp.id,
+                holder=holder,
+            )
+        return opp
+
+    def release(self, opportunity_id: str, member: str | None, *, force: bool = False) -> str:
+        """Give back ``member``'s claim (``force``: whoever holds it); return the former holder.
+
+        Raises :class:`~cyberkind.errors.ClaimedError` when there is no such claim.
+        """
+        opp = self.get(opportunity_id)
+        holder = self.store.claim_holder(opp.id)
+        if holder is None or not self.store.release(opp.id, None if force else member):
+            reason = "nobody holds it" if holder is None else f"{holder} holds it, not {member}"
+            raise ClaimedError(
+                f"{opp.id} has no claim of yours to give back ({reason}). You can fix this "
+                "by passing --as with the holder's name, or --force.",
+                opportunity_id=opp.id,
+                holder=holder,
+            )
+        return holder
+
+    def check_claim(self, opportunity_id: str, member: str | None, *, take: bool = False) -> None:
+        """The rule for answering in a team: refuse an opportunity claimed by anyone but
+        ``member`` (:class:`~cyberkind.errors.ClaimedError`); with ``take``, first claim an
+        unclaimed one that is still open for ``member`` (atomically), as sending does."""
+        opp = self.store.get_opportunity(opportunity_id)
+        holder = self.store.claim_holder(opp.id)
+        if take and holder is None and member is not None and opp.state not in CLOSED_STATES:
+            holder = self.store.claim(opp.id, member)
+        if holder is not None and holder != member:
+            raise ClaimedError(
+                f"the opportunity {opp.id} is claimed by {holder}, who answers it, so it was "
+                "not sent. You can fix this by choosing another with `cyberkind inbox "
+                f"--unclaimed`, or, if you are {holder}, passing --as {holder}.",
+                opportunity_id=opp.id,
+                holder=holder,
+            )
 
     def _with_resources(self, opp: Opportunity) -> Opportunity:
         if opp.priority is Priority.CRISIS:

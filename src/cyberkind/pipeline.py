@@ -29,10 +29,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from .connectors.base import Connector, LiveConnector, connector_registry, detect_file_connector
+from .accounts import account_connector
+from .connectors.base import Connector, detect_file_connector
 from .errors import ConfigError
 from .inbox import Inbox
-from .models import Account, Item, Problem, State
+from .models import Item, Problem, State
 from .store.base import Store
 from .store.sqlite import content_hash
 
@@ -45,7 +46,6 @@ __all__ = [
     "ImportReport",
     "ScorerLike",
     "SyncReport",
-    "account_connector",
     "import_file",
     "sync",
     "sync_sources",
@@ -212,45 +212,6 @@ class SyncReport:
                 for r in self.sources
             ],
         }
-
-
-def account_connector(
-    account: Account,
-    *,
-    credentials: Credentials | None = None,
-    client: httpx.Client | None = None,
-    identity: Iterable[str] = (),
-    batch_size: int = 200,
-) -> LiveConnector:
-    """The registered live connector for ``account`` (its ``platform``), ready to fetch or post.
-
-    ``credentials`` default to the environment, then the OS keyring.
-
-    **Usage**::
-
-        with account_connector(store.get_account("social")) as conn:
-            conn.publish(reply)
-    """
-    cls = connector_registry().get(account.platform)
-    if cls is None or not issubclass(cls, LiveConnector):
-        live = sorted(n for n, c in connector_registry().items() if issubclass(c, LiveConnector))
-        raise ConfigError(
-            f"the account {account.name!r} is on the platform {account.platform!r}, which no "
-            f"installed connector serves. You can fix this by installing its plug-in, or "
-            f"removing the account (`cyberkind accounts remove {account.name}`). Live "
-            f"platforms: {', '.join(live) or 'none'}."
-        )
-    if credentials is None:
-        from .credentials import default_credentials
-
-        credentials = default_credentials()
-    return cls(
-        account,
-        credentials=credentials,
-        client=client,
-        identity=tuple(identity),
-        batch_size=batch_size,
-    )
 
 
 def sync_sources(

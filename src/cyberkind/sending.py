@@ -50,9 +50,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from .accounts import account_connector, account_for_source
 from .errors import ConfigError, InputError
+from .inbox import Inbox
 from .models import (
-    CLOSED_STATES,
     GROUPED_KINDS,
     Act,
     ItemKind,
@@ -207,9 +208,9 @@ def prepare_send(
 
 def _account_name(store: Store, opp: Opportunity) -> str:
     platform, _, name = opp.source.partition(":")
-    for account in store.accounts():
-        if account.source == opp.source:
-            return account.name
+    account = account_for_source(store, opp.source)
+    if account is not None:
+        return account.name
     raise ConfigError(
         f"the opportunity {opp.id} came from {opp.source}, which is not a connected account "
         f"(platform {platform!r}, name {name!r}), so cyberkind cannot post there. You can fix "
@@ -263,11 +264,9 @@ def send_draft(
     attempt pending: sending again is safe). ``member`` is the sender in a team
     store: see the module docstring; a claim by anyone else refuses the send.
     """
-    from .composer.stars import record_draft_stars
-    from .pipeline import account_connector
-
+    inbox = Inbox(store)
     opp = store.get_opportunity(opportunity_id)
-    _hold_claim(store, opp, member)
+    inbox.check_claim(opp.id, member, take=True)
     account = store.get_account(_account_name(store, opp))
     own_connector = connector is None
     conn = connector or account_connector(account, credentials=credentials)
@@ -297,10 +296,7 @@ def send_draft(
             remote_id = conn.publish(reply)
         with store.transaction():
             entry = store.outbox_sent(reply.idempotency_key, remote_id)
-            payload = dict(prepared.payload)
-            store.save_draft(opp.id, payload)
-            done_opp = store.set_state(opp.id, State.DONE)
-            stars = record_draft_stars(store, done_opp, payload)
+            _, stars = inbox.mark_done(opp.id, draft=prepared.payload)
         return SendResult(opp.id, remote_id, reply.text, False, stars, entry, reply.to)
     finally:
         if own_connector:
@@ -319,19 +315,6 @@ def sender_name(store: Store, member: str | None = None, user: str | None = None
     import getpass
 
     return getpass.getuser()
-
-
-def _hold_claim(store: Store, opp: Opportunity, member: str | None) -> None:
-    """Refuse an opportunity claimed by someone else; claim an open one for ``member``."""
-    holder = store.claim_holder(opp.id)
-    if holder is None and member is not None and opp.state not in CLOSED_STATES:
-        holder = store.claim(opp.id, member)
-    if holder is not None and holder != member:
-        raise ConfigError(
-            f"the opportunity {opp.id} is claimed by {holder}, who answers it, so it was not "
-            "sent. You can fix this by choosing another with `cyberkind inbox --unclaimed`, "
-            f"or, if you are {holder}, passing --as {holder}."
-        )
 
 
 def _answered_text(store: Store, opp: Opportunity) -> str | None:

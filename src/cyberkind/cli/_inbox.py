@@ -214,7 +214,7 @@ def inbox_cli(
         found = inbox.opportunities(
             acts=acts or None, sources=sources or None, states=chosen, ideas_only=ideas
         )
-        claims = inbox.store.claims()
+        claims = inbox.claims()
     finally:
         inbox.store.close()
     if mine:

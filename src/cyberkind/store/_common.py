@@ -312,6 +312,17 @@ class StoreTables(SQLTables):
         """The thread keys of the given stored items."""
         return self._item_values("thread_key", source, "remote_id", remote_ids)
 
+    def own_items_fingerprint(self) -> tuple[Any, ...]:
+        """A cheap fingerprint of the user's own items, which changes when one is added or
+        its text changes: what the composer's cached voice profile is keyed by."""
+        row = self._one(
+            "SELECT COUNT(*) AS n, COALESCE(MAX(id), 0) AS last, "
+            "COALESCE(SUM(LENGTH(text)), 0) AS chars, COALESCE(MAX(content_hash), '') AS hi, "
+            "COALESCE(MIN(content_hash), '') AS lo FROM items WHERE is_own = 1"
+        )
+        assert row is not None
+        return (int(row["n"]), int(row["last"]), int(row["chars"]), str(row["hi"]), str(row["lo"]))
+
     def _item_values(
         self, column: str, source: str, key: str, values: Iterable[str], *, own: bool = False
     ) -> set[str]:

@@ -203,6 +203,10 @@ class Store(Protocol):
         """The thread keys of the given stored items."""
         ...
 
+    def own_items_fingerprint(self) -> tuple[Any, ...]:
+        """A cheap value that changes when the user's own items are added or changed."""
+        ...
+
     def get_cursor(self, source: str) -> str | None:
         """The source's cursor, or ``None`` before its first sync."""
         ...

@@ -14,9 +14,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from ..accounts import accounts_status, live_platforms
 from ..composer import Composer, Ledger
-from ..composer.voice import Voice
-from ..errors import ConfigError, InputError
+from ..composer.api import learned_voice
+from ..errors import ClaimedError, ConfigError, InputError
 from ..guard import Verdict
 from ..inbox import Inbox
 from ..members import authenticate, password_fingerprint
@@ -24,7 +25,7 @@ from ..models import Act, Opportunity, Priority
 from ..resources import REGIONS, regional_resources
 from ..store import Member, Store
 from ..wall import inbox_idea
-from .accounts import account_routes, accounts_data, live_platforms
+from .accounts import account_routes
 from .charts import bar_chart, stars_over_time
 from .context import WebContext, checked_form, json_error, page, web_context
 from .members import member_routes
@@ -187,7 +188,7 @@ def _inbox_data(
     inbox = Inbox(store, crisis_line=web.crisis_line)
     everything = inbox.opportunities()
     chosen = inbox.opportunities(acts=[act] if act else None, sources=[source] if source else None)
-    claims = store.claims()
+    claims = inbox.claims()
     me: str | None = None
     if claim == "mine" or claims or store.members():
         try:
@@ -241,10 +242,8 @@ def _region(web: WebContext, store: Store) -> str | None:
 def _opportunity_data(web: WebContext, store: Store, opp_id: str) -> dict[str, Any]:
     inbox = Inbox(store, crisis_line=web.crisis_line)
     opp = inbox.get(opp_id)
-    thread = store.items(opp.source, thread_key=opp.thread_key) if opp.thread_key else []
-    if not thread:
-        thread = store.items(opp.source, remote_ids=opp.item_ids)
-    saved = store.saved_draft(opp.id)
+    thread = inbox.thread(opp)
+    saved = inbox.saved_draft(opp.id)
     if saved is None:
         composer = Composer(
             store,
@@ -275,7 +274,7 @@ def _opportunity_data(web: WebContext, store: Store, opp_id: str) -> dict[str, A
             "idea": store.get_idea(earlier.idea_id) if earlier is not None else None,
         }
     return {
-        "claimed_by": store.claim_holder(opp.id),
+        "claimed_by": inbox.claim_holder(opp.id),
         "wall_idea": wall_idea,
         "opp": opp,
         "sent": sent[-1] if sent else None,
@@ -358,16 +357,12 @@ async def opportunity_action(request: Request) -> Response:
         inbox = Inbox(store, crisis_line=web.crisis_line)
         opp = inbox.get(opp_id)
         if action in ("claim", "release"):
-            return _claim_action(web, request, store, opp, action)
+            return _claim_action(web, request, inbox, opp, action)
         if action == "draft":
             text = form.get("text", "").strip()[:MAX_DRAFT_CHARS]
             if not text:
                 raise InputError("the draft is empty. You can fix this by writing a reply.")
-            current = store.saved_draft(opp.id) or Composer(store).draft(opp).to_json()
-            with store.transaction():
-                store.save_draft(opp.id, {**current, "text": text, "edited": True})
-                if opp.state.value == "open":
-                    inbox.draft(opp.id)
+            Composer(store).save_edited(opp, text)
             return f"/inbox/{opp.id}?saved=1"
         if action == "snooze":
             length = SNOOZE_CHOICES.get(form.get("for", ""))
@@ -389,37 +384,39 @@ async def opportunity_action(request: Request) -> Response:
     return RedirectResponse(target, 303)
 
 
-class ClaimedError(ConfigError):
-    """Someone else holds the claim (answered with 409)."""
-
-
 def _claim_action(
-    web: WebContext, request: Request, store: Store, opp: Opportunity, action: str
+    web: WebContext, request: Request, inbox: Inbox, opp: Opportunity, action: str
 ) -> str:
     """ "I'll answer this one" and "release": as the logged-in member (an owner may release
-    anyone's claim, like ``cyberkind unclaim --force``)."""
-    me = web.acting_member(request, store)
+    anyone's claim, like ``cyberkind unclaim --force``). The rule is the inbox's."""
+    me = web.acting_member(request, inbox.store)
     if me is None:
         import getpass
 
         me = getpass.getuser()
     if action == "claim":
-        holder = store.claim(opp.id, me)
-        if holder != me:
+        try:
+            inbox.claim(opp.id, me)
+        except ClaimedError as err:
             raise ClaimedError(
-                f"{holder} is already answering this one, so it stays theirs. You can fix this "
-                "by choosing another from the unclaimed ones (/inbox?claim=unclaimed)."
-            )
+                f"{err.holder} is already answering this one, so it stays theirs. You can fix "
+                "this by choosing another from the unclaimed ones (/inbox?claim=unclaimed).",
+                opportunity_id=opp.id,
+                holder=err.holder,
+            ) from None
         return f"/inbox/{opp.id}?claimed=1"
     viewer = web.viewer(request)
     force = viewer is not None and viewer.is_owner and viewer.name is not None
-    current = store.claim_holder(opp.id)
-    if not store.release(opp.id, None if force else me):
-        reason = "nobody holds it" if current is None else f"{current} holds it"
+    try:
+        inbox.release(opp.id, me, force=force)
+    except ClaimedError as err:
+        reason = "nobody holds it" if err.holder is None else f"{err.holder} holds it"
         raise ClaimedError(
             f"there is no claim of yours to release on this one ({reason}). You can fix this "
-            f"by asking {current or 'an owner'}."
-        )
+            f"by asking {err.holder or 'an owner'}.",
+            opportunity_id=opp.id,
+            holder=err.holder,
+        ) from None
     return f"/inbox/{opp.id}"
 
 
@@ -458,7 +455,7 @@ async def stars_page(request: Request) -> Response:
 
 
 def _settings_data(web: WebContext, store: Store) -> dict[str, Any]:
-    voice = Voice.learn(s.item.text for s in store.items() if s.item.is_own)
+    voice = learned_voice(store)
     preview_name = "Ana"
     opening = (voice.opening or "Thank you, {name}").replace("{name}", preview_name)
     return {
@@ -468,7 +465,7 @@ def _settings_data(web: WebContext, store: Store) -> dict[str, Any]:
         "voice": voice,
         "sources": sorted(store.cursors()),
         "feeds": store.feeds(),
-        "accounts": accounts_data(store),
+        "accounts": accounts_status(store),
         "platforms": live_platforms(),
         "preview": f"{opening}. Your comment made my day!"
         + (f"\n\n{voice.sign_off}" if voice.sign_off else ""),

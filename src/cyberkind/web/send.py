@@ -31,11 +31,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from ..accounts import can_send_privately
 from ..composer import Composer
-from ..connectors.base import connector_registry
-from ..errors import AuthError, ConfigError, InputError, SourceError
+from ..errors import AuthError, ClaimedError, ConfigError, InputError, SourceError
 from ..inbox import Inbox
-from ..models import State
 from ..sending import (
     PreparedSend,
     SendResult,
@@ -50,15 +49,6 @@ __all__ = ["send_routes"]
 
 MAX_DRAFT_CHARS = 5000
 SAFE_TO_RETRY = "Nothing was posted twice: cyberkind remembers this send, so trying again is safe."
-
-
-def _private_ok(store: Store, source: str) -> bool:
-    """Whether the connector of the account behind ``source`` can send a private message."""
-    for account in store.accounts():
-        if account.source == source:
-            cls = connector_registry().get(account.platform)
-            return bool(getattr(cls, "private_replies", False))
-    return True  # no account: prepare_send says so
 
 
 def _answered(store: Store, opp_id: str) -> tuple[str | None, str | None, str | None]:
@@ -102,19 +92,21 @@ def _preview(
     """
     inbox = Inbox(store, crisis_line=web.crisis_line)
     opp = inbox.get(opp_id)
-    holder = store.claim_holder(opp.id)
-    if holder is not None and request is not None and holder != web.acting_member(request, store):
-        raise ConfigError(
-            f"{holder} is answering this one, so you cannot send it. You can fix this by "
-            "choosing another from the unclaimed ones (/inbox?claim=unclaimed)."
-        )
+    if request is not None and inbox.claim_holder(opp.id) is not None:
+        try:
+            inbox.check_claim(opp.id, web.acting_member(request, store))
+        except ClaimedError as err:
+            raise ClaimedError(
+                f"{err.holder} is answering this one, so you cannot send it. You can fix this "
+                "by choosing another from the unclaimed ones (/inbox?claim=unclaimed).",
+                opportunity_id=opp.id,
+                holder=err.holder,
+            ) from None
     if save and text is not None:
-        current = store.saved_draft(opp.id) or Composer(store).draft(opp).to_json()
-        with store.transaction():
-            store.save_draft(opp.id, {**current, "text": text, "edited": True})
-            if opp.state is State.OPEN:
-                inbox.draft(opp.id)
-    prepared = prepare_send(store, opp.id, text=text, private_ok=_private_ok(store, opp.source))
+        Composer(store).save_edited(opp, text)
+    prepared = prepare_send(
+        store, opp.id, text=text, private_ok=can_send_privately(store, opp.source)
+    )
     account = store.get_account(prepared.account)
     answered, answered_by, handle = _answered(store, opp.id)
     verdict = None
