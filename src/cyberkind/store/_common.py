@@ -314,14 +314,23 @@ class StoreTables(SQLTables):
 
     def own_items_fingerprint(self) -> tuple[Any, ...]:
         """A cheap fingerprint of the user's own items, which changes when one is added or
-        its text changes: what the composer's cached voice profile is keyed by."""
+        changed: what the composer's cached voice profile is keyed by.
+
+        One aggregate query: the count, the last row id, and, per hex digit, how often it
+        occurs in the items' content hashes (an edit changes its item's hash, and so these
+        sums, unless the new hash has exactly the old one's digit counts).
+        """
+        digits = ", ".join(
+            f"COALESCE(SUM(LENGTH(content_hash) - LENGTH(REPLACE(content_hash, '{d}', ''))), 0)"
+            f" AS d{d}"
+            for d in "0123456789abcdef"
+        )
         row = self._one(
-            "SELECT COUNT(*) AS n, COALESCE(MAX(id), 0) AS last, "
-            "COALESCE(SUM(LENGTH(text)), 0) AS chars, COALESCE(MAX(content_hash), '') AS hi, "
-            "COALESCE(MIN(content_hash), '') AS lo FROM items WHERE is_own = 1"
+            f"SELECT COUNT(*) AS n, COALESCE(MAX(id), 0) AS last, {digits} "
+            "FROM items WHERE is_own = 1"
         )
         assert row is not None
-        return (int(row["n"]), int(row["last"]), int(row["chars"]), str(row["hi"]), str(row["lo"]))
+        return tuple(int(row[k]) for k in ("n", "last", *(f"d{d}" for d in "0123456789abcdef")))
 
     def _item_values(
         self, column: str, source: str, key: str, values: Iterable[str], *, own: bool = False
