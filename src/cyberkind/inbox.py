@@ -67,6 +67,7 @@ from .store.base import Store, StoredItem
 __all__ = [
     "DEFAULT_STATES",
     "Inbox",
+    "derive_opportunities",
     "derive_thread",
     "find_idea",
     "opportunity_id",
@@ -360,30 +361,79 @@ def _group_opportunities(
     return out
 
 
-def derive_thread(
-    store: Store, source: str, thread_key: str, thresholds: Mapping[str, float]
+def derive_opportunities(
+    source: str,
+    thread_key: str,
+    stored: Iterable[StoredItem],
+    lookup: Mapping[str, Item],
+    answered: Iterable[str],
+    existing: Iterable[Opportunity],
+    thresholds: Mapping[str, float],
 ) -> list[Opportunity]:
-    """Every opportunity one thread offers now, from its stored items and past states."""
-    stored = store.items(source, thread_key=thread_key)
-    lookup = {s.item.remote_id: s.item for s in stored}
-    wanted = {i for s in stored for i in (s.item.parent_remote_id, s.item.thread_id) if i}
-    missing = wanted - lookup.keys()
-    if missing:
-        lookup.update({s.item.remote_id: s.item for s in store.items(source, remote_ids=missing)})
-    others = [s for s in stored if not s.item.is_own]
-    answered = store.answered(source, [s.item.remote_id for s in others])
+    """The rules alone: the opportunities that ``stored`` (items of one thread) offer.
+
+    ``lookup`` maps remote ids to the items their parents and roots are looked up in,
+    ``answered`` names the items the user replied to, and ``existing`` holds the thread's
+    stored opportunities (its closed groups start new ones). No store is touched, so the
+    inbox fetches all of this once per batch, for every thread the batch touches.
+    """
     ctx = _Context(source, thread_key, lookup, frozenset(answered), thresholds)
     out: list[Opportunity] = []
     grouped: list[Item] = []
-    for s in others:
+    for s in stored:
+        if s.item.is_own:
+            continue
         if s.item.kind in GROUPED_KINDS:
             grouped.append(s.item)
         else:
             out.extend(_item_opportunities(ctx, s))
     if grouped:
-        existing = store.opportunities(sources=[source], thread_key=thread_key)
-        out.extend(_group_opportunities(ctx, grouped, existing))
+        out.extend(_group_opportunities(ctx, grouped, list(existing)))
     return out
+
+
+def _context(
+    store: Store, source: str, stored: list[StoredItem]
+) -> tuple[dict[str, Item], set[str]]:
+    """The parents and roots of ``stored`` (one query for those not among them) and which
+    of them the user answered (one query)."""
+    lookup = {s.item.remote_id: s.item for s in stored}
+    wanted = {i for s in stored for i in (s.item.parent_remote_id, s.item.thread_id) if i}
+    missing = wanted - lookup.keys()
+    if missing:
+        lookup.update(
+            {s.item.remote_id: s.item for s in store.items_by(source, "remote_id", missing)}
+        )
+    others = [s.item.remote_id for s in stored if not s.item.is_own]
+    return lookup, store.answered(source, others) if others else set()
+
+
+def _by_thread(stored: Iterable[StoredItem]) -> dict[str, list[StoredItem]]:
+    found: dict[str, list[StoredItem]] = {}
+    for s in stored:
+        found.setdefault(s.item.thread_key, []).append(s)
+    return found
+
+
+def _existing(store: Store, source: str, threads: Iterable[str]) -> dict[str, list[Opportunity]]:
+    chosen = sorted(set(threads))
+    found: dict[str, list[Opportunity]] = {}
+    for opp in store.thread_opportunities(source, chosen) if chosen else []:
+        found.setdefault(opp.thread_key, []).append(opp)
+    return found
+
+
+def derive_thread(
+    store: Store, source: str, thread_key: str, thresholds: Mapping[str, float]
+) -> list[Opportunity]:
+    """Every opportunity one thread offers now, from its stored items and past states."""
+    stored = store.items(source, thread_key=thread_key)
+    lookup, answered = _context(store, source, stored)
+    grouped = any(not s.item.is_own and s.item.kind in GROUPED_KINDS for s in stored)
+    existing = _existing(store, source, [thread_key] if grouped else [])
+    return derive_opportunities(
+        source, thread_key, stored, lookup, answered, existing.get(thread_key, []), thresholds
+    )
 
 
 def record_draft_stars(
@@ -429,11 +479,90 @@ class Inbox:
     def refresh(
         self, source: str, thread_keys: Iterable[str], thresholds: Mapping[str, float]
     ) -> None:
-        """Re-derive the opportunities of these threads (inside the caller's transaction)."""
+        """Re-derive the opportunities of these threads (inside the caller's transaction).
+
+        A handful of queries for all the threads together, whatever their number.
+        """
+        keys = sorted(set(thread_keys))
+        if not keys:
+            return
         with self.store.transaction():
-            for thread_key in sorted(set(thread_keys)):
-                derived = derive_thread(self.store, source, thread_key, thresholds)
-                self.store.save_thread_opportunities(source, thread_key, derived)
+            stored = self.store.items_by(source, "thread_key", keys)
+            lookup, answered = _context(self.store, source, stored)
+            threads = _by_thread(stored)
+            grouped = {
+                s.item.thread_key
+                for s in stored
+                if not s.item.is_own and s.item.kind in GROUPED_KINDS
+            }
+            existing = _existing(self.store, source, grouped)
+            derived = {
+                key: derive_opportunities(
+                    source,
+                    key,
+                    threads.get(key, []),
+                    lookup,
+                    answered,
+                    existing.get(key, []),
+                    thresholds,
+                )
+                for key in keys
+            }
+            self.store.save_derived(source, derived)
+
+    def refresh_items(
+        self, source: str, changed: Iterable[Item], thresholds: Mapping[str, float]
+    ) -> None:
+        """Re-derive what the new or changed items ``changed`` (just stored) affect, and
+        nothing else: what the import and sync pipeline calls once per batch.
+
+        An item's opportunities depend on the item, its parent, its thread's root and whether
+        the user answered it; a group's on the thread's root and grouped items. So the items
+        derived again are the changed ones, those whose parent or root changed, and the
+        parents of the user's changed replies; and a thread's groups when one of its grouped
+        items or its root changed. Each step is one query for the whole batch, so a thread of
+        12,000 comments costs no more per batch than a short one.
+        """
+        items = list(changed)
+        if not items:
+            return
+        ids = {i.remote_id for i in items}
+        with self.store.transaction():
+            affected = {
+                s.item.remote_id: s
+                for s in self.store.items_by(
+                    source, "remote_id", ids | {i.parent_remote_id or "" for i in items if i.is_own}
+                )
+            }
+            for column in ("parent_remote_id", "thread_key"):
+                affected.update(
+                    (s.item.remote_id, s) for s in self.store.items_by(source, column, ids)
+                )
+            group_threads = {
+                s.item.thread_key
+                for s in affected.values()
+                if not s.item.is_own and s.item.kind in GROUPED_KINDS
+            } | (ids & {s.item.thread_key for s in affected.values()})
+            group_items = (
+                self.store.items_by(
+                    source, "thread_key", group_threads, kinds=[k.value for k in GROUPED_KINDS]
+                )
+                if group_threads
+                else []
+            )
+            singles = [s for s in affected.values() if s.item.kind not in GROUPED_KINDS]
+            singles.sort(key=_stored_order)
+            chosen = singles + [s for s in group_items if s.item.thread_key in group_threads]
+            lookup, answered = _context(self.store, source, chosen)
+            existing = _existing(self.store, source, group_threads)
+            derived: dict[str, list[Opportunity]] = {}
+            scopes: dict[str, set[str]] = {}
+            for key, stored in _by_thread(chosen).items():
+                scopes[key] = {s.item.remote_id for s in stored}
+                derived[key] = derive_opportunities(
+                    source, key, stored, lookup, answered, existing.get(key, []), thresholds
+                )
+            self.store.save_derived(source, derived, scopes)
 
     def opportunities(
         self,
@@ -598,6 +727,12 @@ class Inbox:
         if opp.priority is Priority.CRISIS:
             return replace(opp, resources=crisis_resources(self.crisis_line))
         return opp
+
+
+def _stored_order(s: StoredItem) -> tuple[bool, str, str]:
+    """The store's order of items: by creation time (undated last), then remote id."""
+    created = s.item.created_at
+    return (created is None, created.isoformat() if created else "", s.item.remote_id)
 
 
 def _act(value: str | Act) -> Act:

@@ -4,8 +4,10 @@ For each :class:`~cyberkind.models.Batch` a connector yields, :func:`sync`
 
 1. scores the texts of new or changed items written by others (unchanged
    items keep their scores, so a re-import costs no model time);
-2. in **one transaction**: upserts the items, re-derives the opportunities of
-   every thread the batch touched, and stores the connector's new cursor.
+2. in **one transaction**: upserts the items, re-derives the opportunities that
+   the new or changed items affect (:meth:`~cyberkind.inbox.Inbox.refresh_items`:
+   one query per step for the whole batch, however long the thread), and stores the
+   connector's new cursor.
 
 A process killed at any point leaves the store as it was after the last
 committed batch, cursor included; the next run resumes from there and ends
@@ -91,14 +93,12 @@ class ImportReport:
         }
 
 
-def _to_score(store: Store, items: Sequence[Item]) -> list[Item]:
-    """Items by others whose text is new or changed since the last import."""
+def _changed(store: Store, items: Sequence[Item]) -> list[Item]:
+    """The items that are new or changed since the last import (one query)."""
     if not items:
         return []
     known = store.item_hashes(items[0].source, [i.remote_id for i in items])
-    return [
-        i for i in items if i.text and not i.is_own and known.get(i.remote_id) != content_hash(i)
-    ]
+    return [i for i in items if known.get(i.remote_id) != content_hash(i)]
 
 
 def sync(
@@ -116,7 +116,9 @@ def sync(
     inbox = Inbox(store)
     for batch in connector.fetch(store.get_cursor(connector.source)):
         items = _dedupe(batch.items)
-        texts = _to_score(store, items)
+        changed = _changed(store, items)
+        # Only new or changed texts by others are scored; unchanged rows cost no model time.
+        texts = [i for i in changed if i.text and not i.is_own]
         scored = scorer.score([i.text for i in texts]) if texts else []
         scores: Mapping[str, Mapping[str, float]] = {
             item.remote_id: {k: round(v, 4) for k, v in s.items()}
@@ -124,10 +126,8 @@ def sync(
         }
         with store.transaction():
             counts = store.upsert_items(items, scores)
-            threads = {i.thread_key for i in items}
-            parents = [i.parent_remote_id for i in items if i.parent_remote_id]
-            threads |= store.thread_keys(connector.source, parents)
-            inbox.refresh(connector.source, threads, thresholds)
+            # Only what the new or changed items affect is derived again (one query a step).
+            inbox.refresh_items(connector.source, changed, thresholds)
             store.set_cursor(connector.source, batch.cursor)
         report.batches += 1
         report.read += len(items) + len(batch.problems)

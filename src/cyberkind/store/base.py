@@ -30,7 +30,7 @@ The contract every backend keeps:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -195,6 +195,18 @@ class Store(Protocol):
         """Stored items, filtered, in a stable order (created_at, then remote id)."""
         ...
 
+    def items_by(
+        self,
+        source: str,
+        column: str,
+        values: Iterable[str],
+        *,
+        kinds: Iterable[str] | None = None,
+    ) -> list[StoredItem]:
+        """``source``'s items whose ``column`` (``remote_id``, ``thread_key`` or
+        ``parent_remote_id``) is one of ``values``, optionally of ``kinds``; one query."""
+        ...
+
     def answered(self, source: str, remote_ids: Iterable[str]) -> set[str]:
         """Those of ``remote_ids`` that have a direct reply written by the user."""
         ...
@@ -253,6 +265,16 @@ class Store(Protocol):
         """Replace the derived opportunities of one thread, keeping the user's states."""
         ...
 
+    def save_derived(
+        self,
+        source: str,
+        derived: Mapping[str, Sequence[Opportunity]],
+        scopes: Mapping[str, Collection[str]] | None = None,
+    ) -> None:
+        """Save many threads' derived opportunities at once; ``scopes`` limits what is replaced
+        to the opportunities of the items derived again."""
+        ...
+
     def opportunities(
         self,
         *,
@@ -262,6 +284,10 @@ class Store(Protocol):
         thread_key: str | None = None,
     ) -> list[Opportunity]:
         """Stored opportunities, by priority then age."""
+        ...
+
+    def thread_opportunities(self, source: str, thread_keys: Iterable[str]) -> list[Opportunity]:
+        """Every stored opportunity of these threads of ``source``, in one query."""
         ...
 
     def get_opportunity(self, id_or_prefix: str) -> Opportunity:
