@@ -11,6 +11,8 @@ page (``/settings/accounts``, ``/api/accounts``) both call these functions.
 - :func:`accounts_status` lists the accounts with where each secret is found (the
   environment, the keyring, or nowhere), never a value.
 - :func:`account_connector` gives the registered live connector for an account.
+- :func:`follow_feed` and :func:`unfollow_feed`: the feeds that ``sync`` reads beside the
+  accounts (``cyberkind feeds add|remove`` and ``/settings/feeds`` call them).
 
 A secret never reaches the store: an option whose name looks like a secret (``token``,
 ``password``, ``secret``, ``key``...) is refused with a fix-it that points to the keyring
@@ -35,10 +37,11 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from .connectors.base import LiveConnector, connector_registry
 from .credentials import EnvCredentials, KeyringCredentials, Secret, env_var
-from .errors import ConfigError, InputError
+from .errors import ConfigError, InputError, NotFoundError
 from .models import Account
 from .store.base import Store
 
@@ -51,13 +54,19 @@ __all__ = [
     "Connected",
     "Disconnected",
     "account_connector",
+    "account_for_source",
     "accounts_status",
+    "can_send_privately",
+    "check_account",
+    "check_feed_url",
     "check_options",
     "connect",
     "disconnect",
+    "follow_feed",
     "is_secret_name",
     "live_platforms",
     "secret_status",
+    "unfollow_feed",
 ]
 
 logger = logging.getLogger(__name__)
@@ -360,3 +369,31 @@ def can_send_privately(store: Store, source: str) -> bool:
         return True
     cls = connector_registry().get(account.platform)
     return bool(getattr(cls, "private_replies", False))
+
+
+def check_feed_url(url: str) -> str:
+    """The feed's URL, stripped; an :class:`~cyberkind.errors.InputError` unless http(s)."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise InputError(
+            f"{url!r} is not an http(s) URL. You can fix this by giving the feed's full address, "
+            "e.g. https://ana.example/feed/."
+        )
+    return url.strip()
+
+
+def follow_feed(store: Store, url: str, *, comments: bool = False) -> bool:
+    """Follow a feed (``comments``: a comment feed); ``True`` if it is new, ``False`` if its
+    ``comments`` flag was updated. Feeds are URLs, never credentials, so they live in the store.
+    """
+    return store.add_feed(check_feed_url(url), comments=comments)
+
+
+def unfollow_feed(store: Store, url: str) -> None:
+    """Stop following a feed (its items stay); :class:`~cyberkind.errors.NotFoundError` if it
+    is not followed."""
+    if not store.remove_feed(url.strip()):
+        raise NotFoundError(
+            f"you do not follow {url.strip()}. You can fix this by choosing a URL from "
+            "`cyberkind feeds list` (or the settings page)."
+        )

@@ -415,10 +415,14 @@ def _by_thread(stored: Iterable[StoredItem]) -> dict[str, list[StoredItem]]:
     return found
 
 
+_GROUP_ACTS = (Act.THANK_READER.value, Act.THANK_SHARER.value)
+
+
 def _existing(store: Store, source: str, threads: Iterable[str]) -> dict[str, list[Opportunity]]:
+    """The stored opportunities of these threads that groups can be (their acts only)."""
     chosen = sorted(set(threads))
     found: dict[str, list[Opportunity]] = {}
-    for opp in store.thread_opportunities(source, chosen) if chosen else []:
+    for opp in store.thread_opportunities(source, chosen, acts=_GROUP_ACTS) if chosen else []:
         found.setdefault(opp.thread_key, []).append(opp)
     return found
 
@@ -562,7 +566,13 @@ class Inbox:
                 derived[key] = derive_opportunities(
                     source, key, stored, lookup, answered, existing.get(key, []), thresholds
                 )
-            self.store.save_derived(source, derived, scopes)
+            # Every id the scoped items' opportunities can have: one per act for each single
+            # item, and the groups stored for the threads whose groups were derived again.
+            candidates = {
+                opportunity_id(source, act, s.item.remote_id) for s in singles for act in Act
+            }
+            candidates |= {o.id for opps in existing.values() for o in opps}
+            self.store.save_derived(source, derived, scopes, candidates)
 
     def opportunities(
         self,

@@ -38,8 +38,13 @@ __all__ = [
     "remove_member",
     "set_member_disabled",
     "set_member_password",
+    "set_team_policy",
+    "team_policy",
     "verify_password",
 ]
+
+TEAM_POLICY = "policy"
+"""The team setting that holds the team's guard policy (TOML)."""
 
 MIN_PASSWORD_CHARS = 8
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,62}$")
@@ -198,3 +203,14 @@ def authenticate(store: Store, name: str, password: str) -> Member | None:
         verify_password(_DUMMY_HASH[0], password)
         return None
     return member if verify_password(member.password_hash, password) else None
+
+
+def team_policy(store: Store) -> str | None:
+    """The team's guard policy (TOML text), or ``None``: ``cyberkind check`` applies it."""
+    return store.team_setting(TEAM_POLICY)
+
+
+def set_team_policy(store: Store, text: str | None, member: str | None = None) -> None:
+    """Store the team's guard policy (``None`` removes it); ``member`` is who changed it.
+    Validate the text first (:func:`cyberkind.guard.load_policy`)."""
+    store.set_team_setting(TEAM_POLICY, text, member)

@@ -56,6 +56,7 @@ from .inbox import Inbox
 from .models import (
     GROUPED_KINDS,
     Act,
+    Item,
     ItemKind,
     Opportunity,
     Priority,
@@ -72,10 +73,13 @@ if TYPE_CHECKING:
 __all__ = [
     "PreparedSend",
     "SendResult",
+    "answered_item",
     "idempotency_key",
+    "pending_sends",
     "prepare_send",
     "send_draft",
     "sender_name",
+    "sends",
 ]
 
 
@@ -317,9 +321,30 @@ def sender_name(store: Store, member: str | None = None, user: str | None = None
     return getpass.getuser()
 
 
-def _answered_text(store: Store, opp: Opportunity) -> str | None:
+def answered_item(store: Store, opportunity: Opportunity | str) -> Item | None:
+    """The item a send answers (an opportunity's first item), if it is in the store."""
+    opp = store.get_opportunity(opportunity) if isinstance(opportunity, str) else opportunity
     stored = store.items(opp.source, remote_ids=opp.item_ids[:1])
-    return stored[0].item.text or None if stored else None
+    return stored[0].item if stored else None
+
+
+def _answered_text(store: Store, opp: Opportunity) -> str | None:
+    item = answered_item(store, opp)
+    return item.text or None if item is not None else None
+
+
+def sends(store: Store, opportunity_id: str) -> tuple[OutboxEntry | None, OutboxEntry | None]:
+    """``(sent, pending)``: an opportunity's last send that went out, and, when none did, its
+    last attempt still pending (the platform refused it or never answered: safe to retry)."""
+    outbox = store.outbox(opportunity_id)
+    sent = [e for e in outbox if e.state == "sent"]
+    pending = [e for e in outbox if e.state == "pending"] if not sent else []
+    return (sent[-1] if sent else None), (pending[-1] if pending else None)
+
+
+def pending_sends(store: Store) -> list[OutboxEntry]:
+    """Every send that did not finish (``cyberkind send --pending``), oldest first."""
+    return [e for e in store.outbox() if e.state == "pending"]
 
 
 def _check(guard: Guard | None, text: str, reply_to: str | None) -> None:

@@ -10,8 +10,6 @@ import click
 from ._base import _settings, cli, setting_option
 from ._inbox import _member, _open_store, as_option, db_option
 
-TEAM_POLICY = "policy"
-
 
 @cli.command("claim")
 @click.argument("opportunity_id", metavar="ID")
@@ -141,8 +139,10 @@ def team_policy_set(
     values = _settings(settings)
     load_policy(path)  # validate: errors name the file and the line
     text = Path(path).read_text(encoding="utf-8")
+    from ..members import set_team_policy
+
     with _open_store(db, values) as store:
-        store.set_team_setting(TEAM_POLICY, text, _member(member, values))
+        set_team_policy(store, text, _member(member, values))
     click.echo(f"The team's guard policy is now {path}.")
 
 
@@ -156,8 +156,10 @@ def team_policy_show(db: str | None, settings: tuple[tuple[str, str], ...]) -> N
 
         cyberkind team policy-show --db postgresql://ana@db.example/team
     """
+    from ..members import team_policy
+
     with _open_store(db, _settings(settings)) as store:
-        text = store.team_setting(TEAM_POLICY)
+        text = team_policy(store)
     if text is None:
         raise click.ClickException(
             "the team has no guard policy. You can fix this by storing one with "
@@ -176,8 +178,10 @@ def team_policy_clear(db: str | None, settings: tuple[tuple[str, str], ...]) -> 
 
         cyberkind team policy-clear --db postgresql://ana@db.example/team
     """
+    from ..members import set_team_policy
+
     with _open_store(db, _settings(settings)) as store:
-        store.set_team_setting(TEAM_POLICY, None)
+        set_team_policy(store, None)
     click.echo("The team has no guard policy now.")
 
 

@@ -495,25 +495,34 @@ class StoreTables(SQLTables):
         source: str,
         derived: Mapping[str, Sequence[Opportunity]],
         scopes: Mapping[str, Collection[str]] | None = None,
+        candidates: Iterable[str] = (),
     ) -> None:
         """:meth:`save_thread_opportunities` for many threads at once (one read for all).
 
         ``scopes[thread_key]``, when given, names the items whose opportunities were derived
         again: only the thread's existing opportunities whose items all lie in it are
-        replaced, the others stay as they are. Rows whose values did not change are not
-        written again.
+        replaced, the others stay as they are. Then only the rows with the derived ids or the
+        ``candidates`` ids (every id the scoped items' opportunities can have) are read, not
+        the whole thread. Rows whose values did not change are not written again.
         """
         if not derived:
             return
         with self.transaction():
+            if scopes is None:
+                by, wanted = "thread_key", sorted(derived)
+            else:  # only the rows these items' opportunities can have: theirs and the derived
+                derived_ids = {o.id for opps in derived.values() for o in opps}
+                by, wanted = "id", sorted(set(candidates) | derived_ids)
             rows = self._select_in(
                 "SELECT id, thread_key, state, item_ids, act, person, reason, priority, "
                 "is_idea, url, created_at FROM opportunities WHERE source = ? AND {}"
                 + self._FOR_UPDATE,
                 (source,),
-                "thread_key",
-                sorted(derived),
+                by,
+                wanted,
             )
+            if scopes is not None:
+                rows = [r for r in rows if r["thread_key"] in derived]
             stored = {r["id"]: r for r in rows}
             for thread_key, opp in ((k, o) for k, opps in derived.items() for o in opps):
                 row = stored.get(opp.id)
@@ -613,14 +622,18 @@ class StoreTables(SQLTables):
         )
         return [_opportunity(row) for row in self._rows(sql, params)]
 
-    def thread_opportunities(self, source: str, thread_keys: Iterable[str]) -> list[Opportunity]:
-        """Every stored opportunity of these threads of ``source`` (one query), by id."""
-        rows = self._select_in(
-            "SELECT * FROM opportunities WHERE source = ? AND {}",
-            (source,),
-            "thread_key",
-            thread_keys,
-        )
+    def thread_opportunities(
+        self, source: str, thread_keys: Iterable[str], *, acts: Iterable[str] | None = None
+    ) -> list[Opportunity]:
+        """The stored opportunities of these threads of ``source`` (of ``acts``, if given),
+        in one query, by id."""
+        sql = "SELECT * FROM opportunities WHERE source = ? AND "
+        params: list[Any] = [source]
+        if acts is not None:
+            condition, extra = self._in("act", [str(a) for a in acts])
+            sql += condition + " AND "
+            params.extend(extra)
+        rows = self._select_in(sql + "{}", params, "thread_key", thread_keys)
         return sorted((_opportunity(row) for row in rows), key=lambda o: o.id)
 
     def get_opportunity(self, id_or_prefix: str) -> Opportunity:

@@ -270,9 +270,10 @@ class Store(Protocol):
         source: str,
         derived: Mapping[str, Sequence[Opportunity]],
         scopes: Mapping[str, Collection[str]] | None = None,
+        candidates: Iterable[str] = (),
     ) -> None:
         """Save many threads' derived opportunities at once; ``scopes`` limits what is replaced
-        to the opportunities of the items derived again."""
+        to the opportunities of the items derived again (``candidates``: their possible ids)."""
         ...
 
     def opportunities(
@@ -286,8 +287,10 @@ class Store(Protocol):
         """Stored opportunities, by priority then age."""
         ...
 
-    def thread_opportunities(self, source: str, thread_keys: Iterable[str]) -> list[Opportunity]:
-        """Every stored opportunity of these threads of ``source``, in one query."""
+    def thread_opportunities(
+        self, source: str, thread_keys: Iterable[str], *, acts: Iterable[str] | None = None
+    ) -> list[Opportunity]:
+        """The stored opportunities of these threads of ``source`` (of ``acts``), one query."""
         ...
 
     def get_opportunity(self, id_or_prefix: str) -> Opportunity:

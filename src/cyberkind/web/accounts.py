@@ -27,22 +27,20 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from ..accounts import Connected, accounts_status, connect, disconnect
-from ..errors import InputError, NotFoundError
+from ..accounts import (
+    Connected,
+    accounts_status,
+    check_feed_url,
+    connect,
+    disconnect,
+    follow_feed,
+    unfollow_feed,
+)
+from ..errors import InputError
 from ..store import Store
 from .context import checked_form, json_object, page, web_context
 
 __all__ = ["account_routes"]
-
-
-def _feed_url(url: str) -> str:
-    url = url.strip()
-    if not url.startswith(("http://", "https://")):
-        raise InputError(
-            "the feed URL is not an http(s) address. You can fix this by pasting the feed's "
-            "full address, e.g. https://blog.example/feed/."
-        )
-    return url
 
 
 def _str(body: dict[str, Any], key: str) -> str:
@@ -138,17 +136,13 @@ async def feeds(request: Request) -> Response:
         if isinstance(form, Response):
             return form
         url, comments = form.get("url", ""), form.get("comments") == "on"
-    url = url.strip() if removing else _feed_url(url)
+    url = url.strip() if removing else check_feed_url(url)
 
     def run(store: Store) -> bool:
         if removing:
-            if not store.remove_feed(url):
-                raise NotFoundError(
-                    f"you do not follow {url!r}. You can fix this by picking a feed listed on "
-                    "the settings page."
-                )
+            unfollow_feed(store, url)
             return False
-        return store.add_feed(url, comments=comments)
+        return follow_feed(store, url, comments=comments)
 
     new = await web.with_store(run)
     if api:

@@ -23,8 +23,9 @@ from ..inbox import Inbox
 from ..members import authenticate, password_fingerprint
 from ..models import Act, Opportunity, Priority
 from ..resources import REGIONS, regional_resources
+from ..sending import sends
 from ..store import Member, Store
-from ..wall import inbox_idea
+from ..wall import inbox_idea_on_wall
 from .accounts import account_routes
 from .charts import bar_chart, stars_over_time
 from .context import WebContext, checked_form, json_error, page, web_context
@@ -260,25 +261,17 @@ def _opportunity_data(web: WebContext, store: Store, opp_id: str) -> dict[str, A
     if opp.priority is Priority.CRISIS:
         regional, emergency = regional_resources(_region(web, store), web.crisis_line)
         resources = list(regional)
-    outbox = store.outbox(opp.id)
-    sent = [e for e in outbox if e.state == "sent"]
     # A send the platform refused, or whose answer never came: say so, and that it is safe.
-    pending = [e for e in outbox if e.state == "pending"] if not sent else []
+    sent, pending = sends(store, opp.id)
     wall_idea: dict[str, Any] | None = None
     if opp.is_idea:
-        words, url = inbox_idea(store, opp)
-        earlier = store.submission_by_nonce(f"inbox:{opp.id}")
-        wall_idea = {
-            "text": words,
-            "url": url,
-            "idea": store.get_idea(earlier.idea_id) if earlier is not None else None,
-        }
+        wall_idea = inbox_idea_on_wall(store, opp)
     return {
         "claimed_by": inbox.claim_holder(opp.id),
         "wall_idea": wall_idea,
         "opp": opp,
-        "sent": sent[-1] if sent else None,
-        "pending": pending[-1] if pending else None,
+        "sent": sent,
+        "pending": pending,
         "thread": thread,
         "draft": saved,
         "resources": resources,

@@ -38,9 +38,11 @@ from ..inbox import Inbox
 from ..sending import (
     PreparedSend,
     SendResult,
+    answered_item,
     idempotency_key,
     prepare_send,
     send_draft,
+    sends,
 )
 from ..store import Store
 from .context import WebContext, checked_form, json_error, json_object, page, web_context
@@ -53,11 +55,9 @@ SAFE_TO_RETRY = "Nothing was posted twice: cyberkind remembers this send, so try
 
 def _answered(store: Store, opp_id: str) -> tuple[str | None, str | None, str | None]:
     """The text being answered, its author and their handle (for the guard and the page)."""
-    opp = store.get_opportunity(opp_id)
-    found = store.items(opp.source, remote_ids=opp.item_ids[:1])
-    if not found:
+    item = answered_item(store, opp_id)
+    if item is None:
         return None, None, None
-    item = found[0].item
     return item.text or None, item.author.display, item.author.handle or None
 
 
@@ -112,7 +112,7 @@ def _preview(
     verdict = None
     if web.guard_check is not None:
         verdict = web.guard_check(prepared.text, answered)
-    sent = [e for e in store.outbox(opp.id) if e.state == "sent"]
+    sent, _ = sends(store, opp.id)
     return {
         "opp": prepared.opportunity,
         "prepared": prepared,
@@ -121,7 +121,7 @@ def _preview(
         "answered_by": answered_by,
         "handle": handle,
         "verdict": verdict,
-        "sent_before": sent[-1] if sent else None,
+        "sent_before": sent,
     }
 
 
@@ -182,7 +182,7 @@ async def send_page(request: Request) -> Response:
     if isinstance(form, Response):
         return form
     text = _text_of(form)
-    full_id = await web.with_store(lambda s: s.get_opportunity(opp_id).id)
+    full_id = await web.with_store(lambda s: Inbox(s).get(opp_id).id)
     if text is None or form.get("key") != idempotency_key(full_id, text):
         return _not_sent(
             request,
@@ -269,7 +269,7 @@ async def api_send(request: Request) -> Response:
         return body
     text = _text_of(body)
     key = body.get("key")
-    full_id = await web.with_store(lambda s: s.get_opportunity(opp_id).id)
+    full_id = await web.with_store(lambda s: Inbox(s).get(opp_id).id)
     if key is not None and (text is None or key != idempotency_key(full_id, text)):
         return json_error(
             409,
