@@ -20,7 +20,14 @@ from ..composer.api import learned_voice
 from ..errors import ClaimedError, ConfigError, InputError
 from ..guard import Verdict
 from ..inbox import Inbox
-from ..members import authenticate, password_fingerprint
+from ..members import (
+    OWNER_PASSWORD_KEY,
+    authenticate,
+    check_owner_password,
+    login_mode,
+    password_fingerprint,
+    set_owner_password,
+)
 from ..models import Act, Opportunity, Priority
 from ..resources import REGIONS, regional_resources
 from ..sending import sends
@@ -30,26 +37,20 @@ from .accounts import account_routes
 from .charts import bar_chart, stars_over_time
 from .context import WebContext, checked_form, json_error, page, web_context
 from .members import member_routes
-from .security import csrf_token, hash_password, verify_password
+from .security import csrf_token
 from .send import send_routes
 from .wall import inbox_wall_routes
 
 __all__ = ["PASSWORD_KEY", "highlight", "page_routes", "set_password"]
 
-PASSWORD_KEY = "password_hash"
+PASSWORD_KEY = OWNER_PASSWORD_KEY
 """Where the owner's argon2 password hash lives in the store's ``web_config``."""
+
+set_password = set_owner_password
+"""Store the owner's password as an argon2 hash (:func:`cyberkind.members.set_owner_password`)."""
 
 SNOOZE_CHOICES = {"1d": timedelta(days=1), "3d": timedelta(days=3), "7d": timedelta(days=7)}
 MAX_DRAFT_CHARS = 5000
-
-
-def set_password(store: Store, password: str) -> None:
-    """Store the owner's password as an argon2 hash (never the password itself)."""
-    if len(password) < 8:
-        raise InputError(
-            "the password is shorter than 8 characters. You can fix this by choosing a longer one."
-        )
-    store.set_config(PASSWORD_KEY, hash_password(password))
 
 
 # -- login ----------------------------------------------------------------------------------
@@ -61,17 +62,9 @@ def _safe_next(value: str | None) -> str:
     return "/inbox"
 
 
-def _login_mode(store: Store) -> tuple[bool, bool]:
-    """``(configured, team)``: whether anyone can log in, and whether members do (by name)."""
-    members = [m for m in store.members() if not m.disabled and m.password_hash]
-    if store.members():
-        return bool(members), True
-    return store.get_config(PASSWORD_KEY) is not None, False
-
-
 async def login_page(request: Request) -> Response:
     web = web_context(request)
-    configured, team = await web.with_store(_login_mode)
+    configured, team = await web.with_store(login_mode)
     nxt = _safe_next(request.query_params.get("next"))
     return web.render(
         request, "login.html", next=nxt, configured=configured, team=team, error=None, name=""
@@ -92,10 +85,10 @@ async def login(request: Request) -> Response:
     password = form.get("password", "")
 
     def check(store: Store) -> tuple[Member | None, bool, bool, bool]:
-        configured, team = _login_mode(store)
+        configured, team = login_mode(store)
         if team:
             return authenticate(store, name, password), True, configured, team
-        ok = verify_password(store.get_config(PASSWORD_KEY), password)
+        ok = check_owner_password(store, password)
         return None, ok, configured, team
 
     member, ok, configured, team = await web.with_store(check)
