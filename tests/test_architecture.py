@@ -121,3 +121,52 @@ def test_lab_commands_arrive_through_the_plugin_hook() -> None:
     assert {"train", "bench"} <= set(cli.commands)
     assert cli.commands["train"].callback is not None
     assert cli.commands["train"].callback.__module__ == "cyberkind.lab.commands"
+
+
+def _calls_to(attribute: str) -> set[str]:
+    """The product's modules (relative to src/cyberkind) that call ``<anything>.attribute(...)``."""
+    import ast
+
+    package = ROOT / "src" / "cyberkind"
+    found = set()
+    for path in package.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == attribute
+            ):
+                found.add(path.relative_to(package).as_posix())
+    return found
+
+
+def test_only_the_inbox_changes_an_opportunitys_state() -> None:
+    """STYLE.md §9: the inbox owns every state change; nothing else calls ``set_state``."""
+    callers = {p for p in _calls_to("set_state") if not p.startswith("store/")}
+    assert callers == {"inbox.py"}
+
+
+def test_domain_errors_are_defined_in_the_core() -> None:
+    """``ClaimedError`` (any subclass of cyberkind's errors) lives in ``cyberkind.errors``."""
+    import ast
+
+    from cyberkind import errors
+
+    package = ROOT / "src" / "cyberkind"
+    defined = []
+    for folder in ("web", "cli"):
+        for path in (package / folder).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                bases = {
+                    getattr(b, "id", getattr(b, "attr", "")) for b in getattr(node, "bases", [])
+                }
+                if isinstance(node, ast.ClassDef) and bases & set(errors.__all__):
+                    defined.append(f"{folder}/{path.name}:{node.name}")
+    assert defined == []
+    assert issubclass(errors.ClaimedError, errors.ConfigError)
+
+
+def test_sending_reaches_accounts_without_the_pipeline(graph: grimp.ImportGraph) -> None:
+    assert "cyberkind.pipeline" not in graph.find_modules_directly_imported_by("cyberkind.sending")
+    assert "cyberkind.accounts" in graph.find_modules_directly_imported_by("cyberkind.sending")

@@ -235,3 +235,51 @@ def test_an_account_added_on_the_cli_syncs_with_its_keyring_token(
     [source] = json.loads(synced.output)["sources"]
     assert (source["source"], source["new_items"], source["error"]) == ("mastodon:social", 1, None)
     assert b"alice_token" not in store_bytes(db_path)
+
+
+@pytest.mark.parametrize(
+    "option", ["access_token", "password", "client_secret", "api-key", "apiKey", "app_pass"]
+)
+def test_add_refuses_a_secret_passed_as_an_option(db_path: Path, option: str) -> None:
+    """Issue 14 #7: a secret given as --option used to be stored in plain text and echoed."""
+    added = run(
+        db_path,
+        "accounts",
+        "add",
+        "mastodon",
+        "social",
+        "--url",
+        "https://social.example",
+        "--option",
+        f"{option}={SECRET}",
+        "--no-keyring",
+    )
+    assert added.exit_code == 2, added.output
+    assert f"the option {option!r} looks like a secret" in added.output
+    assert "keyring" in added.output and "CYBERKIND_SOCIAL_ACCESS_TOKEN" in added.output
+    assert SECRET not in added.output
+    assert run(db_path, "accounts", "list", "--json").output.strip() == "[]"
+    assert SECRET.encode() not in store_bytes(db_path)
+
+
+def test_list_never_shows_a_secret_option_stored_before(db_path: Path) -> None:
+    """An older version stored ``--option access_token=...``: it is never echoed again."""
+    from cyberkind.models import Account
+
+    with SQLiteStore(db_path) as store:
+        options = {"visibility": "unlisted", "access_token": SECRET}
+        store.add_account(Account("social", "mastodon", "https://s.example", options=options))
+    listed = run(db_path, "accounts", "list", "--json")
+    assert listed.exit_code == 0, listed.output
+    [row] = json.loads(listed.output)
+    assert row["options"] == {"visibility": "unlisted"}
+    assert SECRET not in listed.output + run(db_path, "accounts", "list").output
+
+
+def test_secret_like_names() -> None:
+    from cyberkind.accounts import is_secret_name
+
+    secret = ["token", "access_token", "Password", "client_secret", "api_key", "passphrase"]
+    plain = ["visibility", "language", "author", "max_posts", "passage"]
+    assert [n for n in secret if not is_secret_name(n)] == []
+    assert [n for n in plain if is_secret_name(n)] == []

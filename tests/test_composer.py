@@ -361,3 +361,36 @@ def test_draft_json_shape(guard: Guard) -> None:
     data = compose(opp, items, guard=guard).to_json()
     assert {"text", "act", "person", "stars", "specific", "private", "notes"} <= data.keys()
     assert data["act"] == "thank_commenter" and data["private"] is False
+
+
+def test_voice_is_learned_once_per_store_until_the_users_replies_change(
+    store: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cyberkind.composer import Composer, api
+
+    learned: list[int] = []
+    learn = Voice.learn
+
+    def counting(texts: Any) -> Voice:
+        learned.append(1)
+        return learn(texts)
+
+    monkeypatch.setattr(api.Voice, "learn", staticmethod(counting))
+    me, ana = Author("me", "Me"), Author("ana", "Ana")
+
+    def reply(n: int, text: str, own: bool = True) -> Item:
+        return Item("import:t", f"r{n}", ItemKind.REPLY, me if own else ana, text, is_own=own)
+
+    store.upsert_items([reply(1, "Thanks Ana for reading. Warmly")], {})
+    first = api.learned_voice(store)
+    assert first.sign_off == "Warmly" and len(learned) == 1
+    Composer(store)
+    Composer(store)
+    assert api.learned_voice(store) is first and len(learned) == 1  # cached
+    store.upsert_items([reply(2, "Lovely post!", own=False)], {})
+    assert api.learned_voice(store) is first and len(learned) == 1  # others' items: no change
+    store.upsert_items([reply(3, "Thanks Ben for the kind words. Cheers")], {})
+    second = api.learned_voice(store)
+    assert len(learned) == 2 and second.sign_off in ("Warmly", "Cheers")
+    store.upsert_items([reply(1, "Thanks Ana for reading. Cheers")], {})  # an edited reply
+    assert api.learned_voice(store).sign_off == "Cheers" and len(learned) == 3

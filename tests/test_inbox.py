@@ -315,3 +315,92 @@ def test_every_act_is_documented() -> None:
     docs = (Path(__file__).parents[1] / "docs" / "inbox.md").read_text()
     for act in Act:
         assert f"`{act.value}`" in docs, act
+
+
+def _snapshot(store: Any) -> list[tuple[Any, ...]]:
+    return sorted(
+        (o.id, o.act.value, o.reason, o.item_ids, int(o.priority), o.state.value, o.person)
+        for o in store.opportunities(states=None)
+    )
+
+
+def test_batch_by_batch_derivation_equals_deriving_everything_at_once(
+    store: Any, tmp_path: Path, stub_scorer: Any
+) -> None:
+    """Issue 14 #13: each batch re-derives only what it affects; the result is the same as one
+    big batch, whatever the order (replies before their comments, answers, a late post)."""
+    from cyberkind.store import open_store
+
+    rows: list[dict[str, Any]] = []
+    for n in range(30):
+        parent = "p1" if n % 3 else f"c{max(n - 3, 0)}"
+        rows.append(comment(f"c{n}", "Nice #question" if n % 4 == 0 else "Nice", parent_id=parent))
+        if n % 5 == 0:
+            rows.append(
+                {
+                    "id": f"r{n}",
+                    "kind": "reply",
+                    "is_own": True,
+                    "parent_id": f"c{n}",
+                    "thread_id": "p1",
+                    "text": "Thanks!",
+                }
+            )
+        if n % 6 == 0:
+            rows.append({"id": f"l{n}", "kind": "like", "author": f"F{n}", "thread_id": "p1"})
+    rows.append(MY_POST)  # the post arrives last: every reason changes
+    path = tmp_path / "rows.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    import_file(store, path, scorer=stub_scorer, source="t", batch_size=4)
+    with open_store(tmp_path / "whole.db") as whole:
+        import_file(whole, path, scorer=stub_scorer, source="t", batch_size=1000)
+        expected = _snapshot(whole)
+        Inbox(whole).refresh("t", ["p1"], stub_scorer.thresholds())
+        assert _snapshot(whole) == expected  # the full refresh agrees
+    assert _snapshot(store) == expected
+    assert any(o[1] == "thank_reader" for o in expected)
+
+
+def test_a_batch_costs_the_same_on_a_long_thread(tmp_path: Path, stub_scorer: Any) -> None:
+    """The statements of one batch do not grow with its thread (issue 14 #13: 3-5 queries per
+    thread, and every opportunity of the thread written again per batch, made 12,000 comments
+    on one post take 40 s)."""
+    from cyberkind.store.sqlite import SQLiteStore
+
+    def statements_for_one_batch(comments: int) -> int:
+        with SQLiteStore(tmp_path / f"t{comments}.db") as store:
+            load(
+                store, tmp_path, stub_scorer, MY_POST, *[comment(f"c{n}") for n in range(comments)]
+            )
+            counted: list[str] = []
+            for name in ("_rows", "_write"):
+                real = getattr(store, name)
+
+                def counting(sql: str, params: Any = (), real: Any = real) -> Any:
+                    counted.append(sql)
+                    return real(sql, params)
+
+                setattr(store, name, counting)
+            more = [comment(f"d{n}", parent_id="c1") for n in range(10)]
+            more.append(
+                {"id": "r1", "kind": "reply", "is_own": True, "parent_id": "c2", "thread_id": "p1"}
+            )
+            path = tmp_path / "more.jsonl"
+            path.write_text("".join(json.dumps(r) + "\n" for r in more))
+            import_file(store, path, scorer=stub_scorer, source="t", batch_size=100)
+            return len(counted)
+
+    assert statements_for_one_batch(20) == statements_for_one_batch(600)
+
+
+def test_a_re_import_derives_nothing(store: Any, tmp_path: Path, stub_scorer: Any) -> None:
+    rows = [MY_POST] + [comment(f"c{n}", "#question") for n in range(12)]
+    load(store, tmp_path, stub_scorer, *rows)
+    before = _snapshot(store)
+    calls = len(stub_scorer.calls)
+    saved: list[Any] = []
+    real = store.save_derived
+    store.save_derived = lambda *a, **kw: saved.append(a) or real(*a, **kw)
+    load(store, tmp_path, stub_scorer, *rows)
+    assert saved == [] and len(stub_scorer.calls) == calls
+    assert _snapshot(store) == before

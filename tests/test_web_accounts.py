@@ -264,3 +264,48 @@ def test_accounts_are_the_owners_alone_when_public(
         assert login
         c.post("/login", data={"csrf": login.group(1), "password": "correct horse battery"})
         assert c.post("/api/accounts", json=body).status_code == 201
+
+
+def test_a_secret_passed_as_an_option_is_refused_and_never_echoed(
+    client: httpx.Client, db: Path, file_keyring: Any
+) -> None:
+    """Issue 14 #7: the API and the form refuse secret-like option names (400)."""
+    body = {
+        "platform": "mastodon",
+        "name": "social",
+        "url": "https://social.example",
+        "options": {"visibility": "unlisted", "access_token": SECRET},
+    }
+    refused = client.post("/api/accounts", json=body)
+    assert refused.status_code == 400
+    assert "'access_token' looks like a secret" in refused.json()["error"]
+    assert "keyring" in refused.json()["error"]
+    assert SECRET not in refused.text
+    form = {
+        "csrf": csrf(client),
+        "platform": "mastodon",
+        "name": "social",
+        "url": "https://social.example",
+        "option.password": SECRET,
+    }
+    page = client.post("/settings/accounts", data=form)
+    assert page.status_code == 400 and SECRET not in page.text
+    assert client.get("/api/accounts").json() == []
+    # a plain option is kept and shown
+    added = client.post("/api/accounts", json={**body, "options": {"visibility": "unlisted"}})
+    assert added.status_code == 201
+    [row] = client.get("/api/accounts").json()
+    assert row["options"] == {"visibility": "unlisted"}
+    assert SECRET.encode() not in files_bytes(db)
+
+
+def test_a_secret_option_stored_before_is_never_shown(client: httpx.Client, db: Path) -> None:
+    from cyberkind.models import Account
+
+    with SQLiteStore(db) as store:
+        options = {"visibility": "unlisted", "api_key": SECRET}
+        store.add_account(Account("social", "mastodon", "https://s.example", options=options))
+    answer = client.get("/api/accounts")
+    assert answer.status_code == 200
+    assert answer.json()[0]["options"] == {"visibility": "unlisted"}
+    assert SECRET not in answer.text + client.get("/settings").text

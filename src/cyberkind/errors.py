@@ -8,7 +8,8 @@ The tree::
     ├── InputError         a row of user input cannot be scored
     │   └── InputFormatError   a whole input file has the wrong format
     ├── ConfigError        a setting has a bad value
-    │   └── PolicyError    a guard policy file is malformed (names the file and line)
+    │   ├── PolicyError    a guard policy file is malformed (names the file and line)
+    │   └── ClaimedError   a team member holds the claim on that opportunity
     ├── SourceError        a live source is unreachable, refuses us, or sends unusable data
     │   ├── AuthError      a live source refuses our credentials, or they are missing
     │   └── LLMError       the optional LLM endpoint times out, refuses or answers badly
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 __all__ = [
     "AuthError",
+    "ClaimedError",
     "ConfigError",
     "CyberkindError",
     "DataError",
@@ -96,6 +98,23 @@ class PolicyError(ConfigError):
             if part
         )
         return f"{where}: {base}" if where else base
+
+
+class ClaimedError(ConfigError):
+    """Someone else in the team holds the claim on an opportunity, or none is yours to release.
+
+    ``holder`` names who holds it (``None``: nobody); the web app answers 409.
+
+    **Usage**::
+
+        raise ClaimedError("6a2c69789097 is already claimed by ana. You can fix this by ...",
+                           opportunity_id="6a2c69789097", holder="ana")
+    """
+
+    def __init__(self, message: str, *, opportunity_id: str, holder: str | None) -> None:
+        super().__init__(message)
+        self.opportunity_id = opportunity_id
+        self.holder = holder
 
 
 class SourceError(CyberkindError):

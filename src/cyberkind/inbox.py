@@ -47,8 +47,9 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from .errors import ConfigError
+from .errors import ClaimedError, ConfigError
 from .models import (
     CLOSED_STATES,
     GROUPED_KINDS,
@@ -57,12 +58,21 @@ from .models import (
     ItemKind,
     Opportunity,
     Priority,
+    StarAward,
     State,
 )
 from .resources import crisis_resources
 from .store.base import Store, StoredItem
 
-__all__ = ["DEFAULT_STATES", "Inbox", "derive_thread", "find_idea", "opportunity_id"]
+__all__ = [
+    "DEFAULT_STATES",
+    "Inbox",
+    "derive_opportunities",
+    "derive_thread",
+    "find_idea",
+    "opportunity_id",
+    "record_draft_stars",
+]
 
 DEFAULT_STATES: tuple[State, ...] = (State.OPEN, State.DRAFTED)
 """What ``cyberkind inbox`` lists unless ``--state`` says otherwise."""
@@ -351,30 +361,112 @@ def _group_opportunities(
     return out
 
 
-def derive_thread(
-    store: Store, source: str, thread_key: str, thresholds: Mapping[str, float]
+def derive_opportunities(
+    source: str,
+    thread_key: str,
+    stored: Iterable[StoredItem],
+    lookup: Mapping[str, Item],
+    answered: Iterable[str],
+    existing: Iterable[Opportunity],
+    thresholds: Mapping[str, float],
 ) -> list[Opportunity]:
-    """Every opportunity one thread offers now, from its stored items and past states."""
-    stored = store.items(source, thread_key=thread_key)
-    lookup = {s.item.remote_id: s.item for s in stored}
-    wanted = {i for s in stored for i in (s.item.parent_remote_id, s.item.thread_id) if i}
-    missing = wanted - lookup.keys()
-    if missing:
-        lookup.update({s.item.remote_id: s.item for s in store.items(source, remote_ids=missing)})
-    others = [s for s in stored if not s.item.is_own]
-    answered = store.answered(source, [s.item.remote_id for s in others])
+    """The rules alone: the opportunities that ``stored`` (items of one thread) offer.
+
+    ``lookup`` maps remote ids to the items their parents and roots are looked up in,
+    ``answered`` names the items the user replied to, and ``existing`` holds the thread's
+    stored opportunities (its closed groups start new ones). No store is touched, so the
+    inbox fetches all of this once per batch, for every thread the batch touches.
+    """
     ctx = _Context(source, thread_key, lookup, frozenset(answered), thresholds)
     out: list[Opportunity] = []
     grouped: list[Item] = []
-    for s in others:
+    for s in stored:
+        if s.item.is_own:
+            continue
         if s.item.kind in GROUPED_KINDS:
             grouped.append(s.item)
         else:
             out.extend(_item_opportunities(ctx, s))
     if grouped:
-        existing = store.opportunities(sources=[source], thread_key=thread_key)
-        out.extend(_group_opportunities(ctx, grouped, existing))
+        out.extend(_group_opportunities(ctx, grouped, list(existing)))
     return out
+
+
+def _context(
+    store: Store, source: str, stored: list[StoredItem]
+) -> tuple[dict[str, Item], set[str]]:
+    """The parents and roots of ``stored`` (one query for those not among them) and which
+    of them the user answered (one query)."""
+    lookup = {s.item.remote_id: s.item for s in stored}
+    wanted = {i for s in stored for i in (s.item.parent_remote_id, s.item.thread_id) if i}
+    missing = wanted - lookup.keys()
+    if missing:
+        lookup.update(
+            {s.item.remote_id: s.item for s in store.items_by(source, "remote_id", missing)}
+        )
+    others = [s.item.remote_id for s in stored if not s.item.is_own]
+    return lookup, store.answered(source, others) if others else set()
+
+
+def _by_thread(stored: Iterable[StoredItem]) -> dict[str, list[StoredItem]]:
+    found: dict[str, list[StoredItem]] = {}
+    for s in stored:
+        found.setdefault(s.item.thread_key, []).append(s)
+    return found
+
+
+_GROUP_ACTS = (Act.THANK_READER.value, Act.THANK_SHARER.value)
+
+
+def _existing(store: Store, source: str, threads: Iterable[str]) -> dict[str, list[Opportunity]]:
+    """The stored opportunities of these threads that groups can be (their acts only)."""
+    chosen = sorted(set(threads))
+    found: dict[str, list[Opportunity]] = {}
+    for opp in store.thread_opportunities(source, chosen, acts=_GROUP_ACTS) if chosen else []:
+        found.setdefault(opp.thread_key, []).append(opp)
+    return found
+
+
+def derive_thread(
+    store: Store, source: str, thread_key: str, thresholds: Mapping[str, float]
+) -> list[Opportunity]:
+    """Every opportunity one thread offers now, from its stored items and past states."""
+    stored = store.items(source, thread_key=thread_key)
+    lookup, answered = _context(store, source, stored)
+    grouped = any(not s.item.is_own and s.item.kind in GROUPED_KINDS for s in stored)
+    existing = _existing(store, source, [thread_key] if grouped else [])
+    return derive_opportunities(
+        source, thread_key, stored, lookup, answered, existing.get(thread_key, []), thresholds
+    )
+
+
+def record_draft_stars(
+    store: Store, opportunity: Opportunity, payload: Mapping[str, Any] | None
+) -> int:
+    """Record the stars of a saved draft once its opportunity is done; return how many.
+
+    Recording twice (a retried ``done``) adds nothing. :meth:`Inbox.done` calls it; it is
+    public for the ledger's own tests and tools.
+    """
+    if not payload:
+        return 0
+    count = int(payload.get("stars") or 0)
+    if count <= 0:
+        return 0
+    reason = "idea for a kind act" if opportunity.is_idea else f"kind {opportunity.act.value}"
+    added = 0
+    for person in payload.get("recipients") or [opportunity.person]:
+        award = StarAward(
+            person=str(person),
+            count=count,
+            reason=reason,
+            opportunity_id=opportunity.id,
+            source=opportunity.source,
+            item_id=opportunity.item_ids[0] if opportunity.item_ids else None,
+        )
+        if store.award_stars(award):
+            added += count
+    return added
 
 
 class Inbox:
@@ -391,11 +483,96 @@ class Inbox:
     def refresh(
         self, source: str, thread_keys: Iterable[str], thresholds: Mapping[str, float]
     ) -> None:
-        """Re-derive the opportunities of these threads (inside the caller's transaction)."""
+        """Re-derive the opportunities of these threads (inside the caller's transaction).
+
+        A handful of queries for all the threads together, whatever their number.
+        """
+        keys = sorted(set(thread_keys))
+        if not keys:
+            return
         with self.store.transaction():
-            for thread_key in sorted(set(thread_keys)):
-                derived = derive_thread(self.store, source, thread_key, thresholds)
-                self.store.save_thread_opportunities(source, thread_key, derived)
+            stored = self.store.items_by(source, "thread_key", keys)
+            lookup, answered = _context(self.store, source, stored)
+            threads = _by_thread(stored)
+            grouped = {
+                s.item.thread_key
+                for s in stored
+                if not s.item.is_own and s.item.kind in GROUPED_KINDS
+            }
+            existing = _existing(self.store, source, grouped)
+            derived = {
+                key: derive_opportunities(
+                    source,
+                    key,
+                    threads.get(key, []),
+                    lookup,
+                    answered,
+                    existing.get(key, []),
+                    thresholds,
+                )
+                for key in keys
+            }
+            self.store.save_derived(source, derived)
+
+    def refresh_items(
+        self, source: str, changed: Iterable[Item], thresholds: Mapping[str, float]
+    ) -> None:
+        """Re-derive what the new or changed items ``changed`` (just stored) affect, and
+        nothing else: what the import and sync pipeline calls once per batch.
+
+        An item's opportunities depend on the item, its parent, its thread's root and whether
+        the user answered it; a group's on the thread's root and grouped items. So the items
+        derived again are the changed ones, those whose parent or root changed, and the
+        parents of the user's changed replies; and a thread's groups when one of its grouped
+        items or its root changed. Each step is one query for the whole batch, so a thread of
+        12,000 comments costs no more per batch than a short one.
+        """
+        items = list(changed)
+        if not items:
+            return
+        ids = {i.remote_id for i in items}
+        with self.store.transaction():
+            affected = {
+                s.item.remote_id: s
+                for s in self.store.items_by(
+                    source, "remote_id", ids | {i.parent_remote_id or "" for i in items if i.is_own}
+                )
+            }
+            for column in ("parent_remote_id", "thread_key"):
+                affected.update(
+                    (s.item.remote_id, s) for s in self.store.items_by(source, column, ids)
+                )
+            group_threads = {
+                s.item.thread_key
+                for s in affected.values()
+                if not s.item.is_own and s.item.kind in GROUPED_KINDS
+            } | (ids & {s.item.thread_key for s in affected.values()})
+            group_items = (
+                self.store.items_by(
+                    source, "thread_key", group_threads, kinds=[k.value for k in GROUPED_KINDS]
+                )
+                if group_threads
+                else []
+            )
+            singles = [s for s in affected.values() if s.item.kind not in GROUPED_KINDS]
+            singles.sort(key=_stored_order)
+            chosen = singles + [s for s in group_items if s.item.thread_key in group_threads]
+            lookup, answered = _context(self.store, source, chosen)
+            existing = _existing(self.store, source, group_threads)
+            derived: dict[str, list[Opportunity]] = {}
+            scopes: dict[str, set[str]] = {}
+            for key, stored in _by_thread(chosen).items():
+                scopes[key] = {s.item.remote_id for s in stored}
+                derived[key] = derive_opportunities(
+                    source, key, stored, lookup, answered, existing.get(key, []), thresholds
+                )
+            # Every id the scoped items' opportunities can have: one per act for each single
+            # item, and the groups stored for the threads whose groups were derived again.
+            candidates = {
+                opportunity_id(source, act, s.item.remote_id) for s in singles for act in Act
+            }
+            candidates |= {o.id for opps in existing.values() for o in opps}
+            self.store.save_derived(source, derived, scopes, candidates)
 
     def opportunities(
         self,
@@ -422,18 +599,54 @@ class Inbox:
         """One opportunity by id or unique prefix; raises NotFoundError."""
         return self._with_resources(self.store.get_opportunity(opportunity_id))
 
+    def thread(self, opportunity: Opportunity) -> list[StoredItem]:
+        """The stored items of an opportunity's thread (or, without one, its own items)."""
+        found = (
+            self.store.items(opportunity.source, thread_key=opportunity.thread_key)
+            if opportunity.thread_key
+            else []
+        )
+        return found or self.store.items(opportunity.source, remote_ids=opportunity.item_ids)
+
     def done(self, opportunity_id: str) -> Opportunity:
         """Mark an opportunity done: the kind act happened.
 
         When a draft of it was saved (``cyberkind draft``), its gold stars go into the
         ledger, once.
         """
-        from .composer.stars import record_draft_stars
+        return self.mark_done(opportunity_id)[0]
 
+    def mark_done(
+        self, opportunity_id: str, draft: Mapping[str, Any] | None = None
+    ) -> tuple[Opportunity, int]:
+        """Mark an opportunity done and record its draft's gold stars (once); return the
+        opportunity and the stars recorded now.
+
+        ``draft`` (the words just sent) is saved first; without it, the saved draft counts.
+        Runs in one transaction (inside the caller's, if any): :func:`cyberkind.sending.send_draft`
+        calls it with what it posted.
+        """
         with self.store.transaction():
+            if draft is not None:
+                self.store.save_draft(self.store.get_opportunity(opportunity_id).id, dict(draft))
             opp = self.store.set_state(opportunity_id, State.DONE)
-            record_draft_stars(self.store, opp, self.store.saved_draft(opp.id))
+            stars = record_draft_stars(self.store, opp, self.store.saved_draft(opp.id))
+        return self._with_resources(opp), stars
+
+    def save_draft(self, opportunity_id: str, draft: Mapping[str, Any]) -> Opportunity:
+        """Keep ``draft`` (a draft's JSON) as the opportunity's draft; an open one becomes
+        drafted (a reply is waiting for approval). One transaction."""
+        with self.store.transaction():
+            opp = self.store.get_opportunity(opportunity_id)
+            self.store.save_draft(opp.id, dict(draft))
+            if opp.state is State.OPEN:
+                opp = self.store.set_state(opp.id, State.DRAFTED)
         return self._with_resources(opp)
+
+    def saved_draft(self, opportunity_id: str) -> dict[str, Any] | None:
+        """The draft saved for an opportunity (its JSON), or ``None``."""
+        found = self.store.saved_draft(opportunity_id)
+        return None if found is None else dict(found)
 
     def dismiss(self, opportunity_id: str) -> Opportunity:
         """Dismiss an opportunity for good: re-imports and re-syncs never bring it back."""
@@ -459,10 +672,78 @@ class Inbox:
             )
         return self._with_resources(self.store.set_state(opportunity_id, State.SNOOZED, until))
 
+    # -- claims: in a team, one member answers each opportunity ---------------------------
+
+    def claims(self) -> dict[str, str]:
+        """Every claim: ``{opportunity id: member}``."""
+        return dict(self.store.claims())
+
+    def claim_holder(self, opportunity_id: str) -> str | None:
+        """Who holds the claim on an opportunity, or ``None``."""
+        return self.store.claim_holder(opportunity_id)
+
+    def claim(self, opportunity_id: str, member: str) -> Opportunity:
+        """Claim an opportunity for ``member`` ("I'll answer this one"), atomically.
+
+        Of several members claiming at once exactly one gets it; the others get a
+        :class:`~cyberkind.errors.ClaimedError` naming the holder. Claiming one's own claim
+        again is fine. ``cyberkind claim`` and the web app's claim button both call this.
+        """
+        opp = self.get(opportunity_id)
+        holder = self.store.claim(opp.id, member)
+        if holder != member:
+            raise ClaimedError(
+                f"{opp.id} is already claimed by {holder}. You can fix this by choosing "
+                "another with `cyberkind inbox --unclaimed`.",
+                opportunity_id=opp.id,
+                holder=holder,
+            )
+        return opp
+
+    def release(self, opportunity_id: str, member: str | None, *, force: bool = False) -> str:
+        """Give back ``member``'s claim (``force``: whoever holds it); return the former holder.
+
+        Raises :class:`~cyberkind.errors.ClaimedError` when there is no such claim.
+        """
+        opp = self.get(opportunity_id)
+        holder = self.store.claim_holder(opp.id)
+        if holder is None or not self.store.release(opp.id, None if force else member):
+            reason = "nobody holds it" if holder is None else f"{holder} holds it, not {member}"
+            raise ClaimedError(
+                f"{opp.id} has no claim of yours to give back ({reason}). You can fix this "
+                "by passing --as with the holder's name, or --force.",
+                opportunity_id=opp.id,
+                holder=holder,
+            )
+        return holder
+
+    def check_claim(self, opportunity_id: str, member: str | None, *, take: bool = False) -> None:
+        """The rule for answering in a team: refuse an opportunity claimed by anyone but
+        ``member`` (:class:`~cyberkind.errors.ClaimedError`); with ``take``, first claim an
+        unclaimed one that is still open for ``member`` (atomically), as sending does."""
+        opp = self.store.get_opportunity(opportunity_id)
+        holder = self.store.claim_holder(opp.id)
+        if take and holder is None and member is not None and opp.state not in CLOSED_STATES:
+            holder = self.store.claim(opp.id, member)
+        if holder is not None and holder != member:
+            raise ClaimedError(
+                f"the opportunity {opp.id} is claimed by {holder}, who answers it, so it was "
+                "not sent. You can fix this by choosing another with `cyberkind inbox "
+                f"--unclaimed`, or, if you are {holder}, passing --as {holder}.",
+                opportunity_id=opp.id,
+                holder=holder,
+            )
+
     def _with_resources(self, opp: Opportunity) -> Opportunity:
         if opp.priority is Priority.CRISIS:
             return replace(opp, resources=crisis_resources(self.crisis_line))
         return opp
+
+
+def _stored_order(s: StoredItem) -> tuple[bool, str, str]:
+    """The store's order of items: by creation time (undated last), then remote id."""
+    created = s.item.created_at
+    return (created is None, created.isoformat() if created else "", s.item.remote_id)
 
 
 def _act(value: str | Act) -> Act:

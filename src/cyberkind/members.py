@@ -30,16 +30,29 @@ from .store.base import MEMBER_ROLES, Member, Store
 
 __all__ = [
     "MIN_PASSWORD_CHARS",
+    "OWNER_PASSWORD_KEY",
     "add_member",
     "authenticate",
     "check_member",
+    "check_owner_password",
     "hash_password",
+    "login_mode",
+    "owner_password_set",
     "password_fingerprint",
     "remove_member",
     "set_member_disabled",
     "set_member_password",
+    "set_owner_password",
+    "set_team_policy",
+    "team_policy",
     "verify_password",
 ]
+
+OWNER_PASSWORD_KEY = "password_hash"
+"""Where the owner's argon2 password hash lives in the store's ``web_config``."""
+
+TEAM_POLICY = "policy"
+"""The team setting that holds the team's guard policy (TOML)."""
 
 MIN_PASSWORD_CHARS = 8
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,62}$")
@@ -198,3 +211,44 @@ def authenticate(store: Store, name: str, password: str) -> Member | None:
         verify_password(_DUMMY_HASH[0], password)
         return None
     return member if verify_password(member.password_hash, password) else None
+
+
+def team_policy(store: Store) -> str | None:
+    """The team's guard policy (TOML text), or ``None``: ``cyberkind check`` applies it."""
+    return store.team_setting(TEAM_POLICY)
+
+
+def set_team_policy(store: Store, text: str | None, member: str | None = None) -> None:
+    """Store the team's guard policy (``None`` removes it); ``member`` is who changed it.
+    Validate the text first (:func:`cyberkind.guard.load_policy`)."""
+    store.set_team_setting(TEAM_POLICY, text, member)
+
+
+def set_owner_password(store: Store, password: str) -> None:
+    """Store the owner's password (``cyberkind web set-password``) as an argon2 hash, never
+    the password itself."""
+    if len(password) < MIN_PASSWORD_CHARS:
+        raise InputError(
+            f"the password is shorter than {MIN_PASSWORD_CHARS} characters. You can fix this by "
+            "choosing a longer one."
+        )
+    store.set_config(OWNER_PASSWORD_KEY, hash_password(password))
+
+
+def owner_password_set(store: Store) -> bool:
+    """Whether the owner has a password (``cyberkind serve --public`` needs one)."""
+    return store.get_config(OWNER_PASSWORD_KEY) is not None
+
+
+def check_owner_password(store: Store, password: str) -> bool:
+    """Whether ``password`` is the owner's."""
+    return verify_password(store.get_config(OWNER_PASSWORD_KEY), password)
+
+
+def login_mode(store: Store) -> tuple[bool, bool]:
+    """``(configured, team)``: whether anyone can log in to the web app, and whether members
+    do (by name and password) rather than the owner (by the owner's password)."""
+    members = store.members()
+    if members:
+        return any(not m.disabled and m.password_hash for m in members), True
+    return owner_password_set(store), False

@@ -4,8 +4,10 @@ For each :class:`~cyberkind.models.Batch` a connector yields, :func:`sync`
 
 1. scores the texts of new or changed items written by others (unchanged
    items keep their scores, so a re-import costs no model time);
-2. in **one transaction**: upserts the items, re-derives the opportunities of
-   every thread the batch touched, and stores the connector's new cursor.
+2. in **one transaction**: upserts the items, re-derives the opportunities that
+   the new or changed items affect (:meth:`~cyberkind.inbox.Inbox.refresh_items`:
+   one query per step for the whole batch, however long the thread), and stores the
+   connector's new cursor.
 
 A process killed at any point leaves the store as it was after the last
 committed batch, cursor included; the next run resumes from there and ends
@@ -29,11 +31,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from .connectors.base import Connector, LiveConnector, connector_registry, detect_file_connector
+from .accounts import account_connector
+from .connectors.base import Connector, detect_file_connector
 from .connectors.http import check_budget, source_budget
 from .errors import ConfigError
 from .inbox import Inbox
-from .models import Account, Item, Problem, State
+from .models import Item, Problem, State
 from .settings import SETTINGS
 from .store.base import Store
 from .store.sqlite import content_hash
@@ -47,7 +50,6 @@ __all__ = [
     "ImportReport",
     "ScorerLike",
     "SyncReport",
-    "account_connector",
     "import_file",
     "sync",
     "sync_sources",
@@ -93,14 +95,12 @@ class ImportReport:
         }
 
 
-def _to_score(store: Store, items: Sequence[Item]) -> list[Item]:
-    """Items by others whose text is new or changed since the last import."""
+def _changed(store: Store, items: Sequence[Item]) -> list[Item]:
+    """The items that are new or changed since the last import (one query)."""
     if not items:
         return []
     known = store.item_hashes(items[0].source, [i.remote_id for i in items])
-    return [
-        i for i in items if i.text and not i.is_own and known.get(i.remote_id) != content_hash(i)
-    ]
+    return [i for i in items if known.get(i.remote_id) != content_hash(i)]
 
 
 def sync(
@@ -118,7 +118,9 @@ def sync(
     inbox = Inbox(store)
     for batch in connector.fetch(store.get_cursor(connector.source)):
         items = _dedupe(batch.items)
-        texts = _to_score(store, items)
+        changed = _changed(store, items)
+        # Only new or changed texts by others are scored; unchanged rows cost no model time.
+        texts = [i for i in changed if i.text and not i.is_own]
         scored = scorer.score([i.text for i in texts]) if texts else []
         scores: Mapping[str, Mapping[str, float]] = {
             item.remote_id: {k: round(v, 4) for k, v in s.items()}
@@ -126,10 +128,8 @@ def sync(
         }
         with store.transaction():
             counts = store.upsert_items(items, scores)
-            threads = {i.thread_key for i in items}
-            parents = [i.parent_remote_id for i in items if i.parent_remote_id]
-            threads |= store.thread_keys(connector.source, parents)
-            inbox.refresh(connector.source, threads, thresholds)
+            # Only what the new or changed items affect is derived again (one query a step).
+            inbox.refresh_items(connector.source, changed, thresholds)
             store.set_cursor(connector.source, batch.cursor)
         report.batches += 1
         report.read += len(items) + len(batch.problems)
@@ -223,45 +223,6 @@ class SyncReport:
                 for r in self.sources
             ],
         }
-
-
-def account_connector(
-    account: Account,
-    *,
-    credentials: Credentials | None = None,
-    client: httpx.Client | None = None,
-    identity: Iterable[str] = (),
-    batch_size: int = 200,
-) -> LiveConnector:
-    """The registered live connector for ``account`` (its ``platform``), ready to fetch or post.
-
-    ``credentials`` default to the environment, then the OS keyring.
-
-    **Usage**::
-
-        with account_connector(store.get_account("social")) as conn:
-            conn.publish(reply)
-    """
-    cls = connector_registry().get(account.platform)
-    if cls is None or not issubclass(cls, LiveConnector):
-        live = sorted(n for n, c in connector_registry().items() if issubclass(c, LiveConnector))
-        raise ConfigError(
-            f"the account {account.name!r} is on the platform {account.platform!r}, which no "
-            f"installed connector serves. You can fix this by installing its plug-in, or "
-            f"removing the account (`cyberkind accounts remove {account.name}`). Live "
-            f"platforms: {', '.join(live) or 'none'}."
-        )
-    if credentials is None:
-        from .credentials import default_credentials
-
-        credentials = default_credentials()
-    return cls(
-        account,
-        credentials=credentials,
-        client=client,
-        identity=tuple(identity),
-        batch_size=batch_size,
-    )
 
 
 def sync_sources(

@@ -50,11 +50,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from .accounts import account_connector, account_for_source
 from .errors import ConfigError, InputError
+from .inbox import Inbox
 from .models import (
-    CLOSED_STATES,
     GROUPED_KINDS,
     Act,
+    Item,
     ItemKind,
     Opportunity,
     Priority,
@@ -71,10 +73,13 @@ if TYPE_CHECKING:
 __all__ = [
     "PreparedSend",
     "SendResult",
+    "answered_item",
     "idempotency_key",
+    "pending_sends",
     "prepare_send",
     "send_draft",
     "sender_name",
+    "sends",
 ]
 
 
@@ -207,9 +212,9 @@ def prepare_send(
 
 def _account_name(store: Store, opp: Opportunity) -> str:
     platform, _, name = opp.source.partition(":")
-    for account in store.accounts():
-        if account.source == opp.source:
-            return account.name
+    account = account_for_source(store, opp.source)
+    if account is not None:
+        return account.name
     raise ConfigError(
         f"the opportunity {opp.id} came from {opp.source}, which is not a connected account "
         f"(platform {platform!r}, name {name!r}), so cyberkind cannot post there. You can fix "
@@ -263,11 +268,9 @@ def send_draft(
     attempt pending: sending again is safe). ``member`` is the sender in a team
     store: see the module docstring; a claim by anyone else refuses the send.
     """
-    from .composer.stars import record_draft_stars
-    from .pipeline import account_connector
-
+    inbox = Inbox(store)
     opp = store.get_opportunity(opportunity_id)
-    _hold_claim(store, opp, member)
+    inbox.check_claim(opp.id, member, take=True)
     account = store.get_account(_account_name(store, opp))
     own_connector = connector is None
     conn = connector or account_connector(account, credentials=credentials)
@@ -297,10 +300,7 @@ def send_draft(
             remote_id = conn.publish(reply)
         with store.transaction():
             entry = store.outbox_sent(reply.idempotency_key, remote_id)
-            payload = dict(prepared.payload)
-            store.save_draft(opp.id, payload)
-            done_opp = store.set_state(opp.id, State.DONE)
-            stars = record_draft_stars(store, done_opp, payload)
+            _, stars = inbox.mark_done(opp.id, draft=prepared.payload)
         return SendResult(opp.id, remote_id, reply.text, False, stars, entry, reply.to)
     finally:
         if own_connector:
@@ -321,22 +321,30 @@ def sender_name(store: Store, member: str | None = None, user: str | None = None
     return getpass.getuser()
 
 
-def _hold_claim(store: Store, opp: Opportunity, member: str | None) -> None:
-    """Refuse an opportunity claimed by someone else; claim an open one for ``member``."""
-    holder = store.claim_holder(opp.id)
-    if holder is None and member is not None and opp.state not in CLOSED_STATES:
-        holder = store.claim(opp.id, member)
-    if holder is not None and holder != member:
-        raise ConfigError(
-            f"the opportunity {opp.id} is claimed by {holder}, who answers it, so it was not "
-            "sent. You can fix this by choosing another with `cyberkind inbox --unclaimed`, "
-            f"or, if you are {holder}, passing --as {holder}."
-        )
+def answered_item(store: Store, opportunity: Opportunity | str) -> Item | None:
+    """The item a send answers (an opportunity's first item), if it is in the store."""
+    opp = store.get_opportunity(opportunity) if isinstance(opportunity, str) else opportunity
+    stored = store.items(opp.source, remote_ids=opp.item_ids[:1])
+    return stored[0].item if stored else None
 
 
 def _answered_text(store: Store, opp: Opportunity) -> str | None:
-    stored = store.items(opp.source, remote_ids=opp.item_ids[:1])
-    return stored[0].item.text or None if stored else None
+    item = answered_item(store, opp)
+    return item.text or None if item is not None else None
+
+
+def sends(store: Store, opportunity_id: str) -> tuple[OutboxEntry | None, OutboxEntry | None]:
+    """``(sent, pending)``: an opportunity's last send that went out, and, when none did, its
+    last attempt still pending (the platform refused it or never answered: safe to retry)."""
+    outbox = store.outbox(opportunity_id)
+    sent = [e for e in outbox if e.state == "sent"]
+    pending = [e for e in outbox if e.state == "pending"] if not sent else []
+    return (sent[-1] if sent else None), (pending[-1] if pending else None)
+
+
+def pending_sends(store: Store) -> list[OutboxEntry]:
+    """Every send that did not finish (``cyberkind send --pending``), oldest first."""
+    return [e for e in store.outbox() if e.state == "pending"]
 
 
 def _check(guard: Guard | None, text: str, reply_to: str | None) -> None:

@@ -38,7 +38,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .composer.templates import STAR_LINES
 from .errors import CyberkindError, InputError, NotFoundError
@@ -56,6 +56,7 @@ __all__ = [
     "Wall",
     "guard_check",
     "inbox_idea",
+    "inbox_idea_on_wall",
     "similarity",
     "spam_reasons",
     "stars_on",
@@ -451,6 +452,15 @@ def inbox_idea(store: Store, opportunity: Opportunity) -> tuple[str, str | None]
     if not url or not url.startswith(("https://", "http://")):
         url = None
     return words, url
+
+
+def inbox_idea_on_wall(store: Store, opportunity: Opportunity) -> dict[str, Any]:
+    """What the opportunity page shows of an inbox idea: its ``text`` and ``url`` for the
+    wall (:func:`inbox_idea`) and, once shared (:meth:`Wall.add_from_inbox`), its ``idea``."""
+    words, url = inbox_idea(store, opportunity)
+    earlier = store.submission_by_nonce(f"inbox:{opportunity.id}")
+    idea = store.get_idea(earlier.idea_id) if earlier is not None else None
+    return {"text": words, "url": url, "idea": idea}
 
 
 def clean_idea(text: str) -> str:

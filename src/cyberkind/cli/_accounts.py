@@ -29,13 +29,8 @@ def accounts_cli() -> None:
     """
 
 
-def _live_classes() -> dict[str, type]:
-    from ..connectors.base import LiveConnector, connector_registry
-
-    return {n: c for n, c in connector_registry().items() if issubclass(c, LiveConnector)}
-
-
 def _options(pairs: tuple[str, ...]) -> dict[str, str]:
+    """``--option KEY=VALUE`` pairs as a dict (the library refuses secret-like names)."""
     options: dict[str, str] = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
@@ -59,7 +54,8 @@ def _options(pairs: tuple[str, ...]) -> dict[str, str]:
     "options",
     multiple=True,
     metavar="KEY=VALUE",
-    help="A non-secret setting the connector understands; repeatable.",
+    help="A non-secret setting the connector understands; repeatable. Names that look like "
+    "secrets (token, password, secret, key...) are refused: secrets go to the keyring.",
 )
 @click.option(
     "--secret-from-env",
@@ -102,26 +98,15 @@ def accounts_add_cli(
         CYBERKIND_SOCIAL_ACCESS_TOKEN=... cyberkind accounts add mastodon social \\
             --url https://social.example --secret-from-env
     """
-    from ..credentials import KeyringCredentials, Secret, env_var
-    from ..errors import ConfigError
-    from ..models import Account
+    from ..accounts import check_account, connect, live_platforms
+    from ..credentials import Secret, env_var
+    from ..errors import ConfigError, InputError
 
-    live = _live_classes()
-    if platform not in live:
-        raise click.BadParameter(
-            f"{platform!r} is not a live platform. You can fix this by choosing one of: "
-            f"{', '.join(sorted(live)) or 'none installed'}.",
-            param_hint="PLATFORM",
-        )
-    url = url.strip()
-    if not url.startswith(("http://", "https://")):
-        raise click.BadParameter(
-            f"{url!r} is not an http(s) URL. You can fix this by giving the full address, "
-            "e.g. https://social.example.",
-            param_hint="--url",
-        )
-    account = Account(name, platform, url, handle=handle, options=_options(options))
-    secret_keys: tuple[str, ...] = getattr(live[platform], "secret_keys", ())
+    try:  # what cannot be used is a usage error (exit 2), before any secret is asked for
+        account = check_account(platform, name, url, handle, _options(options))
+    except InputError as exc:
+        raise click.UsageError(str(exc)) from None
+    secret_keys = live_platforms()[platform]
     secrets: dict[str, Secret] = {}
     if not no_keyring:
         for key in secret_keys:
@@ -136,25 +121,22 @@ def accounts_add_cli(
             else:
                 value = click.prompt(f"{platform} {key} for {name}", hide_input=True)
             secrets[key] = Secret(value.strip())
-    keyring = KeyringCredentials()
-    stored: list[str] = []
-    try:
-        for key, secret in secrets.items():
-            keyring.set(name, key, secret)
-            stored.append(key)
-    except ConfigError as exc:
-        raise click.ClickException(str(exc)) from None
-    except Exception as exc:  # keyring backends raise their own errors (no D-Bus, locked...)
-        variables = ", ".join(env_var(name, k) for k in secret_keys)
-        raise click.ClickException(
-            f"the OS keyring refused the secret ({type(exc).__name__}). You can fix this by "
-            f"running again with --no-keyring and setting {variables} in the environment."
-        ) from None
     with _open_store(db, _settings(settings)) as store:
-        new = store.add_account(account)
-    click.echo(f"{'Connected' if new else 'Updated'} {account.source} ({url}).")
-    if stored:
-        click.echo(f"Stored {', '.join(stored)} in the OS keyring.")
+        try:
+            done = connect(
+                store,
+                platform,
+                account.name,
+                account.url,
+                account.handle,
+                secrets,
+                options=account.options,
+            )
+        except ConfigError as exc:
+            raise click.ClickException(str(exc)) from None
+    click.echo(f"{'Connected' if done.new else 'Updated'} {account.source} ({account.url}).")
+    if done.stored:
+        click.echo(f"Stored {', '.join(done.stored)} in the OS keyring.")
     elif secret_keys:
         variables = ", ".join(env_var(name, k) for k in secret_keys)
         click.echo(f"No secret stored: set {variables} in the environment to sync and send.")
@@ -174,32 +156,10 @@ def accounts_list_cli(as_json: bool, db: str | None, settings: tuple[tuple[str, 
 
         cyberkind accounts list --json
     """
-    from ..credentials import EnvCredentials, KeyringCredentials, env_var
+    from ..accounts import accounts_status
 
     with _open_store(db, _settings(settings)) as store:
-        accounts = store.accounts()
-    live = _live_classes()
-    env, keyring = EnvCredentials(), KeyringCredentials()
-    rows = []
-    for account in accounts:
-        keys: tuple[str, ...] = getattr(live.get(account.platform), "secret_keys", ())
-        found: dict[str, str | None] = {}
-        for key in keys:
-            if env.get(account.name, key) is not None:
-                found[key] = "environment"
-            else:
-                try:
-                    in_keyring = keyring.get(account.name, key) is not None
-                except Exception:  # a keyring backend that cannot be reached
-                    in_keyring = False
-                found[key] = "keyring" if in_keyring else None
-        row = account.to_json()
-        row["secrets"] = {
-            key: {"found": where is not None, "where": where, "env": env_var(account.name, key)}
-            for key, where in found.items()
-        }
-        row["connector"] = account.platform in live
-        rows.append(row)
+        rows = accounts_status(store)
     if as_json:
         click.echo(json.dumps(rows, indent=2))
         return
@@ -232,22 +192,12 @@ def accounts_remove_cli(name: str, db: str | None, settings: tuple[tuple[str, st
 
         cyberkind accounts remove social
     """
-    from ..credentials import KeyringCredentials
+    from ..accounts import disconnect
 
     with _open_store(db, _settings(settings)) as store:
-        try:
-            account = store.get_account(name)
-        except Exception as exc:
-            raise click.ClickException(str(exc)) from None
-        store.remove_account(name)
-    keys: tuple[str, ...] = getattr(_live_classes().get(account.platform), "secret_keys", ())
-    deleted = []
-    keyring = KeyringCredentials()
-    for key in keys:
-        try:
-            if keyring.delete(name, key):
-                deleted.append(key)
-        except Exception:  # a keyring backend that cannot be reached
-            click.echo(f"Warning: could not reach the OS keyring to delete {key}.", err=True)
+        gone = disconnect(store, name)
+    for key in gone.unreachable:
+        click.echo(f"Warning: could not reach the OS keyring to delete {key}.", err=True)
+    account, deleted = gone.account, gone.deleted
     note = f" Deleted {', '.join(deleted)} from the OS keyring." if deleted else ""
     click.echo(f"Removed {account.source}.{note}")

@@ -37,6 +37,7 @@ class _VerdictCommand(click.Command):
 def _team_policy(db: str | None) -> Any:
     """The team's guard policy from the store named by ``db`` or the db setting, if any."""
     from ..guard.policy import parse_policy
+    from ..members import team_policy
     from ..settings import resolve
     from ..store import open_store
 
@@ -44,7 +45,7 @@ def _team_policy(db: str | None) -> Any:
     if not db:
         return None
     with open_store(db) as store:
-        text = store.team_setting("policy")
+        text = team_policy(store)
     return None if text is None else parse_policy(text, source="the team policy")
 
 

@@ -270,7 +270,7 @@ def inbox_cli(
         found = inbox.opportunities(
             acts=acts or None, sources=sources or None, states=chosen, ideas_only=ideas
         )
-        claims = inbox.store.claims()
+        claims = inbox.claims()
     finally:
         inbox.store.close()
     if mine:
@@ -312,7 +312,10 @@ def format_opportunities(found: list[Any], claims: dict[str, str] | None = None)
     return "\n".join(lines)
 
 
-def _set_state(db: str | None, settings: tuple[tuple[str, str], ...], verb: str, **kw: Any) -> Any:
+def _inbox_action(
+    db: str | None, settings: tuple[tuple[str, str], ...], verb: str, **kw: Any
+) -> Any:
+    """Run one of the inbox's state changes (``done``, ``dismiss``, ``snooze``), then close."""
     values = _settings(settings)
     inbox = _inbox(db, values)
     try:
@@ -355,7 +358,7 @@ def done_cli(opportunity_id: str, db: str | None, settings: tuple[tuple[str, str
 
         cyberkind done 6a2c69789097
     """
-    opp = _set_state(db, settings, "done", opportunity_id=opportunity_id)
+    opp = _inbox_action(db, settings, "done", opportunity_id=opportunity_id)
     click.echo(f"Done: {opp.id} ({opp.act.value}, {opp.person}).")
 
 
@@ -370,7 +373,7 @@ def dismiss_cli(opportunity_id: str, db: str | None, settings: tuple[tuple[str, 
 
         cyberkind dismiss 6a2c69789097
     """
-    opp = _set_state(db, settings, "dismiss", opportunity_id=opportunity_id)
+    opp = _inbox_action(db, settings, "dismiss", opportunity_id=opportunity_id)
     click.echo(f"Dismissed: {opp.id} ({opp.act.value}, {opp.person}).")
 
 
@@ -401,7 +404,7 @@ def snooze_cli(
         cyberkind snooze 6a2c69789097 --for 2w
     """
     when = wake_time(until, duration)
-    opp = _set_state(db, settings, "snooze", opportunity_id=opportunity_id, until=when)
+    opp = _inbox_action(db, settings, "snooze", opportunity_id=opportunity_id, until=when)
     click.echo(f"Snoozed: {opp.id} ({opp.act.value}, {opp.person}) until {when.isoformat()}.")
 
 

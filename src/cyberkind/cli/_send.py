@@ -76,8 +76,10 @@ def send_cli(
     if pending:
         if opportunity_id is not None or text is not None:
             raise click.UsageError("--pending lists unfinished sends; give it no ID or --text.")
+        from ..sending import pending_sends
+
         with _open_store(db, values) as store:
-            entries = [e for e in store.outbox() if e.state == "pending"]
+            entries = pending_sends(store)
         _print_pending(entries, as_json)
         return
     if opportunity_id is None:

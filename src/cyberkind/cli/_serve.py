@@ -69,9 +69,9 @@ def serve(
         cyberkind serve --public --host 0.0.0.0   # after: cyberkind web set-password
     """
     from ..engine import Scorer
+    from ..members import owner_password_set
     from ..store import SQLiteStore, open_store
     from ..web.app import create_app
-    from ..web.pages import PASSWORD_KEY
 
     values = _settings(settings)
     if host not in LOOPBACK and not public:
@@ -89,7 +89,7 @@ def serve(
                     "--public needs an owner who can log in. You can fix this by running "
                     "cyberkind team set-password NAME for an owner first."
                 )
-        elif public and store.get_config(PASSWORD_KEY) is None:
+        elif public and not owner_password_set(store):
             raise click.ClickException(
                 "--public needs the owner's password. You can fix this by running "
                 "cyberkind web set-password (or cyberkind team add-member NAME --role owner) "
@@ -158,12 +158,12 @@ def set_password_command(
 
         cyberkind web set-password
     """
+    from ..members import set_owner_password
     from ..store import open_store
-    from ..web.pages import set_password
 
     values = _settings(settings)
     with open_store(db or values["db"]) as store:
-        set_password(store, password)
+        set_owner_password(store, password)
         team = bool(store.members())
     if team:
         click.echo(

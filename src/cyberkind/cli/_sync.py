@@ -7,7 +7,6 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from typing import Any
-from urllib.parse import urlsplit
 
 import click
 
@@ -28,17 +27,6 @@ def feeds_cli() -> None:
         cyberkind feeds add https://ana.example/feed/
         cyberkind feeds add https://kind.example/comments/feed/ --comments
     """
-
-
-def _checked_url(url: str) -> str:
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise click.BadParameter(
-            f"{url!r} is not an http(s) URL. You can fix this by giving the feed's full address, "
-            "e.g. https://ana.example/feed/.",
-            param_hint="URL",
-        )
-    return url.strip()
 
 
 @feeds_cli.command("add")
@@ -65,9 +53,15 @@ def feeds_add_cli(
         cyberkind feeds add https://ana.example/feed/
         cyberkind feeds add https://kind.example/comments/feed/ --comments
     """
-    url = _checked_url(url)
+    from ..accounts import check_feed_url, follow_feed
+    from ..errors import InputError
+
+    try:
+        url = check_feed_url(url)
+    except InputError as exc:
+        raise click.BadParameter(str(exc), param_hint="URL") from None
     with _open_store(db, _settings(settings)) as store:
-        new = store.add_feed(url, comments=comments)
+        new = follow_feed(store, url, comments=comments)
     what = "comment feed" if comments else "feed"
     click.echo(f"{'Following' if new else 'Updated'} {what} {url}.")
 
@@ -106,13 +100,10 @@ def feeds_remove_cli(url: str, db: str | None, settings: tuple[tuple[str, str], 
 
         cyberkind feeds remove https://ana.example/feed/
     """
+    from ..accounts import unfollow_feed
+
     with _open_store(db, _settings(settings)) as store:
-        removed = store.remove_feed(url.strip())
-    if not removed:
-        raise click.ClickException(
-            f"you do not follow {url}. You can fix this by choosing a URL from "
-            "`cyberkind feeds list`."
-        )
+        unfollow_feed(store, url)
     click.echo(f"Stopped following {url}.")
 
 

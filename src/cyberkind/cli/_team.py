@@ -10,8 +10,6 @@ import click
 from ._base import _settings, cli, setting_option
 from ._inbox import _member, _open_store, as_option, db_option
 
-TEAM_POLICY = "policy"
-
 
 @cli.command("claim")
 @click.argument("opportunity_id", metavar="ID")
@@ -36,21 +34,26 @@ def claim_cli(
 
         cyberkind claim 6a2c69789097 --as ana --db postgresql://ana@db.example/team
     """
+    from ..errors import ClaimedError
+    from ..inbox import Inbox
     from ..members import check_member
 
     values = _settings(settings)
     me = _member(member, values)
+    refused: ClaimedError | None = None
     with _open_store(db, values) as store:
         check_member(store, me)  # a team with members: --as names one of them
-        opp = store.get_opportunity(opportunity_id)
-        holder = store.claim(opp.id, me)
+        inbox = Inbox(store)
+        opp = inbox.get(opportunity_id)
+        try:
+            inbox.claim(opp.id, me)
+        except ClaimedError as err:
+            refused = err
+    holder = me if refused is None else refused.holder
     if as_json:
         click.echo(json.dumps({"id": opp.id, "claimed_by": holder, "yours": holder == me}))
-    if holder != me:
-        raise click.ClickException(
-            f"{opp.id} is already claimed by {holder}. You can fix this by choosing another "
-            "with `cyberkind inbox --unclaimed`."
-        )
+    if refused is not None:
+        raise click.ClickException(str(refused))
     if not as_json:
         click.echo(f"{opp.id} is yours, {me}: {opp.act.value} for {opp.person}.")
 
@@ -74,6 +77,7 @@ def unclaim_cli(
 
         cyberkind unclaim 6a2c69789097 --as ana
     """
+    from ..inbox import Inbox
     from ..members import check_member
 
     values = _settings(settings)
@@ -81,14 +85,9 @@ def unclaim_cli(
     with _open_store(db, values) as store:
         if not force:
             check_member(store, me)
-        opp = store.get_opportunity(opportunity_id)
-        holder = store.claim_holder(opp.id)
-        if not store.release(opp.id, None if force else me):
-            reason = "nobody holds it" if holder is None else f"{holder} holds it, not {me}"
-            raise click.ClickException(
-                f"{opp.id} has no claim of yours to give back ({reason}). You can fix this "
-                "by passing --as with the holder's name, or --force."
-            )
+        inbox = Inbox(store)
+        opp = inbox.get(opportunity_id)
+        inbox.release(opp.id, me, force=force)
     click.echo(f"{opp.id} is unclaimed.")
 
 
@@ -112,8 +111,10 @@ def team_claims(db: str | None, settings: tuple[tuple[str, str], ...]) -> None:
 
         cyberkind team claims --db postgresql://ana@db.example/team
     """
+    from ..inbox import Inbox
+
     with _open_store(db, _settings(settings)) as store:
-        click.echo(json.dumps(store.claims(), indent=2, ensure_ascii=False))
+        click.echo(json.dumps(Inbox(store).claims(), indent=2, ensure_ascii=False))
 
 
 @team.command("policy-set")
@@ -138,8 +139,10 @@ def team_policy_set(
     values = _settings(settings)
     load_policy(path)  # validate: errors name the file and the line
     text = Path(path).read_text(encoding="utf-8")
+    from ..members import set_team_policy
+
     with _open_store(db, values) as store:
-        store.set_team_setting(TEAM_POLICY, text, _member(member, values))
+        set_team_policy(store, text, _member(member, values))
     click.echo(f"The team's guard policy is now {path}.")
 
 
@@ -153,8 +156,10 @@ def team_policy_show(db: str | None, settings: tuple[tuple[str, str], ...]) -> N
 
         cyberkind team policy-show --db postgresql://ana@db.example/team
     """
+    from ..members import team_policy
+
     with _open_store(db, _settings(settings)) as store:
-        text = store.team_setting(TEAM_POLICY)
+        text = team_policy(store)
     if text is None:
         raise click.ClickException(
             "the team has no guard policy. You can fix this by storing one with "
@@ -173,8 +178,10 @@ def team_policy_clear(db: str | None, settings: tuple[tuple[str, str], ...]) -> 
 
         cyberkind team policy-clear --db postgresql://ana@db.example/team
     """
+    from ..members import set_team_policy
+
     with _open_store(db, _settings(settings)) as store:
-        store.set_team_setting(TEAM_POLICY, None)
+        set_team_policy(store, None)
     click.echo("The team has no guard policy now.")
 
 

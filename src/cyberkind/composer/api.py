@@ -12,10 +12,12 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from ..models import Act, Opportunity, State
+from ..inbox import Inbox
+from ..models import Act, Opportunity
 from ..store.base import Store
 from .compose import Draft, Drafter
 from .voice import Voice
@@ -25,7 +27,41 @@ if TYPE_CHECKING:
     from ..links import LinkLibrary
     from .llm import LLMBackend
 
-__all__ = ["Composer"]
+__all__ = ["Composer", "learned_voice"]
+
+_VOICES: dict[str, tuple[tuple[Any, ...], Voice]] = {}
+_VOICES_LOCK = threading.Lock()
+
+
+def _store_key(store: Store) -> str:
+    describe = getattr(store, "describe", None)
+    where = describe() if callable(describe) else ""
+    if not where or ":memory:" in where:
+        where = f"object:{id(store)}"  # in-memory stores are distinct however they are named
+    return f"{type(store).__qualname__}:{where}"
+
+
+def learned_voice(store: Store) -> Voice:
+    """The voice learned from the store's own items, learned once and cached per store.
+
+    The cache is keyed by :meth:`~cyberkind.store.Store.own_items_fingerprint` (one cheap
+    query), so a new or changed reply of the user's is learned at the next call. Web
+    requests and sends build a :class:`Composer` each; they share this.
+
+    **Usage**::
+
+        voice = learned_voice(store)
+        print(voice.opening, voice.sign_off)
+    """
+    key, fingerprint = _store_key(store), store.own_items_fingerprint()
+    with _VOICES_LOCK:
+        cached = _VOICES.get(key)
+    if cached is not None and cached[0] == fingerprint:
+        return cached[1]
+    voice = Voice.learn(s.item.text for s in store.items() if s.item.is_own)
+    with _VOICES_LOCK:
+        _VOICES[key] = (fingerprint, voice)
+    return voice
 
 
 class Composer:
@@ -55,7 +91,7 @@ class Composer:
 
             links = LinkLibrary(store)
         self.links = links
-        self.voice = Voice.learn(s.item.text for s in store.items() if s.item.is_own)
+        self.voice = learned_voice(store)
         self.drafter = Drafter(
             self.voice,
             seed,
@@ -67,7 +103,11 @@ class Composer:
         )
 
     def draft(self, opportunity: Opportunity | str, *, save: bool = False) -> Draft:
-        """Draft a reply for an opportunity (or its id or unique id prefix)."""
+        """Draft a reply for an opportunity (or its id or unique id prefix).
+
+        ``save`` keeps it as the opportunity's draft through the inbox
+        (:meth:`cyberkind.Inbox.save_draft`), which marks an open opportunity drafted.
+        """
         opp = opportunity
         if isinstance(opp, str):
             opp = self.store.get_opportunity(opp)
@@ -81,11 +121,21 @@ class Composer:
             link = found[0] if found else None
         draft = self.drafter.draft(opp, items, [dict(s.scores or {}) for s in stored], link=link)
         if save:
-            with self.store.transaction():
-                self.store.save_draft(opp.id, draft.to_json())
-                if opp.state is State.OPEN:
-                    self.store.set_state(opp.id, State.DRAFTED)
+            Inbox(self.store).save_draft(opp.id, draft.to_json())
         return draft
+
+    def save_edited(self, opportunity: Opportunity | str, text: str) -> dict[str, Any]:
+        """Keep the user's own words as the opportunity's draft and return its JSON.
+
+        The saved draft (or a fresh one) keeps its stars and recipients, with ``text``
+        replaced and ``edited`` set; an open opportunity becomes drafted (the inbox does it).
+        """
+        inbox = Inbox(self.store)
+        opp = inbox.get(opportunity) if isinstance(opportunity, str) else opportunity
+        current = inbox.saved_draft(opp.id) or self.draft(opp).to_json()
+        payload = {**current, "text": text, "edited": True}
+        inbox.save_draft(opp.id, payload)
+        return payload
 
     def drafts(self, opportunities: Iterable[Opportunity]) -> list[Draft]:
         """Draft a batch: no two drafts alike, variants drawn without replacement."""

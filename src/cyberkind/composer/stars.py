@@ -1,7 +1,7 @@
 """The gold-star ledger and "the kindest people in my community".
 
 Stars land in the ledger (the store's ``stars`` table) when a draft that gives them is
-marked done (:func:`record_draft_stars`, called by :meth:`cyberkind.Inbox.done`), or by
+marked done (:meth:`cyberkind.Inbox.done`, which owns :func:`record_draft_stars`), or by
 hand (:meth:`Ledger.award`). :meth:`Ledger.kindest` ranks people by the stars they got
 plus the kindness they showed the user: each of their items where gratitude,
 compassion, encouragement or admiration fired counts one.
@@ -27,7 +27,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ..errors import ConfigError
-from ..models import Opportunity, StarAward
+from ..inbox import record_draft_stars
+from ..models import StarAward
 from ..store.base import Store
 
 __all__ = ["KINDNESS_LABELS", "KindPerson", "Ledger", "record_draft_stars"]
@@ -57,34 +58,6 @@ class KindPerson:
             "kindness": self.kindness,
             "score": self.score,
         }
-
-
-def record_draft_stars(
-    store: Store, opportunity: Opportunity, payload: Mapping[str, Any] | None
-) -> int:
-    """Record the stars of a saved draft once its opportunity is done; return how many.
-
-    Recording twice (a retried ``done``) adds nothing.
-    """
-    if not payload:
-        return 0
-    count = int(payload.get("stars") or 0)
-    if count <= 0:
-        return 0
-    reason = "idea for a kind act" if opportunity.is_idea else f"kind {opportunity.act.value}"
-    added = 0
-    for person in payload.get("recipients") or [opportunity.person]:
-        award = StarAward(
-            person=str(person),
-            count=count,
-            reason=reason,
-            opportunity_id=opportunity.id,
-            source=opportunity.source,
-            item_id=opportunity.item_ids[0] if opportunity.item_ids else None,
-        )
-        if store.award_stars(award):
-            added += count
-    return added
 
 
 class Ledger:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -302,6 +302,40 @@ class StoreTables(SQLTables):
         sql += f" ORDER BY source{c}, created_at IS NULL, created_at{c}, remote_id{c}"
         return [_stored_item(row) for row in self._rows(sql, params)]
 
+    def items_by(
+        self,
+        source: str,
+        column: str,
+        values: Iterable[str],
+        *,
+        kinds: Iterable[str] | None = None,
+    ) -> list[StoredItem]:
+        """``source``'s items whose ``column`` (``remote_id``, ``thread_key`` or
+        ``parent_remote_id``) is one of ``values`` (and whose kind is one of ``kinds``), in
+        the order of :meth:`items`: the inbox's one query per batch for many threads."""
+        if column not in ("remote_id", "thread_key", "parent_remote_id"):
+            raise ValueError(f"items_by cannot filter on {column!r}")
+        sql = "SELECT * FROM items WHERE source = ? AND "
+        params: list[Any] = [source]
+        if kinds is not None:
+            chosen = [str(k) for k in kinds]
+            if not chosen:
+                return []
+            condition, extra = self._in("kind", chosen)
+            sql += condition.replace("{", "{{").replace("}", "}}") + " AND "
+            params.extend(extra)
+        sql += "{}"
+        found = [_stored_item(row) for row in self._select_in(sql, params, column, values)]
+        # The order of items(): created_at (undated last), then remote id, by code point.
+        found.sort(
+            key=lambda s: (
+                s.item.created_at is None,
+                to_iso(s.item.created_at) if s.item.created_at else "",
+                s.item.remote_id,
+            )
+        )
+        return found
+
     def answered(self, source: str, remote_ids: Iterable[str]) -> set[str]:
         """Those of ``remote_ids`` with a direct reply written by the user."""
         return self._item_values(
@@ -311,6 +345,26 @@ class StoreTables(SQLTables):
     def thread_keys(self, source: str, remote_ids: Iterable[str]) -> set[str]:
         """The thread keys of the given stored items."""
         return self._item_values("thread_key", source, "remote_id", remote_ids)
+
+    def own_items_fingerprint(self) -> tuple[Any, ...]:
+        """A cheap fingerprint of the user's own items, which changes when one is added or
+        changed: what the composer's cached voice profile is keyed by.
+
+        One aggregate query: the count, the last row id, and, per hex digit, how often it
+        occurs in the items' content hashes (an edit changes its item's hash, and so these
+        sums, unless the new hash has exactly the old one's digit counts).
+        """
+        digits = ", ".join(
+            f"COALESCE(SUM(LENGTH(content_hash) - LENGTH(REPLACE(content_hash, '{d}', ''))), 0)"
+            f" AS d{d}"
+            for d in "0123456789abcdef"
+        )
+        row = self._one(
+            f"SELECT COUNT(*) AS n, COALESCE(MAX(id), 0) AS last, {digits} "
+            "FROM items WHERE is_own = 1"
+        )
+        assert row is not None
+        return tuple(int(row[k]) for k in ("n", "last", *(f"d{d}" for d in "0123456789abcdef")))
 
     def _item_values(
         self, column: str, source: str, key: str, values: Iterable[str], *, own: bool = False
@@ -434,16 +488,45 @@ class StoreTables(SQLTables):
         (``FOR UPDATE``) so that two members syncing the same source at once apply
         their derivations one after the other.
         """
+        self.save_derived(source, {thread_key: opportunities})
+
+    def save_derived(
+        self,
+        source: str,
+        derived: Mapping[str, Sequence[Opportunity]],
+        scopes: Mapping[str, Collection[str]] | None = None,
+        candidates: Iterable[str] = (),
+    ) -> None:
+        """:meth:`save_thread_opportunities` for many threads at once (one read for all).
+
+        ``scopes[thread_key]``, when given, names the items whose opportunities were derived
+        again: only the thread's existing opportunities whose items all lie in it are
+        replaced, the others stay as they are. Then only the rows with the derived ids or the
+        ``candidates`` ids (every id the scoped items' opportunities can have) are read, not
+        the whole thread. Rows whose values did not change are not written again.
+        """
+        if not derived:
+            return
         with self.transaction():
-            rows = self._rows(
-                "SELECT id, state, item_ids FROM opportunities "
-                f"WHERE source = ? AND thread_key = ?{self._FOR_UPDATE}",
-                (source, thread_key),
+            if scopes is None:
+                by, wanted = "thread_key", sorted(derived)
+            else:  # only the rows these items' opportunities can have: theirs and the derived
+                derived_ids = {o.id for opps in derived.values() for o in opps}
+                by, wanted = "id", sorted(set(candidates) | derived_ids)
+            rows = self._select_in(
+                "SELECT id, thread_key, state, item_ids, act, person, reason, priority, "
+                "is_idea, url, created_at FROM opportunities WHERE source = ? AND {}"
+                + self._FOR_UPDATE,
+                (source,),
+                by,
+                wanted,
             )
-            existing = {r["id"]: State(r["state"]) for r in rows}
-            linked = {r["id"]: tuple(json.loads(r["item_ids"])) for r in rows}
-            for opp in opportunities:
-                state = existing.get(opp.id)
+            if scopes is not None:
+                rows = [r for r in rows if r["thread_key"] in derived]
+            stored = {r["id"]: r for r in rows}
+            for thread_key, opp in ((k, o) for k, opps in derived.items() for o in opps):
+                row = stored.get(opp.id)
+                state = None if row is None else State(row["state"])
                 if state in CLOSED_STATES:
                     continue
                 values = (
@@ -456,25 +539,41 @@ class StoreTables(SQLTables):
                     opp.url,
                     to_iso(opp.created_at),
                 )
-                if state is None:
+                if row is None:
                     self._write(
                         "INSERT INTO opportunities (act, person, item_ids, reason, priority, "
                         "is_idea, url, created_at, id, source, thread_key) "
                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" + self._OPPORTUNITY_CONFLICT,
                         (*values, opp.id, source, thread_key),
                     )
-                else:
+                    self._link_items(opp)
+                    continue
+                before = (
+                    row["act"],
+                    row["person"],
+                    row["item_ids"],
+                    row["reason"],
+                    int(row["priority"]),
+                    int(row["is_idea"]),
+                    row["url"],
+                    row["created_at"],
+                )
+                if before != values:
                     self._write(
                         "UPDATE opportunities SET act = ?, person = ?, item_ids = ?, reason = ?, "
                         "priority = ?, is_idea = ?, url = ?, created_at = ? WHERE id = ?",
                         (*values, opp.id),
                     )
-                if linked.get(opp.id) != opp.item_ids:
+                if tuple(json.loads(row["item_ids"])) != opp.item_ids:
                     self._link_items(opp)
-            derived = {opp.id for opp in opportunities}
-            for opp_id, state in existing.items():
-                if opp_id in derived or state in CLOSED_STATES:
+            kept = {opp.id for opps in derived.values() for opp in opps}
+            for opp_id, row in stored.items():
+                state = State(row["state"])
+                if opp_id in kept or state in CLOSED_STATES:
                     continue
+                scope = None if scopes is None else scopes.get(row["thread_key"])
+                if scope is not None and not set(json.loads(row["item_ids"])) <= set(scope):
+                    continue  # not derived again: it stays as it is
                 if state is State.OPEN:
                     self._write("DELETE FROM opportunities WHERE id = ?", (opp_id,))
                 else:
@@ -522,6 +621,20 @@ class StoreTables(SQLTables):
             f"opportunity_items WHERE opportunity_id = opportunities.id), id{c}"
         )
         return [_opportunity(row) for row in self._rows(sql, params)]
+
+    def thread_opportunities(
+        self, source: str, thread_keys: Iterable[str], *, acts: Iterable[str] | None = None
+    ) -> list[Opportunity]:
+        """The stored opportunities of these threads of ``source`` (of ``acts``, if given),
+        in one query, by id."""
+        sql = "SELECT * FROM opportunities WHERE source = ? AND "
+        params: list[Any] = [source]
+        if acts is not None:
+            condition, extra = self._in("act", [str(a) for a in acts])
+            sql += condition + " AND "
+            params.extend(extra)
+        rows = self._select_in(sql + "{}", params, "thread_key", thread_keys)
+        return sorted((_opportunity(row) for row in rows), key=lambda o: o.id)
 
     def get_opportunity(self, id_or_prefix: str) -> Opportunity:
         """The opportunity with this id, or with this unique prefix (4 characters or more)."""

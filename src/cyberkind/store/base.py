@@ -30,7 +30,7 @@ The contract every backend keeps:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -195,12 +195,28 @@ class Store(Protocol):
         """Stored items, filtered, in a stable order (created_at, then remote id)."""
         ...
 
+    def items_by(
+        self,
+        source: str,
+        column: str,
+        values: Iterable[str],
+        *,
+        kinds: Iterable[str] | None = None,
+    ) -> list[StoredItem]:
+        """``source``'s items whose ``column`` (``remote_id``, ``thread_key`` or
+        ``parent_remote_id``) is one of ``values``, optionally of ``kinds``; one query."""
+        ...
+
     def answered(self, source: str, remote_ids: Iterable[str]) -> set[str]:
         """Those of ``remote_ids`` that have a direct reply written by the user."""
         ...
 
     def thread_keys(self, source: str, remote_ids: Iterable[str]) -> set[str]:
         """The thread keys of the given stored items."""
+        ...
+
+    def own_items_fingerprint(self) -> tuple[Any, ...]:
+        """A cheap value that changes when the user's own items are added or changed."""
         ...
 
     def get_cursor(self, source: str) -> str | None:
@@ -249,6 +265,17 @@ class Store(Protocol):
         """Replace the derived opportunities of one thread, keeping the user's states."""
         ...
 
+    def save_derived(
+        self,
+        source: str,
+        derived: Mapping[str, Sequence[Opportunity]],
+        scopes: Mapping[str, Collection[str]] | None = None,
+        candidates: Iterable[str] = (),
+    ) -> None:
+        """Save many threads' derived opportunities at once; ``scopes`` limits what is replaced
+        to the opportunities of the items derived again (``candidates``: their possible ids)."""
+        ...
+
     def opportunities(
         self,
         *,
@@ -258,6 +285,12 @@ class Store(Protocol):
         thread_key: str | None = None,
     ) -> list[Opportunity]:
         """Stored opportunities, by priority then age."""
+        ...
+
+    def thread_opportunities(
+        self, source: str, thread_keys: Iterable[str], *, acts: Iterable[str] | None = None
+    ) -> list[Opportunity]:
+        """The stored opportunities of these threads of ``source`` (of ``acts``), one query."""
         ...
 
     def get_opportunity(self, id_or_prefix: str) -> Opportunity:

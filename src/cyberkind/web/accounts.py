@@ -8,9 +8,10 @@
 - ``GET``/``POST /api/accounts``, ``DELETE /api/accounts/{name}``, ``GET``/``POST /api/feeds``
   and ``POST /api/feeds/remove``: the same as JSON.
 
-Secrets go exactly where ``cyberkind accounts add`` puts them: the OS keyring, through
-:meth:`cyberkind.credentials.KeyringCredentials.set`. They never reach the store, a page, a
-JSON answer or the log; a secret field is never filled in again. When no keyring backend
+Connecting and disconnecting call the library functions that ``cyberkind accounts`` calls
+(:mod:`cyberkind.accounts`). Secrets go to the OS keyring. They never reach the store, a page,
+a JSON answer or the log; an option (JSON ``options``, form ``option.<key>``) whose name looks
+like a secret is refused (400); a secret field is never filled in again. When no keyring backend
 can be reached, the answer names the environment variable to set instead. Like every path
 but the wall's, these are the owner's alone when the server is public (``LoginRequired``);
 the forms carry the session's CSRF token and the JSON routes take only
@@ -19,9 +20,6 @@ the forms carry the session's CSRF token and the JSON routes take only
 
 from __future__ import annotations
 
-import logging
-import re
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
@@ -29,163 +27,20 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from ..credentials import EnvCredentials, KeyringCredentials, Secret, env_var
-from ..errors import ConfigError, InputError, NotFoundError
-from ..models import Account
+from ..accounts import (
+    Connected,
+    accounts_status,
+    check_feed_url,
+    connect,
+    disconnect,
+    follow_feed,
+    unfollow_feed,
+)
+from ..errors import InputError
 from ..store import Store
 from .context import checked_form, json_object, page, web_context
 
-__all__ = ["account_routes", "accounts_data", "live_platforms"]
-
-logger = logging.getLogger(__name__)
-
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
-
-
-def live_platforms() -> dict[str, tuple[str, ...]]:
-    """Each live connector's name and the secrets it needs (the connector registry's)."""
-    from ..connectors.base import LiveConnector, connector_registry
-
-    return {
-        name: tuple(getattr(cls, "secret_keys", ()))
-        for name, cls in sorted(connector_registry().items())
-        if issubclass(cls, LiveConnector)
-    }
-
-
-def _secret_state(account: Account, keys: tuple[str, ...]) -> dict[str, dict[str, Any]]:
-    env, keyring = EnvCredentials(), KeyringCredentials()
-    found: dict[str, dict[str, Any]] = {}
-    for key in keys:
-        where = None
-        if env.get(account.name, key) is not None:
-            where = "environment"
-        else:
-            try:
-                where = "keyring" if keyring.get(account.name, key) is not None else None
-            except Exception:  # a keyring backend that cannot be reached
-                where = None
-        found[key] = {"found": where is not None, "where": where, "env": env_var(account.name, key)}
-    return found
-
-
-def accounts_data(store: Store) -> list[dict[str, Any]]:
-    """The connected accounts, with where each secret is found (never its value)."""
-    platforms = live_platforms()
-    return [
-        {
-            **account.to_json(),
-            "secrets": _secret_state(account, platforms.get(account.platform, ())),
-            "connector": account.platform in platforms,
-        }
-        for account in store.accounts()
-    ]
-
-
-@dataclass(frozen=True)
-class Connected:
-    """What connecting an account did: ``stored`` secrets went to the keyring; ``missing``
-    names the environment variables to set for those that did not."""
-
-    account: Account
-    new: bool
-    stored: tuple[str, ...]
-    missing: tuple[str, ...]
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "ok": True,
-            "account": self.account.to_json(),
-            "new": self.new,
-            "stored": list(self.stored),
-            "set_env": list(self.missing),
-        }
-
-
-def connect(
-    store: Store,
-    platform: str,
-    name: str,
-    url: str,
-    handle: str | None,
-    secrets: dict[str, str],
-) -> Connected:
-    """Connect (or update) an account as ``cyberkind accounts add`` does.
-
-    Each non-empty secret goes to the keyring. If the keyring refuses it, nothing is saved
-    and the :class:`ConfigError` names the environment variables to set instead. An empty
-    secret field keeps what is there (so an update does not wipe a stored token).
-    """
-    platforms = live_platforms()
-    if platform not in platforms:
-        raise InputError(
-            f"{platform!r} is not a live platform. You can fix this by choosing one of: "
-            f"{', '.join(platforms) or 'none installed'}."
-        )
-    name, url = name.strip(), url.strip()
-    if not _NAME.match(name):
-        raise InputError(
-            "the account name must be 1 to 40 letters, digits, '.', '_' or '-'. You can fix "
-            "this by choosing a short label such as 'social'."
-        )
-    if not url.startswith(("http://", "https://")):
-        raise InputError(
-            "the URL is not an http(s) address. You can fix this by giving the full address, "
-            "e.g. https://social.example."
-        )
-    account = Account(name, platform, url, handle=(handle or "").strip() or None)
-    keys = platforms[platform]
-    given = {k: Secret(secrets[k].strip()) for k in keys if secrets.get(k, "").strip()}
-    keyring = KeyringCredentials()
-    stored: list[str] = []
-    try:
-        for key, secret in given.items():
-            keyring.set(name, key, secret)
-            stored.append(key)
-    except ConfigError:
-        raise
-    except Exception as exc:  # keyring backends raise their own errors (no D-Bus, locked...)
-        variables = ", ".join(env_var(name, k) for k in keys)
-        logger.warning("the OS keyring refused a secret for account %s", name)
-        raise ConfigError(
-            f"the OS keyring refused the secret ({type(exc).__name__}). You can fix this by "
-            f"leaving the secret empty and setting {variables} in the server's environment."
-        ) from None
-    new = store.add_account(account)
-    env = EnvCredentials()
-    missing = tuple(
-        env_var(name, k)
-        for k in keys
-        if k not in stored
-        and env.get(name, k) is None
-        and KeyringCredentials().get(name, k) is None
-    )
-    return Connected(account, new, tuple(stored), missing)
-
-
-def disconnect(store: Store, name: str) -> tuple[Account, list[str]]:
-    """Forget an account and delete its secrets from the keyring (its items stay)."""
-    account = store.get_account(name)
-    store.remove_account(name)
-    deleted = []
-    keyring = KeyringCredentials()
-    for key in live_platforms().get(account.platform, ()):
-        try:
-            if keyring.delete(name, key):
-                deleted.append(key)
-        except Exception:  # a keyring backend that cannot be reached
-            logger.warning("could not reach the OS keyring to delete a secret of %s", name)
-    return account, deleted
-
-
-def _feed_url(url: str) -> str:
-    url = url.strip()
-    if not url.startswith(("http://", "https://")):
-        raise InputError(
-            "the feed URL is not an http(s) address. You can fix this by pasting the feed's "
-            "full address, e.g. https://blog.example/feed/."
-        )
-    return url
+__all__ = ["account_routes"]
 
 
 def _str(body: dict[str, Any], key: str) -> str:
@@ -209,16 +64,27 @@ async def add_account(request: Request) -> Response:
             )
         fields = {k: _str(body, k) for k in ("platform", "name", "url", "handle")}
         secrets = {str(k): v for k, v in raw.items()}
+        given = body.get("options") or {}
+        if not isinstance(given, dict) or not all(isinstance(v, str) for v in given.values()):
+            raise InputError("'options' must be an object of strings, e.g. {\"visibility\": ...}.")
+        options = {str(k): v for k, v in given.items()}
     else:
         form = await checked_form(request)
         if isinstance(form, Response):
             return form
         fields = {k: form.get(k, "") for k in ("platform", "name", "url", "handle")}
         secrets = {k[7:]: v for k, v in form.items() if k.startswith("secret.")}
+        options = {k[7:]: v for k, v in form.items() if k.startswith("option.") and v.strip()}
 
     def run(store: Store) -> Connected:
         return connect(
-            store, fields["platform"], fields["name"], fields["url"], fields["handle"], secrets
+            store,
+            fields["platform"],
+            fields["name"],
+            fields["url"],
+            fields["handle"],
+            secrets,
+            options=options,
         )
 
     done = await web.with_store(run)
@@ -238,15 +104,19 @@ async def remove_account(request: Request) -> Response:
         form = await checked_form(request)
         if isinstance(form, Response):
             return form
-    account, deleted = await web.with_store(lambda s: disconnect(s, name))
+    gone = await web.with_store(lambda s: disconnect(s, name))
     if api:
-        return JSONResponse({"ok": True, "removed": account.to_json(), "deleted": deleted})
-    return RedirectResponse(f"/settings?account=removed&name={quote(account.name)}#accounts-h", 303)
+        return JSONResponse(
+            {"ok": True, "removed": gone.account.to_json(), "deleted": list(gone.deleted)}
+        )
+    return RedirectResponse(
+        f"/settings?account=removed&name={quote(gone.account.name)}#accounts-h", 303
+    )
 
 
 async def list_accounts(request: Request) -> Response:
     web = web_context(request)
-    return JSONResponse(await web.with_store(accounts_data))
+    return JSONResponse(await web.with_store(accounts_status))
 
 
 async def feeds(request: Request) -> Response:
@@ -266,17 +136,13 @@ async def feeds(request: Request) -> Response:
         if isinstance(form, Response):
             return form
         url, comments = form.get("url", ""), form.get("comments") == "on"
-    url = url.strip() if removing else _feed_url(url)
+    url = url.strip() if removing else check_feed_url(url)
 
     def run(store: Store) -> bool:
         if removing:
-            if not store.remove_feed(url):
-                raise NotFoundError(
-                    f"you do not follow {url!r}. You can fix this by picking a feed listed on "
-                    "the settings page."
-                )
+            unfollow_feed(store, url)
             return False
-        return store.add_feed(url, comments=comments)
+        return follow_feed(store, url, comments=comments)
 
     new = await web.with_store(run)
     if api:

@@ -14,40 +14,43 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from ..accounts import accounts_status, live_platforms
 from ..composer import Composer, Ledger
-from ..composer.voice import Voice
-from ..errors import ConfigError, InputError
+from ..composer.api import learned_voice
+from ..errors import ClaimedError, ConfigError, InputError
 from ..guard import Verdict
 from ..inbox import Inbox
-from ..members import authenticate, password_fingerprint
+from ..members import (
+    OWNER_PASSWORD_KEY,
+    authenticate,
+    check_owner_password,
+    login_mode,
+    password_fingerprint,
+    set_owner_password,
+)
 from ..models import Act, Opportunity, Priority
 from ..resources import REGIONS, regional_resources
+from ..sending import sends
 from ..store import Member, Store
-from ..wall import inbox_idea
-from .accounts import account_routes, accounts_data, live_platforms
+from ..wall import inbox_idea_on_wall
+from .accounts import account_routes
 from .charts import bar_chart, stars_over_time
 from .context import WebContext, checked_form, json_error, page, web_context
 from .members import member_routes
-from .security import csrf_token, hash_password, verify_password
+from .security import csrf_token
 from .send import send_routes
 from .wall import inbox_wall_routes
 
 __all__ = ["PASSWORD_KEY", "highlight", "page_routes", "set_password"]
 
-PASSWORD_KEY = "password_hash"
+PASSWORD_KEY = OWNER_PASSWORD_KEY
 """Where the owner's argon2 password hash lives in the store's ``web_config``."""
+
+set_password = set_owner_password
+"""Store the owner's password as an argon2 hash (:func:`cyberkind.members.set_owner_password`)."""
 
 SNOOZE_CHOICES = {"1d": timedelta(days=1), "3d": timedelta(days=3), "7d": timedelta(days=7)}
 MAX_DRAFT_CHARS = 5000
-
-
-def set_password(store: Store, password: str) -> None:
-    """Store the owner's password as an argon2 hash (never the password itself)."""
-    if len(password) < 8:
-        raise InputError(
-            "the password is shorter than 8 characters. You can fix this by choosing a longer one."
-        )
-    store.set_config(PASSWORD_KEY, hash_password(password))
 
 
 # -- login ----------------------------------------------------------------------------------
@@ -59,17 +62,9 @@ def _safe_next(value: str | None) -> str:
     return "/inbox"
 
 
-def _login_mode(store: Store) -> tuple[bool, bool]:
-    """``(configured, team)``: whether anyone can log in, and whether members do (by name)."""
-    members = [m for m in store.members() if not m.disabled and m.password_hash]
-    if store.members():
-        return bool(members), True
-    return store.get_config(PASSWORD_KEY) is not None, False
-
-
 async def login_page(request: Request) -> Response:
     web = web_context(request)
-    configured, team = await web.with_store(_login_mode)
+    configured, team = await web.with_store(login_mode)
     nxt = _safe_next(request.query_params.get("next"))
     return web.render(
         request, "login.html", next=nxt, configured=configured, team=team, error=None, name=""
@@ -90,10 +85,10 @@ async def login(request: Request) -> Response:
     password = form.get("password", "")
 
     def check(store: Store) -> tuple[Member | None, bool, bool, bool]:
-        configured, team = _login_mode(store)
+        configured, team = login_mode(store)
         if team:
             return authenticate(store, name, password), True, configured, team
-        ok = verify_password(store.get_config(PASSWORD_KEY), password)
+        ok = check_owner_password(store, password)
         return None, ok, configured, team
 
     member, ok, configured, team = await web.with_store(check)
@@ -187,7 +182,7 @@ def _inbox_data(
     inbox = Inbox(store, crisis_line=web.crisis_line)
     everything = inbox.opportunities()
     chosen = inbox.opportunities(acts=[act] if act else None, sources=[source] if source else None)
-    claims = store.claims()
+    claims = inbox.claims()
     me: str | None = None
     if claim == "mine" or claims or store.members():
         try:
@@ -241,10 +236,8 @@ def _region(web: WebContext, store: Store) -> str | None:
 def _opportunity_data(web: WebContext, store: Store, opp_id: str) -> dict[str, Any]:
     inbox = Inbox(store, crisis_line=web.crisis_line)
     opp = inbox.get(opp_id)
-    thread = store.items(opp.source, thread_key=opp.thread_key) if opp.thread_key else []
-    if not thread:
-        thread = store.items(opp.source, remote_ids=opp.item_ids)
-    saved = store.saved_draft(opp.id)
+    thread = inbox.thread(opp)
+    saved = inbox.saved_draft(opp.id)
     if saved is None:
         composer = Composer(
             store,
@@ -261,25 +254,17 @@ def _opportunity_data(web: WebContext, store: Store, opp_id: str) -> dict[str, A
     if opp.priority is Priority.CRISIS:
         regional, emergency = regional_resources(_region(web, store), web.crisis_line)
         resources = list(regional)
-    outbox = store.outbox(opp.id)
-    sent = [e for e in outbox if e.state == "sent"]
     # A send the platform refused, or whose answer never came: say so, and that it is safe.
-    pending = [e for e in outbox if e.state == "pending"] if not sent else []
+    sent, pending = sends(store, opp.id)
     wall_idea: dict[str, Any] | None = None
     if opp.is_idea:
-        words, url = inbox_idea(store, opp)
-        earlier = store.submission_by_nonce(f"inbox:{opp.id}")
-        wall_idea = {
-            "text": words,
-            "url": url,
-            "idea": store.get_idea(earlier.idea_id) if earlier is not None else None,
-        }
+        wall_idea = inbox_idea_on_wall(store, opp)
     return {
-        "claimed_by": store.claim_holder(opp.id),
+        "claimed_by": inbox.claim_holder(opp.id),
         "wall_idea": wall_idea,
         "opp": opp,
-        "sent": sent[-1] if sent else None,
-        "pending": pending[-1] if pending else None,
+        "sent": sent,
+        "pending": pending,
         "thread": thread,
         "draft": saved,
         "resources": resources,
@@ -358,16 +343,12 @@ async def opportunity_action(request: Request) -> Response:
         inbox = Inbox(store, crisis_line=web.crisis_line)
         opp = inbox.get(opp_id)
         if action in ("claim", "release"):
-            return _claim_action(web, request, store, opp, action)
+            return _claim_action(web, request, inbox, opp, action)
         if action == "draft":
             text = form.get("text", "").strip()[:MAX_DRAFT_CHARS]
             if not text:
                 raise InputError("the draft is empty. You can fix this by writing a reply.")
-            current = store.saved_draft(opp.id) or Composer(store).draft(opp).to_json()
-            with store.transaction():
-                store.save_draft(opp.id, {**current, "text": text, "edited": True})
-                if opp.state.value == "open":
-                    inbox.draft(opp.id)
+            Composer(store).save_edited(opp, text)
             return f"/inbox/{opp.id}?saved=1"
         if action == "snooze":
             length = SNOOZE_CHOICES.get(form.get("for", ""))
@@ -389,37 +370,39 @@ async def opportunity_action(request: Request) -> Response:
     return RedirectResponse(target, 303)
 
 
-class ClaimedError(ConfigError):
-    """Someone else holds the claim (answered with 409)."""
-
-
 def _claim_action(
-    web: WebContext, request: Request, store: Store, opp: Opportunity, action: str
+    web: WebContext, request: Request, inbox: Inbox, opp: Opportunity, action: str
 ) -> str:
     """ "I'll answer this one" and "release": as the logged-in member (an owner may release
-    anyone's claim, like ``cyberkind unclaim --force``)."""
-    me = web.acting_member(request, store)
+    anyone's claim, like ``cyberkind unclaim --force``). The rule is the inbox's."""
+    me = web.acting_member(request, inbox.store)
     if me is None:
         import getpass
 
         me = getpass.getuser()
     if action == "claim":
-        holder = store.claim(opp.id, me)
-        if holder != me:
+        try:
+            inbox.claim(opp.id, me)
+        except ClaimedError as err:
             raise ClaimedError(
-                f"{holder} is already answering this one, so it stays theirs. You can fix this "
-                "by choosing another from the unclaimed ones (/inbox?claim=unclaimed)."
-            )
+                f"{err.holder} is already answering this one, so it stays theirs. You can fix "
+                "this by choosing another from the unclaimed ones (/inbox?claim=unclaimed).",
+                opportunity_id=opp.id,
+                holder=err.holder,
+            ) from None
         return f"/inbox/{opp.id}?claimed=1"
     viewer = web.viewer(request)
     force = viewer is not None and viewer.is_owner and viewer.name is not None
-    current = store.claim_holder(opp.id)
-    if not store.release(opp.id, None if force else me):
-        reason = "nobody holds it" if current is None else f"{current} holds it"
+    try:
+        inbox.release(opp.id, me, force=force)
+    except ClaimedError as err:
+        reason = "nobody holds it" if err.holder is None else f"{err.holder} holds it"
         raise ClaimedError(
             f"there is no claim of yours to release on this one ({reason}). You can fix this "
-            f"by asking {current or 'an owner'}."
-        )
+            f"by asking {err.holder or 'an owner'}.",
+            opportunity_id=opp.id,
+            holder=err.holder,
+        ) from None
     return f"/inbox/{opp.id}"
 
 
@@ -458,7 +441,7 @@ async def stars_page(request: Request) -> Response:
 
 
 def _settings_data(web: WebContext, store: Store) -> dict[str, Any]:
-    voice = Voice.learn(s.item.text for s in store.items() if s.item.is_own)
+    voice = learned_voice(store)
     preview_name = "Ana"
     opening = (voice.opening or "Thank you, {name}").replace("{name}", preview_name)
     return {
@@ -468,7 +451,7 @@ def _settings_data(web: WebContext, store: Store) -> dict[str, Any]:
         "voice": voice,
         "sources": sorted(store.cursors()),
         "feeds": store.feeds(),
-        "accounts": accounts_data(store),
+        "accounts": accounts_status(store),
         "platforms": live_platforms(),
         "preview": f"{opening}. Your comment made my day!"
         + (f"\n\n{voice.sign_off}" if voice.sign_off else ""),

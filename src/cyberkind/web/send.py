@@ -31,17 +31,18 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from ..accounts import can_send_privately
 from ..composer import Composer
-from ..connectors.base import connector_registry
-from ..errors import AuthError, ConfigError, InputError, SourceError
+from ..errors import AuthError, ClaimedError, ConfigError, InputError, SourceError
 from ..inbox import Inbox
-from ..models import State
 from ..sending import (
     PreparedSend,
     SendResult,
+    answered_item,
     idempotency_key,
     prepare_send,
     send_draft,
+    sends,
 )
 from ..store import Store
 from .context import WebContext, checked_form, json_error, json_object, page, web_context
@@ -52,22 +53,11 @@ MAX_DRAFT_CHARS = 5000
 SAFE_TO_RETRY = "Nothing was posted twice: cyberkind remembers this send, so trying again is safe."
 
 
-def _private_ok(store: Store, source: str) -> bool:
-    """Whether the connector of the account behind ``source`` can send a private message."""
-    for account in store.accounts():
-        if account.source == source:
-            cls = connector_registry().get(account.platform)
-            return bool(getattr(cls, "private_replies", False))
-    return True  # no account: prepare_send says so
-
-
 def _answered(store: Store, opp_id: str) -> tuple[str | None, str | None, str | None]:
     """The text being answered, its author and their handle (for the guard and the page)."""
-    opp = store.get_opportunity(opp_id)
-    found = store.items(opp.source, remote_ids=opp.item_ids[:1])
-    if not found:
+    item = answered_item(store, opp_id)
+    if item is None:
         return None, None, None
-    item = found[0].item
     return item.text or None, item.author.display, item.author.handle or None
 
 
@@ -102,25 +92,27 @@ def _preview(
     """
     inbox = Inbox(store, crisis_line=web.crisis_line)
     opp = inbox.get(opp_id)
-    holder = store.claim_holder(opp.id)
-    if holder is not None and request is not None and holder != web.acting_member(request, store):
-        raise ConfigError(
-            f"{holder} is answering this one, so you cannot send it. You can fix this by "
-            "choosing another from the unclaimed ones (/inbox?claim=unclaimed)."
-        )
+    if request is not None and inbox.claim_holder(opp.id) is not None:
+        try:
+            inbox.check_claim(opp.id, web.acting_member(request, store))
+        except ClaimedError as err:
+            raise ClaimedError(
+                f"{err.holder} is answering this one, so you cannot send it. You can fix this "
+                "by choosing another from the unclaimed ones (/inbox?claim=unclaimed).",
+                opportunity_id=opp.id,
+                holder=err.holder,
+            ) from None
     if save and text is not None:
-        current = store.saved_draft(opp.id) or Composer(store).draft(opp).to_json()
-        with store.transaction():
-            store.save_draft(opp.id, {**current, "text": text, "edited": True})
-            if opp.state is State.OPEN:
-                inbox.draft(opp.id)
-    prepared = prepare_send(store, opp.id, text=text, private_ok=_private_ok(store, opp.source))
+        Composer(store).save_edited(opp, text)
+    prepared = prepare_send(
+        store, opp.id, text=text, private_ok=can_send_privately(store, opp.source)
+    )
     account = store.get_account(prepared.account)
     answered, answered_by, handle = _answered(store, opp.id)
     verdict = None
     if web.guard_check is not None:
         verdict = web.guard_check(prepared.text, answered)
-    sent = [e for e in store.outbox(opp.id) if e.state == "sent"]
+    sent, _ = sends(store, opp.id)
     return {
         "opp": prepared.opportunity,
         "prepared": prepared,
@@ -129,7 +121,7 @@ def _preview(
         "answered_by": answered_by,
         "handle": handle,
         "verdict": verdict,
-        "sent_before": sent[-1] if sent else None,
+        "sent_before": sent,
     }
 
 
@@ -190,7 +182,7 @@ async def send_page(request: Request) -> Response:
     if isinstance(form, Response):
         return form
     text = _text_of(form)
-    full_id = await web.with_store(lambda s: s.get_opportunity(opp_id).id)
+    full_id = await web.with_store(lambda s: Inbox(s).get(opp_id).id)
     if text is None or form.get("key") != idempotency_key(full_id, text):
         return _not_sent(
             request,
@@ -277,7 +269,7 @@ async def api_send(request: Request) -> Response:
         return body
     text = _text_of(body)
     key = body.get("key")
-    full_id = await web.with_store(lambda s: s.get_opportunity(opp_id).id)
+    full_id = await web.with_store(lambda s: Inbox(s).get(opp_id).id)
     if key is not None and (text is None or key != idempotency_key(full_id, text)):
         return json_error(
             409,
