@@ -1,0 +1,1 @@
+"""The lab: training, benchmarks and evaluations; the product never imports it."""
