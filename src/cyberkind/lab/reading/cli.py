@@ -17,8 +17,11 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m cyberkind.lab.reading")
     sub = parser.add_subparsers(dest="command", required=True)
     train = sub.add_parser("train", help="train or resume the reading model")
-    for command in (train, sub.add_parser("export", help="export ONNX (fp32 and int8)"),
-                    sub.add_parser("evaluate", help="thresholds on dev, metrics on test")):  # fmt: skip
+    for command in (
+        train,
+        sub.add_parser("export", help="export ONNX (fp32 and int8)"),
+        sub.add_parser("evaluate", help="thresholds on dev, metrics on test"),
+    ):
         command.add_argument("--data-dir", type=Path, default=Path("../shared/data"))
         command.add_argument("--out", type=Path, default=Path("artifacts/reading"))
         command.add_argument("--seed", type=int, default=0)
@@ -27,14 +30,30 @@ def _parser() -> argparse.ArgumentParser:
             continue
         default = f.default
         train.add_argument(
-            "--" + f.name.replace("_", "-"), type=type(default), default=default,
+            "--" + f.name.replace("_", "-"),
+            type=type(default),
+            default=default,
             help=f"default {default}",
-        )  # fmt: skip
+        )
     evaluate = sub.choices["evaluate"]
-    evaluate.add_argument("--ship", type=Path, default=None,
-                          help="copy the chosen model and its files into this folder")  # fmt: skip
-    evaluate.add_argument("--checkpoint", type=Path, default=None,
-                          help="evaluate this weights file instead of <out>/final.pt")  # fmt: skip
+    evaluate.add_argument(
+        "--ship",
+        type=Path,
+        default=None,
+        help="copy the chosen model and its files into this folder",
+    )
+    evaluate.add_argument(
+        "--checkpoint",
+        type=Path,
+        default=None,
+        help="evaluate this weights file instead of <out>/final.pt",
+    )
+    evaluate.add_argument(
+        "--limit",
+        type=int,
+        default=0,
+        help="only this many rows per set: a quick check, not a measurement",
+    )
     sub.choices["export"].add_argument("--checkpoint", type=Path, default=None)
     return parser
 
@@ -54,4 +73,4 @@ def main(argv: Sequence[str] | None = None) -> None:
     else:
         from .evaluate import evaluate
 
-        evaluate(args.data_dir, args.out, args.seed, args.checkpoint, args.ship)
+        evaluate(args.data_dir, args.out, args.seed, args.checkpoint, args.ship, args.limit)

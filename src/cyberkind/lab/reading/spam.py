@@ -81,14 +81,30 @@ def youtube_spam(data_dir: Path) -> list[SpamRow]:
 
 _FILL: dict[str, tuple[str, ...]] = {
     "site": (
-        "bestdealz.shop", "seo-rankfast.net", "cheap-pills24.com", "my-blog-hub.info",
-        "topcasino-bonus.xyz", "getrich-now.biz", "followerfarm.io", "cryptoyield.app",
-        "linkjuice.pro", "essaywriter-pro.org", "replica-watches.store", "loans4u.cc",
+        "bestdealz.shop",
+        "seo-rankfast.net",
+        "cheap-pills24.com",
+        "my-blog-hub.info",
+        "topcasino-bonus.xyz",
+        "getrich-now.biz",
+        "followerfarm.io",
+        "cryptoyield.app",
+        "linkjuice.pro",
+        "essaywriter-pro.org",
+        "replica-watches.store",
+        "loans4u.cc",
     ),
     "anchor": (
-        "cheap essay writing", "best online casino", "buy instagram followers",
-        "payday loans", "replica watches", "weight loss pills", "seo services",
-        "web design agency", "crypto signals", "forex robot",
+        "cheap essay writing",
+        "best online casino",
+        "buy instagram followers",
+        "payday loans",
+        "replica watches",
+        "weight loss pills",
+        "seo services",
+        "web design agency",
+        "crypto signals",
+        "forex robot",
     ),
     "platform": ("Instagram", "TikTok", "Twitter", "YouTube", "Facebook", "Spotify", "Twitch"),
     "thing": ("followers", "likes", "views", "subscribers", "plays", "retweets"),
@@ -97,13 +113,26 @@ _FILL: dict[str, tuple[str, ...]] = {
     "coin": ("BTC", "Bitcoin", "ETH", "USDT", "Solana", "DOGE", "a new token"),
     "gain": ("10x", "300%", "$5,000 a week", "$800 a day", "double", "passive income"),
     "topic": ("this post", "your article", "this write-up", "the blog", "this content"),
-    "praise": ("Nice post", "Great article", "Very informative", "Awesome blog", "Thanks for "
-               "sharing", "Really helpful content", "Good job admin"),
-    "contact": ("WhatsApp +1 555 0134", "telegram @profitguru", "DM me", "email me at "
-                "deals@mail.ru", "check my bio", "message me on WhatsApp"),
+    "praise": (
+        "Nice post",
+        "Great article",
+        "Very informative",
+        "Awesome blog",
+        "Thanks for sharing",
+        "Really helpful content",
+        "Good job admin",
+    ),
+    "contact": (
+        "WhatsApp +1 555 0134",
+        "telegram @profitguru",
+        "DM me",
+        "email me at deals@mail.ru",
+        "check my bio",
+        "message me on WhatsApp",
+    ),
     "name": ("Mr. Adams", "Dr. Kelvin", "Mrs. Helen", "Coach Marcus", "Ms. Jane"),
     "url_path": ("", "/?ref=blog", "/promo", "/index.php?id=77", "/go/offer", "/free"),
-}  # fmt: skip
+}
 
 SPAM_FAMILIES: dict[str, tuple[str, ...]] = {
     "seo_praise_link": (
@@ -115,7 +144,7 @@ SPAM_FAMILIES: dict[str, tuple[str, ...]] = {
     "link_drop": (
         "http://{site}{url_path}",
         "{anchor} {anchor} http://{site}{url_path}",
-        "<a href=\"http://{site}\">{anchor}</a>",
+        '<a href="http://{site}">{anchor}</a>',
         "[url=http://{site}{url_path}]{anchor}[/url]",
         "{anchor} >>> https://{site}{url_path}",
     ),

@@ -178,8 +178,11 @@ def build_corpus(data_dir: Path, seed: int = 0, log: bool = True) -> Corpus:
         if log:
             print(f"data: {head}: {len(rows)} rows", flush=True)
     for name in GOEMOTIONS_LABELS:
-        b.add("goemotions", f"goemotions:{name}", _examples(head_examples(f"goemotions:{name}",
-                                                                         data_dir, seed)))  # fmt: skip
+        b.add(
+            "goemotions",
+            f"goemotions:{name}",
+            _examples(head_examples(f"goemotions:{name}", data_dir, seed)),
+        )
     for k, name in enumerate(EMOTION_CLASSES):
         rows = head_examples(f"tweeteval-emotion:{name}", data_dir, seed)
         b.add("tweeteval-emotion", None, [(e.text, k, e.split) for e in rows if e.y == 1])
@@ -187,7 +190,10 @@ def build_corpus(data_dir: Path, seed: int = 0, log: bool = True) -> Corpus:
         b.add(
             f"tweeteval-{task}",
             f"tweeteval:{task}",
-            [(r.text, int(r.label == "1"), r.split or "train") for r in rd.tweeteval(data_dir, task)],
+            [
+                (r.text, int(r.label == "1"), r.split or "train")
+                for r in rd.tweeteval(data_dir, task)
+            ],
         )
     spam = youtube_spam(data_dir) + blog_spam(seed=0)
     b.add("spam", "spam", [(r.text, r.y, r.split) for r in spam])
@@ -270,11 +276,11 @@ def _merge(b: _Builder, benchmark_keys: set[str]) -> Corpus:
         emotion.append(-1)
         corpus.span_gold[i] = gold
         tasks.setdefault("spans", set()).add(i)
-    y = np.full((len(corpus.texts), len(SIGMOID_HEADS)), -1, dtype=np.int8)
+    matrix = np.full((len(corpus.texts), len(SIGMOID_HEADS)), -1, dtype=np.int8)
     for i, row in enumerate(labels):
         for j, v in row.items():
-            y[i, j] = v
-    corpus.y = y
+            matrix[i, j] = v
+    corpus.y = matrix
     corpus.emotion = np.asarray(emotion, dtype=np.int8)
     corpus.tasks = {t: sorted(rows) for t, rows in sorted(tasks.items())}
     print(f"data: {len(corpus.texts)} rows, {dropped} dropped as leaks into dev/test", flush=True)

@@ -15,7 +15,11 @@
   renamed into place): model, optimiser, scheduler, RNG states, step. Running the same
   command again resumes from it. ``<out>/progress.json`` has the step, speed and ETA.
 - ``--budget-minutes``: stop (and save) when the time spent, summed over resumed sessions,
-  reaches it; the learning rate schedule still follows ``--steps``.
+  reaches it. When the measured speed says ``--steps`` will not fit, the linear decay is
+  re-aimed (every 50 steps, only ever earlier) at the step the budget allows, so the run still
+  ends at a learning rate of zero. The batches stay those of the seed; only the number of
+  steps then depends on the machine's speed (pass no budget for a run that depends on
+  nothing but the seed).
 
 **Usage**::
 
@@ -249,8 +253,11 @@ def train(data_dir: Path, out: Path, cfg: TrainConfig) -> Path:
     lengths = np.asarray([len(x) for x in enc.ids], dtype=np.int64)
     plan = schedule(corpus, lengths, cfg)
     probs = task_probabilities(corpus, cfg)
-    print(f"train: data ready in {time.time() - t0:.0f} s; tasks: " + ", ".join(
-        f"{t} {p:.3f}" for t, p in probs.items()), flush=True)  # fmt: skip
+    print(
+        f"train: data ready in {time.time() - t0:.0f} s; tasks: "
+        + ", ".join(f"{t} {p:.3f}" for t, p in probs.items()),
+        flush=True,
+    )
 
     model = ReadingNet(base)
     model.freeze(cfg.freeze_layers)
@@ -261,11 +268,14 @@ def train(data_dir: Path, out: Path, cfg: TrainConfig) -> Path:
         weight_decay=cfg.weight_decay,
     )
     warm = max(1, int(cfg.warmup * cfg.steps))
+    # The step the decay reaches zero at: --steps, or earlier when the time budget will not
+    # allow them all (re-aimed every 50 steps from the measured speed).
+    total = [cfg.steps]
 
     def factor(step: int) -> float:
         if step < warm:
             return (step + 1) / warm
-        return max(0.0, (cfg.steps - step) / max(1, cfg.steps - warm))
+        return max(0.0, (total[0] - step) / max(1, total[0] - warm))
 
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimiser, factor)
     ckpt = out / "checkpoint.pt"
@@ -279,6 +289,7 @@ def train(data_dir: Path, out: Path, cfg: TrainConfig) -> Path:
         np.random.set_state(state["numpy"])
         torch.set_rng_state(state["torch"])
         step, spent = int(state["step"]), float(state["spent"])
+        total[0] = min(cfg.steps, int(state.get("total", cfg.steps)))
         print(f"train: resumed at step {step} ({spent / 60:.1f} min spent)", flush=True)
     _write_json(out / "train_config.json", cfg.__dict__)
 
@@ -297,6 +308,7 @@ def train(data_dir: Path, out: Path, cfg: TrainConfig) -> Path:
                 "torch": torch.get_rng_state(),
                 "step": at,
                 "spent": elapsed,
+                "total": total[0],
                 "config": cfg.__dict__,
             },
             ckpt,
@@ -307,7 +319,7 @@ def train(data_dir: Path, out: Path, cfg: TrainConfig) -> Path:
     last_save = time.time()
     running: dict[str, list[float]] = {}
     start_step = step
-    while step < cfg.steps:
+    while step < total[0]:
         elapsed = spent + time.time() - session_start
         if cfg.budget_minutes and elapsed >= cfg.budget_minutes * 60:
             print(f"train: time budget reached at step {step}", flush=True)
@@ -342,7 +354,7 @@ def train(data_dir: Path, out: Path, cfg: TrainConfig) -> Path:
                 tokens, piece_y.clamp(min=0), reduction="none"
             )
             loss = loss + (tok_loss * tagged).sum() / tagged.sum()
-        loss.backward()
+        loss.backward()  # type: ignore[no-untyped-call]
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         optimiser.step()
         scheduler.step()
@@ -353,10 +365,15 @@ def train(data_dir: Path, out: Path, cfg: TrainConfig) -> Path:
         if step % 50 == 0 or step == cfg.steps:
             done = step - start_step
             rate = done / max(now - session_start, 1e-9)
-            eta = (cfg.steps - step) / max(rate, 1e-9)
+            if cfg.budget_minutes and step > warm and done >= 100:
+                left = cfg.budget_minutes * 60 - (spent + now - session_start)
+                reachable = step + int(rate * left * 0.97)
+                if reachable < total[0]:
+                    total[0] = max(step + 50, reachable)
+            eta = (total[0] - step) / max(rate, 1e-9)
             losses = {t: round(float(np.mean(v[-50:])), 4) for t, v in sorted(running.items())}
             print(
-                f"step {step}/{cfg.steps} {rate:.2f} steps/s elapsed "
+                f"step {step}/{total[0]} ({cfg.steps} planned) {rate:.2f} steps/s elapsed "
                 f"{(spent + now - session_start) / 60:.1f} min ETA {eta / 60:.1f} min "
                 f"loss {np.mean([v[-1] for v in running.values()]):.3f}",
                 flush=True,
@@ -365,7 +382,8 @@ def train(data_dir: Path, out: Path, cfg: TrainConfig) -> Path:
                 out / "progress.json",
                 {
                     "step": step,
-                    "steps": cfg.steps,
+                    "steps": total[0],
+                    "planned_steps": cfg.steps,
                     "steps_per_s": round(rate, 3),
                     "elapsed_min": round((spent + now - session_start) / 60, 2),
                     "eta_min": round(eta / 60, 1),
