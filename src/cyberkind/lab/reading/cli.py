@@ -54,6 +54,12 @@ def _parser() -> argparse.ArgumentParser:
         default=0,
         help="only this many rows per set: a quick check, not a measurement",
     )
+    evaluate.add_argument(
+        "--per-task",
+        type=int,
+        default=1500,
+        help="corpus rows per task scored on dev and test (0: all)",
+    )
     sub.choices["export"].add_argument("--checkpoint", type=Path, default=None)
     return parser
 
@@ -73,4 +79,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     else:
         from .evaluate import evaluate
 
-        evaluate(args.data_dir, args.out, args.seed, args.checkpoint, args.ship, args.limit)
+        evaluate(
+            args.data_dir,
+            args.out,
+            args.seed,
+            args.checkpoint,
+            args.ship,
+            args.limit,
+            args.per_task,
+        )

@@ -44,9 +44,12 @@ from .spam import VIDEO_SPLITS
 from .tasks import EMOTION_CLASSES, SIGMOID_HEADS, TARGET_HEADS, Corpus, read_spans_split
 from .train import load_corpus
 
-__all__ = ["INT8_TOLERANCE", "best_threshold", "evaluate", "evaluate_variant"]
+__all__ = ["INT8_TOLERANCE", "PER_TASK", "best_threshold", "evaluate", "evaluate_variant"]
 
 INT8_TOLERANCE = 0.005
+PER_TASK = 1500
+"""Corpus rows per task and split scored for thresholds (dev) and per-head F1 (test): a seeded
+sample keeps the evaluation to minutes on a shared 2-core machine. 0 scores every row."""
 MACRO_HEADS = ("tweeteval:offensive", "tweeteval:hate", "target:targeted", "target:individual")
 SPAN_THRESHOLDS = tuple(round(0.1 + 0.025 * i, 3) for i in range(33))
 SPAN_GAPS = (1, 3, 6)
@@ -99,12 +102,21 @@ class _Predictor:
         return {name: matrix[:, j] for j, name in enumerate(self.labels)}
 
 
-def _rows(corpus: Corpus, split: str, limit: int, seed: int) -> list[int]:
-    rows = [i for i, s in enumerate(corpus.splits) if s == split and i not in corpus.span_gold]
-    if limit and len(rows) > limit:
-        rng = np.random.RandomState(seed)
-        rows = sorted(rng.choice(rows, limit, replace=False).tolist())
-    return rows
+def _rows(corpus: Corpus, split: str, per_task: int, seed: int) -> list[int]:
+    """The sentence rows of ``split``; with ``per_task``, a seeded sample of at most that
+    many rows of each task (all rows of the smaller tasks)."""
+    if not per_task:
+        return [i for i, s in enumerate(corpus.splits) if s == split and i not in corpus.span_gold]
+    rng = np.random.RandomState(seed)
+    chosen: set[int] = set()
+    for task, rows in corpus.tasks.items():
+        if task == "spans":
+            continue
+        in_split = [i for i in rows if corpus.splits[i] == split]
+        if len(in_split) > per_task:
+            in_split = rng.choice(in_split, per_task, replace=False).tolist()
+        chosen.update(in_split)
+    return sorted(chosen)
 
 
 def _span_scores(
@@ -126,9 +138,19 @@ def _span_scores(
 
 
 def evaluate_variant(
-    model_dir: Path, corpus: Corpus, data_dir: Path, limit: int = 0, seed: int = 0
+    model_dir: Path,
+    corpus: Corpus,
+    data_dir: Path,
+    limit: int = 0,
+    seed: int = 0,
+    per_task: int = 0,
 ) -> dict[str, Any]:
-    """Dev thresholds and every metric of the model in ``model_dir`` (see the module doc)."""
+    """Dev thresholds and every metric of the model in ``model_dir`` (see the module doc).
+
+    ``per_task`` caps the corpus rows of each task (dev for thresholds, test for the per-head
+    F1) to a seeded sample; the benchmark test sets are always scored whole. ``limit`` cuts
+    every set to its first rows: a quick check of the code, not a measurement.
+    """
     from ...classifiers.spans import merge_tokens
     from ...guard.metrics import char_offsets, span_f1
 
@@ -144,7 +166,7 @@ def evaluate_variant(
     out: dict[str, Any] = {"dev": {}, "test": {}, "thresholds": {}}
 
     # -- 1. dev: thresholds ----------------------------------------------------------------
-    dev = _rows(corpus, "dev", limit, seed)
+    dev = _rows(corpus, "dev", limit or per_task, seed)
     p_dev = predict([corpus.texts[i] for i in dev])
     y_dev = corpus.y[dev]
     for j, head in enumerate(SIGMOID_HEADS):
@@ -236,7 +258,7 @@ def evaluate_variant(
     bench["toxic_spans_char_f1"] = round(span_f1(pred, test_g), 4)
     test_out["benchmarks"] = bench
 
-    test = _rows(corpus, "test", limit, seed)
+    test = _rows(corpus, "test", limit or per_task, seed)
     p_test = predict([corpus.texts[i] for i in test])
     y_test = corpus.y[test]
     heads: dict[str, Any] = {}
@@ -293,6 +315,7 @@ def evaluate(
     checkpoint: Path | None = None,
     ship: Path | None = None,
     limit: int = 0,
+    per_task: int = PER_TASK,
 ) -> dict[str, Any]:
     """Evaluate fp32 and int8 exports in ``<out>/onnx``; optionally ship the chosen one."""
     from .export import export_all
@@ -302,7 +325,8 @@ def evaluate(
         folders = export_all(out, checkpoint)
     corpus = load_corpus(data_dir, out, seed)
     results = {
-        name: evaluate_variant(f, corpus, data_dir, limit, seed) for name, f in folders.items()
+        name: evaluate_variant(f, corpus, data_dir, limit, seed, per_task)
+        for name, f in folders.items()
     }
     drop = results["fp32"]["dev_summary"] - results["int8"]["dev_summary"]
     chosen = "int8" if drop <= INT8_TOLERANCE else "fp32"
@@ -310,6 +334,7 @@ def evaluate(
         "chosen": chosen,
         "int8_dev_summary_drop": round(drop, 4),
         "limit": limit,
+        "per_task_rows": per_task,
         "variants": results,
         "sizes_mb": {
             n: round((f / "model.onnx").stat().st_size / 1e6, 1) for n, f in folders.items()
