@@ -81,8 +81,13 @@ def write_card(folder: Path, metrics: dict[str, Any]) -> Path:
         f"{metrics['int8_dev_summary_drop']:+.4f}).",
         "",
         "Rebuild: `python -m cyberkind.lab.reading train --data-dir ../shared/data --out "
-        "artifacts/reading --seed 0 --steps 2400 --budget-minutes 75`, then `... export` and "
-        "`... evaluate --ship src/cyberkind/classifiers/data/reading-v1`.",
+        f"artifacts/reading --seed {cfg.get('seed', 0)} --steps {cfg.get('steps')} "
+        f"--budget-minutes {cfg.get('budget_minutes')} --freeze-layers "
+        f"{cfg.get('freeze_layers')} --span-max-length {cfg.get('span_max_length')}`, then "
+        "`python -m cyberkind.lab.reading export` and `python -m cyberkind.lab.reading "
+        "evaluate --ship src/cyberkind/classifiers/data/reading-v1`. With a time budget the "
+        "decay is re-aimed at the step the budget allows, so the step count depends on the "
+        "machine's speed; without one the run depends on the seed alone.",
         "",
         "## Training",
         "",
@@ -150,11 +155,29 @@ def write_card(folder: Path, metrics: dict[str, Any]) -> Path:
         )
     lines += ["", "## Failure modes and limits", ""]
     lines += [f"- {m}" for m in FAILURE_MODES]
-    probes = metrics.get("bias_probes")
-    lines += ["", "## Bias probes", ""]
+    probes = res.get("bias_probes")
+    lines += [
+        "",
+        "## Bias probes",
+        "",
+        "Fair sentences naming 25 identity groups (8 templates each, "
+        "`cyberkind/lab/reading/probes.py`), scored at the dev thresholds. The issue's target is "
+        "a false-positive rate of at most 5% for every group.",
+        "",
+    ]
     if probes:
-        for k, v in probes.items():
-            lines.append(f"- {k}: {v}")
+        lines += ["| label | overall FPR | worst group | its FPR |", "|---|---|---|---|"]
+        for label, r in probes.items():
+            lines.append(
+                f"| {label} | {r['overall_fpr']:.3f} | {r['worst_group']} | {r['worst_fpr']:.3f} |"
+            )
+        flagged = sorted(
+            (g for g, v in probes["toxicity"]["per_group"].items() if v["fpr"] > 0.05),
+        )
+        lines.append("")
+        lines.append(
+            "Groups above 5% on toxicity: " + (", ".join(flagged) if flagged else "none") + "."
+        )
     else:
         lines.append("- Not run for this build.")
     path = folder / "MODEL_CARD.md"

@@ -299,6 +299,9 @@ def evaluate_variant(
     test_out["spam"] = spam
     del spam_j
     test_out["target"] = {h: heads[h] for h in TARGET_HEADS if h in heads}
+    from .probes import identity_probes
+
+    out["bias_probes"] = identity_probes(model, th)
     out["seconds"] = round(time.time() - t0)
     out["n_outputs"] = n_sig + len(EMOTION_CLASSES)
     print(
