@@ -180,6 +180,10 @@ def evaluate_variant(
             "n": int(known.sum()),
             "positives": int(y_dev[known, j].sum()),
         }
+    # A head without a dev positive keeps 0.5 (listed, so a reader can tell).
+    out["default_thresholds"] = [h for h in SIGMOID_HEADS if h not in out["thresholds"]]
+    for head in out["default_thresholds"]:
+        out["thresholds"][head] = 0.5
     emo = corpus.emotion[dev]
     has = emo >= 0
     if has.any():
