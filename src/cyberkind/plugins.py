@@ -49,6 +49,7 @@ __all__ = [
 DEFAULT_PLUGINS: tuple[str, ...] = (
     "cyberkind.classifiers.fast",
     "cyberkind.classifiers.accurate",
+    "cyberkind.classifiers.reading_tier",
     "cyberkind.connectors.wxr",
     "cyberkind.connectors.tabular",
     "cyberkind.connectors.rss",

@@ -73,6 +73,12 @@ def _team_policy(db: str | None) -> Any:
     help="A store whose team policy applies when no --policy is given (default: the db "
     "setting or CYBERKIND_DB, if set; no store is opened otherwise).",
 )
+@click.option(
+    "--tier",
+    default=None,
+    help="The engine tier the guard reads with (default: reading, the fine-tuned encoder, "
+    "where it is installed; else fast). --tier fast is the quickest.",
+)
 def check(
     text: str | None,
     file_path: str | None,
@@ -80,6 +86,7 @@ def check(
     policy_path: str | None,
     as_json: bool,
     db: str | None,
+    tier: str | None,
 ) -> None:
     """Check a draft before posting it: verdict, reasons, words, target, kinder rewrite.
 
@@ -92,6 +99,8 @@ def check(
         cyberkind check "you're an idiot who ignores the budget"
 
         cyberkind check --file drafts.txt --policy guard-policy.toml --json
+
+        cyberkind check --tier fast "that plan is dumb"
     """
     from ..guard import Guard, load_policy
     from ..guard.drafts import decode_draft, read_drafts
@@ -115,7 +124,12 @@ def check(
             drafts = [(1, decode_draft(sys.stdin.buffer.read(), "stdin"))]
         else:
             drafts = [(1, decode_draft(str(text).encode("utf-8", "surrogateescape"), "TEXT"))]
-        guard = Guard(policy=policy)
+        if tier is not None:
+            from ..engine import Scorer
+
+            guard = Guard(Scorer(tier), policy=policy)
+        else:
+            guard = Guard(policy=policy)
         verdicts = [(line, guard.check(draft, reply_to=reply_to)) for line, draft in drafts]
     except CyberkindError as exc:
         raise _CheckError(str(exc)) from exc

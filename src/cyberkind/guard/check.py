@@ -25,6 +25,7 @@ How a verdict is reached (docs/guard.md has the long version):
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from collections.abc import Mapping, Sequence
@@ -47,10 +48,11 @@ from .analysis import (
 )
 from .models import LEVELS, NEGATIVITY_LABELS, Reason, Span, Verdict, VerdictLevel, worst
 from .personal_data import find_personal_data
-from .policy import Policy
+from .policy import DEFAULT_THRESHOLDS, Policy, Thresholds
 from .rewrite import decline_note, delete_flagged, rewrite
 
 if TYPE_CHECKING:
+    from ..classifiers.reading_tier import ReadingClassifier
     from ..classifiers.spans import SpanModel
     from ..engine import Scorer
 
@@ -64,6 +66,8 @@ __all__ = [
     "SPAN_THRESHOLD",
     "Guard",
     "check",
+    "default_scorer",
+    "reading_thresholds",
 ]
 
 MAX_CHARS = 10_000
@@ -146,11 +150,13 @@ class Guard:
             lexicon = load_substitutions()
         self.lexicon: Mapping[str, str] = lexicon
         if scorer is None:
-            from ..engine import Scorer
-
-            scorer = Scorer()
+            scorer = default_scorer()
         self.scorer = scorer
-        self.policy = policy or Policy()
+        self.reading = _reading_classifier(scorer)
+        self._tier_defaults: dict[str, Thresholds] | None = (
+            reading_thresholds(self.reading) if self.reading else None
+        )
+        self.policy = self._on_tier(policy or Policy())
         self.substitutions = dict(substitutions or {})
         if span_model is None:
             from ..classifiers.spans import SpanModel
@@ -181,6 +187,11 @@ class Guard:
         _validate(text)
         a = analyse(text, allowed_terms)
         found = [s for spans in a.evidence.values() for s in spans]
+        if self.reading is not None:
+            found = [s for s in a.evidence.get("threat", [])]
+            (learned,) = self.reading.spans([text])
+            found += [Span(st, en, "toxicity", sc, text[st:en]) for st, en, sc in learned]
+            return tuple(_merge(text, found, "toxicity"))
         if self.span_model.has_context:
             # On Toxic Spans trial the context stage alone marks words better than with the
             # rules' words (0.686 against 0.679); only the rules' threat phrases add nothing
@@ -211,7 +222,7 @@ class Guard:
 
         ``suggest=False`` skips the rewrite (for benchmarks that need only the verdict).
         """
-        policy = policy or self.policy
+        policy = self._on_tier(policy) if policy is not None else self.policy
         _validate(text)
         verdict = self._judge(text, reply_to, policy)
         if verdict.verdict == "ok" or not suggest:
@@ -228,6 +239,21 @@ class Guard:
         )
 
     # -- internals -----------------------------------------------------------
+    def _on_tier(self, policy: Policy) -> Policy:
+        """``policy`` with the tier's own default for every threshold it leaves at the default.
+
+        Policies write thresholds on the engine's probability; the encoder's probabilities sit
+        elsewhere than the fast tier's, so a label the policy does not set takes the reading
+        tier's default (:func:`reading_thresholds`), and one it sets is kept as written.
+        """
+        if self._tier_defaults is None:
+            return policy
+        thresholds = {
+            label: self._tier_defaults[label] if t == DEFAULT_THRESHOLDS.get(label) else t
+            for label, t in policy.thresholds.items()
+        }
+        return dataclasses.replace(policy, thresholds=thresholds)
+
     def _rewrite(
         self, verdict: Verdict, reply_to: str | None, policy: Policy
     ) -> tuple[str | None, str]:
@@ -330,6 +356,8 @@ class Guard:
         out: dict[str, list[Span]] = {label: [] for label in labels}
         if not labels:
             return out
+        if self.reading is not None:
+            return self._reading_spans(a, labels)
         words, deltas = self._occlusion(a)
         for label in labels:
             rules = list(a.evidence.get(label, []))
@@ -343,6 +371,27 @@ class Guard:
             if out[label] and label in MODEL_SPAN_LABELS:
                 learned = _merge(a.text, rules + self._model_spans(a.masked, a.text, label), label)
                 out[label] = learned or out[label]
+        return out
+
+    def _reading_spans(self, a: Analysis, labels: Sequence[str]) -> dict[str, list[Span]]:
+        """Rules plus the encoder's token head, read on the scored (masked) text.
+
+        Where neither marks a word, the reason covers the whole draft: an attack in plain
+        words ("I know where you live") has no single word to blame, and the encoder read
+        the sentence, not a word.
+        """
+        assert self.reading is not None
+        (found,) = self.reading.spans([a.masked], READING_SPAN_THRESHOLD)
+        learned = [Span(s, e, "toxicity", score, a.text[s:e]) for s, e, score in found]
+        whole = a.text.strip()
+        start = a.text.index(whole) if whole else 0
+        out: dict[str, list[Span]] = {}
+        for label in labels:
+            rules = list(a.evidence.get(label, []))
+            if label == "toxicity":
+                rules += [s for k, v in a.evidence.items() if k != "toxicity" for s in v]
+            spans = _merge(a.text, rules + learned, label)
+            out[label] = spans or [Span(start, start + len(whole), label, 1.0, whole)]
         return out
 
     def _model_spans(self, scored: str, text: str, label: str) -> list[Span]:
@@ -462,6 +511,47 @@ def _validate(text: str) -> None:
             f"the draft is {len(text):,} characters long; the guard checks at most "
             f"{MAX_CHARS:,}. You can fix this by splitting it into shorter drafts."
         )
+
+
+READING_SPAN_THRESHOLD: float | None = None
+"""The encoder's token-head threshold for the guard's spans (``None``: the model's own, chosen
+on the Toxic Spans trial split)."""
+
+
+def default_scorer() -> Scorer:
+    """The guard's reading: the fine-tuned encoder (``reading`` tier) where it is installed,
+    else the fast tier."""
+    from ..classifiers.reading_tier import reading_available
+    from ..engine import Scorer
+
+    return Scorer("reading") if reading_available() else Scorer()
+
+
+def _reading_classifier(scorer: Scorer) -> ReadingClassifier | None:
+    from ..classifiers.reading_tier import ReadingClassifier
+
+    model = getattr(scorer, "model", None)
+    return model if isinstance(model, ReadingClassifier) else None
+
+
+def reading_thresholds(reading: ReadingClassifier) -> dict[str, Thresholds]:
+    """Default guard thresholds on the encoder, from the model's own (chosen on dev).
+
+    ``reconsider`` is the label's dev threshold, raised to :data:`READING_NUDGE_FLOOR` so
+    that the guard nudges only where the encoder is fairly sure; ``hold`` is halfway from
+    there to 1, and still needs a rule or lexicon word (as on the fast tier). Labels the
+    fast-tier defaults switch off (``hold`` 1.0) stay off.
+    """
+    tuned = reading.thresholds()
+    out: dict[str, Thresholds] = {}
+    for label, fast in DEFAULT_THRESHOLDS.items():
+        nudge = max(float(tuned.get(label, 0.5)), READING_NUDGE_FLOOR)
+        hold = 1.0 if fast.hold >= 1.0 else round((1.0 + nudge) / 2, 4)
+        out[label] = Thresholds(round(nudge, 4), hold)
+    return out
+
+
+READING_NUDGE_FLOOR = 0.5
 
 
 @functools.lru_cache(maxsize=1)

@@ -1,0 +1,165 @@
+"""The reading model as engine tiers: ``reading`` and ``reading-cascade``.
+
+- ``reading`` (``cyberkind.reading.v1``): every text goes through the fine-tuned encoder
+  (:class:`~cyberkind.classifiers.reading.ReadingModel`). This is the reading for one text or a
+  few: the guard, the inbox, the composer, the web's live nudges, the Perspective endpoint.
+- ``reading-cascade`` (``cyberkind.reading-cascade.v1``): the fast tier scores every text
+  first; only the texts whose fast score for some public label lies near that label's
+  threshold (within ``margin`` in logit) go to the encoder. This is for bulk scoring, where the
+  encoder's cost per text matters.
+
+Both give the 16 public labels (the columns :class:`~cyberkind.engine.Scorer` reads) plus the
+encoder's extra heads, ``spam`` and the person-vs-idea ``target:*`` heads, which the inbox, the
+wall and the guard read through :meth:`ReadingClassifier.extra`.
+
+**Usage**::
+
+    >>> from cyberkind.engine import Scorer
+    >>> Scorer("reading").score(["Grateful for this little corner of the internet."])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from ..hookspecs import hookimpl
+from ..labels import label_names
+from ..plugins import ClassifierRegistration
+from .linear import LinearModel
+from .reading import READING_MODEL, ReadingModel
+from .shipped import default_model_dir
+
+__all__ = [
+    "CASCADE_CONFIG",
+    "EXTRA_HEADS",
+    "READING_CONFIG",
+    "ReadingCascade",
+    "ReadingClassifier",
+    "make_reading_cascade",
+    "make_reading_classifier",
+    "reading_available",
+]
+
+EXTRA_HEADS = ("spam", "target:targeted", "target:individual", "target:ad_hominem")
+"""The encoder's heads beyond the public labels that the product reads."""
+READING_CONFIG: Mapping[str, Any] = {"folder": READING_MODEL, "threads": None}
+CASCADE_CONFIG: Mapping[str, Any] = {
+    **READING_CONFIG,
+    "fast_folder": "fast-v1",
+    "margin": 1.0,
+}
+
+FloatMatrix = npt.NDArray[np.float32]
+
+
+def reading_available(model_dir: Path | None = None) -> bool:
+    """Whether the reading model's files and its runtime (onnxruntime, tokenizers) are here."""
+    import importlib.util
+
+    folder = (model_dir or default_model_dir()) / READING_MODEL
+    files = all((folder / n).is_file() for n in ("model.onnx", "tokenizer.json", "config.json"))
+    return files and all(importlib.util.find_spec(m) for m in ("onnxruntime", "tokenizers"))
+
+
+class ReadingClassifier:
+    """The reading model behind the engine's classifier interface.
+
+    ``labels`` are the public labels, then those of :data:`EXTRA_HEADS` the model has.
+    """
+
+    def __init__(self, model: ReadingModel) -> None:
+        self.model = model
+        have = set(model.labels)
+        self.extras = tuple(h for h in EXTRA_HEADS if h in have)
+        self._labels = (*label_names(), *self.extras)
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return self._labels
+
+    def thresholds(self) -> dict[str, float]:
+        tuned = self.model.thresholds
+        return {name: float(tuned.get(name, 0.5)) for name in self._labels}
+
+    def predict_proba(self, texts: list[str] | tuple[str, ...]) -> FloatMatrix:
+        probs = self.model.predict(list(texts))
+        return np.stack([probs[name] for name in self._labels], axis=1).astype(np.float32)
+
+    def extra(self, texts: Sequence[str]) -> dict[str, FloatMatrix]:
+        """``{head: probabilities}`` for the extra heads (spam, target) of ``texts``."""
+        probs = self.model.predict(list(texts))
+        return {name: probs[name] for name in self.extras}
+
+    def spans(self, texts: Sequence[str], threshold: float | None = None) -> list[Any]:
+        """Toxic character spans from the encoder's token head."""
+        return self.model.spans(texts, threshold)
+
+
+class ReadingCascade(ReadingClassifier):
+    """The fast tier first; the encoder for the texts it is unsure of (see the module doc)."""
+
+    def __init__(self, model: ReadingModel, fast: LinearModel, margin: float) -> None:
+        super().__init__(model)
+        self.fast = fast
+        self.margin = margin
+        names = label_names()
+        fast_labels = list(fast.labels)
+        self._fast_columns = [fast_labels.index(n) for n in names]
+        tuned = fast.thresholds()
+        self._fast_cut = np.asarray([_logit(tuned[n]) for n in names], dtype=np.float64)
+        self.sent_to_encoder = 0
+        self.scored = 0
+
+    def predict_proba(self, texts: list[str] | tuple[str, ...]) -> FloatMatrix:
+        texts = list(texts)
+        names = label_names()
+        fast = np.asarray(self.fast.predict_proba(texts), dtype=np.float32)[:, self._fast_columns]
+        out = np.zeros((len(texts), len(self._labels)), dtype=np.float32)
+        out[:, : len(names)] = fast
+        z = _logit(np.clip(fast.astype(np.float64), 1e-6, 1 - 1e-6))
+        unsure = np.any(np.abs(z - self._fast_cut[None, :]) <= self.margin, axis=1)
+        rows = np.flatnonzero(unsure)
+        self.scored += len(texts)
+        self.sent_to_encoder += len(rows)
+        if len(rows):
+            out[rows] = super().predict_proba([texts[i] for i in rows])
+        return out
+
+
+def _logit(p: Any) -> Any:
+    return np.log(p / (1 - p))
+
+
+def _model(model_dir: Path | None, config: Mapping[str, Any]) -> ReadingModel:
+    folder = (model_dir or default_model_dir()) / str(config["folder"])
+    threads = config.get("threads")
+    return ReadingModel.load(folder, int(threads) if threads else None)
+
+
+def make_reading_classifier(model_dir: Path | None, config: Mapping[str, Any]) -> ReadingClassifier:
+    """Load the ``reading`` tier (raises a fix-it ModelError when its files are missing)."""
+    return ReadingClassifier(_model(model_dir, config))
+
+
+def make_reading_cascade(model_dir: Path | None, config: Mapping[str, Any]) -> ReadingCascade:
+    """Load the ``reading-cascade`` tier: the fast model and the reading model."""
+    root = model_dir or default_model_dir()
+    fast = LinearModel.from_disk(root / str(config["fast_folder"]), ["public"])
+    return ReadingCascade(_model(model_dir, config), fast, float(config["margin"]))
+
+
+@hookimpl
+def register_classifiers() -> list[ClassifierRegistration]:
+    return [
+        ClassifierRegistration(
+            "cyberkind.reading.v1", "reading", make_reading_classifier, READING_CONFIG
+        ),
+        ClassifierRegistration(
+            "cyberkind.reading-cascade.v1", "reading-cascade", make_reading_cascade, CASCADE_CONFIG
+        ),
+    ]
