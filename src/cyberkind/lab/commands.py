@@ -33,12 +33,14 @@ __all__ = ["bench", "train"]
 @click.option(
     "--only",
     "only",
-    type=click.Choice(["fast", "accurate", "detox", "spans"]),
+    type=click.Choice(["fast", "accurate", "detox", "spans", "reading"]),
     multiple=True,
     help="Build only these models (repeatable): fast (the classifier, minutes), accurate (its "
     "embedding heads; needs fast and cyberkind[accurate]), detox (the rewrite lexicon, "
-    "seconds) or spans (the guard's toxic span model, about a minute). Default: all whose "
-    "extras are installed.",
+    "seconds), spans (the guard's toxic span model, about a minute) or reading (the "
+    "fine-tuned encoder: about 75 minutes of CPU training, resumable, then ONNX export and "
+    "evaluation; needs PyTorch, `pip install torch==2.13.0 'cyberkind[train]'`). Default: all "
+    "but reading whose extras are installed.",
 )
 @click.option(
     "--embedding-cache",
@@ -47,6 +49,13 @@ __all__ = ["bench", "train"]
     show_default=True,
     help="Resumable cache of sentence embeddings for the accurate tier.",
 )
+@click.option(
+    "--reading-dir",
+    type=click.Path(file_okay=False),
+    default="artifacts/reading",
+    show_default=True,
+    help="Checkpoints, logs and exports of the reading model; rerunning resumes from here.",
+)
 @setting_option
 def train(
     output: str | None,
@@ -54,6 +63,7 @@ def train(
     heads: tuple[str, ...],
     only: tuple[str, ...],
     embedding_cache: str,
+    reading_dir: str,
     settings: tuple[tuple[str, str], ...],
 ) -> None:
     """Rebuild every shipped model from the labelled data, deterministically.
@@ -72,6 +82,8 @@ def train(
         cyberkind train --only detox
 
         cyberkind train --only spans
+
+        cyberkind train --only reading --reading-dir artifacts/reading
     """
     from ..engine import default_model_dir
 
@@ -99,6 +111,8 @@ def train(
 
         summary = train_detox(data_dir, target, seed=train_seed)
         out["detox"] = {"output": str(target / DETOX_MODEL), **summary}
+    if "reading" in wanted:
+        out["reading"] = _train_reading(data_dir, target, train_seed, Path(reading_dir))
     if "spans" in wanted:
         from ..classifiers.spans import SPAN_MODEL
         from .training.spans import train_spans
@@ -163,6 +177,20 @@ def _train_accurate(
         )
     write_accurate_card(target / ACCURATE_MODEL, metrics, encoder.encode, target / FAST_MODEL)
     return {"accurate": {"output": str(target / ACCURATE_MODEL), "test": _test_summary(metrics)}}
+
+
+def _train_reading(data_dir: Path, target: Path, seed: int, work: Path) -> dict[str, Any]:
+    """Train (or resume) the reading model, export it to ONNX, evaluate and ship it."""
+    from ..classifiers.reading import READING_MODEL
+    from .reading.evaluate import evaluate
+    from .reading.export import export_all
+    from .reading.train import TrainConfig
+    from .reading.train import train as train_reading
+
+    train_reading(data_dir, work, TrainConfig(seed=seed))
+    export_all(work, None)
+    evaluate(data_dir, work, seed, None, target / READING_MODEL, 0, 1500)
+    return {"output": str(target / READING_MODEL), "work": str(work)}
 
 
 def _accurate_installed() -> bool:
