@@ -243,7 +243,9 @@ class FluencyJudge:
                 [key, *chunk],
             )
             for text, mean, total, n in rows:
-                found[text] = TextScore(float(mean), float(total), int(n))
+                # -inf (a text without tokens) is stored as -1e9: SQLite has no infinity.
+                value = float(mean) if int(n) else -math.inf
+                found[text] = TextScore(value, float(total), int(n))
         return found
 
     def _store(self, text: str, score: TextScore) -> None:
