@@ -1,3 +1,4 @@
+# ruff: noqa: E501
 """Writes src/cyberkind/lab/bench/data/replies.jsonl: the reply benchmark's comments.
 
 Every comment below was written by hand for this benchmark (issue 15): realistic comments on
