@@ -333,7 +333,6 @@ def score_replies(
         rows = [(c, r) for c, r, _ in pairs if c.reference and r.text]
         ours = fluency.mean([r.text for _, r in rows])
         refs = fluency.mean([c.reference for c, _ in rows])
-        every = [v for v in fluency.mean(texts) if math.isfinite(v)]
         ok = [math.isfinite(y) and y - x >= threshold for y, x in zip(ours, refs, strict=True)]
         out["fluency"] = {
             "n_with_reference": len(rows),
@@ -341,7 +340,6 @@ def score_replies(
             "logprob_references": _mean(refs),
             "acceptable_vs_reference": _share(ok),
             "threshold": threshold,
-            "logprob_all_replies": _mean(every),
         }
     return out
 
