@@ -222,7 +222,7 @@ class FluencyJudge:
             return None
         if self._db is None:
             self.cache_path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(self.cache_path)
+            self._db = sqlite3.connect(self.cache_path, timeout=120)
             self._db.execute(
                 "CREATE TABLE IF NOT EXISTS scores (model TEXT, text TEXT, mean REAL, "
                 "total REAL, n INTEGER, PRIMARY KEY (model, text))"
