@@ -410,8 +410,13 @@ def _fmt(value: Any) -> str:
     return str(value)
 
 
-def replies_markdown(report: dict[str, Any]) -> str:
-    """The report as Markdown: the measures side by side, then per category."""
+def replies_markdown(report: dict[str, Any], heading: str = "# Reply benchmark") -> str:
+    """The report as Markdown: the measures side by side, then per category.
+
+    ``heading`` opens it (``"## Replies"`` inside docs/benchmarks.md, whose per-category
+    table then sits under a ``###`` heading).
+    """
+    sub = "#" * (heading.count("#") + 1)
     names = list(report["systems"])
     rows = []
     for key, title in (
@@ -435,7 +440,7 @@ def replies_markdown(report: dict[str, Any]) -> str:
             [title, *[_fmt((report["systems"][n]["fluency"] or {}).get(key)) for n in names]]
         )
     lines = [
-        "# Reply benchmark",
+        heading,
         "",
         f"{report['n']} comments written by hand ({len(report['categories'])} categories, "
         f"{report['with_reference']} with a hand-written reply); see "
@@ -443,7 +448,7 @@ def replies_markdown(report: dict[str, Any]) -> str:
         "",
         _table(["Measure", *names], rows),
         "",
-        "## Per category",
+        f"{sub} Per category",
         "",
     ]
     cat_rows = []

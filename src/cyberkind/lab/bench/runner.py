@@ -29,7 +29,8 @@ import numpy.typing as npt
 from ...classifiers.crisis_rules import crisis_floor
 from ...classifiers.fast import DEFAULT_CONFIG as FAST_CONFIG
 from ...classifiers.linear import LinearModel
-from ...engine import default_model_dir
+from ...engine import Scorer, default_model_dir
+from ...guard import Guard
 from ..training.corpora import emotion_benchmark, goemotions_test
 from ..training.metrics import binary_report, f1_score, macro_f1
 from ._report import table as _table
@@ -45,6 +46,7 @@ from .distributed import distributed_summary, load_distributed_report
 from .guard import PUBLISHED_SPANS, guard_benchmarks, guard_markdown, guard_target_rows
 from .peers import Peer, load_peers
 from .probes import identity_fpr, identity_recall
+from .replies import replies_markdown, reply_benchmark
 from .speed import measure
 from .web import load_web_report, web_summary
 
@@ -345,6 +347,12 @@ def run_benchmarks(
     # -- The composer: drafts beside a fixed-template baseline -------------------------
     data["composer"] = composer_benchmarks(data_dir, quick=quick, model_dir=model_dir, echo=echo)
 
+    # -- Replies: one right reply per comment (210 hand-written comments) ----------------
+    # Without the fluency judge here (`cyberkind bench --only replies` adds it).
+    echo("bench: replies")
+    reply_scorer = Scorer("fast", model_dir)
+    data["replies"] = reply_benchmark(reply_scorer, Guard(reply_scorer))
+
     # -- The accurate and cascade tiers, on the same rows --------------------------
     why_not = accurate_available(model_dir)
     if why_not is None:
@@ -604,6 +612,7 @@ A low false-positive rate is only half the story: these plainly hateful sentence
 
 {guard_markdown(data["guard"])}
 {composer_markdown(data["composer"])}
+{replies_markdown(data["replies"], "## Replies")}
 ## Speed, memory and cold start
 {speed["rows"]:,} unique short texts (the test splits of toxicity, identity_attack, gratitude,
 distress and question: tweets, Reddit and Civil Comments posts), batches of 1,024, each tool in
