@@ -373,14 +373,11 @@ def bench(
         return
     if only == "rewrite":
         from ..engine import Scorer
-        from ..guard import Guard
         from ..guard.substitutions import load_substitutions
         from .bench.fluency import FluencyJudge, fluency_installed
-        from .bench.guard import GuardRunner
         from .bench.rewrite import FastTierGuard, lexicon_rewriter, run_rewrite_benchmark
 
-        scorer = Scorer("fast", values["model_dir"])
-        guard = FastTierGuard(scorer)
+        guard = FastTierGuard(Scorer("fast", values["model_dir"]))
         lexicon = load_substitutions(values["model_dir"])
         fluency = None
         if with_fluency and fluency_installed():
@@ -395,10 +392,7 @@ def bench(
             limit=limit,
             seed=values["seed"],
             featurizer=guard.featurizer,
-            extra={
-                "lexicon_in_spans": lexicon_rewriter(lexicon, guard.spans, within_spans=True),
-                "guard": GuardRunner(Guard(scorer)).rewrite,
-            },
+            extra={"lexicon_in_spans": lexicon_rewriter(lexicon, guard.spans, within_spans=True)},
             fluency=fluency,
         )
         if fluency is not None:
