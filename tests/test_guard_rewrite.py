@@ -345,7 +345,6 @@ def test_plainer_words_keep_negations_and_i_hope_so(guard: Guard) -> None:
     ("text", "offer"),
     [
         ("You're an idiot and your blog is trash.", "your blog ignores X"),
-        ("harper was great compared to this clown.", "your argument ignores X"),
         ("a left wing loser spews the usual talking point bs .", "your argument ignores X"),
         ("i read what that cunt wrote about the budget", "your argument ignores X"),
         ("the drivers in this city are a bunch of fucking clowns", "your argument ignores X"),
@@ -379,6 +378,23 @@ def test_no_rewrite_says_person_or_people_for_an_insult(guard: Guard, text: str)
         assert proposal.text is None or not re.search(r"\b(person|people)\b", proposal.text)
     verdict = guard.check(text)
     assert verdict.rewrite is None or not re.search(r"\b(person|people)\b", verdict.rewrite)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("harper was great compared to this clown.", "harper was great compared to them."),
+        ("time for these clowns to retire .", "time for them to retire."),
+        ("thanks for handling this idiot .", "thanks for handling them."),
+        ("these idiots want to ban cars", "they want to ban cars"),
+    ],
+)
+def test_an_insulted_third_party_becomes_a_pronoun(guard: Guard, text: str, expected: str) -> None:
+    # A pronoun keeps who is meant and drops the insult; a singular subject ("that moron
+    # thinks") would need its verb changed, so that still declines.
+    verdict = guard.check(text)
+    assert verdict.rewrite == expected, verdict.rewrite_note
+    assert guard.check(expected).verdict == "ok"
 
 
 @pytest.mark.parametrize(

@@ -169,6 +169,39 @@ _IDIOMS: tuple[tuple[re.Pattern[str], _Replacement], ...] = tuple(
 )  # fmt: skip
 
 
+# Words after which a noun phrase starts a clause (its subject), not an object.
+_CLAUSE_START = frozenset(
+    ("", "and", "but", "or", "so", "because", "when", "if", "that", "which", "who", "while",
+     "then", "now", "until", "since", "although", "though", "where", "once", "as")
+)  # fmt: skip
+_CLAUSE_PUNCT = re.compile(r"[.!?,;:\u2014\u2013-]\s*$")
+
+
+def _pronoun(match: re.Match[str]) -> str:
+    """ "these clowns" -> "they"/"them", "this idiot" -> "them" (an object only).
+
+    A plural subject becomes "they" (its verb agrees already); an object, singular or plural,
+    becomes "them". A singular subject ("that moron thinks") is left for the rewrite to
+    decline: "they thinks" would be broken.
+    """
+    text = match.string[: match.start()]
+    before = _WORDS.findall(text.lower())
+    prev = before[-1] if before else ""
+    subject = prev in _CLAUSE_START or bool(_CLAUSE_PUNCT.search(text)) or not text.strip()
+    words = match.group().lower().split()
+    noun = words[-1]
+    plural = noun.endswith("s") and noun not in _PERSON_WORDS and words[0] not in ("this", "that")
+    if subject:
+        return "they" if plural else match.group()
+    if prev in _DETERMINERS or prev in _NEEDS_OBJECT_OF:
+        return match.group()
+    return "them"
+
+
+# "like a [drunken idiot]", "is a [clown]": a predicate or a comparison, not a pronoun's place.
+_NEEDS_OBJECT_OF = frozenset(("is", "are", "was", "were", "be", "been", "like", "as", "than"))
+
+
 _RULES: tuple[tuple[re.Pattern[str], _Replacement], ...] = tuple(
     (re.compile(p, _I), r)
     for p, r in (
@@ -197,6 +230,9 @@ _RULES: tuple[tuple[re.Pattern[str], _Replacement], ...] = tuple(
         # "your stupid face": nothing to keep
         (rf"\b(?:shut\s+)?your\s+(?:(?:fucking|ugly|{_ADJ})\s+)+(?:face|ass|arse|mouth|head|self"
          r"|brain|mother|mom|mum|family|kids?|body|life|existence)\b\s*[,.!]*\s*", ""),
+        # "time for these clowns to retire" -> "time for them to retire"; "get this idiot
+        # removed" -> "get them removed": a pronoun, never "person" (issue 15)
+        (rf"\b(?:(?:all\s+)?(?:these|those|the)|this|that)\s+(?:{_ADJ}\s+)*{_NOUN}\b", _pronoun),
         # "your stupid idea" -> "your idea"
         (rf"\b(your|his|her|their|this|that|the)\s+(?:{_INTENS}\s+)*(?:{_ADJ})\s+"
          rf"({words_pattern(IDEA_NOUNS, plural=True)})\b", r"\1 \2"),
