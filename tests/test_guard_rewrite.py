@@ -384,8 +384,11 @@ def test_no_rewrite_says_person_or_people_for_an_insult(guard: Guard, text: str)
     ("text", "expected"),
     [
         ("harper was great compared to this clown.", "harper was great compared to them."),
-        ("time for these clowns to retire .", "time for them to retire."),
-        ("thanks for handling this idiot .", "thanks for handling them."),
+        ("we should ask these clowns to step down .", "we should ask them to step down."),
+        (
+            "thanks for dealing with this idiot so quickly .",
+            "thanks for dealing with them so quickly.",
+        ),
         ("these idiots want to ban cars", "they want to ban cars"),
     ],
 )

@@ -230,8 +230,8 @@ _RULES: tuple[tuple[re.Pattern[str], _Replacement], ...] = tuple(
         # "your stupid face": nothing to keep
         (rf"\b(?:shut\s+)?your\s+(?:(?:fucking|ugly|{_ADJ})\s+)+(?:face|ass|arse|mouth|head|self"
          r"|brain|mother|mom|mum|family|kids?|body|life|existence)\b\s*[,.!]*\s*", ""),
-        # "time for these clowns to retire" -> "time for them to retire"; "get this idiot
-        # removed" -> "get them removed": a pronoun, never "person" (issue 15)
+        # "we should ask these clowns to step down" -> "...ask them to step down"; "these
+        # idiots want to ban cars" -> "they want to ban cars": a pronoun, never "person"
         (rf"\b(?:(?:all\s+)?(?:these|those|the)|this|that)\s+(?:{_ADJ}\s+)*{_NOUN}\b", _pronoun),
         # "your stupid idea" -> "your idea"
         (rf"\b(your|his|her|their|this|that|the)\s+(?:{_INTENS}\s+)*(?:{_ADJ})\s+"
