@@ -172,8 +172,16 @@ NOTES_ON_TARGETS = """\
   baseline's outputs on the rows the guard declines +0.13 above their sources (deleting a
   rare word raises the mean), more than the guard's rewrites overall (-0.00). No CoLA-style
   acceptability data is in ../shared/data and no model can be downloaded, so the J
-  comparison stays without fluency. Next: a fluency judge trained on acceptability data,
-  or an LLM rephrasing of declines for users who configure one.
+  comparison stays without fluency. Then (issue 15) a fluency judge that runs offline:
+  SmolLM2-135M-Instruct through xllamacpp, the mean per-token log-probability of a rewrite
+  against its source's, thresholded at the 5th percentile of human rewrites on ParaDetox
+  training rows (AUC 0.76 human rewrite vs deletion; `cyberkind bench --only guard
+  --fluency`, docs/rewrite.md). With it the guard beats the delete baseline on the rows it
+  rewrites, but the issue also forbids "person" for an insult noun ("You're a person and
+  your blog is weak."), which raised declines; a pronoun where the grammar allows ("they",
+  "them") won back a few. Style accuracy is under 0.90 again and J overall stays under the
+  baseline's: the declines. Next: rewrite attacks on the reader as statements about the idea
+  ("your argument ignores X") when the draft names the idea, or an LLM rephrasing.
 """
 
 
