@@ -69,3 +69,50 @@ def test_judge_separates_fluent_from_broken_english(tmp_path: Path) -> None:
     again = FluencyJudge(cache_path=cache)
     assert again.score(["Thank you for the lovely post about bridges.", ""]) == [fluent, empty]
     assert again._server is None
+
+
+class FakeJudge:
+    """Mean log-prob by length of the last word: 'a.' and 'to.' endings read as broken."""
+
+    def mean(self, texts: list[str]) -> list[float]:
+        out = []
+        for t in texts:
+            words = t.rstrip(" .").split()
+            if not words:
+                out.append(-math.inf)
+            else:
+                out.append(-8.0 if words[-1] in ("a", "to", "the") else -4.0)
+        return out
+
+
+def test_rewrite_metrics_with_fluency_by_hand() -> None:
+    from cyberkind.lab.bench.rewrite import rewrite_metrics, sentence_chrf
+
+    sources = ["you are a fucking idiot .", "this is fucking great ."]
+    rewrites = ["you are a .", "this is great ."]
+    m = rewrite_metrics(
+        sources, rewrites, None, lambda ts: [True] * len(ts), None, FakeJudge(), -1.0
+    )  # type: ignore[arg-type]
+    sim = sentence_chrf(rewrites[1], [sources[1]]) / 100
+    assert m["fluency"] == 0.5
+    assert m["j_fluency"] == pytest.approx(sim / 2)
+    assert m["j"] > m["j_fluency"]
+
+
+def test_calibrate_fluency_on_training_rows(data_dir: Path) -> None:
+    from cyberkind.lab.bench.rewrite import calibrate_fluency
+
+    def spans(texts: list[str]) -> list[list[tuple[int, int]]]:
+        # Flags each text's last word (a fake flagger: the deletion is what matters here).
+        out = []
+        for t in texts:
+            words = t.rstrip(" .!?").split()
+            end = len(t.rstrip(" .!?"))
+            out.append([(end - len(words[-1]), end)] if words else [])
+        return out
+
+    report = calibrate_fluency(FakeJudge(), spans, data_dir, rows=20)  # type: ignore[arg-type]
+    assert report["n"] == 20
+    assert "train" in report["split"]
+    assert set(report["pass_rate"]) == {"source", "human", "delete_flagged"}
+    assert report["pass_rate"]["human"] >= 0.9
