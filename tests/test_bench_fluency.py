@@ -99,6 +99,7 @@ def test_rewrite_metrics_with_fluency_by_hand() -> None:
     assert m["j"] > m["j_fluency"]
 
 
+@pytest.mark.data
 def test_calibrate_fluency_on_training_rows(data_dir: Path) -> None:
     from cyberkind.lab.bench.rewrite import calibrate_fluency
 
