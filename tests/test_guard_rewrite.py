@@ -344,7 +344,6 @@ def test_plainer_words_keep_negations_and_i_hope_so(guard: Guard) -> None:
 @pytest.mark.parametrize(
     ("text", "offer"),
     [
-        ("You're an idiot and your blog is trash.", "your blog ignores X"),
         ("a left wing loser spews the usual talking point bs .", "your argument ignores X"),
         ("i read what that cunt wrote about the budget", "your argument ignores X"),
         ("the drivers in this city are a bunch of fucking clowns", "your argument ignores X"),
@@ -378,6 +377,26 @@ def test_no_rewrite_says_person_or_people_for_an_insult(guard: Guard, text: str)
         assert proposal.text is None or not re.search(r"\b(person|people)\b", proposal.text)
     verdict = guard.check(text)
     assert verdict.rewrite is None or not re.search(r"\b(person|people)\b", verdict.rewrite)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Issue 15's example: it became "You're a person and your blog is weak."
+        ("You're an idiot and your blog is trash.", "Your blog is weak."),
+        ("You are a pathetic idiot and this post is stupid.", "This post is unconvincing."),
+        (
+            "This is a stupid idea and you are an idiot for posting it.",
+            "This is an unconvincing idea.",
+        ),
+        ("you are a fool but the data is right", "the data is right"),
+    ],
+)
+def test_the_attack_clause_goes_and_the_point_stays(guard: Guard, text: str, expected: str) -> None:
+    verdict = guard.check(text)
+    assert verdict.rewrite == expected, verdict.rewrite_note
+    assert "person" not in verdict.rewrite
+    assert guard.check(expected).verdict == "ok"
 
 
 @pytest.mark.parametrize(

@@ -215,6 +215,12 @@ _RULES: tuple[tuple[re.Pattern[str], _Replacement], ...] = tuple(
          rf"{_YOU_ARE}\s+{_NP}\b", r"\1 you are mistaken"),
         # "you are a moron, the data says Y" -> "the data says Y"
         (rf"(?:^|(?<=[.!?]\s))\s*(?:and\s+|but\s+)?{_YOU_ARE}\s+{_NP}\s*{_DASHES}+\s*", ""),
+        # "You're an idiot and your blog is trash." -> "Your blog is weak.": the attack is a
+        # clause of its own; the point about the work stays (issue 15: never "a person")
+        (rf"(?:^|(?<=[.!?]\s))\s*{_YOU_ARE}\s+{_NP}\s*,?\s+(?:and|but)\s+(?=[a-z])", ""),
+        # "This is a stupid idea and you are an idiot for posting it." -> "...idea."
+        (rf"\s*{_DASHES}?\s*(?:and|but)\s+{_YOU_ARE}\s+{_NP}\s+for\s+\w+ing\b[^.!?]*"
+         r"(?=[.!?]|$)", ""),
         # "..., and every single one of you are morons." -> "..."
         (rf"\s*{_DASHES}?\s*(?:and\s+|but\s+)?(?:every\s+(?:single\s+)?one\s+of\s+you|all\s+of\s+you"
          rf"|you\s+all|you\s+guys|you\s+people)\s+(?:are|r)\s+{_NP}\s*(?=[.!?]|$)", ""),
