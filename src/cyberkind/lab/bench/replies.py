@@ -1,0 +1,467 @@
+"""The reply benchmark: one right reply for each comment (issue 15).
+
+``data/replies.jsonl`` holds 210 comments written by hand for this benchmark (see
+``scripts/make_reply_benchmark.py``), 15 in each of 14 categories: thanks, praise of a detail,
+news, grief, distress, crisis, a question with a matching link (the file's first line is the
+link library) and without one, an idea, a third-party share, a troll, spam, backhanded
+criticism and plain disagreement. Each names its **expected act** (today's
+:class:`~cyberkind.models.Act` values, plus ``needs_care`` for trolls and spam, which get no
+thank-you, star or quote, and ``discuss`` for criticism and disagreement, which get a calm
+reply about the issue), its **forbidden moves** and its **required moves**; 26 carry a reply
+written by hand (``reference``).
+
+A *system* turns comments into replies (an act, a text, and whether it is private with
+resources attached). :func:`template_system` is today's product: each comment goes on the
+blogger's own post into an in-memory store, is scored by the engine, the inbox derives its
+opportunities (:func:`cyberkind.inbox.derive_thread`), the first by priority is the primary
+act, and the template composer drafts it (with the link library's best match).
+
+Measures per system:
+
+- **act accuracy**: primary act == expected act (and per category);
+- **forbidden-move rate**: share of the comments with forbidden moves whose reply makes one
+  (moves are read from the text: ``thank``, ``star``, ``quote`` (three or more of their words
+  in quotation marks), ``praise``, ``congratulate``, ``praise_comment``);
+- **required-move rate**: share of the comments with required moves whose reply makes all
+  (``thank``, ``congratulate``, ``sympathy``, ``star``, ``resources`` and ``private`` for a
+  crisis, ``two_stars`` for an idea, ``link``: the expected URL, ``thank_third_party``: the
+  person named as sharing, outside any quote);
+- **link use** where a link exists (the question_link comments);
+- **opportunities per comment** (more than one means the blogger answers twice);
+- **fluency**: mean per-token log-probability (SmolLM2-135M-Instruct, :mod:`.fluency`) of the
+  replies to the comments with a hand-written reply, beside the hand-written replies', and the
+  share of replies not more than the calibrated threshold below their hand-written one;
+- **distinct-1 / distinct-2** over all replies; **guard pass rate** (``verdict == "ok"``).
+
+**Usage**::
+
+    >>> report = reply_benchmark(Scorer(), Guard(), fluency=FluencyJudge())
+    >>> report["systems"]["templates"]["act_accuracy"]
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import json
+import math
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ...models import Author, Item, ItemKind, Link
+from ...phrases import distinct_n
+from ._report import table as _table
+from .fluency import DEFAULT_THRESHOLD, FluencyJudge
+
+if TYPE_CHECKING:
+    from ...engine import Scorer
+    from ...guard import Guard
+
+__all__ = [
+    "Comment",
+    "Reply",
+    "ReplySystem",
+    "load_comments",
+    "moves",
+    "replies_markdown",
+    "reply_benchmark",
+    "score_replies",
+    "template_system",
+]
+
+DATA_FILE = "replies.jsonl"
+SOURCE = "bench"
+
+
+@dataclass(frozen=True, slots=True)
+class Comment:
+    """One benchmark comment on the blogger's own post, with what a right reply does."""
+
+    id: str
+    category: str
+    post: str
+    author: str
+    text: str
+    expected_act: str
+    forbidden: tuple[str, ...] = ()
+    required: tuple[str, ...] = ()
+    link: str = ""
+    third_party: str = ""
+    reference: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """A system's reply: its primary ``act`` ('none' when it offers none) and draft ``text``."""
+
+    act: str
+    text: str
+    opportunities: int = 1
+    private: bool = False
+    resources: int = 0
+    acts: tuple[str, ...] = field(default=())
+
+
+ReplySystem = Callable[[Sequence[Comment]], list[Reply]]
+"""A system: one reply per comment, in order."""
+
+
+def load_comments(path: Path | None = None) -> tuple[list[Comment], list[Link]]:
+    """The benchmark's comments and its link library (the file's first line).
+
+    **Usage**::
+
+        >>> comments, links = load_comments()
+        >>> len(comments)
+        210
+    """
+    if path is None:
+        text = (importlib.resources.files(__package__) / "data" / DATA_FILE).read_text("utf-8")
+    else:
+        text = path.read_text(encoding="utf-8")
+    lines = [json.loads(line) for line in text.splitlines() if line.strip()]
+    links = [
+        Link(x["url"], x["title"], x.get("description", ""), tuple(x.get("tags", ())))
+        for x in lines[0]["links"]
+    ]
+    comments = [
+        Comment(
+            id=row["id"],
+            category=row["category"],
+            post=row["post"],
+            author=row["author"],
+            text=row["text"],
+            expected_act=row["expected_act"],
+            forbidden=tuple(row.get("forbidden", ())),
+            required=tuple(row.get("required", ())),
+            link=row.get("link", ""),
+            third_party=row.get("third_party", ""),
+            reference=row.get("reference", ""),
+        )
+        for row in lines[1:]
+    ]
+    return comments, links
+
+
+# -- moves -----------------------------------------------------------------------------------
+
+_PATTERNS = {
+    "thank": re.compile(r"\b(?:thank|thanks|thankyou|grateful|appreciate)", re.I),
+    "star": re.compile(r"\bstars?\b", re.I),
+    "praise": re.compile(
+        r"made my day|made me smile|so well put|put it so well|\blovely\b|\bloved\b|what a kind"
+        r"|such a good point|yes, exactly|stayed with me|smiled at",
+        re.I,
+    ),
+    "congratulate": re.compile(r"congratulat|well done|hooray|well deserved|celebrat", re.I),
+    "praise_comment": re.compile(r"your comment made my day|comments like yours", re.I),
+    "sympathy": re.compile(r"\bsorry\b|condolence|thinking of you|heart goes out", re.I),
+    "two_stars": re.compile(r"\b(?:two|2|double|three|3)\s+(?:\w+\s+){0,2}stars\b", re.I),
+}
+_QUOTED = re.compile(r"[\"\u201c]([^\"\u201d]+)[\"\u201d]")
+_WORDS = re.compile(r"[\w'\u2019]+")
+
+
+def _quotes_them(reply: str, comment: str) -> bool:
+    said = " ".join(w.lower() for w in _WORDS.findall(comment))
+    for span in _QUOTED.findall(reply):
+        words = [w.lower() for w in _WORDS.findall(span)]
+        if len(words) >= 3 and f" {' '.join(words)} " in f" {said} ":
+            return True
+    return False
+
+
+def moves(reply: Reply, comment: Comment) -> frozenset[str]:
+    """The moves ``reply`` makes, read from its text (see the module docstring).
+
+    **Usage**::
+
+        >>> c = Comment("t", "troll", "p", "X", "you idiot, go away", "needs_care")
+        >>> sorted(moves(Reply("thank_commenter", 'Thanks! "you idiot, go away"'), c))
+        ['quote', 'thank']
+    """
+    text = reply.text
+    found = {name for name, pattern in _PATTERNS.items() if pattern.search(text)}
+    if _quotes_them(text, comment.text):
+        found.add("quote")
+    if reply.resources:
+        found.add("resources")
+    if reply.private:
+        found.add("private")
+    if comment.link and comment.link in text:
+        found.add("link")
+    # The person named as sharing is thanked in the reply's own words, not in a quote of theirs.
+    unquoted = _QUOTED.sub(" ", text)
+    if comment.third_party and comment.third_party in unquoted and "thank" in found:
+        found.add("thank_third_party")
+    return frozenset(found)
+
+
+# -- today's system --------------------------------------------------------------------------
+
+
+def template_system(
+    scorer: Scorer, guard: Guard, links: Sequence[Link], seed: int = 0
+) -> ReplySystem:
+    """Today's inbox and template composer as a :data:`ReplySystem` (see the module docstring).
+
+    **Usage**::
+
+        >>> system = template_system(Scorer(), Guard(), links)
+        >>> system(comments[:1])[0].act
+        'thank_commenter'
+    """
+    from ...composer import Drafter
+    from ...inbox import derive_thread
+    from ...links import LinkLibrary
+    from ...store import open_store
+
+    def run(comments: Sequence[Comment]) -> list[Reply]:
+        store = open_store(":memory:")
+        store.upsert_links(list(links))
+        library = LinkLibrary(store)
+        thresholds = scorer.thresholds()
+        scores = scorer.score([c.text for c in comments])
+        drafter = Drafter(seed=seed, guard=guard)
+        me = Author("me", "Me", "https://kindblog.example")
+        out: list[Reply] = []
+        for i, (comment, score) in enumerate(zip(comments, scores, strict=True)):
+            post_id = f"post-{i}"
+            post = Item(SOURCE, post_id, ItemKind.POST, me, comment.post, is_own=True,
+                        raw={"title": comment.post})  # fmt: skip
+            item = Item(
+                SOURCE,
+                f"comment-{i}",
+                ItemKind.COMMENT,
+                Author(comment.author.lower().replace(" ", "-"), comment.author),
+                comment.text,
+                parent_remote_id=post_id,
+                thread_id=post_id,
+            )
+            store.upsert_items([post, item], {item.remote_id: score})
+            opps = sorted(
+                derive_thread(store, SOURCE, post_id, thresholds),
+                key=lambda o: (o.priority, o.act.value),
+            )
+            if not opps:
+                out.append(Reply("none", "", 0))
+                continue
+            primary = opps[0]
+            found = library.suggest_for_text(comment.text, limit=1)
+            draft = drafter.draft(primary, [item], [score], link=found[0] if found else None)
+            out.append(
+                Reply(
+                    primary.act.value,
+                    draft.text,
+                    len(opps),
+                    draft.private,
+                    len(draft.resources),
+                    tuple(o.act.value for o in opps),
+                )
+            )
+        store.close()
+        return out
+
+    return run
+
+
+# -- scoring ---------------------------------------------------------------------------------
+
+
+def _share(values: Sequence[bool]) -> float | None:
+    return round(sum(values) / len(values), 4) if values else None
+
+
+def score_replies(
+    comments: Sequence[Comment],
+    replies: Sequence[Reply],
+    guard: Guard,
+    fluency: FluencyJudge | None = None,
+    threshold: float = DEFAULT_THRESHOLD,
+) -> dict[str, Any]:
+    """Every measure of the module docstring for one system's ``replies``."""
+    if len(comments) != len(replies):
+        raise ValueError(f"{len(comments)} comments but {len(replies)} replies")
+    made = [moves(r, c) for c, r in zip(comments, replies, strict=True)]
+    pairs = list(zip(comments, replies, made, strict=True))
+    categories = sorted({c.category for c in comments})
+    with_forbidden = [(c, m) for c, _, m in pairs if c.forbidden]
+    with_required = [(c, m) for c, _, m in pairs if c.required]
+    forbidden_counts: dict[str, int] = {}
+    for c, m in with_forbidden:
+        for move in set(c.forbidden) & m:
+            forbidden_counts[move] = forbidden_counts.get(move, 0) + 1
+    texts = [r.text for r in replies if r.text]
+    out: dict[str, Any] = {
+        "n": len(comments),
+        "act_accuracy": _share([r.act == c.expected_act for c, r, _ in pairs]),
+        "forbidden_rate": _share([bool(set(c.forbidden) & m) for c, m in with_forbidden]),
+        "forbidden_moves": dict(sorted(forbidden_counts.items())),
+        "required_rate": _share([set(c.required) <= m for c, m in with_required]),
+        "link_use": _share(["link" in m for c, _, m in pairs if c.link]),
+        "opportunities_per_comment": round(sum(r.opportunities for r in replies) / len(replies), 3)
+        if replies
+        else None,
+        "answers_twice": _share([r.opportunities > 1 for r in replies]),
+        "distinct_1": round(distinct_n(texts, 1), 4),
+        "distinct_2": round(distinct_n(texts, 2), 4),
+        "guard_pass": _share([guard.check(t).verdict == "ok" for t in texts]),
+        "per_category": {
+            cat: {
+                "act_accuracy": _share(
+                    [r.act == c.expected_act for c, r, _ in pairs if c.category == cat]
+                ),
+                "forbidden_rate": _share(
+                    [
+                        bool(set(c.forbidden) & m)
+                        for c, _, m in pairs
+                        if c.category == cat and c.forbidden
+                    ]
+                ),
+                "required_rate": _share(
+                    [set(c.required) <= m for c, _, m in pairs if c.category == cat and c.required]
+                ),
+                "acts": _counts([r.act for c, r, _ in pairs if c.category == cat]),
+            }
+            for cat in categories
+        },
+        "fluency": None,
+    }
+    if fluency is not None:
+        rows = [(c, r) for c, r, _ in pairs if c.reference and r.text]
+        ours = fluency.mean([r.text for _, r in rows])
+        refs = fluency.mean([c.reference for c, _ in rows])
+        ok = [math.isfinite(y) and y - x >= threshold for y, x in zip(ours, refs, strict=True)]
+        out["fluency"] = {
+            "n_with_reference": len(rows),
+            "logprob_replies": _mean(ours),
+            "logprob_references": _mean(refs),
+            "acceptable_vs_reference": _share(ok),
+            "threshold": threshold,
+        }
+    return out
+
+
+def _mean(values: Sequence[float]) -> float | None:
+    finite = [v for v in values if math.isfinite(v)]
+    return round(sum(finite) / len(finite), 4) if finite else None
+
+
+def _counts(values: Sequence[str]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for v in values:
+        out[v] = out.get(v, 0) + 1
+    return dict(sorted(out.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+TARGETS = {"act_accuracy": 0.90, "forbidden_rate": 0.0, "link_use": 0.90}
+"""The issue's targets for the reply benchmark."""
+
+
+def reply_benchmark(
+    scorer: Scorer,
+    guard: Guard,
+    *,
+    fluency: FluencyJudge | None = None,
+    threshold: float = DEFAULT_THRESHOLD,
+    systems: Mapping[str, ReplySystem] | None = None,
+    seed: int = 0,
+    path: Path | None = None,
+) -> dict[str, Any]:
+    """Run every system on the benchmark's comments; ``templates`` (today's) always runs.
+
+    **Usage**::
+
+        >>> report = reply_benchmark(Scorer(), Guard())
+        >>> report["systems"]["templates"]["forbidden_rate"]
+    """
+    comments, links = load_comments(path)
+    every: dict[str, ReplySystem] = {"templates": template_system(scorer, guard, links, seed)}
+    every.update(systems or {})
+    report: dict[str, Any] = {
+        "n": len(comments),
+        "categories": _counts([c.category for c in comments]),
+        "with_reference": sum(bool(c.reference) for c in comments),
+        "targets": TARGETS,
+        "systems": {},
+        "examples": {},
+    }
+    for name, system in every.items():
+        replies = system(comments)
+        report["systems"][name] = score_replies(comments, replies, guard, fluency, threshold)
+        # One example per category (the comments were written for this benchmark).
+        seen: set[str] = set()
+        examples = []
+        for c, r in zip(comments, replies, strict=True):
+            if c.category not in seen:
+                seen.add(c.category)
+                examples.append({"id": c.id, "comment": c.text, "act": r.act, "reply": r.text})
+        report["examples"][name] = examples
+    return report
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    return str(value)
+
+
+def replies_markdown(report: dict[str, Any], heading: str = "# Reply benchmark") -> str:
+    """The report as Markdown: the measures side by side, then per category.
+
+    ``heading`` opens it (``"## Replies"`` inside docs/benchmarks.md, whose per-category
+    table then sits under a ``###`` heading).
+    """
+    sub = "#" * (heading.count("#") + 1)
+    names = list(report["systems"])
+    rows = []
+    for key, title in (
+        ("act_accuracy", "Act accuracy (target >= 0.90)"),
+        ("forbidden_rate", "Forbidden-move rate (target 0)"),
+        ("required_rate", "Required-move rate"),
+        ("link_use", "Link use where a link exists (target >= 0.90)"),
+        ("opportunities_per_comment", "Opportunities per comment"),
+        ("answers_twice", "Comments answered more than once"),
+        ("distinct_1", "Distinct-1"),
+        ("distinct_2", "Distinct-2"),
+        ("guard_pass", "Guard pass rate"),
+    ):
+        rows.append([title, *[_fmt(report["systems"][n][key]) for n in names]])
+    for key, title in (
+        ("logprob_replies", "Fluency: mean log-prob of replies (rows with a reference)"),
+        ("logprob_references", "Fluency: mean log-prob of the hand-written replies"),
+        ("acceptable_vs_reference", "Fluency: share not far below the hand-written reply"),
+    ):
+        rows.append(
+            [title, *[_fmt((report["systems"][n]["fluency"] or {}).get(key)) for n in names]]
+        )
+    lines = [
+        heading,
+        "",
+        f"{report['n']} comments written by hand ({len(report['categories'])} categories, "
+        f"{report['with_reference']} with a hand-written reply); see "
+        "`src/cyberkind/lab/bench/replies.py` for the measures.",
+        "",
+        _table(["Measure", *names], rows),
+        "",
+        f"{sub} Per category",
+        "",
+    ]
+    cat_rows = []
+    for cat in report["categories"]:
+        for n in names:
+            p = report["systems"][n]["per_category"][cat]
+            acts = ", ".join(f"{a} {k}" for a, k in p["acts"].items())
+            cat_rows.append(
+                [cat, n, _fmt(p["act_accuracy"]), _fmt(p["forbidden_rate"]),
+                 _fmt(p["required_rate"]), acts]
+            )  # fmt: skip
+    lines.append(
+        _table(["Category", "System", "Act accuracy", "Forbidden", "Required", "Acts"], cat_rows)
+    )
+    lines.append("")
+    return "\n".join(lines)

@@ -1,0 +1,104 @@
+"""The reply benchmark: its hand-written comments, the moves it reads, today's templates."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cyberkind.cli import cli
+from cyberkind.engine import Scorer
+from cyberkind.guard import Guard
+from cyberkind.lab.bench.replies import (
+    Comment,
+    Reply,
+    load_comments,
+    moves,
+    replies_markdown,
+    reply_benchmark,
+)
+
+CATEGORIES = {
+    "thanks", "praise_detail", "news", "grief", "distress", "crisis", "question_link",
+    "question_nolink", "idea", "third_party_share", "troll", "spam", "backhanded",
+    "disagreement",
+}  # fmt: skip
+
+
+def test_the_data_has_200_comments_across_every_category() -> None:
+    comments, links = load_comments()
+    assert len(comments) >= 200
+    assert {c.category for c in comments} == CATEGORIES
+    assert len({c.id for c in comments}) == len(comments)
+    assert len({c.text for c in comments}) == len(comments)
+    urls = {link.url for link in links}
+    for c in comments:
+        assert c.expected_act and c.text.strip()
+        if c.category in ("troll", "spam"):
+            assert {"thank", "star", "quote"} <= set(c.forbidden)
+            assert c.expected_act == "needs_care"
+        if c.category == "grief":
+            assert "star" in c.forbidden
+        if c.category == "crisis":
+            assert {"resources", "private"} <= set(c.required)
+        if c.category == "question_link":
+            assert c.link in urls
+        if c.category == "third_party_share":
+            assert c.third_party and c.third_party in c.text
+    assert sum(bool(c.reference) for c in comments) >= 20
+
+
+@pytest.mark.parametrize(
+    ("reply", "expected"),
+    [
+        ('Thanks! You put it so well: "You clearly know nothing about plants". A gold star!',
+         {"thank", "praise", "quote", "star"}),
+        ("I'm so sorry about your mum.", {"sympathy"}),
+        ("Congratulations, well deserved!", {"congratulate"}),
+        ("Two gold stars for that one!", {"star", "two_stars"}),
+        ("Thank you, and thank Maria for sharing it.", {"thank", "thank_third_party"}),
+        ('Thank you for "My friend Maria shared this".', {"thank"}),
+    ],
+)  # fmt: skip
+def test_moves_are_read_from_the_text(reply: str, expected: set[str]) -> None:
+    comment = Comment(
+        "x", "troll", "p", "A", "You clearly know nothing about plants, idiot.", "needs_care",
+        third_party="Maria",
+    )  # fmt: skip
+    assert moves(Reply("thank_commenter", reply), comment) == expected
+
+
+def test_links_and_crisis_moves() -> None:
+    comment = Comment(
+        "q", "question_link", "p", "A", "How?", "send_link", link="https://x.example/a"
+    )
+    assert "link" in moves(Reply("send_link", "See https://x.example/a"), comment)
+    crisis = Comment("c", "crisis", "p", "A", "I want to die.", "offer_dm")
+    assert {"private", "resources"} <= moves(
+        Reply("offer_dm", "Hi", private=True, resources=2), crisis
+    )
+
+
+def test_todays_templates_are_the_baseline() -> None:
+    scorer = Scorer("fast")
+    report = reply_benchmark(scorer, Guard(scorer))
+    t = report["systems"]["templates"]
+    assert report["n"] >= 200
+    # Today every comment on your post is thanked: trolls and spam included.
+    assert t["per_category"]["spam"]["forbidden_rate"] == 1.0
+    assert t["per_category"]["thanks"]["act_accuracy"] == 1.0
+    assert t["guard_pass"] == 1.0
+    assert 0 <= t["act_accuracy"] < 0.9
+    assert t["fluency"] is None
+    text = replies_markdown(report)
+    assert "| Act accuracy (target >= 0.90) |" in text
+
+
+def test_bench_cli_only_replies(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["bench", "--only", "replies", "--output-dir", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    written = json.loads((tmp_path / "replies_benchmark.json").read_text())
+    assert written["n"] >= 200 and written["systems"]["templates"]["fluency"] is None
+    assert (tmp_path / "replies_benchmark.md").read_text().startswith("# Reply benchmark")
