@@ -46,6 +46,7 @@ from .distributed import distributed_summary, load_distributed_report
 from .guard import PUBLISHED_SPANS, guard_benchmarks, guard_markdown, guard_target_rows
 from .peers import Peer, load_peers
 from .probes import identity_fpr, identity_recall
+from .reading import reading_benchmarks, reading_markdown
 from .replies import replies_markdown, reply_benchmark
 from .speed import measure
 from .web import load_web_report, web_summary
@@ -375,6 +376,10 @@ def run_benchmarks(
     else:
         data["accurate_missing"] = why_not
 
+    # -- The reading tier (the fine-tuned encoder), on the same rows ---------------
+    echo("bench: reading")
+    data["reading"] = reading_benchmarks(data_dir, model_dir, quick=quick, echo=echo)
+
     # -- Speed, memory, cold start (subprocesses, same rows) -------------------
     echo("bench: speed")
     # Unique texts only, so that no tool gains from memoising repeats.
@@ -594,6 +599,7 @@ Peers in this run:
 {("Not installed (so not measured):" + chr(10) + missing) if missing else ""}
 
 {accurate_markdown(data, q)}
+{reading_markdown(data)}
 ## Every label: test split, default threshold, calibration
 ECE = expected calibration error (15 equal-width bins) of the calibrated probability.
 

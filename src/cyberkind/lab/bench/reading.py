@@ -1,0 +1,223 @@
+"""The reading tier (the fine-tuned encoder) on the same rows as the fast tier and the peers.
+
+Everything is measured the way users call it: ``Scorer("reading")`` and the guard built on
+it (``Guard()`` where the model is installed), on test rows the training never read. The
+benchmark heads (``tweeteval:offensive``, ``tweeteval:hate``, the emotion classes and the
+GoEmotions labels) use the thresholds the model chose on dev.
+
+**Usage**::
+
+    >>> report = reading_benchmarks(Path("../shared/data"))
+    >>> report["quality"]["tweeteval_offensive"]
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ...classifiers.reading import READING_MODEL, ReadingModel
+from ...classifiers.reading_tier import reading_available
+from ...engine import Scorer, default_model_dir
+from ...guard import Guard
+from ...guard.metrics import char_offsets, span_f1
+from ..guard_evaluate import read_toxic_spans
+from ..training.corpora import emotion_benchmark, goemotions_test
+from ..training.metrics import f1_score, macro_f1
+from .accurate import split_rows
+from .functional import evaluate as functional_evaluate
+
+__all__ = ["READING", "reading_benchmarks"]
+
+READING = "cyberkind reading"
+"""The column name of the reading tier in the benchmark tables."""
+
+
+def _p99(values: list[float]) -> float:
+    return float(np.percentile(np.asarray(values), 99))
+
+
+def _start_up(model_dir: Path | None) -> float:
+    """Seconds for a fresh process to import cyberkind and score one text on the reading tier."""
+    folder = f"Path({str(model_dir)!r})" if model_dir else "None"
+    code = (
+        "import time; t = time.perf_counter()\n"
+        "from pathlib import Path\n"
+        "from cyberkind.engine import Scorer\n"
+        f"Scorer('reading', {folder}).score(['thanks for this!'])\n"
+        "print(time.perf_counter() - t)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return round(float(out.stdout.strip().splitlines()[-1]), 3)
+
+
+def reading_benchmarks(
+    data_dir: Path,
+    model_dir: Path | None = None,
+    *,
+    quick: bool = False,
+    echo: Callable[[str], None] = lambda _line: None,
+) -> dict[str, Any]:
+    """Quality, the functional suite, spans, latency and start-up of the reading tier."""
+    if not reading_available(model_dir):
+        return {"missing": "the reading model or onnxruntime/tokenizers is not installed"}
+    root = model_dir or default_model_dir()
+    model = ReadingModel.load(root / READING_MODEL)
+    th = model.thresholds
+    limit = 300 if quick else None
+    quality: dict[str, Any] = {}
+    for task, head, label, source in (
+        ("tweeteval_offensive", "tweeteval:offensive", "toxicity", "tweeteval-offensive"),
+        ("tweeteval_hate", "tweeteval:hate", "identity_attack", "tweeteval-hate"),
+    ):
+        echo(f"bench reading: {task}")
+        texts, y, sources = split_rows(label, data_dir)
+        keep = [i for i, s in enumerate(sources) if s == source][:limit]
+        texts, y = [texts[i] for i in keep], y[keep]
+        p = model.predict(texts)[head]
+        quality[task] = round(macro_f1(y, (p >= th.get(head, 0.5)).astype(int), 2), 4)
+    echo("bench reading: tweeteval_emotion")
+    texts, gold, classes = emotion_benchmark(data_dir)
+    texts, gold = texts[:limit], gold[:limit]
+    probs = model.predict(texts)
+    matrix = np.stack([probs[f"tweeteval-emotion:{c}"] for c in classes], axis=1)
+    quality["tweeteval_emotion"] = round(
+        macro_f1(np.asarray(gold), matrix.argmax(axis=1), len(classes)), 4
+    )
+    echo("bench reading: goemotions")
+    texts, multi_hot, names = goemotions_test(data_dir)
+    texts, multi_hot = texts[:limit], multi_hot[:limit]
+    probs = model.predict(texts)
+    per_label = {
+        name: f1_score(
+            multi_hot[:, j],
+            (probs[f"goemotions:{name}"] >= th.get(f"goemotions:{name}", 0.5)).astype(int),
+        )
+        for j, name in enumerate(names)
+    }
+    quality["goemotions"] = round(float(np.mean(list(per_label.values()))), 4)
+
+    echo("bench reading: the guard on the reading tier")
+    guard = Guard(Scorer("reading", model_dir))
+    span_texts, gold_spans = read_toxic_spans(data_dir, "test")
+    span_texts, gold_spans = span_texts[:limit], gold_spans[:limit]
+    explained = [
+        char_offsets((s.start, s.end) for s in guard.explain(t)) if t.strip() else []
+        for t in span_texts
+    ]
+    spans_f1 = round(span_f1(explained, gold_spans), 4)
+    functional = functional_evaluate(
+        lambda t: guard.check(t, suggest=False).verdict, limit=5 if quick else None
+    )
+    drafts = [
+        "you're an idiot who ignores the budget",
+        "Thanks so much for this, it really helped!",
+        "I know where you live.",
+        "This is fucking awesome, thank you so much!",
+        "that plan is dumb and you know it",
+    ]
+    for draft in drafts:  # warm-up, not timed
+        guard.check(draft)
+    timings = []
+    for _ in range(3 if quick else 20):
+        for draft in drafts:
+            start = time.perf_counter()
+            guard.check(draft)
+            timings.append((time.perf_counter() - start) * 1000)
+    return {
+        "model": model.config.get("name", READING_MODEL),
+        "quality": quality,
+        "goemotions_per_label": {k: round(v, 4) for k, v in per_label.items()},
+        "toxic_spans_test_f1": spans_f1,
+        "functional": functional,
+        "check_ms": {
+            "p50": round(statistics.median(timings), 2),
+            "p99": round(_p99(timings), 2),
+            "n": len(timings),
+        },
+        "start_up_s": _start_up(model_dir),
+    }
+
+
+def reading_markdown(data: dict[str, Any]) -> str:
+    """The reading tier's section of ``docs/benchmarks.md``, beside the fast tier and peers."""
+    r = data.get("reading", {})
+    if "missing" in r or not r:
+        return f"\n## The reading tier\n\nNot measured: {r.get('missing', 'not run')}.\n"
+    q = data["quality"]
+    fast = "cyberkind fast"
+
+    def verdict(value: float, target: float, higher: bool = True) -> str:
+        return "met" if (value >= target if higher else value <= target) else "NOT met"
+
+    rows = []
+    for title, task, target in (
+        ("TweetEval offensive macro-F1", "tweeteval_offensive", 0.80),
+        ("TweetEval hate macro-F1", "tweeteval_hate", 0.56),
+        ("TweetEval emotion macro-F1", "tweeteval_emotion", 0.78),
+        ("GoEmotions 28-label macro-F1", "goemotions", 0.50),
+    ):
+        value = r["quality"][task]
+        rows.append(
+            f"| {title} | {q[task]['macro_f1'][fast]} | {value} | >= {target:.2f} | "
+            f"{verdict(value, target)} |"
+        )
+    fn = r["functional"]
+    worst = max(fn["identity_fpr"].values(), default=0.0)
+    guard_fast = data.get("guard", {}).get("spans", {}).get("f1_explain", "-")
+    for title, fast_value, value, target, higher in (
+        (
+            "Toxic Spans test char F1 (Guard.explain)",
+            guard_fast,
+            r["toxic_spans_test_f1"],
+            0.68,
+            True,
+        ),
+        ("Functional suite: attacks caught", "-", fn["attacks_caught"], 0.90, True),
+        ("Functional suite: fair texts held", "-", fn["fair_held"], 0.02, False),
+        ("Functional suite: fair texts nudged", "-", fn["fair_nudged"], 0.10, False),
+        ("Functional suite: worst identity-group FPR", "-", worst, 0.05, False),
+        ("Guard check p99, rewrite included (ms)", "-", r["check_ms"]["p99"], 20.0, False),
+        ("Import plus first score (s)", "-", r["start_up_s"], 1.5, False),
+    ):
+        sign = ">=" if higher else "<="
+        rows.append(
+            f"| {title} | {fast_value} | {value} | {sign} {target:g} | "
+            f"{verdict(float(value), target, higher)} |"
+        )
+    peers = sorted(
+        {n for t in ("tweeteval_offensive", "tweeteval_hate") for n in q[t]["macro_f1"]} - {fast}
+    )
+    side = [
+        f"| {t} | {q[t]['macro_f1'][fast]} | {r['quality'][t]} | "
+        + " | ".join(str(q[t]["macro_f1"].get(n, "-")) for n in peers)
+        + " |"
+        for t in ("tweeteval_offensive", "tweeteval_hate")
+    ]
+    return "\n".join(
+        [
+            "",
+            "## The reading tier (the fine-tuned encoder)",
+            "",
+            f"`{r['model']}`: all-MiniLM-L6-v2 fine-tuned end to end on every task at once "
+            "(`cyberkind train --only reading`), int8 ONNX run by onnxruntime. Measured through "
+            '`Scorer("reading")` and the guard built on it, on the same test rows as above; '
+            "thresholds from dev. The functional suite's evaluation half never fed training.",
+            "",
+            "| benchmark | cyberkind fast | cyberkind reading | target | verdict |",
+            "|---|---|---|---|---|",
+            *rows,
+            "",
+            "| task | cyberkind fast | cyberkind reading | " + " | ".join(peers) + " |",
+            "|---|---|---|" + "---|" * len(peers),
+            *side,
+            "",
+        ]
+    )
