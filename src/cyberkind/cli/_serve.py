@@ -71,7 +71,7 @@ def serve(
     from ..engine import Scorer
     from ..store import SQLiteStore, open_store
     from ..web.app import create_app
-    from ..web.pages import PASSWORD_KEY
+    from ..web.login import PASSWORD_KEY
 
     values = _settings(settings)
     if host not in LOOPBACK and not public:
@@ -158,7 +158,7 @@ def set_password_command(
         cyberkind web set-password
     """
     from ..store import open_store
-    from ..web.pages import set_password
+    from ..web.login import set_password
 
     values = _settings(settings)
     with open_store(db or values["db"]) as store:

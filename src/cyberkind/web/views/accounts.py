@@ -27,15 +27,15 @@ from urllib.parse import quote
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 
-from ..credentials import EnvCredentials, KeyringCredentials, Secret, env_var
-from ..errors import ConfigError, InputError, NotFoundError
-from ..models import Account
-from ..store import Store
-from .context import checked_form, json_object, page, web_context
+from ...credentials import EnvCredentials, KeyringCredentials, Secret, env_var
+from ...errors import ConfigError, InputError, NotFoundError
+from ...models import Account
+from ...store import Store
+from ..context import checked_form, json_object, page, web_context
 
-__all__ = ["account_routes", "accounts_data", "live_platforms"]
+__all__ = ["accounts_data", "live_platforms", "routes"]
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +44,7 @@ _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
 
 def live_platforms() -> dict[str, tuple[str, ...]]:
     """Each live connector's name and the secrets it needs (the connector registry's)."""
-    from ..connectors.base import LiveConnector, connector_registry
+    from ...connectors.base import LiveConnector, connector_registry
 
     return {
         name: tuple(getattr(cls, "secret_keys", ()))
@@ -288,7 +288,7 @@ async def feeds(request: Request) -> Response:
     return RedirectResponse(f"/settings?feed={note}#feeds-h", 303)
 
 
-def account_routes() -> list[Route]:
+def routes() -> list[BaseRoute]:
     """The accounts and feeds routes (see the module docstring)."""
     return [
         Route("/settings/accounts", page(add_account), methods=["POST"]),
