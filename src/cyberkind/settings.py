@@ -82,6 +82,20 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("llm_model", None, "The model name to ask the llm_url endpoint for"),
     Setting("llm_timeout", 20, "Seconds to wait for the LLM endpoint before the template draft"),
+    Setting(
+        "public_url",
+        None,
+        "The web app's public address, e.g. https://kind.example, for the wall feed's absolute "
+        "links (default: this server's loopback address; with --public, links relative to "
+        "the feed, never the request's Host header)",
+    ),
+    Setting(
+        "trusted_proxies",
+        None,
+        "Addresses of the reverse proxies whose X-Forwarded-For and X-Forwarded-Proto serve "
+        "believes, comma-separated, e.g. 127.0.0.1 (default: none; rate limits count the "
+        "connecting address)",
+    ),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
 

@@ -31,6 +31,7 @@ and different acts with the same frame ("thank a nurse" / "thank a teacher") bel
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import random
 import re
@@ -112,15 +113,24 @@ def _words(text: str) -> list[str]:
     return [w.replace("'", "") for w in _WORD.findall(folded)]
 
 
-def _trigrams(text: str) -> set[str]:
-    content = sorted(w for w in _words(text) if w not in _FUNCTION_WORDS)
-    if not content:
-        content = sorted(_words(text))
+@functools.lru_cache(maxsize=1 << 14)
+def _trigrams(text: str) -> frozenset[str]:
+    # Cached: near-duplicate search compares each new idea with every stored one, inside
+    # the store's write transaction, so the stored ideas' trigrams are built once each.
+    words = _words(text)
+    content = sorted(w for w in words if w not in _FUNCTION_WORDS) or sorted(words)
     grams: set[str] = set()
     for word in content:
         padded = f" {word} "
         grams.update(padded[i : i + 3] for i in range(len(padded) - 2))
-    return grams
+    return frozenset(grams)
+
+
+def _jaccard(ga: frozenset[str], gb: frozenset[str]) -> float:
+    if not ga or not gb:
+        return 0.0
+    shared = len(ga & gb)
+    return shared / (len(ga) + len(gb) - shared)
 
 
 def similarity(a: str, b: str) -> float:
@@ -133,10 +143,7 @@ def similarity(a: str, b: str) -> float:
     >>> similarity("Thank a nurse", "Thank a teacher") < DUPLICATE_THRESHOLD
     True
     """
-    ga, gb = _trigrams(a), _trigrams(b)
-    if not ga or not gb:
-        return 0.0
-    return len(ga & gb) / len(ga | gb)
+    return _jaccard(_trigrams(a), _trigrams(b))
 
 
 def spam_reasons(text: str, author: str = "") -> list[str]:
@@ -184,6 +191,8 @@ class Submission:
 
 
 GuardCheck = Callable[[str], list[str]]
+Screened = tuple[str, str, list[str]]
+"""What :meth:`Wall.screen` finds: the cleaned words, the cleaned name, reasons to hold."""
 """Returns the guard's reasons for holding a text ([] when it is fine)."""
 
 
@@ -246,9 +255,18 @@ class Wall:
         client: str = "",
         nonce: str | None = None,
         now: datetime | None = None,
+        screened: Screened | None = None,
     ) -> Submission:
-        """Publish, merge or hold an idea; every accepted submission is stored exactly once."""
-        return self._submit(text, author, client=client, nonce=nonce, now=now)
+        """Publish, merge or hold an idea; every accepted submission is stored exactly once.
+
+        ``screened`` is :meth:`screen`'s answer for the same words, when the caller ran the
+        guard first (the web app does, before it queues for the store's write lock).
+        """
+        return self._submit(text, author, client=client, nonce=nonce, now=now, screened=screened)
+
+    def screen(self, text: str, author: str) -> Screened:
+        """The cleaned words and name, and every reason to hold them (spam, the guard)."""
+        return self._screen(text, author)
 
     def add_from_inbox(self, opportunity_id: str, *, text: str | None = None) -> Submission:
         """Put an inbox idea on the wall, credited to its author (the owner's approval).
@@ -288,7 +306,7 @@ class Wall:
                 Inbox(self.store).done(opportunity.id)
             return result
 
-    def _screen(self, text: str, author: str) -> tuple[str, str, list[str]]:
+    def _screen(self, text: str, author: str) -> Screened:
         """The cleaned words and name, and every reason to hold them (spam, the guard)."""
         text, author = clean_idea(text), clean_author(author)
         held = spam_reasons(text, author)
@@ -306,7 +324,7 @@ class Wall:
         now: datetime | None = None,
         url: str | None = None,
         opportunity: Opportunity | None = None,
-        screened: tuple[str, str, list[str]] | None = None,
+        screened: Screened | None = None,
     ) -> Submission:
         text, author, held = screened or self._screen(text, author)
         held = list(held)
@@ -395,8 +413,14 @@ class Wall:
 
     def _near_duplicate(self, text: str) -> Idea | None:
         best: tuple[float, int] | None = None
+        mine = _trigrams(text)
         for idea_id, other in self.store.idea_texts(("published", "pending")):
-            score = similarity(text, other)
+            theirs = _trigrams(other)
+            # Jaccard <= min/max of the two sizes: most ideas are ruled out by size alone.
+            small, large = sorted((len(mine), len(theirs)))
+            if small < self.threshold * large:
+                continue
+            score = _jaccard(mine, theirs)
             if score >= self.threshold and (best is None or score > best[0]):
                 best = (score, idea_id)
         return None if best is None else self.store.get_idea(best[1])

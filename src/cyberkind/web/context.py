@@ -172,6 +172,9 @@ class WebContext:
             autoescape=select_autoescape(default=True, default_for_string=True),
         )
     )
+    writes: threading.Lock = field(default_factory=threading.Lock)
+    """The wall's writers in this process take turns here rather than in the store: SQLite's
+    busy handler polls with sleeps of up to 100 ms, which made the slow tail under load."""
     _salt: str | None = None
     _salt_lock: threading.Lock = field(default_factory=threading.Lock)
     _send_locks: dict[str, threading.Lock] = field(default_factory=dict)

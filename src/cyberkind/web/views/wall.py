@@ -87,7 +87,12 @@ async def _submit(web: WebContext, request: Request, data: dict[str, Any]) -> Su
 
     def run(store: Store) -> Submission:
         client = web.visitor(request, web.salt(store))
-        return _wall(web, store).submit(text, author, client=client, nonce=nonce or None)
+        wall = _wall(web, store)
+        screened = wall.screen(text, author)  # the guard, before queueing to write
+        with web.writes:
+            return wall.submit(
+                text, author, client=client, nonce=nonce or None, screened=screened
+            )
 
     return await web.with_store(run)
 
@@ -116,7 +121,9 @@ async def _star(web: WebContext, request: Request) -> tuple[Idea, bool]:
     idea_id = int(request.path_params["idea_id"])
 
     def run(store: Store) -> tuple[Idea, bool]:
-        return _wall(web, store).star(idea_id, web.visitor(request, web.salt(store)))
+        voter = web.visitor(request, web.salt(store))
+        with web.writes:
+            return _wall(web, store).star(idea_id, voter)
 
     return await web.with_store(run)
 
