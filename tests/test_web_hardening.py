@@ -291,18 +291,7 @@ def test_near_duplicate_search_reuses_the_stored_ideas_trigrams(
 
     store = SQLiteStore(":memory:")
     wall = wall_module.Wall(store, flood_limit=10**9)
-    people = [
-        "nurse",
-        "baker",
-        "poet",
-        "coach",
-        "driver",
-        "farmer",
-        "artist",
-        "author",
-        "teacher",
-        "student",
-    ]
+    people = ["nurse", "baker", "poet", "coach", "driver"]
     acts = ["thank", "praise", "visit", "call", "cheer", "help", "greet", "hug"]
     for act in acts:
         for person in people:
@@ -319,3 +308,56 @@ def test_near_duplicate_search_reuses_the_stored_ideas_trigrams(
     monkeypatch.setattr(wall_module, "_words", counting)
     wall.submit("wave at a neighbour", "Ben")
     assert calls <= 2  # the new idea's words (and its name's clean-up), not the 40 stored
+
+
+# -- what already held: static-path traversal and open redirects ------------------------------
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/static/../app.py",
+        "/static/%2e%2e/app.py",
+        "/static/..%2fapp.py",
+        "/static/%2e%2e%2f%2e%2e%2fsettings.py",
+        "/static/....//app.py",
+        "/static//etc/passwd",
+    ],
+)
+def test_static_paths_stay_in_the_static_folder(api: httpx.Client, path: str) -> None:
+    response = api.get(path)
+    assert response.status_code in (400, 404), path
+    assert "def create_app" not in response.text and "root:" not in response.text
+
+
+@pytest.mark.parametrize("target", ["//evil.example", "https://evil.example", "/\\evil.example"])
+def test_login_never_redirects_off_site(api: httpx.Client, target: str) -> None:
+    response = api.get("/login", params={"next": target})
+    assert response.status_code == 200
+    assert 'name="next" value="/inbox"' in response.text
+
+
+# -- the OpenAPI document (data) covers every route and method --------------------------------
+
+
+def test_openapi_describes_every_route_and_method(scorer: Any) -> None:
+    from starlette.routing import Route
+
+    from cyberkind.web.openapi import openapi_spec
+    from cyberkind.web.perspective import ATTRIBUTES, MAX_TEXT_BYTES
+
+    spec = openapi_spec()
+    missing = []
+    for route in create_app(scorer).routes:
+        if not isinstance(route, Route):
+            continue
+        path = re.sub(r"\{(\w+):\w+\}", r"{\1}", route.path)
+        for method in sorted((route.methods or set()) - {"HEAD"}):
+            if method.lower() not in spec["paths"].get(path, {}):
+                missing.append(f"{method} {path}")
+    assert missing == []
+    request = spec["components"]["schemas"]["AnalyzeCommentRequest"]["properties"]
+    assert request["requestedAttributes"]["propertyNames"]["enum"] == list(ATTRIBUTES)
+    assert (
+        f"At most {MAX_TEXT_BYTES} bytes" in request["comment"]["properties"]["text"]["description"]
+    )
