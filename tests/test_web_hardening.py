@@ -361,3 +361,40 @@ def test_openapi_describes_every_route_and_method(scorer: Any) -> None:
     assert (
         f"At most {MAX_TEXT_BYTES} bytes" in request["comment"]["properties"]["text"]["description"]
     )
+
+
+def test_the_trigram_index_finds_what_comparing_every_idea_finds() -> None:
+    import random
+
+    import cyberkind.wall as wall_module
+    from cyberkind.store.sqlite import SQLiteStore
+
+    rng = random.Random(3)
+    words = [
+        "thank",
+        "a",
+        "kind",
+        "nurse",
+        "teacher",
+        "baker",
+        "today",
+        "neighbour",
+        "write",
+        "note",
+        "smile",
+        "wave",
+    ]
+    store = SQLiteStore(":memory:")
+    wall = wall_module.Wall(store, flood_limit=10**9)
+    texts = [" ".join(rng.choice(words) for _ in range(rng.randint(2, 5))) for _ in range(120)]
+    for n, text in enumerate(texts):
+        store.add_idea(text, "Ana", status="published", thanks="", nonce=f"n{n}")
+    stored = store.idea_texts(("published", "pending"))
+    for probe in texts[:30] + [" ".join(rng.sample(words, 3)) for _ in range(30)]:
+        best: tuple[float, int] | None = None
+        for idea_id, other in stored:  # the definition: every idea compared, oldest first
+            score = wall_module.similarity(probe, other)
+            if score >= wall.threshold and (best is None or score > best[0]):
+                best = (score, idea_id)
+        found = wall._near_duplicate(probe)
+        assert (found.id if found else None) == (best[1] if best else None), probe

@@ -35,8 +35,9 @@ import functools
 import hashlib
 import random
 import re
+import threading
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
@@ -412,18 +413,18 @@ class Wall:
             return self.store.get_idea(idea_id), added
 
     def _near_duplicate(self, text: str) -> Idea | None:
-        best: tuple[float, int] | None = None
-        mine = _trigrams(text)
+        """The most similar idea at or above the threshold (the oldest of equals), or None."""
+        ids: dict[str, int] = {}
         for idea_id, other in self.store.idea_texts(("published", "pending")):
-            theirs = _trigrams(other)
-            # Jaccard <= min/max of the two sizes: most ideas are ruled out by size alone.
-            small, large = sorted((len(mine), len(theirs)))
-            if small < self.threshold * large:
-                continue
-            score = _jaccard(mine, theirs)
-            if score >= self.threshold and (best is None or score > best[0]):
-                best = (score, idea_id)
-        return None if best is None else self.store.get_idea(best[1])
+            ids.setdefault(other, idea_id)  # oldest first
+        mine = _trigrams(text)
+        best: tuple[float, int] | None = None
+        for other, (shared, size) in _INDEX.shared(mine, ids).items():
+            score = shared / (len(mine) + size - shared)
+            candidate = (score, -ids[other])
+            if score >= self.threshold and (best is None or candidate > best):
+                best = candidate
+        return None if best is None else self.store.get_idea(-best[1])
 
     def _award(self, name: str, opportunity: Opportunity | None = None) -> None:
         if opportunity is None:
@@ -447,6 +448,47 @@ class Wall:
     @staticmethod
     def _held_message(author: str, text: str) -> str:
         return _rng(author, text, "held").choice(_HELD).format(name=author)
+
+
+class _TrigramIndex:
+    """Which known idea texts hold each trigram, so that near-duplicate search counts the
+    trigrams a new idea shares with each stored one through short lists, instead of
+    intersecting it with every idea on the wall inside the write transaction.
+
+    Keyed by text, not by idea id: one index serves every store in the process and cannot
+    go stale (an idea's words never change; the caller passes the texts its store has now).
+    """
+
+    LIMIT = 100_000
+    """Texts kept before the index starts over (it refills from the store as it is used)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._postings: dict[str, list[str]] = {}
+        self._sizes: dict[str, int] = {}
+
+    def shared(
+        self, grams: frozenset[str], texts: Mapping[str, object]
+    ) -> dict[str, tuple[int, int]]:
+        """``{text: (trigrams shared with grams, the text's trigram count)}`` for every text
+        of ``texts`` sharing at least one trigram."""
+        with self._lock:
+            if len(self._sizes) + len(texts) > self.LIMIT:
+                self._postings, self._sizes = {}, {}
+            for text in texts:
+                if text not in self._sizes:
+                    theirs = _trigrams(text)
+                    self._sizes[text] = len(theirs)
+                    for gram in theirs:
+                        self._postings.setdefault(gram, []).append(text)
+            counts: dict[str, int] = {}
+            for gram in grams:
+                for text in self._postings.get(gram, ()):
+                    counts[text] = counts.get(text, 0) + 1
+            return {t: (n, self._sizes[t]) for t, n in counts.items() if t in texts}
+
+
+_INDEX = _TrigramIndex()
 
 
 _IDEA_PREFIX = re.compile(r"^(?:kindness )?idea\s*[:\-\u2013]\s*", re.IGNORECASE)
