@@ -28,7 +28,7 @@ from cyberkind.store import open_store
 from cyberkind.store.base import Member
 from cyberkind.web.app import create_app
 from cyberkind.web.context import RateLimits
-from cyberkind.web.pages import set_password
+from cyberkind.web.login import set_password
 
 SRC = "test:blog"
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')

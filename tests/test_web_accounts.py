@@ -23,7 +23,7 @@ from cyberkind.pipeline import import_file
 from cyberkind.store.sqlite import SQLiteStore
 from cyberkind.web.app import create_app
 from cyberkind.web.context import RateLimits
-from cyberkind.web.pages import set_password
+from cyberkind.web.login import set_password
 
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 SECRET = "web-s3cr3t-token-never-shown-7f2a"

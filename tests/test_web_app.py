@@ -18,7 +18,7 @@ import pytest
 from cyberkind.store import open_store
 from cyberkind.web.app import MAX_FORM_BYTES, create_app
 from cyberkind.web.context import RateLimits
-from cyberkind.web.pages import set_password
+from cyberkind.web.login import set_password
 
 TOKEN = re.compile(r'name="token" value="([^"]+)"')
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')

@@ -36,7 +36,7 @@ from cyberkind.pipeline import import_file, sync
 from cyberkind.store.sqlite import SQLiteStore
 from cyberkind.web.app import create_app
 from cyberkind.web.context import RateLimits
-from cyberkind.web.pages import set_password
+from cyberkind.web.login import set_password
 
 SHOTS = os.environ.get("CYBERKIND_SCREENSHOTS")
 

@@ -22,7 +22,7 @@ from cyberkind.store.sqlite import SQLiteStore
 from cyberkind.wall import Wall
 from cyberkind.web.app import create_app
 from cyberkind.web.context import RateLimits
-from cyberkind.web.pages import set_password
+from cyberkind.web.login import set_password
 
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 TOKEN = re.compile(r'name="token" value="([^"]+)"')

@@ -31,15 +31,19 @@ from .store.base import MEMBER_ROLES, Member, Store
 __all__ = [
     "MIN_PASSWORD_CHARS",
     "OWNER_PASSWORD_KEY",
+    "OWNER_SUBJECT",
     "add_member",
     "authenticate",
     "check_member",
     "check_owner_password",
+    "end_sessions",
     "hash_password",
     "login_mode",
+    "member_subject",
     "owner_password_set",
     "password_fingerprint",
     "remove_member",
+    "session_generation",
     "set_member_disabled",
     "set_member_password",
     "set_owner_password",
@@ -232,7 +236,42 @@ def set_owner_password(store: Store, password: str) -> None:
             f"the password is shorter than {MIN_PASSWORD_CHARS} characters. You can fix this by "
             "choosing a longer one."
         )
-    store.set_config(OWNER_PASSWORD_KEY, hash_password(password))
+    with store.transaction():
+        replacing = store.get_config(OWNER_PASSWORD_KEY) is not None
+        store.set_config(OWNER_PASSWORD_KEY, hash_password(password))
+        if replacing:  # before the first password, no owner could have logged in
+            end_sessions(store, OWNER_SUBJECT)
+
+
+OWNER_SUBJECT = "owner"
+"""The login subject of the single owner of a store without members."""
+
+
+def member_subject(name: str) -> str:
+    """The login subject of a team member."""
+    return f"member:{name}"
+
+
+def _generation_key(subject: str) -> str:
+    return f"session_generation.{subject}"
+
+
+def session_generation(store: Store, subject: str) -> int:
+    """The current generation of ``subject``'s login sessions (0 before any was ended).
+
+    A web login carries the generation it was issued under; a newer one in the store means
+    the login was ended (logout, a new owner password), whatever its cookie says.
+    """
+    value = store.get_config(_generation_key(subject))
+    return int(value) if value is not None and value.isdigit() else 0
+
+
+def end_sessions(store: Store, subject: str) -> int:
+    """End every login session of ``subject`` (bump its generation); return the new one."""
+    with store.transaction():
+        generation = session_generation(store, subject) + 1
+        store.set_config(_generation_key(subject), str(generation))
+    return generation
 
 
 def owner_password_set(store: Store) -> bool:

@@ -102,6 +102,20 @@ SETTINGS: tuple[Setting, ...] = (
         "and the others still sync",
     ),
     Setting("feed_max_bytes", 10485760, "The most bytes `cyberkind sync` reads of one feed"),
+    Setting(
+        "public_url",
+        None,
+        "The web app's public address, e.g. https://kind.example, for the wall feed's absolute "
+        "links (default: this server's loopback address; with --public, links relative to "
+        "the feed, never the request's Host header)",
+    ),
+    Setting(
+        "trusted_proxies",
+        None,
+        "Addresses of the reverse proxies whose X-Forwarded-For and X-Forwarded-Proto serve "
+        "believes, comma-separated, e.g. 127.0.0.1 (default: none; rate limits count the "
+        "connecting address)",
+    ),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
 

@@ -31,11 +31,13 @@ and different acts with the same frame ("thank a nurse" / "thank a teacher") bel
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import random
 import re
+import threading
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -113,15 +115,24 @@ def _words(text: str) -> list[str]:
     return [w.replace("'", "") for w in _WORD.findall(folded)]
 
 
-def _trigrams(text: str) -> set[str]:
-    content = sorted(w for w in _words(text) if w not in _FUNCTION_WORDS)
-    if not content:
-        content = sorted(_words(text))
+@functools.lru_cache(maxsize=1 << 14)
+def _trigrams(text: str) -> frozenset[str]:
+    # Cached: near-duplicate search compares each new idea with every stored one, inside
+    # the store's write transaction, so the stored ideas' trigrams are built once each.
+    words = _words(text)
+    content = sorted(w for w in words if w not in _FUNCTION_WORDS) or sorted(words)
     grams: set[str] = set()
     for word in content:
         padded = f" {word} "
         grams.update(padded[i : i + 3] for i in range(len(padded) - 2))
-    return grams
+    return frozenset(grams)
+
+
+def _jaccard(ga: frozenset[str], gb: frozenset[str]) -> float:
+    if not ga or not gb:
+        return 0.0
+    shared = len(ga & gb)
+    return shared / (len(ga) + len(gb) - shared)
 
 
 def similarity(a: str, b: str) -> float:
@@ -134,10 +145,7 @@ def similarity(a: str, b: str) -> float:
     >>> similarity("Thank a nurse", "Thank a teacher") < DUPLICATE_THRESHOLD
     True
     """
-    ga, gb = _trigrams(a), _trigrams(b)
-    if not ga or not gb:
-        return 0.0
-    return len(ga & gb) / len(ga | gb)
+    return _jaccard(_trigrams(a), _trigrams(b))
 
 
 def spam_reasons(text: str, author: str = "") -> list[str]:
@@ -185,6 +193,8 @@ class Submission:
 
 
 GuardCheck = Callable[[str], list[str]]
+Screened = tuple[str, str, list[str]]
+"""What :meth:`Wall.screen` finds: the cleaned words, the cleaned name, reasons to hold."""
 """Returns the guard's reasons for holding a text ([] when it is fine)."""
 
 
@@ -247,9 +257,18 @@ class Wall:
         client: str = "",
         nonce: str | None = None,
         now: datetime | None = None,
+        screened: Screened | None = None,
     ) -> Submission:
-        """Publish, merge or hold an idea; every accepted submission is stored exactly once."""
-        return self._submit(text, author, client=client, nonce=nonce, now=now)
+        """Publish, merge or hold an idea; every accepted submission is stored exactly once.
+
+        ``screened`` is :meth:`screen`'s answer for the same words, when the caller ran the
+        guard first (the web app does, before it queues for the store's write lock).
+        """
+        return self._submit(text, author, client=client, nonce=nonce, now=now, screened=screened)
+
+    def screen(self, text: str, author: str) -> Screened:
+        """The cleaned words and name, and every reason to hold them (spam, the guard)."""
+        return self._screen(text, author)
 
     def add_from_inbox(self, opportunity_id: str, *, text: str | None = None) -> Submission:
         """Put an inbox idea on the wall, credited to its author (the owner's approval).
@@ -289,7 +308,7 @@ class Wall:
                 Inbox(self.store).done(opportunity.id)
             return result
 
-    def _screen(self, text: str, author: str) -> tuple[str, str, list[str]]:
+    def _screen(self, text: str, author: str) -> Screened:
         """The cleaned words and name, and every reason to hold them (spam, the guard)."""
         text, author = clean_idea(text), clean_author(author)
         held = spam_reasons(text, author)
@@ -307,7 +326,7 @@ class Wall:
         now: datetime | None = None,
         url: str | None = None,
         opportunity: Opportunity | None = None,
-        screened: tuple[str, str, list[str]] | None = None,
+        screened: Screened | None = None,
     ) -> Submission:
         text, author, held = screened or self._screen(text, author)
         held = list(held)
@@ -395,12 +414,18 @@ class Wall:
             return self.store.get_idea(idea_id), added
 
     def _near_duplicate(self, text: str) -> Idea | None:
-        best: tuple[float, int] | None = None
+        """The most similar idea at or above the threshold (the oldest of equals), or None."""
+        ids: dict[str, int] = {}
         for idea_id, other in self.store.idea_texts(("published", "pending")):
-            score = similarity(text, other)
-            if score >= self.threshold and (best is None or score > best[0]):
-                best = (score, idea_id)
-        return None if best is None else self.store.get_idea(best[1])
+            ids.setdefault(other, idea_id)  # oldest first
+        mine = _trigrams(text)
+        best: tuple[float, int] | None = None
+        for other, (shared, size) in _INDEX.shared(mine, ids).items():
+            score = shared / (len(mine) + size - shared)
+            candidate = (score, -ids[other])
+            if score >= self.threshold and (best is None or candidate > best):
+                best = candidate
+        return None if best is None else self.store.get_idea(-best[1])
 
     def _award(self, name: str, opportunity: Opportunity | None = None) -> None:
         if opportunity is None:
@@ -424,6 +449,47 @@ class Wall:
     @staticmethod
     def _held_message(author: str, text: str) -> str:
         return _rng(author, text, "held").choice(_HELD).format(name=author)
+
+
+class _TrigramIndex:
+    """Which known idea texts hold each trigram, so that near-duplicate search counts the
+    trigrams a new idea shares with each stored one through short lists, instead of
+    intersecting it with every idea on the wall inside the write transaction.
+
+    Keyed by text, not by idea id: one index serves every store in the process and cannot
+    go stale (an idea's words never change; the caller passes the texts its store has now).
+    """
+
+    LIMIT = 100_000
+    """Texts kept before the index starts over (it refills from the store as it is used)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._postings: dict[str, list[str]] = {}
+        self._sizes: dict[str, int] = {}
+
+    def shared(
+        self, grams: frozenset[str], texts: Mapping[str, object]
+    ) -> dict[str, tuple[int, int]]:
+        """``{text: (trigrams shared with grams, the text's trigram count)}`` for every text
+        of ``texts`` sharing at least one trigram."""
+        with self._lock:
+            if len(self._sizes) + len(texts) > self.LIMIT:
+                self._postings, self._sizes = {}, {}
+            for text in texts:
+                if text not in self._sizes:
+                    theirs = _trigrams(text)
+                    self._sizes[text] = len(theirs)
+                    for gram in theirs:
+                        self._postings.setdefault(gram, []).append(text)
+            counts: dict[str, int] = {}
+            for gram in grams:
+                for text in self._postings.get(gram, ()):
+                    counts[text] = counts.get(text, 0) + 1
+            return {t: (n, self._sizes[t]) for t, n in counts.items() if t in texts}
+
+
+_INDEX = _TrigramIndex()
 
 
 _IDEA_PREFIX = re.compile(r"^(?:kindness )?idea\s*[:\-\u2013]\s*", re.IGNORECASE)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import click
 
@@ -106,7 +107,14 @@ def serve(
         region=values["region"],
         crisis_line=values["crisis_line"],
         perspective_unscorable=values["perspective_unscorable"],
+        public_url=values["public_url"],
     )
+    if public and not values["public_url"]:
+        click.echo(
+            "Note: the wall's feed links are relative. You can fix this by passing "
+            "--setting public_url https://your.address.",
+            err=True,
+        )
     if get_path is not None:
         import asyncio
 
@@ -125,7 +133,16 @@ def serve(
     import uvicorn
 
     click.echo(f"Serving on http://{host}:{port} (Ctrl+C to stop)", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    uvicorn.run(app, host=host, port=port, log_level="warning", **proxy_options(values))
+
+
+def proxy_options(values: dict[str, Any]) -> dict[str, Any]:
+    """uvicorn's proxy-header options: X-Forwarded-* are believed only from the addresses in
+    the ``trusted_proxies`` setting (uvicorn's own default believes any local process)."""
+    proxies = [p.strip() for p in str(values.get("trusted_proxies") or "").split(",") if p.strip()]
+    if not proxies:
+        return {"proxy_headers": False}
+    return {"proxy_headers": True, "forwarded_allow_ips": proxies}
 
 
 @cli.group()

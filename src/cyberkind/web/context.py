@@ -21,12 +21,15 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from ..credentials import Credentials
 from ..errors import ConfigError, CyberkindError, InputError, NotFoundError
-from ..guard import Guard
+from ..guard import Guard, Verdict
 from ..store import Store
+from .login import OWNER, member_subject, session_generation
+from .responses import BadJSON, json_error, read_json, wants_json
+from .scoring import Scoring
 from .security import (
     BodyTooLarge,
     RateLimiter,
@@ -39,6 +42,7 @@ from .security import (
 )
 
 __all__ = [
+    "NOT_JSON",
     "OWNER_PATHS",
     "PUBLIC_PATHS",
     "LoginRequired",
@@ -47,6 +51,7 @@ __all__ = [
     "WebContext",
     "checked_form",
     "form_fields",
+    "json_object",
     "page",
     "resolve_viewer",
     "web_context",
@@ -72,6 +77,8 @@ OWNER_PATHS = (
 
 VIEWER_KEY = "cyberkind.viewer"
 
+NOT_JSON = "The body is not valid JSON. You can fix this by sending an object."
+
 
 @dataclass(frozen=True, slots=True)
 class Viewer:
@@ -86,7 +93,8 @@ class Viewer:
 def resolve_viewer(store: Store, session: Mapping[str, Any]) -> Viewer | None:
     """The session's viewer, checked against the store on every request: a member who was
     removed, disabled or given a new password is logged out; the single owner password's
-    session ends once the store has members."""
+    session ends once the store has members; and a session whose generation is behind the
+    store's (:mod:`cyberkind.web.login`: after a logout or a new owner password) is over."""
     from ..members import password_fingerprint
 
     name = session.get("member")
@@ -97,10 +105,15 @@ def resolve_viewer(store: Store, session: Mapping[str, Any]) -> Viewer | None:
             or member.disabled
             or member.password_hash is None
             or session.get("pw") != password_fingerprint(member)
+            or session.get("gen", 0) != session_generation(store, member_subject(name))
         ):
             return None
         return Viewer(member.name, member.display_name, member.is_owner)
-    if session.get("owner") is True and not store.members():
+    if (
+        session.get("owner") is True
+        and not store.members()
+        and session.get("gen", 0) == session_generation(store, OWNER)
+    ):
         return Viewer(None, "owner", True)
     return None
 
@@ -139,18 +152,18 @@ class RateLimits:
 
 @dataclass
 class WebContext:
-    """The web app's shared state. ``check`` returns the guard's reasons to hold a text."""
+    """The web app's shared state: the store, the one :class:`~.scoring.Scoring`, the
+    templates, the limits and the settings :func:`cyberkind.web.app.create_app` was given."""
 
     store_path: Path | str
-    check: Callable[[str], list[str]]
+    scoring: Scoring
     public: bool = False
     secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     limits: RateLimits = field(default_factory=RateLimits)
     region: str | None = None
     crisis_line: str | None = None
-    guard_check: Callable[..., Any] | None = None
-    guard: Guard | None = None
-    """The app's guard, for sending (``guard_check`` is the same guard, for the pages)."""
+    public_url: str | None = None
+    """The server's public address (the ``public_url`` setting), for absolute links."""
     credentials: Credentials | None = None
     """Where sending finds account secrets (default: the environment, then the OS keyring)."""
     env: Environment = field(
@@ -159,6 +172,9 @@ class WebContext:
             autoescape=select_autoescape(default=True, default_for_string=True),
         )
     )
+    writes: threading.Lock = field(default_factory=threading.Lock)
+    """The wall's writers in this process take turns here rather than in the store: SQLite's
+    busy handler polls with sleeps of up to 100 ms, which made the slow tail under load."""
     _salt: str | None = None
     _salt_lock: threading.Lock = field(default_factory=threading.Lock)
     _send_locks: dict[str, threading.Lock] = field(default_factory=dict)
@@ -167,6 +183,23 @@ class WebContext:
         self.submit_limiter = RateLimiter(self.limits.submit, self.limits.window)
         self.star_limiter = RateLimiter(self.limits.star, self.limits.window)
         self.login_limiter = RateLimiter(self.limits.login, self.limits.window)
+
+    # -- the guard ---------------------------------------------------------------------------
+
+    @property
+    def check(self) -> Callable[[str], list[str]]:
+        """The guard's reasons to hold a wall idea back (``[]``: none)."""
+        return self.scoring.wall_reasons
+
+    @property
+    def guard_check(self) -> Callable[..., Verdict] | None:
+        """The guard's verdict on a draft (``text``, ``reply_to``), for the pages."""
+        return self.scoring.compose_check
+
+    @property
+    def guard(self) -> Guard:
+        """The app's guard, for sending (the same one, under the same lock)."""
+        return self.scoring.guard
 
     # -- the store --------------------------------------------------------------------------
 
@@ -297,23 +330,6 @@ class WebContext:
         )
 
 
-def wants_json(request: Request) -> bool:
-    path = request.url.path
-    if path.startswith(("/api/", "/v1")) or path.endswith(".json"):
-        return True
-    accept = request.headers.get("accept", "")
-    return "application/json" in accept and "text/html" not in accept
-
-
-def json_error(status: int, message: str, headers: Mapping[str, str] | None = None) -> Response:
-    """cyberkind's one JSON error shape."""
-    return JSONResponse(
-        {"ok": False, "error": message, "errors": [message], "status": status},
-        status_code=status,
-        headers=dict(headers or {}),
-    )
-
-
 async def json_object(request: Request, example: str = "") -> dict[str, Any] | Response:
     """The request's JSON object, or the error to answer (415, or 400 naming the fix).
 
@@ -322,9 +338,11 @@ async def json_object(request: Request, example: str = "") -> dict[str, Any] | R
     if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
         return json_error(415, "Send JSON with Content-Type: application/json.")
     try:
-        body = await request.json()
-    except ValueError:
-        return json_error(400, "The body is not valid JSON. You can fix this by sending an object.")
+        body = await read_json(request)
+    except BadJSON as err:
+        if err.malformed:
+            return json_error(400, NOT_JSON)
+        return json_error(400, err.message)
     if not isinstance(body, dict):
         hint = f", e.g. {example}" if example else ""
         return json_error(400, f"The body must be a JSON object{hint}.")
@@ -352,6 +370,7 @@ async def checked_form(request: Request) -> dict[str, str] | Response:
 
 
 Endpoint = Callable[[Request], Awaitable[Response]]
+"""A route's handler."""
 
 
 def page(endpoint: Endpoint) -> Endpoint:
@@ -438,11 +457,3 @@ class LoginRequired:
             await response(scope, receive, send)
             return
         await self.app(scope, receive, send)
-
-
-def rate_limited(retry_after: float) -> Response:
-    return json_error(
-        429,
-        f"Too many requests; please wait {int(retry_after) + 1} seconds and try again.",
-        {"retry-after": str(int(retry_after) + 1)},
-    )

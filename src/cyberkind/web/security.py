@@ -33,6 +33,7 @@ from typing import Any
 from itsdangerous import BadSignature, TimestampSigner
 
 from ..members import hash_password, verify_password
+from .responses import json_error
 
 __all__ = [
     "BodyLimit",
@@ -106,11 +107,6 @@ class BodyTooLarge(Exception):
     """Raised into the app when a streamed body passes the limit (answered with 413)."""
 
 
-def _json_error(status: int, message: str) -> bytes:
-    body = {"ok": False, "error": message, "errors": [message], "status": status}
-    return json.dumps(body).encode("utf-8")
-
-
 class BodyLimit:
     """Refuse request bodies over ``limit`` bytes with 413 (paths under ``skip`` excepted).
 
@@ -157,7 +153,7 @@ class BodyLimit:
 
 
 async def _send_413(send: Send, message: str) -> None:
-    body = _json_error(413, message)
+    body = bytes(json_error(413, message).body)
     await send(
         {
             "type": "http.response.start",

@@ -14,14 +14,14 @@ from urllib.parse import quote
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 
-from ..errors import InputError
-from ..members import add_member, remove_member, set_member_disabled
-from ..store import Store
-from .context import checked_form, page, web_context
+from ...errors import InputError
+from ...members import add_member, remove_member, set_member_disabled
+from ...store import Store
+from ..context import checked_form, page, web_context
 
-__all__ = ["member_routes"]
+__all__ = ["routes"]
 
 ACTIONS = ("disable", "enable", "remove")
 
@@ -76,7 +76,7 @@ async def member_action(request: Request) -> Response:
     return RedirectResponse(f"/members?done={action}d&name={quote(name)}", 303)
 
 
-def member_routes() -> list[Route]:
+def routes() -> list[BaseRoute]:
     """The members page, its form posts and its JSON twin (owners only when public)."""
     return [
         Route("/members", page(members_page), methods=["GET"]),

@@ -12,42 +12,37 @@ from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 
-from ..accounts import accounts_status, live_platforms
-from ..composer import Composer, Ledger
-from ..composer.api import learned_voice
-from ..errors import ClaimedError, ConfigError, InputError
-from ..guard import Verdict
-from ..inbox import Inbox
-from ..members import (
-    OWNER_PASSWORD_KEY,
+from ...accounts import accounts_status, live_platforms
+from ...composer import Composer, Ledger
+from ...composer.api import learned_voice
+from ...errors import ClaimedError, ConfigError, InputError
+from ...guard import Verdict
+from ...inbox import Inbox
+from ...members import (
     authenticate,
     check_owner_password,
     login_mode,
     password_fingerprint,
-    set_owner_password,
 )
-from ..models import Act, Opportunity, Priority
-from ..resources import REGIONS, regional_resources
-from ..sending import sends
-from ..store import Member, Store
-from ..wall import inbox_idea_on_wall
-from .accounts import account_routes
-from .charts import bar_chart, stars_over_time
-from .context import WebContext, checked_form, json_error, page, web_context
-from .members import member_routes
-from .security import csrf_token
-from .send import send_routes
-from .wall import inbox_wall_routes
+from ...models import Act, Opportunity, Priority
+from ...resources import REGIONS, regional_resources
+from ...sending import sends
+from ...store import Member, Store
+from ...wall import inbox_idea_on_wall
+from ..charts import bar_chart, stars_over_time
+from ..context import NOT_JSON, WebContext, checked_form, page, web_context
+from ..login import (
+    OWNER,
+    end_sessions,
+    member_subject,
+    session_generation,
+)
+from ..responses import BadJSON, json_error, read_json
+from ..security import csrf_token
 
-__all__ = ["PASSWORD_KEY", "highlight", "page_routes", "set_password"]
-
-PASSWORD_KEY = OWNER_PASSWORD_KEY
-"""Where the owner's argon2 password hash lives in the store's ``web_config``."""
-
-set_password = set_owner_password
-"""Store the owner's password as an argon2 hash (:func:`cyberkind.members.set_owner_password`)."""
+__all__ = ["highlight", "routes"]
 
 SNOOZE_CHOICES = {"1d": timedelta(days=1), "3d": timedelta(days=3), "7d": timedelta(days=7)}
 MAX_DRAFT_CHARS = 5000
@@ -84,14 +79,16 @@ async def login(request: Request) -> Response:
     name = form.get("name", "").strip()[:64]
     password = form.get("password", "")
 
-    def check(store: Store) -> tuple[Member | None, bool, bool, bool]:
+    def check(store: Store) -> tuple[Member | None, bool, bool, bool, int]:
         configured, team = login_mode(store)
         if team:
-            return authenticate(store, name, password), True, configured, team
+            member = authenticate(store, name, password)
+            subject = member_subject(member.name) if member is not None else OWNER
+            return member, True, configured, team, session_generation(store, subject)
         ok = check_owner_password(store, password)
-        return None, ok, configured, team
+        return None, ok, configured, team, session_generation(store, OWNER)
 
-    member, ok, configured, team = await web.with_store(check)
+    member, ok, configured, team, generation = await web.with_store(check)
     if not ok or (team and member is None):
         return web.render(
             request,
@@ -109,14 +106,27 @@ async def login(request: Request) -> Response:
         request.session["pw"] = password_fingerprint(member)
     else:
         request.session["owner"] = True
+    request.session["gen"] = generation  # logging out or a new password ends it
     csrf_token(request.session)  # a fresh token after logging in
     return RedirectResponse(_safe_next(form.get("next")), 303)
 
 
 async def logout(request: Request) -> Response:
+    """End the login: this cookie, and every copy of it, on every device."""
+    web = web_context(request)
     form = await checked_form(request)
     if isinstance(form, Response):
         return form
+    member = request.session.get("member")
+    subject = (
+        member_subject(member)
+        if isinstance(member, str)
+        else OWNER
+        if request.session.get("owner") is True
+        else None
+    )
+    if subject is not None:
+        await web.with_store(lambda s: end_sessions(s, subject))
     request.session.clear()
     return RedirectResponse("/wall", 303)
 
@@ -466,7 +476,10 @@ async def settings_page(request: Request) -> Response:
         if api:
             if request.headers.get("content-type", "").split(";")[0] != "application/json":
                 return json_error(415, "Send JSON with Content-Type: application/json.")
-            body = await request.json()
+            try:
+                body = await read_json(request)
+            except BadJSON as err:
+                return json_error(400, NOT_JSON if err.malformed else err.message)
             form = {k: str(v) for k, v in body.items()} if isinstance(body, dict) else {}
         else:
             checked = await checked_form(request)
@@ -496,8 +509,9 @@ async def settings_page(request: Request) -> Response:
     return web.render(request, "settings.html", **data, saved=saved, notes=notes)
 
 
-def page_routes() -> list[Route]:
-    """The owner's pages and their JSON twins."""
+def routes() -> list[BaseRoute]:
+    """The owner's pages and their JSON twins (after :mod:`.send`'s and :mod:`.wall`'s
+    ``/inbox/{id}/...`` routes, which ``/inbox/{id}/{action}`` would otherwise take)."""
     return [
         Route("/login", page(login_page), methods=["GET"]),
         Route("/login", page(login), methods=["POST"]),
@@ -507,13 +521,9 @@ def page_routes() -> list[Route]:
         Route("/api/inbox", page(inbox_page), methods=["GET"]),
         Route("/inbox/{opp_id:str}", page(opportunity_page), methods=["GET"]),
         Route("/api/inbox/{opp_id:str}", page(opportunity_page), methods=["GET"]),
-        *send_routes(),
-        *inbox_wall_routes(),
         Route("/inbox/{opp_id:str}/{action:str}", page(opportunity_action), methods=["POST"]),
         Route("/stars", page(stars_page), methods=["GET"]),
         Route("/api/stars", page(stars_page), methods=["GET"]),
         Route("/settings", page(settings_page), methods=["GET", "POST"]),
-        *account_routes(),
-        *member_routes(),
         Route("/api/settings", page(settings_page), methods=["GET", "POST"]),
     ]

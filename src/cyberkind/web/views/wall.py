@@ -3,15 +3,16 @@
 - ``GET /wall`` (and ``/wall.json``): the wall, iframe-friendly (the only framable page);
 - ``POST /wall``: submit an idea (form: ``text``, ``author``, ``token``, ``nonce``);
 - ``POST /wall/{id}/star``: star an idea (once per visitor, rate-limited);
-- ``GET /wall/feed.json``: a JSON Feed 1.1 of the wall, for blogs and feed readers;
+- ``GET /wall/feed.json``: a JSON Feed 1.1 of the wall, for blogs and feed readers (its
+  links start with the ``public_url`` setting);
 - ``GET /api/ideas`` (a list of ideas: ``text``, ``author``, ``stars``...),
   ``POST /api/ideas``, ``POST /api/ideas/{id}/star``: the same as JSON;
 - ``GET /moderation``, ``POST /moderation/{id}/approve`` and ``.../reject`` (the owner), and
   ``GET /api/moderation``, ``POST /api/moderation/{id}/{approve,reject}``;
 - ``POST /inbox/{id}/wall`` (form: ``csrf``, optional ``text``) and ``POST /api/inbox/{id}/wall``
   (JSON, optional ``text``): the owner puts an inbox idea on the wall
-  (:meth:`cyberkind.wall.Wall.add_from_inbox`); registered by :mod:`.pages`, before the
-  inbox's other actions, and owner-only like every ``/inbox`` path.
+  (:meth:`cyberkind.wall.Wall.add_from_inbox`); mounted before :mod:`.pages` and its
+  ``/inbox/{id}/{action}``, and owner-only like every ``/inbox`` path.
 """
 
 from __future__ import annotations
@@ -21,23 +22,16 @@ from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 
-from ..errors import InputError
-from ..models import Idea
-from ..store import Store
-from ..wall import MAX_AUTHOR_CHARS, MAX_IDEA_CHARS, Submission, Wall
-from .context import (
-    WebContext,
-    checked_form,
-    form_fields,
-    json_error,
-    page,
-    rate_limited,
-    web_context,
-)
+from ...errors import InputError
+from ...models import Idea
+from ...store import Store
+from ...wall import MAX_AUTHOR_CHARS, MAX_IDEA_CHARS, Submission, Wall
+from ..context import NOT_JSON, WebContext, checked_form, form_fields, page, web_context
+from ..responses import BadJSON, json_error, rate_limited, read_json
 
-__all__ = ["inbox_wall_routes", "wall_routes"]
+__all__ = ["routes"]
 
 
 def _wall(web: WebContext, store: Store) -> Wall:
@@ -93,7 +87,10 @@ async def _submit(web: WebContext, request: Request, data: dict[str, Any]) -> Su
 
     def run(store: Store) -> Submission:
         client = web.visitor(request, web.salt(store))
-        return _wall(web, store).submit(text, author, client=client, nonce=nonce or None)
+        wall = _wall(web, store)
+        screened = wall.screen(text, author)  # the guard, before queueing to write
+        with web.writes:
+            return wall.submit(text, author, client=client, nonce=nonce or None, screened=screened)
 
     return await web.with_store(run)
 
@@ -122,7 +119,9 @@ async def _star(web: WebContext, request: Request) -> tuple[Idea, bool]:
     idea_id = int(request.path_params["idea_id"])
 
     def run(store: Store) -> tuple[Idea, bool]:
-        return _wall(web, store).star(idea_id, web.visitor(request, web.salt(store)))
+        voter = web.visitor(request, web.salt(store))
+        with web.writes:
+            return _wall(web, store).star(idea_id, voter)
 
     return await web.with_store(run)
 
@@ -162,9 +161,9 @@ async def api_submit(request: Request) -> Response:
     if retry is not None:
         return rate_limited(retry)
     try:
-        data = await request.json()
-    except ValueError:
-        return json_error(400, "The body is not valid JSON. You can fix this by sending an object.")
+        data = await read_json(request)
+    except BadJSON as err:
+        return json_error(400, NOT_JSON if err.malformed else err.message)
     if not isinstance(data, dict):
         return json_error(400, "The body must be a JSON object with 'text' and 'author'.")
     submission = await _submit(web, request, data)
@@ -192,10 +191,19 @@ async def api_star(request: Request) -> Response:
     return JSONResponse({"ok": True, "added": added, "idea": idea.to_json()})
 
 
+def _base_url(web: WebContext, request: Request) -> str:
+    """Where the feed's links point: the ``public_url`` setting; else, when the server is
+    public, nowhere absolute (links relative to the feed, never the visitor's Host header);
+    else this loopback server's own address (the Host header is checked: loopback only)."""
+    if web.public_url:
+        return web.public_url
+    return "" if web.public else str(request.base_url).rstrip("/")
+
+
 async def feed(request: Request) -> Response:
     web = web_context(request)
     ideas = await web.with_store(lambda s: s.ideas(("published",)))
-    base = str(request.base_url).rstrip("/")
+    base = _base_url(web, request)
     body = {
         "version": "https://jsonfeed.org/version/1.1",
         "title": "Ideas for random acts of cyber-kindness",
@@ -259,9 +267,13 @@ async def inbox_to_wall(request: Request) -> Response:
         if refused is not None:
             return refused
         try:
-            data = await request.json() if await request.body() else {}
-        except ValueError:
-            return json_error(400, "The body is not valid JSON. You can fix this by sending {}.")
+            data = await read_json(request) if await request.body() else {}
+        except BadJSON as err:
+            if err.malformed:
+                return json_error(
+                    400, "The body is not valid JSON. You can fix this by sending {}."
+                )
+            return json_error(400, err.message)
         if not isinstance(data, dict) or not isinstance(data.get("text", ""), str | None):
             return json_error(400, "The body must be a JSON object; 'text' is a string.")
         text = data.get("text")
@@ -290,21 +302,13 @@ async def inbox_to_wall(request: Request) -> Response:
     return RedirectResponse(f"/inbox/{opp_id}?wall={outcome}#wall", 303)
 
 
-def inbox_wall_routes() -> list[Route]:
-    """``POST /inbox/{id}/wall`` and ``POST /api/inbox/{id}/wall`` (see the module docstring)."""
-    return [
-        Route("/inbox/{opp_id:str}/wall", page(inbox_to_wall), methods=["POST"]),
-        Route("/api/inbox/{opp_id:str}/wall", page(inbox_to_wall), methods=["POST"]),
-    ]
-
-
 async def api_moderation(request: Request) -> Response:
     web = web_context(request)
     pending = await web.with_store(lambda s: s.ideas(("pending",)))
     return JSONResponse([{**i.to_json(), "reason": i.reason} for i in pending])
 
 
-def wall_routes() -> list[Route]:
+def routes() -> list[BaseRoute]:
     """The wall's routes (see the module docstring)."""
     return [
         Route("/wall", page(wall_page), methods=["GET"]),
@@ -323,4 +327,6 @@ def wall_routes() -> list[Route]:
         ),
         Route("/api/moderation", page(api_moderation), methods=["GET"]),
         Route("/api/moderation/{idea_id:int}/{action:str}", page(moderate), methods=["POST"]),
+        Route("/inbox/{opp_id:str}/wall", page(inbox_to_wall), methods=["POST"]),
+        Route("/api/inbox/{opp_id:str}/wall", page(inbox_to_wall), methods=["POST"]),
     ]

@@ -29,13 +29,13 @@ from typing import Any
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 
-from ..accounts import can_send_privately
-from ..composer import Composer
-from ..errors import AuthError, ClaimedError, ConfigError, InputError, SourceError
-from ..inbox import Inbox
-from ..sending import (
+from ...accounts import can_send_privately
+from ...composer import Composer
+from ...errors import AuthError, ClaimedError, ConfigError, InputError, SourceError
+from ...inbox import Inbox
+from ...sending import (
     PreparedSend,
     SendResult,
     answered_item,
@@ -44,10 +44,11 @@ from ..sending import (
     send_draft,
     sends,
 )
-from ..store import Store
-from .context import WebContext, checked_form, json_error, json_object, page, web_context
+from ...store import Store
+from ..context import WebContext, checked_form, json_object, page, web_context
+from ..responses import json_error
 
-__all__ = ["send_routes"]
+__all__ = ["routes"]
 
 MAX_DRAFT_CHARS = 5000
 SAFE_TO_RETRY = "Nothing was posted twice: cyberkind remembers this send, so trying again is safe."
@@ -287,7 +288,7 @@ async def api_send(request: Request) -> Response:
     return JSONResponse({"ok": True, **result.to_json()})
 
 
-def send_routes() -> list[Route]:
+def routes() -> list[BaseRoute]:
     """Approve-and-send's pages and JSON endpoints (before the inbox's other actions)."""
     return [
         Route("/inbox/{opp_id:str}/confirm", page(confirm_page), methods=["POST"]),

@@ -25,9 +25,9 @@ from urllib.parse import quote
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 
-from ..accounts import (
+from ...accounts import (
     Connected,
     accounts_status,
     check_feed_url,
@@ -36,11 +36,11 @@ from ..accounts import (
     follow_feed,
     unfollow_feed,
 )
-from ..errors import InputError
-from ..store import Store
-from .context import checked_form, json_object, page, web_context
+from ...errors import InputError
+from ...store import Store
+from ..context import checked_form, json_object, page, web_context
 
-__all__ = ["account_routes"]
+__all__ = ["routes"]
 
 
 def _str(body: dict[str, Any], key: str) -> str:
@@ -154,7 +154,7 @@ async def feeds(request: Request) -> Response:
     return RedirectResponse(f"/settings?feed={note}#feeds-h", 303)
 
 
-def account_routes() -> list[Route]:
+def routes() -> list[BaseRoute]:
     """The accounts and feeds routes (see the module docstring)."""
     return [
         Route("/settings/accounts", page(add_account), methods=["POST"]),

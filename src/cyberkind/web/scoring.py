@@ -1,0 +1,124 @@
+"""The app's one scorer and guard, behind one lock.
+
+The scorer's memo tables are not thread-safe, and one CPU-bound check at a time is what a
+small machine can serve anyway, so every route scores through one :class:`Scoring`:
+Perspective scores and spans (:mod:`.views.api`), the guard's verdicts (``/v1/check``,
+compose, approve-and-send) and the wall's screening.
+
+**Usage**::
+
+    >>> scoring = Scoring(Scorer())                          # doctest: +SKIP
+    >>> scoring.check("Thank you!").verdict                  # doctest: +SKIP
+    'ok'
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping, Sequence
+
+from ..engine import Scorer
+from ..errors import CyberkindError
+from ..guard import NEGATIVITY_LABELS, Guard, Policy, Verdict, parse_policy
+from . import perspective
+
+__all__ = ["Scoring", "guard_spans"]
+
+
+def guard_spans(guard: Guard) -> perspective.SpanAnnotator:
+    """Perspective ``spanScores`` from the guard: the words behind each label's reason.
+
+    Labels the guard gives no reason for get no spans here: the caller then reports one
+    span over the whole text with the summary score, as Perspective does for a single
+    sentence.
+    """
+
+    def annotate(text: str, labels: Sequence[str]) -> dict[str, list[tuple[int, int, float]]]:
+        if not set(labels) & set(NEGATIVITY_LABELS):
+            return {}  # the guard gives reasons only for negativity labels
+        try:
+            verdict = guard.check(text, suggest=False)
+        except CyberkindError:  # e.g. longer than the guard reads: whole-text spans
+            return {}
+        out: dict[str, list[tuple[int, int, float]]] = {}
+        for reason in verdict.reasons:
+            if reason.label in labels and reason.spans:
+                out[reason.label] = [(s.start, s.end, s.score) for s in reason.spans]
+        return out
+
+    return annotate
+
+
+class _LockedGuard(Guard):
+    """The app's guard, one check at a time: sending (:func:`cyberkind.sending.send_draft`)
+    calls ``check`` itself, from a worker thread, and the scorer is not thread-safe."""
+
+    def __init__(self, lock: threading.RLock, scorer: Scorer) -> None:
+        super().__init__(scorer)
+        self._lock = lock
+
+    def check(
+        self,
+        text: str,
+        reply_to: str | None = None,
+        policy: Policy | None = None,
+        suggest: bool = True,
+    ) -> Verdict:
+        with self._lock:
+            return super().check(text, reply_to=reply_to, policy=policy, suggest=suggest)
+
+
+class Scoring:
+    """One scorer and its guard for the whole app; every method takes the one lock.
+
+    ``spans`` annotates Perspective ``spanAnnotations`` (default: :func:`guard_spans`);
+    ``unscorable`` is what the Perspective endpoint does with an attribute it cannot score
+    (``omit`` or ``error``, :func:`~cyberkind.web.perspective.check_unscorable`).
+    """
+
+    def __init__(
+        self,
+        scorer: Scorer,
+        spans: perspective.SpanAnnotator | None = None,
+        unscorable: str = "omit",
+    ) -> None:
+        self.scorer = scorer
+        self.unscorable = perspective.check_unscorable(unscorable)
+        self.lock = threading.RLock()
+        self.guard: Guard = _LockedGuard(self.lock, scorer)
+        self._spans = spans if spans is not None else guard_spans(self.guard)
+
+    def score_one(self, text: str) -> Mapping[str, float]:
+        """The scorer's scores for one text."""
+        with self.lock:
+            return self.scorer.score([text])[0]
+
+    def annotate(
+        self, text: str, labels: Sequence[str]
+    ) -> Mapping[str, Sequence[tuple[int, int, float]]]:
+        """Perspective span scores for ``labels``."""
+        with self.lock:
+            return self._spans(text, labels)
+
+    def check(
+        self, text: str, reply_to: str | None = None, policy_text: str | None = None
+    ) -> Verdict:
+        """The guard's full verdict (``policy_text``: a TOML policy file's text)."""
+        policy = parse_policy(policy_text, "policy") if policy_text is not None else None
+        with self.lock:
+            return self.guard.check(text, reply_to=reply_to, policy=policy)
+
+    def compose_check(self, text: str, reply_to: str | None = None) -> Verdict:
+        """The guard's verdict on a draft, for compose and approve-and-send."""
+        return self.check(text, reply_to)
+
+    def wall_reasons(self, text: str) -> list[str]:
+        """The guard's reasons to hold a wall idea back (``[]``: it may go up)."""
+        try:
+            with self.lock:
+                verdict = self.guard.check(text, suggest=False)
+        except CyberkindError as err:
+            return [str(err)]
+        if verdict.verdict == "ok":
+            return []
+        return [f"the guard says: {r.message}" for r in verdict.reasons] or ["the guard flagged it"]
