@@ -344,7 +344,7 @@ def test_openapi_describes_every_route_and_method(scorer: Any) -> None:
     from starlette.routing import Route
 
     from cyberkind.web.openapi import openapi_spec
-    from cyberkind.web.perspective import ATTRIBUTES, MAX_TEXT_BYTES
+    from cyberkind.web.perspective import KNOWN_ATTRIBUTES, MAX_TEXT_BYTES
 
     spec = openapi_spec()
     missing = []
@@ -357,7 +357,9 @@ def test_openapi_describes_every_route_and_method(scorer: Any) -> None:
                 missing.append(f"{method} {path}")
     assert missing == []
     request = spec["components"]["schemas"]["AnalyzeCommentRequest"]["properties"]
-    assert request["requestedAttributes"]["propertyNames"]["enum"] == list(ATTRIBUTES)
+    # Every attribute Perspective has may be asked for; those cyberkind cannot score are left
+    # out of the answer or refused, by the perspective_unscorable setting.
+    assert request["requestedAttributes"]["propertyNames"]["enum"] == list(KNOWN_ATTRIBUTES)
     assert (
         f"At most {MAX_TEXT_BYTES} bytes" in request["comment"]["properties"]["text"]["description"]
     )
