@@ -40,6 +40,7 @@ __all__ = [
     "READING_CONFIG",
     "ReadingCascade",
     "ReadingClassifier",
+    "default_tier",
     "make_reading_cascade",
     "make_reading_classifier",
     "reading_available",
@@ -64,6 +65,12 @@ def reading_available(model_dir: Path | None = None) -> bool:
     folder = (model_dir or default_model_dir()) / READING_MODEL
     files = all((folder / n).is_file() for n in ("model.onnx", "tokenizer.json", "config.json"))
     return files and all(importlib.util.find_spec(m) for m in ("onnxruntime", "tokenizers"))
+
+
+def default_tier(model_dir: Path | None = None) -> str:
+    """``reading`` where the reading model is installed, else ``fast``: the tier for reading
+    one text or a few (the guard, the web app)."""
+    return "reading" if reading_available(model_dir) else "fast"
 
 
 class ReadingClassifier:

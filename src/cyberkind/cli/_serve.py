@@ -26,7 +26,12 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1")
     help="Interface to bind. Anything but loopback needs --public.",
 )
 @click.option("--port", type=int, default=8000, show_default=True, help="Port to listen on.")
-@click.option("--tier", default="fast", show_default=True, help="Model tier for scoring.")
+@click.option(
+    "--tier",
+    default=None,
+    help="Model tier for scoring and the guard (default: reading, the fine-tuned encoder, "
+    "where it is installed; else fast).",
+)
 @click.option(
     "--public",
     is_flag=True,
@@ -50,7 +55,7 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1")
 def serve(
     host: str,
     port: int,
-    tier: str,
+    tier: str | None,
     public: bool,
     frame_ancestors: str,
     get_path: str | None,
@@ -69,12 +74,14 @@ def serve(
 
         cyberkind serve --public --host 0.0.0.0   # after: cyberkind web set-password
     """
+    from ..classifiers.reading_tier import default_tier
     from ..engine import Scorer
     from ..members import owner_password_set
     from ..store import SQLiteStore, open_store
     from ..web.app import create_app
 
     values = _settings(settings)
+    chosen = tier or default_tier(values["model_dir"])
     if host not in LOOPBACK and not public:
         raise click.ClickException(
             f"binding {host} would expose your inbox to other machines. You can fix this by "
@@ -99,7 +106,7 @@ def serve(
         # A SQLite store's resolved file, or the team store's URL as given.
         path = store.path if isinstance(store, SQLiteStore) else store_path
     app = create_app(
-        Scorer(tier, values["model_dir"], _tier_options(tier, values)),
+        Scorer(chosen, values["model_dir"], _tier_options(chosen, values)),
         db=path,
         public=public,
         frame_ancestors=frame_ancestors,

@@ -119,6 +119,23 @@ class Scoring:
                 verdict = self.guard.check(text, suggest=False)
         except CyberkindError as err:
             return [str(err)]
-        if verdict.verdict == "ok":
-            return []
-        return [f"the guard says: {r.message}" for r in verdict.reasons] or ["the guard flagged it"]
+        reasons = []
+        if verdict.verdict != "ok":
+            reasons = [f"the guard says: {r.message}" for r in verdict.reasons]
+            reasons = reasons or ["the guard flagged it"]
+        spam = self.spam_probability(text)
+        if spam is not None and spam[0] >= spam[1]:
+            reasons.append(f"it reads as spam ({spam[0]:.2f} >= {spam[1]:.2f})")
+        return reasons
+
+    def spam_probability(self, text: str) -> tuple[float, float] | None:
+        """The reading model's spam probability of ``text`` and its threshold, or ``None``
+        when the scorer has no spam head (the fast tier)."""
+        from ..classifiers.reading_tier import ReadingClassifier
+
+        model = getattr(self.scorer, "model", None)
+        if not isinstance(model, ReadingClassifier) or "spam" not in model.extras:
+            return None
+        with self.lock:
+            p = float(model.extra([text])["spam"][0])
+        return p, model.thresholds()["spam"]
