@@ -34,11 +34,7 @@ def _execute_script(conn: sqlite3.Connection, script: str) -> None:
             conn.execute(statement)
 
 
-def m001_items_cursors_opportunities(conn: sqlite3.Connection) -> None:
-    """Items with a stable (source, remote_id), per-source cursors, opportunities."""
-    _execute_script(
-        conn,
-        """
+_M001_SQL = """
         CREATE TABLE items (
             id INTEGER PRIMARY KEY,
             source TEXT NOT NULL,
@@ -93,33 +89,29 @@ def m001_items_cursors_opportunities(conn: sqlite3.Connection) -> None:
             item_id INTEGER NOT NULL REFERENCES items (id) ON DELETE CASCADE,
             PRIMARY KEY (opportunity_id, item_id)
         );
-        """,
-    )
-
-
-def m002_feeds(conn: sqlite3.Connection) -> None:
-    """The RSS/Atom feeds the user follows (URLs only: feeds need no credentials)."""
-    _execute_script(
-        conn,
         """
+
+
+def m001_items_cursors_opportunities(conn: sqlite3.Connection) -> None:
+    """Items with a stable (source, remote_id), per-source cursors, opportunities."""
+    _execute_script(conn, _M001_SQL)
+
+
+_M002_SQL = """
         CREATE TABLE feeds (
             url TEXT PRIMARY KEY,
             comments INTEGER NOT NULL DEFAULT 0 CHECK (comments IN (0, 1)),
             added_at TEXT NOT NULL
         );
-        """,
-    )
-
-
-def m003_drafts_and_stars(conn: sqlite3.Connection) -> None:
-    """The last draft of each opportunity, and the gold-star ledger (who, how many, why, when).
-
-    A star row that comes from a draft names its opportunity; the partial unique index
-    makes recording a draft's stars twice (a retried ``done``) a no-op.
-    """
-    _execute_script(
-        conn,
         """
+
+
+def m002_feeds(conn: sqlite3.Connection) -> None:
+    """The RSS/Atom feeds the user follows (URLs only: feeds need no credentials)."""
+    _execute_script(conn, _M002_SQL)
+
+
+_M003_SQL = """
         CREATE TABLE drafts (
             opportunity_id TEXT PRIMARY KEY,
             payload TEXT NOT NULL,
@@ -140,15 +132,19 @@ def m003_drafts_and_stars(conn: sqlite3.Connection) -> None:
         CREATE INDEX stars_person ON stars (person);
         CREATE UNIQUE INDEX stars_once_per_draft ON stars (opportunity_id, person)
             WHERE opportunity_id IS NOT NULL
-        """,
-    )
-
-
-def m004_accounts(conn: sqlite3.Connection) -> None:
-    """Live platform accounts: where and who (never a secret; those live in the keyring)."""
-    _execute_script(
-        conn,
         """
+
+
+def m003_drafts_and_stars(conn: sqlite3.Connection) -> None:
+    """The last draft of each opportunity, and the gold-star ledger (who, how many, why, when).
+
+    A star row that comes from a draft names its opportunity; the partial unique index
+    makes recording a draft's stars twice (a retried ``done``) a no-op.
+    """
+    _execute_script(conn, _M003_SQL)
+
+
+_M004_SQL = """
         CREATE TABLE accounts (
             name TEXT PRIMARY KEY,
             platform TEXT NOT NULL,
@@ -157,8 +153,12 @@ def m004_accounts(conn: sqlite3.Connection) -> None:
             options TEXT NOT NULL DEFAULT '{}',
             added_at TEXT NOT NULL
         );
-        """,
-    )
+        """
+
+
+def m004_accounts(conn: sqlite3.Connection) -> None:
+    """Live platform accounts: where and who (never a secret; those live in the keyring)."""
+    _execute_script(conn, _M004_SQL)
 
 
 def m005_links(conn: sqlite3.Connection) -> None:
@@ -206,15 +206,7 @@ def m005_links(conn: sqlite3.Connection) -> None:
     )
 
 
-def m007_outbox(conn: sqlite3.Connection) -> None:
-    """The outbox: each send is recorded (pending) before it is posted, then marked sent.
-
-    ``key`` is the idempotency key (from the opportunity and the text), so a retry
-    after a timeout or a crash finds the attempt and never posts twice.
-    """
-    _execute_script(
-        conn,
-        """
+_M007_SQL = """
         CREATE TABLE outbox (
             key TEXT PRIMARY KEY,
             opportunity_id TEXT NOT NULL,
@@ -227,22 +219,19 @@ def m007_outbox(conn: sqlite3.Connection) -> None:
             updated_at TEXT NOT NULL
         );
         CREATE INDEX outbox_opportunity ON outbox (opportunity_id);
-        """,
-    )
-
-
-def m006_ideas_wall(conn: sqlite3.Connection) -> None:
-    """The public ideas wall: ideas, every submission (one row each), visitor stars, config.
-
-    An idea merges near-duplicate submissions: each submission keeps its own row (its author,
-    words and client), so every accepted submission is stored exactly once and every author
-    is credited. ``nonce`` makes a retried form post a no-op. ``voter`` and ``client`` are
-    salted hashes, never raw addresses. ``web_config`` holds the owner's password *hash* and
-    the web settings (never a plain password).
-    """
-    _execute_script(
-        conn,
         """
+
+
+def m007_outbox(conn: sqlite3.Connection) -> None:
+    """The outbox: each send is recorded (pending) before it is posted, then marked sent.
+
+    ``key`` is the idempotency key (from the opportunity and the text), so a retry
+    after a timeout or a crash finds the attempt and never posts twice.
+    """
+    _execute_script(conn, _M007_SQL)
+
+
+_M006_SQL = """
         CREATE TABLE ideas (
             id INTEGER PRIMARY KEY,
             text TEXT NOT NULL,
@@ -278,20 +267,22 @@ def m006_ideas_wall(conn: sqlite3.Connection) -> None:
             key TEXT PRIMARY KEY,
             value TEXT NOT NULL
         )
-        """,
-    )
-
-
-def m008_team(conn: sqlite3.Connection) -> None:
-    """Team mode: who answers which opportunity (claims), and settings the team shares.
-
-    ``claims`` has one row per claimed opportunity (its primary key), so two members
-    claiming at once cannot both win. ``team_settings`` holds shared values such as
-    the team's guard policy (key ``policy``, the TOML text).
-    """
-    _execute_script(
-        conn,
         """
+
+
+def m006_ideas_wall(conn: sqlite3.Connection) -> None:
+    """The public ideas wall: ideas, every submission (one row each), visitor stars, config.
+
+    An idea merges near-duplicate submissions: each submission keeps its own row (its author,
+    words and client), so every accepted submission is stored exactly once and every author
+    is credited. ``nonce`` makes a retried form post a no-op. ``voter`` and ``client`` are
+    salted hashes, never raw addresses. ``web_config`` holds the owner's password *hash* and
+    the web settings (never a plain password).
+    """
+    _execute_script(conn, _M006_SQL)
+
+
+_M008_SQL = """
         CREATE TABLE claims (
             opportunity_id TEXT PRIMARY KEY REFERENCES opportunities (id) ON DELETE CASCADE,
             member TEXT NOT NULL,
@@ -305,8 +296,17 @@ def m008_team(conn: sqlite3.Connection) -> None:
             updated_by TEXT,
             updated_at TEXT NOT NULL
         );
-        """,
-    )
+        """
+
+
+def m008_team(conn: sqlite3.Connection) -> None:
+    """Team mode: who answers which opportunity (claims), and settings the team shares.
+
+    ``claims`` has one row per claimed opportunity (its primary key), so two members
+    claiming at once cannot both win. ``team_settings`` holds shared values such as
+    the team's guard policy (key ``policy``, the TOML text).
+    """
+    _execute_script(conn, _M008_SQL)
 
 
 def m009_idea_submission_urls(conn: sqlite3.Connection) -> None:
@@ -318,16 +318,7 @@ def m009_idea_submission_urls(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE idea_submissions ADD COLUMN url TEXT")
 
 
-def m010_team_members(conn: sqlite3.Connection) -> None:
-    """Team members with their own web logins: name, display name, role, password hash.
-
-    ``role`` is ``owner`` or ``member``; ``password_hash`` is an argon2id hash (never the
-    password) or NULL for a member without a web login; ``disabled`` is 0/1. While the
-    table is empty, the single owner password in ``web_config`` keeps working.
-    """
-    _execute_script(
-        conn,
-        """
+_M010_SQL = """
         CREATE TABLE members (
             name TEXT PRIMARY KEY,
             display_name TEXT NOT NULL,
@@ -336,8 +327,17 @@ def m010_team_members(conn: sqlite3.Connection) -> None:
             created_at TEXT NOT NULL,
             disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1))
         );
-        """,
-    )
+        """
+
+
+def m010_team_members(conn: sqlite3.Connection) -> None:
+    """Team members with their own web logins: name, display name, role, password hash.
+
+    ``role`` is ``owner`` or ``member``; ``password_hash`` is an argon2id hash (never the
+    password) or NULL for a member without a web login; ``disabled`` is 0/1. While the
+    table is empty, the single owner password in ``web_config`` keeps working.
+    """
+    _execute_script(conn, _M010_SQL)
 
 
 # Positional: a migration's version is its place in this tuple.
