@@ -34,7 +34,11 @@ def _execute_script(conn: sqlite3.Connection, script: str) -> None:
             conn.execute(statement)
 
 
-_M001_SQL = """
+def m001_items_cursors_opportunities(conn: sqlite3.Connection) -> None:
+    """Items with a stable (source, remote_id), per-source cursors, opportunities."""
+    _execute_script(
+        conn,
+        """
         CREATE TABLE items (
             id INTEGER PRIMARY KEY,
             source TEXT NOT NULL,
@@ -89,29 +93,33 @@ _M001_SQL = """
             item_id INTEGER NOT NULL REFERENCES items (id) ON DELETE CASCADE,
             PRIMARY KEY (opportunity_id, item_id)
         );
+        """,
+    )
+
+
+def m002_feeds(conn: sqlite3.Connection) -> None:
+    """The RSS/Atom feeds the user follows (URLs only: feeds need no credentials)."""
+    _execute_script(
+        conn,
         """
-
-
-def m001_items_cursors_opportunities(conn: sqlite3.Connection) -> None:
-    """Items with a stable (source, remote_id), per-source cursors, opportunities."""
-    _execute_script(conn, _M001_SQL)
-
-
-_M002_SQL = """
         CREATE TABLE feeds (
             url TEXT PRIMARY KEY,
             comments INTEGER NOT NULL DEFAULT 0 CHECK (comments IN (0, 1)),
             added_at TEXT NOT NULL
         );
+        """,
+    )
+
+
+def m003_drafts_and_stars(conn: sqlite3.Connection) -> None:
+    """The last draft of each opportunity, and the gold-star ledger (who, how many, why, when).
+
+    A star row that comes from a draft names its opportunity; the partial unique index
+    makes recording a draft's stars twice (a retried ``done``) a no-op.
+    """
+    _execute_script(
+        conn,
         """
-
-
-def m002_feeds(conn: sqlite3.Connection) -> None:
-    """The RSS/Atom feeds the user follows (URLs only: feeds need no credentials)."""
-    _execute_script(conn, _M002_SQL)
-
-
-_M003_SQL = """
         CREATE TABLE drafts (
             opportunity_id TEXT PRIMARY KEY,
             payload TEXT NOT NULL,
@@ -132,19 +140,15 @@ _M003_SQL = """
         CREATE INDEX stars_person ON stars (person);
         CREATE UNIQUE INDEX stars_once_per_draft ON stars (opportunity_id, person)
             WHERE opportunity_id IS NOT NULL
+        """,
+    )
+
+
+def m004_accounts(conn: sqlite3.Connection) -> None:
+    """Live platform accounts: where and who (never a secret; those live in the keyring)."""
+    _execute_script(
+        conn,
         """
-
-
-def m003_drafts_and_stars(conn: sqlite3.Connection) -> None:
-    """The last draft of each opportunity, and the gold-star ledger (who, how many, why, when).
-
-    A star row that comes from a draft names its opportunity; the partial unique index
-    makes recording a draft's stars twice (a retried ``done``) a no-op.
-    """
-    _execute_script(conn, _M003_SQL)
-
-
-_M004_SQL = """
         CREATE TABLE accounts (
             name TEXT PRIMARY KEY,
             platform TEXT NOT NULL,
@@ -153,12 +157,8 @@ _M004_SQL = """
             options TEXT NOT NULL DEFAULT '{}',
             added_at TEXT NOT NULL
         );
-        """
-
-
-def m004_accounts(conn: sqlite3.Connection) -> None:
-    """Live platform accounts: where and who (never a secret; those live in the keyring)."""
-    _execute_script(conn, _M004_SQL)
+        """,
+    )
 
 
 def m005_links(conn: sqlite3.Connection) -> None:
@@ -206,7 +206,15 @@ def m005_links(conn: sqlite3.Connection) -> None:
     )
 
 
-_M007_SQL = """
+def m007_outbox(conn: sqlite3.Connection) -> None:
+    """The outbox: each send is recorded (pending) before it is posted, then marked sent.
+
+    ``key`` is the idempotency key (from the opportunity and the text), so a retry
+    after a timeout or a crash finds the attempt and never posts twice.
+    """
+    _execute_script(
+        conn,
+        """
         CREATE TABLE outbox (
             key TEXT PRIMARY KEY,
             opportunity_id TEXT NOT NULL,
@@ -219,19 +227,22 @@ _M007_SQL = """
             updated_at TEXT NOT NULL
         );
         CREATE INDEX outbox_opportunity ON outbox (opportunity_id);
-        """
+        """,
+    )
 
 
-def m007_outbox(conn: sqlite3.Connection) -> None:
-    """The outbox: each send is recorded (pending) before it is posted, then marked sent.
+def m006_ideas_wall(conn: sqlite3.Connection) -> None:
+    """The public ideas wall: ideas, every submission (one row each), visitor stars, config.
 
-    ``key`` is the idempotency key (from the opportunity and the text), so a retry
-    after a timeout or a crash finds the attempt and never posts twice.
+    An idea merges near-duplicate submissions: each submission keeps its own row (its author,
+    words and client), so every accepted submission is stored exactly once and every author
+    is credited. ``nonce`` makes a retried form post a no-op. ``voter`` and ``client`` are
+    salted hashes, never raw addresses. ``web_config`` holds the owner's password *hash* and
+    the web settings (never a plain password).
     """
-    _execute_script(conn, _M007_SQL)
-
-
-_M006_SQL = """
+    _execute_script(
+        conn,
+        """
         CREATE TABLE ideas (
             id INTEGER PRIMARY KEY,
             text TEXT NOT NULL,
@@ -267,22 +278,20 @@ _M006_SQL = """
             key TEXT PRIMARY KEY,
             value TEXT NOT NULL
         )
-        """
+        """,
+    )
 
 
-def m006_ideas_wall(conn: sqlite3.Connection) -> None:
-    """The public ideas wall: ideas, every submission (one row each), visitor stars, config.
+def m008_team(conn: sqlite3.Connection) -> None:
+    """Team mode: who answers which opportunity (claims), and settings the team shares.
 
-    An idea merges near-duplicate submissions: each submission keeps its own row (its author,
-    words and client), so every accepted submission is stored exactly once and every author
-    is credited. ``nonce`` makes a retried form post a no-op. ``voter`` and ``client`` are
-    salted hashes, never raw addresses. ``web_config`` holds the owner's password *hash* and
-    the web settings (never a plain password).
+    ``claims`` has one row per claimed opportunity (its primary key), so two members
+    claiming at once cannot both win. ``team_settings`` holds shared values such as
+    the team's guard policy (key ``policy``, the TOML text).
     """
-    _execute_script(conn, _M006_SQL)
-
-
-_M008_SQL = """
+    _execute_script(
+        conn,
+        """
         CREATE TABLE claims (
             opportunity_id TEXT PRIMARY KEY REFERENCES opportunities (id) ON DELETE CASCADE,
             member TEXT NOT NULL,
@@ -296,17 +305,8 @@ _M008_SQL = """
             updated_by TEXT,
             updated_at TEXT NOT NULL
         );
-        """
-
-
-def m008_team(conn: sqlite3.Connection) -> None:
-    """Team mode: who answers which opportunity (claims), and settings the team shares.
-
-    ``claims`` has one row per claimed opportunity (its primary key), so two members
-    claiming at once cannot both win. ``team_settings`` holds shared values such as
-    the team's guard policy (key ``policy``, the TOML text).
-    """
-    _execute_script(conn, _M008_SQL)
+        """,
+    )
 
 
 def m009_idea_submission_urls(conn: sqlite3.Connection) -> None:
@@ -318,7 +318,16 @@ def m009_idea_submission_urls(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE idea_submissions ADD COLUMN url TEXT")
 
 
-_M010_SQL = """
+def m010_team_members(conn: sqlite3.Connection) -> None:
+    """Team members with their own web logins: name, display name, role, password hash.
+
+    ``role`` is ``owner`` or ``member``; ``password_hash`` is an argon2id hash (never the
+    password) or NULL for a member without a web login; ``disabled`` is 0/1. While the
+    table is empty, the single owner password in ``web_config`` keeps working.
+    """
+    _execute_script(
+        conn,
+        """
         CREATE TABLE members (
             name TEXT PRIMARY KEY,
             display_name TEXT NOT NULL,
@@ -327,17 +336,8 @@ _M010_SQL = """
             created_at TEXT NOT NULL,
             disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1))
         );
-        """
-
-
-def m010_team_members(conn: sqlite3.Connection) -> None:
-    """Team members with their own web logins: name, display name, role, password hash.
-
-    ``role`` is ``owner`` or ``member``; ``password_hash`` is an argon2id hash (never the
-    password) or NULL for a member without a web login; ``disabled`` is 0/1. While the
-    table is empty, the single owner password in ``web_config`` keeps working.
-    """
-    _execute_script(conn, _M010_SQL)
+        """,
+    )
 
 
 # Positional: a migration's version is its place in this tuple.
