@@ -50,8 +50,9 @@ __all__ = [
 ]
 
 
-def json_fields(obj: object, *names: str) -> dict[str, Any]:
-    """``{name: obj.name}`` for each of ``names``, in order, with values as JSON wants them.
+def json_fields(obj: object, names: str) -> dict[str, Any]:
+    """``{name: obj.name}`` for each of the space-separated ``names`` (as
+    :func:`collections.namedtuple` takes them), in order, with values as JSON wants them.
 
     The one rule behind every ``to_json``: a datetime becomes ISO 8601 text, an enum its
     value, a tuple a list, a mapping a dict, an object with ``to_json`` its JSON; ``None``
@@ -59,10 +60,10 @@ def json_fields(obj: object, *names: str) -> dict[str, Any]:
 
     **Usage**::
 
-        >>> json_fields(Link("https://example.org", tags=("a", "b")), "url", "tags")
+        >>> json_fields(Link("https://example.org", tags=("a", "b")), "url tags")
         {'url': 'https://example.org', 'tags': ['a', 'b']}
     """
-    return {name: _json_value(getattr(obj, name)) for name in names}
+    return {name: _json_value(getattr(obj, name)) for name in names.split()}
 
 
 def _json_value(value: Any) -> Any:
@@ -268,7 +269,7 @@ class Account:
 
     def to_json(self) -> dict[str, Any]:
         """The public JSON shape (``cyberkind accounts list --json``); holds no secret."""
-        return json_fields(self, "name", "platform", "url", "handle", "options", "source")
+        return json_fields(self, "name platform url handle options source")
 
 
 @dataclass(frozen=True, slots=True)
@@ -317,7 +318,7 @@ class Link:
 
     def to_json(self) -> dict[str, Any]:
         """The public JSON shape (``cyberkind links list --json``)."""
-        return json_fields(self, "url", "title", "description", "tags", "origin", "added_at")
+        return json_fields(self, "url title description tags origin added_at")
 
 
 @dataclass(frozen=True, slots=True)
@@ -350,15 +351,7 @@ class StarAward:
     def to_json(self) -> dict[str, Any]:
         """The public JSON shape (``cyberkind stars --ledger --json``)."""
         return json_fields(
-            self,
-            "person",
-            "handle",
-            "count",
-            "reason",
-            "opportunity_id",
-            "source",
-            "item_id",
-            "awarded_at",
+            self, "person handle count reason opportunity_id source item_id awarded_at"
         )
 
 
@@ -388,12 +381,10 @@ class Opportunity:
     def to_json(self) -> dict[str, Any]:
         """The public JSON shape (``cyberkind inbox --json``)."""
         return {
-            **json_fields(self, "id", "act", "person", "source", "item_ids", "reason", "priority"),
+            **json_fields(self, "id act person source item_ids reason priority"),
             "priority_name": self.priority.name.lower(),
-            **json_fields(self, "state", "snooze_until", "is_idea", "url"),
-            "resources": [
-                json_fields(r, "name", "contact", "url", "where") for r in self.resources
-            ],
+            **json_fields(self, "state snooze_until is_idea url"),
+            "resources": [json_fields(r, "name contact url where") for r in self.resources],
         }
 
 
@@ -453,7 +444,7 @@ class Idea:
     def to_json(self) -> dict[str, Any]:
         """The public JSON shape (``/api/ideas``)."""
         return {
-            **json_fields(self, "id", "text", "author", "authors"),
+            **json_fields(self, "id text author authors"),
             "credits": [{"name": name, "url": url or None} for name, url in self.credits],
-            **json_fields(self, "stars", "votes", "thanks", "status", "created_at"),
+            **json_fields(self, "stars votes thanks status created_at"),
         }

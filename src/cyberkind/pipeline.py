@@ -85,7 +85,7 @@ class ImportReport:
     def to_json(self) -> dict[str, object]:
         """The JSON that ``cyberkind import`` prints."""
         return {
-            **json_fields(self, "source", "read", "new", "updated", "unchanged"),
+            **json_fields(self, "source read new updated unchanged"),
             "skipped": len(self.problems),
             "open_opportunities": self.opportunities_open,
         }

@@ -126,14 +126,7 @@ class SendResult:
     def to_json(self) -> dict[str, Any]:
         """The JSON that ``cyberkind send --json`` prints."""
         return json_fields(
-            self,
-            "opportunity_id",
-            "remote_id",
-            "text",
-            "already_sent",
-            "stars_recorded",
-            "to",
-            "outbox",
+            self, "opportunity_id remote_id text already_sent stars_recorded to outbox"
         )
 
 

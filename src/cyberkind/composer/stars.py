@@ -52,7 +52,7 @@ class KindPerson:
 
     def to_json(self) -> dict[str, Any]:
         """The public JSON shape (``cyberkind stars --json``)."""
-        return json_fields(self, "person", "stars", "kindness", "score")
+        return json_fields(self, "person stars kindness score")
 
 
 class Ledger:

@@ -109,14 +109,7 @@ class OutboxEntry:
     def to_json(self) -> dict[str, Any]:
         """The public JSON shape (``cyberkind send --json``)."""
         return json_fields(
-            self,
-            "key",
-            "opportunity_id",
-            "source",
-            "parent_remote_id",
-            "state",
-            "remote_id",
-            "attempts",
+            self, "key opportunity_id source parent_remote_id state remote_id attempts"
         )
 
 
@@ -146,9 +139,9 @@ class Member:
     def to_json(self) -> dict[str, Any]:
         """The public JSON shape (``cyberkind team members --json``): no hash."""
         return {
-            **json_fields(self, "name", "display_name", "role"),
+            **json_fields(self, "name display_name role"),
             "has_password": self.password_hash is not None,
-            **json_fields(self, "created_at", "disabled"),
+            **json_fields(self, "created_at disabled"),
         }
 
 
