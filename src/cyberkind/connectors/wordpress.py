@@ -80,7 +80,7 @@ from ..hookspecs import hookimpl
 from ..models import Account, Author, Batch, Item, ItemKind, Reply
 from .base import Connector, ConnectorOptions, LiveConnector
 from .http import send
-from .wxr import _COMMENT_KINDS, _email_handle, plain_text
+from .wxr import _COMMENT_KINDS, _commenter_handle, plain_text
 
 if TYPE_CHECKING:
     import httpx
@@ -425,12 +425,7 @@ class WordPressConnector(LiveConnector):
         email = str(comment.get("author_email") or "").lower()
         name = html.unescape(str(comment.get("author_name") or ""))
         url = str(comment.get("author_url") or "")
-        if user_id:
-            handle = f"user:{user_id}"
-        elif email:
-            handle = _email_handle(email)
-        else:
-            handle = url or f"name:{name}"
+        handle = _commenter_handle(str(user_id), email, url, name)
         own = (
             (user_id != 0 and user_id == int(me["id"]))
             or (bool(email) and email == str(me.get("email") or "").lower())
