@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from ..models import (
     Link,
 )
-from ._sql import Row, SQLTables, from_iso, to_iso
+from ._sql import Row, SQLTables, from_row, to_iso
 from .base import LinkMatch, UpsertCounts
 
 __all__ = ["LinkTables"]
@@ -97,11 +97,5 @@ def _stem(word: str) -> str:
 
 
 def _link(row: Row) -> Link:
-    return Link(
-        url=row["url"],
-        title=row["title"],
-        description=row["description"],
-        tags=tuple(row["tags"].split()),
-        origin=row["origin"],
-        added_at=from_iso(row["added_at"]),
-    )
+    tags = tuple(row["tags"].split())
+    return from_row(Link, row, "url title description origin", "added_at", tags=tags)

@@ -17,7 +17,7 @@ from ..models import (
     StarAward,
     State,
 )
-from ._sql import Row, SQLTables, from_iso, to_iso
+from ._sql import Row, SQLTables, from_row, to_iso
 from .base import OutboxEntry
 
 __all__ = ["OpportunityTables"]
@@ -277,19 +277,8 @@ class OpportunityTables(SQLTables):
     def star_awards(self, person: str | None = None) -> list[StarAward]:
         """The ledger, oldest first, optionally for one person."""
         rows = self._select_where("stars", "person", person, f"awarded_at{self._COLLATE}, id")
-        return [
-            StarAward(
-                person=row["person"],
-                count=row["count"],
-                reason=row["reason"],
-                handle=row["handle"],
-                opportunity_id=row["opportunity_id"],
-                source=row["source"],
-                item_id=row["item_id"],
-                awarded_at=from_iso(row["awarded_at"]),
-            )
-            for row in rows
-        ]
+        columns = "person count reason handle opportunity_id source item_id"
+        return [from_row(StarAward, row, columns, "awarded_at") for row in rows]
 
     # -- the outbox -------------------------------------------------------------------------
 
@@ -416,32 +405,19 @@ def _check_claimable(opp: Opportunity, member: str) -> None:
 
 
 def _opportunity(row: Row) -> Opportunity:
-    return Opportunity(
-        id=row["id"],
+    return from_row(
+        Opportunity,
+        row,
+        "id person source reason thread_key url",
+        "snooze_until created_at",
         act=Act(row["act"]),
-        person=row["person"],
-        source=row["source"],
         item_ids=tuple(json.loads(row["item_ids"])),
-        reason=row["reason"],
         priority=Priority(row["priority"]),
         state=State(row["state"]),
-        snooze_until=from_iso(row["snooze_until"]),
         is_idea=bool(row["is_idea"]),
-        thread_key=row["thread_key"],
-        url=row["url"],
-        created_at=from_iso(row["created_at"]),
     )
 
 
 def _outbox_entry(row: Row) -> OutboxEntry:
-    return OutboxEntry(
-        key=row["key"],
-        opportunity_id=row["opportunity_id"],
-        source=row["source"],
-        parent_remote_id=row["parent_remote_id"],
-        state=row["state"],
-        remote_id=row["remote_id"],
-        attempts=row["attempts"],
-        created_at=from_iso(row["created_at"]),
-        updated_at=from_iso(row["updated_at"]),
-    )
+    columns = "key opportunity_id source parent_remote_id state remote_id attempts"
+    return from_row(OutboxEntry, row, columns, "created_at updated_at")

@@ -15,7 +15,7 @@ import json
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from ..errors import StoreError
 from ..models import (
@@ -37,6 +37,20 @@ def to_iso(moment: datetime | None) -> str | None:
 
 def from_iso(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
+
+
+T = TypeVar("T")
+
+
+def from_row(cls: type[T], row: Row, columns: str, times: str = "", **values: Any) -> T:
+    """``cls`` built from a row: each of the space-separated ``columns`` as it is stored,
+    each of ``times`` read from ISO 8601 text (:func:`from_iso`), and ``values`` as given.
+
+    The reverse of :func:`cyberkind.models.json_fields`, for the stores' row readers.
+    """
+    fields = {name: row[name] for name in columns.split()}
+    fields.update((name, from_iso(row[name])) for name in times.split())
+    return cls(**fields, **values)
 
 
 def content_hash(item: Item) -> str:
