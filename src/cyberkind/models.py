@@ -46,7 +46,37 @@ __all__ = [
     "Resource",
     "StarAward",
     "State",
+    "json_fields",
 ]
+
+
+def json_fields(obj: object, names: str) -> dict[str, Any]:
+    """``{name: obj.name}`` for each of the space-separated ``names`` (as
+    :func:`collections.namedtuple` takes them), in order, with values as JSON wants them.
+
+    The one rule behind every ``to_json``: a datetime becomes ISO 8601 text, an enum its
+    value, a tuple a list, a mapping a dict, an object with ``to_json`` its JSON; ``None``
+    and plain values stay as they are.
+
+    **Usage**::
+
+        >>> json_fields(Link("https://example.org", tags=("a", "b")), "url tags")
+        {'url': 'https://example.org', 'tags': ['a', 'b']}
+    """
+    return {name: _json_value(getattr(obj, name)) for name in names.split()}
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, tuple | list):
+        return list(value)
+    if isinstance(value, Mapping):
+        return dict(value)
+    to_json = getattr(value, "to_json", None)
+    return to_json() if callable(to_json) else value
 
 
 class ItemKind(enum.StrEnum):
@@ -239,14 +269,7 @@ class Account:
 
     def to_json(self) -> dict[str, Any]:
         """The public JSON shape (``cyberkind accounts list --json``); holds no secret."""
-        return {
-            "name": self.name,
-            "platform": self.platform,
-            "url": self.url,
-            "handle": self.handle,
-            "options": dict(self.options),
-            "source": self.source,
-        }
+        return json_fields(self, "name platform url handle options source")
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,14 +318,7 @@ class Link:
 
     def to_json(self) -> dict[str, Any]:
         """The public JSON shape (``cyberkind links list --json``)."""
-        return {
-            "url": self.url,
-            "title": self.title,
-            "description": self.description,
-            "tags": list(self.tags),
-            "origin": self.origin,
-            "added_at": self.added_at.isoformat() if self.added_at else None,
-        }
+        return json_fields(self, "url title description tags origin added_at")
 
 
 @dataclass(frozen=True, slots=True)
@@ -334,16 +350,9 @@ class StarAward:
 
     def to_json(self) -> dict[str, Any]:
         """The public JSON shape (``cyberkind stars --ledger --json``)."""
-        return {
-            "person": self.person,
-            "handle": self.handle,
-            "count": self.count,
-            "reason": self.reason,
-            "opportunity_id": self.opportunity_id,
-            "source": self.source,
-            "item_id": self.item_id,
-            "awarded_at": self.awarded_at.isoformat() if self.awarded_at else None,
-        }
+        return json_fields(
+            self, "person handle count reason opportunity_id source item_id awarded_at"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -372,22 +381,10 @@ class Opportunity:
     def to_json(self) -> dict[str, Any]:
         """The public JSON shape (``cyberkind inbox --json``)."""
         return {
-            "id": self.id,
-            "act": self.act.value,
-            "person": self.person,
-            "source": self.source,
-            "item_ids": list(self.item_ids),
-            "reason": self.reason,
-            "priority": int(self.priority),
+            **json_fields(self, "id act person source item_ids reason priority"),
             "priority_name": self.priority.name.lower(),
-            "state": self.state.value,
-            "snooze_until": self.snooze_until.isoformat() if self.snooze_until else None,
-            "is_idea": self.is_idea,
-            "url": self.url,
-            "resources": [
-                {"name": r.name, "contact": r.contact, "url": r.url, "where": r.where}
-                for r in self.resources
-            ],
+            **json_fields(self, "state snooze_until is_idea url"),
+            "resources": [json_fields(r, "name contact url where") for r in self.resources],
         }
 
 
@@ -447,14 +444,7 @@ class Idea:
     def to_json(self) -> dict[str, Any]:
         """The public JSON shape (``/api/ideas``)."""
         return {
-            "id": self.id,
-            "text": self.text,
-            "author": self.author,
-            "authors": list(self.authors),
+            **json_fields(self, "id text author authors"),
             "credits": [{"name": name, "url": url or None} for name, url in self.credits],
-            "stars": self.stars,
-            "votes": self.votes,
-            "thanks": self.thanks,
-            "status": self.status,
-            "created_at": self.created_at.isoformat() if self.created_at else None,
+            **json_fields(self, "stars votes thanks status created_at"),
         }

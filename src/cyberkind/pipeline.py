@@ -36,7 +36,7 @@ from .connectors.base import Connector, detect_file_connector
 from .connectors.http import check_budget, source_budget
 from .errors import ConfigError
 from .inbox import Inbox
-from .models import Item, Problem, State
+from .models import Item, Problem, State, json_fields
 from .settings import SETTINGS
 from .store.base import Store
 from .store.sqlite import content_hash
@@ -85,11 +85,7 @@ class ImportReport:
     def to_json(self) -> dict[str, object]:
         """The JSON that ``cyberkind import`` prints."""
         return {
-            "source": self.source,
-            "read": self.read,
-            "new": self.new,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
+            **json_fields(self, "source read new updated unchanged"),
             "skipped": len(self.problems),
             "open_opportunities": self.opportunities_open,
         }

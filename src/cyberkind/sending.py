@@ -62,6 +62,7 @@ from .models import (
     Priority,
     Reply,
     State,
+    json_fields,
 )
 from .store.base import OutboxEntry, Store
 
@@ -124,15 +125,9 @@ class SendResult:
 
     def to_json(self) -> dict[str, Any]:
         """The JSON that ``cyberkind send --json`` prints."""
-        return {
-            "opportunity_id": self.opportunity_id,
-            "remote_id": self.remote_id,
-            "text": self.text,
-            "already_sent": self.already_sent,
-            "stars_recorded": self.stars_recorded,
-            "to": list(self.to),
-            "outbox": self.outbox.to_json(),
-        }
+        return json_fields(
+            self, "opportunity_id remote_id text already_sent stars_recorded to outbox"
+        )
 
 
 def idempotency_key(opportunity_id: str, text: str) -> str:

@@ -36,6 +36,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..errors import ModelError
+from ._batches import padded_batches
 from .onnx import new_session
 
 __all__ = [
@@ -178,17 +179,7 @@ class SentenceEncoder:
         if not texts:
             return out
         encodings = self._tokenizer.encode_batch(list(texts))
-        lengths = np.fromiter((len(e.ids) for e in encodings), dtype=np.int64, count=len(texts))
-        order = np.argsort(lengths, kind="stable")
-        for start in range(0, len(texts), batch_size):
-            rows = order[start : start + batch_size]
-            width = int(lengths[rows].max())
-            ids = np.zeros((len(rows), width), dtype=np.int64)
-            mask = np.zeros((len(rows), width), dtype=np.int64)
-            for i, row in enumerate(rows):
-                seq = encodings[row].ids
-                ids[i, : len(seq)] = seq
-                mask[i, : len(seq)] = 1
+        for rows, ids, mask in padded_batches(encodings, batch_size):
             feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
             hidden = self._session.run(None, feed)[0]
             weights = mask[..., None].astype(np.float32)

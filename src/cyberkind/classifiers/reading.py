@@ -35,6 +35,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..errors import ModelError
+from ._batches import padded_batches
 from .onnx import new_session
 from .spans import WordToken, merge_tokens, word_tokens
 
@@ -165,21 +166,11 @@ class ReadingModel:
             return sentence, [], tokens
         self._tokenizer.enable_truncation(max_length)
         encodings = self._tokenizer.encode_batch(list(texts))
-        lengths = np.fromiter((len(e.ids) for e in encodings), dtype=np.int64, count=len(texts))
-        order = np.argsort(lengths, kind="stable")
-        for start in range(0, len(texts), batch_size):
-            rows = order[start : start + batch_size]
-            width = int(lengths[rows].max())
-            ids = np.zeros((len(rows), width), dtype=np.int64)
-            mask = np.zeros((len(rows), width), dtype=np.int64)
-            for i, row in enumerate(rows):
-                seq = encodings[row].ids
-                ids[i, : len(seq)] = seq
-                mask[i, : len(seq)] = 1
+        for rows, ids, mask in padded_batches(encodings, batch_size):
             out = self._session.run(None, {"input_ids": ids, "attention_mask": mask})
             sentence[rows] = out[0]
             for i, row in enumerate(rows):
-                tokens[row] = np.asarray(out[1][i, : lengths[row]], dtype=np.float32)
+                tokens[row] = np.asarray(out[1][i, : len(encodings[row].ids)], dtype=np.float32)
         return sentence, encodings, tokens
 
     def predict(

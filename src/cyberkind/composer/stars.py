@@ -28,7 +28,7 @@ from typing import Any
 
 from ..errors import ConfigError
 from ..inbox import record_draft_stars
-from ..models import StarAward
+from ..models import StarAward, json_fields
 from ..store.base import Store
 
 __all__ = ["KINDNESS_LABELS", "KindPerson", "Ledger", "record_draft_stars"]
@@ -52,12 +52,7 @@ class KindPerson:
 
     def to_json(self) -> dict[str, Any]:
         """The public JSON shape (``cyberkind stars --json``)."""
-        return {
-            "person": self.person,
-            "stars": self.stars,
-            "kindness": self.kindness,
-            "score": self.score,
-        }
+        return json_fields(self, "person stars kindness score")
 
 
 class Ledger:

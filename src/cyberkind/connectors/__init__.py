@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from .base import (
     Connector,
+    ConnectorOptions,
     FileConnector,
     FileCursor,
     LiveConnector,
@@ -21,6 +22,7 @@ from .base import (
 
 __all__ = [
     "Connector",
+    "ConnectorOptions",
     "FileConnector",
     "FileCursor",
     "LiveConnector",

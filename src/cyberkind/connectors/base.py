@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, ClassVar, TypedDict
+from typing import TYPE_CHECKING, Any, ClassVar, Required, TypedDict
 
 from ..errors import AuthError, ConfigError, InputFormatError
 from ..models import Account, Batch, Item, Problem, Reply
@@ -45,6 +45,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Connector",
+    "ConnectorOptions",
     "FileConnector",
     "FileCursor",
     "LiveConnector",
@@ -119,6 +120,19 @@ class RetryOptions(TypedDict, total=False):
     max_retries: int
     max_wait: float
     sleep: Callable[[float], None]
+
+
+class ConnectorOptions(RetryOptions, total=False):
+    """What every :class:`LiveConnector` takes besides its account (see ``__init__``).
+
+    A platform's connector takes these as ``**options`` and passes them on, setting its
+    own default ``batch_size`` first (its page size).
+    """
+
+    credentials: Required[Credentials]
+    client: httpx.Client | None
+    identity: Iterable[str]
+    batch_size: int
 
 
 class LiveConnector(Connector):

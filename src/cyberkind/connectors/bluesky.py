@@ -97,7 +97,7 @@ the SDK calls) in :mod:`~cyberkind.connectors._bluesky_records`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, Unpack
@@ -137,14 +137,12 @@ from ._bluesky_state import (
     parse_time,
     tid_from_key,
 )
-from .base import Connector, LiveConnector, RetryOptions
+from .base import Connector, ConnectorOptions, LiveConnector
 from .http import rate_limit_wait
 
 if TYPE_CHECKING:
-    import httpx
     from atproto import Client
 
-    from ..credentials import Credentials
 
 __all__ = [
     "DEFAULT_SERVICE",
@@ -187,22 +185,12 @@ class BlueskyConnector(LiveConnector):
         self,
         account: Account,
         *,
-        credentials: Credentials,
-        client: httpx.Client | None = None,
-        identity: Iterable[str] = (),
-        batch_size: int = 100,
         sessions: SessionCache | None = None,
         page_size: int = 100,
-        **retry: Unpack[RetryOptions],
+        **options: Unpack[ConnectorOptions],
     ) -> None:
-        super().__init__(
-            account,
-            credentials=credentials,
-            client=client,
-            identity=identity,
-            batch_size=batch_size,
-            **retry,
-        )
+        options.setdefault("batch_size", 100)
+        super().__init__(account, **options)
         if not account.handle:
             raise ConfigError(
                 f"the Bluesky account {account.name!r} has no handle. You can fix this by "

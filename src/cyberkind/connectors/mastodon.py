@@ -68,14 +68,12 @@ from urllib.parse import urlsplit
 from ..errors import AuthError, ConfigError, SourceError
 from ..hookspecs import hookimpl
 from ..models import Account, Author, Batch, Item, ItemKind, Reply
-from .base import Connector, LiveConnector, RetryOptions
+from .base import Connector, ConnectorOptions, LiveConnector
 from .http import rate_limit_wait
 from .wxr import plain_text
 
 if TYPE_CHECKING:
-    import httpx
-
-    from ..credentials import Credentials
+    pass
 
 __all__ = ["MastodonConnector", "MastodonCursor", "register_connectors"]
 
@@ -142,22 +140,12 @@ class MastodonConnector(LiveConnector):
         self,
         account: Account,
         *,
-        credentials: Credentials,
-        client: httpx.Client | None = None,
-        identity: Iterable[str] = (),
-        batch_size: int = PAGE_SIZE,
         timeout: float = 20.0,
         session: Any = None,
-        **retry: Unpack[RetryOptions],
+        **options: Unpack[ConnectorOptions],
     ) -> None:
-        super().__init__(
-            account,
-            credentials=credentials,
-            client=client,
-            identity=identity,
-            batch_size=min(batch_size, PAGE_SIZE),
-            **retry,
-        )
+        options["batch_size"] = min(options.get("batch_size", PAGE_SIZE), PAGE_SIZE)
+        super().__init__(account, **options)
         parts = urlsplit(account.url if "://" in account.url else f"https://{account.url}")
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise ConfigError(

@@ -69,7 +69,7 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar, Unpack
@@ -78,14 +78,13 @@ from urllib.parse import urlsplit
 from ..errors import AuthError, ConfigError, SourceError
 from ..hookspecs import hookimpl
 from ..models import Account, Author, Batch, Item, ItemKind, Reply
-from .base import Connector, LiveConnector, RetryOptions
+from .base import Connector, ConnectorOptions, LiveConnector
 from .http import send
-from .wxr import _COMMENT_KINDS, _email_handle, plain_text
+from .wxr import _COMMENT_KINDS, _commenter_handle, plain_text
 
 if TYPE_CHECKING:
     import httpx
 
-    from ..credentials import Credentials
 
 __all__ = ["CommentCursor", "WordPressConnector", "register_connectors"]
 
@@ -149,24 +148,9 @@ class WordPressConnector(LiveConnector):
     name: ClassVar[str] = "wordpress"
     secret_keys: ClassVar[tuple[str, ...]] = ("app_password",)
 
-    def __init__(
-        self,
-        account: Account,
-        *,
-        credentials: Credentials,
-        client: httpx.Client | None = None,
-        identity: Iterable[str] = (),
-        batch_size: int = MAX_PER_PAGE,
-        **retry: Unpack[RetryOptions],
-    ) -> None:
-        super().__init__(
-            account,
-            credentials=credentials,
-            client=client,
-            identity=identity,
-            batch_size=batch_size,
-            **retry,
-        )
+    def __init__(self, account: Account, **options: Unpack[ConnectorOptions]) -> None:
+        options.setdefault("batch_size", MAX_PER_PAGE)
+        super().__init__(account, **options)
         if not account.handle:
             raise ConfigError(
                 f"the WordPress account {account.name!r} has no user name. You can fix this by "
@@ -180,8 +164,8 @@ class WordPressConnector(LiveConnector):
                 "address, e.g. https://kind.example."
             )
         self.site = account.url.rstrip("/")
-        self.per_page = min(batch_size, MAX_PER_PAGE)
-        self._own_client = client is None
+        self.per_page = min(self.batch_size, MAX_PER_PAGE)
+        self._own_client = self.client is None
         self._pretty = True  # /wp-json/...; False: ?rest_route=... (sites without permalinks)
         self._me: Mapping[str, Any] | None = None
         self._post_cache: dict[int, Item | None] = {}
@@ -441,12 +425,7 @@ class WordPressConnector(LiveConnector):
         email = str(comment.get("author_email") or "").lower()
         name = html.unescape(str(comment.get("author_name") or ""))
         url = str(comment.get("author_url") or "")
-        if user_id:
-            handle = f"user:{user_id}"
-        elif email:
-            handle = _email_handle(email)
-        else:
-            handle = url or f"name:{name}"
+        handle = _commenter_handle(str(user_id), email, url, name)
         own = (
             (user_id != 0 and user_id == int(me["id"]))
             or (bool(email) and email == str(me.get("email") or "").lower())

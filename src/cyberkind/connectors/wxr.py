@@ -106,6 +106,16 @@ def _email_handle(email: str) -> str:
     return "email:" + hashlib.sha256(email.strip().lower().encode("utf-8")).hexdigest()[:16]
 
 
+def _commenter_handle(user_id: str, email: str, url: str, name: str) -> str:
+    """A commenter's handle (both WordPress readers): ``user:<id>`` for a site user (``""``
+    and ``"0"`` are none), else a digest of the email, else the URL, else ``name:<name>``."""
+    if user_id not in ("", "0"):
+        return f"user:{user_id}"
+    if email:
+        return _email_handle(email)
+    return url or f"name:{name}"
+
+
 @dataclass(frozen=True, slots=True)
 class _SiteAuthor:
     user_id: str
@@ -300,12 +310,7 @@ class WXRConnector(FileConnector):
             kind = ItemKind.REPLY
         user_id, email = field("comment_user_id"), field("comment_author_email").lower()
         name, url = html.unescape(field("comment_author")), field("comment_author_url")
-        if user_id not in ("", "0"):
-            handle = f"user:{user_id}"
-        elif email:
-            handle = _email_handle(email)
-        else:
-            handle = url or f"name:{name}"
+        handle = _commenter_handle(user_id, email, url, name)
         own = (
             (user_id not in ("", "0") and user_id == post_author.user_id)
             or (bool(email) and email == post_author.email)

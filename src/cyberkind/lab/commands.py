@@ -8,15 +8,19 @@ The product never imports the lab. These two commands reach the CLI through the
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from ..cli._base import _settings, setting_option
+
+if TYPE_CHECKING:
+    from .bench.fluency import FluencyJudge
 
 __all__ = ["bench", "train"]
 
@@ -215,14 +219,173 @@ _NO_FLUENCY = (
 )
 
 
-def _write_report(output_dir: str, name: str, report: dict[str, Any], markdown: str) -> None:
-    """Write ``<name>_benchmark.json`` and ``.md`` into ``output_dir`` and print the Markdown."""
+def _write_report(output_dir: str, name: str, report: dict[str, Any], markdown: str | None) -> None:
+    """Write ``<name>_benchmark.json`` (and ``.md``) into ``output_dir`` and print the Markdown.
+
+    A benchmark without a Markdown table (``markdown`` None) prints its JSON instead.
+    """
     out = Path(output_dir)
     out.mkdir(parents=True, exist_ok=True)
     text = json.dumps(report, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     (out / f"{name}_benchmark.json").write_text(text, encoding="utf-8")
+    if markdown is None:
+        click.echo(text, nl=False)
+        return
     (out / f"{name}_benchmark.md").write_text(markdown, encoding="utf-8")
     click.echo(markdown, nl=False)
+
+
+@dataclasses.dataclass(frozen=True)
+class _BenchRun:
+    """What ``cyberkind bench --only NAME`` passes to the benchmark it runs."""
+
+    values: dict[str, Any]
+    quick: bool
+    rows: int
+    limit: int | None
+    with_fluency: bool
+    fluency_cache: str
+
+    @property
+    def data_dir(self) -> Path:
+        return Path(self.values["data_dir"])
+
+    @staticmethod
+    def echo(line: str) -> None:
+        click.echo(line, err=True)
+
+    @contextlib.contextmanager
+    def fluency(self) -> Iterator[FluencyJudge | None]:
+        """The fluency judge when ``--fluency`` asks for it (closed afterwards), else None."""
+        from .bench.fluency import FluencyJudge, fluency_installed
+
+        if not self.with_fluency:
+            yield None
+            return
+        if not fluency_installed():
+            raise click.ClickException(_NO_FLUENCY)
+        judge = FluencyJudge(cache_path=Path(self.fluency_cache))
+        try:
+            yield judge
+        finally:
+            judge.close()
+
+
+# Each benchmark of ``--only``: run it, return its report and Markdown table (or None).
+_Report = tuple[dict[str, Any], str | None]
+
+
+def _bench_functional(run: _BenchRun) -> _Report:
+    from ..engine import Scorer
+    from ..guard import Guard
+    from .bench.functional import functional_benchmarks, functional_markdown
+
+    fast_guard = Guard(Scorer("fast", run.values["model_dir"]))
+    report = functional_benchmarks(
+        {"cyberkind guard (fast)": lambda text: fast_guard.check(text, suggest=False).verdict},
+        limit=run.limit,
+        seed=run.values["seed"],
+        echo=run.echo,
+    )
+    return report, functional_markdown(report["reports"])
+
+
+def _bench_distributed(run: _BenchRun) -> _Report:
+    from .bench.distributed import distributed_benchmark, distributed_markdown
+
+    report = distributed_benchmark(
+        run.data_dir,
+        rows=run.rows,
+        seed=run.values["seed"],
+        model_dir=run.values["model_dir"],
+        echo=run.echo,
+    )
+    return report, distributed_markdown(report)
+
+
+def _bench_web(run: _BenchRun) -> _Report:
+    from .bench.web import web_benchmarks, web_markdown
+
+    report = web_benchmarks(
+        levels=(1, 4, 16) if run.quick else (1, 4, 16, 64),
+        seconds=2.0 if run.quick else 5.0,
+        echo=run.echo,
+    )
+    return report, web_markdown(report)
+
+
+def _bench_replies(run: _BenchRun) -> _Report:
+    from ..engine import Scorer
+    from ..guard import Guard
+    from .bench.replies import replies_markdown, reply_benchmark
+
+    scorer = Scorer("fast", run.values["model_dir"])
+    with run.fluency() as judge:
+        report = reply_benchmark(scorer, Guard(scorer), fluency=judge, seed=run.values["seed"])
+    return report, replies_markdown(report)
+
+
+def _bench_composer(run: _BenchRun) -> _Report:
+    from .bench.composer import composer_benchmarks, composer_markdown
+
+    report = composer_benchmarks(
+        run.data_dir,
+        quick=run.quick,
+        per_group=run.limit,
+        seed=run.values["seed"],
+        model_dir=run.values["model_dir"],
+        echo=run.echo,
+    )
+    return report, composer_markdown(report)
+
+
+def _bench_guard(run: _BenchRun) -> _Report:
+    from .bench.guard import guard_benchmarks, guard_markdown
+
+    with run.fluency() as judge:
+        report = guard_benchmarks(
+            run.data_dir,
+            quick=run.quick,
+            limit=run.limit,
+            model_dir=run.values["model_dir"],
+            seed=run.values["seed"],
+            echo=run.echo,
+            fluency=judge,
+        )
+    return report, guard_markdown(report)
+
+
+def _bench_rewrite(run: _BenchRun) -> _Report:
+    from ..engine import Scorer
+    from ..guard.substitutions import load_substitutions
+    from .bench.rewrite import FastTierGuard, lexicon_rewriter, run_rewrite_benchmark
+
+    guard = FastTierGuard(Scorer("fast", run.values["model_dir"]))
+    lexicon = load_substitutions(run.values["model_dir"])
+    with run.fluency() as judge:
+        report = run_rewrite_benchmark(
+            lexicon_rewriter(lexicon, guard.spans),
+            guard.is_ok,
+            guard.spans,
+            run.data_dir,
+            limit=run.limit,
+            seed=run.values["seed"],
+            featurizer=guard.featurizer,
+            extra={"lexicon_in_spans": lexicon_rewriter(lexicon, guard.spans, within_spans=True)},
+            fluency=judge,
+        )
+    return report, None
+
+
+_BENCHES: dict[str, Callable[[_BenchRun], _Report]] = {
+    "rewrite": _bench_rewrite,
+    "guard": _bench_guard,
+    "composer": _bench_composer,
+    "distributed": _bench_distributed,
+    "web": _bench_web,
+    "functional": _bench_functional,
+    "replies": _bench_replies,
+}
 
 
 @click.command()
@@ -243,9 +406,7 @@ def _write_report(output_dir: str, name: str, report: dict[str, Any], markdown: 
 )
 @click.option(
     "--only",
-    type=click.Choice(
-        ["rewrite", "guard", "composer", "distributed", "web", "functional", "replies"]
-    ),
+    type=click.Choice(list(_BENCHES)),
     default=None,
     help="Run only this benchmark: rewrite (ParaDetox held-out and APPDIA test; seconds), "
     "written to rewrite_benchmark.json in --output-dir; guard (the negativity guard's spans, "
@@ -328,128 +489,14 @@ def bench(
         cyberkind bench --only replies --fluency --output-dir /tmp/replies-bench
     """
     values = _settings(settings)
-    if only == "functional":
-        from ..engine import Scorer
-        from ..guard import Guard
-        from .bench.functional import functional_benchmarks, functional_markdown
-
-        fast_guard = Guard(Scorer("fast", values["model_dir"]))
-        report = functional_benchmarks(
-            {"cyberkind guard (fast)": lambda text: fast_guard.check(text, suggest=False).verdict},
-            limit=limit,
-            seed=values["seed"],
-            echo=lambda line: click.echo(line, err=True),
-        )
-        _write_report(output_dir, "functional", report, functional_markdown(report["reports"]))
-        return
-    if only == "distributed":
-        from .bench.distributed import distributed_benchmark, distributed_markdown
-
-        report = distributed_benchmark(
-            Path(values["data_dir"]),
-            rows=rows,
-            seed=values["seed"],
-            model_dir=values["model_dir"],
-            echo=lambda line: click.echo(line, err=True),
-        )
-        _write_report(output_dir, "distributed", report, distributed_markdown(report))
-        return
-    if only == "web":
-        from .bench.web import web_benchmarks, web_markdown
-
-        report = web_benchmarks(
-            levels=(1, 4, 16) if quick else (1, 4, 16, 64),
-            seconds=2.0 if quick else 5.0,
-            echo=lambda line: click.echo(line, err=True),
-        )
-        _write_report(output_dir, "web", report, web_markdown(report))
-        if not report["exactly_once"]["ok"]:
+    if only is not None:
+        run = _BenchRun(values, quick, rows, limit, with_fluency, fluency_cache)
+        report, markdown = _BENCHES[only](run)
+        _write_report(output_dir, only, report, markdown)
+        if only == "web" and not report["exactly_once"]["ok"]:
             raise click.ClickException(
                 "some accepted wall submissions were not stored exactly once; see the report."
             )
-        return
-    if only == "replies":
-        from ..engine import Scorer
-        from ..guard import Guard
-        from .bench.fluency import FluencyJudge, fluency_installed
-        from .bench.replies import replies_markdown, reply_benchmark
-
-        scorer = Scorer("fast", values["model_dir"])
-        judge = None
-        if with_fluency and fluency_installed():
-            judge = FluencyJudge(cache_path=Path(fluency_cache))
-        elif with_fluency:
-            raise click.ClickException(_NO_FLUENCY)
-        report = reply_benchmark(scorer, Guard(scorer), fluency=judge, seed=values["seed"])
-        if judge is not None:
-            judge.close()
-        _write_report(output_dir, "replies", report, replies_markdown(report))
-        return
-    if only == "composer":
-        from .bench.composer import composer_benchmarks, composer_markdown
-
-        report = composer_benchmarks(
-            Path(values["data_dir"]),
-            quick=quick,
-            per_group=limit,
-            seed=values["seed"],
-            model_dir=values["model_dir"],
-            echo=lambda line: click.echo(line, err=True),
-        )
-        _write_report(output_dir, "composer", report, composer_markdown(report))
-        return
-    if only == "guard":
-        from .bench.fluency import FluencyJudge, fluency_installed
-        from .bench.guard import guard_benchmarks, guard_markdown
-
-        judge = None
-        if with_fluency and fluency_installed():
-            judge = FluencyJudge(cache_path=Path(fluency_cache))
-        elif with_fluency:
-            raise click.ClickException(_NO_FLUENCY)
-        report = guard_benchmarks(
-            Path(values["data_dir"]),
-            quick=quick,
-            limit=limit,
-            model_dir=values["model_dir"],
-            seed=values["seed"],
-            echo=lambda line: click.echo(line, err=True),
-            fluency=judge,
-        )
-        if judge is not None:
-            judge.close()
-        _write_report(output_dir, "guard", report, guard_markdown(report))
-        return
-    if only == "rewrite":
-        from ..engine import Scorer
-        from ..guard.substitutions import load_substitutions
-        from .bench.fluency import FluencyJudge, fluency_installed
-        from .bench.rewrite import FastTierGuard, lexicon_rewriter, run_rewrite_benchmark
-
-        guard = FastTierGuard(Scorer("fast", values["model_dir"]))
-        lexicon = load_substitutions(values["model_dir"])
-        fluency = None
-        if with_fluency and fluency_installed():
-            fluency = FluencyJudge(cache_path=Path(fluency_cache))
-        elif with_fluency:
-            raise click.ClickException(_NO_FLUENCY)
-        report = run_rewrite_benchmark(
-            lexicon_rewriter(lexicon, guard.spans),
-            guard.is_ok,
-            guard.spans,
-            Path(values["data_dir"]),
-            limit=limit,
-            seed=values["seed"],
-            featurizer=guard.featurizer,
-            extra={"lexicon_in_spans": lexicon_rewriter(lexicon, guard.spans, within_spans=True)},
-            fluency=fluency,
-        )
-        if fluency is not None:
-            fluency.close()
-        text = json.dumps(report, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-        Path(output_dir).mkdir(parents=True, exist_ok=True)
-        (Path(output_dir) / "rewrite_benchmark.json").write_text(text, encoding="utf-8")
-        click.echo(text, nl=False)
         return
     from .bench.runner import run_benchmarks
 

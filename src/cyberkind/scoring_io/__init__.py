@@ -1,11 +1,8 @@
 """Scoring a file: streaming JSONL and CSV readers, and :func:`score_file`, the one owner.
 
-Rows are read lazily, so memory stays flat on a file of any size, and a line is read in
-bounded pieces: one longer than ``max_record_bytes`` (the setting of that name) is skipped
-without being held. A bad row (invalid JSON, JSON nested too deeply, invalid UTF-8, a
-missing or empty text, an oversized record, an unclosed CSV quote) comes back as a
-:class:`BadRow` with its 1-based line number instead of stopping the stream; the caller
-decides whether to skip it or stop (``--strict``). A binary file is refused as a whole.
+The readers (:mod:`cyberkind.scoring_io._read`) stream rows lazily with a cap on one
+record, and hand back each bad row as a :class:`BadRow` with its 1-based line number rather
+than stopping; the caller decides whether to skip it or stop (``--strict``).
 
 :func:`score_file` is what ``cyberkind score`` (the local engine) and every Dask worker
 (``cyberkind.distributed``, through :func:`score_rows`) run: read, skip or stop on bad rows,

@@ -1,7 +1,7 @@
 """Team members (migration 10) on both backends: a mixin of the two stores.
 
 :class:`MemberTables` works through the stores' dialect hooks
-(:class:`~cyberkind.store._common.SQLTables`). The rules
+(:class:`~cyberkind.store._sql.SQLTables`). The rules
 (valid names, roles, keeping an owner, hashing passwords) live in :mod:`cyberkind.members`;
 here are only the rows.
 """
@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ..errors import NotFoundError, StoreError
-from ._common import Row, SQLTables
+from ._sql import Row, SQLTables
 from .base import MEMBER_ROLES, Member
 
 __all__ = ["MemberTables"]

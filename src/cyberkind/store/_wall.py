@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 from ..errors import NotFoundError, StoreError
 from ..models import IDEA_STATUSES, Idea, IdeaSubmission
-from ._common import Row, SQLTables
+from ._sql import Row, SQLTables
 
 __all__ = ["WallTables"]
 

@@ -46,6 +46,7 @@ from ..models import (
     Opportunity,
     StarAward,
     State,
+    json_fields,
 )
 
 __all__ = [
@@ -107,15 +108,9 @@ class OutboxEntry:
 
     def to_json(self) -> dict[str, Any]:
         """The public JSON shape (``cyberkind send --json``)."""
-        return {
-            "key": self.key,
-            "opportunity_id": self.opportunity_id,
-            "source": self.source,
-            "parent_remote_id": self.parent_remote_id,
-            "state": self.state,
-            "remote_id": self.remote_id,
-            "attempts": self.attempts,
-        }
+        return json_fields(
+            self, "key opportunity_id source parent_remote_id state remote_id attempts"
+        )
 
 
 MEMBER_ROLES = ("owner", "member")
@@ -144,12 +139,9 @@ class Member:
     def to_json(self) -> dict[str, Any]:
         """The public JSON shape (``cyberkind team members --json``): no hash."""
         return {
-            "name": self.name,
-            "display_name": self.display_name,
-            "role": self.role,
+            **json_fields(self, "name display_name role"),
             "has_password": self.password_hash is not None,
-            "created_at": self.created_at.isoformat() if self.created_at else None,
-            "disabled": self.disabled,
+            **json_fields(self, "created_at disabled"),
         }
 
 

@@ -24,6 +24,7 @@ kinder rewrite, :class:`~cyberkind.errors.SourceError` and
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -77,6 +78,29 @@ def _text_of(form: dict[str, Any]) -> str | None:
             "shortening it."
         )
     return text
+
+
+@dataclass(frozen=True, slots=True)
+class _Posted:
+    """What a send step posted: for which opportunity, its fields and the words."""
+
+    web: WebContext
+    opp_id: str
+    fields: dict[str, Any]
+    text: str | None
+
+
+async def _posted(request: Request, *, api: bool) -> _Posted | Response:
+    """The opportunity and the words a send step posted (a form, or the API's JSON object),
+    or the error to answer."""
+    web, opp_id = web_context(request), request.path_params["opp_id"]
+    if api:
+        fields: dict[str, Any] | Response = await json_object(request, '{"text": "Thank you!"}')
+    else:
+        fields = await checked_form(request)
+    if isinstance(fields, Response):
+        return fields
+    return _Posted(web, opp_id, fields, _text_of(fields))
 
 
 def _preview(
@@ -146,12 +170,10 @@ def _preview_json(data: dict[str, Any]) -> dict[str, Any]:
 
 async def confirm_page(request: Request) -> Response:
     """The confirm step: the edited draft saved, and exactly what will be posted."""
-    web = web_context(request)
-    opp_id = request.path_params["opp_id"]
-    form = await checked_form(request)
-    if isinstance(form, Response):
-        return form
-    text = _text_of(form)
+    posted = await _posted(request, api=False)
+    if isinstance(posted, Response):
+        return posted
+    web, opp_id, text = posted.web, posted.opp_id, posted.text
     try:
         data = await web.with_store(
             lambda s: _preview(web, s, opp_id, text, save=True, request=request)
@@ -177,12 +199,10 @@ def _send(web: WebContext, request: Request, opp_id: str, text: str | None) -> S
 
 async def send_page(request: Request) -> Response:
     """Post what the owner confirmed, once; then show the opportunity, done."""
-    web = web_context(request)
-    opp_id = request.path_params["opp_id"]
-    form = await checked_form(request)
-    if isinstance(form, Response):
-        return form
-    text = _text_of(form)
+    posted = await _posted(request, api=False)
+    if isinstance(posted, Response):
+        return posted
+    web, opp_id, form, text = posted.web, posted.opp_id, posted.fields, posted.text
     full_id = await web.with_store(lambda s: Inbox(s).get(opp_id).id)
     if text is None or form.get("key") != idempotency_key(full_id, text):
         return _not_sent(
@@ -247,12 +267,10 @@ def _not_sent(
 
 
 async def api_preview(request: Request) -> Response:
-    web = web_context(request)
-    opp_id = request.path_params["opp_id"]
-    body = await json_object(request, '{"text": "Thank you!"}')
-    if isinstance(body, Response):
-        return body
-    text = _text_of(body)
+    posted = await _posted(request, api=True)
+    if isinstance(posted, Response):
+        return posted
+    web, opp_id, text = posted.web, posted.opp_id, posted.text
     try:
         data = await web.with_store(
             lambda s: _preview(web, s, opp_id, text, save=False, request=request)
@@ -263,12 +281,10 @@ async def api_preview(request: Request) -> Response:
 
 
 async def api_send(request: Request) -> Response:
-    web = web_context(request)
-    opp_id = request.path_params["opp_id"]
-    body = await json_object(request, '{"text": "Thank you!"}')
-    if isinstance(body, Response):
-        return body
-    text = _text_of(body)
+    posted = await _posted(request, api=True)
+    if isinstance(posted, Response):
+        return posted
+    web, opp_id, body, text = posted.web, posted.opp_id, posted.fields, posted.text
     key = body.get("key")
     full_id = await web.with_store(lambda s: Inbox(s).get(opp_id).id)
     if key is not None and (text is None or key != idempotency_key(full_id, text)):
