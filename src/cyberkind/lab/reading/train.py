@@ -95,6 +95,10 @@ class TrainConfig:
     checkpoint_minutes: float = 5.0
     budget_minutes: float = 0.0
     threads: int = 2
+    init_from: str = ""
+    """A weights file (``final.pt``) to start from instead of all-MiniLM-L6-v2: a second stage."""
+    stage: int = 0
+    """Set for a second stage so that its batches differ from the first stage's."""
 
 
 @dataclass
@@ -185,7 +189,7 @@ def schedule(
     corpus: Corpus, lengths: npt.NDArray[np.int64], cfg: TrainConfig
 ) -> list[tuple[str, npt.NDArray[np.int64]]]:
     """Every step's (task, row indices), from the seed alone."""
-    rng = np.random.RandomState(cfg.seed)
+    rng = np.random.RandomState([cfg.seed, cfg.stage] if cfg.stage else cfg.seed)
     probs = task_probabilities(corpus, cfg)
     names = sorted(probs)
     p = np.asarray([probs[t] for t in names])
@@ -261,6 +265,9 @@ def train(data_dir: Path, out: Path, cfg: TrainConfig) -> Path:
     )
 
     model = ReadingNet(base)
+    if cfg.init_from:
+        model.load_state_dict(torch.load(cfg.init_from, weights_only=False)["model"])
+        print(f"train: starting from {cfg.init_from}", flush=True)
     model.freeze(cfg.freeze_layers)
     heads = [p for n, p in model.named_parameters() if not n.startswith("encoder.")]
     body = [p for n, p in model.named_parameters() if n.startswith("encoder.") and p.requires_grad]
