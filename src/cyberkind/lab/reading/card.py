@@ -83,7 +83,14 @@ def write_card(folder: Path, metrics: dict[str, Any]) -> Path:
         "Rebuild: `python -m cyberkind.lab.reading train --data-dir ../shared/data --out "
         f"artifacts/reading --seed {cfg.get('seed', 0)} --steps {cfg.get('steps')} "
         f"--budget-minutes {cfg.get('budget_minutes')} --freeze-layers "
-        f"{cfg.get('freeze_layers')} --span-max-length {cfg.get('span_max_length')}`, then "
+        f"{cfg.get('freeze_layers')} --span-max-length {cfg.get('span_max_length')} --lr "
+        f"{cfg.get('lr')} --head-lr {cfg.get('head_lr')}"
+        + (
+            f" --init-from {cfg['init_from']} --stage {cfg.get('stage')}"
+            if cfg.get("init_from")
+            else ""
+        )
+        + "`, then "
         "`python -m cyberkind.lab.reading export` and `python -m cyberkind.lab.reading "
         "evaluate --ship src/cyberkind/classifiers/data/reading-v1`. With a time budget the "
         "decay is re-aimed at the step the budget allows, so the step count depends on the "

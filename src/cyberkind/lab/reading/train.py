@@ -16,10 +16,10 @@
   command again resumes from it. ``<out>/progress.json`` has the step, speed and ETA.
 - ``--budget-minutes``: stop (and save) when the time spent, summed over resumed sessions,
   reaches it. When the measured speed says ``--steps`` will not fit, the linear decay is
-  re-aimed (every 50 steps, only ever earlier) at the step the budget allows, so the run still
-  ends at a learning rate of zero. The batches stay those of the seed; only the number of
-  steps then depends on the machine's speed (pass no budget for a run that depends on
-  nothing but the seed).
+  re-aimed (every 50 steps, from the speed of the last 200, never past ``--steps``) at the
+  step the budget allows, so the run still ends at a learning rate of zero. The batches
+  stay those of the seed; only the number of steps then depends on the machine's speed
+  (pass no budget for a run that depends on nothing but the seed).
 
 **Usage**::
 
@@ -35,6 +35,7 @@ import pickle
 import random
 import time
 from bisect import bisect_right
+from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -94,6 +95,10 @@ class TrainConfig:
     checkpoint_minutes: float = 5.0
     budget_minutes: float = 0.0
     threads: int = 2
+    init_from: str = ""
+    """A weights file (``final.pt``) to start from instead of all-MiniLM-L6-v2: a second stage."""
+    stage: int = 0
+    """Set for a second stage so that its batches differ from the first stage's."""
 
 
 @dataclass
@@ -184,7 +189,7 @@ def schedule(
     corpus: Corpus, lengths: npt.NDArray[np.int64], cfg: TrainConfig
 ) -> list[tuple[str, npt.NDArray[np.int64]]]:
     """Every step's (task, row indices), from the seed alone."""
-    rng = np.random.RandomState(cfg.seed)
+    rng = np.random.RandomState([cfg.seed, cfg.stage] if cfg.stage else cfg.seed)
     probs = task_probabilities(corpus, cfg)
     names = sorted(probs)
     p = np.asarray([probs[t] for t in names])
@@ -260,6 +265,9 @@ def train(data_dir: Path, out: Path, cfg: TrainConfig) -> Path:
     )
 
     model = ReadingNet(base)
+    if cfg.init_from:
+        model.load_state_dict(torch.load(cfg.init_from, weights_only=False)["model"])
+        print(f"train: starting from {cfg.init_from}", flush=True)
     model.freeze(cfg.freeze_layers)
     heads = [p for n, p in model.named_parameters() if not n.startswith("encoder.")]
     body = [p for n, p in model.named_parameters() if n.startswith("encoder.") and p.requires_grad]
@@ -318,6 +326,7 @@ def train(data_dir: Path, out: Path, cfg: TrainConfig) -> Path:
     session_start = time.time()
     last_save = time.time()
     running: dict[str, list[float]] = {}
+    marks: deque[tuple[float, int]] = deque(maxlen=5)
     start_step = step
     while step < total[0]:
         elapsed = spent + time.time() - session_start
@@ -365,11 +374,14 @@ def train(data_dir: Path, out: Path, cfg: TrainConfig) -> Path:
         if step % 50 == 0 or step == cfg.steps:
             done = step - start_step
             rate = done / max(now - session_start, 1e-9)
+            marks.append((now, step))
             if cfg.budget_minutes and step > warm and done >= 100:
+                # The speed of the last ~200 steps: other jobs on the machine come and go.
+                t_old, s_old = marks[0]
+                recent = (step - s_old) / max(now - t_old, 1e-9)
                 left = cfg.budget_minutes * 60 - (spent + now - session_start)
-                reachable = step + int(rate * left * 0.97)
-                if reachable < total[0]:
-                    total[0] = max(step + 50, reachable)
+                reachable = step + int(recent * left * 0.97)
+                total[0] = min(cfg.steps, max(step + 50, reachable))
             eta = (total[0] - step) / max(rate, 1e-9)
             losses = {t: round(float(np.mean(v[-50:])), 4) for t, v in sorted(running.items())}
             print(
