@@ -59,6 +59,13 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("seed", 0, "Random seed for training and benchmark sampling"),
     Setting(
+        "guard_tier",
+        "fast",
+        "The engine tier the guard, `check` and `serve` read with: fast, or reading (the "
+        "fine-tuned encoder; opt-in until it meets the functional suite's fair-text targets, "
+        "docs/benchmarks.md)",
+    ),
+    Setting(
         "db",
         None,
         "The inbox store: a SQLite file, or a postgresql:// URL for a team (default: inbox.db "

@@ -76,8 +76,8 @@ def _team_policy(db: str | None) -> Any:
 @click.option(
     "--tier",
     default=None,
-    help="The engine tier the guard reads with (default: reading, the fine-tuned encoder, "
-    "where it is installed; else fast). --tier fast is the quickest.",
+    help="The engine tier the guard reads with (default: the guard_tier setting, fast); "
+    "reading is the fine-tuned encoder, which reads intent rather than words.",
 )
 def check(
     text: str | None,
@@ -100,7 +100,7 @@ def check(
 
         cyberkind check --file drafts.txt --policy guard-policy.toml --json
 
-        cyberkind check --tier fast "that plan is dumb"
+        cyberkind check --tier reading "I know where you live."
     """
     from ..guard import Guard, load_policy
     from ..guard.drafts import decode_draft, read_drafts

@@ -29,8 +29,8 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1")
 @click.option(
     "--tier",
     default=None,
-    help="Model tier for scoring and the guard (default: reading, the fine-tuned encoder, "
-    "where it is installed; else fast).",
+    help="Model tier for scoring and the guard (default: the guard_tier setting, fast; "
+    "reading is the fine-tuned encoder).",
 )
 @click.option(
     "--public",
@@ -74,14 +74,16 @@ def serve(
 
         cyberkind serve --public --host 0.0.0.0   # after: cyberkind web set-password
     """
-    from ..classifiers.reading_tier import default_tier
+    from ..classifiers.reading_tier import reading_available
     from ..engine import Scorer
     from ..members import owner_password_set
     from ..store import SQLiteStore, open_store
     from ..web.app import create_app
 
     values = _settings(settings)
-    chosen = tier or default_tier(values["model_dir"])
+    chosen = tier or str(values["guard_tier"])
+    if chosen == "reading" and not reading_available(values["model_dir"]):
+        chosen = "fast"
     if host not in LOOPBACK and not public:
         raise click.ClickException(
             f"binding {host} would expose your inbox to other machines. You can fix this by "

@@ -519,12 +519,16 @@ on the Toxic Spans trial split)."""
 
 
 def default_scorer() -> Scorer:
-    """The guard's reading: the fine-tuned encoder (``reading`` tier) where it is installed,
-    else the fast tier."""
+    """The guard's reading: the tier the ``guard_tier`` setting names (``fast`` by default;
+    ``reading``, the fine-tuned encoder, where it is installed, else fast)."""
     from ..classifiers.reading_tier import reading_available
     from ..engine import Scorer
+    from ..settings import resolve
 
-    return Scorer("reading") if reading_available() else Scorer()
+    wanted = str(resolve({})["guard_tier"])
+    if wanted == "reading" and not reading_available():
+        wanted = "fast"
+    return Scorer(wanted)
 
 
 def _reading_classifier(scorer: Scorer) -> ReadingClassifier | None:
