@@ -308,6 +308,17 @@ class Guard:
                 current_note = current_note or fallback.note
         return None, note
 
+    def _delighted(self, a: Analysis, levels: Mapping[str, VerdictLevel]) -> bool:
+        """Whether the draft reads as warm (a kindness label at its threshold) with no attack:
+        no insult, personal attack, threat or identity attack, by rule or by the encoder."""
+        if any(levels[k] != "ok" or a.evidence.get(k) for k in ATTACK_LABELS):
+            return False
+        assert self.reading is not None
+        row = self.scorer.predict_proba([a.masked])[0]
+        names = self.scorer.labels
+        tuned = self.reading.thresholds()
+        return any(float(row[names.index(k)]) >= tuned[k] for k in WARMTH_LABELS)
+
     def _proba(self, texts: Sequence[str]) -> npt.NDArray[np.float64]:
         proba = self.scorer.predict_proba(list(texts))[:, self._columns]
         return np.asarray(proba, dtype=np.float64)
@@ -320,6 +331,12 @@ class Guard:
         levels: dict[str, VerdictLevel] = {}
         for label, p in scores.items():
             levels[label] = _level(label, p, a, policy)
+        if self.reading is not None and self._delighted(a, levels):
+            # Swearing in delight ("this is fucking awesome, thank you!"): the encoder reads
+            # warmth and no attack, so the swearing rule's nudge does not stand alone.
+            for label in SWEARING_LABELS:
+                if levels[label] == "reconsider":
+                    levels[label] = "ok"
         reasons_at: list[str] = [k for k, v in levels.items() if v != "ok"]
         target = find_target(a, reasons_at)
         if target == "idea" and not a.person_rule:
@@ -541,21 +558,33 @@ def _reading_classifier(scorer: Scorer) -> ReadingClassifier | None:
 def reading_thresholds(reading: ReadingClassifier) -> dict[str, Thresholds]:
     """Default guard thresholds on the encoder, from the model's own (chosen on dev).
 
-    ``reconsider`` is the label's dev threshold, raised to :data:`READING_NUDGE_FLOOR` so
-    that the guard nudges only where the encoder is fairly sure; ``hold`` is halfway from
+    ``reconsider`` is the label's dev threshold, raised to its floor in
+    :data:`READING_NUDGE_FLOORS` (0.5 by default) so that the guard nudges only where the
+    encoder is fairly sure; ``hold`` is halfway from
     there to 1, and still needs a rule or lexicon word (as on the fast tier). Labels the
     fast-tier defaults switch off (``hold`` 1.0) stay off.
     """
     tuned = reading.thresholds()
     out: dict[str, Thresholds] = {}
     for label, fast in DEFAULT_THRESHOLDS.items():
-        nudge = max(float(tuned.get(label, 0.5)), READING_NUDGE_FLOOR)
+        nudge = max(float(tuned.get(label, 0.5)), READING_NUDGE_FLOORS.get(label, 0.5))
         hold = 1.0 if fast.hold >= 1.0 else round((1.0 + nudge) / 2, 4)
         out[label] = Thresholds(round(nudge, 4), hold)
     return out
 
 
-READING_NUDGE_FLOOR = 0.5
+READING_NUDGE_FLOORS = {"identity_attack": 0.65}
+"""The lowest ``reconsider`` threshold of a label on the reading tier (others: 0.5).
+
+``identity_attack`` at 0.65 halves the worst identity group's false-positive rate on the
+functional suite's *training* half (0.4 -> 0.2) and misses no attack there; the evaluation
+half was not read to choose it.
+"""
+SWEARING_LABELS = ("toxicity", "profanity")
+"""The labels a swear word alone raises to a nudge."""
+ATTACK_LABELS = ("insult", "personal_attack", "threat", "identity_attack")
+WARMTH_LABELS = ("gratitude", "admiration", "encouragement")
+"""On the reading tier, a draft warm by one of these, attacking no one, keeps no swearing nudge."""
 
 
 @functools.lru_cache(maxsize=1)
