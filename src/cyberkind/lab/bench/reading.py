@@ -133,6 +133,7 @@ def reading_benchmarks(
             timings.append((time.perf_counter() - start) * 1000)
     return {
         "model": model.config.get("name", READING_MODEL),
+        "precision": "int8" if model.config.get("quantized") else "fp32",
         "quality": quality,
         "goemotions_per_label": {k: round(v, 4) for k, v in per_label.items()},
         "toxic_spans_test_f1": spans_f1,
@@ -207,7 +208,8 @@ def reading_markdown(data: dict[str, Any]) -> str:
             "## The reading tier (the fine-tuned encoder)",
             "",
             f"`{r['model']}`: all-MiniLM-L6-v2 fine-tuned end to end on every task at once "
-            "(`cyberkind train --only reading`), int8 ONNX run by onnxruntime. Measured through "
+            f"(`cyberkind train --only reading`), {r.get('precision', 'fp32')} ONNX run by "
+            "onnxruntime. Measured through "
             '`Scorer("reading")` and the guard built on it, on the same test rows as above; '
             "thresholds from dev. The functional suite's evaluation half never fed training.",
             "",
