@@ -276,13 +276,20 @@ _Report = tuple[dict[str, Any], str | None]
 
 
 def _bench_functional(run: _BenchRun) -> _Report:
+    from ..classifiers.reading_tier import reading_available
     from ..engine import Scorer
     from ..guard import Guard
     from .bench.functional import functional_benchmarks, functional_markdown
 
-    fast_guard = Guard(Scorer("fast", run.values["model_dir"]))
+    model_dir = run.values["model_dir"]
+    guards = {"cyberkind guard (fast)": Guard(Scorer("fast", model_dir))}
+    if reading_available(model_dir):
+        guards["cyberkind guard (reading)"] = Guard(Scorer("reading", model_dir))
+    def verdicts(guard: Guard) -> Callable[[str], str]:
+        return lambda text: guard.check(text, suggest=False).verdict
+
     report = functional_benchmarks(
-        {"cyberkind guard (fast)": lambda text: fast_guard.check(text, suggest=False).verdict},
+        {name: verdicts(guard) for name, guard in guards.items()},
         limit=run.limit,
         seed=run.values["seed"],
         echo=run.echo,
