@@ -386,3 +386,17 @@ def test_nul_bytes_in_text_become_replacement_characters_on_every_store(store: S
     store.set_cursor("src\x00", "cur\x00sor")
     assert store.get_cursor("src\x00") == "cur\ufffdsor"
     assert store.cursors() == {"src\ufffd": "cur\ufffdsor"}
+
+
+def test_an_ambiguous_prefix_lists_the_matching_ids(store: Store) -> None:
+    """Every caller (draft, send, claim, the web) gets the matches, not just a refusal."""
+    store.save_thread_opportunities(
+        SRC, "t", [_opp("abcd1234"), _opp("abcd5678"), _opp("abce9999")]
+    )
+    with pytest.raises(NotFoundError) as err:
+        store.get_opportunity("abc")
+    assert "abcd1234, abcd5678, abce9999" in str(err.value)
+    with pytest.raises(NotFoundError, match="no opportunity has the id 'abcex'"):
+        store.get_opportunity("abcex")
+    with pytest.raises(NotFoundError, match="no opportunity has the id 'abc9'"):
+        store.get_opportunity("abc9")

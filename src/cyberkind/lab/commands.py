@@ -285,6 +285,7 @@ def _bench_functional(run: _BenchRun) -> _Report:
     guards = {"cyberkind guard (fast)": Guard(Scorer("fast", model_dir))}
     if reading_available(model_dir):
         guards["cyberkind guard (reading)"] = Guard(Scorer("reading", model_dir))
+
     def verdicts(guard: Guard) -> Callable[[str], str]:
         return lambda text: guard.check(text, suggest=False).verdict
 

@@ -197,14 +197,20 @@ class OpportunityTables(SQLTables):
         """The opportunity with this id, or with this unique prefix (4 characters or more)."""
         wanted = id_or_prefix.strip().lower()
         rows = self._rows("SELECT * FROM opportunities WHERE id = ?", (wanted,))
-        if not rows and len(wanted) >= _MIN_PREFIX and wanted.isalnum():
+        if not rows and wanted.isalnum():
             rows = self._rows(
-                "SELECT * FROM opportunities WHERE id LIKE ? LIMIT 2", (wanted + "%",)
+                "SELECT * FROM opportunities WHERE id LIKE ? ORDER BY id LIMIT 11",
+                (wanted + "%",),
             )
+            if len(rows) == 1 and len(wanted) < _MIN_PREFIX:
+                rows = []  # a unique prefix needs 4 characters, so that typos do not match
         if len(rows) > 1:
+            listed = ", ".join(str(r["id"]) for r in rows[:10])
+            more = ", ..." if len(rows) > 10 else ""
             raise NotFoundError(
-                f"more than one opportunity has an id starting with {wanted!r}. You can fix "
-                "this by giving more of the id, as listed by `cyberkind inbox`."
+                f"more than one opportunity has an id starting with {wanted!r} "
+                f"({listed}{more}). You can fix this by giving more of the id, as listed by "
+                "`cyberkind inbox`."
             )
         if not rows:
             raise NotFoundError(
