@@ -159,7 +159,10 @@ def test_shipped_model_is_small() -> None:
 
     root = default_model_dir()
     spans = sum(p.stat().st_size for p in (root / SPAN_MODEL).iterdir())
-    total = sum(p.stat().st_size for p in root.rglob("*") if p.is_file())
+    reading = root / "reading-v1"  # the encoder has its own budget (tests/test_engine.py)
+    total = sum(
+        p.stat().st_size for p in root.rglob("*") if p.is_file() and reading not in p.parents
+    )
     assert spans < 4e6
     assert total < 30e6
     for name in ("MODEL_CARD.md", "metrics.json", "config.json", "weights.npy"):
