@@ -197,21 +197,19 @@ def _train_reading(data_dir: Path, target: Path, seed: int, work: Path) -> dict[
     from .reading.train import train as train_reading
 
     first, second = work, work.with_name(work.name + "-stage2")
-    shared = {"seed": seed, "freeze_layers": 3, "span_max_length": 160}
-    weights = train_reading(data_dir, first, TrainConfig(steps=2000, budget_minutes=65.0, **shared))
-    train_reading(
-        data_dir,
-        second,
-        TrainConfig(
-            steps=4500,
-            budget_minutes=25.0,
-            lr=4e-5,
-            head_lr=1e-3,
-            init_from=str(weights),
-            stage=1,
-            **shared,
-        ),
+    base = TrainConfig(seed=seed, freeze_layers=3, span_max_length=160)
+    stage1 = dataclasses.replace(base, steps=2000, budget_minutes=65.0)
+    weights = train_reading(data_dir, first, stage1)
+    stage2 = dataclasses.replace(
+        base,
+        steps=4500,
+        budget_minutes=25.0,
+        lr=4e-5,
+        head_lr=1e-3,
+        init_from=str(weights),
+        stage=1,
     )
+    train_reading(data_dir, second, stage2)
     evaluate(data_dir, second, seed, None, target / READING_MODEL, 0, 1500)
     return {"output": str(target / READING_MODEL), "work": [str(first), str(second)]}
 
