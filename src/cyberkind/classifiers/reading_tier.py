@@ -40,7 +40,7 @@ __all__ = [
     "READING_CONFIG",
     "ReadingCascade",
     "ReadingClassifier",
-    "default_tier",
+    "guard_tier",
     "make_reading_cascade",
     "make_reading_classifier",
     "reading_available",
@@ -67,10 +67,10 @@ def reading_available(model_dir: Path | None = None) -> bool:
     return files and all(importlib.util.find_spec(m) for m in ("onnxruntime", "tokenizers"))
 
 
-def default_tier(model_dir: Path | None = None) -> str:
-    """``reading`` where the reading model is installed, else ``fast``: the tier for reading
-    one text or a few (the guard, the web app)."""
-    return "reading" if reading_available(model_dir) else "fast"
+def guard_tier(wanted: str, model_dir: Path | None = None) -> str:
+    """The tier the guard reads with when ``wanted`` (the ``guard_tier`` setting) names it:
+    ``reading`` falls back to ``fast`` where the reading model or its runtime is missing."""
+    return "fast" if wanted == "reading" and not reading_available(model_dir) else wanted
 
 
 class ReadingClassifier:

@@ -74,16 +74,14 @@ def serve(
 
         cyberkind serve --public --host 0.0.0.0   # after: cyberkind web set-password
     """
-    from ..classifiers.reading_tier import reading_available
+    from ..classifiers.reading_tier import guard_tier
     from ..engine import Scorer
     from ..members import owner_password_set
     from ..store import SQLiteStore, open_store
     from ..web.app import create_app
 
     values = _settings(settings)
-    chosen = tier or str(values["guard_tier"])
-    if chosen == "reading" and not reading_available(values["model_dir"]):
-        chosen = "fast"
+    chosen = guard_tier(tier or str(values["guard_tier"]), values["model_dir"])
     if host not in LOOPBACK and not public:
         raise click.ClickException(
             f"binding {host} would expose your inbox to other machines. You can fix this by "

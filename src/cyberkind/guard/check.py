@@ -308,13 +308,17 @@ class Guard:
                 current_note = current_note or fallback.note
         return None, note
 
-    def _delighted(self, a: Analysis, levels: Mapping[str, VerdictLevel]) -> bool:
+    def _delighted(
+        self, a: Analysis, levels: Mapping[str, VerdictLevel], row: npt.NDArray[np.float32]
+    ) -> bool:
         """Whether the draft reads as warm (a kindness label at its threshold) with no attack:
-        no insult, personal attack, threat or identity attack, by rule or by the encoder."""
+        no insult, personal attack, threat or identity attack, by rule or by the encoder.
+
+        ``row`` is the scorer's probabilities of the draft, every public label.
+        """
         if any(levels[k] != "ok" or a.evidence.get(k) for k in ATTACK_LABELS):
             return False
         assert self.reading is not None
-        row = self.scorer.predict_proba([a.masked])[0]
         names = self.scorer.labels
         tuned = self.reading.thresholds()
         return any(float(row[names.index(k)]) >= tuned[k] for k in WARMTH_LABELS)
@@ -326,12 +330,15 @@ class Guard:
     def _judge(self, text: str, reply_to: str | None, policy: Policy) -> Verdict:
         names = reply_to_names(reply_to) + (list(_AUTHOR_WORDS) if reply_to else [])
         a = analyse(text, policy.allowed_terms, names)
-        probs = self._proba([a.masked])[0]
+        # One pass of the scorer: the negativity columns decide, and on the reading tier the
+        # kindness columns of the same row say whether a swearing nudge stands.
+        row = self.scorer.predict_proba([a.masked])[0]
+        probs = np.asarray(row[self._columns], dtype=np.float64)
         scores = dict(zip(NEGATIVITY_LABELS, map(float, probs), strict=True))
         levels: dict[str, VerdictLevel] = {}
         for label, p in scores.items():
             levels[label] = _level(label, p, a, policy)
-        if self.reading is not None and self._delighted(a, levels):
+        if self.reading is not None and self._delighted(a, levels, row):
             # Swearing in delight ("this is fucking awesome, thank you!"): the encoder reads
             # warmth and no attack, so the swearing rule's nudge does not stand alone.
             for label in SWEARING_LABELS:
@@ -538,14 +545,11 @@ on the Toxic Spans trial split)."""
 def default_scorer() -> Scorer:
     """The guard's reading: the tier the ``guard_tier`` setting names (``fast`` by default;
     ``reading``, the fine-tuned encoder, where it is installed, else fast)."""
-    from ..classifiers.reading_tier import reading_available
+    from ..classifiers.reading_tier import guard_tier
     from ..engine import Scorer
     from ..settings import resolve
 
-    wanted = str(resolve({})["guard_tier"])
-    if wanted == "reading" and not reading_available():
-        wanted = "fast"
-    return Scorer(wanted)
+    return Scorer(guard_tier(str(resolve({})["guard_tier"])))
 
 
 def _reading_classifier(scorer: Scorer) -> ReadingClassifier | None:
