@@ -55,6 +55,7 @@ from ..training.corpora import (
     head_examples,
     text_key,
 )
+from .plain import evaluation_keys, functional_rows, plain_rows
 from .spam import blog_spam, youtube_spam
 
 __all__ = [
@@ -160,6 +161,7 @@ def _benchmark_keys(data_dir: Path) -> set[str]:
     keys |= {text_key(r.text) for r in rd.goemotions(data_dir) if r.split == "test"}
     keys |= {text_key(r.text) for r in rd.olid(data_dir) if r.split == "test"}
     keys |= {text_key(t) for t in read_spans_split(data_dir, "test")[0]}
+    keys |= {text_key(t) for t in evaluation_keys()}
     return keys
 
 
@@ -218,6 +220,9 @@ def build_corpus(data_dir: Path, seed: int = 0, log: bool = True) -> Corpus:
         "target:ad_hominem",
         [(r.text, int(r.ad_hominem), hashed_split(r.text)) for r in rd.ad_hominem(data_dir)],
     )
+    for row in plain_rows(seed) + functional_rows(seed):
+        for head, y in row.labels.items():
+            b.add("plain", head, [(row.text, y, "train")])
     for split_name, split in (("train", "train"), ("trial", "dev"), ("test", "test")):
         texts, gold = read_spans_split(data_dir, split_name)
         b.spans += [(t, g, split) for t, g in zip(texts, gold, strict=True)]  # type: ignore[misc]
