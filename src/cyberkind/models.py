@@ -126,6 +126,11 @@ class Act(enum.StrEnum):
     """Someone you follow published a post: a word of encouragement."""
     PROMOTE_WORK = "promote_work"
     """Someone you follow announces work or good news in a post: boost or recommend it."""
+    DISCUSS = "discuss"
+    """Criticism or disagreement with your work or ideas: a calm reply about the issue."""
+    NEEDS_CARE = "needs_care"
+    """A hostile or trolling comment, or spam: never a thank-you, a star or a quote. Let it
+    be, moderate it, or answer calmly about the issue."""
 
 
 class Priority(enum.IntEnum):
