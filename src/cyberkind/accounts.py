@@ -56,6 +56,7 @@ __all__ = [
     "account_connector",
     "account_for_source",
     "accounts_status",
+    "can_post",
     "can_send_privately",
     "check_account",
     "check_feed_url",
@@ -357,6 +358,26 @@ def account_connector(
 def account_for_source(store: Store, source: str) -> Account | None:
     """The connected account whose source is ``source`` (``mastodon:social``), if any."""
     return next((a for a in store.accounts() if a.source == source), None)
+
+
+def can_post(store: Store, source: str) -> bool:
+    """Whether cyberkind can post replies to ``source``: it is a connected account whose
+    platform's connector is installed and implements :meth:`~cyberkind.connectors.base.
+    Connector.publish`. Imported files and followed feeds cannot.
+
+    **Usage**::
+
+        can_post(store, "mastodon:social")   # True once `cyberkind accounts add` connected it
+    """
+    account = account_for_source(store, source)
+    if account is None:
+        return False
+    cls = connector_registry().get(account.platform)
+    return (
+        cls is not None
+        and issubclass(cls, LiveConnector)
+        and cls.publish is not LiveConnector.publish
+    )
 
 
 def can_send_privately(store: Store, source: str) -> bool:

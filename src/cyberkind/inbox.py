@@ -23,6 +23,7 @@ start a new group.
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -54,15 +55,53 @@ from .store.base import Store, StoredItem
 __all__ = [
     "DEFAULT_STATES",
     "Inbox",
+    "Lane",
     "derive_opportunities",
     "derive_thread",
     "find_idea",
+    "lane",
     "opportunity_id",
     "record_draft_stars",
 ]
 
 DEFAULT_STATES: tuple[State, ...] = (State.OPEN, State.DRAFTED)
 """What ``cyberkind inbox`` lists unless ``--state`` says otherwise."""
+
+
+class Lane(enum.StrEnum):
+    """The inbox as a reply queue: what to answer, what needs care first, what is behind you.
+
+    :func:`lane` puts each opportunity in one; ``cyberkind inbox --lane`` and the web inbox's
+    tabs both use it.
+    """
+
+    TO_REPLY = "to_reply"
+    """Open or drafted: a kind reply waits to be written, approved or sent."""
+    NEEDS_CARE = "needs_care"
+    """A hostile or trolling comment, or spam: let it be, moderate it, or answer calmly."""
+    DONE = "done"
+    """Done or dismissed (let be, or moderated)."""
+
+
+def lane(opportunity: Opportunity) -> Lane:
+    """The lane of an opportunity: closed states are done, :attr:`Act.NEEDS_CARE` needs care,
+    everything else is to reply.
+
+    **Usage**::
+
+        >>> from cyberkind.models import Opportunity, Priority
+        >>> opp = Opportunity("ab12", Act.NEEDS_CARE, "Tr", "blog", ("c1",), "", Priority.MENTION)
+        >>> lane(opp).value, lane(replace(opp, state=State.DISMISSED)).value
+        ('needs_care', 'done')
+    """
+    if opportunity.state in CLOSED_STATES:
+        return Lane.DONE
+    if opportunity.act is Act.NEEDS_CARE:
+        return Lane.NEEDS_CARE
+    return Lane.TO_REPLY
+
+
+_lane_of = lane  # for Inbox.opportunities, whose ``lane`` argument hides the function
 
 
 def record_draft_stars(
@@ -206,19 +245,36 @@ class Inbox:
         sources: Iterable[str] | None = None,
         states: Iterable[State | str] | None = DEFAULT_STATES,
         ideas_only: bool = False,
+        lane: Lane | str | None = None,
         now: datetime | None = None,
     ) -> list[Opportunity]:
         """Opportunities by priority; snoozed ones whose time has come are open again.
 
-        ``states=None`` lists every state.
+        ``states=None`` lists every state. ``lane`` keeps one :class:`Lane` (see :func:`lane`);
+        the done lane lists done and dismissed ones unless ``states`` names others.
         """
+        chosen_lane = None if lane is None else _lane(lane)
+        if chosen_lane is Lane.DONE and states == DEFAULT_STATES:
+            states = sorted(CLOSED_STATES)
         self.store.wake_snoozed(now or datetime.now(UTC))
         chosen_acts = None if acts is None else [_act(a).value for a in acts]
         chosen_states = None if states is None else [_state(s) for s in states]
         found = self.store.opportunities(acts=chosen_acts, sources=sources, states=chosen_states)
         if ideas_only:
             found = [o for o in found if o.is_idea]
+        if chosen_lane is not None:
+            found = [o for o in found if _lane_of(o) is chosen_lane]
         return [self._with_resources(o) for o in found]
+
+    def lane_counts(self, *, now: datetime | None = None) -> dict[Lane, int]:
+        """How many opportunities each lane holds (to reply and needs care: open and drafted
+        ones; done: done and dismissed ones), in the lanes' order."""
+        self.store.wake_snoozed(now or datetime.now(UTC))
+        shown = [*DEFAULT_STATES, *sorted(CLOSED_STATES)]
+        counts = dict.fromkeys(Lane, 0)
+        for opp in self.store.opportunities(states=shown):
+            counts[lane(opp)] += 1
+        return counts
 
     def get(self, opportunity_id: str) -> Opportunity:
         """One opportunity by id or unique prefix; raises NotFoundError."""
@@ -378,6 +434,16 @@ def _act(value: str | Act) -> Act:
         raise ConfigError(
             f"unknown act {value!r}. You can fix this by choosing one of: "
             f"{', '.join(a.value for a in Act)}."
+        ) from None
+
+
+def _lane(value: str | Lane) -> Lane:
+    try:
+        return Lane(value)
+    except ValueError:
+        raise ConfigError(
+            f"unknown lane {value!r}. You can fix this by choosing one of: "
+            f"{', '.join(v.value for v in Lane)}."
         ) from None
 
 

@@ -27,6 +27,7 @@ import re
 
 from .errors import InputError, NotFoundError, StoreError
 from .store.base import MEMBER_ROLES, Member, Store
+from .store.sqlite import SQLiteStore
 
 __all__ = [
     "MIN_PASSWORD_CHARS",
@@ -48,6 +49,7 @@ __all__ = [
     "set_member_password",
     "set_owner_password",
     "set_team_policy",
+    "team_mode",
     "team_policy",
     "verify_password",
 ]
@@ -215,6 +217,20 @@ def authenticate(store: Store, name: str, password: str) -> Member | None:
         verify_password(_DUMMY_HASH[0], password)
         return None
     return member if verify_password(member.password_hash, password) else None
+
+
+def team_mode(store: Store) -> bool:
+    """Whether the store is shared by a team, so claims ("I'll answer this one") matter: it
+    has members, or claims, or it is a team database (PostgreSQL) rather than one's own
+    SQLite file. The web app shows claim and release only then.
+
+    **Usage**::
+
+        team_mode(open_store("inbox.db"))   # False for one's own inbox
+    """
+    if store.members() or store.claims():
+        return True
+    return not isinstance(store, SQLiteStore)
 
 
 def team_policy(store: Store) -> str | None:

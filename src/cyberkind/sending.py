@@ -50,7 +50,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .accounts import account_connector, account_for_source
+from .accounts import account_connector, account_for_source, can_post, can_send_privately
 from .errors import ConfigError, InputError
 from .inbox import Inbox
 from .models import (
@@ -75,6 +75,7 @@ __all__ = [
     "PreparedSend",
     "SendResult",
     "answered_item",
+    "cannot_send",
     "idempotency_key",
     "pending_sends",
     "prepare_send",
@@ -159,11 +160,7 @@ def prepare_send(
     Raises :class:`~cyberkind.errors.ConfigError` for what cannot be sent.
     """
     opp = store.get_opportunity(opportunity_id)
-    if opp.state is State.DISMISSED:
-        raise ConfigError(
-            f"the opportunity {opp.id} was dismissed, so cyberkind does not answer it. You can "
-            "fix this by choosing an open one from `cyberkind inbox`."
-        )
+    _check_sendable(store, opp)
     account = _account_name(store, opp)
     payload: dict[str, Any] = dict(draft or store.saved_draft(opp.id) or {})
     if not payload:
@@ -205,11 +202,57 @@ def prepare_send(
     return PreparedSend(opp, account, reply, payload)
 
 
+def cannot_send(store: Store, opportunity: Opportunity | str) -> str | None:
+    """Why cyberkind cannot post a reply for this opportunity, or ``None`` when it can.
+
+    The checks :func:`prepare_send` and :func:`send_draft` make before posting, without
+    composing or posting anything: a dismissed opportunity; a source that is not a connected
+    account whose connector can post (an imported file, a followed feed); a follow (nothing to
+    answer); a crisis on a platform without private messages. The web app offers
+    approve-and-send only where this is ``None``, and copy or open-in-the-platform elsewhere.
+
+    **Usage**::
+
+        reason = cannot_send(store, "6a2c69789097")
+        print(reason or "ready to send")
+    """
+    opp = store.get_opportunity(opportunity) if isinstance(opportunity, str) else opportunity
+    try:
+        _check_sendable(store, opp)
+        _account_name(store, opp)
+        _addressed(store, opp)
+    except ConfigError as err:
+        return str(err)
+    crisis = opp.priority is Priority.CRISIS or opp.act is Act.OFFER_DM
+    if crisis and not can_send_privately(store, opp.source):
+        return (
+            f"the opportunity {opp.id} needs a private message, and its source {opp.source} "
+            "cannot send one through cyberkind. You can fix this by sending the draft yourself "
+            f"as a direct message, then `cyberkind done {opp.id}`."
+        )
+    return None
+
+
+def _check_sendable(store: Store, opp: Opportunity) -> None:
+    if opp.state is State.DISMISSED:
+        raise ConfigError(
+            f"the opportunity {opp.id} was dismissed, so cyberkind does not answer it. You can "
+            "fix this by choosing an open one from `cyberkind inbox`."
+        )
+
+
 def _account_name(store: Store, opp: Opportunity) -> str:
     platform, _, name = opp.source.partition(":")
     account = account_for_source(store, opp.source)
-    if account is not None:
+    if account is not None and can_post(store, opp.source):
         return account.name
+    if account is not None:
+        raise ConfigError(
+            f"the opportunity {opp.id} came from the account {account.name!r}, whose platform "
+            f"{account.platform!r} has no installed connector that posts replies, so cyberkind "
+            "cannot post there. You can fix this by copying the draft and posting it yourself, "
+            f"then `cyberkind done {opp.id}`; or by installing the platform's plug-in."
+        )
     raise ConfigError(
         f"the opportunity {opp.id} came from {opp.source}, which is not a connected account "
         f"(platform {platform!r}, name {name!r}), so cyberkind cannot post there. You can fix "

@@ -2,8 +2,8 @@
 
 The group and the options shared by every command live here; the commands live in one
 module per noun (``_engine``, ``_guard``, ``_inbox``, ``_sync``, ``_accounts``, ``_compose``,
-``_links``, ``_send``, ``_serve`` (``serve`` and ``web``), ``_demo``, ``_team``, ``_db``,
-``_wall``) and register themselves on :data:`cli` when imported. Plugins add theirs through
+``_links``, ``_send``, ``_moderate``, ``_serve`` (``serve`` and ``web``), ``_demo``, ``_team``,
+``_db``, ``_wall``) and register themselves on :data:`cli` when imported. Plugins add theirs through
 the ``register_commands`` hook (the lab's ``train`` and ``bench`` among them).
 
 Exit codes (every command but ``check``):
@@ -31,6 +31,7 @@ from . import (  # noqa: F401
     _guard,
     _inbox,
     _links,
+    _moderate,
     _send,
     _serve,
     _sync,

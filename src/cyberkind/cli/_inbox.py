@@ -223,6 +223,13 @@ def _import_progress(
     type=click.Choice([*(s.value for s in State), "all"]),
     help="Only this state; repeatable (default: open and drafted).",
 )
+@click.option(
+    "--lane",
+    type=click.Choice(["to_reply", "needs_care", "done"]),
+    default=None,
+    help="Only this lane: to_reply, needs_care (hostile comments and spam) or done (done "
+    "and dismissed).",
+)
 @click.option("--ideas", is_flag=True, help="Only comments that share an idea for a kind act.")
 @click.option("--mine", is_flag=True, help="Only the ones you claimed (team mode; see --as).")
 @click.option("--unclaimed", is_flag=True, help="Only the ones nobody has claimed (team mode).")
@@ -234,6 +241,7 @@ def inbox_cli(
     acts: tuple[str, ...],
     sources: tuple[str, ...],
     states: tuple[str, ...],
+    lane: str | None,
     ideas: bool,
     mine: bool,
     unclaimed: bool,
@@ -252,9 +260,14 @@ def inbox_cli(
     In a team store, claimed ones show who claimed them (claimed_by in
     --json); --mine and --unclaimed filter by claim (docs/teams.md).
 
+    --lane picks one lane of the reply queue, as the web inbox's tabs do:
+    to_reply, needs_care (hostile comments and spam: let it be with
+    `dismiss`, `moderate` it, or reply calmly) or done.
+
     Example:
 
         cyberkind inbox --act thank_commenter --json
+        cyberkind inbox --lane needs_care
         cyberkind inbox --unclaimed --db postgresql://ana@db.example/team
     """
     from ..inbox import DEFAULT_STATES
@@ -268,7 +281,7 @@ def inbox_cli(
     inbox = _inbox(db, values)
     try:
         found = inbox.opportunities(
-            acts=acts or None, sources=sources or None, states=chosen, ideas_only=ideas
+            acts=acts or None, sources=sources or None, states=chosen, ideas_only=ideas, lane=lane
         )
         claims = inbox.claims()
     finally:

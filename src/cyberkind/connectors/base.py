@@ -160,6 +160,14 @@ class LiveConnector(Connector):
     default_max_wait: ClassVar[float] = 120.0
     """The longest wait, in seconds, unless ``max_wait`` says otherwise."""
 
+    moderation_actions: ClassVar[tuple[str, ...]] = ()
+    """What :meth:`moderate` can do to someone else's item through the platform's API
+    (WordPress: ``("hold", "spam", "trash")``); empty where moderation is by hand."""
+
+    moderation_hint: ClassVar[str] = ""
+    """Where the platform's own mute and report are, for platforms moderated by hand: the
+    web app links to the item and its author with these words."""
+
     def __init__(
         self,
         account: Account,
@@ -192,6 +200,13 @@ class LiveConnector(Connector):
         self.max_retries = max_retries
         self.max_wait = self.default_max_wait if max_wait is None else float(max_wait)
         self.sleep = sleep
+
+    def moderate(self, remote_id: str, action: str) -> bool:
+        """Apply a :attr:`moderation_actions` ``action`` to the item ``remote_id``; ``True``
+        if it changed, ``False`` if it already was so (moderating twice does nothing)."""
+        raise NotImplementedError(
+            f"{type(self).__name__}.moderate() is not implemented; moderate on the platform itself."
+        )
 
     def secret(self, key: str) -> Secret:
         """The account's secret ``key``; raise :class:`AuthError` naming how to set it."""

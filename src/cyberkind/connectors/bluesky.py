@@ -180,6 +180,10 @@ class BlueskyConnector(LiveConnector):
     name: ClassVar[str] = "bluesky"
     default_max_wait: ClassVar[float] = 300.0
     secret_keys: ClassVar[tuple[str, ...]] = ("app_password",)
+    moderation_hint: ClassVar[str] = (
+        "On Bluesky, the post's ⋯ menu has Mute thread, Report post and Block account; the "
+        "profile's ⋯ menu has Mute account and Report account."
+    )
 
     def __init__(
         self,

@@ -135,6 +135,9 @@ class MastodonConnector(LiveConnector):
     default_max_wait: ClassVar[float] = 300.0
     secret_keys: ClassVar[tuple[str, ...]] = ("access_token",)
     private_replies: ClassVar[bool] = True
+    moderation_hint: ClassVar[str] = (
+        "On Mastodon, the post's ⋯ menu has Mute, Block and Report; so does the profile's."
+    )
 
     def __init__(
         self,

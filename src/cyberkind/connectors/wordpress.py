@@ -147,6 +147,7 @@ class WordPressConnector(LiveConnector):
 
     name: ClassVar[str] = "wordpress"
     secret_keys: ClassVar[tuple[str, ...]] = ("app_password",)
+    moderation_actions: ClassVar[tuple[str, ...]] = ("hold", "spam", "trash")
 
     def __init__(self, account: Account, **options: Unpack[ConnectorOptions]) -> None:
         options.setdefault("batch_size", MAX_PER_PAGE)
@@ -558,6 +559,51 @@ class WordPressConnector(LiveConnector):
                 return f"comment:{comment['id']}"
         return None
 
+    # -- moderation -------------------------------------------------------------------------
+
+    def moderate(self, remote_id: str, action: str) -> bool:
+        """Hold a comment for moderation, mark it as spam, or move it to the trash.
+
+        ``POST /wp/v2/comments/<id>`` with ``status`` ``hold`` or ``spam``; ``DELETE
+        /wp/v2/comments/<id>`` (without ``force``: to the trash, where WordPress keeps it for
+        30 days). The comment's status is read first (``context=edit``), so moderating it
+        again changes nothing and answers ``False``; a trash that WordPress says is already
+        done (``410 rest_already_trashed``) too.
+        """
+        if action not in self.moderation_actions:
+            raise ConfigError(
+                f"{action!r} is not a WordPress moderation. You can fix this by choosing one "
+                f"of: {', '.join(self.moderation_actions)}."
+            )
+        kind, _, number = remote_id.partition(":")
+        if kind not in ("comment",) or not number.isdigit():
+            raise ConfigError(
+                f"{remote_id!r} is not a WordPress comment of {self.source}, so it cannot be "
+                "moderated. You can fix this by moderating it in WordPress (Comments)."
+            )
+        status = str(self._comment(int(number)).get("status") or "")
+        if _MODERATED.get(status) == action:
+            return False
+        route = f"/wp/v2/comments/{number}"
+        if action == "trash":
+            response = self._call("DELETE", route, doing="moderate comments")
+            if response.status_code == 410 and _wp_error(response)[0] == "rest_already_trashed":
+                return False
+        else:
+            response = self._call("POST", route, body={"status": action}, doing="moderate comments")
+        if response.status_code != 200:
+            code, message = _wp_error(response)
+            raise SourceError(
+                f"the WordPress site {self.site} did not {action} the comment {remote_id}: "
+                f"{response.status_code} {code} {message}. You can fix this by moderating it "
+                "in WordPress (Comments), or trying again.",
+                url=str(response.url),
+            )
+        return True
+
+
+_MODERATED = {"hold": "hold", "0": "hold", "unapproved": "hold", "spam": "spam", "trash": "trash"}
+"""The moderation a comment's ``status`` (``context=edit``) already has, if any."""
 
 _HIDDEN = {
     "hold": "is awaiting moderation",

@@ -83,7 +83,28 @@
       .catch(function () { /* a nudge, never a blocker: stay quiet on errors */ });
   }
 
+  // "Copy": the draft to the clipboard. Hidden without JavaScript, where the draft is
+  // selectable text in its textarea.
+  function copy(button) {
+    var textarea = document.getElementById(button.getAttribute("data-copy"));
+    var status = document.querySelector('[data-copied-for="' + textarea.id + '"]');
+    function said(words) { if (status) status.textContent = words; }
+    function fallback() {
+      textarea.select();
+      said(document.execCommand("copy") ? "Copied." : "Select the text and copy it.");
+    }
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(textarea.value).then(function () { said("Copied."); }, fallback);
+    } else {
+      fallback();
+    }
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("button[data-copy]").forEach(function (button) {
+      button.hidden = false;
+      button.addEventListener("click", function () { copy(button); });
+    });
     document.querySelectorAll("textarea[data-live-check]").forEach(function (textarea) {
       var box = document.getElementById("feedback");
       if (!box) return;

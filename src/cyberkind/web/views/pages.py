@@ -1,13 +1,13 @@
-"""The owner's pages: login, compose (live guard), inbox, gold stars and settings.
+"""The owner's pages: login, compose (live guard), gold stars and settings.
 
 Every page is server-rendered and works without JavaScript (forms POST with a CSRF token);
 ``static/app.js`` adds the live guard while typing. Each page has its JSON twin under
-``/api/`` (see docs/web.md and ``/openapi.json``). Approve-and-send lives in :mod:`.send`.
+``/api/`` (see docs/web.md and ``/openapi.json``). The inbox lives in :mod:`.inbox`,
+approve-and-send in :mod:`.send`.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from starlette.requests import Request
@@ -15,22 +15,18 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from ...accounts import accounts_status, live_platforms
-from ...composer import Composer, Ledger
+from ...composer import Ledger
 from ...composer.api import learned_voice
-from ...errors import ClaimedError, ConfigError, InputError
+from ...errors import InputError
 from ...guard import Verdict
-from ...inbox import Inbox
 from ...members import (
     authenticate,
     check_owner_password,
     login_mode,
     password_fingerprint,
 )
-from ...models import Act, Opportunity, Priority
-from ...resources import REGIONS, regional_resources
-from ...sending import sends
+from ...resources import REGIONS
 from ...store import Member, Store
-from ...wall import inbox_idea_on_wall
 from ..charts import bar_chart, stars_over_time
 from ..context import NOT_JSON, WebContext, checked_form, page, web_context
 from ..login import (
@@ -44,7 +40,6 @@ from ..security import csrf_token
 
 __all__ = ["highlight", "routes"]
 
-SNOOZE_CHOICES = {"1d": timedelta(days=1), "3d": timedelta(days=3), "7d": timedelta(days=7)}
 MAX_DRAFT_CHARS = 5000
 
 
@@ -175,247 +170,6 @@ async def compose_page(request: Request) -> Response:
     )
 
 
-# -- inbox ----------------------------------------------------------------------------------
-
-
-CLAIM_FILTERS = ("", "mine", "unclaimed")
-
-
-def _inbox_data(
-    web: WebContext,
-    request: Request,
-    store: Store,
-    act: str | None,
-    source: str | None,
-    claim: str,
-) -> dict[str, Any]:
-    inbox = Inbox(store, crisis_line=web.crisis_line)
-    everything = inbox.opportunities()
-    chosen = inbox.opportunities(acts=[act] if act else None, sources=[source] if source else None)
-    claims = inbox.claims()
-    me: str | None = None
-    if claim == "mine" or claims or store.members():
-        try:
-            me = web.acting_member(request, store)
-        except ConfigError:
-            me = None
-    if claim == "mine":
-        chosen = [o for o in chosen if me is not None and claims.get(o.id) == me]
-    elif claim == "unclaimed":
-        chosen = [o for o in chosen if o.id not in claims]
-    return {
-        "opportunities": chosen,
-        "acts": sorted({o.act.value for o in everything}),
-        "sources": sorted({o.source for o in everything}),
-        "act": act or "",
-        "source": source or "",
-        "claim": claim,
-        "claims": claims,
-        "me": me,
-        "all_acts": [a.value for a in Act],
-    }
-
-
-async def inbox_page(request: Request) -> Response:
-    web = web_context(request)
-    act = request.query_params.get("act") or None
-    source = request.query_params.get("source") or None
-    claim = request.query_params.get("claim") or ""
-    if act is not None and act not in {a.value for a in Act}:
-        raise InputError(f"unknown act {act!r}. You can fix this by picking one from the list.")
-    if claim not in CLAIM_FILTERS:
-        raise InputError(
-            f"unknown claim filter {claim!r}. You can fix this by using mine or unclaimed."
-        )
-    data = await web.with_store(lambda s: _inbox_data(web, request, s, act, source, claim))
-    if request.url.path.startswith("/api/"):
-        claims = data["claims"]
-        rows = [o.to_json() for o in data["opportunities"]]
-        if claims or data["me"] is not None:
-            for row in rows:
-                row["claimed_by"] = claims.get(row["id"])
-        return JSONResponse(rows)
-    return web.render(request, "inbox.html", **data, crisis=Priority.CRISIS)
-
-
-def _region(web: WebContext, store: Store) -> str | None:
-    value = web.setting(store, "region", web.region or "")
-    return value or None
-
-
-def _opportunity_data(web: WebContext, store: Store, opp_id: str) -> dict[str, Any]:
-    inbox = Inbox(store, crisis_line=web.crisis_line)
-    opp = inbox.get(opp_id)
-    thread = inbox.thread(opp)
-    saved = inbox.saved_draft(opp.id)
-    if saved is None:
-        composer = Composer(
-            store,
-            region=_region(web, store),
-            crisis_line=web.crisis_line,
-            stars=web.setting(store, "stars", "on") == "on",
-        )
-        saved = composer.draft(opp).to_json()
-        saved["saved"] = False
-    else:
-        saved = {**saved, "saved": True}
-    resources: list[Any] = list(opp.resources)
-    emergency = None
-    if opp.priority is Priority.CRISIS:
-        regional, emergency = regional_resources(_region(web, store), web.crisis_line)
-        resources = list(regional)
-    # A send the platform refused, or whose answer never came: say so, and that it is safe.
-    sent, pending = sends(store, opp.id)
-    wall_idea: dict[str, Any] | None = None
-    if opp.is_idea:
-        wall_idea = inbox_idea_on_wall(store, opp)
-    return {
-        "claimed_by": inbox.claim_holder(opp.id),
-        "wall_idea": wall_idea,
-        "opp": opp,
-        "sent": sent,
-        "pending": pending,
-        "thread": thread,
-        "draft": saved,
-        "resources": resources,
-        "emergency": emergency,
-        "focus": set(opp.item_ids),
-    }
-
-
-def _wall_json(wall_idea: dict[str, Any] | None) -> dict[str, Any] | None:
-    if wall_idea is None:
-        return None
-    idea = wall_idea["idea"]
-    return {
-        "text": wall_idea["text"],
-        "url": wall_idea["url"],
-        "idea": {**idea.to_json(), "reason": idea.reason} if idea is not None else None,
-    }
-
-
-async def opportunity_page(request: Request) -> Response:
-    web = web_context(request)
-    opp_id = request.path_params["opp_id"]
-
-    def load(store: Store) -> dict[str, Any]:
-        data = _opportunity_data(web, store, opp_id)
-        try:
-            data["me"] = web.acting_member(request, store)
-        except ConfigError:
-            data["me"] = None
-        return data
-
-    data = await web.with_store(load)
-    if request.url.path.startswith("/api/"):
-        opp: Opportunity = data["opp"]
-        return JSONResponse(
-            {
-                "ok": True,
-                "opportunity": opp.to_json(),
-                "thread": [
-                    {
-                        "remote_id": s.item.remote_id,
-                        "author": s.item.author.display,
-                        "text": s.item.text,
-                        "kind": s.item.kind.value,
-                        "is_own": s.item.is_own,
-                    }
-                    for s in data["thread"]
-                ],
-                "draft": data["draft"],
-                "claimed_by": data["claimed_by"],
-                "sent": data["sent"].to_json() if data["sent"] else None,
-                "pending_send": data["pending"].to_json() if data["pending"] else None,
-                "wall": _wall_json(data["wall_idea"]),
-            }
-        )
-    return web.render(
-        request,
-        "opportunity.html",
-        **data,
-        crisis=Priority.CRISIS,
-        snoozes=list(SNOOZE_CHOICES),
-        sent_again=request.query_params.get("sent") == "again",
-        wall_outcome=request.query_params.get("wall"),
-    )
-
-
-async def opportunity_action(request: Request) -> Response:
-    web = web_context(request)
-    opp_id = request.path_params["opp_id"]
-    action = request.path_params["action"]
-    form = await checked_form(request)
-    if isinstance(form, Response):
-        return form
-
-    def run(store: Store) -> str:
-        inbox = Inbox(store, crisis_line=web.crisis_line)
-        opp = inbox.get(opp_id)
-        if action in ("claim", "release"):
-            return _claim_action(web, request, inbox, opp, action)
-        if action == "draft":
-            text = form.get("text", "").strip()[:MAX_DRAFT_CHARS]
-            if not text:
-                raise InputError("the draft is empty. You can fix this by writing a reply.")
-            Composer(store).save_edited(opp, text)
-            return f"/inbox/{opp.id}?saved=1"
-        if action == "snooze":
-            length = SNOOZE_CHOICES.get(form.get("for", ""))
-            if length is None:
-                raise InputError("pick how long to snooze: 1d, 3d or 7d.")
-            inbox.snooze(opp.id, datetime.now(UTC) + length)
-        elif action == "dismiss":
-            inbox.dismiss(opp.id)
-        elif action == "done":
-            inbox.done(opp.id)
-        else:
-            raise InputError(f"unknown action {action!r}.")
-        return "/inbox"
-
-    try:
-        target = await web.with_store(run)
-    except ClaimedError as err:
-        return web.error_page(request, 409, str(err))
-    return RedirectResponse(target, 303)
-
-
-def _claim_action(
-    web: WebContext, request: Request, inbox: Inbox, opp: Opportunity, action: str
-) -> str:
-    """ "I'll answer this one" and "release": as the logged-in member (an owner may release
-    anyone's claim, like ``cyberkind unclaim --force``). The rule is the inbox's."""
-    me = web.acting_member(request, inbox.store)
-    if me is None:
-        import getpass
-
-        me = getpass.getuser()
-    if action == "claim":
-        try:
-            inbox.claim(opp.id, me)
-        except ClaimedError as err:
-            raise ClaimedError(
-                f"{err.holder} is already answering this one, so it stays theirs. You can fix "
-                "this by choosing another from the unclaimed ones (/inbox?claim=unclaimed).",
-                opportunity_id=opp.id,
-                holder=err.holder,
-            ) from None
-        return f"/inbox/{opp.id}?claimed=1"
-    viewer = web.viewer(request)
-    force = viewer is not None and viewer.is_owner and viewer.name is not None
-    try:
-        inbox.release(opp.id, me, force=force)
-    except ClaimedError as err:
-        reason = "nobody holds it" if err.holder is None else f"{err.holder} holds it"
-        raise ClaimedError(
-            f"there is no claim of yours to release on this one ({reason}). You can fix this "
-            f"by asking {err.holder or 'an owner'}.",
-            opportunity_id=opp.id,
-            holder=err.holder,
-        ) from None
-    return f"/inbox/{opp.id}"
-
-
 # -- gold stars -----------------------------------------------------------------------------
 
 
@@ -510,18 +264,12 @@ async def settings_page(request: Request) -> Response:
 
 
 def routes() -> list[BaseRoute]:
-    """The owner's pages and their JSON twins (after :mod:`.send`'s and :mod:`.wall`'s
-    ``/inbox/{id}/...`` routes, which ``/inbox/{id}/{action}`` would otherwise take)."""
+    """The owner's pages and their JSON twins."""
     return [
         Route("/login", page(login_page), methods=["GET"]),
         Route("/login", page(login), methods=["POST"]),
         Route("/logout", page(logout), methods=["POST"]),
         Route("/compose", page(compose_page), methods=["GET", "POST"]),
-        Route("/inbox", page(inbox_page), methods=["GET"]),
-        Route("/api/inbox", page(inbox_page), methods=["GET"]),
-        Route("/inbox/{opp_id:str}", page(opportunity_page), methods=["GET"]),
-        Route("/api/inbox/{opp_id:str}", page(opportunity_page), methods=["GET"]),
-        Route("/inbox/{opp_id:str}/{action:str}", page(opportunity_action), methods=["POST"]),
         Route("/stars", page(stars_page), methods=["GET"]),
         Route("/api/stars", page(stars_page), methods=["GET"]),
         Route("/settings", page(settings_page), methods=["GET", "POST"]),
