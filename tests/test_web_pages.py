@@ -95,7 +95,7 @@ def test_opportunity_thread_draft_and_actions(client: httpx.Client, db: Path) ->
     opp = next(o for o in client.get("/api/inbox").json() if o["person"] == "Ana")
     page = client.get(f"/inbox/{opp['id']}")
     assert "I loved your zine about &lt;b&gt;kindness&lt;/b&gt;" in page.text
-    assert "My post" in page.text  # the thread
+    assert "Zines" in page.text  # the post card: its title
     detail = client.get(f"/api/inbox/{opp['id']}").json()
     assert detail["draft"]["text"] and detail["draft"]["saved"] is False
     csrf = token(client, f"/inbox/{opp['id']}")

@@ -51,6 +51,7 @@ __all__ = [
     "let_it_be",
     "moderate",
     "moderation_choices",
+    "platform_name",
 ]
 
 PLATFORM_NAMES = {"wordpress": "WordPress", "mastodon": "Mastodon", "bluesky": "Bluesky"}
@@ -106,6 +107,21 @@ def _platform(source: str) -> str:
     return source.partition(":")[0]
 
 
+def platform_name(source: str) -> str:
+    """The platform of a source as people call it: "WordPress", "Mastodon", "Bluesky", "the
+    blog" (a followed feed), else "the original site" (an imported file).
+
+    **Usage**::
+
+        >>> platform_name("wordpress:kindcorner"), platform_name("import:comments.csv")
+        ('WordPress', 'the original site')
+    """
+    platform = _platform(source)
+    if platform == "rss":
+        return "the blog"
+    return PLATFORM_NAMES.get(platform, "the original site")
+
+
 def moderation_choices(store: Store, opportunity: Opportunity | str) -> ModerationChoices:
     """How the item of ``opportunity`` can be moderated (see :class:`ModerationChoices`).
 
@@ -116,7 +132,7 @@ def moderation_choices(store: Store, opportunity: Opportunity | str) -> Moderati
     inbox = Inbox(store)
     opp = inbox.get(opportunity) if isinstance(opportunity, str) else opportunity
     platform = _platform(opp.source)
-    name = PLATFORM_NAMES.get(platform, platform)
+    name = platform_name(opp.source)
     stored = store.items(opp.source, remote_ids=opp.item_ids[:1])
     item = stored[0].item if stored else None
     if item is None or item.is_own:
@@ -129,9 +145,9 @@ def moderation_choices(store: Store, opportunity: Opportunity | str) -> Moderati
         actions = live.moderation_actions
     links = []
     if item.url:
-        links.append(ModerationLink(f"Open it on {name}", item.url))
+        links.append(ModerationLink(f"Open it in {name}", item.url))
     if item.author.url and live is not None and live.moderation_hint:
-        links.append(ModerationLink(f"{item.author.display} on {name}", item.author.url))
+        links.append(ModerationLink(f"{item.author.display} in {name}", item.author.url))
     hint = live.moderation_hint if live is not None else ""
     return ModerationChoices(name, item.remote_id, actions, tuple(links), hint)
 

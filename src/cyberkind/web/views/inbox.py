@@ -35,11 +35,11 @@ from ...inbox import Inbox, Lane, lane
 from ...members import team_mode
 from ...models import Act, Item, ItemKind, Opportunity, Priority
 from ...moderation import (
-    PLATFORM_NAMES,
     ModerationChoices,
     ModerationResult,
     moderate,
     moderation_choices,
+    platform_name,
 )
 from ...resources import regional_resources
 from ...sending import cannot_send, sends
@@ -99,14 +99,6 @@ def excerpt(text: str, limit: int = 280) -> str:
     return cut.rstrip(" ,;:") + "…"
 
 
-def platform_name(source: str) -> str:
-    """The platform of a source, as people call it ("WordPress"), or "the original site"."""
-    platform = source.partition(":")[0]
-    if platform == "rss":
-        return "the blog"
-    return PLATFORM_NAMES.get(platform, "the original site")
-
-
 @dataclass(frozen=True, slots=True)
 class Card:
     """One opportunity as a card: its words, its draft and what can be done with it."""
@@ -149,6 +141,10 @@ def _items(store: Store, opps: Sequence[Opportunity]) -> dict[tuple[str, str], I
 def _cards(
     web: WebContext, store: Store, opps: Sequence[Opportunity], *, drafts: bool = True
 ) -> list[Card]:
+    """The cards of ``opps``, with their drafts (saved, else freshly composed) unless
+    ``drafts`` is false. A needs-care one starts without a draft: answering a hostile
+    comment is a choice the owner makes (one of three), never the default, so its calm reply
+    is written on purpose (or drafted with ``cyberkind draft ID``)."""
     inbox = Inbox(store, crisis_line=web.crisis_line)
     items = _items(store, opps)
     composer: Composer | None = None
@@ -162,7 +158,7 @@ def _cards(
             found = inbox.saved_draft(opp.id)
             if found is not None:
                 text, saved = str(found.get("text") or ""), True
-            else:
+            elif opp.act is not Act.NEEDS_CARE:
                 if composer is None:
                     composer = _composer(web, store)
                 text = composer.draft(opp).text
@@ -316,7 +312,9 @@ def _opportunity_data(
     opp = inbox.get(opp_id)
     thread = inbox.thread(opp)
     saved = inbox.saved_draft(opp.id)
-    if saved is None:
+    if saved is None and opp.act is Act.NEEDS_CARE:
+        saved = {"text": "", "saved": False}
+    elif saved is None:
         saved = _composer(web, store).draft(opp).to_json()
         saved["saved"] = False
     else:
