@@ -841,3 +841,131 @@ def test_a_comment_awaiting_moderation_is_not_answered(
     assert store.star_awards() == []
     # The attempt stays pending: once Fay's comment is approved, sending again checks first.
     assert [e.state for e in store.outbox(opp.id)] == ["pending"]
+
+
+# -- moderation (the needs-care lane) ---------------------------------------------------------
+
+
+def care_for(store: SQLiteStore, wp: WordPressServer, number: int, person: str) -> str:
+    """A needs-care opportunity for the synced comment ``number`` (as derivation will store
+    for a hostile comment): its own thread, so the test leaves the others alone."""
+    from cyberkind.models import Opportunity, Priority
+
+    opp_id = f"care{number:08d}"
+    opp = Opportunity(
+        opp_id,
+        Act.NEEDS_CARE,
+        person,
+        "wordpress:kindcorner",
+        (f"comment:{number}",),
+        "hostile",
+        Priority.UNANSWERED,
+        thread_key=f"care:{number}",
+    )
+    store.save_thread_opportunities("wordpress:kindcorner", f"care:{number}", [opp])
+    return opp_id
+
+
+def test_moderation_holds_spams_and_trashes_once_and_only_when_confirmed(
+    wordpress: WordPressServer,
+    client: httpx.Client,
+    tmp_path: Path,
+    stub_scorer: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from cyberkind.moderation import moderate, moderation_choices
+
+    wp = wordpress
+    troll = add_comment(wp, "small", "Troll", "Nobody cares about your notes, idiot.")
+    store = synced_store(wp, client, tmp_path / "inbox.db", stub_scorer)
+    opp_id = care_for(store, wp, troll, "Troll")
+    choices = moderation_choices(store, opp_id)
+    assert (choices.platform, choices.actions) == ("WordPress", ("hold", "spam", "trash"))
+    monkeypatch.setenv(WP_ENV, wp.app_password)
+    with pytest.raises(ConfigError, match="you did not confirm"):
+        moderate(store, opp_id, "hold", confirmed=False)
+    assert read_comment(client, wp, f"comment:{troll}")["status"] == "approved"  # untouched
+    assert store.get_opportunity(opp_id).state is State.OPEN
+    held = moderate(store, opp_id, "hold", confirmed=True)
+    assert held.changed and read_comment(client, wp, f"comment:{troll}")["status"] == "hold"
+    assert store.get_opportunity(opp_id).state is State.DISMISSED  # to the done lane
+    again = moderate(store, opp_id, "hold", confirmed=True, connector=connect(wp, client))
+    assert again.changed is False
+    trashed = moderate(store, opp_id, "trash", confirmed=True, connector=connect(wp, client))
+    assert trashed.changed and read_comment(client, wp, f"comment:{troll}")["status"] == "trash"
+    twice = moderate(store, opp_id, "trash", confirmed=True, connector=connect(wp, client))
+    assert twice.changed is False
+    assert read_comment(client, wp, f"comment:{troll}")["status"] == "trash"  # not deleted
+    # No other action exists.
+    with pytest.raises(ConfigError, match="not a moderation cyberkind can do"):
+        moderate(store, opp_id, "delete", confirmed=True)
+
+
+def test_moderation_from_the_web_confirms_first_and_from_the_cli(
+    wordpress: WordPressServer,
+    client: httpx.Client,
+    tmp_path: Path,
+    stub_scorer: Any,
+    scorer: Any,
+    serve_in_thread: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import re
+
+    from click.testing import CliRunner
+
+    from cyberkind.cli import cli
+    from cyberkind.web.app import create_app
+
+    wp = wordpress
+    spam = add_comment(wp, "small", "Deals", "Cheap pills at pills.example, best prices!!!")
+    rude = add_comment(wp, "small", "Rude", "This blog is garbage and so are you.")
+    db = tmp_path / "inbox.db"
+    store = synced_store(wp, client, db, stub_scorer)
+    spam_id = care_for(store, wp, spam, "Deals")
+    rude_id = care_for(store, wp, rude, "Rude")
+    store.close()
+    monkeypatch.setenv(WP_ENV, wp.app_password)
+    with serve_in_thread(create_app(scorer, db=db)) as url, httpx.Client(base_url=url) as web:
+        page = web.get("/inbox", params={"lane": "needs_care"}).text
+        assert f'action="/inbox/{spam_id}/moderate"' in page
+        assert 'name="action" value="spam"' in page
+        confirm = web.get(f"/inbox/{spam_id}/moderate", params={"action": "spam"})
+        assert confirm.status_code == 200 and "Mark as spam?" in confirm.text
+        assert "Cheap pills at pills.example" in confirm.text
+        assert read_comment(client, wp, f"comment:{spam}")["status"] == "approved"  # not yet
+        found = re.search(r'name="csrf" value="([^"]+)"', confirm.text)
+        assert found
+        form = {"csrf": found.group(1), "action": "spam"}
+        unconfirmed = web.post(f"/inbox/{spam_id}/moderate", data=form)
+        assert unconfirmed.status_code == 409
+        forged = web.post(
+            f"/inbox/{spam_id}/moderate", data={**form, "csrf": "forged", "confirm": "yes"}
+        )
+        assert forged.status_code == 403
+        assert read_comment(client, wp, f"comment:{spam}")["status"] == "approved"
+        done = web.post(f"/inbox/{spam_id}/moderate", data={**form, "confirm": "yes"})
+        assert done.status_code == 303
+        assert done.headers["location"] == f"/inbox/{spam_id}?moderated=spam"
+        assert read_comment(client, wp, f"comment:{spam}")["status"] == "spam"
+        assert "The comment was marked as spam" in web.get(done.headers["location"]).text
+        again = web.post(f"/inbox/{spam_id}/moderate", data={**form, "confirm": "yes"})
+        assert again.headers["location"].endswith("&again=1")
+        api = web.post(f"/api/inbox/{rude_id}/moderate", json={"action": "hold", "confirm": True})
+        assert api.status_code == 200 and api.json()["changed"] is True
+        assert read_comment(client, wp, f"comment:{rude}")["status"] == "hold"
+        lanes = web.get("/api/inbox", params={"lane": "done"}).json()
+        assert {spam_id, rude_id} <= {o["id"] for o in lanes}
+    # the CLI: the same owner; "no" moderates nothing, --yes does it, once
+    said_no = CliRunner().invoke(
+        cli, ["moderate", rude_id, "--action", "trash", "--db", str(db)], input="n\n"
+    )
+    assert said_no.exit_code == 1 and "you did not confirm" in said_no.output
+    assert read_comment(client, wp, f"comment:{rude}")["status"] == "hold"
+    yes = CliRunner().invoke(
+        cli, ["moderate", rude_id, "--action", "trash", "--yes", "--json", "--db", str(db)]
+    )
+    assert yes.exit_code == 0, yes.output
+    assert json.loads(yes.stdout)["changed"] is True
+    assert read_comment(client, wp, f"comment:{rude}")["status"] == "trash"
+    assert wp.app_password not in said_no.output + yes.output
