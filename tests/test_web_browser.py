@@ -31,7 +31,7 @@ from _mastodon_support import client, reset, start_mock, statuses_of
 
 from cyberkind.connectors.mastodon import MastodonConnector
 from cyberkind.credentials import EnvCredentials
-from cyberkind.models import Account
+from cyberkind.models import Account, Act, Opportunity, Priority
 from cyberkind.pipeline import import_file, sync
 from cyberkind.store.sqlite import SQLiteStore
 from cyberkind.web.app import create_app
@@ -85,10 +85,35 @@ def fill_store(path: Path, scorer: Any, tmp_path: Path) -> None:
             "text": "We just hit 1,000 readers! #celebration",
         },
     ]
+    rows[1]["url"] = "https://blog.example/zines#c1"
+    rows += [
+        {"id": "p2", "kind": "post", "is_own": True, "text": "Ferns", "title": "Ferns"},
+        {
+            "id": "h1",
+            "kind": "comment",
+            "author": "Rex",
+            "parent_id": "p2",
+            "thread_id": "p2",
+            "url": "https://blog.example/ferns#h1",
+            "text": "You clearly know nothing about plants, idiot.",
+        },
+    ]
     items = tmp_path / "items.jsonl"
     items.write_text("".join(json.dumps(r) + "\n" for r in rows))
     with SQLiteStore(path) as store:
         import_file(store, items, scorer=scorer, source="blog")
+        # A hostile comment needs care (stored directly: derivation's rules are not the web's)
+        care = Opportunity(
+            "ca7e00000001",
+            Act.NEEDS_CARE,
+            "Rex",
+            "blog",
+            ("h1",),
+            "hostile",
+            Priority.UNANSWERED,
+            thread_key="p2",
+        )
+        store.save_thread_opportunities("blog", "p2", [care])
 
 
 @pytest.fixture
@@ -161,7 +186,7 @@ def test_an_inbox_idea_goes_to_the_wall_with_its_gold_star(
     with SQLiteStore(tmp_path / "browser.db") as store:
         import_file(store, extra, scorer=stub_scorer, source="blog")
     page.goto(f"{server}/inbox?act=thank_for_sharing_what_matters")
-    page.locator(".opp a", has_text="Lee").first.click()
+    page.locator(".opp .who a", has_text="Lee").click()
     page.wait_for_url(re.compile(r"/inbox/\w+$"))
     text = "What if we all left a kind note for a neighbour this week?"
     assert page.input_value("#wall-text") == text
@@ -267,7 +292,7 @@ def test_keyboard_only(page: Any, server: str) -> None:
     # the inbox: open an opportunity and save its draft
     page.goto(f"{server}/inbox")
     tab_to(page, "Filter")
-    link = page.locator(".opp a").first
+    link = page.locator(".opp .who a").first
     name = link.inner_text()
     tab_to(page, name)
     page.keyboard.press("Enter")
@@ -281,11 +306,51 @@ def test_keyboard_only(page: Any, server: str) -> None:
     assert "Warmly, me" in page.input_value("#draft")
 
 
+def test_the_reply_queue_cards_lanes_and_copy(page: Any, server: str, shots: Path) -> None:
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.goto(f"{server}/inbox")
+    card = page.locator(".card", has_text="Ana")
+    assert "Your tip about leaving notes" in card.locator(".words").inner_text()
+    assert card.locator(".act").inner_text().startswith("Thank them for their comment")
+    assert card.get_by_role("button", name="Approve and send…").count() == 0  # an import
+    assert card.get_by_role("link", name="Open in the original site").get_attribute("href") == (
+        "https://blog.example/zines#c1"
+    )
+    assert not card.locator(".why").evaluate("d => d.open")  # scores folded away
+    # edit the draft on the card, save it, and land back on the card
+    box = card.get_by_label("Your reply to Ana")
+    box.fill("Thank you, Ana! Notes for neighbours are my favourite too.")
+    card.get_by_role("button", name="Save draft").click()
+    page.wait_for_url(re.compile(r"saved=\w+#opp-\w+$"))
+    card = page.locator(".card", has_text="Ana")
+    assert "Draft saved." in card.inner_text()
+    assert card.get_by_label("Your reply to Ana (saved)").input_value().endswith("favourite too.")
+    # copy: the button appears with JavaScript and puts the draft on the clipboard
+    card.get_by_role("button", name="Copy").click()
+    card.locator(".copied", has_text="Copied.").wait_for()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied == "Thank you, Ana! Notes for neighbours are my favourite too."
+    page.screenshot(path=str(shots / "inbox.png"), full_page=True)
+    # the needs-care lane: three choices; "let it be" moves it to done
+    assert page.locator("#lane-needs_care .count").inner_text() == "1"
+    page.click("#lane-needs_care")
+    care = page.locator(".card", has_text="Rex")
+    assert "know nothing about plants" in care.locator(".words").inner_text()
+    assert "Three choices" in care.inner_text()
+    assert care.get_by_label("A calm reply to Rex").input_value() == ""
+    page.screenshot(path=str(shots / "inbox-needs-care.png"), full_page=True)
+    care.get_by_role("button", name="Let it be").click()
+    page.wait_for_url(re.compile(r"lane=needs_care$"))
+    assert page.locator("#lane-needs_care .count").inner_text() == "0"
+    assert page.locator("#lane-done .count").inner_text() == "1"
+    page.click("#lane-done")
+    assert "dismissed" in page.locator(".card", has_text="Rex").inner_text()
+
+
 def test_screenshots_of_each_page(page: Any, server: str, shots: Path) -> None:
     page.goto(f"{server}/wall")
     submit_idea(page, "Write to an author whose book helped you", "Ana")
     for name, path in (
-        ("inbox", "/inbox"),
         ("stars", "/stars"),
         ("settings", "/settings"),
     ):
@@ -293,9 +358,13 @@ def test_screenshots_of_each_page(page: Any, server: str, shots: Path) -> None:
         assert response is not None and response.status == 200
         page.screenshot(path=str(shots / f"{name}.png"))
     page.goto(f"{server}/inbox")
-    page.locator(".opp a").first.click()
+    page.locator(".opp .who a", has_text="Ana").click()
     assert "Your draft" in page.locator("#draft-h").inner_text()
-    page.screenshot(path=str(shots / "opportunity.png"))
+    # the draft first, then their words and the post; no team controls for one's own inbox
+    assert page.locator("#draft").is_visible()
+    assert "Zines" in page.locator("#post").inner_text()
+    assert page.locator("#claim-it").count() == 0
+    page.screenshot(path=str(shots / "opportunity.png"), full_page=True)
 
 
 @contextlib.contextmanager
@@ -388,7 +457,7 @@ def alices_replies(base: str) -> list[Any]:
 def confirm_in(tab: Any, url: str, text: str) -> None:
     """Open Bob's opportunity from the inbox, edit the draft, and approve it."""
     tab.goto(f"{url}/inbox")
-    tab.locator(".opp a", has_text="Bob").click()
+    tab.locator(".opp .who a", has_text="Bob").click()
     tab.fill("#draft", text)
     tab.click("#approve")
     tab.wait_for_url(re.compile(r"/confirm$"))
@@ -421,11 +490,30 @@ def test_approve_and_send_a_draft_to_mastodon(
     assert "Bob" in page.locator("main").inner_text()
 
 
+def test_a_card_approves_and_sends_where_the_account_can_post(
+    page: Any, social: tuple[str, str]
+) -> None:
+    url, base = social
+    page.goto(f"{url}/inbox")
+    card = page.locator(".card", has_text="Bob")
+    assert "Your list made my week!" in card.locator(".words").inner_text()
+    assert card.get_by_role("button", name="Copy").count() == 0  # it can be sent instead
+    card.get_by_label("Your reply to Bob").fill("Thank you, Bob! That made my day too.")
+    card.get_by_role("button", name="Approve and send…").click()
+    page.wait_for_url(re.compile(r"/confirm$"))
+    assert page.locator("#to-post").inner_text() == "Thank you, Bob! That made my day too."
+    assert alices_replies(base) == []
+    page.click("#send-now")
+    page.wait_for_url(re.compile(r"\?sent=1$"))
+    [posted] = alices_replies(base)
+    assert "Thank you, Bob! That made my day too." in posted.content
+
+
 def test_approve_and_send_by_keyboard_alone(page: Any, social: tuple[str, str]) -> None:
     url, base = social
     page.goto(f"{url}/inbox")
     tab_to(page, "Filter")
-    link = page.locator(".opp a", has_text="Bob")
+    link = page.locator(".opp .who a", has_text="Bob")
     tab_to(page, link.inner_text())
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/inbox/\w+$"))
