@@ -63,9 +63,10 @@ _MAGIC = b"GGUF"
 _N_CTX = 4096
 """Room for the instructions, a long message (about 3,000 words) and the reply."""
 
-_SERVERS: dict[tuple[str, int, int], Any] = {}
+_MODELS: dict[tuple[str, int, int], tuple[Any, threading.Lock]] = {}
+"""The models loaded in this process, by (file, threads, context): llama.cpp's server, and
+the lock that lets one draft at a time wait for it with a timeout."""
 _LOAD_LOCK = threading.Lock()
-_GENERATE_LOCKS: dict[tuple[str, int, int], threading.Lock] = {}
 
 
 def _fix_path(setting: str) -> str:
@@ -141,7 +142,8 @@ class LocalLLM(BaseLLM):
         path = values.get("llm_gguf")
         if not path:
             return None
-        threads = int(values.get("llm_threads") or 1)
+        threads = values.get("llm_threads")
+        threads = 1 if threads is None else int(threads)
         timeout = float(values.get("llm_timeout") or 20)
         return cls(str(path), threads=threads, timeout=timeout)
 
@@ -149,19 +151,22 @@ class LocalLLM(BaseLLM):
     def _key(self) -> tuple[str, int, int]:
         return (str(self.path), self.threads, _N_CTX)
 
-    def _server(self) -> Any:
-        """The loaded model: loaded on first use, once per process and file."""
+    def _loaded(self) -> tuple[Any, threading.Lock]:
+        """The model and its lock: loaded on first use, once per process and file."""
         key = self._key
-        server = _SERVERS.get(key)
-        if server is not None:
-            return server
+        loaded = _MODELS.get(key)
+        if loaded is not None:
+            return loaded
         with _LOAD_LOCK:
-            server = _SERVERS.get(key)
-            if server is None:
-                server = _load(self.path, self.threads)
-                _SERVERS[key] = server
-                _GENERATE_LOCKS[key] = threading.Lock()
-        return server
+            loaded = _MODELS.get(key)
+            if loaded is None:
+                loaded = (_load(self.path, self.threads), threading.Lock())
+                _MODELS[key] = loaded
+        return loaded
+
+    def _server(self) -> Any:
+        """llama.cpp's server for this file (see :meth:`_loaded`)."""
+        return self._loaded()[0]
 
     def request_body(self, message: str, voice: Voice, act: Act) -> dict[str, Any]:
         """What llama.cpp is given: the instructions, then only the message and the voice."""
@@ -175,7 +180,7 @@ class LocalLLM(BaseLLM):
 
     def complete(self, message: str, voice: Voice, act: Act) -> str:
         """The model's reply text (with ``[NAME]`` still in it); raise LLMError."""
-        server = self._server()
+        server, lock = self._loaded()
         deadline = time.monotonic() + self.timeout
         parts: list[str] = []
         errors: list[str] = []
@@ -201,7 +206,6 @@ class LocalLLM(BaseLLM):
                 return True
             return False
 
-        lock = _GENERATE_LOCKS[self._key]
         if not lock.acquire(timeout=max(0.0, deadline - time.monotonic())):
             raise self._late()
         try:
