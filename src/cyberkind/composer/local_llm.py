@@ -24,7 +24,7 @@ How it runs:
   times slower than one (llama.cpp's threads spin while they wait for each other).
 - **The timeout is real.** Tokens are streamed to a callback that stops the generation at the
   first token after ``timeout`` seconds (llama.cpp then frees the slot at once). Reading the
-  prompt itself is not interrupted; it is a few hundred tokens.
+  prompt itself is not interrupted (it is a few hundred tokens), nor is the first load.
 - **Offline.** llama.cpp is told the model's path only (no URL, no Hugging Face repository)
   and ``offline``. ``xllamacpp`` always opens llama.cpp's HTTP server on 127.0.0.1 at a
   random port as well; cyberkind gives it a random API key that never leaves the process, so
@@ -69,12 +69,11 @@ the lock that lets one draft at a time wait for it with a timeout."""
 _LOAD_LOCK = threading.Lock()
 
 
-def _fix_path(setting: str) -> str:
-    return (
-        f"You can fix this by passing --setting {setting} PATH with the path of a GGUF file "
-        "you downloaded (for example a small instruct model such as "
-        "qwen2.5-1.5b-instruct-q4_k_m.gguf); cyberkind never downloads one."
-    )
+_FIX_PATH = (
+    "You can fix this by passing --setting llm_gguf PATH with the path of a GGUF file you "
+    "downloaded (for example a small instruct model such as qwen2.5-1.5b-instruct-q4_k_m.gguf); "
+    "cyberkind never downloads one."
+)
 
 
 class LocalLLM(BaseLLM):
@@ -103,9 +102,7 @@ class LocalLLM(BaseLLM):
         path = Path(path).expanduser()
         if not path.is_file():
             why = "is a folder" if path.is_dir() else "does not exist"
-            raise ConfigError(
-                f"setting llm_gguf names {str(path)!r}, which {why}. " + _fix_path("llm_gguf")
-            )
+            raise ConfigError(f"setting llm_gguf names {str(path)!r}, which {why}. " + _FIX_PATH)
         try:
             with path.open("rb") as f:
                 magic = f.read(len(_MAGIC))
@@ -117,7 +114,7 @@ class LocalLLM(BaseLLM):
         if magic != _MAGIC:
             raise ConfigError(
                 f"the llm_gguf file {str(path)!r} is not a GGUF file (it does not start with "
-                "'GGUF'). " + _fix_path("llm_gguf")
+                "'GGUF'). " + _FIX_PATH
             )
         if threads < 1:
             raise ConfigError(
