@@ -25,7 +25,7 @@ from .voice import Voice
 if TYPE_CHECKING:
     from ..guard import Guard
     from ..links import LinkLibrary
-    from .llm import LLMBackend
+    from .llm import BaseLLM
 
 __all__ = ["Composer", "learned_voice"]
 
@@ -70,7 +70,7 @@ class Composer:
     ``save`` keeps each draft in the store and marks its opportunity drafted, so that
     marking it done later records the draft's gold stars. A ``send_link`` draft uses the
     best suggestion of ``links`` (default: the store's link library, ranked by FTS5).
-    ``llm`` is the optional LLM backend (:class:`~cyberkind.composer.llm.LLMBackend`).
+    ``llm`` is the optional LLM backend (:func:`~cyberkind.composer.llm_from_settings`).
     """
 
     def __init__(
@@ -83,7 +83,7 @@ class Composer:
         crisis_line: str | None = None,
         guard: Guard | None = None,
         links: LinkLibrary | None = None,
-        llm: LLMBackend | None = None,
+        llm: BaseLLM | None = None,
     ) -> None:
         self.store = store
         if links is None:

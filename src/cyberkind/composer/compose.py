@@ -47,7 +47,7 @@ from .voice import DEFAULT_VOICE, Voice
 if TYPE_CHECKING:
     from ..guard import Guard
     from ..links import Suggestion
-    from .llm import LLMBackend
+    from .llm import BaseLLM
 
 __all__ = [
     "CRISIS_THRESHOLD",
@@ -337,7 +337,7 @@ class Drafter:
 
     ``stars`` switches the gold-star flourish; ``region`` and ``crisis_line`` pick the
     crisis resources; ``guard`` defaults to a shared :class:`~cyberkind.guard.Guard`;
-    ``llm`` (an :class:`~cyberkind.composer.llm.LLMBackend`) writes the words instead of the
+    ``llm`` (a :class:`~cyberkind.composer.llm.BaseLLM`) writes the words instead of the
     templates when it is configured and its reply passes every check (never for a crisis).
 
     **Usage**::
@@ -356,7 +356,7 @@ class Drafter:
         region: str | None = None,
         crisis_line: str | None = None,
         crisis_threshold: float = CRISIS_THRESHOLD,
-        llm: LLMBackend | None = None,
+        llm: BaseLLM | None = None,
     ) -> None:
         self.voice = voice
         self.llm = llm
@@ -624,7 +624,7 @@ def compose(
     guard: Guard | None = None,
     region: str | None = None,
     crisis_line: str | None = None,
-    llm: LLMBackend | None = None,
+    llm: BaseLLM | None = None,
 ) -> Draft:
     """Draft one reply for ``opportunity`` (see :class:`Drafter` for batches).
 
