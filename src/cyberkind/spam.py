@@ -60,12 +60,20 @@ _SELLING: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("easy money",
          r"(?:[$\u00a3\u20ac]\s?\d[\d,]*\s*(?:\+\s*)?(?:a|per|every)\s+(?:day|week|hour|month)"
          r"|\b(?:work|earn) from home\b|\bmake money (?:online|fast)\b|\bget rich\b)"),
+        ("sells services",
+         r"\b(?:essay writing|assignment help|our (?:company|services|agency)|we (?:offer|provide)"
+         r" (?:the best|cheap|affordable|professional|top)|web design services|marketing services"
+         r"|hire (?:a|an|our) (?:hacker|writer|expert)|recover (?:lost|stolen) (?:funds|crypto)"
+         r"|spell caster|love spell|replica \w+|rolex|keto|hot singles|dating site|webcam"
+         r"|(?:buy|order|shop) now|best prices?|\d+% off|free gift|financial freedom)\b"),
         ("self-promotion",
          r"\b(?:check (?:out )?my (?:profile|page|channel|site|website|store|shop|bio|onlyfans)"
          r"|visit my (?:profile|page|channel|site|website|store|shop)"
          r"|(?:dm|message|whatsapp|telegram) me (?:for|to|now)|click (?:here|the link|my link)"
          r"|link in (?:my )?bio|use (?:my )?(?:promo|discount|coupon) code"
-         r"|limited[- ]time offer)\b"),
+         r"|limited[- ]time offer|(?:visit|check out|see) mine|follow (?:me|back)|sub4sub|f4f"
+         r"|subscribe to my|check out my (?:new )?(?:video|song|channel|page|blog|store|shop|site)"
+         r"|(?:grow|boost) your (?:blog|business|audience|traffic|instagram|following|sales))\b"),
     )
 )  # fmt: skip
 _STOCK_COMPLIMENT = re.compile(

@@ -60,13 +60,19 @@ _IDEA_EXPLICIT = re.compile(
 )
 _IDEA_GENERIC = re.compile(
     r"(?:^|[\s(])idea\s*[:\-\u2013]|\bwhat if we (?:all|each|every)\w*\b|\bhow about we all\b"
-    r"|\bwe (?:could|should) all\b|\blet'?s all\b",
+    r"|\bwe (?:could|should) all\b|\blet'?s all\b|\bwhy don'?t we\b|\bhow about (?:we|a|an|if)"
+    r"\b|\b(?:could|can) we (?:all|each)\b|\bmaybe we (?:could|should)\b|\bwouldn'?t it be"
+    r" (?:nice|lovely|great|kind) if\b|\bhere'?s an idea\b|\bsuggestion\s*:|\byou could (?:also )?"
+    r"(?:try|add)\b|\banother (?:idea|one for the list|thing for the list)\b|\bI'?d add\b"
+    r"|\bone more for the list\b",
     _I,
 )
 _KIND_WORDS = re.compile(
     r"\b(?:kind\w*|thank\w*|compliment\w*|gift\w*|donat\w*|volunteer\w*|smile\w*|help\w*"
     r"|neighbou?r\w*|stranger\w*|note\w*|card\w*|review\w*|support\w*|encourag\w*|coffee"
-    r"|share\w*|care\w*|welcome\w*|check in|reach out)\b",
+    r"|share\w*|care\w*|welcome\w*|check in|reach out|leav\w+|letter\w*|flower\w*|bak\w+"
+    r"|meal\w*|lonely|elderly|gratitude|postcard\w*|treat\w*|pay it forward|pay for|free"
+    r"|litter|pick(?:ing)? up|surprise\w*|gentle|generous\w*|others|someone|everyone)\b",
     _I,
 )
 # A practice the writer already has: "something I do is...", "one thing that works for me...",
@@ -155,6 +161,13 @@ _TROLLING = _rx(
     r"|\b(?:your|this) (?:blog|post|writing|site) (?:is|was) (?:garbage|trash|rubbish|crap"
     r"|a joke|drivel|pathetic|worthless|useless)\b",
     r"\b(?:lol|lmao|rofl)\b.{0,40}\b(?:pathetic|clown|joke|naive|delusional)\b",
+    rf"\b(?:this|that|it|your \w+)(?: is| was|'s)? (?:the |so |such an? |a |an )?(?:{_INSULT_ADJ})"
+    r"(?: \w+)?\b",
+    r"\b(?:what a (?:joke|waste|load of)|laughable|embarrassing|get off the internet|log off"
+    r"|go outside|spare us|please stop|people like you|you people|ok boomer|imagine (?:thinking"
+    r"|writing|believing)|did a child write|my (?:dog|cat|kid) could write|who writes this"
+    r"|grifter|shill|fraud|liar|propaganda|yawn)\b",
+    "[\U0001f921\U0001f644\U0001f4a9]",
 )
 _CRITICISM = _rx(
     r"\b(?:disagree|don'?t agree|do not agree|can'?t agree|not sure I agree|not convinced"
@@ -172,6 +185,17 @@ _CRITICISM = _rx(
     r" (?:usual|your usual|I expected)|no offen[cs]e|nice try|must be nice|a bit much"
     r"|preachy|smug|sanctimonious|self-congratulatory|humble-?brag\w*|shallow|lazy"
     r"|half-baked|a bit thin|rather thin|obvious stuff|nothing new)\b",
+    r"\b(?:I don'?t (?:think|buy|see how)|I'?m not sure (?:that|this|it|about)|I'?d argue"
+    r"|arguably|frankly|that said|it'?s not that simple|easier said than done|in theory"
+    r"|drop in the ocean|band-?aid|won'?t change anything|real problem|systemic|structural"
+    r"|what about (?:people|those|anyone) who|isn'?t (?:this|it) just|too (?:simple|simplistic"
+    r"|idealistic|optimistic|easy)|simplistic|pointless|overrated|clickbait|rehash|same old"
+    r"|a bit (?:thin|light|vague|generic|basic|obvious|repetitive|forced)|I was hoping for"
+    r"|could have been|would have been better|used to be better|not as good as|for a change"
+    r"|actually (?:decent|readable|useful|good)|better than I expected|I suppose"
+    r"|I'?ll give you that|credit where|feels? (?:a bit |rather |quite |very )?(?:forced|fake"
+    r"|hollow|naive|shallow|preachy|smug|simplistic|performative|patronising|patronizing"
+    r"|condescending))\b",
     r"\b(?:nice|good|lovely|great|sweet|cute|fine|interesting|pretty|nicely)\b[^.!?]{0,50}?"
     r"\bbut\b[^.!?]{0,80}\b(?:not|n't|ignore\w*|miss\w*|too|only|just|wrong|naive|real world"
     r"|actually|really|hardly|never)\b",
@@ -203,6 +227,14 @@ _DISTRESS = _rx(
     r"|few (?:days|weeks|months)|patch|stretch|season)\b",
     r"\b(?:panic attacks?|breaking down|falling apart|burnout|anxiety|depression"
     r"|my mental health)\b",
+    r"\b(?:I'?m|I am|I'?ve been|I have been|feeling|I feel|been)\s+(?:so |really |very |quite "
+    r"|pretty |just )?(?:sad|tired|worn out|isolated|worried|stressed|frightened|gutted"
+    r"|devastated|crushed|not okay|not ok|not coping|barely coping|not doing (?:well|great))\b",
+    r"\b(?:hanging by a thread|at the end of my (?:rope|tether)|nobody to talk to|no one to"
+    r" talk to|been crying|cried (?:all|every)|everything (?:feels|is) (?:too much|heavy|hard)"
+    r"|(?:marriage|relationship) (?:ended|is over|fell apart)|divorce|break-?up|evicted"
+    r"|in hospital|surgery|chronic pain|struggling to (?:pay|cope|sleep|get by|keep up))\b",
+    r"\bit'?s been (?:a|such a) (?:hard|rough|tough|long|awful|difficult|bad)\b",
 )
 _FIRST_PERSON = re.compile(r"\b(?:I|I'm|I've|I'd|we|we're|we've|my|our|me|us)\b", _I)
 _NEWS = _rx(
@@ -372,13 +404,11 @@ def _question(text: str, scores: Mapping[str, float], thresholds: Mapping[str, f
         return re.sub(r"^[^\w]+", "", asked[0])
     request = _REQUEST.search(clean)
     if request is not None:
-        start = max(clean.rfind(p, 0, request.start()) for p in (". ", "! ", "? ", "\n"))
-        sentence = re.split(r"(?<=[.!?])\s", clean[start + 1 if start >= 0 else 0 :], maxsplit=1)
-        return sentence[0].strip()
+        return _clause(clean, request)
     if "?" in clean and _at(scores, "question", max(thresholds.get("question", 0.5), 0.9)):
         tail = clean[: clean.index("?") + 1]
-        sentence = re.split(r"(?<=[.!])\s", tail)[-1].strip()
-        return "" if _RHETORICAL.search(sentence) else sentence
+        last = re.split(r"(?<=[.!])\s", tail)[-1].strip()
+        return "" if _RHETORICAL.search(last) else last
     return ""
 
 

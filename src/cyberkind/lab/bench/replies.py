@@ -11,10 +11,13 @@ reply about the issue), its **forbidden moves** and its **required moves**; 26 c
 written by hand (``reference``).
 
 A *system* turns comments into replies (an act, a text, and whether it is private with
-resources attached). :func:`template_system` is today's product: each comment goes on the
-blogger's own post into an in-memory store, is scored by the engine, the inbox derives its
-opportunities (:func:`cyberkind.inbox.derive_thread`), the first by priority is the primary
-act, and the template composer drafts it (with the link library's best match).
+resources attached). :func:`template_system` is the product without an LLM: each comment goes
+on the blogger's own post into an in-memory store, is scored by the engine, the inbox's
+triage derives its one opportunity (:func:`cyberkind.inbox.derive_thread`), and the composer
+drafts it by the reply plan (:mod:`cyberkind.composer.plan`), answering questions from the
+link library. :func:`baseline_system` is the behaviour before issue 15, side by side in the
+same run: every comment gets ``thank_commenter`` and the thank-you template (a thanks line, a
+quoted phrase of theirs, a gold star).
 
 Measures per system:
 
@@ -63,6 +66,7 @@ __all__ = [
     "Comment",
     "Reply",
     "ReplySystem",
+    "baseline_system",
     "load_comments",
     "moves",
     "replies_markdown",
@@ -199,13 +203,46 @@ def moves(reply: Reply, comment: Comment) -> frozenset[str]:
     return frozenset(found)
 
 
-# -- today's system --------------------------------------------------------------------------
+# -- the systems -------------------------------------------------------------------------------
+
+
+def baseline_system(seed: int = 0) -> ReplySystem:
+    """Before issue 15: every comment is thanked with the template (thanks, a quoted phrase of
+    theirs, a gold star), whatever it says.
+
+    **Usage**::
+
+        >>> baseline_system()(comments[:1])[0].act
+        'thank_commenter'
+    """
+    import random
+
+    from ...composer.templates import LINES, STAR_LINES
+    from ...models import Act
+    from ...phrases import key_phrase
+
+    lines = LINES[Act.THANK_COMMENTER]
+
+    def run(comments: Sequence[Comment]) -> list[Reply]:
+        rng = random.Random(seed)
+        out = []
+        for c in comments:
+            phrase = key_phrase(c.text)
+            said = rng.choice(lines["specific"]).format(phrase=phrase) if phrase else ""
+            star = rng.choice(STAR_LINES["1"]).format(name=c.author.split()[0])
+            parts = [f"Hi {c.author.split()[0]},", rng.choice(lines["lead"]), said, star]
+            out.append(Reply(Act.THANK_COMMENTER.value, " ".join(p for p in parts if p)))
+        return out
+
+    return run
+
 
 
 def template_system(
     scorer: Scorer, guard: Guard, links: Sequence[Link], seed: int = 0
 ) -> ReplySystem:
-    """Today's inbox and template composer as a :data:`ReplySystem` (see the module docstring).
+    """The inbox's triage and the composer's reply plan as a :data:`ReplySystem` (see the module
+    docstring).
 
     **Usage**::
 
@@ -217,6 +254,7 @@ def template_system(
     from ...inbox import derive_thread
     from ...links import LinkLibrary
     from ...store import open_store
+    from ...triage import read_message
 
     def run(comments: Sequence[Comment]) -> list[Reply]:
         store = open_store(":memory:")
@@ -249,8 +287,10 @@ def template_system(
                 out.append(Reply("none", "", 0))
                 continue
             primary = opps[0]
-            found = library.suggest_for_text(comment.text, limit=1)
-            draft = drafter.draft(primary, [item], [score], link=found[0] if found else None)
+            found = []
+            if read_message(comment.text, score).question:
+                found = [s.link for s in library.suggest_for_text(comment.text, limit=5)]
+            draft = drafter.draft(primary, [item], [score], library=found)
             out.append(
                 Reply(
                     primary.act.value,
@@ -370,7 +410,8 @@ def reply_benchmark(
     seed: int = 0,
     path: Path | None = None,
 ) -> dict[str, Any]:
-    """Run every system on the benchmark's comments; ``templates`` (today's) always runs.
+    """Run every system on the benchmark's comments; ``templates`` (the product) and
+    ``baseline`` (before issue 15) always run.
 
     **Usage**::
 
@@ -378,7 +419,10 @@ def reply_benchmark(
         >>> report["systems"]["templates"]["forbidden_rate"]
     """
     comments, links = load_comments(path)
-    every: dict[str, ReplySystem] = {"templates": template_system(scorer, guard, links, seed)}
+    every: dict[str, ReplySystem] = {
+        "templates": template_system(scorer, guard, links, seed),
+        "baseline": baseline_system(seed),
+    }
     every.update(systems or {})
     report: dict[str, Any] = {
         "n": len(comments),
