@@ -530,9 +530,7 @@ class Drafter:
                 post=item.kind is ItemKind.POST,
                 opening=opening,
             )
-            built = plan.text(
-                voice.sign_off, exclaim=voice.exclamation_rate >= 0.1, run_on=opening
-            )
+            built = plan.text(voice.sign_off, exclaim=voice.exclamation_rate >= 0.1, run_on=opening)
             if built in self.seen:
                 continue
             if self.guard.check(built).verdict == "ok":

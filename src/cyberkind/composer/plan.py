@@ -129,9 +129,7 @@ class ReplyPlan:
         """The moves' names, in order."""
         return tuple(m.name for m in self.moves)
 
-    def text(
-        self, sign_off: str | None = None, exclaim: bool = True, run_on: bool = False
-    ) -> str:
+    def text(self, sign_off: str | None = None, exclaim: bool = True, run_on: bool = False) -> str:
         """The reply: the greeting, then the body in one paragraph, then the sign-off.
 
         No sentence is said twice; ``exclaim=False`` turns "!" into "." (a quiet voice);

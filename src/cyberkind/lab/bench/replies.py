@@ -237,7 +237,6 @@ def baseline_system(seed: int = 0) -> ReplySystem:
     return run
 
 
-
 def template_system(
     scorer: Scorer, guard: Guard, links: Sequence[Link], seed: int = 0
 ) -> ReplySystem:
