@@ -34,7 +34,9 @@ Measures per system:
 - **fluency**: mean per-token log-probability (SmolLM2-135M-Instruct, :mod:`.fluency`) of the
   replies to the comments with a hand-written reply, beside the hand-written replies', and the
   share of replies not more than the calibrated threshold below their hand-written one;
-- **distinct-1 / distinct-2** over all replies; **guard pass rate** (``verdict == "ok"``).
+- **distinct-1 / distinct-2** over all replies; **guard pass rate** (``verdict == "ok"``);
+- **draft time** p50 and p99 per reply (the composer's ``draft`` with its guard re-checks,
+  without an LLM), where a system reports it.
 
 **Usage**::
 
@@ -48,6 +50,7 @@ import importlib.resources
 import json
 import math
 import re
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -106,6 +109,8 @@ class Reply:
     private: bool = False
     resources: int = 0
     acts: tuple[str, ...] = field(default=())
+    ms: float = 0.0
+    """Milliseconds the system took to draft this reply (0.0 when it does not say)."""
 
 
 ReplySystem = Callable[[Sequence[Comment]], list[Reply]]
@@ -289,7 +294,9 @@ def template_system(
             found = []
             if read_message(comment.text, score).question:
                 found = [s.link for s in library.suggest_for_text(comment.text, limit=5)]
+            started = time.perf_counter()
             draft = drafter.draft(primary, [item], [score], library=found)
+            took = (time.perf_counter() - started) * 1000
             out.append(
                 Reply(
                     primary.act.value,
@@ -298,6 +305,7 @@ def template_system(
                     draft.private,
                     len(draft.resources),
                     tuple(o.act.value for o in opps),
+                    took,
                 )
             )
         store.close()
@@ -347,6 +355,8 @@ def score_replies(
         "distinct_1": round(distinct_n(texts, 1), 4),
         "distinct_2": round(distinct_n(texts, 2), 4),
         "guard_pass": _share([guard.check(t).verdict == "ok" for t in texts]),
+        "draft_ms_p50": _percentile([r.ms for r in replies if r.ms], 50),
+        "draft_ms_p99": _percentile([r.ms for r in replies if r.ms], 99),
         "per_category": {
             cat: {
                 "act_accuracy": _share(
@@ -381,6 +391,15 @@ def score_replies(
             "threshold": threshold,
         }
     return out
+
+
+def _percentile(values: Sequence[float], q: float) -> float | None:
+    """The ``q``-th percentile (nearest rank) of ``values``; ``None`` when there are none."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = max(1, math.ceil(q / 100 * len(ordered)))
+    return round(ordered[rank - 1], 2)
 
 
 def _mean(values: Sequence[float]) -> float | None:
@@ -472,6 +491,8 @@ def replies_markdown(report: dict[str, Any], heading: str = "# Reply benchmark")
         ("distinct_1", "Distinct-1"),
         ("distinct_2", "Distinct-2"),
         ("guard_pass", "Guard pass rate"),
+        ("draft_ms_p50", "Draft time p50, ms (the composer's draft, guard re-check included)"),
+        ("draft_ms_p99", "Draft time p99, ms (target <= 50 without an LLM)"),
     ):
         rows.append([title, *[_fmt(report["systems"][n][key]) for n in names]])
     for key, title in (
