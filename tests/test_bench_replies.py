@@ -81,19 +81,28 @@ def test_links_and_crisis_moves() -> None:
     )
 
 
-def test_todays_templates_are_the_baseline() -> None:
+def test_triage_and_plan_beside_the_old_thank_everyone_baseline() -> None:
     scorer = Scorer("fast")
     report = reply_benchmark(scorer, Guard(scorer))
-    t = report["systems"]["templates"]
+    t, b = report["systems"]["templates"], report["systems"]["baseline"]
     assert report["n"] >= 200
-    # Today every comment on your post is thanked: trolls and spam included.
-    assert t["per_category"]["spam"]["forbidden_rate"] == 1.0
+    # Before issue 15 every comment on your post was thanked: trolls and spam included.
+    assert b["per_category"]["spam"]["forbidden_rate"] == 1.0
+    assert b["per_category"]["troll"]["forbidden_rate"] == 1.0
+    assert b["link_use"] == 0.0
+    assert b["per_category"]["thanks"]["act_accuracy"] == 1.0
+    # The product path (triage, then the reply plan) answers each comment once, thanks plain
+    # thanks as before, and makes fewer forbidden moves than the baseline.
+    assert t["opportunities_per_comment"] == 1.0
     assert t["per_category"]["thanks"]["act_accuracy"] == 1.0
+    assert t["act_accuracy"] > b["act_accuracy"]
+    assert t["forbidden_rate"] < b["forbidden_rate"]
+    assert t["link_use"] > b["link_use"]
     assert t["guard_pass"] == 1.0
-    assert 0 <= t["act_accuracy"] < 0.9
     assert t["fluency"] is None
     text = replies_markdown(report)
     assert "| Act accuracy (target >= 0.90) |" in text
+    assert "| Measure | templates | baseline |" in text
 
 
 def test_bench_cli_only_replies(tmp_path: Path) -> None:

@@ -40,7 +40,7 @@ def test_import_prints_a_summary(db_path: Path) -> None:
         "updated": 0,
         "unchanged": 0,
         "skipped": 0,
-        "open_opportunities": 6,
+        "open_opportunities": 5,  # the idea comment is one opportunity (issue 15)
     }
     assert result.stderr == ""
 
@@ -52,16 +52,12 @@ def test_inbox_text(imported: Path) -> None:
     assert result.exit_code == 0
     post = "https://kindcorner.example/2026/10/ten-tiny-kindnesses/"
     assert result.stdout == (
-        "5 opportunities, most urgent first:\n"
+        # Chloé's idea (103) is one thank_for_sharing_what_matters opportunity (issue 15).
+        "4 opportunities, most urgent first:\n"
         "\n"
         f"{BEN}  thank_commenter: Ben Okafor (wordpress:kindcorner.example)\n"
         "    unanswered comment on your post 'Ten tiny kindnesses'\n"
         f"    {post}#comment-102\n"
-        "\n"
-        "726f472f27a5  thank_commenter: Chloé Martin (wordpress:kindcorner.example)\n"
-        "    unanswered comment on your post 'Ten tiny kindnesses'; asks a question "
-        "(question 0.95 >= 0.55)\n"
-        f"    {post}#comment-103\n"
         "\n"
         "142284157b9c  thank_commenter: Ana Lima (wordpress:kindcorner.example)\n"
         "    unanswered reply to you on your post 'Ten tiny kindnesses'\n"
@@ -83,18 +79,19 @@ def test_done_dismiss_snooze(imported: Path) -> None:
     assert run("done", BEN, "--db", db).stdout == f"Done: {BEN} (thank_commenter, Ben Okafor).\n"
     dismissed = run("dismiss", LINKS[:6], "--db", db)
     assert dismissed.stdout.startswith(f"Dismissed: {LINKS} (thank_sharer, Ben's Blog")
-    snoozed = run("snooze", "726f", "--until", "2099-12-01", "--db", db)
+    snoozed = run("snooze", "623e", "--until", "2099-12-01", "--db", db)
     assert snoozed.exit_code == 0
     assert snoozed.stdout == (
-        "Snoozed: 726f472f27a5 (thank_commenter, Chloé Martin) until 2099-12-01T00:00:00+00:00.\n"
+        "Snoozed: 623e9620e1df (thank_commenter, Emma Novak) until 2099-12-01T00:00:00+00:00.\n"
     )
     listed = json.loads(run("inbox", "--db", db, "--json").stdout)
-    assert [o["item_ids"] for o in listed] == [["comment:105"], ["comment:106"], ["comment:103"]]
+    # Chloé's idea comment (103) is one opportunity: the idea (issue 15).
+    assert [o["item_ids"] for o in listed] == [["comment:103"], ["comment:105"]]
     states = {
         o["id"]: o["state"]
         for o in json.loads(run("inbox", "--state", "all", "--json", "--db", db).stdout)
     }
-    assert (states[BEN], states[LINKS], states["726f472f27a5"]) == ("done", "dismissed", "snoozed")
+    assert (states[BEN], states[LINKS], states["623e9620e1df"]) == ("done", "dismissed", "snoozed")
     only = json.loads(run("inbox", "--state", "dismissed", "--json", "--db", db).stdout)
     assert [o["id"] for o in only] == [LINKS]
     ideas = json.loads(run("inbox", "--ideas", "--json", "--db", db).stdout)
@@ -165,7 +162,7 @@ def test_db_comes_from_the_environment_and_settings(tmp_path: Path) -> None:
     assert run("import", str(WXR), "--setting", "db", str(setting_db)).exit_code == 0
     assert setting_db.is_file()
     listed = run("inbox", "--json", env={"CYBERKIND_DB": str(env_db)})
-    assert len(json.loads(listed.stdout)) == 6
+    assert len(json.loads(listed.stdout)) == 5  # one opportunity per item (issue 15)
 
 
 def test_default_db_lives_in_the_user_data_folder(tmp_path: Path) -> None:
@@ -246,7 +243,13 @@ def test_demo_ends_with_the_sample_inbox() -> None:
     result = CliRunner().invoke(cli, ["demo"], terminal_width=160)
     assert result.exit_code == 0, result.output
     inbox = result.stdout.split("Your kindness inbox", 1)[1]
-    assert "7 opportunities, most urgent first:" in inbox
+    # One opportunity per comment (issue 15): Jules's news and Tom's question are one each.
+    assert "5 opportunities, most urgent first:" in inbox
+    assert "celebrate: Jules" in inbox and "send_link: Tom" in inbox
+    drafts = result.stdout.split("Drafts for you", 1)[1]
+    assert (
+        "ongratulat" in drafts and "https://kindcorner.example/2026/11/kindness-calendar/" in drafts
+    )
     assert "hug: Priya (wordpress:kindcorner.example)" in inbox
     assert "thank_for_sharing_what_matters (idea): Lena" in inbox
     assert "2 sites linked to your post 'A kindness calendar for November'" in inbox
@@ -257,7 +260,7 @@ def test_inbox_source_filter(imported: Path) -> None:
     db = str(imported)
     assert run("inbox", "--source", "elsewhere", "--json", "--db", db).stdout == "[]\n"
     found = run("inbox", "--source", "wordpress:kindcorner.example", "--json", "--db", db)
-    assert len(json.loads(found.stdout)) == 6
+    assert len(json.loads(found.stdout)) == 5  # one opportunity per item (issue 15)
 
 
 # -- issue 14: hostile import files, progress, Ctrl+C, ambiguous ids, relative dates ---------

@@ -17,6 +17,7 @@ from cyberkind.composer import (
     key_phrase,
     star_count,
 )
+from cyberkind.composer.moves import MOVES
 from cyberkind.composer.templates import LINES
 from cyberkind.guard import Guard
 from cyberkind.models import Act, Author, Item, ItemKind, Opportunity, Priority
@@ -259,7 +260,10 @@ def test_batch_is_unique_specific_and_passes_the_guard(voice: Voice, guard: Guar
     assert all(guard.check(t).verdict == "ok" for t in texts)
     for draft, (_, author, text, _) in zip(drafts, BATCH, strict=True):
         assert (author if "#" in author else author.split()[0]) in draft.text
-        if text and draft.act is not Act.THANK_READER:
+        if text and draft.act is Act.HUG:
+            # Issue 15: a hug paraphrases (sympathy), it never quotes their hard words.
+            assert not draft.specific and '"' not in draft.text
+        elif text and draft.act is not Act.THANK_READER:
             assert draft.specific and draft.specific in draft.text
     assert distinct_n(texts, 2) > 0.6
 
@@ -272,7 +276,7 @@ def test_batch_is_reproducible_and_seeded(guard: Guard) -> None:
 
 def test_variants_are_drawn_without_replacement(guard: Guard) -> None:
     drafter = Drafter(DEFAULT_VOICE, 0, guard=guard)
-    leads = LINES[Act.THANK_COMMENTER]["lead"]
+    leads = MOVES["thank"]  # the reply plan's thanks (issue 15)
     drafts = [
         drafter.draft(*make(Act.THANK_COMMENTER, f"Person{i} X", "Thanks!", n=i))
         for i in range(len(leads))

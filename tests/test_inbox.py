@@ -74,15 +74,16 @@ def test_priorities_crisis_first_with_resources(
             "thread_id": "other",
         },
     )
+    # One opportunity per item: the question and the good news on the user's post are
+    # answered inside the one reply (issue 15), never a thank-you and a second act beside it.
     assert acts(inbox) == [
         ("offer_dm", ("c4",), Priority.CRISIS),
         ("hug", ("c3",), Priority.DISTRESS),
-        ("thank_commenter", ("c1",), Priority.UNANSWERED),
-        ("thank_commenter", ("c2",), Priority.UNANSWERED),
+        ("send_link", ("c1",), Priority.UNANSWERED),
+        ("celebrate", ("c2",), Priority.UNANSWERED),
         ("send_link", ("x1",), Priority.QUESTION),
-        ("celebrate", ("c2",), Priority.MILESTONE),
         ("thank_commenter", ("m1",), Priority.MENTION),
-        ("thank_commenter", ("q1",), Priority.MENTION),
+        ("send_link", ("q1",), Priority.MENTION),
     ]
     crisis = inbox.opportunities()[0]
     assert crisis.reason == "crisis 0.90 >= 0.50: reach out privately; safety resources attached"
@@ -91,9 +92,14 @@ def test_priorities_crisis_first_with_resources(
     assert any("findahelpline.com" in (r.url or "") for r in crisis.resources)
     assert all(not o.resources for o in inbox.opportunities()[1:])
     assert inbox.get(crisis.id).resources == crisis.resources
-    reasons = {o.item_ids[0]: o.reason for o in inbox.opportunities(acts=["thank_commenter"])}
+    reasons = {o.item_ids[0]: o.reason for o in inbox.opportunities()}
     assert reasons["c1"] == (
-        "unanswered comment on your post 'Zines'; asks a question (question 0.90 >= 0.50)"
+        "an unanswered comment on your post 'Zines' asks a question (question 0.90 >= 0.50): "
+        "answer it, with a link if one fits"
+    )
+    assert reasons["c2"] == (
+        "good news (celebration 0.90 >= 0.50) in an unanswered comment on your post 'Zines': "
+        "congratulate them in your thank-you"
     )
     assert reasons["m1"] == "mentions you and you have not answered"
 
@@ -216,14 +222,13 @@ def test_follows_mentions_hosts_posts(store: Any, tmp_path: Path, stub_scorer: A
         {"id": "k1", "kind": "mention", "author": "Kai", "text": "you all are lovely #compassion"},
     )
     got = {(o.act.value, o.item_ids[0]) for o in inbox.opportunities()}
+    # One opportunity per post and per mention (issue 15): the news post is celebrated with an
+    # offer to share it in the same reply; the kind mention is thanked for what it shares.
     assert got == {
         ("thank_reader", "f1"),
         ("encourage_post", "h0"),
         ("appreciate_host", "h2"),
-        ("encourage_post", "n1"),
-        ("promote_work", "n1"),
         ("celebrate", "n1"),
-        ("thank_commenter", "k1"),
         ("thank_for_sharing_what_matters", "k1"),
     }
     host = inbox.opportunities(acts=["appreciate_host"])[0]

@@ -177,10 +177,12 @@ def test_suggest_for_an_opportunity_and_the_link_draft(store: Any) -> None:
     assert Guard().check(draft.text).verdict == "ok"
 
 
-def test_link_draft_without_a_match_keeps_the_placeholder(store: Any) -> None:
+def test_link_draft_without_a_match_says_what_is_missing(store: Any) -> None:
     opp_id = add_question(store, "Which bus goes to the harbour on Sundays?")
     draft = Composer(store).draft(opp_id)
-    assert "[add a link" in draft.text and draft.link == ""
+    # Issue 15: no invented link and no placeholder; the draft says what is missing.
+    assert "http" not in draft.text and draft.link == ""
+    assert "don't have a post or a good link" in draft.text or "haven't written" in draft.text
     assert any("cyberkind links import" in note for note in draft.notes)
 
 

@@ -3,30 +3,48 @@
 Pure rules over items fetched once per batch; :class:`cyberkind.inbox.Inbox` stores what
 they derive and owns every state change after that.
 
-Each item yields zero or more :class:`~cyberkind.models.Opportunity` objects, each
-with an :class:`~cyberkind.models.Act` and a reason: the engine's signal
-(``"question 0.99 >= 0.55"``) or the event (``"unanswered comment on your post
-'Ten tiny kindnesses'"``). The rules, per item not written by the user:
+**Triage: one opportunity per item**, with one primary act; what else the reply does
+(thanks, congratulations, an answer with a link, credit for an idea) is planned by the
+composer in the same reply (:mod:`cyberkind.composer.plan`), never a second opportunity.
+The item is read by :func:`cyberkind.triage.read_message` (the engine's scores backed by
+text rules; see there), and the first rule that fits wins, per item not written by the user:
 
-- ``crisis`` fires: :attr:`Act.OFFER_DM`, priority CRISIS, always shown with
-  safety resources (:mod:`cyberkind.resources`). Nothing else is suggested.
-- ``distress`` fires: :attr:`Act.HUG`, priority DISTRESS. Nothing else.
-- A comment or reply on the user's work (its parent or its post is the
-  user's) that the user has not answered (no own reply with it as parent):
-  :attr:`Act.THANK_COMMENTER`, priority UNANSWERED; when its author is the
-  host of someone else's post the user commented on, :attr:`Act.APPRECIATE_HOST`.
-  A mention the user has not answered: THANK_COMMENTER, priority MENTION.
-- ``question`` fires outside the user's own threads: :attr:`Act.SEND_LINK`.
-- ``celebration`` fires: :attr:`Act.CELEBRATE`, priority MILESTONE.
-- Someone else's post: :attr:`Act.ENCOURAGE_POST`, and :attr:`Act.PROMOTE_WORK`
-  when it celebrates; a post, mention or quote with ``compassion`` or
-  ``encouragement``: :attr:`Act.THANK_FOR_SHARING_WHAT_MATTERS`.
+- ``crisis`` fires: :attr:`Act.OFFER_DM`, priority CRISIS, always shown with safety
+  resources (:mod:`cyberkind.resources`).
+- A follow: :attr:`Act.THANK_READER`.
+- A comment, reply or quote on the user's work, or a mention, that the user has not
+  answered (no own reply with it as parent), in this order:
+
+  - spam (:mod:`cyberkind.spam`) or a hostile or trolling message: :attr:`Act.NEEDS_CARE`
+    (never a thank-you, a star or a quote; let it be, moderate it, or answer calmly);
+  - grief or distress: :attr:`Act.HUG`, priority DISTRESS;
+  - the host of someone else's post answering the user's comment: :attr:`Act.APPRECIATE_HOST`;
+  - criticism or disagreement: :attr:`Act.DISCUSS` (a calm reply about the issue);
+  - an idea for a kind act (also a practice: "something I do is..."):
+    :attr:`Act.THANK_FOR_SHARING_WHAT_MATTERS` with ``is_idea``;
+  - good news of theirs: :attr:`Act.CELEBRATE` (congratulations inside the thank-you);
+  - a question: :attr:`Act.SEND_LINK` (the answer, with a link, inside the thank-you);
+  - a mention or quote with ``compassion`` or ``encouragement``:
+    THANK_FOR_SHARING_WHAT_MATTERS;
+  - otherwise :attr:`Act.THANK_COMMENTER`.
+
+  Priority UNANSWERED on the user's work, MENTION for mentions elsewhere.
+- An answered comment yields only its idea (``is_idea``), for the ideas wall.
+- Someone else's thread: grief or distress, HUG; a question (``question`` fires), SEND_LINK;
+  good news, CELEBRATE; an idea, THANK_FOR_SHARING_WHAT_MATTERS. Hostility there is not the
+  user's to answer.
+- A post from someone the user follows, one opportunity per post: grief, HUG; a discouraged
+  author, :attr:`Act.ENCOURAGE_POST` (encouragement); distress, HUG; a chat or event they
+  host, :attr:`Act.APPRECIATE_HOST`; news, :attr:`Act.CELEBRATE` (with an offer to share it
+  in the same reply); an idea, THANK_FOR_SHARING_WHAT_MATTERS; work worth sharing,
+  :attr:`Act.PROMOTE_WORK`; otherwise ENCOURAGE_POST.
 - Likes, boosts, shares, pingbacks and trackbacks of the user's post are
   grouped into one THANK_READER (likes) or THANK_SHARER opportunity per post:
   "3 sites linked to your post 'X': thank them together?".
-- A comment that proposes a kind act ("Idea: ...", "what if we all ...", "a
-  random act of kindness could be ...") also yields a THANK_FOR_SHARING_WHAT_MATTERS
-  opportunity with ``is_idea`` set, whether or not the user answered it.
+
+Each reason says why: the engine's signal (``"question 0.99 >= 0.55"``), the rule
+(``"spam (a link drop)"``) or the event (``"unanswered comment on your post 'Ten tiny
+kindnesses'"``).
 
 Ids are stable hashes of (source, act, item), so re-imports keep the user's
 states. A group that was done or dismissed stays so; items that arrive later
@@ -43,7 +61,6 @@ start a new group.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
@@ -57,10 +74,12 @@ from .models import (
     Priority,
 )
 from .store.base import Store, StoredItem
+from .triage import find_idea, read_message
 
 __all__ = ["derive_opportunities", "derive_thread", "find_idea", "opportunity_id"]
 
 _TALK = frozenset({ItemKind.COMMENT, ItemKind.REPLY, ItemKind.MENTION, ItemKind.QUOTE})
+_NEGATIVITY = ("personal_attack", "insult", "identity_attack", "threat", "toxicity")
 _GROUP_WORDS = {
     ItemKind.LIKE: ("person liked", "people liked"),
     ItemKind.BOOST: ("person boosted", "people boosted"),
@@ -68,46 +87,6 @@ _GROUP_WORDS = {
     ItemKind.PINGBACK: ("site linked to", "sites linked to"),
     ItemKind.TRACKBACK: ("site linked to", "sites linked to"),
 }
-
-# Phrases that propose a kind act. The generic ones also need a word about kindness nearby,
-# so "Idea: use a database" is not an idea for the wall.
-_IDEA_EXPLICIT = re.compile(
-    r"\b(?:an?|one|another|my) (?:random )?acts? of (?:cyber[- ]?)?kindness "
-    r"(?:could|would|might|can) be\b|\bkindness idea\b",
-    re.IGNORECASE,
-)
-_IDEA_GENERIC = re.compile(
-    r"(?:^|[\s(])idea\s*[:\-\u2013]|\bwhat if we (?:all|each|every)\w*\b|\bhow about we all\b"
-    r"|\bwe (?:could|should) all\b|\blet'?s all\b",
-    re.IGNORECASE,
-)
-_KIND_WORDS = re.compile(
-    r"\b(?:kind\w*|thank\w*|compliment\w*|gift\w*|donat\w*|volunteer\w*|smile\w*|help\w*"
-    r"|neighbou?r\w*|stranger\w*|note\w*|card\w*|review\w*|support\w*|encourag\w*|coffee"
-    r"|share\w*|care\w*|welcome\w*|check in|reach out)\b",
-    re.IGNORECASE,
-)
-
-
-def find_idea(text: str, limit: int = 80) -> str | None:
-    """The words that make ``text`` an idea for a kind act (up to ``limit`` characters), or
-    ``None``.
-
-    **Usage**::
-
-        >>> find_idea("Idea: what if we all left a kind note for a neighbour?")
-        'Idea: what if we all left a kind note for a neighbour?'
-        >>> find_idea("Idea: use a bigger font") is None
-        True
-    """
-    match = _IDEA_EXPLICIT.search(text)
-    if match is None:
-        match = _IDEA_GENERIC.search(text)
-        if match is None or not _KIND_WORDS.search(text):
-            return None
-    start = match.start() + (len(match.group(0)) - len(match.group(0).lstrip(" (")))
-    snippet = " ".join(text[start:].split())
-    return snippet if len(snippet) <= limit else snippet[: limit - 1].rstrip() + "\u2026"
 
 
 def opportunity_id(source: str, act: Act, key: str) -> str:
@@ -159,141 +138,198 @@ def _single(ctx: _Context, item: Item, act: Act, priority: Priority, reason: str
     )
 
 
-def _item_opportunities(ctx: _Context, stored: StoredItem) -> list[Opportunity]:
-    item, scores = stored.item, stored.scores or {}
+def _where(root: Item | None) -> str:
+    return _title(root) if root is not None and root.is_own else "your comment"
+
+
+def _negativity(scores: Mapping[str, float], thresholds: Mapping[str, float]) -> str:
+    """The negativity labels that fired, as a signal for a reason ('' when none)."""
+    fired = [
+        label
+        for label in _NEGATIVITY
+        if label in thresholds and scores.get(label, 0.0) >= thresholds[label]
+    ]
+    return ", ".join(_signal(label, scores, thresholds) for label in fired[:2])
+
+
+def _talk_opportunity(ctx: _Context, item: Item, scores: Mapping[str, float]) -> Opportunity | None:
+    """The one opportunity of a comment, reply, mention or quote (see the module docstring)."""
     fired = {k for k, v in scores.items() if k in ctx.thresholds and v >= ctx.thresholds[k]}
-
-    def because(label: str) -> str:
-        return _signal(label, scores, ctx.thresholds)
-
-    if "crisis" in fired:
-        return [
-            _single(
-                ctx,
-                item,
-                Act.OFFER_DM,
-                Priority.CRISIS,
-                f"{because('crisis')}: reach out privately; safety resources attached",
-            )
-        ]
-    if "distress" in fired:
-        return [
-            _single(
-                ctx,
-                item,
-                Act.HUG,
-                Priority.DISTRESS,
-                f"{because('distress')}: they are having a hard time",
-            )
-        ]
-    out: list[Opportunity] = []
+    reading = read_message(item.text, scores, ctx.thresholds)
     parent = ctx.lookup.get(item.parent_remote_id or "")
     root = ctx.lookup.get(item.thread_id or "")
     to_me = parent is not None and parent.is_own
     on_my_work = to_me or (root is not None and root.is_own)
+    addressed = on_my_work or item.kind is ItemKind.MENTION
     unanswered = item.remote_id not in ctx.answered
-    if item.kind in _TALK and unanswered and (on_my_work or item.kind is ItemKind.MENTION):
-        asks = f"; asks a question ({because('question')})" if "question" in fired else ""
-        if (
-            to_me
-            and root is not None
-            and not root.is_own
-            and (item.author.handle == root.author.handle)
-        ):
-            out.append(
-                _single(
-                    ctx,
-                    item,
-                    Act.APPRECIATE_HOST,
-                    Priority.MENTION,
-                    f"the host of '{root.raw.get('title') or root.remote_id}' "
-                    f"answered your comment{asks}",
-                )
+
+    def one(act: Act, priority: Priority, reason: str, idea: bool = False) -> Opportunity:
+        return replace(_single(ctx, item, act, priority, reason), is_idea=idea)
+
+    def because(label: str) -> str:
+        return f" ({_signal(label, scores, ctx.thresholds)})" if label in fired else ""
+
+    idea_reason = f"shares an idea for a kind act: '{reading.idea}'"
+    if not unanswered:
+        # An answered comment needs no reply; its idea can still go on the wall.
+        return (
+            one(Act.THANK_FOR_SHARING_WHAT_MATTERS, Priority.IDEA, idea_reason, True)
+            if (reading.idea)
+            else None
+        )
+    if not addressed:
+        # Someone else's thread: only the moments that call for a kind act.
+        if reading.distress:
+            return one(
+                Act.HUG,
+                Priority.DISTRESS,
+                f"{reading.distress}{because('distress')}: they are having a hard time",
             )
-        elif on_my_work:
-            what = {ItemKind.REPLY: "reply to you" if to_me else "reply"}.get(
-                item.kind, item.kind.value
-            )
-            where = _title(root) if root is not None and root.is_own else "your comment"
-            out.append(
-                _single(
-                    ctx,
-                    item,
-                    Act.THANK_COMMENTER,
-                    Priority.UNANSWERED,
-                    f"unanswered {what} on {where}{asks}",
-                )
-            )
-        else:
-            out.append(
-                _single(
-                    ctx,
-                    item,
-                    Act.THANK_COMMENTER,
-                    Priority.MENTION,
-                    f"mentions you and you have not answered{asks}",
-                )
-            )
-    if "question" in fired and not on_my_work and unanswered and item.kind is not ItemKind.MENTION:
-        out.append(
-            _single(
-                ctx,
-                item,
+        if reading.question and "question" in fired:
+            return one(
                 Act.SEND_LINK,
                 Priority.QUESTION,
-                f"{because('question')}: a useful link could help",
+                f"{_signal('question', scores, ctx.thresholds)}: a useful link could help",
             )
-        )
-    if "celebration" in fired:
-        out.append(
-            _single(
-                ctx,
-                item,
+        if reading.news:
+            return one(
                 Act.CELEBRATE,
                 Priority.MILESTONE,
-                f"{because('celebration')}: good news to celebrate",
+                f"good news{because('celebration')}: good news to celebrate",
             )
+        if reading.idea:
+            return one(Act.THANK_FOR_SHARING_WHAT_MATTERS, Priority.IDEA, idea_reason, True)
+        return None
+    if item.kind is ItemKind.MENTION and not on_my_work:
+        what, priority = "mention", Priority.MENTION
+    else:
+        what = {ItemKind.REPLY: "reply to you" if to_me else "reply"}.get(
+            item.kind, item.kind.value
         )
-    if item.kind is ItemKind.POST:
-        out.append(
-            _single(
-                ctx,
-                item,
-                Act.ENCOURAGE_POST,
-                Priority.FOLLOWED,
-                "a new post from someone you follow",
-            )
+        what, priority = f"{what} on {_where(root)}", Priority.UNANSWERED
+    if reading.spam:
+        return one(
+            Act.NEEDS_CARE,
+            priority,
+            f"spam ({', '.join(reading.spam)}) in a {what}: let it be, or moderate it",
         )
-        if "celebration" in fired:
-            out.append(
-                _single(
-                    ctx,
-                    item,
-                    Act.PROMOTE_WORK,
-                    Priority.FOLLOWED,
-                    f"{because('celebration')}: their work is worth sharing",
-                )
-            )
+    if reading.hostile:
+        signals = _negativity(scores, ctx.thresholds)
+        return one(
+            Act.NEEDS_CARE,
+            priority,
+            f"{reading.hostile}{f' ({signals})' if signals else ''} in a {what}: let it "
+            "be, moderate it, or answer calmly about the issue",
+        )
+    if reading.distress:
+        return one(
+            Act.HUG,
+            Priority.DISTRESS,
+            f"{reading.distress}{because('distress')}: they are having a hard time",
+        )
+    if to_me and root is not None and not root.is_own and item.author.handle == root.author.handle:
+        asks = f"; asks a question{because('question')}" if reading.question else ""
+        return one(
+            Act.APPRECIATE_HOST,
+            Priority.MENTION,
+            f"the host of '{root.raw.get('title') or root.remote_id}' answered your comment{asks}",
+        )
+    if reading.criticism:
+        return one(
+            Act.DISCUSS,
+            priority,
+            f"criticism or disagreement in a {what}: a calm reply about the issue",
+        )
+    if reading.idea:
+        return one(Act.THANK_FOR_SHARING_WHAT_MATTERS, priority, idea_reason, True)
+    if reading.news:
+        return one(
+            Act.CELEBRATE,
+            priority,
+            f"good news{because('celebration')} in an unanswered "
+            f"{what}: congratulate them in your thank-you",
+        )
+    if reading.question:
+        return one(
+            Act.SEND_LINK,
+            priority,
+            f"an unanswered {what} asks a question"
+            f"{because('question')}: answer it, with a link if one fits",
+        )
     cares = sorted(fired & {"compassion", "encouragement"})
-    idea = find_idea(item.text) if item.text else None
-    if idea or (cares and item.kind in (ItemKind.POST, ItemKind.MENTION, ItemKind.QUOTE)):
-        reasons = [f"shares an idea for a kind act: '{idea}'"] if idea else []
-        reasons += [because(label) for label in cares]
-        out.append(
-            replace(
-                _single(
-                    ctx,
-                    item,
-                    Act.THANK_FOR_SHARING_WHAT_MATTERS,
-                    Priority.IDEA if idea else Priority.MENTION,
-                    "; ".join(reasons),
-                ),
-                is_idea=idea is not None,
-            )
+    if cares and item.kind in (ItemKind.MENTION, ItemKind.QUOTE):
+        return one(
+            Act.THANK_FOR_SHARING_WHAT_MATTERS,
+            priority,
+            "; ".join(_signal(label, scores, ctx.thresholds) for label in cares),
         )
+    if priority is Priority.MENTION:
+        return one(Act.THANK_COMMENTER, priority, "mentions you and you have not answered")
+    return one(Act.THANK_COMMENTER, priority, f"unanswered {what}")
+
+
+def _post_opportunity(ctx: _Context, item: Item, scores: Mapping[str, float]) -> Opportunity:
+    """The one opportunity of a post by someone the user follows."""
+    fired = {k for k, v in scores.items() if k in ctx.thresholds and v >= ctx.thresholds[k]}
+    reading = read_message(item.text, scores, ctx.thresholds)
+
+    def one(act: Act, priority: Priority, reason: str, idea: bool = False) -> Opportunity:
+        return replace(_single(ctx, item, act, priority, reason), is_idea=idea)
+
+    if reading.distress == "grief":
+        return one(Act.HUG, Priority.DISTRESS, "grief: they are having a hard time")
+    if reading.discouraged:
+        return one(
+            Act.ENCOURAGE_POST, Priority.FOLLOWED, "they sound discouraged: a word of encouragement"
+        )
+    if reading.distress:
+        return one(Act.HUG, Priority.DISTRESS, "distress: they are having a hard time")
+    if reading.hosting:
+        return one(
+            Act.APPRECIATE_HOST,
+            Priority.FOLLOWED,
+            "they host a chat or an event: appreciate the host",
+        )
+    if reading.news or "celebration" in fired:
+        signal = (
+            f" ({_signal('celebration', scores, ctx.thresholds)})"
+            if ("celebration" in fired)
+            else ""
+        )
+        return one(
+            Act.CELEBRATE,
+            Priority.MILESTONE,
+            f"good news{signal}: congratulate them, and offer to share it",
+        )
+    if reading.idea:
+        return one(
+            Act.THANK_FOR_SHARING_WHAT_MATTERS,
+            Priority.IDEA,
+            f"shares an idea for a kind act: '{reading.idea}'",
+            True,
+        )
+    if reading.work:
+        return one(Act.PROMOTE_WORK, Priority.FOLLOWED, "their work is worth sharing")
+    return one(Act.ENCOURAGE_POST, Priority.FOLLOWED, "a new post from someone you follow")
+
+
+def _item_opportunities(ctx: _Context, stored: StoredItem) -> list[Opportunity]:
+    """Triage: at most one opportunity per item, crisis first."""
+    item, scores = stored.item, stored.scores or {}
+    if "crisis" in ctx.thresholds and scores.get("crisis", 0.0) >= ctx.thresholds["crisis"]:
+        reason = (
+            f"{_signal('crisis', scores, ctx.thresholds)}: reach out privately; "
+            "safety resources attached"
+        )
+        return [_single(ctx, item, Act.OFFER_DM, Priority.CRISIS, reason)]
     if item.kind is ItemKind.FOLLOW:
-        out.append(_single(ctx, item, Act.THANK_READER, Priority.SHARES, "followed you"))
-    return out
+        return [_single(ctx, item, Act.THANK_READER, Priority.SHARES, "followed you")]
+    if item.kind is ItemKind.POST:
+        return [_post_opportunity(ctx, item, scores)]
+    if item.kind in _TALK:
+        found = _talk_opportunity(ctx, item, scores)
+        return [found] if found is not None else []
+    return []
 
 
 def _group_opportunities(

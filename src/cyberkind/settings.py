@@ -94,7 +94,23 @@ SETTINGS: tuple[Setting, ...] = (
         "http://127.0.0.1:11434/v1 (default: off; key: CYBERKIND_LLM_API_KEY or the keyring)",
     ),
     Setting("llm_model", None, "The model name to ask the llm_url endpoint for"),
-    Setting("llm_timeout", 20, "Seconds to wait for the LLM endpoint before the template draft"),
+    Setting(
+        "llm_timeout",
+        20,
+        "Seconds to wait for the LLM (the endpoint or the llm_gguf model) before the template "
+        "draft",
+    ),
+    Setting(
+        "llm_gguf",
+        None,
+        "Path of a GGUF model file that you supply, run in-process by llama.cpp for drafts "
+        "instead of an endpoint (default: off; never downloaded; needs cyberkind[llm])",
+    ),
+    Setting(
+        "llm_threads",
+        1,
+        "CPU threads for the llm_gguf model (1: more are slower on a busy machine)",
+    ),
     Setting(
         "perspective_unscorable",
         "omit",
@@ -132,7 +148,7 @@ def _coerce(setting: Setting, raw: Any) -> Any:
         return raw
     if setting.name == "db" and "://" in raw:
         return raw  # a database URL: Path() would fold its "//"
-    if setting.name in ("data_dir", "model_dir", "encoder_dir", "db"):
+    if setting.name in ("data_dir", "model_dir", "encoder_dir", "db", "llm_gguf"):
         return Path(raw).expanduser()
     if isinstance(setting.default, int):
         try:

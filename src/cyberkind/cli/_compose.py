@@ -36,7 +36,8 @@ def draft_cli(
     the draft is a private message with crisis resources for the region
     setting. A question gets the best link from your library (`cyberkind links`).
     With the llm_url and llm_model settings, an OpenAI-compatible endpoint
-    writes the words (it is sent only the message and your voice profile); if
+    writes the words (it is sent only the message and your voice profile);
+    with llm_gguf, a GGUF model file you supply runs in-process instead. If
     its reply fails a check, the template draft is kept and the notes say why.
     --json prints an object with text, act, person, stars, specific, private,
     notes, link, backend and resources. Post it with `cyberkind send ID`.
@@ -47,11 +48,11 @@ def draft_cli(
         cyberkind draft 6a2c69789097
         cyberkind draft 6a2c --json --setting region uk
     """
-    from ..composer import Composer, LLMBackend
+    from ..composer import Composer, llm_from_settings
     from ..links import LinkLibrary, load_encoder
 
     values = _settings(settings)
-    llm = LLMBackend.from_settings(values)
+    llm = llm_from_settings(values)
     with _open_store(db, values) as store:
         links = LinkLibrary(store, load_encoder(values["links_rank"], values["encoder_dir"]))
         composer = Composer(

@@ -17,20 +17,22 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from ..inbox import Inbox
-from ..models import Act, Opportunity
+from ..models import Link, Opportunity
 from ..store.base import Store
+from ..triage import read_message
 from .compose import Draft, Drafter
 from .voice import Voice
 
 if TYPE_CHECKING:
     from ..guard import Guard
     from ..links import LinkLibrary
-    from .llm import LLMBackend
+    from .llm import BaseLLM
 
-__all__ = ["Composer", "learned_voice"]
+__all__ = ["Composer", "learned_voice", "own_links"]
 
 _VOICES: dict[str, tuple[tuple[Any, ...], Voice]] = {}
 _VOICES_LOCK = threading.Lock()
+_OWN_LINKS: dict[str, tuple[tuple[Any, ...], tuple[Link, ...]]] = {}
 
 
 def _store_key(store: Store) -> str:
@@ -64,13 +66,33 @@ def learned_voice(store: Store) -> Voice:
     return voice
 
 
+def own_links(store: Store) -> tuple[Link, ...]:
+    """Links to the user's own published posts in the store, cached like :func:`learned_voice`.
+
+    A question on the user's post is answered from these first (the user's own posts), then
+    from the link library.
+    """
+    from ..links import own_post_links
+
+    key, fingerprint = _store_key(store), store.own_items_fingerprint()
+    with _VOICES_LOCK:
+        cached = _OWN_LINKS.get(key)
+    if cached is not None and cached[0] == fingerprint:
+        return cached[1]
+    found = tuple(own_post_links([s.item for s in store.items() if s.item.is_own]))
+    with _VOICES_LOCK:
+        _OWN_LINKS[key] = (fingerprint, found)
+    return found
+
+
 class Composer:
     """Drafts replies for a store's opportunities in the voice learned from its own items.
 
     ``save`` keeps each draft in the store and marks its opportunity drafted, so that
-    marking it done later records the draft's gold stars. A ``send_link`` draft uses the
-    best suggestion of ``links`` (default: the store's link library, ranked by FTS5).
-    ``llm`` is the optional LLM backend (:class:`~cyberkind.composer.llm.LLMBackend`).
+    marking it done later records the draft's gold stars. A question is answered from the
+    user's own posts first, then the suggestions of ``links`` (default: the store's link
+    library, ranked by FTS5), and only with a link that covers it (:func:`.plan.find_answer`).
+    ``llm`` is the optional LLM backend (:func:`~cyberkind.composer.llm_from_settings`).
     """
 
     def __init__(
@@ -83,7 +105,7 @@ class Composer:
         crisis_line: str | None = None,
         guard: Guard | None = None,
         links: LinkLibrary | None = None,
-        llm: LLMBackend | None = None,
+        llm: BaseLLM | None = None,
     ) -> None:
         self.store = store
         if links is None:
@@ -115,11 +137,13 @@ class Composer:
         order = {remote_id: i for i, remote_id in enumerate(opp.item_ids)}
         stored.sort(key=lambda s: order.get(s.item.remote_id, len(order)))
         items = [s.item for s in stored]
-        link = None
-        if opp.act is Act.SEND_LINK:
-            found = self.links.suggest_for_text(" ".join(i.text for i in items), 1)
-            link = found[0] if found else None
-        draft = self.drafter.draft(opp, items, [dict(s.scores or {}) for s in stored], link=link)
+        scores = [dict(s.scores or {}) for s in stored]
+        library: list[Link] = []
+        own: tuple[Link, ...] = ()
+        if len(items) == 1 and read_message(items[0].text, scores[0]).question:
+            library = [s.link for s in self.links.suggest_for_text(items[0].text, 5)]
+            own = own_links(self.store)
+        draft = self.drafter.draft(opp, items, scores, own_links=own, library=library)
         if save:
             Inbox(self.store).save_draft(opp.id, draft.to_json())
         return draft

@@ -38,16 +38,18 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import LLMError
 from ..guard.lexicon import INSULT_ADJECTIVES, INSULT_NOUNS, PROFANITY, SLURS
-from ..models import Act, Item, Opportunity, Priority, Resource
+from ..models import Act, Item, ItemKind, Link, Opportunity, Priority, Resource
 from ..phrases import key_phrase
 from ..resources import regional_resources
+from ..triage import read_message
+from .plan import find_answer, plan_reply, quote_phrase
 from .templates import CRISIS, EMOJI, LINES, STAR_LINES, THEMED_STAR_LINES, THEMES
 from .voice import DEFAULT_VOICE, Voice
 
 if TYPE_CHECKING:
     from ..guard import Guard
     from ..links import Suggestion
-    from .llm import LLMBackend
+    from .llm import BaseLLM
 
 __all__ = [
     "CRISIS_THRESHOLD",
@@ -85,6 +87,8 @@ _FOCUS = {
     Act.HUG: "feeling",
 }
 _ATTEMPTS = 6
+# Acts that thank a group together (likes, shares, links), from the templates.
+_GROUP_ACTS = frozenset({Act.THANK_READER, Act.THANK_SHARER})
 _NAMEISH = re.compile(r"[^\W\d_]+(?:['\u2019-][^\W\d_]+)*")
 
 
@@ -337,7 +341,7 @@ class Drafter:
 
     ``stars`` switches the gold-star flourish; ``region`` and ``crisis_line`` pick the
     crisis resources; ``guard`` defaults to a shared :class:`~cyberkind.guard.Guard`;
-    ``llm`` (an :class:`~cyberkind.composer.llm.LLMBackend`) writes the words instead of the
+    ``llm`` (a :class:`~cyberkind.composer.llm.BaseLLM`) writes the words instead of the
     templates when it is configured and its reply passes every check (never for a crisis).
 
     **Usage**::
@@ -356,7 +360,7 @@ class Drafter:
         region: str | None = None,
         crisis_line: str | None = None,
         crisis_threshold: float = CRISIS_THRESHOLD,
-        llm: LLMBackend | None = None,
+        llm: BaseLLM | None = None,
     ) -> None:
         self.voice = voice
         self.llm = llm
@@ -399,10 +403,16 @@ class Drafter:
         scores: Sequence[Mapping[str, float]] = (),
         *,
         link: Suggestion | None = None,
+        own_links: Sequence[Link] = (),
+        library: Sequence[Link] = (),
     ) -> Draft:
         """One draft for ``opportunity`` from its ``items`` (and their engine scores).
 
-        ``link`` (a :class:`~cyberkind.links.Suggestion`) fills a ``send_link`` draft.
+        A reply to one message follows the reply plan (:mod:`cyberkind.composer.plan`): its
+        question is answered from ``own_links`` (the user's own posts) first, then
+        ``library`` and ``link`` (a :class:`~cyberkind.links.Suggestion`), whichever covers
+        the question; when none does, the draft says what is missing. Groups (likes,
+        shares) are thanked together from the templates.
         """
         if self._fresh:
             # The first draft seeds the batch with its opportunity too, so that single
@@ -413,6 +423,9 @@ class Drafter:
             return self._crisis(opportunity)
         recipients = tuple(dict.fromkeys(i.author.display for i in items)) or (opportunity.person,)
         group = len(recipients) > 1
+        if items and not group and opportunity.act not in _GROUP_ACTS:
+            candidates = [*library, *([link.link] if link is not None else [])]
+            return self._planned(opportunity, items, scores, own_links, candidates)
         # A group (likes, shares, links) is thanked together, without quoting one of them.
         text = items[0].text if items and not group else ""
         phrase = key_phrase(text, _FOCUS.get(opportunity.act)) if text else ""
@@ -453,7 +466,8 @@ class Drafter:
                 built = "Thank you."
         backend = "template"
         if self.llm is not None and text:
-            written, note = self._with_llm(opportunity, text, count, use_link)
+            pair = (use_link.link.title, use_link.link.url) if use_link is not None else None
+            written, note = self._with_llm(opportunity, text, count, pair)
             notes.append(note)
             if written is not None:
                 built, backend = written, "llm"
@@ -471,8 +485,89 @@ class Drafter:
             backend=backend,
         )
 
+    def _planned(
+        self,
+        opportunity: Opportunity,
+        items: Sequence[Item],
+        scores: Sequence[Mapping[str, float]],
+        own_links: Sequence[Link],
+        library: Sequence[Link],
+    ) -> Draft:
+        """A reply to one message, by the reply plan; guarded, unique in the batch."""
+        act, item = opportunity.act, items[0]
+        text = item.text
+        reading = read_message(text, scores[0] if scores else {})
+        phrase = quote_phrase(act, text, reading)
+        # Whole clauses only, never hostile words: else no quote at all.
+        phrase = quotable(text, phrase, self.guard) if phrase else ""
+        answer = None
+        if reading.question:
+            answer = find_answer(reading.question, own_links, library)
+        name = greeting_name(opportunity.person, items)
+        theme = theme_of(text) if act not in (Act.HUG, Act.NEEDS_CARE, Act.DISCUSS) else ""
+        count = star_count(opportunity, scores) if self.stars else 0
+        voice = self.voice
+        thanks = act in (Act.THANK_COMMENTER, Act.CELEBRATE, Act.SEND_LINK)
+        greeting = voice.greeting
+        opening = bool(voice.opening and thanks and item.kind is not ItemKind.POST)
+        if opening and voice.opening:
+            greeting = voice.opening.rstrip(" ,") + "."
+        notes: list[str] = []
+        built, plan = "", None
+        for attempt in range(_ATTEMPTS):
+            quote = phrase if attempt < _ATTEMPTS // 2 else ""
+            plan = plan_reply(
+                act,
+                reading,
+                name=name,
+                pick=self._pick,
+                quote=quote,
+                greeting=greeting,
+                answer=answer,
+                stars=count,
+                theme=theme,
+                long=voice.typical_words >= 25 or voice.samples == 0,
+                post=item.kind is ItemKind.POST,
+                opening=opening,
+            )
+            built = plan.text(voice.sign_off, exclaim=voice.exclamation_rate >= 0.1, run_on=opening)
+            if built in self.seen:
+                continue
+            if self.guard.check(built).verdict == "ok":
+                if phrase and not quote:
+                    notes.append("the guard flagged the quoted phrase; using a plainer variant")
+                break
+        else:
+            built, plan = f"Hi {name}.", None
+            notes.append("no variant passed the guard; a minimal draft instead")
+        notes.extend(plan.notes if plan is not None else ())
+        backend = "template"
+        if self.llm is not None and text and act is not Act.NEEDS_CARE:
+            link = (answer.title, answer.url) if answer is not None else None
+            written, note = self._with_llm(opportunity, text, count, link)
+            notes.append(note)
+            if written is not None:
+                built, backend = written, "llm"
+        self.seen.add(built)
+        return Draft(
+            text=built,
+            act=act,
+            person=opportunity.person,
+            stars=count,
+            opportunity_id=opportunity.id,
+            specific=plan.quote if plan is not None else "",
+            notes=tuple(notes),
+            recipients=(opportunity.person,) if count else (),
+            link=answer.url if answer is not None else "",
+            backend=backend,
+        )
+
     def _with_llm(
-        self, opportunity: Opportunity, message: str, count: int, link: Suggestion | None
+        self,
+        opportunity: Opportunity,
+        message: str,
+        count: int,
+        link: tuple[str, str] | None,
     ) -> tuple[str | None, str]:
         """The LLM backend's reply, checked, or ``None``; and a note that says which and why."""
         assert self.llm is not None
@@ -488,7 +583,7 @@ class Drafter:
         # The link and the gold star are ours to add: the model never sees either.
         extras: list[str] = []
         if link is not None:
-            extras.append(f"{link.link.title}: {link.link.url}")
+            extras.append(f"{link[0]}: {link[1]}")
         if count:
             key = str(min(count, 3))
             extras.append(self._pick(f"stars:{key}", STAR_LINES[key]).format(name=name))
@@ -624,7 +719,7 @@ def compose(
     guard: Guard | None = None,
     region: str | None = None,
     crisis_line: str | None = None,
-    llm: LLMBackend | None = None,
+    llm: BaseLLM | None = None,
 ) -> Draft:
     """Draft one reply for ``opportunity`` (see :class:`Drafter` for batches).
 

@@ -1,9 +1,12 @@
 """An optional LLM backend for drafts: any OpenAI-compatible ``/v1/chat/completions`` endpoint.
 
 Off by default. It is switched on only by the ``llm_url`` and ``llm_model`` settings (Ollama,
-a llama.cpp server, vLLM or OpenAI itself); the API key, when the endpoint needs one, comes
-only from :mod:`cyberkind.credentials` (``CYBERKIND_LLM_API_KEY`` or the OS keyring, account
-``llm``, key ``api_key``), never from a setting or the store.
+a llama.cpp server, vLLM or OpenAI itself); the in-process twin, a GGUF file run by llama.cpp
+(the ``llm_gguf`` setting), is :class:`~cyberkind.composer.local_llm.LocalLLM`. Both share
+:class:`BaseLLM`: the same instructions, and the same re-check of every reply. The API key,
+when the endpoint needs one, comes only from :mod:`cyberkind.credentials`
+(``CYBERKIND_LLM_API_KEY`` or the OS keyring, account ``llm``, key ``api_key``), never from a
+setting or the store.
 
 What is sent is deliberately small: fixed instructions for the kind of reply (the act), then
 **only** the message being answered and the user's voice profile (:meth:`Voice.to_json`).
@@ -11,7 +14,7 @@ Not the person's name or handle, not the thread, not other items. The model is a
 ``[NAME]`` where the greeting goes; cyberkind puts the first name back in locally, so the name
 never leaves the machine and a reply that does not greet the person is refused.
 
-The reply is then checked like any draft (:meth:`LLMBackend.check`): it must greet them by
+The reply is then checked like any draft (:meth:`BaseLLM.check`): it must greet them by
 name, add no web address, stay short, and pass the guard. If it fails any check, times out,
 or the endpoint errors, the composer keeps the template draft and says why in its notes.
 
@@ -42,7 +45,7 @@ if TYPE_CHECKING:
 
     from ..guard import Guard
 
-__all__ = ["NAME_SLOT", "SYSTEM_PROMPT", "LLMBackend"]
+__all__ = ["NAME_SLOT", "SYSTEM_PROMPT", "BaseLLM", "LLMBackend"]
 
 NAME_SLOT = "[NAME]"
 """Where the model writes the person's name; replaced locally by their first name."""
@@ -75,7 +78,58 @@ SYSTEM_PROMPT = (
 )
 
 
-class LLMBackend:
+class BaseLLM:
+    """What the composer asks of an LLM backend: a ``model`` name for the notes, the reply
+    text for a message (:meth:`complete`), and the re-check every reply passes (:meth:`check`).
+
+    Subclasses write :meth:`complete` (raising :class:`~cyberkind.errors.LLMError` on any
+    failure, which the composer turns into the template draft) and build their request from
+    :meth:`messages`, so that every backend sends the same instructions and the same two
+    fields, and nothing else.
+
+    **Usage**::
+
+        class Echo(BaseLLM):
+            model = "echo"
+
+            def complete(self, message: str, voice: Voice, act: Act) -> str:
+                return f"Hi {NAME_SLOT}, thank you!"
+    """
+
+    model: str
+
+    def complete(self, message: str, voice: Voice, act: Act) -> str:
+        """The model's reply text (with :data:`NAME_SLOT` still in it); raise LLMError."""
+        raise NotImplementedError(f"{type(self).__name__}.complete() is not implemented")
+
+    @staticmethod
+    def messages(message: str, voice: Voice, act: Act) -> list[dict[str, str]]:
+        """The chat messages: the instructions for ``act``, then only the message and voice."""
+        task = _ACTS.get(act, "reply kindly")
+        user = json.dumps({"message": message, "voice": voice.to_json()}, ensure_ascii=False)
+        return [
+            {"role": "system", "content": SYSTEM_PROMPT.format(task=task)},
+            {"role": "user", "content": user},
+        ]
+
+    @staticmethod
+    def check(text: str, first_name: str, guard: Guard) -> tuple[str, str | None]:
+        """``(reply with the name put back, None)``, or ``(text, why it was refused)``."""
+        text = text.strip().strip('"').strip()
+        if NAME_SLOT not in text:
+            return text, f"it did not greet them as {NAME_SLOT}"
+        if _URL.search(text):
+            return text, "it added a web address"
+        if len(text) > _MAX_CHARS:
+            return text, f"it was longer than {_MAX_CHARS} characters"
+        filled = text.replace(NAME_SLOT, first_name)
+        verdict = guard.check(filled).verdict
+        if verdict != "ok":
+            return filled, f"the guard said {verdict}"
+        return filled, None
+
+
+class LLMBackend(BaseLLM):
     """One OpenAI-compatible chat endpoint: ``base_url`` ending in ``/v1`` (or the full
     ``.../chat/completions`` URL), a ``model`` name, an optional ``api_key``.
 
@@ -124,14 +178,9 @@ class LLMBackend:
 
     def request_body(self, message: str, voice: Voice, act: Act) -> dict[str, Any]:
         """The whole JSON body sent: instructions, then only the message and the voice."""
-        task = _ACTS.get(act, "reply kindly")
-        user = json.dumps({"message": message, "voice": voice.to_json()}, ensure_ascii=False)
         return {
             "model": self.model,
-            "messages": [
-                {"role": "system", "content": SYSTEM_PROMPT.format(task=task)},
-                {"role": "user", "content": user},
-            ],
+            "messages": self.messages(message, voice, act),
             "temperature": 0.7,
             "max_tokens": 300,
             "stream": False,
@@ -188,19 +237,3 @@ class LLMBackend:
         if not isinstance(content, str) or not content.strip():
             raise LLMError("the LLM endpoint sent an empty reply.", url=self.url)
         return content.strip()
-
-    @staticmethod
-    def check(text: str, first_name: str, guard: Guard) -> tuple[str, str | None]:
-        """``(reply with the name put back, None)``, or ``(text, why it was refused)``."""
-        text = text.strip().strip('"').strip()
-        if NAME_SLOT not in text:
-            return text, f"it did not greet them as {NAME_SLOT}"
-        if _URL.search(text):
-            return text, "it added a web address"
-        if len(text) > _MAX_CHARS:
-            return text, f"it was longer than {_MAX_CHARS} characters"
-        filled = text.replace(NAME_SLOT, first_name)
-        verdict = guard.check(filled).verdict
-        if verdict != "ok":
-            return filled, f"the guard said {verdict}"
-        return filled, None

@@ -6,8 +6,8 @@
     >>> findings = demo_findings()
     >>> findings[0].author
     'Maya'
-    >>> [o.act.value for o in demo_inbox()][:2]
-    ['hug', 'thank_commenter']
+    >>> [o.act.value for o in demo_inbox()][:3]
+    ['hug', 'celebrate', 'send_link']
 """
 
 from __future__ import annotations
@@ -95,7 +95,11 @@ def demo_inbox(scorer: Scorer | None = None) -> list[Opportunity]:
 def demo_inbox_and_drafts(
     scorer: Scorer | None = None, drafts: int = 2
 ) -> tuple[list[Opportunity], list[Draft]]:
-    """The sample inbox, and drafts for its first ``drafts`` thank-you opportunities."""
+    """The sample inbox, and drafts for its first ``drafts`` replies to comments.
+
+    Each comment is one opportunity (issue 15): Jules's good news is congratulated inside the
+    thank-you, and Tom's question is answered with the user's own post that fits it.
+    """
     from ..composer import Composer
     from ..inbox import Inbox
     from ..models import Act
@@ -109,5 +113,6 @@ def demo_inbox_and_drafts(
         with SQLiteStore(Path(folder) / "demo.db") as store:
             import_file(store, export, scorer=scorer or Scorer())
             found = Inbox(store).opportunities()
-            thanks = [o for o in found if o.act is Act.THANK_COMMENTER][:drafts]
+            replies = (Act.THANK_COMMENTER, Act.CELEBRATE, Act.SEND_LINK)
+            thanks = [o for o in found if o.act in replies][:drafts]
             return found, Composer(store).drafts(thanks) if thanks else []

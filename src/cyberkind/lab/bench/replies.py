@@ -11,10 +11,13 @@ reply about the issue), its **forbidden moves** and its **required moves**; 26 c
 written by hand (``reference``).
 
 A *system* turns comments into replies (an act, a text, and whether it is private with
-resources attached). :func:`template_system` is today's product: each comment goes on the
-blogger's own post into an in-memory store, is scored by the engine, the inbox derives its
-opportunities (:func:`cyberkind.inbox.derive_thread`), the first by priority is the primary
-act, and the template composer drafts it (with the link library's best match).
+resources attached). :func:`template_system` is the product without an LLM: each comment goes
+on the blogger's own post into an in-memory store, is scored by the engine, the inbox's
+triage derives its one opportunity (:func:`cyberkind.inbox.derive_thread`), and the composer
+drafts it by the reply plan (:mod:`cyberkind.composer.plan`), answering questions from the
+link library. :func:`baseline_system` is the behaviour before issue 15, side by side in the
+same run: every comment gets ``thank_commenter`` and the thank-you template (a thanks line, a
+quoted phrase of theirs, a gold star).
 
 Measures per system:
 
@@ -31,7 +34,9 @@ Measures per system:
 - **fluency**: mean per-token log-probability (SmolLM2-135M-Instruct, :mod:`.fluency`) of the
   replies to the comments with a hand-written reply, beside the hand-written replies', and the
   share of replies not more than the calibrated threshold below their hand-written one;
-- **distinct-1 / distinct-2** over all replies; **guard pass rate** (``verdict == "ok"``).
+- **distinct-1 / distinct-2** over all replies; **guard pass rate** (``verdict == "ok"``);
+- **draft time** p50 and p99 per reply (the composer's ``draft`` with its guard re-checks,
+  without an LLM), where a system reports it.
 
 **Usage**::
 
@@ -45,6 +50,7 @@ import importlib.resources
 import json
 import math
 import re
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,6 +69,7 @@ __all__ = [
     "Comment",
     "Reply",
     "ReplySystem",
+    "baseline_system",
     "load_comments",
     "moves",
     "replies_markdown",
@@ -102,6 +109,8 @@ class Reply:
     private: bool = False
     resources: int = 0
     acts: tuple[str, ...] = field(default=())
+    ms: float = 0.0
+    """Milliseconds the system took to draft this reply (0.0 when it does not say)."""
 
 
 ReplySystem = Callable[[Sequence[Comment]], list[Reply]]
@@ -199,13 +208,45 @@ def moves(reply: Reply, comment: Comment) -> frozenset[str]:
     return frozenset(found)
 
 
-# -- today's system --------------------------------------------------------------------------
+# -- the systems -------------------------------------------------------------------------------
+
+
+def baseline_system(seed: int = 0) -> ReplySystem:
+    """Before issue 15: every comment is thanked with the template (thanks, a quoted phrase of
+    theirs, a gold star), whatever it says.
+
+    **Usage**::
+
+        >>> baseline_system()(comments[:1])[0].act
+        'thank_commenter'
+    """
+    import random
+
+    from ...composer.templates import LINES, STAR_LINES
+    from ...models import Act
+    from ...phrases import key_phrase
+
+    lines = LINES[Act.THANK_COMMENTER]
+
+    def run(comments: Sequence[Comment]) -> list[Reply]:
+        rng = random.Random(seed)
+        out = []
+        for c in comments:
+            phrase = key_phrase(c.text)
+            said = rng.choice(lines["specific"]).format(phrase=phrase) if phrase else ""
+            star = rng.choice(STAR_LINES["1"]).format(name=c.author.split()[0])
+            parts = [f"Hi {c.author.split()[0]},", rng.choice(lines["lead"]), said, star]
+            out.append(Reply(Act.THANK_COMMENTER.value, " ".join(p for p in parts if p)))
+        return out
+
+    return run
 
 
 def template_system(
     scorer: Scorer, guard: Guard, links: Sequence[Link], seed: int = 0
 ) -> ReplySystem:
-    """Today's inbox and template composer as a :data:`ReplySystem` (see the module docstring).
+    """The inbox's triage and the composer's reply plan as a :data:`ReplySystem` (see the module
+    docstring).
 
     **Usage**::
 
@@ -217,6 +258,7 @@ def template_system(
     from ...inbox import derive_thread
     from ...links import LinkLibrary
     from ...store import open_store
+    from ...triage import read_message
 
     def run(comments: Sequence[Comment]) -> list[Reply]:
         store = open_store(":memory:")
@@ -249,8 +291,12 @@ def template_system(
                 out.append(Reply("none", "", 0))
                 continue
             primary = opps[0]
-            found = library.suggest_for_text(comment.text, limit=1)
-            draft = drafter.draft(primary, [item], [score], link=found[0] if found else None)
+            found = []
+            if read_message(comment.text, score).question:
+                found = [s.link for s in library.suggest_for_text(comment.text, limit=5)]
+            started = time.perf_counter()
+            draft = drafter.draft(primary, [item], [score], library=found)
+            took = (time.perf_counter() - started) * 1000
             out.append(
                 Reply(
                     primary.act.value,
@@ -259,6 +305,7 @@ def template_system(
                     draft.private,
                     len(draft.resources),
                     tuple(o.act.value for o in opps),
+                    took,
                 )
             )
         store.close()
@@ -308,6 +355,8 @@ def score_replies(
         "distinct_1": round(distinct_n(texts, 1), 4),
         "distinct_2": round(distinct_n(texts, 2), 4),
         "guard_pass": _share([guard.check(t).verdict == "ok" for t in texts]),
+        "draft_ms_p50": _percentile([r.ms for r in replies if r.ms], 50),
+        "draft_ms_p99": _percentile([r.ms for r in replies if r.ms], 99),
         "per_category": {
             cat: {
                 "act_accuracy": _share(
@@ -344,6 +393,15 @@ def score_replies(
     return out
 
 
+def _percentile(values: Sequence[float], q: float) -> float | None:
+    """The ``q``-th percentile (nearest rank) of ``values``; ``None`` when there are none."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = max(1, math.ceil(q / 100 * len(ordered)))
+    return round(ordered[rank - 1], 2)
+
+
 def _mean(values: Sequence[float]) -> float | None:
     finite = [v for v in values if math.isfinite(v)]
     return round(sum(finite) / len(finite), 4) if finite else None
@@ -370,7 +428,8 @@ def reply_benchmark(
     seed: int = 0,
     path: Path | None = None,
 ) -> dict[str, Any]:
-    """Run every system on the benchmark's comments; ``templates`` (today's) always runs.
+    """Run every system on the benchmark's comments; ``templates`` (the product) and
+    ``baseline`` (before issue 15) always run.
 
     **Usage**::
 
@@ -378,7 +437,10 @@ def reply_benchmark(
         >>> report["systems"]["templates"]["forbidden_rate"]
     """
     comments, links = load_comments(path)
-    every: dict[str, ReplySystem] = {"templates": template_system(scorer, guard, links, seed)}
+    every: dict[str, ReplySystem] = {
+        "templates": template_system(scorer, guard, links, seed),
+        "baseline": baseline_system(seed),
+    }
     every.update(systems or {})
     report: dict[str, Any] = {
         "n": len(comments),
@@ -429,6 +491,8 @@ def replies_markdown(report: dict[str, Any], heading: str = "# Reply benchmark")
         ("distinct_1", "Distinct-1"),
         ("distinct_2", "Distinct-2"),
         ("guard_pass", "Guard pass rate"),
+        ("draft_ms_p50", "Draft time p50, ms (the composer's draft, guard re-check included)"),
+        ("draft_ms_p99", "Draft time p99, ms (target <= 50 without an LLM)"),
     ):
         rows.append([title, *[_fmt(report["systems"][n][key]) for n in names]])
     for key, title in (

@@ -1,0 +1,476 @@
+"""The reading of one message: what it is (hostile, spam, grief, news, a question...) and
+what it holds (the question, the news, the idea, the thing praised, who shared the post).
+
+Pure rules over the text and the engine's scores, shared by the inbox's triage
+(:mod:`cyberkind.derivation`: which one act fits an item) and the composer's reply plan
+(:mod:`cyberkind.composer.plan`: which moves the reply makes). The engine's labels are noisy
+on short comments, so a label counts where it is confident or where the text backs it up:
+
+- **hostile** (an attack on the person, or trolling): ``personal_attack``, ``insult``,
+  ``identity_attack`` or ``threat`` well above their thresholds; where the scores carry the
+  reading tier's ``target:*`` heads, an attack only when they say it targets a person
+  (negativity aimed at an idea is criticism); or an insult word aimed at "you", or a stock
+  trolling phrase ("nobody cares", "get a life", "unsubscribed");
+- **spam**: :func:`cyberkind.spam.is_spam` (a ``spam`` score, or the link rules);
+- **grief** and **distress**: loss, illness, a lost job; strain in the first person; or a
+  confident ``distress`` score;
+- **criticism**: disagreement and backhanded praise about the work or its ideas;
+- **news**: good news of the writer's own ("I passed my driving test", "we're expecting");
+- **question**: a request for information (a question mark after a question word, or "could
+  you share", "any tips"), not a rhetorical one ("how did you know I needed this?");
+- **idea**: :func:`find_idea`, which also catches a practice ("something I do is...",
+  "one thing that works for me...", "I always...");
+- for posts: **hosting** a chat or event, a **discouraged** author, and **work** to share.
+
+**Usage**::
+
+    >>> r = read_message("I finally passed my driving test! Could you share the map link?")
+    >>> bool(r.news), bool(r.question)
+    (True, True)
+    >>> read_message("You're a clueless idiot.").hostile
+    'an insult aimed at them'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from .guard.lexicon import INSULT_ADJECTIVES, INSULT_NOUNS, words_pattern
+from .spam import spam_signs
+
+__all__ = ["Reading", "find_idea", "read_message"]
+
+_I = re.IGNORECASE
+
+
+def _rx(*parts: str) -> re.Pattern[str]:
+    return re.compile("|".join(parts), _I)
+
+
+# -- ideas -------------------------------------------------------------------------------------
+
+# Phrases that propose a kind act. The generic ones also need a word about kindness nearby,
+# so "Idea: use a database" is not an idea for the wall.
+_IDEA_EXPLICIT = re.compile(
+    r"\b(?:an?|one|another|my) (?:random )?acts? of (?:cyber[- ]?)?kindness "
+    r"(?:could|would|might|can) be\b|\bkindness idea\b",
+    _I,
+)
+_IDEA_GENERIC = re.compile(
+    r"(?:^|[\s(])idea\s*[:\-\u2013]|\bwhat if we (?:all|each|every)\w*\b|\bhow about we all\b"
+    r"|\bwe (?:could|should) all\b|\blet'?s all\b|\bwhy don'?t we\b|\bhow about (?:we|a|an|if)"
+    r"\b|\b(?:could|can) we (?:all|each)\b|\bmaybe we (?:could|should)\b|\bwouldn'?t it be"
+    r" (?:nice|lovely|great|kind) if\b|\bhere'?s an idea\b|\bsuggestion\s*:|\byou could (?:also )?"
+    r"(?:try|add)\b|\banother (?:idea|one for the list|thing for the list)\b|\bI'?d add\b"
+    r"|\bone more for the list\b",
+    _I,
+)
+_KIND_WORDS = re.compile(
+    r"\b(?:kind\w*|thank\w*|compliment\w*|gift\w*|donat\w*|volunteer\w*|smile\w*|help\w*"
+    r"|neighbou?r\w*|stranger\w*|note\w*|card\w*|review\w*|support\w*|encourag\w*|coffee"
+    r"|share\w*|care\w*|welcome\w*|check in|reach out|leav\w+|letter\w*|flower\w*|bak\w+"
+    r"|meal\w*|lonely|elderly|gratitude|postcard\w*|treat\w*|pay it forward|pay for|free"
+    r"|litter|pick(?:ing)? up|surprise\w*|gentle|generous\w*|others|someone|everyone)\b",
+    _I,
+)
+# A practice the writer already has: "something I do is...", "one thing that works for me...",
+# "I always...". It counts when a kind deed follows within a few words.
+_PRACTICE = _rx(
+    r"\b(?:something|one thing|a thing|what) (?:I|we) (?:do|did|started doing|try to do"
+    r"|like to do|have started doing)\b",
+    r"\bone thing that (?:works|worked|helps|helped)(?: for (?:me|us))?\b",
+    r"\bwhat (?:works|worked|helps|helped) for (?:me|us)\b",
+    r"\bmy (?:little )?(?:trick|habit|tip|rule|ritual) (?:is|was)\b",
+    r"\b(?:I|we) (?:always|usually|often|now|try to|like to|make a point of|have started to"
+    r"|started to|have taken to|got into the habit of)\b",
+    r"\b(?:every|each) (?:week|morning|evening|friday|sunday|month|day)\b,? (?:I|we)\b",
+)
+_DEED = re.compile(
+    r"\b(?:leav\w*|left|writ\w*|wrote|send\w*|sent|giv\w*|gave|buy\w*|bought|pay\w*|paid"
+    r"|bring\w*|brought|bak\w*|donat\w*|volunteer\w*|compliment\w*|thank\w*|smil\w*|hold\w*"
+    r"|held|help\w*|check\w* (?:in|on)|call\w*|text\w*|shar\w*|drop\w*|offer\w*|carr\w*"
+    r"|pick\w* up|tip\w*|tap\w*|post\w* (?:a|little)|knit\w*|cook\w*|visit\w*|invit\w*|greet\w*"
+    r"|listen\w*|say\w*|tell\w*|hand\w*|walk\w*|read\w* to|teach\w*|lend\w*|lent)\b",
+    _I,
+)
+_DEED_WINDOW = 10
+
+
+def _practice(text: str) -> re.Match[str] | None:
+    for match in _PRACTICE.finditer(text):
+        after = re.split(r"(?<=[.!?])\s", text[match.end() :], maxsplit=1)[0]
+        words = after.split()[:_DEED_WINDOW]
+        if _DEED.search(" ".join(words)):
+            return match
+    return None
+
+
+def find_idea(text: str, limit: int = 80) -> str | None:
+    """The words that make ``text`` an idea for a kind act (up to ``limit`` characters), or
+    ``None``: an explicit idea, a generic proposal with a word about kindness nearby, or a
+    practice of theirs followed by a kind deed.
+
+    **Usage**::
+
+        >>> find_idea("Idea: what if we all left a kind note for a neighbour?")
+        'Idea: what if we all left a kind note for a neighbour?'
+        >>> find_idea("Something I do is pay for the next person's parking.")
+        "Something I do is pay for the next person's parking."
+        >>> find_idea("Idea: use a bigger font") is None
+        True
+    """
+    match = _IDEA_EXPLICIT.search(text)
+    if match is None:
+        match = _IDEA_GENERIC.search(text)
+        if match is not None and not _KIND_WORDS.search(text):
+            match = None
+    if match is None:
+        match = _practice(text)
+        if match is None:
+            return None
+        # A practice is quoted from the start of its sentence.
+        start = max(text.rfind(p, 0, match.start()) for p in (". ", "! ", "? ", "\n"))
+        snippet = " ".join(text[start + 1 if start >= 0 else 0 :].split())
+    else:
+        start = match.start() + (len(match.group(0)) - len(match.group(0).lstrip(" (")))
+        snippet = " ".join(text[start:].split())
+    return snippet if len(snippet) <= limit else snippet[: limit - 1].rstrip() + "\u2026"
+
+
+# -- hostility and criticism -------------------------------------------------------------------
+
+_INSULT = words_pattern(INSULT_NOUNS, plural=True)
+_INSULT_ADJ = words_pattern(INSULT_ADJECTIVES)
+_AT_YOU = re.compile(
+    rf"\b(?:you(?:'re| are|r)?|ur|u)\b(?:\s+\w+){{0,3}}?\s+(?:an?\s+)?(?:\w+\s+)?(?:{_INSULT})\b"
+    rf"|\b(?:you|u)\s+(?:{_INSULT})\b|\b(?:{_INSULT}),?\s*$"
+    rf"|\b(?:you(?:'re| are)?|your|ur)\s+(?:\w+\s+)?(?:{_INSULT_ADJ})\b"
+    rf"|^(?:\w+\s+)?(?:{_INSULT_ADJ})\s+(?:{_INSULT})\b",
+    _I | re.MULTILINE,
+)
+_TROLLING = _rx(
+    r"\b(?:shut up|go away|get lost|get a life|get a real job|grow up|touch grass)\b",
+    r"\b(?:no ?one|nobody) (?:cares|asked|reads? (?:this|your))\b",
+    r"\bwho (?:even |actually |honestly )?(?:cares|asked|reads (?:this|your))\b",
+    r"\b(?:waste of (?:space|oxygen|time|bandwidth)|unsubscrib\w*|unfollow\w*)\b",
+    r"\b(?:delete (?:this|your (?:blog|account))|stop (?:writing|posting|blogging))\b",
+    r"\b(?:cringe\w*|snowflakes?|virtue[- ]signal\w*|do (?:us|the world) a favou?r)\b",
+    r"\b(?:garbage|trash|rubbish|drivel|crap|nonsense|bs)\b.{0,30}\b(?:you|your|this blog)\b"
+    r"|\b(?:your|this) (?:blog|post|writing|site) (?:is|was) (?:garbage|trash|rubbish|crap"
+    r"|a joke|drivel|pathetic|worthless|useless)\b",
+    r"\b(?:lol|lmao|rofl)\b.{0,40}\b(?:pathetic|clown|joke|naive|delusional)\b",
+    rf"\b(?:this|that|it|your \w+)(?: is| was|'s)? (?:the |so |such an? |a |an )?(?:{_INSULT_ADJ})"
+    r"(?: \w+)?\b",
+    r"\b(?:what a (?:joke|waste|load of)|laughable|embarrassing|get off the internet|log off"
+    r"|go outside|spare us|please stop|people like you|you people|ok boomer|imagine (?:thinking"
+    r"|writing|believing)|did a child write|my (?:dog|cat|kid) could write|who writes this"
+    r"|grifter|shill|fraud|liar|propaganda|yawn)\b",
+    "[\U0001f921\U0001f644\U0001f4a9]",
+)
+_CRITICISM = _rx(
+    r"\b(?:disagree|don'?t agree|do not agree|can'?t agree|not sure I agree|not convinced"
+    r"|push back|pushback|with (?:all due )?respect|respectfully|I see it differently"
+    r"|counter-?point|on the other hand|I'?m (?:sceptical|skeptical)|beg to differ)\b",
+    r"\b(?:the (?:problem|trouble|issue) (?:is|with)|this (?:ignores|overlooks|misses)"
+    r"|(?:ignores|overlooks) (?:the|that|how|people)|misses the point|misleading"
+    r"|oversimplif\w+|naive|unrealistic|not realistic|not everyone (?:can|has|is)"
+    r"|easy (?:for you )?to say|privileged?|performative|feel-?good|tone-?deaf)\b",
+    r"\b(?:doesn'?t|does not|won'?t|will not|can'?t|cannot) (?:really )?(?:work|help|solve|fix"
+    r"|change|address|replace)\b",
+    r"\b(?:that'?s|this is|it'?s) (?:not|hardly) (?:true|how|the point|enough|kindness)\b",
+    r"\b(?:you'?re|you are) (?:wrong|mistaken|missing)\b|\bwrong about\b|\bI expected more\b",
+    r"\b(?:for once|surprisingly (?:good|decent|readable|not bad)|not bad for|better than"
+    r" (?:usual|your usual|I expected)|no offen[cs]e|nice try|must be nice|a bit much"
+    r"|preachy|smug|sanctimonious|self-congratulatory|humble-?brag\w*|shallow|lazy"
+    r"|half-baked|a bit thin|rather thin|obvious stuff|nothing new)\b",
+    r"\b(?:I don'?t (?:think|buy|see how)|I'?m not sure (?:that|this|it|about)|I'?d argue"
+    r"|arguably|frankly|that said|it'?s not that simple|easier said than done|in theory"
+    r"|drop in the ocean|band-?aid|won'?t change anything|real problem|systemic|structural"
+    r"|what about (?:people|those|anyone) who|isn'?t (?:this|it) just|too (?:simple|simplistic"
+    r"|idealistic|optimistic|easy)|simplistic|pointless|overrated|clickbait|rehash|same old"
+    r"|a bit (?:thin|light|vague|generic|basic|obvious|repetitive|forced)|I was hoping for"
+    r"|could have been|would have been better|used to be better|not as good as|for a change"
+    r"|actually (?:decent|readable|useful|good)|better than I expected|I suppose"
+    r"|I'?ll give you that|credit where|feels? (?:a bit |rather |quite |very )?(?:forced|fake"
+    r"|hollow|naive|shallow|preachy|smug|simplistic|performative|patronising|patronizing"
+    r"|condescending))\b",
+    r"\b(?:nice|good|lovely|great|sweet|cute|fine|interesting|pretty|nicely)\b[^.!?]{0,50}?"
+    r"\bbut\b[^.!?]{0,80}\b(?:not|n't|ignore\w*|miss\w*|too|only|just|wrong|naive|real world"
+    r"|actually|really|hardly|never)\b",
+)
+
+# -- grief, distress, news ---------------------------------------------------------------------
+
+_KIN = (
+    r"(?:mum|mom|mother|dad|father|husband|wife|partner|son|daughter|brother|sister|grand\w+"
+    r"|nan|nana|gran|granny|grandpa|aunt|auntie|uncle|cousin|(?:best )?friend|baby|child"
+    r"|dog|cat|pet|horse|colleague|neighbou?r|fianc\w*)"
+)
+_GRIEF = _rx(
+    r"\b(?:passed away|passed on|died|has died|dying|funeral|bereave\w*|griev\w*|grief"
+    r"|in memory of|memorial service|miscarr\w+|no longer with us|rest in peace"
+    r"|hospice|terminal(?:ly)? ill|put (?:him|her|them) to sleep)\b",
+    rf"\blost (?:my|our|her|his) {_KIN}\b|\b(?:my|our) {_KIN} (?:died|passed)\b",
+    r"\b(?:lost my job|laid off|been let go|made redundant|redundancy|got fired|was fired"
+    r"|lost (?:the|our) (?:house|home|baby|pregnancy))\b",
+    r"\b(?:diagnosed with|cancer|chemo(?:therapy)?|stroke|dementia|alzheimer\w*)\b",
+)
+_DISTRESS = _rx(
+    r"\b(?:I'?m|I am|I'?ve been|I have been|feeling|I feel|I felt|been)\s+(?:so |really |very "
+    r"|quite |pretty |completely |just )?(?:struggling|overwhelmed|exhausted|burn(?:ed|t) out"
+    r"|anxious|depressed|lonely|alone|low|down|lost|hopeless|empty|numb|awful|miserable"
+    r"|heartbroken|broken|scared|terrified|stuck|drowning|at (?:my|the) limit)\b",
+    r"\b(?:can'?t|cannot) (?:cope|sleep|stop crying|get out of bed|do this anymore)\b",
+    r"\b(?:hard|rough|tough|awful|terrible|horrible|difficult|dark) (?:time|week|month|year"
+    r"|few (?:days|weeks|months)|patch|stretch|season)\b",
+    r"\b(?:panic attacks?|breaking down|falling apart|burnout|anxiety|depression"
+    r"|my mental health)\b",
+    r"\b(?:I'?m|I am|I'?ve been|I have been|feeling|I feel|been)\s+(?:so |really |very |quite "
+    r"|pretty |just )?(?:sad|tired|worn out|isolated|worried|stressed|frightened|gutted"
+    r"|devastated|crushed|not okay|not ok|not coping|barely coping|not doing (?:well|great))\b",
+    r"\b(?:hanging by a thread|at the end of my (?:rope|tether)|nobody to talk to|no one to"
+    r" talk to|been crying|cried (?:all|every)|everything (?:feels|is) (?:too much|heavy|hard)"
+    r"|(?:marriage|relationship) (?:ended|is over|fell apart)|divorce|break-?up|evicted"
+    r"|in hospital|surgery|chronic pain|struggling to (?:pay|cope|sleep|get by|keep up))\b",
+    r"\bit'?s been (?:a|such a) (?:hard|rough|tough|long|awful|difficult|bad)\b",
+)
+_FIRST_PERSON = re.compile(r"\b(?:I|I'm|I've|I'd|we|we're|we've|my|our|me|us)\b", _I)
+_NEWS = _rx(
+    r"\b(?:big|good|great|exciting|happy|some) news\b|\bguess what\b|\bover the moon\b"
+    r"|\b(?:I|we) (?:finally )?did it\b|\bcan'?t believe (?:I|we)\b",
+    r"\b(?:I|we|I'?ve|we'?ve|I just|we just|I finally|we finally|I have|we have)\s+(?:just |finally"
+    r" |officially )?(?:got|passed|graduated|won|finished|completed|published|launched"
+    r"|released|signed|bought|adopted|opened|started|landed|qualified|earned|reached|hit"
+    r"|turned|ran|became|welcomed|married|retired|been (?:accepted|promoted|offered|awarded"
+    r"|selected|shortlisted|nominated))\b",
+    r"\b(?:I'?m|I am|we'?re|we are)\s+(?:finally |officially |now )?(?:engaged|married"
+    r"|expecting|pregnant|a (?:grand)?(?:mum|mom|dad|parent|graduate|doctor|published author))\b",
+    r"\b(?:got|passed|earned) (?:my|our|the) (?:driving test|driving licen[cs]e|licen[cs]e"
+    r"|phd|degree|diploma|masters|exams?|results|job|offer|promotion|keys|visa|citizenship"
+    r"|black belt|certificate)\b",
+    r"\b(?:my|our) (?:first )?(?:book|novel|album|baby|grandchild|exhibition|show|shop|business)"
+    r" (?:is (?:out|here|born|open)|was born|came out|arrived|opened|launched|sold out)\b",
+    r"\b(?:graduated|got engaged|got married|got the job|got promoted|was promoted|got accepted"
+    r"|got in(?:to)? (?:uni\w*|college|the course)|passed my|our anniversary|my anniversary"
+    r"|\d[\d,]* (?:subscribers|followers|readers|days sober|years sober))\b",
+)
+
+# -- questions -----------------------------------------------------------------------------------
+
+_ASKING = re.compile(
+    r"(?:^|[.!?]\s+|\n)\s*(?:hi|hey|hello|also|and|so|but|ps|p\.s\.|quick question|oh)?[, :]*"
+    r"(?:how|what|where|when|which|who|whom|why|is|are|was|do|does|did|can|could|would|will"
+    r"|should|have|has|any|anyone|anybody|is there|are there)\b[^.!?]*\?",
+    _I,
+)
+_REQUEST = _rx(
+    r"\b(?:could|can|would|will) you (?:please )?(?:share|send|post|recommend|suggest|point me"
+    r"|link|tell me|explain|write (?:about|more)|do a post)\b",
+    r"\b(?:any|some) (?:tips|advice|suggestions|recommendations|pointers|resources)\b",
+    r"\b(?:I'?m|I am) (?:looking for|trying to find|searching for)\b|\bI (?:can'?t|cannot)"
+    r" find (?:the|a|your)\b|\bdoes anyone know\b|\bplease (?:share|send|link|post)\b",
+    r"\b(?:is|are) there (?:a|an|any)\b[^.!?]{0,60}\b(?:guide|link|post|list|checklist|map"
+    r"|template|printable|version)\b",
+)
+_RHETORICAL = _rx(
+    r"\bhow did you know\b|\bwho knew\b|\bisn'?t (?:it|that|this)\b|\baren'?t (?:they|we)\b"
+    r"|\bwasn'?t (?:it|that)\b|\bdon'?t you (?:think|love)\b|\bwhat'?s not to love\b"
+    r"|\bwho (?:even|actually)\b|\bwhat'?s the point\b|\bwhy (?:even )?bother\b|\bhow could you\b"
+    r"|\bare you (?:serious|kidding)\b|\bright\?|\bhow (?:lovely|sweet|kind|wonderful|great)"
+    r"|\bwhat a\b|\bhow cool\b",
+)
+
+# -- the rest: who shared it, what they praised, posts -------------------------------------------
+
+_RELATION = (
+    r"(?:friend|sister|brother|mum|mom|mother|dad|father|colleague|co-?worker|neighbou?r"
+    r"|partner|wife|husband|cousin|aunt|auntie|uncle|daughter|son|boss|teacher|flatmate"
+    r"|roommate|gran|granny|nan|book club|choir|coach|manager|pastor|vicar|mentor)"
+)
+_NAME = r"(?P<name>[A-Z][a-z\u00e0-\u00ff]+(?:[ -][A-Z][a-z\u00e0-\u00ff]+)?)"
+_SHARE_VERB = (
+    r"(?:shared|sent|forwarded|passed|posted|linked|recommended|showed|pointed|tagged|mentioned"
+    r"|emailed|texted|retweeted|boosted|reposted|put me onto|told me about)"
+)
+_SHARED_BY = [
+    re.compile(rf"\b(?:my (?:\w+ )?{_RELATION},? )?{_NAME},? (?:\w+ )?{_SHARE_VERB}\b"),
+    re.compile(
+        rf"\b(?:via|thanks to|through|from|because of) (?:my (?:\w+ )?{_RELATION},? )?{_NAME}\b"
+    ),
+]
+_NOT_NAMES_TEXT = (
+    "I We You He She They It This That My Our Your His Her Their Someone Everyone Somebody "
+    "Facebook Twitter Instagram Mastodon Bluesky Reddit Google Pinterest Threads Tumblr "
+    "LinkedIn WhatsApp Telegram Substack Medium Email Work School Church The A An Today "
+    "Yesterday Hi Hello Thanks Thank Also And But So"
+)
+_NOT_NAMES = frozenset(_NOT_NAMES_TEXT.split())
+_DETAIL = re.compile(
+    r"\b(?:the|that|this|your) (?P<thing>(?:lead |top |first |last |header |cover )?(?:photo"
+    r"|photograph|picture|pic|image|illustration|drawing|sketch|painting|map|recipe|list"
+    r"|chart|graph|playlist|video|poem|quote|title|headline|layout|design|colours|colors"
+    r"|font|tip|checklist|printable|calendar|story|anecdote|ending|opening|example)s?"
+    r"(?: (?:of|about|at|in|with) (?:the |a |your |my )?[\w'-]+)?)"
+    r"|\b(?P<number>number (?:one|two|three|four|five|six|seven|eight|nine|ten|\d+))\b",
+    _I,
+)
+_PRAISE = re.compile(
+    r"\b(?:lov\w+|adore\w*|stunning|beautiful|gorgeous|great|favou?rite|brilliant|lovely"
+    r"|amazing|wonderful|enjoyed|perfect|made me|so good|fantastic|superb|delightful|charming"
+    r"|clever|funny|helpful|useful|spot on|gem|treasure|best)\b",
+    _I,
+)
+_HOSTING = _rx(
+    r"\b(?:I'?m|I am|we'?re|we are|I'?ll be|we'?ll be)\s+(?:\w+ )?(?:hosting|running|leading"
+    r"|organi[sz]ing|facilitating|holding|streaming|going live)\b",
+    r"\bjoin (?:me|us)\b|\bcome (?:along|and join|join)\b|\bRSVP\b|\bsign[- ]?up link\b",
+    r"\b(?:tonight|tomorrow|this (?:evening|weekend|friday|saturday|sunday)) at \d",
+    r"\b(?:kindness|weekly|monthly|twitter|mastodon|live) (?:chat|meet-?up|q&a|session"
+    r"|workshop|stream)\b|\b(?:meet-?up|workshop|webinar|livestream|ama|open mic)\b",
+)
+_DISCOURAGED = _rx(
+    r"\b(?:discouraged|disheartened|demotivated|deflated|losing (?:heart|motivation)"
+    r"|imposter|impostor|writer'?s block|shouting into the void|feel(?:ing)? like a failure)\b",
+    r"\b(?:thinking (?:of|about)|close to|feel like) (?:giving up|quitting|stopping|closing)\b",
+    r"\b(?:no ?one|nobody|hardly anyone) (?:reads|comments|notices|cares|seems to read)\b",
+    r"\bwhy (?:do )?I (?:even )?(?:bother|keep (?:writing|going|posting))\b",
+    r"\b(?:wonder(?:ing)?|not sure) (?:if|whether|why) (?:anyone|it'?s worth|I should keep"
+    r"|I keep)\b",
+)
+_WORK = _rx(
+    r"\bnew (?:book|zine|album|song|episode|issue|series|course|shop|collection|podcast|video"
+    r"|newsletter|edition|project|pattern|guide|print|comic|app)\b",
+    r"\b(?:out now|available (?:now|today)|pre-?order\w*|just (?:published|released|launched)"
+    r"|(?:I|we) (?:published|released|launched|made|wrote|finished|built|recorded)"
+    r"|issue #?\d+|episode #?\d+|my latest)\b",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What one message is and what it holds; every field is empty when it does not apply.
+
+    ``hostile`` and ``distress`` say why (``"an insult aimed at them"``, ``"grief"``);
+    ``spam`` lists the spam rules that matched (``("spam score",)`` for the model's head);
+    ``news``, ``question``, ``idea`` and ``praised`` are their words; ``third_party`` the
+    name of the person they say shared the post.
+    """
+
+    hostile: str = ""
+    spam: tuple[str, ...] = ()
+    distress: str = ""
+    criticism: bool = False
+    news: str = ""
+    question: str = ""
+    idea: str = ""
+    third_party: str = ""
+    praised: str = ""
+    hosting: bool = False
+    discouraged: bool = False
+    work: bool = False
+
+
+def _at(scores: Mapping[str, float], label: str, floor: float) -> bool:
+    return scores.get(label, 0.0) >= floor
+
+
+def _hostile(text: str, scores: Mapping[str, float], thresholds: Mapping[str, float]) -> str:
+    targets = [scores[k] for k in ("target:individual", "target:ad_hominem") if k in scores]
+    negative = [k for k in ("insult", "personal_attack", "identity_attack", "threat")
+                if _at(scores, k, max(thresholds.get(k, 0.5), 0.5))]  # fmt: skip
+    if _AT_YOU.search(text):
+        return "an insult aimed at them"
+    if _TROLLING.search(text):
+        return "trolling"
+    if targets:
+        # The reading tier tells an attack on the person from criticism of an idea.
+        return "an attack on the person" if negative and max(targets) >= 0.5 else ""
+    if _at(scores, "threat", 0.75) or _at(scores, "identity_attack", 0.6):
+        return "a threat or an attack on who they are"
+    if _at(scores, "personal_attack", 0.6) or (
+        _at(scores, "insult", 0.6) and _at(scores, "toxicity", 0.8)
+    ):
+        return "an attack on the person"
+    return ""
+
+
+def _question(text: str, scores: Mapping[str, float], thresholds: Mapping[str, float]) -> str:
+    clean = re.sub(r"https?://\S+", " ", text)
+    asked = [m.group(0).strip() for m in _ASKING.finditer(clean)]
+    asked = [q for q in asked if not _RHETORICAL.search(q)]
+    if asked:
+        return re.sub(r"^[^\w]+", "", asked[0])
+    request = _REQUEST.search(clean)
+    if request is not None:
+        return _clause(clean, request)
+    if "?" in clean and _at(scores, "question", max(thresholds.get("question", 0.5), 0.9)):
+        tail = clean[: clean.index("?") + 1]
+        last = re.split(r"(?<=[.!])\s", tail)[-1].strip()
+        return "" if _RHETORICAL.search(last) else last
+    return ""
+
+
+def _clause(text: str, match: re.Match[str]) -> str:
+    start = max(text.rfind(p, 0, match.start()) for p in (". ", "! ", "? ", "\n"))
+    rest = text[start + 1 if start >= 0 else 0 :]
+    return re.split(r"(?<=[.!?])\s", rest.strip(), maxsplit=1)[0].strip()
+
+
+def _third_party(text: str) -> str:
+    for pattern in _SHARED_BY:
+        for match in pattern.finditer(text):
+            name = match.group("name")
+            if name.split()[0] not in _NOT_NAMES:
+                return name
+    return ""
+
+
+def read_message(
+    text: str,
+    scores: Mapping[str, float] | None = None,
+    thresholds: Mapping[str, float] | None = None,
+) -> Reading:
+    """Read one message (see the module docstring); ``scores`` are the engine's, and a
+    label without a threshold in ``thresholds`` counts from 0.5."""
+    text = text or ""
+    scores = scores or {}
+    thresholds = thresholds or {}
+    grief = _GRIEF.search(text)
+    strain = _DISTRESS.search(text)
+    if grief is not None:
+        distress = "grief"
+    elif strain is not None or _at(scores, "distress", max(thresholds.get("distress", 0.5), 0.85)):
+        distress = "distress"
+    else:
+        distress = ""
+    news_match = _NEWS.search(text)
+    news = _clause(text, news_match) if news_match is not None else ""
+    if not news and _at(scores, "celebration", 0.9) and _FIRST_PERSON.search(text):
+        news = "" if "?" in text else text.strip().split("\n")[0][:200]
+    if distress == "grief":
+        news = ""  # "I lost my job" is not news to celebrate
+    praised = ""
+    for detail in _DETAIL.finditer(text):
+        # A detail counts as praised when its own sentence praises something.
+        if _PRAISE.search(_clause(text, detail)):
+            praised = detail.group("thing") or detail.group("number") or ""
+            break
+    spam = spam_signs(text)
+    if scores.get("spam", 0.0) >= 0.5:
+        spam = ("spam score", *spam)
+    return Reading(
+        hostile=_hostile(text, scores, thresholds),
+        spam=spam,
+        distress=distress,
+        criticism=bool(_CRITICISM.search(text)),
+        news=news,
+        question=_question(text, scores, thresholds),
+        idea=find_idea(text) or "",
+        third_party=_third_party(text),
+        praised=praised,
+        hosting=bool(_HOSTING.search(text)),
+        discouraged=bool(_DISCOURAGED.search(text)),
+        work=bool(_WORK.search(text)),
+    )
