@@ -141,10 +141,8 @@ def _items(store: Store, opps: Sequence[Opportunity]) -> dict[tuple[str, str], I
 def _cards(
     web: WebContext, store: Store, opps: Sequence[Opportunity], *, drafts: bool = True
 ) -> list[Card]:
-    """The cards of ``opps``, with their drafts (saved, else freshly composed) unless
-    ``drafts`` is false. A needs-care one starts without a draft: answering a hostile
-    comment is a choice the owner makes (one of three), never the default, so its calm reply
-    is written on purpose (or drafted with ``cyberkind draft ID``)."""
+    """The cards of ``opps``, with their drafts (saved, else freshly composed: a needs-care
+    one gets the composer's calm reply, never a thank-you) unless ``drafts`` is false."""
     inbox = Inbox(store, crisis_line=web.crisis_line)
     items = _items(store, opps)
     composer: Composer | None = None
@@ -158,7 +156,7 @@ def _cards(
             found = inbox.saved_draft(opp.id)
             if found is not None:
                 text, saved = str(found.get("text") or ""), True
-            elif opp.act is not Act.NEEDS_CARE:
+            else:
                 if composer is None:
                     composer = _composer(web, store)
                 text = composer.draft(opp).text
@@ -312,9 +310,7 @@ def _opportunity_data(
     opp = inbox.get(opp_id)
     thread = inbox.thread(opp)
     saved = inbox.saved_draft(opp.id)
-    if saved is None and opp.act is Act.NEEDS_CARE:
-        saved = {"text": "", "saved": False}
-    elif saved is None:
+    if saved is None:
         saved = _composer(web, store).draft(opp).to_json()
         saved["saved"] = False
     else:
