@@ -3,7 +3,10 @@
 For each :class:`~cyberkind.models.Batch` a connector yields, :func:`sync`
 
 1. scores the texts of new or changed items written by others (unchanged
-   items keep their scores, so a re-import costs no model time);
+   items keep their scores, so a re-import costs no model time). The scores stored are the
+   public labels plus the tier's extra heads where it has them
+   (:meth:`cyberkind.engine.Scorer.read`: the reading tier's ``spam``, ``target:*`` and
+   emotion heads), which triage reads;
 2. in **one transaction**: upserts the items, re-derives the opportunities that
    the new or changed items affect (:meth:`~cyberkind.inbox.Inbox.refresh_items`:
    one query per step for the whole batch, however long the thread), and stores the
@@ -29,7 +32,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from .accounts import account_connector
 from .connectors.base import Connector, detect_file_connector
@@ -48,6 +51,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ImportReport",
+    "ReaderLike",
     "ScorerLike",
     "SyncReport",
     "import_file",
@@ -65,6 +69,19 @@ class ScorerLike(Protocol):
     def score(self, texts: Sequence[str]) -> list[dict[str, float]]: ...
 
     def thresholds(self) -> dict[str, float]: ...
+
+
+@runtime_checkable
+class ReaderLike(ScorerLike, Protocol):
+    """A scorer that also reads extra heads (:meth:`cyberkind.Scorer.read`); the pipeline
+    stores what ``read`` returns where a scorer has it, else what ``score`` returns."""
+
+    def read(self, texts: Sequence[str]) -> list[dict[str, float]]: ...
+
+
+def _scores(scorer: ScorerLike, texts: Sequence[str]) -> list[dict[str, float]]:
+    """What is stored for ``texts``: the public labels, and the extra heads where read."""
+    return scorer.read(texts) if isinstance(scorer, ReaderLike) else scorer.score(texts)
 
 
 @dataclass(slots=True)
@@ -117,7 +134,7 @@ def sync(
         changed = _changed(store, items)
         # Only new or changed texts by others are scored; unchanged rows cost no model time.
         texts = [i for i in changed if i.text and not i.is_own]
-        scored = scorer.score([i.text for i in texts]) if texts else []
+        scored = _scores(scorer, [i.text for i in texts]) if texts else []
         scores: Mapping[str, Mapping[str, float]] = {
             item.remote_id: {k: round(v, 4) for k, v in s.items()}
             for item, s in zip(texts, scored, strict=True)
