@@ -96,3 +96,45 @@ def test_a_scorer_without_read_stores_its_public_scores(
     import_file(fresh_db, _rows(tmp_path), scorer=stub_scorer, source="import:t")
     stored = {s.item.remote_id: s.scores for s in fresh_db.items("import:t")}
     assert set(stored["c2"] or {}) <= set(label_names())
+
+
+# -- the inbox reads with the encoder by default ----------------------------------------------
+
+
+@needs_reading
+def test_the_inbox_reads_with_the_reading_tier_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    from cyberkind.pipeline import inbox_scorer
+
+    assert inbox_scorer().tier == "reading"
+    assert inbox_scorer() is inbox_scorer()  # loaded once per process
+    assert inbox_scorer("fast").tier == "fast"
+    monkeypatch.setenv("CYBERKIND_INBOX_TIER", "reading-cascade")
+    assert inbox_scorer().tier == "reading-cascade"
+
+
+@pytest.mark.parametrize("wanted", ["reading", "reading-cascade"])
+def test_the_reading_tiers_fall_back_to_fast_without_the_model(tmp_path: Path, wanted: str) -> None:
+    from cyberkind.classifiers.reading_tier import guard_tier
+
+    assert guard_tier(wanted, tmp_path) == "fast"  # no reading-v1 folder there
+    assert guard_tier("accurate", tmp_path) == "accurate"
+
+
+@needs_reading
+@pytest.mark.parametrize(("args", "extras"), [((), True), (("--tier", "fast"), False)])
+def test_cli_import_stores_extra_heads_unless_tier_fast(
+    tmp_path: Path, args: tuple[str, ...], extras: bool
+) -> None:
+    from click.testing import CliRunner
+
+    from cyberkind.cli import cli
+    from cyberkind.store import open_store
+
+    db = tmp_path / "inbox.db"
+    path = _rows(tmp_path)
+    result = CliRunner().invoke(cli, ["import", str(path), "--db", str(db), *args])
+    assert result.exit_code == 0, result.output
+    with open_store(str(db)) as store:
+        stored = {s.item.remote_id: s.scores or {} for s in store.items()}
+    assert ("spam" in stored["c1"]) is extras
+    assert set(label_names()) <= set(stored["c1"])

@@ -36,7 +36,7 @@ from .classifiers.shipped import default_model_dir
 from .errors import ConfigError
 from .labels import label_names
 
-__all__ = ["TIERS", "Scorer", "available_tiers", "default_model_dir", "score"]
+__all__ = ["TIERS", "Scorer", "available_tiers", "default_model_dir", "score", "shared_scorer"]
 
 TIERS = ("fast", "accurate", "cascade")
 """The tiers that ship with cyberkind; plugins may add more (see :func:`available_tiers`).
@@ -174,6 +174,12 @@ class Scorer:
 @functools.lru_cache(maxsize=4)
 def _default_scorer(tier: str) -> Scorer:
     return Scorer(tier)
+
+
+def shared_scorer(tier: str = "fast") -> Scorer:
+    """The shipped model of ``tier``, loaded once per process and shared by its callers
+    (:func:`score`, the inbox's imports and syncs)."""
+    return _default_scorer(tier)
 
 
 def score(texts: Sequence[str] | str, tier: str = "fast") -> list[dict[str, float]]:

@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     import httpx
 
     from .credentials import Credentials
+    from .engine import Scorer
 
 __all__ = [
     "ImportReport",
@@ -55,6 +56,7 @@ __all__ = [
     "ScorerLike",
     "SyncReport",
     "import_file",
+    "inbox_scorer",
     "sync",
     "sync_sources",
 ]
@@ -106,6 +108,35 @@ class ImportReport:
             "skipped": len(self.problems),
             "open_opportunities": self.opportunities_open,
         }
+
+
+def inbox_scorer(
+    tier: str | None = None,
+    model_dir: Path | None = None,
+    options: Mapping[str, object] | None = None,
+) -> Scorer:
+    """The scorer the inbox reads comments with: ``tier``, else the ``inbox_tier`` setting
+    (``reading`` by default). ``reading`` and ``reading-cascade`` fall back to ``fast`` where
+    the reading model or its runtime is missing
+    (:func:`~cyberkind.classifiers.reading_tier.guard_tier`). The shipped models are loaded
+    once per process; with ``model_dir`` or ``options`` (``encoder_dir`` for the accurate
+    tiers) a new one is loaded.
+
+    **Usage**::
+
+        >>> inbox_scorer().tier                  # doctest: +SKIP
+        'reading'
+        >>> inbox_scorer("fast").extras
+        ()
+    """
+    from .classifiers.reading_tier import guard_tier
+    from .engine import Scorer, shared_scorer
+    from .settings import resolve
+
+    chosen = guard_tier(tier or str(resolve({})["inbox_tier"]), model_dir)
+    if model_dir is None and not options:
+        return shared_scorer(chosen)
+    return Scorer(chosen, model_dir, options)
 
 
 def _changed(store: Store, items: Sequence[Item]) -> list[Item]:
@@ -183,14 +214,13 @@ def import_file(
     """Import a WXR, JSONL or CSV file (format from ``fmt``, the content, or the extension).
 
     Importing the same file again changes nothing; an import that was killed
-    resumes after its last committed batch. A JSONL line or CSV record over
+    resumes after its last committed batch. ``scorer`` defaults to :func:`inbox_scorer` (the
+    ``inbox_tier`` setting). A JSONL line or CSV record over
     ``max_record_bytes`` (default: the setting's default) is a problem with its line number.
     """
     cls = detect_file_connector(Path(path), fmt)
     if scorer is None:
-        from .engine import Scorer
-
-        scorer = Scorer()
+        scorer = inbox_scorer()
     with cls(
         Path(path),
         identity=tuple(identity),
@@ -291,9 +321,7 @@ def sync_sources(
                 "adding it with `cyberkind feeds add URL` or `cyberkind accounts add`."
             )
     if scorer is None:
-        from .engine import Scorer
-
-        scorer = Scorer()
+        scorer = inbox_scorer()
     defaults = {s.name: s.default for s in SETTINGS}
     seconds = float(defaults["sync_deadline"] if deadline is None else deadline)
     max_bytes = int(defaults["feed_max_bytes"] if feed_max_bytes is None else feed_max_bytes)
