@@ -116,6 +116,7 @@ def test_round_two_readings(text: str, field: str) -> None:
         ("Thanks for the list, I tried number three with my neighbour.", "criticism"),
         ("Who took that gorgeous photo of the harbour?", "question"),
         ("Thank you, this cheered up a grey afternoon.", "distress"),
+        ("Any tips for visiting lonely neighbours over the winter?", "distress"),
         ("Do you have a post on starting a little free library?", "idea"),
     ],
 )

@@ -294,7 +294,7 @@ _DISTRESS = _rx(
     r"|on the verge of tears|in tears|crying (?:a lot|every|at)|can'?t stop worrying"
     r"|(?:haven'?t|have not) (?:slept|been sleeping|left the house|been myself)|not (?:been )?"
     r"myself|lost my (?:way|spark|appetite)|so (?:much|many) (?:bad|hard) (?:days|news)"
-    r"|(?:really|so) (?:low|lonely|isolated)|loneliness|lonely|grieving|mourning)\b",
+    r"|(?:I'?m|I am|we'?re|we are) (?:still )?(?:grieving|mourning))\b",
     r"\b(?:everything|life|the days?|each day|every day|it all) (?:feels|has felt|seems|is)"
     r" (?:so |really |just )?(?:grey|gray|heavy|pointless|bleak|numb|flat|dark|hopeless|too much"
     r"|hard|exhausting|overwhelming)\b",
