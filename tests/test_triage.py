@@ -129,9 +129,10 @@ def test_reading_heads_for_disagreement_and_backhanded_praise() -> None:
     assert not read_message(plain).criticism  # the fast tier: no heads, no reading
     disapproves = {"goemotions:disapproval": 0.45, "goemotions:annoyance": 0.1}
     assert read_message(plain, disapproves).criticism
-    backhanded = {"goemotions:disapproval": 0.0, "goemotions:admiration": 0.7,
-                  "target:ad_hominem": 0.45}  # fmt: skip
-    assert read_message(plain, backhanded).criticism
+    # Warm praise of a detail, read by the real reading tier's numbers, is not criticism.
+    warm = {"goemotions:disapproval": 0.0, "goemotions:annoyance": 0.01,
+            "goemotions:admiration": 0.35, "target:ad_hominem": 0.39}  # fmt: skip
+    assert not read_message("Lovely list. Number seven made me laugh out loud.", warm).criticism
     grateful = {**disapproves, "gratitude": 0.9}
     assert not read_message(plain, grateful).criticism
 

@@ -533,13 +533,12 @@ _ABOUT_DETAIL = re.compile(
 
 
 def _disapproves(scores: Mapping[str, float]) -> bool:
-    """The reading tier's emotion heads: disapproval or annoyance, or admiration aimed at the
-    person beside them (backhanded praise); never where the message is plainly grateful."""
+    """The reading tier's emotion heads: disapproval or annoyance, never where the message is
+    plainly grateful. (Admiration beside the ad hominem head was tried for backhanded praise:
+    it also fires on warm praise of a detail, "Number seven made me laugh", so it is not used.)"""
     if "goemotions:disapproval" not in scores or _at(scores, "gratitude", 0.5):
         return False
-    if _at(scores, "goemotions:disapproval", 0.3) or _at(scores, "goemotions:annoyance", 0.3):
-        return True
-    return _at(scores, "goemotions:admiration", 0.3) and _at(scores, "target:ad_hominem", 0.35)
+    return _at(scores, "goemotions:disapproval", 0.3) or _at(scores, "goemotions:annoyance", 0.3)
 
 
 def _question(text: str, scores: Mapping[str, float], thresholds: Mapping[str, float]) -> str:
