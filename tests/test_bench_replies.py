@@ -84,7 +84,8 @@ def test_links_and_crisis_moves() -> None:
 def test_triage_and_plan_beside_the_old_thank_everyone_baseline() -> None:
     scorer = Scorer("fast")
     report = reply_benchmark(scorer, Guard(scorer))
-    t, b = report["systems"]["templates"], report["systems"]["baseline"]
+    t, b = report["systems"]["templates (fast)"], report["systems"]["baseline"]
+    assert report["tiers"] == ["fast"]
     assert report["n"] >= 200
     # Before issue 15 every comment on your post was thanked: trolls and spam included.
     assert b["per_category"]["spam"]["forbidden_rate"] == 1.0
@@ -102,12 +103,23 @@ def test_triage_and_plan_beside_the_old_thank_everyone_baseline() -> None:
     assert t["fluency"] is None
     text = replies_markdown(report)
     assert "| Act accuracy (target >= 0.90) |" in text
-    assert "| Measure | templates | baseline |" in text
+    assert "| Measure | templates (fast) | baseline |" in text
 
 
 def test_bench_cli_only_replies(tmp_path: Path) -> None:
-    result = CliRunner().invoke(cli, ["bench", "--only", "replies", "--output-dir", str(tmp_path)])
+    args = ["bench", "--only", "replies", "--output-dir", str(tmp_path)]
+    result = CliRunner().invoke(cli, [*args, "--tier", "fast", "--tier", "reading-cascade"])
     assert result.exit_code == 0, result.output
     written = json.loads((tmp_path / "replies_benchmark.json").read_text())
-    assert written["n"] >= 200 and written["systems"]["templates"]["fluency"] is None
+    assert written["tiers"] == ["fast", "reading-cascade"]
+    assert set(written["systems"]) == {
+        "templates (fast)",
+        "templates (reading-cascade)",
+        "baseline",
+    }
+    assert (
+        "| Measure | templates (fast) | templates (reading-cascade) | baseline |"
+        in (tmp_path / "replies_benchmark.md").read_text()
+    )
+    assert written["n"] >= 200 and written["systems"]["templates (fast)"]["fluency"] is None
     assert (tmp_path / "replies_benchmark.md").read_text().startswith("# Reply benchmark")

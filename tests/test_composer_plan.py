@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import pytest
@@ -112,3 +113,61 @@ def test_followed_posts(guard: Guard) -> None:
 def test_find_answer_needs_most_of_the_topic() -> None:
     assert find_answer("Any tips for a soup kitchen rota?", [], LIBRARY) is not None
     assert find_answer("Any tips for a soup recipe?", [], LIBRARY) is None
+
+
+# -- forbidden moves are impossible by construction ---------------------------------------------
+
+
+@pytest.mark.parametrize("act", [Act.NEEDS_CARE, Act.DISCUSS, Act.HUG])
+def test_no_variant_of_a_calm_move_thanks_praises_or_stars(act: Act) -> None:
+    from cyberkind.composer.moves import MOVES
+    from cyberkind.composer.plan import CALM_MOVES, uncalm
+
+    for key in CALM_MOVES[act] - {"greeting"}:
+        for variant in MOVES[key]:
+            assert uncalm(act, variant) == "", (act, key, variant)
+
+
+@pytest.mark.parametrize("act", [Act.NEEDS_CARE, Act.DISCUSS, Act.HUG])
+def test_a_calm_plan_keeps_its_moves_whatever_it_is_given(act: Act) -> None:
+    from cyberkind.composer.plan import CALM_MOVES, Answer, uncalm
+
+    # Everything a thank-you would use: news, praise, a friend, an idea, a quote, stars.
+    reading = read_message(
+        "We got engaged! The photo of the pier is lovely; my friend Ola shared it. "
+        "Idea: what if we all left kind notes for neighbours? Where is the map?"
+    )
+    for n in range(6):
+        plan = plan_reply(
+            act,
+            reading,
+            name="Agnès",
+            pick=lambda key, options, n=n: options[n % len(options)],
+            quote="We got engaged",
+            answer=Answer("Map", "https://me.example/map", own=True),
+            stars=3,
+            theme="bridges",
+        )
+        assert set(plan.names) <= CALM_MOVES[act]
+        assert plan.quote == "" and uncalm(act, plan.text()) == ""
+
+
+def test_uncalm_reads_thanks_praise_and_stars() -> None:
+    from cyberkind.composer.plan import uncalm
+
+    assert uncalm(Act.NEEDS_CARE, "Thanks for stopping by.") == "Thanks"
+    assert uncalm(Act.DISCUSS, "A gold star for you.") == "star"
+    assert uncalm(Act.HUG, "Thank you for telling me, I'm so sorry.") == ""
+    assert uncalm(Act.HUG, "Congratulations on getting through it.") == "Congratulations"
+    assert uncalm(Act.THANK_COMMENTER, "Thanks, a gold star for you!") == ""
+
+
+def test_a_thanking_sign_off_is_left_off_calm_replies(guard: Guard) -> None:
+    from cyberkind.composer.voice import DEFAULT_VOICE
+
+    voice = dataclasses.replace(DEFAULT_VOICE, sign_off="Thanks again, Ana")
+    item = Item("t", "c1", ItemKind.COMMENT, Author("b", "Ben"), "I disagree: it ignores rent.")
+    for act, kept in ((Act.DISCUSS, False), (Act.THANK_COMMENTER, True)):
+        opp = Opportunity("o1", act, "Ben", "t", ("c1",), "r", Priority.UNANSWERED)
+        text = Drafter(voice, seed=1, guard=guard).draft(opp, [item]).text
+        assert ("Thanks again, Ana" in text) is kept

@@ -44,10 +44,25 @@ def test_ordinary_comments_are_not_spam(text: str) -> None:
     assert not is_spam(text)
 
 
-def test_a_spam_score_counts_where_the_scores_carry_one() -> None:
-    assert is_spam("Hello there", {"spam": 0.91})
-    assert not is_spam("Hello there", {"spam": 0.2})
-    assert is_spam("Hello there", {"spam": 0.3}, threshold=0.25)
+def test_a_spam_score_counts_where_the_scores_carry_one_and_the_text_backs_it() -> None:
+    selling = "My channel has the best recipes, subscribe for more"
+    assert is_spam(selling, {"spam": 0.91})
+    assert not is_spam(selling, {"spam": 0.2})
+    assert is_spam(selling, {"spam": 0.3}, threshold=0.25)
+    # The head alone, on words with nothing of a sale in them, is not enough.
+    assert not is_spam("Hello there", {"spam": 0.91})
+    assert not is_spam("My cousin Ruth passed this on to me, she reads you too.", {"spam": 0.95})
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Want to grow your savings? Text me on WhatsApp +4470000000 for the plan",
+        "For a quick loan reach us on Telegram @fastcash_help",
+    ],
+)
+def test_contact_for_a_sale(text: str) -> None:
+    assert "contact for a sale" in spam_signs(text)
 
 
 def test_link_count() -> None:

@@ -74,3 +74,78 @@ def test_posts_hosting_discouraged_work() -> None:
 def test_find_idea_quotes_a_practice_from_its_sentence() -> None:
     found = find_idea("Love this. One thing that works for me is writing to my old teachers.")
     assert found == "One thing that works for me is writing to my old teachers."
+
+
+# -- round 2: readings written for these tests, in words of their own -------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        ("Honestly? I don't see the point of going on any more.", "crisis"),
+        ("My family would be happier without me, I think.", "crisis"),
+        ("I've been giving away my books and wrote some goodbye letters.", "crisis"),
+        ("I keep wishing I could just stop existing.", "crisis"),
+        ("I'm barely holding it together since the layoff.", "distress"),
+        ("Everything feels grey lately and the days blur.", "distress"),
+        ("Work has been crushing me and I have too much on my plate.", "distress"),
+        ("It's our first Christmas without her.", "distress"),
+        ("We scattered his ashes by the lake on Sunday.", "distress"),
+        ("My worry is that notes on cars feel intrusive to some drivers.", "criticism"),
+        ("This glosses over people who can't afford to give anything.", "criticism"),
+        ("Nice in theory, but landlords won't care about a smile.", "criticism"),
+        ("Not your worst post, I'll admit.", "criticism"),
+        ("Almost insightful this time.", "criticism"),
+        ("Cute list if you have that much spare time.", "criticism"),
+        ("What if readers each left one kind review for a tiny local shop?", "idea"),
+        ("Have you thought about leaving thank-you cards for the bin crew?", "idea"),
+        ("At our school, we take turns writing notes for the dinner ladies.", "idea"),
+        ("She said yes! We're engaged after ten years.", "news"),
+        ("We just moved into our first house with a garden!", "news"),
+        ("Three years smoke-free as of today.", "news"),
+    ],
+)
+def test_round_two_readings(text: str, field: str) -> None:
+    assert getattr(read_message(text), field)
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        ("I don't see the point of this paragraph, but the rest is great.", "crisis"),
+        ("Thanks for the list, I tried number three with my neighbour.", "criticism"),
+        ("Who took that gorgeous photo of the harbour?", "question"),
+        ("Thank you, this cheered up a grey afternoon.", "distress"),
+        ("Any tips for visiting lonely neighbours over the winter?", "distress"),
+        ("Do you have a post on starting a little free library?", "idea"),
+    ],
+)
+def test_round_two_non_readings(text: str, field: str) -> None:
+    assert not getattr(read_message(text), field)
+
+
+def test_reading_heads_for_disagreement_and_backhanded_praise() -> None:
+    plain = "The list was fine."
+    assert not read_message(plain).criticism  # the fast tier: no heads, no reading
+    disapproves = {"goemotions:disapproval": 0.45, "goemotions:annoyance": 0.1}
+    assert read_message(plain, disapproves).criticism
+    # Warm praise of a detail, read by the real reading tier's numbers, is not criticism.
+    warm = {"goemotions:disapproval": 0.0, "goemotions:annoyance": 0.01,
+            "goemotions:admiration": 0.35, "target:ad_hominem": 0.39}  # fmt: skip
+    assert not read_message("Lovely list. Number seven made me laugh out loud.", warm).criticism
+    grateful = {**disapproves, "gratitude": 0.9}
+    assert not read_message(plain, grateful).criticism
+
+
+def test_the_ad_hominem_head_and_grief_words() -> None:
+    attack = {"target:ad_hominem": 0.9, "target:individual": 0.9, "toxicity": 0.5,
+              "personal_attack": 0.3}  # fmt: skip
+    assert read_message("That writer should stick to knitting.", attack).hostile
+    # Naming a person is not attacking one: the individual head alone is not enough.
+    named = {**attack, "target:ad_hominem": 0.2}
+    assert not read_message("That writer should stick to knitting.", named).hostile
+    # Negativity in a message about a loss reads the pain, not an attack.
+    grief = {**attack, "threat": 0.8}
+    assert not read_message("My brother died last week, hit by a van.", grief).hostile
+    # Criticism of the work needs a stronger attack to be one.
+    assert not read_message("Not your worst post, I'll admit.", attack).hostile

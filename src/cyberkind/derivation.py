@@ -322,6 +322,11 @@ def _item_opportunities(ctx: _Context, stored: StoredItem) -> list[Opportunity]:
             "safety resources attached"
         )
         return [_single(ctx, item, Act.OFFER_DM, Priority.CRISIS, reason)]
+    crisis = read_message(item.text).crisis if item.kind in _TALK else ""
+    if crisis:
+        # Indirect statements the crisis label can miss ("better off without me").
+        reason = f"{crisis}: reach out privately; safety resources attached"
+        return [_single(ctx, item, Act.OFFER_DM, Priority.CRISIS, reason)]
     if item.kind is ItemKind.FOLLOW:
         return [_single(ctx, item, Act.THANK_READER, Priority.SHARES, "followed you")]
     if item.kind is ItemKind.POST:

@@ -8,6 +8,13 @@
     >>> scorer = cyberkind.Scorer()          # loads once
     >>> for scores in scorer.pipe(texts, batch_size=1024):
     ...     ...
+    >>> cyberkind.Scorer("reading").read(["Buy followers at cheap-likes.example"])[0]["spam"] > 0.5
+    True
+
+``score`` gives the public labels only (the contract of docs/labels.md and the Perspective
+API). ``read`` gives them plus the tier's extra heads where it has them (the reading tier's
+``spam``, ``target:*`` and a few emotion heads, :data:`Scorer.extras`): what the inbox stores
+for each item, so that triage can tell spam, attacks on a person and disagreement apart.
 
 Models load from inside the package (``importlib.resources``) or from the folder
 passed as ``model_dir`` (on the command line: the ``model_dir`` setting); nothing is
@@ -29,7 +36,7 @@ from .classifiers.shipped import default_model_dir
 from .errors import ConfigError
 from .labels import label_names
 
-__all__ = ["TIERS", "Scorer", "available_tiers", "default_model_dir", "score"]
+__all__ = ["TIERS", "Scorer", "available_tiers", "default_model_dir", "score", "shared_scorer"]
 
 TIERS = ("fast", "accurate", "cascade")
 """The tiers that ship with cyberkind; plugins may add more (see :func:`available_tiers`).
@@ -90,6 +97,10 @@ class Scorer:
             )
         self._order = [self.model.labels.index(name) for name in label_names()]
         self._crisis = label_names().index("crisis")
+        extras = tuple(getattr(self.model, "extras", ()))
+        self.extras: tuple[str, ...] = tuple(n for n in extras if n in self.model.labels)
+        """The tier's heads beyond the public labels that :meth:`read` adds (``()`` for most)."""
+        self._extra_columns = [self.model.labels.index(name) for name in self.extras]
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -103,7 +114,12 @@ class Scorer:
 
     def predict_proba(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
         """Probabilities, shape ``(len(texts), len(labels))``. Does not mutate ``texts``."""
-        proba = self.model.predict_proba(list(texts))[:, self._order]
+        return self._public(self.model.predict_proba(list(texts)), texts)
+
+    def _public(
+        self, full: npt.NDArray[np.float32], texts: Sequence[str]
+    ) -> npt.NDArray[np.float32]:
+        proba = np.asarray(full[:, self._order], dtype=np.float32)
         # Explicit crisis statements are never missed, whatever the model says.
         proba[:, self._crisis] = crisis_floor(proba[:, self._crisis], texts)
         return proba
@@ -113,6 +129,33 @@ class Scorer:
         proba = self.predict_proba(texts)
         labels = self.labels
         return [dict(zip(labels, map(float, row), strict=True)) for row in proba.round(6)]
+
+    def read(self, texts: Sequence[str]) -> list[dict[str, float]]:
+        """One dict per text: the public labels, then the tier's :attr:`extras` that it read.
+
+        On the ``reading`` tier every text carries every extra head; on ``reading-cascade``
+        only the texts the encoder read (the fast tier has no extra heads, so a text it was
+        sure of carries the public labels alone); on the other tiers ``read`` is ``score``.
+        One model pass gives both, so reading costs no more than scoring.
+
+        **Usage**::
+
+            >>> Scorer("reading").read(["you clown, delete your blog"])[0]["target:ad_hominem"]
+            0.96...
+        """
+        if not self.extras:
+            return self.score(texts)
+        full = self.model.predict_proba(list(texts))
+        public = self._public(full, texts).round(6)
+        extra = np.asarray(full[:, self._extra_columns], dtype=np.float64).round(6)
+        labels, extras = self.labels, self.extras
+        out = []
+        for row, more in zip(public, extra, strict=True):
+            scores = dict(zip(labels, map(float, row), strict=True))
+            # NaN marks a head the tier did not run for this text (the cascade's sure rows).
+            scores.update((k, float(v)) for k, v in zip(extras, more, strict=True) if v == v)
+            out.append(scores)
+        return out
 
     def pipe(self, texts: Iterable[str], batch_size: int = 1024) -> Iterator[dict[str, float]]:
         """Score a stream lazily, ``batch_size`` texts at a time."""
@@ -131,6 +174,12 @@ class Scorer:
 @functools.lru_cache(maxsize=4)
 def _default_scorer(tier: str) -> Scorer:
     return Scorer(tier)
+
+
+def shared_scorer(tier: str = "fast") -> Scorer:
+    """The shipped model of ``tier``, loaded once per process and shared by its callers
+    (:func:`score`, the inbox's imports and syncs)."""
+    return _default_scorer(tier)
 
 
 def score(texts: Sequence[str] | str, tier: str = "fast") -> list[dict[str, float]]:

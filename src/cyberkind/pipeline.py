@@ -3,7 +3,10 @@
 For each :class:`~cyberkind.models.Batch` a connector yields, :func:`sync`
 
 1. scores the texts of new or changed items written by others (unchanged
-   items keep their scores, so a re-import costs no model time);
+   items keep their scores, so a re-import costs no model time). The scores stored are the
+   public labels plus the tier's extra heads where it has them
+   (:meth:`cyberkind.engine.Scorer.read`: the reading tier's ``spam``, ``target:*`` and
+   emotion heads), which triage reads;
 2. in **one transaction**: upserts the items, re-derives the opportunities that
    the new or changed items affect (:meth:`~cyberkind.inbox.Inbox.refresh_items`:
    one query per step for the whole batch, however long the thread), and stores the
@@ -29,7 +32,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from .accounts import account_connector
 from .connectors.base import Connector, detect_file_connector
@@ -45,12 +48,15 @@ if TYPE_CHECKING:
     import httpx
 
     from .credentials import Credentials
+    from .engine import Scorer
 
 __all__ = [
     "ImportReport",
+    "ReaderLike",
     "ScorerLike",
     "SyncReport",
     "import_file",
+    "inbox_scorer",
     "sync",
     "sync_sources",
 ]
@@ -65,6 +71,19 @@ class ScorerLike(Protocol):
     def score(self, texts: Sequence[str]) -> list[dict[str, float]]: ...
 
     def thresholds(self) -> dict[str, float]: ...
+
+
+@runtime_checkable
+class ReaderLike(ScorerLike, Protocol):
+    """A scorer that also reads extra heads (:meth:`cyberkind.Scorer.read`); the pipeline
+    stores what ``read`` returns where a scorer has it, else what ``score`` returns."""
+
+    def read(self, texts: Sequence[str]) -> list[dict[str, float]]: ...
+
+
+def _scores(scorer: ScorerLike, texts: Sequence[str]) -> list[dict[str, float]]:
+    """What is stored for ``texts``: the public labels, and the extra heads where read."""
+    return scorer.read(texts) if isinstance(scorer, ReaderLike) else scorer.score(texts)
 
 
 @dataclass(slots=True)
@@ -89,6 +108,35 @@ class ImportReport:
             "skipped": len(self.problems),
             "open_opportunities": self.opportunities_open,
         }
+
+
+def inbox_scorer(
+    tier: str | None = None,
+    model_dir: Path | None = None,
+    options: Mapping[str, object] | None = None,
+) -> Scorer:
+    """The scorer the inbox reads comments with: ``tier``, else the ``inbox_tier`` setting
+    (``reading`` by default). ``reading`` and ``reading-cascade`` fall back to ``fast`` where
+    the reading model or its runtime is missing
+    (:func:`~cyberkind.classifiers.reading_tier.guard_tier`). The shipped models are loaded
+    once per process; with ``model_dir`` or ``options`` (``encoder_dir`` for the accurate
+    tiers) a new one is loaded.
+
+    **Usage**::
+
+        >>> inbox_scorer().tier                  # doctest: +SKIP
+        'reading'
+        >>> inbox_scorer("fast").extras
+        ()
+    """
+    from .classifiers.reading_tier import guard_tier
+    from .engine import Scorer, shared_scorer
+    from .settings import resolve
+
+    chosen = guard_tier(tier or str(resolve({})["inbox_tier"]), model_dir)
+    if model_dir is None and not options:
+        return shared_scorer(chosen)
+    return Scorer(chosen, model_dir, options)
 
 
 def _changed(store: Store, items: Sequence[Item]) -> list[Item]:
@@ -117,7 +165,7 @@ def sync(
         changed = _changed(store, items)
         # Only new or changed texts by others are scored; unchanged rows cost no model time.
         texts = [i for i in changed if i.text and not i.is_own]
-        scored = scorer.score([i.text for i in texts]) if texts else []
+        scored = _scores(scorer, [i.text for i in texts]) if texts else []
         scores: Mapping[str, Mapping[str, float]] = {
             item.remote_id: {k: round(v, 4) for k, v in s.items()}
             for item, s in zip(texts, scored, strict=True)
@@ -166,14 +214,13 @@ def import_file(
     """Import a WXR, JSONL or CSV file (format from ``fmt``, the content, or the extension).
 
     Importing the same file again changes nothing; an import that was killed
-    resumes after its last committed batch. A JSONL line or CSV record over
+    resumes after its last committed batch. ``scorer`` defaults to :func:`inbox_scorer` (the
+    ``inbox_tier`` setting). A JSONL line or CSV record over
     ``max_record_bytes`` (default: the setting's default) is a problem with its line number.
     """
     cls = detect_file_connector(Path(path), fmt)
     if scorer is None:
-        from .engine import Scorer
-
-        scorer = Scorer()
+        scorer = inbox_scorer()
     with cls(
         Path(path),
         identity=tuple(identity),
@@ -274,9 +321,7 @@ def sync_sources(
                 "adding it with `cyberkind feeds add URL` or `cyberkind accounts add`."
             )
     if scorer is None:
-        from .engine import Scorer
-
-        scorer = Scorer()
+        scorer = inbox_scorer()
     defaults = {s.name: s.default for s in SETTINGS}
     seconds = float(defaults["sync_deadline"] if deadline is None else deadline)
     max_bytes = int(defaults["feed_max_bytes"] if feed_max_bytes is None else feed_max_bytes)

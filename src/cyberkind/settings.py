@@ -66,6 +66,14 @@ SETTINGS: tuple[Setting, ...] = (
         "docs/benchmarks.md)",
     ),
     Setting(
+        "inbox_tier",
+        "reading",
+        "The engine tier that import, sync and the demo read comments with: reading (the "
+        "fine-tuned encoder, with its spam and person-vs-idea heads for triage; fast where "
+        "its model or onnxruntime is missing), reading-cascade (the fast tier first, the "
+        "encoder for the texts it is unsure of), or fast (raw speed; docs/inbox.md)",
+    ),
+    Setting(
         "db",
         None,
         "The inbox store: a SQLite file, or a postgresql:// URL for a team (default: inbox.db "

@@ -9,7 +9,12 @@ matches gives one short reason, which the inbox shows ("spam: sells followers"):
 - **self-promotion**: "check my profile", "visit my site", "DM me for", "click here";
 - **many links**: three or more links in one comment;
 - **a link with little text**: a link and fewer than eight words around it;
-- **a link drop**: a stock compliment ("great post", "nice article") and a link.
+- **a link drop**: a stock compliment ("great post", "nice article") and a link;
+- **contact for a sale**: a WhatsApp, Telegram or WeChat contact, or a phone number.
+
+The reading tier's ``spam`` head counts where something in the text backs it (a link, contact
+details, or words of selling: :func:`spam_backed`), so a question that asks for a link or a
+comment naming who shared the post is not spam on the head's word alone.
 
 A comment that shares one link inside a real thought ("I wrote about our street's
 community fridge here: ... and the council's answer surprised me") is none of these.
@@ -20,8 +25,10 @@ community fridge here: ... and the council's answer surprised me") is none of th
     ('sells followers or likes', 'a link with little text', 'a link drop')
     >>> spam_signs("Thanks, this list made my week.")
     ()
-    >>> is_spam("hello", {"spam": 0.93})
+    >>> is_spam("Half price today only, order at my shop", {"spam": 0.93})
     True
+    >>> is_spam("Is there a printable version of the list?", {"spam": 0.93})
+    False
 """
 
 from __future__ import annotations
@@ -29,7 +36,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-__all__ = ["SPAM_THRESHOLD", "is_spam", "link_count", "spam_signs"]
+__all__ = ["SPAM_THRESHOLD", "is_spam", "link_count", "spam_backed", "spam_signs"]
 
 SPAM_THRESHOLD = 0.5
 """The ``spam`` score (the reading tier's extra head) from which a text is spam."""
@@ -66,6 +73,10 @@ _SELLING: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
          r"|hire (?:a|an|our) (?:hacker|writer|expert)|recover (?:lost|stolen) (?:funds|crypto)"
          r"|spell caster|love spell|replica \w+|rolex|keto|hot singles|dating site|webcam"
          r"|(?:buy|order|shop) now|best prices?|\d+% off|free gift|financial freedom)\b"),
+        ("contact for a sale",
+         r"\b(?:whats ?app|telegram|wechat|signal|kik|viber)\b[^.!?]{0,30}(?:\+?\d[\d ()-]{6,}"
+         r"|@\w+|\bme\b|\bus\b)|(?:message|contact|text|call|reach|add) (?:me|us) (?:on|via|at)"
+         r" (?:whats ?app|telegram|wechat|signal|kik|viber|\+?\d)|\+\d{7,}"),
         ("self-promotion",
          r"\b(?:check (?:out )?my (?:profile|page|channel|site|website|store|shop|bio|onlyfans)"
          r"|visit my (?:profile|page|channel|site|website|store|shop)"
@@ -80,6 +91,14 @@ _STOCK_COMPLIMENT = re.compile(
     r"\b(?:great|nice|good|awesome|excellent|informative|useful|helpful|amazing|wonderful)"
     r"\s+(?:post|article|blog|content|read|write-?up|site|information|info|share)\b"
     r"|\bthanks? (?:you )?for (?:sharing|the (?:info|information|post|article))\b",
+    re.IGNORECASE,
+)
+_BACKING = re.compile(
+    r"\b(?:buy|sell\w*|sale|order|price\w*|cheap\w*|discount\w*|promo\w*|coupon|deal\w*"
+    r"|offer\w*|income|profit\w*|earn\w*|cash|money|invest\w*|click|subscribe\w*|followers"
+    r"|customers?|clients?|business|agency|services?|product\w*|brand|marketing|traffic|guaranteed"
+    r"|per (?:day|week|month|hour)|dm|inbox me|my (?:channel|page|site|website|shop|store|profile"
+    r"|course|ebook|app))\b|[$\u00a3\u20ac]\s?\d|\d+\s?%",
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
@@ -108,11 +127,18 @@ def spam_signs(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
+def spam_backed(text: str) -> bool:
+    """Whether something in ``text`` backs a ``spam`` score: a link, contact details or words
+    of selling ("discount", "earn", "my channel", "$9")."""
+    return bool(link_count(text) or _BACKING.search(text or "") or spam_signs(text))
+
+
 def is_spam(
     text: str, scores: Mapping[str, float] | None = None, threshold: float = SPAM_THRESHOLD
 ) -> bool:
     """Whether ``text`` is spam: a ``spam`` score at ``threshold`` or above (when ``scores``
-    carry one, as the reading tier's do), or any of the rules of :func:`spam_signs`."""
-    if scores is not None and scores.get("spam", 0.0) >= threshold:
+    carry one, as the reading tier's do) backed by the text (:func:`spam_backed`), or any of
+    the rules of :func:`spam_signs`."""
+    if scores is not None and scores.get("spam", 0.0) >= threshold and spam_backed(text):
         return True
     return bool(spam_signs(text))

@@ -38,7 +38,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .guard.lexicon import INSULT_ADJECTIVES, INSULT_NOUNS, words_pattern
-from .spam import spam_signs
+from .spam import SPAM_THRESHOLD, spam_backed, spam_signs
 
 __all__ = ["Reading", "find_idea", "read_message"]
 
@@ -64,7 +64,18 @@ _IDEA_GENERIC = re.compile(
     r"\b|\b(?:could|can) we (?:all|each)\b|\bmaybe we (?:could|should)\b|\bwouldn'?t it be"
     r" (?:nice|lovely|great|kind) if\b|\bhere'?s an idea\b|\bsuggestion\s*:|\byou could (?:also )?"
     r"(?:try|add)\b|\banother (?:idea|one for the list|thing for the list)\b|\bI'?d add\b"
-    r"|\bone more for the list\b",
+    r"|\bone more for the list\b|\bhave you (?:ever )?(?:thought (?:about|of)|considered|tried)\b"
+    r"|\byou (?:might|could|should|may) (?:also |even )?(?:try|add|consider|include|suggest)\b"
+    r"|\bwhy not\b|\bwhat about (?:leaving|writing|sending|giving|making|asking|adding|a|an)\b"
+    r"|\bit would be (?:lovely|nice|great|fun|kind|wonderful) (?:to|if)\b|\bimagine if (?:we"
+    r"|everyone|every)\b|\b(?:a|another) (?:nice|lovely|good|simple|small|fun|easy|tiny|sweet)"
+    r" (?:one|idea|way|thing|addition) (?:is|would be|could be|to add|for the list)\b"
+    r"|\bI'?d (?:love|like) to see (?:people|everyone|us|more)\b|\bwhat if (?:you|we|people"
+    r"|everyone|readers|each)\b|\b(?:could|can|should) (?:you|we|people|readers|everyone) (?:also"
+    r" )?(?:try|add|do|start|leave|write|make|include|organi[sz]e)\b|\bwould it (?:help|be"
+    r" (?:nice|good|fun|kind|worth)|work) (?:to|if)\b|\bmaybe (?:you|people|everyone|readers)"
+    r" (?:could|should|can)\b|\b(?:a|one|my|quick) tip\s*[:\-\u2013]|\bmy favou?rite (?:one|thing"
+    r"|act|way|kindness) (?:is|to)\b",
     _I,
 )
 _KIND_WORDS = re.compile(
@@ -86,6 +97,11 @@ _PRACTICE = _rx(
     r"\b(?:I|we) (?:always|usually|often|now|try to|like to|make a point of|have started to"
     r"|started to|have taken to|got into the habit of)\b",
     r"\b(?:every|each) (?:week|morning|evening|friday|sunday|month|day)\b,? (?:I|we)\b",
+    r"\b(?:I|we) (?:started|began|set up|organi[sz]e\w*|run|keep|have been|made it a|love to)\b",
+    r"\b(?:at|in) (?:my|our) (?:office|school|street|village|town|work|workplace|church|library"
+    r"|class|building|estate|team)\b,? (?:we|people|they|everyone|someone)\b",
+    r"\b(?:my|our) (?:family|kids|children|class|team|office|street|book club|choir|neighbours"
+    r"|neighbors|group|club) (?:does|did|has|have|started|keeps|leaves|writes|takes turns)\b",
 )
 _DEED = re.compile(
     r"\b(?:leav\w*|left|writ\w*|wrote|send\w*|sent|giv\w*|gave|buy\w*|bought|pay\w*|paid"
@@ -199,6 +215,35 @@ _CRITICISM = _rx(
     r"\b(?:nice|good|lovely|great|sweet|cute|fine|interesting|pretty|nicely)\b[^.!?]{0,50}?"
     r"\bbut\b[^.!?]{0,80}\b(?:not|n't|ignore\w*|miss\w*|too|only|just|wrong|naive|real world"
     r"|actually|really|hardly|never)\b",
+    # Disagreement in other words: a doubt, a concern, what the post leaves out.
+    r"\b(?:I (?:doubt|question|wonder whether|worry that|worry this|suspect)|my (?:worry|concern"
+    r"|problem|issue|objection) (?:is|here|with)|the (?:downside|flip side|catch|risk) (?:is|here)"
+    r"|(?:this|it|that|the post|the list) (?:assumes|presumes|skips|skirts|glosses|sidesteps"
+    r"|leaves out|forgets|underestimates|overstates|exaggerates|romantici[sz]es)|(?:glosses|skims)"
+    r" over|leaves out|doesn'?t (?:account for|consider|mention|address)|fails to"
+    r"|over-?stat\w+|exaggerat\w+|not (?:really|quite|entirely|always|necessarily) (?:true|right"
+    r"|fair|accurate|kind|helpful|the case)|(?:can|could|might) (?:backfire|come across|feel)"
+    r"|backfire\w*|counter-?productive|patronising|patronizing|condescending|intrusive|invasive"
+    r"|unsolicited|not everyone (?:wants|likes|feels|enjoys|appreciates)|some people (?:don'?t|hate"
+    r"|find|would)|(?:should|ought to) (?:really )?be (?:the job of|done by|funded)|rather than"
+    r" (?:random|little|small|tiny|individual)|instead of (?:random|little|small|tiny|individual)"
+    r"|not (?:a|the) (?:solution|answer|substitute|replacement|fix)|I'?d (?:challenge|question"
+    r"|dispute|quibble)|I'?m not (?:so )?sure|hard to (?:believe|see how|agree)|sounds? nice"
+    r" (?:in theory|on paper)|nice (?:in theory|on paper)|the real (?:issue|problem|work))\b",
+    # Backhanded praise: a compliment that puts them down.
+    r"\b(?:for (?:an? )?(?:amateur|beginner|hobbyist|small blog|blog like this|change|once in"
+    r" your life)|I'?ll (?:admit|grant you)|I (?:have|had|must) (?:to )?admit|I guess (?:it'?s|it"
+    r" was|this is)|not (?:your|the) (?:worst|dullest|most boring)|not (?:as|that|too) (?:bad"
+    r"|boring|dull|preachy|terrible|awful)|wasn'?t (?:as |that |too )?(?:bad|terrible|awful"
+    r"|boring)|(?:this|that) time\b[^.!?]{0,20}\b(?:well done|good|nice|decent)|even you"
+    r"|broken clock|who knew you|didn'?t (?:expect|think) (?:you|much|this)|you (?:actually"
+    r"|finally) (?:made|wrote|managed|said|got)|(?:at long|at) last,? (?:a|something|you)"
+    r"|finally,? (?:a|something) (?:decent|readable|useful|sensible|worth)|if you have (?:that"
+    r" much |the |so much )?(?:spare |free )?(?:time|money)|must be nice|(?:almost|nearly"
+    r"|borderline|mildly|vaguely|somewhat) (?:good|decent|useful|interesting|readable|helpful"
+    r"|insightful|profound|clever)|surprisingly (?:\w+)|bless your heart|how (?:quaint|precious)"
+    r"|cute,? (?:I guess|I suppose|if|but|though)|(?:less|more) (?:boring|preachy|rambling"
+    r"|annoying|smug) than (?:usual|normal|I expected|last time))\b",
 )
 
 # -- grief, distress, news ---------------------------------------------------------------------
@@ -216,6 +261,14 @@ _GRIEF = _rx(
     r"\b(?:lost my job|laid off|been let go|made redundant|redundancy|got fired|was fired"
     r"|lost (?:the|our) (?:house|home|baby|pregnancy))\b",
     r"\b(?:diagnosed with|cancer|chemo(?:therapy)?|stroke|dementia|alzheimer\w*)\b",
+    r"\b(?:buried|burial|cremat\w+|eulogy|obituary|condolences|widow\w*|stillb\w+"
+    r"|rainbow bridge|in loving memory|rest in peace|RIP|his ashes|her ashes|their ashes"
+    r"|put (?:him|her|them|our \w+|my \w+) down|lost (?:him|her|them) (?:last|this|in|on|to)"
+    r"|(?:first|second) (?:christmas|birthday|winter|summer|year|anniversary|holiday) without"
+    r"|anniversary of (?:his|her|their|my \w+'?s?) death|miss (?:him|her|them) (?:so much|every"
+    r" day|terribly)|(?:gone|left us|passed) (?:last|this|in) (?:week|month|year|spring|summer"
+    r"|autumn|fall|winter|january|february|march|april|may|june|july|august|september|october"
+    r"|november|december))\b",
 )
 _DISTRESS = _rx(
     r"\b(?:I'?m|I am|I'?ve been|I have been|feeling|I feel|I felt|been)\s+(?:so |really |very "
@@ -235,6 +288,51 @@ _DISTRESS = _rx(
     r"|(?:marriage|relationship) (?:ended|is over|fell apart)|divorce|break-?up|evicted"
     r"|in hospital|surgery|chronic pain|struggling to (?:pay|cope|sleep|get by|keep up))\b",
     r"\bit'?s been (?:a|such a) (?:hard|rough|tough|long|awful|difficult|bad)\b",
+    r"\b(?:barely|hardly|only just) (?:holding (?:it )?together|keeping (?:it together|afloat"
+    r"|my head above water)|coping|managing|functioning|sleeping|eating)\b",
+    r"\b(?:holding it together|keep(?:ing)? it together|head above water|running on empty"
+    r"|on the verge of tears|in tears|crying (?:a lot|every|at)|can'?t stop worrying"
+    r"|(?:haven'?t|have not) (?:slept|been sleeping|left the house|been myself)|not (?:been )?"
+    r"myself|lost my (?:way|spark|appetite)|so (?:much|many) (?:bad|hard) (?:days|news)"
+    r"|(?:I'?m|I am|we'?re|we are) (?:still )?(?:grieving|mourning))\b",
+    r"\b(?:everything|life|the days?|each day|every day|it all) (?:feels|has felt|seems|is)"
+    r" (?:so |really |just )?(?:grey|gray|heavy|pointless|bleak|numb|flat|dark|hopeless|too much"
+    r"|hard|exhausting|overwhelming)\b",
+    r"\b(?:this|the last|the past) (?:year|month|week|winter|few (?:weeks|months))"
+    r" (?:has|have) been (?:a lot|hard|brutal|rough|awful|heavy|exhausting|draining|horrible)\b",
+    r"\b(?:since|after) (?:the|my|our) (?:diagnosis|accident|divorce|break-?up|miscarriage"
+    r"|operation|redundancy|layoff|fire|flood|move)\b",
+    r"\b(?:caring for|looking after|nursing) (?:my|our) (?:sick|dying|elderly|ill|poorly)\b",
+    r"\b(?:things|work|life|home|money|everything) (?:has|have|is|are) (?:been )?(?:so |really )?"
+    r"(?:rough|hard|tough|crushing|brutal|a mess|falling apart|overwhelming|too much)\b",
+    r"\b(?:crushing|drowning|swallowing) me\b|\b(?:too|so) much on my plate\b|\bI don'?t know"
+    r" how (?:much longer|to keep|to cope|I'?ll|to get through)\b|\bsleepless nights\b"
+    r"|\bfeel(?:ing)? like (?:a failure|I'?m failing|I'?m drowning|giving up|I'?m sinking)\b"
+    r"|\b(?:drained|depleted|burning out|worn down|at breaking point|close to breaking)\b",
+)
+_CRISIS = _rx(
+    r"\b(?:don'?t|do not|can'?t|cannot) see (?:the |any )?(?:point|reason) (?:of|in|to) (?:going"
+    r" on|living|carrying on|being here|getting up|anything anymore|any of it)\b",
+    r"\b(?:no|not any|not a single) (?:reason|point) (?:to|in) (?:live|living|go on|going on"
+    r"|carry on|carrying on|be here|being here|stay|staying)\b",
+    r"\b(?:better off|happier|easier) (?:without me|if I (?:was|were) gone|if I wasn'?t here)\b",
+    r"\b(?:giving|gave|given) away (?:my|all my|most of my) (?:things|stuff|belongings|books"
+    r"|possessions)\b",
+    r"\b(?:writ\w+|wrote|left) (?:my |some |a few )?(?:goodbye|farewell|last) (?:letters?|notes?"
+    r"|messages?)\b",
+    r"\b(?:not|never|don'?t want to) wake up\b|\bgo to sleep and (?:not|never)\b",
+    r"\b(?:want|wish|wishing) (?:to|I could) (?:just |simply )?(?:disappear|vanish|stop existing"
+    r"|not exist|not be here|fade away)\b|\b(?:tired|sick) of (?:living|being alive|existing)\b",
+    r"\b(?:can'?t|cannot) (?:do this|go on|keep going|keep doing this) (?:any ?more|much longer)\b",
+    r"\b(?:end|ending) (?:it all|my life|things for good)\b|\b(?:hurt|harm|cut)(?:ing)? myself\b",
+    r"\b(?:no ?one|nobody) would (?:notice|miss me|care) if I\b|\b(?:a|such a) burden (?:to|on)"
+    r" (?:everyone|my family|them|the people)\b|\bstockpil\w+\b",
+    r"\b(?:want|wanted|wanting) to die\b|\b(?:don'?t|do not) want to (?:be here|be alive|exist)"
+    r"\b|\bthinking (?:about|of) (?:suicide|killing myself|ending (?:it|things|my life))\b",
+    r"\b(?:everyone|everybody|they|people) (?:would|will) be (?:fine|happier|better|relieved)"
+    r" (?:without me|when I'?m gone|once I'?m gone)\b|\bnothing (?:left )?to live for\b",
+    r"\b(?:won'?t|will not|not going to) be (?:around|here) (?:much longer|for long|any ?more)\b"
+    r"|\bthis (?:is|will be) my (?:last|final) (?:post|comment|message)\b",
 )
 _FIRST_PERSON = re.compile(r"\b(?:I|I'm|I've|I'd|we|we're|we've|my|our|me|us)\b", _I)
 _NEWS = _rx(
@@ -255,6 +353,17 @@ _NEWS = _rx(
     r"\b(?:graduated|got engaged|got married|got the job|got promoted|was promoted|got accepted"
     r"|got in(?:to)? (?:uni\w*|college|the course)|passed my|our anniversary|my anniversary"
     r"|\d[\d,]* (?:subscribers|followers|readers|days sober|years sober))\b",
+    r"\b(?:I|we|I'?ve|we'?ve)\s+(?:just |finally |officially )?(?:moved into|defended|submitted"
+    r"|sold|paid off|been hired|been accepted|been offered|got (?:a|the|my|our) (?:new )?(?:job"
+    r"|place|flat|house|home|puppy|kitten|offer|scholarship|grant|award|prize|contract|place)"
+    r"|won (?:a|the|an|first|second|third)|made it (?:into|onto|to the)"
+    r"|ran (?:my|a|the) (?:first )?(?:marathon|half|5k|10k|race|ultra))\b",
+    r"\b(?:she|he|they) said yes\b|\bit'?s a (?:boy|girl)\b|\b(?:we'?re|we are) having a baby"
+    r"\b|\b(?:my|our) (?:daughter|son|baby|grandchild|granddaughter|grandson|twins) (?:was born"
+    r"|arrived|(?:is|are) here)\b|\b(?:cancer|scan|tests?) (?:came back )?(?:all )?clear\b"
+    r"|\b(?:cancer|debt)[- ]free\b|\b(?:years?|months?) (?:sober|clean|smoke-free)\b",
+    r"\b(?:accepted|admitted|hired|promoted|shortlisted|nominated|published|funded)"
+    r" (?:to|into|onto|as|at|for|in|by)\b[^.!?]{0,40}(?:!|\btoday\b|\bthis (?:week|morning)\b)",
 )
 
 # -- questions -----------------------------------------------------------------------------------
@@ -279,6 +388,7 @@ _RHETORICAL = _rx(
     r"|\bwasn'?t (?:it|that)\b|\bdon'?t you (?:think|love)\b|\bwhat'?s not to love\b"
     r"|\bwho (?:even|actually)\b|\bwhat'?s the point\b|\bwhy (?:even )?bother\b|\bhow could you\b"
     r"|\bare you (?:serious|kidding)\b|\bright\?|\bhow (?:lovely|sweet|kind|wonderful|great)"
+    r"|\bhow do you (?:find the time|do it all|keep (?:it up|going)|always)\b|\bwho wouldn'?t\b"
     r"|\bwhat a\b|\bhow cool\b",
 )
 
@@ -308,7 +418,8 @@ _NOT_NAMES_TEXT = (
 )
 _NOT_NAMES = frozenset(_NOT_NAMES_TEXT.split())
 _DETAIL = re.compile(
-    r"\b(?:the|that|this|your) (?P<thing>(?:lead |top |first |last |header |cover )?(?:photo"
+    r"\b(?:the|that|this|your) (?:[a-z]+ )?(?P<thing>(?:lead |top |first |last |header |cover )?"
+    r"(?:photo"
     r"|photograph|picture|pic|image|illustration|drawing|sketch|painting|map|recipe|list"
     r"|chart|graph|playlist|video|poem|quote|title|headline|layout|design|colours|colors"
     r"|font|tip|checklist|printable|calendar|story|anecdote|ending|opening|example)s?"
@@ -352,13 +463,15 @@ _WORK = _rx(
 class Reading:
     """What one message is and what it holds; every field is empty when it does not apply.
 
-    ``hostile`` and ``distress`` say why (``"an insult aimed at them"``, ``"grief"``);
+    ``hostile``, ``crisis`` and ``distress`` say why (``"an insult aimed at them"``, ``"an
+    indirect crisis statement"``, ``"grief"``);
     ``spam`` lists the spam rules that matched (``("spam score",)`` for the model's head);
     ``news``, ``question``, ``idea`` and ``praised`` are their words; ``third_party`` the
     name of the person they say shared the post.
     """
 
     hostile: str = ""
+    crisis: str = ""
     spam: tuple[str, ...] = ()
     distress: str = ""
     criticism: bool = False
@@ -376,17 +489,32 @@ def _at(scores: Mapping[str, float], label: str, floor: float) -> bool:
     return scores.get(label, 0.0) >= floor
 
 
-def _hostile(text: str, scores: Mapping[str, float], thresholds: Mapping[str, float]) -> str:
-    targets = [scores[k] for k in ("target:individual", "target:ad_hominem") if k in scores]
+def _hostile(
+    text: str, scores: Mapping[str, float], thresholds: Mapping[str, float], *, hurt: bool
+) -> str:
+    """Why ``text`` is an attack or trolling ('' when it is not). ``hurt`` says the words
+    speak of grief or distress: a model's negativity there reads their pain, not an attack."""
     negative = [k for k in ("insult", "personal_attack", "identity_attack", "threat")
                 if _at(scores, k, max(thresholds.get(k, 0.5), 0.5))]  # fmt: skip
     if _AT_YOU.search(text):
         return "an insult aimed at them"
     if _TROLLING.search(text):
         return "trolling"
-    if targets:
-        # The reading tier tells an attack on the person from criticism of an idea.
-        return "an attack on the person" if negative and max(targets) >= 0.5 else ""
+    if hurt:
+        return ""
+    if "target:ad_hominem" in scores:
+        # The reading tier tells an attack on the person from criticism of an idea: the ad
+        # hominem head (aimed at the person, not only naming one), backed by a negative label
+        # or, for an attack in plain words, by its offence and toxicity heads. Criticism in
+        # words of the work needs a stronger attack to count as one.
+        ad_hominem = scores["target:ad_hominem"]
+        if _CRITICISM.search(text):
+            strong = ad_hominem >= 0.85 and bool(negative)
+            return "an attack on the person" if strong else ""
+        plain = _at(scores, "tweeteval:offensive", 0.3) or _at(scores, "toxicity", 0.3)
+        if (ad_hominem >= 0.5 and negative) or (ad_hominem >= 0.75 and plain):
+            return "an attack on the person"
+        return ""
     if _at(scores, "threat", 0.75) or _at(scores, "identity_attack", 0.6):
         return "a threat or an attack on who they are"
     if _at(scores, "personal_attack", 0.6) or (
@@ -394,6 +522,23 @@ def _hostile(text: str, scores: Mapping[str, float], thresholds: Mapping[str, fl
     ):
         return "an attack on the person"
     return ""
+
+
+_ABOUT_DETAIL = re.compile(
+    r"\bwho (?:took|made|drew|painted|shot|designed|wrote|illustrated)\b|\bwhere (?:was|did you"
+    r" take|did you find)\b|\bwhat (?:camera|lens|app|font|brush|paint)\b|\bis (?:that|this) "
+    r"(?:your|you)\b",
+    _I,
+)
+
+
+def _disapproves(scores: Mapping[str, float]) -> bool:
+    """The reading tier's emotion heads: disapproval or annoyance, never where the message is
+    plainly grateful. (Admiration beside the ad hominem head was tried for backhanded praise:
+    it also fires on warm praise of a detail, "Number seven made me laugh", so it is not used.)"""
+    if "goemotions:disapproval" not in scores or _at(scores, "gratitude", 0.5):
+        return False
+    return _at(scores, "goemotions:disapproval", 0.3) or _at(scores, "goemotions:annoyance", 0.3)
 
 
 def _question(text: str, scores: Mapping[str, float], thresholds: Mapping[str, float]) -> str:
@@ -458,15 +603,20 @@ def read_message(
             praised = detail.group("thing") or detail.group("number") or ""
             break
     spam = spam_signs(text)
-    if scores.get("spam", 0.0) >= 0.5:
+    if scores.get("spam", 0.0) >= SPAM_THRESHOLD and spam_backed(text):
         spam = ("spam score", *spam)
+    crisis = "an indirect crisis statement" if _CRISIS.search(text) else ""
+    question = _question(text, scores, thresholds)
+    if praised and question and _ABOUT_DETAIL.search(question):
+        question = ""  # "Who took that photo?" is praise of the photo, answered as such
     return Reading(
-        hostile=_hostile(text, scores, thresholds),
+        hostile=_hostile(text, scores, thresholds, hurt=bool(distress or crisis)),
+        crisis=crisis,
         spam=spam,
         distress=distress,
-        criticism=bool(_CRITICISM.search(text)),
+        criticism=bool(_CRITICISM.search(text)) or _disapproves(scores),
         news=news,
-        question=_question(text, scores, thresholds),
+        question=question,
         idea=find_idea(text) or "",
         third_party=_third_party(text),
         praised=praised,

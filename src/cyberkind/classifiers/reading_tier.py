@@ -9,8 +9,11 @@
   encoder's cost per text matters.
 
 Both give the 16 public labels (the columns :class:`~cyberkind.engine.Scorer` reads) plus the
-encoder's extra heads, ``spam`` and the person-vs-idea ``target:*`` heads, which the inbox, the
-wall and the guard read through :meth:`ReadingClassifier.extra`.
+encoder's extra heads (:data:`EXTRA_HEADS`: ``spam``, the person-vs-idea ``target:*`` heads and
+a few emotion heads). :meth:`cyberkind.engine.Scorer.read` returns them beside the public
+labels, and the inbox stores them with each item for triage; the web's spam check reads
+:meth:`ReadingClassifier.extra`. The cascade gives them only for the texts its encoder read
+(NaN in :meth:`ReadingCascade.predict_proba`'s extra columns elsewhere).
 
 **Usage**::
 
@@ -38,6 +41,7 @@ __all__ = [
     "CASCADE_CONFIG",
     "EXTRA_HEADS",
     "READING_CONFIG",
+    "READING_TIERS",
     "ReadingCascade",
     "ReadingClassifier",
     "guard_tier",
@@ -46,8 +50,20 @@ __all__ = [
     "reading_available",
 ]
 
-EXTRA_HEADS = ("spam", "target:targeted", "target:individual", "target:ad_hominem")
-"""The encoder's heads beyond the public labels that the product reads."""
+EXTRA_HEADS = (
+    "spam",
+    "target:targeted",
+    "target:individual",
+    "target:ad_hominem",
+    "goemotions:disapproval",
+    "goemotions:annoyance",
+    "goemotions:admiration",
+    "goemotions:sadness",
+    "tweeteval:offensive",
+)
+"""The encoder's heads beyond the public labels that the product reads: ``spam``, the
+person-vs-idea ``target:*`` heads, and the emotion heads that triage reads for disagreement
+(disapproval, annoyance), backhanded praise (admiration beside them), sadness and offence."""
 READING_CONFIG: Mapping[str, Any] = {"folder": READING_MODEL, "threads": None}
 CASCADE_CONFIG: Mapping[str, Any] = {
     **READING_CONFIG,
@@ -67,10 +83,17 @@ def reading_available(model_dir: Path | None = None) -> bool:
     return files and all(importlib.util.find_spec(m) for m in ("onnxruntime", "tokenizers"))
 
 
+READING_TIERS = ("reading", "reading-cascade")
+"""The tiers that need the reading model and its runtime."""
+
+
 def guard_tier(wanted: str, model_dir: Path | None = None) -> str:
-    """The tier the guard reads with when ``wanted`` (the ``guard_tier`` setting) names it:
-    ``reading`` falls back to ``fast`` where the reading model or its runtime is missing."""
-    return "fast" if wanted == "reading" and not reading_available(model_dir) else wanted
+    """The tier to read with when ``wanted`` (the ``guard_tier`` or ``inbox_tier`` setting)
+    names it: ``reading`` and ``reading-cascade`` fall back to ``fast`` where the reading
+    model or its runtime is missing; any other tier is kept as it is."""
+    if wanted in READING_TIERS and not reading_available(model_dir):
+        return "fast"
+    return wanted
 
 
 class ReadingClassifier:
@@ -128,6 +151,8 @@ class ReadingCascade(ReadingClassifier):
         fast = np.asarray(self.fast.predict_proba(texts), dtype=np.float32)[:, self._fast_columns]
         out = np.zeros((len(texts), len(self._labels)), dtype=np.float32)
         out[:, : len(names)] = fast
+        # The extra heads exist only where the encoder ran: NaN says "not read" elsewhere.
+        out[:, len(names) :] = np.nan
         z = _logit(np.clip(fast.astype(np.float64), 1e-6, 1 - 1e-6))
         unsure = np.any(np.abs(z - self._fast_cut[None, :]) <= self.margin, axis=1)
         rows = np.flatnonzero(unsure)

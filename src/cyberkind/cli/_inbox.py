@@ -38,6 +38,26 @@ def db_option(func: F) -> F:
     )(func)
 
 
+def inbox_tier_option(func: F) -> F:
+    """Shared ``--tier`` option of ``import`` and ``sync``: the tier that reads the comments."""
+    return click.option(
+        "--tier",
+        default=None,
+        help="The engine tier that reads the comments: reading, reading-cascade, fast, "
+        "accurate or cascade (default: the inbox_tier setting, reading; fast where the "
+        "reading model or onnxruntime is missing). fast is for raw speed.",
+    )(func)
+
+
+def inbox_scorer_for(tier: str | None, values: dict[str, Any]) -> Any:
+    """The scorer ``--tier`` (or the inbox_tier setting) names, with the tier's settings."""
+    from ..pipeline import inbox_scorer
+    from ._base import _tier_options
+
+    wanted = tier or str(values["inbox_tier"])
+    return inbox_scorer(wanted, values["model_dir"], _tier_options(wanted, values) or None)
+
+
 def as_option(func: F) -> F:
     """Shared ``--as NAME`` option: who you are in a team store (claims)."""
     return click.option(
@@ -87,6 +107,7 @@ def _inbox(db: str | None, values: dict[str, Any]) -> Any:
     help="Source name for JSONL/CSV items (default: import:<file name>). WXR names its own.",
 )
 @click.option("--batch-size", type=int, default=200, show_default=True, help="Items per commit.")
+@inbox_tier_option
 @db_option
 @setting_option
 def import_cli(
@@ -94,6 +115,7 @@ def import_cli(
     fmt: str | None,
     source: str | None,
     batch_size: int,
+    tier: str | None,
     db: str | None,
     settings: tuple[tuple[str, str], ...],
 ) -> None:
@@ -110,6 +132,7 @@ def import_cli(
 
         cyberkind import kindcorner.WordPress.2026-11-20.xml
         cyberkind import mentions.jsonl --source mastodon:@me@social.example
+        cyberkind import big-archive.jsonl --tier fast
     """
     from ..connectors import detect_file_connector
     from ..pipeline import import_file
@@ -121,6 +144,7 @@ def import_cli(
             f"input file {path} does not exist. You can fix this by checking the path."
         )
     identity = [v for v in (values["identity"] or "").split(",") if v.strip()]
+    scorer = inbox_scorer_for(tier, values)
     try:
         with (
             _open_store(db, values) as store,
@@ -132,6 +156,7 @@ def import_cli(
                 store,
                 path,
                 fmt=fmt,
+                scorer=scorer,
                 identity=identity,
                 source=source,
                 batch_size=batch_size,
@@ -141,7 +166,12 @@ def import_cli(
     except KeyboardInterrupt:
         # Every committed batch is stored with its cursor: the same command resumes.
         again = ["cyberkind", "import", file]
-        for option, value in (("--format", fmt), ("--source", source), ("--db", db)):
+        for option, value in (
+            ("--format", fmt),
+            ("--source", source),
+            ("--tier", tier),
+            ("--db", db),
+        ):
             again += [option, value] if value else []
         click.echo(
             "\nInterrupted. Every batch committed so far is stored. You can resume by running "

@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from ._base import _settings, cli, setting_option
-from ._inbox import _open_store, db_option
+from ._inbox import _open_store, db_option, inbox_scorer_for, inbox_tier_option
 
 SYNC_TIMEOUT = 20.0
 """Seconds to wait for a feed to connect or send its next bytes."""
@@ -111,12 +111,14 @@ def feeds_remove_cli(url: str, db: str | None, settings: tuple[tuple[str, str], 
 @click.argument("source", required=False)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.option("--batch-size", type=int, default=200, show_default=True, help="Items per commit.")
+@inbox_tier_option
 @db_option
 @setting_option
 def sync_cli(
     source: str | None,
     as_json: bool,
     batch_size: int,
+    tier: str | None,
     db: str | None,
     settings: tuple[tuple[str, str], ...],
 ) -> None:
@@ -145,6 +147,7 @@ def sync_cli(
 
     values = _settings(settings)
     identity = [v for v in (values["identity"] or "").split(",") if v.strip()]
+    scorer = inbox_scorer_for(tier, values)
     with (
         _open_store(db, values) as store,
         httpx.Client(timeout=SYNC_TIMEOUT) as client,
@@ -154,6 +157,7 @@ def sync_cli(
             store,
             client,
             only=source,
+            scorer=scorer,
             identity=identity,
             batch_size=batch_size,
             progress=progress,

@@ -42,7 +42,7 @@ from ..models import Act, Item, ItemKind, Link, Opportunity, Priority, Resource
 from ..phrases import key_phrase
 from ..resources import regional_resources
 from ..triage import read_message
-from .plan import find_answer, plan_reply, quote_phrase
+from .plan import find_answer, plan_reply, quote_phrase, uncalm
 from .templates import CRISIS, EMOJI, LINES, STAR_LINES, THEMED_STAR_LINES, THEMES
 from .voice import DEFAULT_VOICE, Voice
 
@@ -513,6 +513,10 @@ class Drafter:
         if opening and voice.opening:
             greeting = voice.opening.rstrip(" ,") + "."
         notes: list[str] = []
+        sign_off = voice.sign_off
+        if sign_off and uncalm(act, sign_off):
+            # "Thanks, Ana" closes a thank-you, never a reply to criticism or a troll.
+            sign_off = None
         built, plan = "", None
         for attempt in range(_ATTEMPTS):
             quote = phrase if attempt < _ATTEMPTS // 2 else ""
@@ -530,7 +534,7 @@ class Drafter:
                 post=item.kind is ItemKind.POST,
                 opening=opening,
             )
-            built = plan.text(voice.sign_off, exclaim=voice.exclamation_rate >= 0.1, run_on=opening)
+            built = plan.text(sign_off, exclaim=voice.exclamation_rate >= 0.1, run_on=opening)
             if built in self.seen:
                 continue
             if self.guard.check(built).verdict == "ok":
@@ -580,6 +584,10 @@ class Drafter:
         reply, why = self.llm.check(raw, name, self.guard)
         if why is not None:
             return None, f"LLM backend's reply refused: {why}{fallback}"
+        said = uncalm(opportunity.act, reply)
+        if said:
+            act = opportunity.act.value
+            return None, f"LLM backend's reply refused: it says '{said}' in a {act} reply{fallback}"
         # The link and the gold star are ours to add: the model never sees either.
         extras: list[str] = []
         if link is not None:

@@ -3,8 +3,9 @@
 A move's variants are interchangeable: the plan draws one per move (seeded, without
 replacement per batch). ``{quote}`` is a whole clause of theirs, ``{thing}`` the detail
 they praised, ``{name}`` a person they named, ``{title}``/``{url}`` a link, ``{stars}`` the
-theme's gold stars. Moves for hostile comments, spam and criticism never thank, praise or
-give a star; moves for grief never praise or congratulate.
+theme's gold stars. Moves for hostile comments, spam and criticism never thank, praise,
+congratulate or give a star; moves for grief and distress never praise, congratulate or give
+a star (:data:`cyberkind.composer.plan.CALM_MOVES` lists them; a test reads every variant).
 """
 
 from __future__ import annotations
@@ -134,8 +135,8 @@ MOVES: dict[str, tuple[str, ...]] = {
     ),
     # -- criticism and disagreement: calm, about the issue ------------------------------------
     "discuss_open": (
-        "Thanks for pushing back on this; it's fair to question it.",
-        "That's a fair challenge, and I'd rather hear it than not.",
+        "It's fair to question this, and I'd rather hear it than not.",
+        "That's a fair challenge.",
         "You raise a real point, and it deserves a proper answer.",
     ),
     "discuss_engage": (

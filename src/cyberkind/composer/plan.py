@@ -44,7 +44,16 @@ from ..triage import Reading
 from .moves import MOVES
 from .templates import STAR_LINES, THEMED_STAR_LINES, THEMES
 
-__all__ = ["Answer", "Move", "Picker", "ReplyPlan", "find_answer", "plan_reply"]
+__all__ = [
+    "CALM_MOVES",
+    "Answer",
+    "Move",
+    "Picker",
+    "ReplyPlan",
+    "find_answer",
+    "plan_reply",
+    "uncalm",
+]
 
 Picker = Callable[[str, Sequence[str]], str]
 """Draws one variant of a move: ``pick(key, variants)`` (seeded, no repeats per batch)."""
@@ -155,6 +164,44 @@ class ReplyPlan:
         return "\n\n".join(p for p in parts if p)
 
 
+CALM_MOVES: dict[Act, frozenset[str]] = {
+    Act.NEEDS_CARE: frozenset({"greeting", "care_spam", "care_hostile", "care_hostile_ask"}),
+    Act.DISCUSS: frozenset({"greeting", "discuss_open", "discuss_engage", "discuss_ask"}),
+    Act.HUG: frozenset({"greeting", "sympathy_grief", "sympathy", "understand", "hug"}),
+}
+"""The only moves a plan for these acts may make, whatever it is given (stars, a quote, an
+answer): none of their variants thanks, praises, congratulates, quotes or gives a star, so a
+hostile comment, spam, criticism, grief or distress can never get one (issue 15)."""
+
+_THANK_WORDS = re.compile(r"\b(?:thank\w*|grateful|appreciat\w*)", re.I)
+_PRAISE_WORDS = re.compile(
+    r"\b(?:stars?|congratulat\w*|well done|hooray|well deserved|celebrat\w*|made my day"
+    r"|made me smile|so well put|put it so well|lovely|loved|what a kind|such a good point"
+    r"|yes, exactly|stayed with me)\b",
+    re.I,
+)
+
+
+def uncalm(act: Act, text: str) -> str:
+    """What in ``text`` a reply for ``act`` must not say ('' when nothing): for
+    ``needs_care`` and ``discuss``, thanks, praise, congratulations or a star; for ``hug``,
+    praise, congratulations or a star. Other acts may say all of it.
+
+    **Usage**::
+
+        >>> uncalm(Act.DISCUSS, "Thanks for the pushback!")
+        'Thanks'
+        >>> uncalm(Act.HUG, "Thank you for telling me; I'm so sorry.")
+        ''
+    """
+    if act not in CALM_MOVES:
+        return ""
+    found = _PRAISE_WORDS.search(text)
+    if found is None and act is not Act.HUG:
+        found = _THANK_WORDS.search(text)
+    return found.group(0) if found is not None else ""
+
+
 _THANKS = {
     Act.THANK_COMMENTER: "thank",
     Act.CELEBRATE: "thank_news",
@@ -200,6 +247,12 @@ def _star(pick: Picker, count: int, name: str, theme: str) -> str:
         line = pick(f"stars:theme:{key}", THEMED_STAR_LINES[key])
         return line.format(name=name, stars=stars, Stars=stars[:1].upper() + stars[1:])
     return pick(f"stars:{key}", STAR_LINES[key]).format(name=name)
+
+
+def _calm(act: Act, moves: Sequence[Move], notes: Sequence[str]) -> ReplyPlan:
+    """The plan of a calm act: only its :data:`CALM_MOVES`, no quote, no star."""
+    allowed = CALM_MOVES[act]
+    return ReplyPlan(act, tuple(m for m in moves if m.name in allowed), "", tuple(notes))
 
 
 def plan_reply(
@@ -254,18 +307,18 @@ def plan_reply(
                 "hostile: let it be, moderate it (hold, mute or report on the platform), or "
                 "send this calm reply about the issue"
             )
-        return ReplyPlan(act, tuple(moves), "", tuple(notes))
+        return _calm(act, moves, notes)
     if act is Act.DISCUSS:
         say("discuss_open")
         say("discuss_engage")
         say("discuss_ask")
         notes.append("add your own view on the point they raise")
-        return ReplyPlan(act, tuple(moves), "", tuple(notes))
+        return _calm(act, moves, notes)
     if act is Act.HUG:
         say("sympathy_grief" if reading.distress == "grief" else "sympathy")
         say("understand")
         say("hug")
-        return ReplyPlan(act, tuple(moves), "", tuple(notes))
+        return _calm(act, moves, notes)
     if act is Act.ENCOURAGE_POST and reading.discouraged:
         say("encourage")
         say("encourage_more")

@@ -97,13 +97,16 @@ def demo_inbox_and_drafts(
 ) -> tuple[list[Opportunity], list[Draft]]:
     """The sample inbox, and drafts for its first ``drafts`` replies to comments.
 
+    The export is read with ``scorer``, else the inbox's own
+    (:func:`cyberkind.pipeline.inbox_scorer`: the ``inbox_tier`` setting).
+
     Each comment is one opportunity (issue 15): Jules's good news is congratulated inside the
     thank-you, and Tom's question is answered with the user's own post that fits it.
     """
     from ..composer import Composer
     from ..inbox import Inbox
     from ..models import Act
-    from ..pipeline import import_file
+    from ..pipeline import import_file, inbox_scorer
     from ..store.sqlite import SQLiteStore
 
     sample = importlib.resources.files("cyberkind.demo") / "kindcorner.xml"
@@ -111,7 +114,7 @@ def demo_inbox_and_drafts(
         export = Path(folder) / "kindcorner.xml"
         export.write_bytes(sample.read_bytes())
         with SQLiteStore(Path(folder) / "demo.db") as store:
-            import_file(store, export, scorer=scorer or Scorer())
+            import_file(store, export, scorer=scorer or inbox_scorer())
             found = Inbox(store).opportunities()
             replies = (Act.THANK_COMMENTER, Act.CELEBRATE, Act.SEND_LINK)
             thanks = [o for o in found if o.act in replies][:drafts]

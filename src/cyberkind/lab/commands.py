@@ -262,6 +262,7 @@ class _BenchRun:
     limit: int | None
     with_fluency: bool
     fluency_cache: str
+    tiers: tuple[str, ...] = ()
 
     @property
     def data_dir(self) -> Path:
@@ -340,13 +341,18 @@ def _bench_web(run: _BenchRun) -> _Report:
 
 
 def _bench_replies(run: _BenchRun) -> _Report:
+    from ..classifiers.reading_tier import reading_available
     from ..engine import Scorer
     from ..guard import Guard
     from .bench.replies import replies_markdown, reply_benchmark
 
-    scorer = Scorer("fast", run.values["model_dir"])
+    model_dir = run.values["model_dir"]
+    tiers = run.tiers or (("fast", "reading") if reading_available(model_dir) else ("fast",))
+    scorers = [Scorer(tier, model_dir) for tier in dict.fromkeys(tiers)]
+    # One guard (the fast tier's) for every system, so the tiers differ by triage alone.
+    guard = Guard(Scorer("fast", model_dir))
     with run.fluency() as judge:
-        report = reply_benchmark(scorer, Guard(scorer), fluency=judge, seed=run.values["seed"])
+        report = reply_benchmark(scorers, guard, fluency=judge, seed=run.values["seed"])
     return report, replies_markdown(report)
 
 
@@ -477,6 +483,13 @@ _BENCHES: dict[str, Callable[[_BenchRun], _Report]] = {
     show_default=True,
     help="With --only rewrite or replies: the SQLite cache of fluency scores (SmolLM2).",
 )
+@click.option(
+    "--tier",
+    "tiers",
+    multiple=True,
+    help="With --only replies: an engine tier the product reads the comments with; repeat it "
+    "to compare tiers side by side (default: fast, and reading where its model is installed).",
+)
 @setting_option
 def bench(
     output_dir: str,
@@ -487,6 +500,7 @@ def bench(
     limit: int | None,
     with_fluency: bool,
     fluency_cache: str,
+    tiers: tuple[str, ...],
     settings: tuple[tuple[str, str], ...],
 ) -> None:
     """Run every benchmark, side by side with installed peers; write a table.
@@ -512,10 +526,12 @@ def bench(
         cyberkind bench --only web --output-dir /tmp/web-bench
 
         cyberkind bench --only replies --fluency --output-dir /tmp/replies-bench
+
+        cyberkind bench --only replies --tier fast --tier reading-cascade --output-dir /tmp/rb
     """
     values = _settings(settings)
     if only is not None:
-        run = _BenchRun(values, quick, rows, limit, with_fluency, fluency_cache)
+        run = _BenchRun(values, quick, rows, limit, with_fluency, fluency_cache, tiers)
         report, markdown = _BENCHES[only](run)
         _write_report(output_dir, only, report, markdown)
         if only == "web" and not report["exactly_once"]["ok"]:

@@ -12,11 +12,14 @@ written by hand (``reference``).
 
 A *system* turns comments into replies (an act, a text, and whether it is private with
 resources attached). :func:`template_system` is the product without an LLM: each comment goes
-on the blogger's own post into an in-memory store, is scored by the engine, the inbox's
-triage derives its one opportunity (:func:`cyberkind.inbox.derive_thread`), and the composer
-drafts it by the reply plan (:mod:`cyberkind.composer.plan`), answering questions from the
-link library. :func:`baseline_system` is the behaviour before issue 15, side by side in the
-same run: every comment gets ``thank_commenter`` and the thank-you template (a thanks line, a
+on the blogger's own post into an in-memory store, is read by the engine as the inbox reads it
+(:meth:`cyberkind.engine.Scorer.read`: the public labels plus the tier's extra heads), the
+inbox's triage derives its one opportunity (:func:`cyberkind.inbox.derive_thread`), and the
+composer drafts it by the reply plan (:mod:`cyberkind.composer.plan`), answering questions
+from the link library. It runs once per engine tier given (``templates (fast)``,
+``templates (reading)``...), so the tiers are compared on the same comments with the same
+guard. :func:`baseline_system` is the behaviour before issue 15, side by side in the same
+run: every comment gets ``thank_commenter`` and the thank-you template (a thanks line, a
 quoted phrase of theirs, a gold star).
 
 Measures per system:
@@ -40,8 +43,8 @@ Measures per system:
 
 **Usage**::
 
-    >>> report = reply_benchmark(Scorer(), Guard(), fluency=FluencyJudge())
-    >>> report["systems"]["templates"]["act_accuracy"]
+    >>> report = reply_benchmark([Scorer(), Scorer("reading")], Guard(), fluency=FluencyJudge())
+    >>> report["systems"]["templates (reading)"]["act_accuracy"]
 """
 
 from __future__ import annotations
@@ -265,7 +268,7 @@ def template_system(
         store.upsert_links(list(links))
         library = LinkLibrary(store)
         thresholds = scorer.thresholds()
-        scores = scorer.score([c.text for c in comments])
+        scores = scorer.read([c.text for c in comments])
         drafter = Drafter(seed=seed, guard=guard)
         me = Author("me", "Me", "https://kindblog.example")
         out: list[Reply] = []
@@ -419,7 +422,7 @@ TARGETS = {"act_accuracy": 0.90, "forbidden_rate": 0.0, "link_use": 0.90}
 
 
 def reply_benchmark(
-    scorer: Scorer,
+    scorers: Scorer | Sequence[Scorer],
     guard: Guard,
     *,
     fluency: FluencyJudge | None = None,
@@ -428,25 +431,27 @@ def reply_benchmark(
     seed: int = 0,
     path: Path | None = None,
 ) -> dict[str, Any]:
-    """Run every system on the benchmark's comments; ``templates`` (the product) and
-    ``baseline`` (before issue 15) always run.
+    """Run every system on the benchmark's comments: the product (``templates (TIER)``) once
+    per scorer in ``scorers``, and ``baseline`` (before issue 15) always.
 
     **Usage**::
 
-        >>> report = reply_benchmark(Scorer(), Guard())
-        >>> report["systems"]["templates"]["forbidden_rate"]
+        >>> report = reply_benchmark([Scorer("fast"), Scorer("reading")], Guard())
+        >>> report["systems"]["templates (fast)"]["forbidden_rate"]
     """
     comments, links = load_comments(path)
+    chosen = [scorers] if not isinstance(scorers, Sequence) else list(scorers)
     every: dict[str, ReplySystem] = {
-        "templates": template_system(scorer, guard, links, seed),
-        "baseline": baseline_system(seed),
+        f"templates ({s.tier})": template_system(s, guard, links, seed) for s in chosen
     }
+    every["baseline"] = baseline_system(seed)
     every.update(systems or {})
     report: dict[str, Any] = {
         "n": len(comments),
         "categories": _counts([c.category for c in comments]),
         "with_reference": sum(bool(c.reference) for c in comments),
         "targets": TARGETS,
+        "tiers": [s.tier for s in chosen],
         "systems": {},
         "examples": {},
     }

@@ -360,7 +360,12 @@ def run_benchmarks(
     # Without the fluency judge here (`cyberkind bench --only replies` adds it).
     echo("bench: replies")
     reply_scorer = Scorer("fast", model_dir)
-    data["replies"] = reply_benchmark(reply_scorer, Guard(reply_scorer))
+    reply_tiers = [reply_scorer]
+    from ...classifiers.reading_tier import reading_available
+
+    if reading_available(model_dir):
+        reply_tiers.append(Scorer("reading", model_dir))
+    data["replies"] = reply_benchmark(reply_tiers, Guard(reply_scorer))
 
     # -- The accurate and cascade tiers, on the same rows --------------------------
     why_not = accurate_available(model_dir)
