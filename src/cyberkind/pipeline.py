@@ -55,6 +55,7 @@ __all__ = [
     "ReaderLike",
     "ScorerLike",
     "SyncReport",
+    "configured_inbox_scorer",
     "import_file",
     "inbox_scorer",
     "sync",
@@ -137,6 +138,28 @@ def inbox_scorer(
     if model_dir is None and not options:
         return shared_scorer(chosen)
     return Scorer(chosen, model_dir, options)
+
+
+def configured_inbox_scorer(values: Mapping[str, object], tier: str | None = None) -> Scorer:
+    """The scorer the inbox reads with under resolved settings ``values``
+    (:func:`cyberkind.settings.resolve`): ``tier``, else their ``inbox_tier``, with the tier's
+    settings (``model_dir``; ``encoder_dir`` for the accurate tiers). ``cyberkind import``,
+    ``cyberkind sync`` and the web app's imports and syncs all read with it.
+
+    **Usage**::
+
+        >>> configured_inbox_scorer(resolve({}), "fast").tier      # doctest: +SKIP
+        'fast'
+    """
+    from .settings import tier_options
+
+    wanted = tier or str(values["inbox_tier"])
+    model_dir = values.get("model_dir")
+    return inbox_scorer(
+        wanted,
+        Path(str(model_dir)) if model_dir else None,
+        tier_options(wanted, values) or None,
+    )
 
 
 def _changed(store: Store, items: Sequence[Item]) -> list[Item]:

@@ -20,7 +20,7 @@ from typing import Any
 
 from .errors import ConfigError
 
-__all__ = ["SETTINGS", "Setting", "resolve"]
+__all__ = ["SETTINGS", "Setting", "resolve", "tier_options"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,3 +189,18 @@ def resolve(
         else:
             values[s.name] = s.default
     return values
+
+
+def tier_options(tier: str, values: Mapping[str, Any]) -> dict[str, Any]:
+    """The settings a built-in tier takes as options: ``encoder_dir`` for the accurate tiers.
+
+    **Usage**::
+
+        >>> tier_options("cascade", {"encoder_dir": "/models/enc"})
+        {'encoder_dir': '/models/enc'}
+        >>> tier_options("reading", resolve({}))
+        {}
+    """
+    if tier in ("accurate", "cascade") and values.get("encoder_dir"):
+        return {"encoder_dir": values["encoder_dir"]}
+    return {}

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 import click
 
 from ..errors import CyberkindError
-from ..settings import SETTINGS, resolve
+from ..settings import SETTINGS, resolve, tier_options
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -37,11 +37,8 @@ def _settings(pairs: tuple[tuple[str, str], ...]) -> dict[str, Any]:
         raise click.ClickException(str(exc)) from exc
 
 
-def _tier_options(tier: str, values: dict[str, Any]) -> dict[str, Any]:
-    """Settings that a built-in tier takes as options."""
-    if tier in ("accurate", "cascade") and values.get("encoder_dir"):
-        return {"encoder_dir": values["encoder_dir"]}
-    return {}
+_tier_options = tier_options
+"""Settings that a built-in tier takes as options (:func:`cyberkind.settings.tier_options`)."""
 
 
 class _Group(click.Group):

@@ -51,11 +51,9 @@ def inbox_tier_option(func: F) -> F:
 
 def inbox_scorer_for(tier: str | None, values: dict[str, Any]) -> Any:
     """The scorer ``--tier`` (or the inbox_tier setting) names, with the tier's settings."""
-    from ..pipeline import inbox_scorer
-    from ._base import _tier_options
+    from ..pipeline import configured_inbox_scorer
 
-    wanted = tier or str(values["inbox_tier"])
-    return inbox_scorer(wanted, values["model_dir"], _tier_options(wanted, values) or None)
+    return configured_inbox_scorer(values, tier)
 
 
 def as_option(func: F) -> F:

@@ -9,7 +9,6 @@ import click
 
 from ._base import (
     _settings,
-    _tier_options,
     cli,
     setting_option,
 )
@@ -30,7 +29,8 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1")
     "--tier",
     default=None,
     help="Model tier for scoring and the guard (default: the guard_tier setting, fast; "
-    "reading is the fine-tuned encoder).",
+    "reading is the fine-tuned encoder). Imports and syncs from the web read with the "
+    "inbox_tier setting, as import and sync do.",
 )
 @click.option(
     "--public",
@@ -74,14 +74,12 @@ def serve(
 
         cyberkind serve --public --host 0.0.0.0   # after: cyberkind web set-password
     """
-    from ..classifiers.reading_tier import guard_tier
-    from ..engine import Scorer
     from ..members import owner_password_set
     from ..store import SQLiteStore, open_store
     from ..web.app import create_app
+    from ..web.scoring import guard_scorer
 
     values = _settings(settings)
-    chosen = guard_tier(tier or str(values["guard_tier"]), values["model_dir"])
     if host not in LOOPBACK and not public:
         raise click.ClickException(
             f"binding {host} would expose your inbox to other machines. You can fix this by "
@@ -106,7 +104,7 @@ def serve(
         # A SQLite store's resolved file, or the team store's URL as given.
         path = store.path if isinstance(store, SQLiteStore) else store_path
     app = create_app(
-        Scorer(chosen, values["model_dir"], _tier_options(chosen, values)),
+        guard_scorer(values, tier),
         db=path,
         public=public,
         frame_ancestors=frame_ancestors,
@@ -115,6 +113,7 @@ def serve(
         crisis_line=values["crisis_line"],
         perspective_unscorable=values["perspective_unscorable"],
         public_url=values["public_url"],
+        settings=values,
     )
     if public and not values["public_url"]:
         click.echo(

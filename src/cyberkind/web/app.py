@@ -23,8 +23,9 @@ Every JSON error but Perspective's has cyberkind's shape, from one function,
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -36,16 +37,25 @@ from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
 from ..engine import Scorer
+from ..pipeline import ScorerLike
 from ..settings import resolve
 from ..store import default_db_path
 from . import perspective, views
 from .context import LoginRequired, RateLimits, WebContext
 from .responses import json_error
-from .scoring import Scoring, guard_spans
+from .scoring import Scoring, guard_scorer, guard_spans
 from .security import BodyLimit, SecurityHeaders, Sessions
 from .views.api import MAX_BODY_BYTES, PERSPECTIVE_PREFIX
+from .views.imports import IMPORT_PATHS, MAX_IMPORT_BYTES
 
-__all__ = ["MAX_BODY_BYTES", "MAX_FORM_BYTES", "create_app", "guard_spans", "json_error"]
+__all__ = [
+    "MAX_BODY_BYTES",
+    "MAX_FORM_BYTES",
+    "MAX_IMPORT_BYTES",
+    "create_app",
+    "guard_spans",
+    "json_error",
+]
 
 MAX_FORM_BYTES = 64 * 1024
 """Forms and the pages' JSON: ideas, drafts and settings are small."""
@@ -87,8 +97,11 @@ def create_app(
     crisis_line: str | None = None,
     public_url: str | None = None,
     perspective_unscorable: str | None = None,
+    inbox_scorer: ScorerLike | None = None,
+    settings: Mapping[str, Any] | None = None,
 ) -> Starlette:
-    """Build the app around one loaded :class:`~cyberkind.Scorer` (the fast tier by default).
+    """Build the app around one loaded :class:`~cyberkind.Scorer` for the guard (default: the
+    ``guard_tier`` setting's, :func:`~.scoring.guard_scorer`; ``fast`` unless set).
 
     ``spans`` annotates spans for ``spanAnnotations`` requests (default: :func:`guard_spans`
     over a :class:`~cyberkind.guard.Guard` sharing the scorer). ``db`` is the store file
@@ -101,19 +114,28 @@ def create_app(
     (the ``public_url`` setting; never taken from the request's Host header when public);
     ``perspective_unscorable`` is ``omit`` or ``error`` for Perspective attributes cyberkind
     cannot score (default: the setting of that name, from ``CYBERKIND_PERSPECTIVE_UNSCORABLE``).
+
+    Imports and syncs from the web (:mod:`.views.imports`) read with ``inbox_scorer``
+    (default: :func:`cyberkind.pipeline.configured_inbox_scorer` over ``settings``, loaded at
+    the first one: the ``inbox_tier`` setting, ``reading``), as ``cyberkind import`` and
+    ``cyberkind sync`` do. ``settings`` are the resolved settings (default:
+    ``resolve({})``, the environment's).
     """
+    values = dict(settings) if settings is not None else resolve({})
     web = WebContext(
         store_path=db if db is not None else default_db_path(),
         scoring=Scoring(
-            scorer or Scorer(),
+            scorer or guard_scorer(values),
             spans,
-            perspective_unscorable or resolve({})["perspective_unscorable"],
+            perspective_unscorable or values["perspective_unscorable"],
         ),
         public=public,
         limits=limits or RateLimits(),
         region=region,
         crisis_line=crisis_line,
         public_url=public_url.rstrip("/") if public_url else None,
+        settings=values,
+        reader=inbox_scorer,
     )
     if secret_key:
         web.secret_key = secret_key
@@ -125,7 +147,10 @@ def create_app(
     ]
     middleware = [
         Middleware(SecurityHeaders, frame_ancestors=frame_ancestors),
-        Middleware(BodyLimit, limit=MAX_FORM_BYTES, skip=(PERSPECTIVE_PREFIX, "/v1/check")),
+        Middleware(
+            BodyLimit, limit=MAX_FORM_BYTES, skip=(PERSPECTIVE_PREFIX, "/v1/check", *IMPORT_PATHS)
+        ),
+        Middleware(BodyLimit, limit=MAX_IMPORT_BYTES, only=IMPORT_PATHS),
         Middleware(Sessions, secret_key=web.secret_key),
         Middleware(LoginRequired, web=web),
     ]

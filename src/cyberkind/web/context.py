@@ -26,6 +26,8 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from ..credentials import Credentials
 from ..errors import ConfigError, CyberkindError, InputError, NotFoundError
 from ..guard import Guard, Verdict
+from ..pipeline import ScorerLike, configured_inbox_scorer
+from ..settings import resolve
 from ..store import Store
 from .login import OWNER, member_subject, session_generation
 from .responses import BadJSON, json_error, read_json, wants_json
@@ -165,7 +167,16 @@ class WebContext:
     public_url: str | None = None
     """The server's public address (the ``public_url`` setting), for absolute links."""
     credentials: Credentials | None = None
-    """Where sending finds account secrets (default: the environment, then the OS keyring)."""
+    """Where sending and syncing find account secrets (default: the environment, then the OS
+    keyring)."""
+    settings: Mapping[str, Any] = field(default_factory=lambda: resolve({}))
+    """The resolved settings (:func:`cyberkind.settings.resolve`): ``inbox_tier``,
+    ``identity``, ``sync_deadline``, ``feed_max_bytes``, ``max_record_bytes``..."""
+    reader: ScorerLike | None = None
+    """The scorer imports and syncs read with (default: loaded at the first one,
+    :func:`cyberkind.pipeline.configured_inbox_scorer`, the ``inbox_tier`` setting)."""
+    imports: threading.Lock = field(default_factory=threading.Lock)
+    """Imports and syncs take turns: they share one scorer, which is not thread-safe."""
     env: Environment = field(
         default_factory=lambda: Environment(
             loader=PackageLoader("cyberkind.web", "templates"),
@@ -200,6 +211,13 @@ class WebContext:
     def guard(self) -> Guard:
         """The app's guard, for sending (the same one, under the same lock)."""
         return self.scoring.guard
+
+    def inbox_scorer(self) -> ScorerLike:
+        """The scorer the inbox reads with, as ``cyberkind import`` and ``cyberkind sync``
+        do (call under :attr:`imports`; the first call may load the reading model)."""
+        if self.reader is None:
+            self.reader = configured_inbox_scorer(self.settings)
+        return self.reader
 
     # -- the store --------------------------------------------------------------------------
 

@@ -16,13 +16,32 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from ..engine import Scorer
 from ..errors import CyberkindError
 from ..guard import NEGATIVITY_LABELS, Guard, Policy, Verdict, parse_policy
+from ..settings import tier_options
 from . import perspective
 
-__all__ = ["Scoring", "guard_spans"]
+__all__ = ["Scoring", "guard_scorer", "guard_spans"]
+
+
+def guard_scorer(values: Mapping[str, Any], tier: str | None = None) -> Scorer:
+    """The scorer the guard and the live nudges read with: ``tier``, else the ``guard_tier``
+    setting of the resolved settings ``values`` (``fast`` by default; ``reading`` falls back
+    to ``fast`` where its model or runtime is missing), as ``cyberkind check`` does.
+
+    **Usage**::
+
+        >>> guard_scorer(resolve({})).tier                    # doctest: +SKIP
+        'fast'
+    """
+    from ..classifiers.reading_tier import guard_tier
+
+    model_dir = values.get("model_dir")
+    chosen = guard_tier(tier or str(values["guard_tier"]), model_dir)
+    return Scorer(chosen, model_dir, tier_options(chosen, values))
 
 
 def guard_spans(guard: Guard) -> perspective.SpanAnnotator:

@@ -108,18 +108,31 @@ class BodyTooLarge(Exception):
 
 
 class BodyLimit:
-    """Refuse request bodies over ``limit`` bytes with 413 (paths under ``skip`` excepted).
+    """Refuse request bodies over ``limit`` bytes with 413 (paths under ``skip`` excepted;
+    with ``only``, just the paths under ``only``).
 
-    The Perspective routes keep their own limit and error shape (:mod:`cyberkind.web.app`).
+    The Perspective routes keep their own limit and error shape (:mod:`cyberkind.web.app`);
+    an uploaded file to import has a larger limit than the forms.
     """
 
-    def __init__(self, app: ASGIApp, limit: int, skip: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        limit: int,
+        skip: tuple[str, ...] = (),
+        only: tuple[str, ...] | None = None,
+    ) -> None:
         self.app = app
         self.limit = limit
         self.skip = skip
+        self.only = only
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"].startswith(self.skip):
+        if (
+            scope["type"] != "http"
+            or scope["path"].startswith(self.skip)
+            or (self.only is not None and not scope["path"].startswith(self.only))
+        ):
             await self.app(scope, receive, send)
             return
         message = f"Request body too large; the limit is {self.limit} bytes."

@@ -12,6 +12,7 @@ sending's ``/inbox/{id}/wall`` and ``/inbox/{id}/send`` before the inbox's
 | :mod:`.send` | approve and send (confirm, send, preview) |
 | :mod:`.accounts` | the settings page's accounts and feeds |
 | :mod:`.members` | the team's members |
+| :mod:`.imports` | sync now and import a file, into the inbox |
 | :mod:`.inbox` | the inbox's lanes and cards, an opportunity, its actions, moderation |
 | :mod:`.pages` | login, compose, gold stars, settings |
 """
@@ -20,11 +21,11 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from . import accounts, api, inbox, members, pages, send, wall
+from . import accounts, api, imports, inbox, members, pages, send, wall
 
 __all__ = ["VIEWS", "routes"]
 
-VIEWS = (api, wall, send, accounts, members, inbox, pages)
+VIEWS = (api, wall, send, accounts, members, imports, inbox, pages)
 """The route modules, in the order their routes are tried."""
 
 

@@ -19,7 +19,7 @@
 from __future__ import annotations
 
 import getpass
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -279,7 +279,36 @@ async def inbox_page(request: Request) -> Response:
         crisis=Priority.CRISIS,
         saved=request.query_params.get("saved"),
         moderation_words=MODERATION_WORDS,
+        brought=_brought(request.query_params),
     )
+
+
+def _count(params: Mapping[str, str], name: str) -> int:
+    value = params.get(name, "")
+    return int(value) if value.isdigit() else 0
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def _brought(params: Mapping[str, str]) -> str | None:
+    """The note after an import or a sync from this page (:mod:`.imports` redirects here)."""
+    what = params.get("brought")
+    if what not in ("import", "sync"):
+        return None
+    counts = (
+        f"{_plural(_count(params, 'new'), 'new item', 'new items')}, "
+        f"{_plural(_count(params, 'opportunities'), 'new opportunity', 'new opportunities')}"
+    )
+    if what == "import":
+        skipped = _count(params, "skipped")
+        rows = f"; {_plural(skipped, 'row', 'rows')} skipped" if skipped else ""
+        return f"Imported {params.get('name', 'the file')}: {counts}{rows}."
+    note = f"Synced {_plural(_count(params, 'sources'), 'source', 'sources')}: {counts}."
+    if params.get("failed"):
+        note += f" Could not sync {params['failed']}; `cyberkind sync` says why."
+    return note
 
 
 # -- one opportunity ------------------------------------------------------------------------
