@@ -53,7 +53,7 @@ def _identity(web: WebContext) -> list[str]:
 
 def _file_name(name: str | None) -> str:
     """A safe file name for the upload: its base name, in letters, digits, ``.``, ``-``, ``_``
-    (``import:<name>`` names the source of JSONL and CSV rows, as on the command line)."""
+    (``import:<its stem>`` names the source of JSONL and CSV rows, as on the command line)."""
     base = re.sub(r"[^A-Za-z0-9._-]+", "-", Path(name or "").name).strip(".-")
     return base[:100] or "upload"
 
@@ -123,17 +123,17 @@ async def import_upload(request: Request) -> Response:
         fmt, source = _format(fields["format"]), fields["source"]
         report = await run_in_threadpool(_import, web, name, data, fmt, source)
         return JSONResponse(_import_json(report))
-    form = await request.form(max_files=1, max_fields=10)
-    if not web.csrf_ok(request, form.get("csrf")):
-        return web.error_page(request, 403, "This form has expired. Please reload the page.")
-    upload = form.get("file")
-    if not isinstance(upload, UploadFile) or not upload.filename:
-        raise InputError(
-            "no file was chosen. You can fix this by choosing a WordPress export, JSONL or CSV "
-            "file to import."
-        )
-    name, data = _file_name(upload.filename), await upload.read()
-    raw_format, raw_source = form.get("format"), form.get("source")
+    async with request.form(max_files=1, max_fields=10) as form:
+        if not web.csrf_ok(request, form.get("csrf")):
+            return web.error_page(request, 403, "This form has expired. Please reload the page.")
+        upload = form.get("file")
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            raise InputError(
+                "no file was chosen. You can fix this by choosing a WordPress export, JSONL or "
+                "CSV file to import."
+            )
+        name, data = _file_name(upload.filename), await upload.read()
+        raw_format, raw_source = form.get("format"), form.get("source")
     fmt = _format(raw_format if isinstance(raw_format, str) else None)
     source = raw_source.strip() if isinstance(raw_source, str) else None
     report = await run_in_threadpool(_import, web, name, data, fmt, source)
@@ -179,10 +179,10 @@ async def sync_now(request: Request) -> Response:
             raise InputError("'source' must be a string: a feed URL, an account or source name.")
         report = await run_in_threadpool(_sync, web, only)
         return JSONResponse({"ok": not report.errors, **report.to_json()})
-    form = await request.form(max_files=0, max_fields=10)
-    if not web.csrf_ok(request, form.get("csrf")):
-        return web.error_page(request, 403, "This form has expired. Please reload the page.")
-    raw = form.get("source")
+    async with request.form(max_files=0, max_fields=10) as form:
+        if not web.csrf_ok(request, form.get("csrf")):
+            return web.error_page(request, 403, "This form has expired. Please reload the page.")
+        raw = form.get("source")
     report = await run_in_threadpool(_sync, web, raw.strip() if isinstance(raw, str) else None)
     note: dict[str, Any] = {
         "brought": "sync",
