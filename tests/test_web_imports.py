@@ -42,8 +42,14 @@ def _rows() -> list[dict[str, Any]]:
     people = (("c1", "Promo Bot", SPAM), ("c2", "Ines", KIND), ("c3", "Rex", HOSTILE),
               ("c4", "Lou", QUESTION))  # fmt: skip
     comments = [
-        {"id": rid, "kind": "comment", "author": who, "text": text, "parent_id": "p1",
-         "thread_id": "p1"}  # fmt: skip
+        {
+            "id": rid,
+            "kind": "comment",
+            "author": who,
+            "text": text,
+            "parent_id": "p1",
+            "thread_id": "p1",
+        }  # fmt: skip
         for rid, who, text in people
     ]
     return [post, *comments]
@@ -216,9 +222,10 @@ def test_imports_refuse_what_the_cli_refuses_and_change_nothing(
             files={"file": ("comments.jsonl", bad.encode(), "application/x-ndjson")},
         )
         assert done.status_code == 303
-        assert "5 new items, 4 new opportunities; 1 row skipped." in client.get(
-            done.headers["location"]
-        ).text
+        assert (
+            "5 new items, 4 new opportunities; 1 row skipped."
+            in client.get(done.headers["location"]).text
+        )
         with SQLiteStore(db) as store:
             assert len(store.items("blog")) == 5
 
