@@ -87,3 +87,12 @@ def test_readme_names_the_system_packages_ci_installs() -> None:
     assert "system-packages:" in (root / "Makefile").read_text(encoding="utf-8")
     assert "install_system_packages.sh" in (root / ".ci" / "run").read_text(encoding="utf-8")
     assert "Next: PostgreSQL for teams" not in readme
+
+
+def test_the_readme_shows_every_screenshot() -> None:
+    """Each page the browser tests photograph (docs/screenshots) is in the README's tables."""
+    root = Path(__file__).resolve().parent.parent
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    shots = sorted(p.name for p in (root / "docs" / "screenshots").glob("*.png"))
+    assert "inbox-needs-care.png" in shots
+    assert [s for s in shots if f"](docs/screenshots/{s})" not in readme] == []

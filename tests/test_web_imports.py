@@ -42,16 +42,9 @@ def _rows() -> list[dict[str, Any]]:
     people = (("c1", "Promo Bot", SPAM), ("c2", "Ines", KIND), ("c3", "Rex", HOSTILE),
               ("c4", "Lou", QUESTION))  # fmt: skip
     comments = [
-        {
-            "id": rid,
-            "kind": "comment",
-            "author": who,
-            "text": text,
-            "parent_id": "p1",
-            "thread_id": "p1",
-        }  # fmt: skip
-        for rid, who, text in people
-    ]
+        {"id": rid, "kind": "comment", "author": who, "text": text, "parent_id": "p1",
+         "thread_id": "p1"} for rid, who, text in people
+    ]  # fmt: skip
     return [post, *comments]
 
 

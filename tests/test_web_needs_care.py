@@ -16,6 +16,8 @@ from typing import Any
 
 import httpx
 import pytest
+from _mastodon_support import client as mastodon_client
+from _mastodon_support import reset, start_mock
 
 from cyberkind.classifiers.reading_tier import reading_available
 from cyberkind.engine import Scorer
@@ -25,9 +27,6 @@ from cyberkind.pipeline import configured_inbox_scorer
 from cyberkind.settings import resolve
 from cyberkind.store.sqlite import SQLiteStore
 from cyberkind.web.app import create_app
-
-from _mastodon_support import client as mastodon_client
-from _mastodon_support import reset, start_mock
 
 pytestmark = pytest.mark.skipif(
     not reading_available(), reason="the reading model or onnxruntime/tokenizers is missing"
