@@ -29,6 +29,10 @@ EXTRA_LICENCES = {
     "generated blog-comment spam (spam)": "Apache-2.0 (written by the cyberkind developers)",
     "crisis templates + sampled texts (crisis)": "Apache-2.0 templates; sampled texts as "
     "their sources",
+    "plain-language attacks and fair texts (lab/reading/data/plain.json; hostile and kind "
+    "heads, train only)": "CC0 (written by the cyberkind developers)",
+    "functional suite, training half only (hostile heads, train only)": "Apache-2.0 "
+    "(written by the cyberkind developers; the evaluation half never feeds training)",
 }
 
 FAILURE_MODES = (
@@ -41,8 +45,10 @@ FAILURE_MODES = (
     "for respect and encouragement); the model inherits their biases, including annotators' "
     "tendency to mark African-American English and reclaimed slurs as offensive (Davidson, "
     "TweetEval).",
-    "Sarcasm, backhanded praise and coded hate are hard for a 22M-parameter encoder; the "
-    "functional suite of the issue is not measured here.",
+    "Sarcasm, backhanded praise and coded hate are hard for a 22M-parameter encoder. The "
+    "plain-language rows that teach attacks without swear words are template-made (about "
+    "1,800 texts): attacks phrased unlike any template may still pass. The functional "
+    "suite's evaluation half is measured by `cyberkind bench --only functional`, not here.",
     "Spam is trained on 2013-2015 YouTube self-promotion and on template families we wrote: "
     "new spam styles will be missed; links alone are not spam (hard negatives), so link "
     "rules should sit beside it.",
