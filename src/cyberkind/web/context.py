@@ -1,8 +1,10 @@
 """What every page shares: the store, the guard, the templates, the limits, the owner's login.
 
-One :class:`WebContext` lives on ``app.state.web``. The store is opened per request in a
-worker thread and closed after it (SQLite connections are per thread; WAL mode and the
-store's busy timeout let many requests write at once without losing any).
+One :class:`WebContext` lives on ``app.state.web``. Each request borrows a connection to
+the store from the app's :class:`~cyberkind.store.StorePool` in a worker thread, and gives
+it back after (WAL mode and the store's busy timeout let many requests write at once
+without losing any). The pool's connections stay open for the app's life, and the WAL is
+checkpointed in the background, never on a request's path.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from ..credentials import Credentials
 from ..errors import ConfigError, CyberkindError, InputError, NotFoundError
 from ..guard import Guard, Verdict
-from ..store import Store
+from ..store import Store, StorePool
 from .login import OWNER, member_subject, session_generation
 from .responses import BadJSON, json_error, read_json, wants_json
 from .scoring import Scoring
@@ -180,6 +182,7 @@ class WebContext:
     _send_locks: dict[str, threading.Lock] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        self.pool = StorePool(self.store_path)
         self.submit_limiter = RateLimiter(self.limits.submit, self.limits.window)
         self.star_limiter = RateLimiter(self.limits.star, self.limits.window)
         self.login_limiter = RateLimiter(self.limits.login, self.limits.window)
@@ -210,16 +213,18 @@ class WebContext:
         return open_store(self.store_path)
 
     async def with_store(self, func: Callable[[Store], T]) -> T:
-        """Run ``func(store)`` in a worker thread on its own connection."""
+        """Run ``func(store)`` in a worker thread on a connection no other thread holds
+        meanwhile (borrowed from :attr:`pool`)."""
 
         def run() -> T:
-            store = self.open_store()
-            try:
+            with self.pool.store() as store:
                 return func(store)
-            finally:
-                store.close()
 
         return await run_in_threadpool(run)
+
+    def close(self) -> None:
+        """Close the pool's connections (the app's shutdown)."""
+        self.pool.close()
 
     def salt(self, store: Store) -> str:
         """The store's visitor salt (made once): visitors are counted by a salted hash."""

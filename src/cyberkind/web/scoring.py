@@ -88,6 +88,10 @@ class Scoring:
         self.guard: Guard = _LockedGuard(self.lock, scorer)
         self._spans = spans if spans is not None else guard_spans(self.guard)
 
+    def warm_up(self) -> None:
+        """Load what the first check would (the scorer's and the guard's tables) now."""
+        self.wall_reasons("Thank you for this post!")
+
     def score_one(self, text: str) -> Mapping[str, float]:
         """The scorer's scores for one text."""
         with self.lock:
