@@ -39,9 +39,7 @@ __all__ = ["StorePool"]
 class StorePool:
     """Up to ``size`` idle connections to the store at ``db``, lent one thread at a time.
 
-    A thread that finds none idle opens another; one returned to a full pool is closed. A
-    connection given back inside a transaction (which :meth:`Store.transaction` never
-    leaves) is closed, not lent again.
+    A thread that finds none idle opens another; one returned to a full pool is closed.
     """
 
     def __init__(self, db: str | Path, *, size: int = 16, checkpoint_every: float = 1.0) -> None:
@@ -74,9 +72,7 @@ class StorePool:
 
     def _give_back(self, store: SQLiteStore | PostgresStore) -> None:
         with self._lock:
-            keep = not self._closed and self._idle.qsize() < self.size
-            keep = keep and getattr(store, "_depth", 0) == 0
-            if keep:
+            if not self._closed and self._idle.qsize() < self.size:
                 self._idle.put(store)
                 return
         store.close()

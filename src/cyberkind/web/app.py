@@ -147,6 +147,7 @@ def create_app(
         try:
             yield
         finally:
+            gc.unfreeze()  # what the server held may be collected again
             web.close()  # the store's connections, with a last checkpoint
 
     app = Starlette(
