@@ -25,7 +25,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from ..credentials import Credentials
+from ..credentials import Credentials, plaintext_warning
 from ..errors import ConfigError, CyberkindError, InputError, NotFoundError
 from ..guard import Guard, Verdict
 from ..store import Store, StorePool
@@ -309,6 +309,8 @@ class WebContext:
                 request.session.get("csrf", "") if wall else csrf_token(request.session)
             )
         values.setdefault("public", self.public)
+        if template == "settings.html":
+            values.setdefault("keyring_warning", plaintext_warning())
         viewer = self.viewer(request)
         values.setdefault("viewer", viewer)
         # On the wall (not checked by LoginRequired) the nav trusts the signed session.
