@@ -332,8 +332,8 @@ def check_budget() -> None:
     """Raise the open budget's error if its deadline has passed (nothing when none is open).
 
     The pipeline calls it after each committed batch, so a source that pages slowly stops at
-    a batch boundary even when its HTTP does not go through the budgeted client (Mastodon.py
-    speaks ``requests``).
+    a batch boundary even when its HTTP goes through neither the budgeted client nor
+    :func:`budget_session` (a third-party connector with its own HTTP library).
     """
     budget = _BUDGET.get()
     if budget is not None and budget.left() <= 0:

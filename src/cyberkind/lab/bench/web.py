@@ -489,8 +489,8 @@ def web_markdown(report: dict[str, Any]) -> str:
         "(a fresh SQLite store, WAL, rate limits off), driven by a second process holding "
         f"N requests in flight for {report['seconds']:g} s per level (asyncio + httpx, "
         f"keep-alive); {report['cpus']} CPUs shared with the load generator. Each wall submission "
-        "runs the guard on the idea and its author and looks for near-duplicates among every "
-        "idea stored so far; the guard runs one request at a time (its memo tables are not "
+        "runs the guard on the idea and its author and looks for near-duplicates through the "
+        "wall's trigram index; the guard runs one request at a time (its memo tables are not "
         "thread-safe), so throughput is flat and latency grows with N.\n\n"
         + table(["endpoint", "N", "requests", "req/s", "p50 ms", "p99 ms", "statuses"], rows)
         + f"\n\nAfterwards, {verdict}.\n"
@@ -504,7 +504,7 @@ def _probe_markdown(probe: dict[str, Any] | None) -> str:
     once = probe["exactly_once"]
     stored = "each stored exactly once" if once["ok"] else "MISMATCH in the stored submissions"
     return (
-        f"\nThe wall's probe (issue 14): {probe['clients']} clients post {probe['posts']} "
+        f"\nThe wall's probe (issue 14): {probe['clients']} clients post {probe['posts']:,} "
         f"distinct ideas to a fresh store ({probe['merged']} merged): {probe['seconds']:.1f} s, "
         f"p50 {probe['p50_ms']:.1f} ms, p99 {probe['p99_ms']:.1f} ms, slowest "
         f"{probe['max_ms']:.0f} ms; {stored}. Load average (1, 5, 15 min) "
