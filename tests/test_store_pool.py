@@ -75,3 +75,21 @@ def test_commits_through_a_pool_leave_checkpoints_to_its_background_thread(
     assert not _wal(db).exists()  # the last close checkpointed and removed it
     with open_store(db) as store:
         assert store.get_config("k") == "v" * 50_000
+
+
+def test_a_connection_whose_block_raised_is_closed_not_lent_again(tmp_path: Path) -> None:
+    pool = StorePool(tmp_path / "p.db")
+    try:
+        with pool.store() as first:
+            pass
+        try:
+            with pool.store() as failed:
+                assert failed is first
+                raise RuntimeError("the connection may be what failed")
+        except RuntimeError:
+            pass
+        with pool.store() as fresh:
+            assert fresh is not first
+            assert fresh.get_config("k") is None
+    finally:
+        pool.close()

@@ -19,7 +19,9 @@ the same way (its server does its own checkpoints).
 
 from __future__ import annotations
 
+import logging
 import queue
+import sqlite3
 import threading
 import weakref
 from collections.abc import Iterator
@@ -27,6 +29,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..errors import StoreError
 from ._open import open_store
 from .sqlite import SQLiteStore
 
@@ -35,11 +38,15 @@ if TYPE_CHECKING:
 
 __all__ = ["StorePool"]
 
+log = logging.getLogger(__name__)
+
 
 class StorePool:
     """Up to ``size`` idle connections to the store at ``db``, lent one thread at a time.
 
-    A thread that finds none idle opens another; one returned to a full pool is closed.
+    A thread that finds none idle opens another; one returned to a full pool is closed, and
+    so is one whose block raised (its connection may be what failed: a PostgreSQL server
+    that restarted), so the next borrower opens a fresh one.
     """
 
     def __init__(self, db: str | Path, *, size: int = 16, checkpoint_every: float = 1.0) -> None:
@@ -67,8 +74,10 @@ class StorePool:
             store = self._open()
         try:
             yield store
-        finally:
-            self._give_back(store)
+        except BaseException:
+            store.close()
+            raise
+        self._give_back(store)
 
     def _give_back(self, store: SQLiteStore | PostgresStore) -> None:
         with self._lock:
@@ -109,10 +118,23 @@ def _checkpoint_loop(
     path: str | Path, every: float, stop: threading.Event, pool: weakref.ref[StorePool]
 ) -> None:
     # Its own connection: it also keeps the file open, so no request's close is the last.
-    keeper = SQLiteStore(path, autocheckpoint=False)
+    # A failure here must not end the server, nor pass unseen: it is logged, and the next
+    # tick tries again (SQLite's own checkpoint on the last close remains).
+    try:
+        keeper = SQLiteStore(path, autocheckpoint=False)
+    except StoreError:
+        log.warning("cannot open %s to checkpoint it in the background", path, exc_info=True)
+        return
     try:
         while not stop.wait(every) and pool() is not None:
-            keeper.checkpoint()
-        keeper.checkpoint()
+            _checkpoint(keeper)
+        _checkpoint(keeper)
     finally:
         keeper.close()
+
+
+def _checkpoint(keeper: SQLiteStore) -> None:
+    try:
+        keeper.checkpoint()
+    except sqlite3.Error:
+        log.warning("a background checkpoint of %s failed", keeper.path, exc_info=True)

@@ -14,6 +14,7 @@ compose, approve-and-send) and the wall's screening.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Mapping, Sequence
 
@@ -23,6 +24,8 @@ from ..guard import NEGATIVITY_LABELS, Guard, Policy, Verdict, parse_policy
 from . import perspective
 
 __all__ = ["Scoring", "guard_spans"]
+
+logger = logging.getLogger(__name__)
 
 
 def guard_spans(guard: Guard) -> perspective.SpanAnnotator:
@@ -89,8 +92,15 @@ class Scoring:
         self._spans = spans if spans is not None else guard_spans(self.guard)
 
     def warm_up(self) -> None:
-        """Load what the first check would (the scorer's and the guard's tables) now."""
-        self.wall_reasons("Thank you for this post!")
+        """Load what the first check would (the scorer's and the guard's tables) now.
+
+        A scorer that fails here is left for the first request to report, in the shape
+        its route documents: the server still starts.
+        """
+        try:
+            self.wall_reasons("Thank you for this post!")
+        except Exception:
+            logger.warning("the scorer failed to warm up; requests will report it", exc_info=True)
 
     def score_one(self, text: str) -> Mapping[str, float]:
         """The scorer's scores for one text."""
