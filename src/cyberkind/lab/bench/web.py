@@ -145,8 +145,10 @@ _PLACES = (
 
 
 def distinct_ideas(count: int, seed: int = 0) -> list[str]:
-    """``count`` ideas, each under the wall's near-duplicate threshold against every other
-    (:func:`cyberkind.wall.similarity`), so the wall publishes every one and none merges."""
+    """``count`` ideas of five phrases each, so that the wall publishes every one and none
+    merges: each is checked (:func:`cyberkind.wall.similarity`) against every idea sharing
+    two or more of its phrases; ideas sharing one or none fall far below the threshold (the
+    probe counts any merge, and a test checks 300 of them pair by pair)."""
     import random
 
     from ...wall import DUPLICATE_THRESHOLD, similarity
