@@ -543,3 +543,18 @@ def test_the_walls_check_on_the_reading_tier_runs_the_encoder_once_per_text() ->
     assert len(runs) == 2
     spam = scoring.spam_probability("Bake bread for the night nurse on Sunday")
     assert spam is not None and 0.0 <= spam[0] <= 1.0 and len(runs) == 2
+
+
+def test_in_memory_stores_never_share_an_index() -> None:
+    """Each in-memory store is its own database, even with the same newest idea."""
+    import cyberkind.wall as wall_module
+    from cyberkind.store.sqlite import SQLiteStore
+
+    first, second = SQLiteStore(":memory:"), SQLiteStore(":memory:")
+    wall_module.Wall(first).submit("thank a nurse you know", "Ana")
+    wall_module.Wall(first).submit("bake bread for the baker", "Ana")
+    wall_module.Wall(first).submit("wave at a neighbour", "Ana")  # indexes the two above
+    second.add_idea("plant a tree in the park", "Ben")  # stored without a search
+    second.add_idea("bake bread for the baker", "Ben")  # the same newest idea as the first's
+    submitted = wall_module.Wall(second).submit("thank the nurse", "Di")
+    assert submitted.status == "published", submitted.idea  # not merged into 'plant a tree'

@@ -31,6 +31,7 @@ and different acts with the same frame ("thank a nurse" / "thank a teacher") bel
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import itertools
@@ -39,10 +40,12 @@ import random
 import re
 import threading
 import unicodedata
+import weakref
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .composer.templates import STAR_LINES
@@ -464,6 +467,9 @@ class _StoreGrams:
         self.last: tuple[int, str] = (0, "")
         """The newest idea read (id, words): the next read starts there and checks it."""
 
+    def clear(self) -> None:
+        self.grams, self.postings, self.last = {}, {}, (0, "")
+
     def add(self, idea_id: int, text: str) -> None:
         grams = _trigrams(text)
         self.grams[idea_id] = grams
@@ -476,11 +482,12 @@ class _TrigramIndex:
     """Each store's ideas by trigram, kept in the process, so that near-duplicate search
     neither reads every idea's words nor compares the new idea with every one.
 
-    **Kept current by id.** Ideas are only ever added (their words never change), so each
-    search reads just the ideas with ids over the newest one indexed, starting with that
-    newest one itself: if it is gone or has other words, the store is not the one indexed
-    (a file made anew at the same path) and its index is rebuilt. Statuses are not kept
-    here; the caller reads those of the few ideas that match.
+    **Kept current by id.** One index per store: by its address (a SQLite file's with its
+    inode, so a file made anew at the same path is another store), an in-memory store by
+    the object. Ideas are only ever added (their words never change), so each search reads
+    just the ideas with ids over the newest one indexed, starting with that newest one
+    itself: if it is gone or has other words (its transaction rolled back), the index is
+    rebuilt. Statuses are not kept here; the caller reads those of the few ideas that match.
 
     **Prefix filtering.** Ideas ``x`` and ``y`` with Jaccard index at least ``t`` share at
     least ``t*|x|`` of ``x``'s trigrams, so any ``|x| - ceil(t*|x|) + 1`` of them include one
@@ -495,17 +502,28 @@ class _TrigramIndex:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._stores: dict[str, _StoreGrams] = {}
+        self._memory: weakref.WeakKeyDictionary[Store, _StoreGrams] = weakref.WeakKeyDictionary()
 
-    def _refreshed(self, store: Store) -> _StoreGrams:
+    def _index(self, store: Store) -> _StoreGrams:
         key = store.describe()
+        if key.endswith(":memory:"):  # one database per connection: indexed per object
+            return self._memory.setdefault(store, _StoreGrams())
+        path = getattr(store, "path", None)
+        if isinstance(path, Path):  # a file made anew at the same path is another store
+            with contextlib.suppress(OSError):
+                key += f"#{path.stat().st_ino}"
         index = self._stores.pop(key, None) or _StoreGrams()
         self._stores[key] = index  # most recently used last
         while len(self._stores) > self.STORES:
             del self._stores[next(iter(self._stores))]
+        return index
+
+    def _refreshed(self, store: Store) -> _StoreGrams:
+        index = self._index(store)
         newest, words = index.last
         rows = store.idea_texts(_ALL_STATUSES, after=max(newest - 1, 0))
         if newest and (not rows or rows[0] != (newest, words)):
-            index = self._stores[key] = _StoreGrams()
+            index.clear()  # not the ideas indexed: start over
             rows = store.idea_texts(_ALL_STATUSES)
         for idea_id, text in rows:
             if idea_id not in index.grams:
