@@ -452,7 +452,7 @@ def web_summary(report: dict[str, Any] | None) -> str:
             "`cyberkind bench --only web --output-dir docs`.\n"
         )
     return web_markdown(report) + (
-        "\nMeasured on its own (`cyberkind bench --only web --output-dir docs`, about a minute) "
+        "\nMeasured on its own (`cyberkind bench --only web --output-dir docs`, about 90 seconds) "
         "because it starts servers and load processes; summarised here from "
         "[web_benchmark.json](web_benchmark.json).\n"
     )
