@@ -5,13 +5,15 @@
 - :class:`FaultyProxy`: a real threaded HTTP server on 127.0.0.1 that forwards every
   request to the mock and, once per planned fault, drops the connection after the mock
   processed the request (``"drop"``: the client never hears back) or sends only half of
-  the body (``"truncate"``: a connection dropped mid-page).
+  the body (``"truncate"``: a connection dropped mid-page), or sends the body one byte every
+  0.2 s (``"trickle"``, for at most :attr:`FaultyProxy.trickle_for` seconds, then the rest).
 """
 
 from __future__ import annotations
 
 import http.client
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -69,6 +71,7 @@ class FaultyProxy:
     def __init__(self, upstream: str) -> None:
         self.upstream = urlsplit(upstream)
         self.plan: list[tuple[str, str, str]] = []
+        self.trickle_for = 30.0
         self.seen: list[tuple[str, str, str]] = []
         self._lock = threading.Lock()
         proxy = self
@@ -99,6 +102,20 @@ class FaultyProxy:
                     if key.lower() not in ("content-length", "transfer-encoding", "connection"):
                         self.send_header(key, value)
                 self.send_header("Content-Length", str(len(payload)))
+                if action == "trickle":
+                    self.end_headers()
+                    started = time.monotonic()
+                    try:
+                        for i in range(len(payload)):
+                            if time.monotonic() - started > proxy.trickle_for:
+                                self.wfile.write(payload[i:])
+                                break
+                            self.wfile.write(payload[i : i + 1])
+                            self.wfile.flush()
+                            time.sleep(0.2)
+                    except OSError:
+                        self.close_connection = True  # the client hung up: fine
+                    return
                 if action == "truncate":
                     self.send_header("Connection", "close")
                     self.end_headers()

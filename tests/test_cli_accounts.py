@@ -76,7 +76,7 @@ def test_add_from_env_stores_the_secret_in_the_keyring_only(
     monkeypatch.delenv("CYBERKIND_SOCIAL_ACCESS_TOKEN")
     listed = run(db_path, "accounts", "list", "--json")
     assert listed.exit_code == 0
-    [row] = json.loads(listed.output)
+    [row] = json.loads(listed.stdout)
     assert row["source"] == "mastodon:social" and row["handle"] == "ana"
     assert row["options"] == {"visibility": "unlisted"}
     assert row["secrets"] == {
@@ -87,7 +87,7 @@ def test_add_from_env_stores_the_secret_in_the_keyring_only(
         }
     }
     text = run(db_path, "accounts", "list")
-    assert text.output == (
+    assert text.stdout == (
         "mastodon:social  https://social.example as ana  access_token found in keyring\n"
     )
     assert SECRET not in added.output + listed.output + text.output
@@ -120,7 +120,7 @@ def test_remove_deletes_the_account_and_its_keyring_secret(
     assert removed.exit_code == 0
     assert removed.output == "Removed mastodon:social. Deleted access_token from the OS keyring.\n"
     assert file_keyring.get_password("cyberkind", "social:access_token") is None
-    assert run(db_path, "accounts", "list").output.startswith("No accounts connected.")
+    assert run(db_path, "accounts", "list").stdout.startswith("No accounts connected.")
     again = run(db_path, "accounts", "remove", "social")
     assert again.exit_code == 1
     assert "Error: no account is called 'social'" in again.output
@@ -148,7 +148,7 @@ def test_without_a_keyring_the_user_is_told_which_variable_to_set(
         assert failed.exit_code == 1
         assert "--no-keyring" in failed.output and "CYBERKIND_SOCIAL_ACCESS_TOKEN" in failed.output
         assert SECRET not in failed.output
-        assert run(db_path, "accounts", "list", "--json").output.strip() == "[]"
+        assert run(db_path, "accounts", "list", "--json").stdout.strip() == "[]"
         plain = run(
             db_path,
             "accounts",
@@ -164,10 +164,10 @@ def test_without_a_keyring_the_user_is_told_which_variable_to_set(
             "No secret stored: set CYBERKIND_SOCIAL_ACCESS_TOKEN in the environment to sync "
             "and send.\n"
         )
-        [row] = json.loads(run(db_path, "accounts", "list", "--json").output)
+        [row] = json.loads(run(db_path, "accounts", "list", "--json").stdout)
         assert row["secrets"]["access_token"]["found"] is False
         monkeypatch.setenv("CYBERKIND_SOCIAL_ACCESS_TOKEN", SECRET)
-        [row] = json.loads(run(db_path, "accounts", "list", "--json").output)
+        [row] = json.loads(run(db_path, "accounts", "list", "--json").stdout)
         assert row["secrets"]["access_token"]["where"] == "environment"
     finally:
         keyring.set_keyring(previous)
@@ -258,7 +258,7 @@ def test_add_refuses_a_secret_passed_as_an_option(db_path: Path, option: str) ->
     assert f"the option {option!r} looks like a secret" in added.output
     assert "keyring" in added.output and "CYBERKIND_SOCIAL_ACCESS_TOKEN" in added.output
     assert SECRET not in added.output
-    assert run(db_path, "accounts", "list", "--json").output.strip() == "[]"
+    assert run(db_path, "accounts", "list", "--json").stdout.strip() == "[]"
     assert SECRET.encode() not in store_bytes(db_path)
 
 
@@ -271,9 +271,9 @@ def test_list_never_shows_a_secret_option_stored_before(db_path: Path) -> None:
         store.add_account(Account("social", "mastodon", "https://s.example", options=options))
     listed = run(db_path, "accounts", "list", "--json")
     assert listed.exit_code == 0, listed.output
-    [row] = json.loads(listed.output)
+    [row] = json.loads(listed.stdout)
     assert row["options"] == {"visibility": "unlisted"}
-    assert SECRET not in listed.output + run(db_path, "accounts", "list").output
+    assert SECRET not in listed.output + run(db_path, "accounts", "list").stdout
 
 
 def test_secret_like_names() -> None:
@@ -283,3 +283,45 @@ def test_secret_like_names() -> None:
     plain = ["visibility", "language", "author", "max_posts", "passage"]
     assert [n for n in secret if not is_secret_name(n)] == []
     assert [n for n in plain if is_secret_name(n)] == []
+
+
+@pytest.mark.parametrize("as_json", [False, True])
+def test_list_names_a_plain_text_keyring_on_stderr(
+    db_path: Path, file_keyring: Any, monkeypatch: pytest.MonkeyPatch, as_json: bool
+) -> None:
+    """Before: the warning was logged on the first keyring read alone, never in the list."""
+    monkeypatch.setenv("CYBERKIND_SOCIAL_ACCESS_TOKEN", SECRET)
+    added = run(
+        db_path,
+        "accounts",
+        "add",
+        "mastodon",
+        "social",
+        "--url",
+        "https://m.example",
+        "--secret-from-env",
+    )
+    assert added.exit_code == 0, added.output
+    listed = run(db_path, "accounts", "list", *(["--json"] if as_json else []))
+    assert listed.exit_code == 0, listed.output
+    assert listed.stderr.count("Warning: the keyring backend") == 1, listed.stderr
+    assert "keyrings.alt.file.PlaintextKeyring stores secrets in plain text" in listed.stderr
+    assert file_keyring.file_path in listed.stderr and "pip uninstall keyrings.alt" in listed.stderr
+    assert "Warning" not in listed.stdout and SECRET not in listed.stdout + listed.stderr
+    if as_json:
+        assert [row["name"] for row in json.loads(listed.stdout)] == ["social"]
+    else:
+        assert listed.stdout.startswith("mastodon:social  https://m.example")
+
+
+def test_list_says_nothing_of_an_os_keyring(db_path: Path) -> None:
+    import keyring
+    from keyring.backends.fail import Keyring as NoKeyring
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(NoKeyring())
+    try:
+        listed = run(db_path, "accounts", "list")
+    finally:
+        keyring.set_keyring(previous)
+    assert listed.exit_code == 0 and listed.stderr == ""

@@ -229,6 +229,37 @@ def test_a_source_budget_cuts_timeouts_and_refuses_to_start_late() -> None:
         assert seen[-1]["read"] == 20
 
 
+def test_a_budget_session_holds_requests_to_the_deadline_and_the_cap(
+    trickle_server: str,
+) -> None:
+    """The ``requests`` twin of the budgeted httpx client (Mastodon.py's HTTP), against the
+    real trickling server: the deadline holds within one request, the cap within a body,
+    no request starts late, and outside a budget the session is a plain one."""
+    import httpx
+
+    from cyberkind.connectors.http import budget_session, source_budget
+    from cyberkind.errors import SourceError
+
+    session = budget_session()
+    with httpx.Client() as client:
+        with source_budget(client, "mastodon:slow", 1.5):
+            started = time.monotonic()
+            with pytest.raises(SourceError, match=r"mastodon:slow took longer than its 1\.5 s"):
+                session.get(f"{trickle_server}/a-slow/", timeout=20)
+            assert time.monotonic() - started < 3
+        with source_budget(client, "mastodon:big", 30, max_bytes=4096):
+            with pytest.raises(SourceError, match="mastodon:big sent more than 4,096 bytes"):
+                session.get(f"{trickle_server}/b-big/", timeout=20)
+            good = session.get(f"{trickle_server}/c-ok/", timeout=20)
+            assert good.status_code == 200 and good.text == FEED
+        with source_budget(client, "mastodon:late", 5) as budget:
+            object.__setattr__(budget, "deadline", time.monotonic() - 1)
+            with pytest.raises(SourceError, match="mastodon:late took longer than its 5 s"):
+                session.get(f"{trickle_server}/c-ok/", timeout=20)
+    assert session.get(f"{trickle_server}/b-big/", timeout=20).status_code == 200  # no budget
+    session.close()
+
+
 def test_a_source_past_its_deadline_stops_after_a_committed_batch(
     db_path: Path, stub_scorer: Any
 ) -> None:

@@ -194,13 +194,37 @@ def test_folder_of_partitions_and_glob(client: Any, tmp_path: Path) -> None:
     assert glob.rows == 40 and glob.single_input
 
 
-def test_empty_file(client: Any, tmp_path: Path) -> None:
-    (tmp_path / "empty.jsonl").write_bytes(b"")
-    result = _dask(client, tmp_path / "empty.jsonl", tmp_path / "out")
-    assert result.exit_code == 0, result.output
-    assert result.stderr == "Scored 0 rows, skipped 0.\n"
-    assert (tmp_path / "out" / "part-00000.jsonl").read_bytes() == b""
-    assert (tmp_path / "out" / SUCCESS).is_file()
+@pytest.mark.parametrize(
+    ("name", "content"), [("c.jsonl", ""), ("c.jsonl", "\n\n  \n"), ("c.csv", "text\n")]
+)
+def test_an_empty_input_is_the_local_engines_error(
+    client: Any, tmp_path: Path, name: str, content: str
+) -> None:
+    """Before: "Scored 0 rows, skipped 0.", exit 0, and a folder marked _SUCCESS."""
+    (tmp_path / name).write_text(content)
+    out = tmp_path / "out"
+    result = _dask(client, tmp_path / name, out)
+    local = _local(tmp_path / name, tmp_path / "local.jsonl")
+    assert (result.exit_code, local.exit_code) == (1, 1), result.output
+    assert result.stderr == local.stderr
+    assert result.stderr.startswith(f"Error: {name} holds no rows (it is empty, or holds only")
+    assert "You can fix this by" in result.stderr
+    assert not out.exists()
+
+
+def test_a_folder_of_empty_files_is_an_error_and_an_earlier_output_is_cleared(
+    client: Any, tmp_path: Path
+) -> None:
+    (tmp_path / "in").mkdir()
+    for name in ("a.jsonl", "b.jsonl"):
+        (tmp_path / "in" / name).write_text("\n")
+    out = tmp_path / "out"
+    _write_jsonl(tmp_path / "c.jsonl", _texts(3))
+    assert _dask(client, tmp_path / "c.jsonl", out).exit_code == 0
+    result = _dask(client, tmp_path / "in", out)
+    assert result.exit_code == 1, result.output
+    assert result.stderr.startswith(f"Error: none of the 2 files of {tmp_path / 'in'} holds a row")
+    assert sorted(p.name for p in out.iterdir()) == []  # no partition, no _SUCCESS
 
 
 @pytest.mark.parametrize(

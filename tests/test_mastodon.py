@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import socket
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -430,3 +431,39 @@ def test_the_token_never_reaches_the_logs_or_the_store(
     assert "alice_token" not in caplog.text and "wrong-token-value" not in caplog.text
     dump = "\n".join(store._conn.iterdump())
     assert "alice_token" not in dump
+
+
+def test_a_trickling_server_cannot_hold_a_sync_past_its_deadline(
+    base_url: str, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A real proxy on 127.0.0.1 sends one Mastodon account's notifications a byte every
+    0.2 s. Before: only the per-read timeout applied within a request, so the sync waited
+    out the whole trickle (30 s here; forever for an endless one). Now the sync_deadline
+    holds within the request: that account is reported at 2 s, the other one syncs, and
+    the slow one's notifications cursor stays unset."""
+    kindness_post(base_url)
+    proxy = FaultyProxy(base_url)
+    proxy.plan = [("GET", "/api/v1/notifications", "trickle")]
+    with SQLiteStore(db_path) as s:
+        s.add_account(Account("slow", "mastodon", proxy.url, handle="alice"))
+        s.add_account(Account("social", "mastodon", base_url, handle="alice"))
+    monkeypatch.setenv("CYBERKIND_SLOW_ACCESS_TOKEN", "alice_token")
+    monkeypatch.setenv("CYBERKIND_SOCIAL_ACCESS_TOKEN", "alice_token")
+    with proxy.running():
+        started = time.monotonic()
+        result = CliRunner().invoke(
+            cli, ["sync", "--json", "--db", str(db_path), "--setting", "sync_deadline", "2"]
+        )
+        elapsed = time.monotonic() - started
+    assert [action for _, _, action in proxy.seen] == ["trickle"]
+    assert elapsed < 8, elapsed
+    assert result.exit_code == 1, result.output
+    by_source = {s["source"]: s for s in json.loads(result.stdout)["sources"]}
+    assert "mastodon:slow took longer than its 2 s deadline" in by_source["mastodon:slow"]["error"]
+    assert by_source["mastodon:social"]["new_items"] == 6
+    assert by_source["mastodon:social"]["error"] is None
+    with SQLiteStore(db_path) as s:
+        cursors = s.cursors()
+    # Its statuses came first and committed; its notifications wait for the next sync.
+    assert json.loads(cursors["mastodon:slow"])["notifications"] is None
+    assert json.loads(cursors["mastodon:social"])["notifications"] is not None

@@ -152,6 +152,33 @@ def test_predict_order_does_not_depend_on_batching(model: ReadingModel) -> None:
 
 
 @needs_model
+def test_a_single_text_is_read_once_for_every_head(model: ReadingModel) -> None:
+    """The guard's scores, the wall's spam head and the spans of one text: one encoder pass
+    each per text (the wall ran two per submission before)."""
+    text = "Buy cheap followers now at my site, best deal!"
+    fresh = ReadingModel.load(threads=1)
+    runs: list[int] = []
+    session = fresh._session
+
+    class Counting:
+        def run(self, *args: object, **kwargs: object) -> object:
+            runs.append(1)
+            return session.run(*args, **kwargs)
+
+    fresh._session = Counting()
+    first = fresh.predict([text])
+    again = fresh.predict([text])
+    assert len(runs) == 1
+    for name in fresh.labels:
+        np.testing.assert_array_equal(first[name], again[name])
+        np.testing.assert_allclose(first[name], model.predict([text])[name], atol=1e-6)
+    first["spam"][0] = 0.0  # the caller's arrays are its own
+    assert fresh.predict([text])["spam"][0] == again["spam"][0]
+    fresh.predict([text, "another"])  # batches are read as they come
+    assert len(runs) == 2
+
+
+@needs_model
 def test_empty_input(model: ReadingModel) -> None:
     probs = model.predict([])
     assert all(v.shape == (0,) for v in probs.values())

@@ -309,3 +309,32 @@ def test_a_secret_option_stored_before_is_never_shown(client: httpx.Client, db: 
     assert answer.status_code == 200
     assert answer.json()[0]["options"] == {"visibility": "unlisted"}
     assert SECRET not in answer.text + client.get("/settings").text
+
+
+def test_the_settings_page_names_a_plain_text_keyring_escaped(
+    client: httpx.Client, tmp_path: Path
+) -> None:
+    """Before: only a log line on the server's stderr said that secrets sit in a file."""
+    import keyring
+    from keyrings.alt.file import PlaintextKeyring
+
+    backend = PlaintextKeyring()
+    backend.file_path = str(tmp_path / "<b>keys&co</b>" / "keyring_pass.cfg")
+    previous = keyring.get_keyring()
+    keyring.set_keyring(backend)
+    try:
+        page = client.get("/settings").text
+    finally:
+        keyring.set_keyring(previous)
+    warning = re.search(r'<p class="notice" role="alert" id="keyring-warning">(.*?)</p>', page)
+    assert warning is not None, page
+    shown = warning.group(1)
+    assert shown.startswith("Warning: the keyring backend keyrings.alt.file.PlaintextKeyring")
+    assert "&lt;b&gt;keys&amp;co&lt;/b&gt;" in shown and "<b>" not in shown
+    assert "pip uninstall keyrings.alt" in shown
+
+
+def test_the_settings_page_says_nothing_of_an_os_keyring(
+    client: httpx.Client, no_keyring: None
+) -> None:
+    assert 'id="keyring-warning"' not in client.get("/settings").text

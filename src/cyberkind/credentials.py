@@ -51,6 +51,7 @@ __all__ = [
     "default_credentials",
     "env_var",
     "plaintext_keyring",
+    "plaintext_warning",
 ]
 
 SERVICE = "cyberkind"
@@ -205,27 +206,51 @@ def plaintext_keyring(backend: Any = None) -> str | None:
     return None
 
 
+def plaintext_warning(backend: Any = None) -> str | None:
+    """The warning to show when the active keyring backend keeps secrets in plain text (its
+    name, its file, and how to fix it), else ``None``.
+
+    ``cyberkind accounts list`` prints it on stderr and the web settings page shows it.
+    Otherwise the first keyring read or write of a process logs it; once shown here, it is
+    not logged again.
+
+    **Usage**::
+
+        if (warning := plaintext_warning()) is not None:
+            print(warning, file=sys.stderr)
+    """
+    global _checked_backend
+    if backend is None:
+        try:
+            import keyring
+        except ImportError:
+            return None
+        backend = keyring.get_keyring()
+    name = plaintext_keyring(backend)
+    if name is None:
+        return None
+    _checked_backend = True
+    where = getattr(backend, "file_path", None)
+    return (
+        f"Warning: the keyring backend {name} stores secrets in plain text"
+        f"{f' ({where})' if where else ''}, readable by anything that runs as you. You can fix "
+        "this by using your OS keyring (Secret Service, KWallet, macOS Keychain or Windows "
+        "Credential Locker; pick it with PYTHON_KEYRING_BACKEND), or uninstalling keyrings.alt "
+        "(pip uninstall keyrings.alt; no cyberkind extra for users installs it), or keeping "
+        "secrets in environment variables (CYBERKIND_<ACCOUNT>_<KEY>) with `cyberkind accounts "
+        "add --no-keyring`."
+    )
+
+
 def _warn_if_plaintext(keyring: Any) -> None:
     """Warn once per process when the active backend keeps secrets in plain text."""
     global _checked_backend
     if _checked_backend:
         return
     _checked_backend = True
-    backend = keyring.get_keyring()
-    name = plaintext_keyring(backend)
-    if name is None:
-        return
-    where = getattr(backend, "file_path", None)
-    log.warning(
-        "Warning: the keyring backend %s stores secrets in plain text%s, readable by anything "
-        "that runs as you. You can fix this by using your OS keyring (Secret Service, KWallet, "
-        "macOS Keychain or Windows Credential Locker; pick it with PYTHON_KEYRING_BACKEND), or "
-        "uninstalling keyrings.alt (pip uninstall keyrings.alt; no cyberkind extra for users "
-        "installs it), or keeping secrets in environment variables (CYBERKIND_<ACCOUNT>_<KEY>) "
-        "with `cyberkind accounts add --no-keyring`.",
-        name,
-        f" ({where})" if where else "",
-    )
+    warning = plaintext_warning(keyring.get_keyring())
+    if warning is not None:
+        log.warning("%s", warning)
 
 
 def default_credentials() -> ChainCredentials:

@@ -31,15 +31,21 @@ and different acts with the same frame ("thank a nurse" / "thank a teacher") bel
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
+import itertools
+import math
 import random
 import re
 import threading
 import unicodedata
-from collections.abc import Callable, Mapping
+import weakref
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .composer.templates import STAR_LINES
@@ -117,8 +123,8 @@ def _words(text: str) -> list[str]:
 
 @functools.lru_cache(maxsize=1 << 14)
 def _trigrams(text: str) -> frozenset[str]:
-    # Cached: near-duplicate search compares each new idea with every stored one, inside
-    # the store's write transaction, so the stored ideas' trigrams are built once each.
+    # Cached: a text's trigrams are wanted again when it is indexed (_TrigramIndex) and when
+    # it is compared (similarity), inside the store's write transaction.
     words = _words(text)
     content = sorted(w for w in words if w not in _FUNCTION_WORDS) or sorted(words)
     grams: set[str] = set()
@@ -414,18 +420,19 @@ class Wall:
             return self.store.get_idea(idea_id), added
 
     def _near_duplicate(self, text: str) -> Idea | None:
-        """The most similar idea at or above the threshold (the oldest of equals), or None."""
-        ids: dict[str, int] = {}
-        for idea_id, other in self.store.idea_texts(("published", "pending")):
-            ids.setdefault(other, idea_id)  # oldest first
+        """The most similar idea at or above the threshold (the oldest of equals), or None.
+
+        Through the store's trigram index (:class:`_TrigramIndex`): the ideas stored since
+        the last search are read by id (an index read), never every idea's words, and only
+        the ideas sharing one of the new idea's rarest trigrams are compared with it.
+        """
         mine = _trigrams(text)
-        best: tuple[float, int] | None = None
-        for other, (shared, size) in _INDEX.shared(mine, ids).items():
-            score = shared / (len(mine) + size - shared)
-            candidate = (score, -ids[other])
-            if score >= self.threshold and (best is None or candidate > best):
-                best = candidate
-        return None if best is None else self.store.get_idea(-best[1])
+        scores = _INDEX.candidates(self.store, mine, self.threshold)
+        if not scores:
+            return None
+        live = {i for i, _ in self.store.idea_texts(("published", "pending"), ids=sorted(scores))}
+        ranked = sorted((-score, idea_id) for idea_id, score in scores.items() if idea_id in live)
+        return self.store.get_idea(ranked[0][1]) if ranked else None
 
     def _award(self, name: str, opportunity: Opportunity | None = None) -> None:
         if opportunity is None:
@@ -451,44 +458,107 @@ class Wall:
         return _rng(author, text, "held").choice(_HELD).format(name=author)
 
 
-class _TrigramIndex:
-    """Which known idea texts hold each trigram, so that near-duplicate search counts the
-    trigrams a new idea shares with each stored one through short lists, instead of
-    intersecting it with every idea on the wall inside the write transaction.
+class _StoreGrams:
+    """One store's ideas as trigram sets and postings (which ideas hold each trigram)."""
 
-    Keyed by text, not by idea id: one index serves every store in the process and cannot
-    go stale (an idea's words never change; the caller passes the texts its store has now).
+    def __init__(self) -> None:
+        self.grams: dict[int, frozenset[str]] = {}
+        self.postings: dict[str, list[int]] = {}
+        self.last: tuple[int, str] = (0, "")
+        """The newest idea read (id, words): the next read starts there and checks it."""
+
+    def clear(self) -> None:
+        self.grams, self.postings, self.last = {}, {}, (0, "")
+
+    def add(self, idea_id: int, text: str) -> None:
+        grams = _trigrams(text)
+        self.grams[idea_id] = grams
+        for gram in grams:
+            self.postings.setdefault(gram, []).append(idea_id)
+        self.last = (idea_id, text)
+
+
+class _TrigramIndex:
+    """Each store's ideas by trigram, kept in the process, so that near-duplicate search
+    neither reads every idea's words nor compares the new idea with every one.
+
+    **Kept current by id.** One index per store: by its address (a SQLite file's with its
+    inode, so a file made anew at the same path is another store), an in-memory store by
+    the object. Ideas are only ever added (their words never change), so each search reads
+    just the ideas with ids over the newest one indexed, starting with that newest one
+    itself: if it is gone or has other words (its transaction rolled back), the index is
+    rebuilt. Statuses are not kept here; the caller reads those of the few ideas that match.
+
+    **Prefix filtering.** Ideas ``x`` and ``y`` with Jaccard index at least ``t`` share at
+    least ``t*|x|`` of ``x``'s trigrams, so any ``|x| - ceil(t*|x|) + 1`` of them include one
+    that ``y`` holds. The search looks up only that many, the rarest, and compares ``x``
+    with the ideas found there (and of a size within ``[t*|x|, |x|/t]``): exactly the
+    ideas that comparing with every idea would find, for a fraction of the work.
     """
 
-    LIMIT = 100_000
-    """Texts kept before the index starts over (it refills from the store as it is used)."""
+    STORES = 8
+    """Stores kept (the least recently searched is dropped first)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._postings: dict[str, list[str]] = {}
-        self._sizes: dict[str, int] = {}
+        self._stores: dict[str, _StoreGrams] = {}
+        self._memory: weakref.WeakKeyDictionary[Store, _StoreGrams] = weakref.WeakKeyDictionary()
 
-    def shared(
-        self, grams: frozenset[str], texts: Mapping[str, object]
-    ) -> dict[str, tuple[int, int]]:
-        """``{text: (trigrams shared with grams, the text's trigram count)}`` for every text
-        of ``texts`` sharing at least one trigram."""
+    def _index(self, store: Store) -> _StoreGrams:
+        key = store.describe()
+        if key.endswith(":memory:"):  # one database per connection: indexed per object
+            return self._memory.setdefault(store, _StoreGrams())
+        path = getattr(store, "path", None)
+        if isinstance(path, Path):  # a file made anew at the same path is another store
+            with contextlib.suppress(OSError):
+                key += f"#{path.stat().st_ino}"
+        index = self._stores.pop(key, None) or _StoreGrams()
+        self._stores[key] = index  # most recently used last
+        while len(self._stores) > self.STORES:
+            del self._stores[next(iter(self._stores))]
+        return index
+
+    def _refreshed(self, store: Store) -> _StoreGrams:
+        index = self._index(store)
+        newest, words = index.last
+        rows = store.idea_texts(_ALL_STATUSES, after=max(newest - 1, 0))
+        if newest and (not rows or rows[0] != (newest, words)):
+            index.clear()  # not the ideas indexed: start over
+            rows = store.idea_texts(_ALL_STATUSES)
+        for idea_id, text in rows:
+            if idea_id not in index.grams:
+                index.add(idea_id, text)
+        return index
+
+    def candidates(self, store: Store, mine: frozenset[str], threshold: float) -> dict[int, float]:
+        """``{idea id: similarity}`` of the store's ideas (any status) at or above
+        ``threshold`` with the trigrams ``mine``."""
+        if not mine:
+            return {}
         with self._lock:
-            if len(self._sizes) + len(texts) > self.LIMIT:
-                self._postings, self._sizes = {}, {}
-            for text in texts:
-                if text not in self._sizes:
-                    theirs = _trigrams(text)
-                    self._sizes[text] = len(theirs)
-                    for gram in theirs:
-                        self._postings.setdefault(gram, []).append(text)
-            counts: dict[str, int] = {}
-            for gram in grams:
-                for text in self._postings.get(gram, ()):
-                    counts[text] = counts.get(text, 0) + 1
-            return {t: (n, self._sizes[t]) for t, n in counts.items() if t in texts}
+            index = self._refreshed(store)
+            size = len(mine)
+            probes = sorted(mine, key=lambda g: len(index.postings.get(g, ())))
+            probes = probes[: size - math.ceil(threshold * size) + 1]
+            hits = Counter(itertools.chain.from_iterable(index.postings.get(g, ()) for g in probes))
+            low, high = threshold * size, size / threshold if threshold > 0 else math.inf
+            unprobed = size - len(probes)
+            out = {}
+            for idea_id, hit in hits.items():
+                theirs = index.grams[idea_id]
+                if not low <= len(theirs) <= high:
+                    continue
+                # J >= t needs shared >= t(|x| + |y|) / (1 + t); at most hit + unprobed
+                # are shared, which rules most candidates out before comparing sets.
+                if hit + unprobed < threshold * (size + len(theirs)) / (1 + threshold):
+                    continue
+                score = _jaccard(mine, theirs)
+                if score >= threshold:
+                    out[idea_id] = score
+            return out
 
 
+_ALL_STATUSES = ("published", "pending", "rejected")
 _INDEX = _TrigramIndex()
 
 

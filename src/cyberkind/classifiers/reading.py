@@ -27,6 +27,8 @@ from __future__ import annotations
 
 import importlib.resources
 import json
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -45,6 +47,8 @@ READING_MODEL = "reading-v1"
 """The folder under ``cyberkind/classifiers/data`` that holds the shipped model."""
 INSTALL_HINT = "pip install 'cyberkind[accurate]'"
 _FILES = ("model.onnx", "tokenizer.json", "config.json")
+_Run = tuple[npt.NDArray[np.float32], list[Any], list[npt.NDArray[np.float32]]]
+"""What one encoder pass gives: sentence logits, encodings, word-piece logits."""
 
 
 def shipped_dir() -> Path:
@@ -67,12 +71,17 @@ class ReadingModel:
     (default: the shipped model). ``threads`` is onnxruntime's intra-op thread count.
     """
 
+    RECENT = 64
+    """Single texts whose encoder outputs are kept (see :meth:`_run`)."""
+
     def __init__(self, model_dir: Path | None = None, threads: int | None = None) -> None:
         self.model_dir = model_dir
         self.threads = threads
         self._session: Any = None
         self._tokenizer: Any = None
         self._config: dict[str, Any] | None = None
+        self._recent: OrderedDict[tuple[str, int], _Run] = OrderedDict()
+        self._recent_lock = threading.Lock()
 
     @classmethod
     def load(cls, model_dir: Path | None = None, threads: int | None = None) -> ReadingModel:
@@ -154,11 +163,32 @@ class ReadingModel:
 
     # -- running -----------------------------------------------------------------------------
 
-    def _run(
-        self, texts: Sequence[str], max_length: int, batch_size: int
-    ) -> tuple[npt.NDArray[np.float32], list[Any], list[npt.NDArray[np.float32]]]:
-        """Sentence logits, the encodings and each text's word-piece logits, in input order."""
+    def _run(self, texts: Sequence[str], max_length: int, batch_size: int) -> _Run:
+        """Sentence logits, the encodings and each text's word-piece logits, in input order.
+
+        One text at a time (the guard, the wall, the web app) is remembered for the next
+        few calls: the encoder reads it once, and every head (scores, spam, spans) is read
+        from that one pass.
+        """
         self._ensure()
+        if len(texts) == 1:
+            key = (texts[0], max_length)
+            with self._recent_lock:
+                known = self._recent.get(key)
+                if known is not None:
+                    self._recent.move_to_end(key)
+                    return known
+            known = self._run_all(texts, max_length, batch_size)
+            for array in (known[0], *known[2]):
+                array.setflags(write=False)  # shared by every later reader
+            with self._recent_lock:
+                self._recent[key] = known
+                while len(self._recent) > self.RECENT:
+                    self._recent.popitem(last=False)
+            return known
+        return self._run_all(texts, max_length, batch_size)
+
+    def _run_all(self, texts: Sequence[str], max_length: int, batch_size: int) -> _Run:
         n_out = len(self.labels)
         sentence = np.zeros((len(texts), n_out), dtype=np.float32)
         tokens: list[npt.NDArray[np.float32]] = [np.zeros(0, np.float32)] * len(texts)

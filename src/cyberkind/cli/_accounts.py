@@ -150,14 +150,20 @@ def accounts_list_cli(as_json: bool, db: str | None, settings: tuple[tuple[str, 
     """List the connected accounts and whether each secret is found (never its value).
 
     A secret is looked for in the environment (CYBERKIND_<NAME>_<KEY>), then in
-    the OS keyring.
+    the OS keyring. A keyring backend that keeps secrets in plain text is named on
+    stderr (stdout stays JSON with --json).
 
     Example:
 
         cyberkind accounts list --json
     """
     from ..accounts import accounts_status
+    from ..credentials import plaintext_warning
 
+    # Before the keyring is read: reading it would log the warning, and this says it instead.
+    warning = plaintext_warning()
+    if warning is not None:
+        click.echo(warning, err=True)
     with _open_store(db, _settings(settings)) as store:
         rows = accounts_status(store)
     if as_json:

@@ -17,9 +17,11 @@ a server that sends a byte every few seconds never trips it. While a budget is
 open, every request sent through the client (whichever connector sends it: feeds,
 WordPress, Bluesky's SDK) gets its timeouts cut to the time left, its body is
 read in chunks that are counted and timed, and no request starts, nor a retry
-waits, past the deadline. Then a :class:`~cyberkind.errors.SourceError` names the
-source and the limit; what the source committed before stays, the rest of it
-(its cursor included) waits for the next sync.
+waits, past the deadline. :func:`budget_session` does the same for ``requests``
+(Mastodon.py), each socket read waiting at most the time left. Then a
+:class:`~cyberkind.errors.SourceError` names the source and the limit; what the
+source committed before stays, the rest of it (its cursor included) waits for the
+next sync.
 
 **Usage**::
 
@@ -48,7 +50,10 @@ if TYPE_CHECKING:
 __all__ = [
     "TRANSIENT_STATUS",
     "SourceBudget",
+    "budget_error",
+    "budget_session",
     "check_budget",
+    "current_budget",
     "rate_limit_wait",
     "reset_seconds",
     "retry_after_seconds",
@@ -251,6 +256,10 @@ def _wait(attempt: int, response: httpx.Response | None, max_wait: float) -> flo
     return wanted if wanted <= max_wait else None
 
 
+class _OverBudget(SourceError):
+    """A source past its deadline or body cap (:func:`budget_error` finds it when wrapped)."""
+
+
 @dataclass(frozen=True, slots=True)
 class SourceBudget:
     """What one source may take: ``seconds`` in all, until ``deadline`` (``time.monotonic``),
@@ -266,7 +275,7 @@ class SourceBudget:
         return self.deadline - time.monotonic()
 
     def expired(self) -> SourceError:
-        return SourceError(
+        return _OverBudget(
             f"{self.what} took longer than its {self.seconds:g} s deadline; nothing from it "
             "after its last committed batch was stored, and its cursor stays where it was. "
             "You can fix this by running `cyberkind sync` again later, or allowing it more time "
@@ -275,7 +284,7 @@ class SourceBudget:
         )
 
     def too_big(self, size: int) -> SourceError:
-        return SourceError(
+        return _OverBudget(
             f"{self.what} sent more than {self.max_bytes:,} bytes ({size:,} so far), more "
             "than a feed should; nothing from it was stored and its cursor stays where it "
             "was. You can fix this by following a smaller feed, or allowing more "
@@ -323,12 +332,117 @@ def check_budget() -> None:
     """Raise the open budget's error if its deadline has passed (nothing when none is open).
 
     The pipeline calls it after each committed batch, so a source that pages slowly stops at
-    a batch boundary even when its HTTP does not go through the budgeted client (Mastodon.py
-    speaks ``requests``).
+    a batch boundary even when its HTTP goes through neither the budgeted client nor
+    :func:`budget_session` (a third-party connector with its own HTTP library).
     """
     budget = _BUDGET.get()
     if budget is not None and budget.left() <= 0:
         raise budget.expired()
+
+
+def current_budget() -> SourceBudget | None:
+    """The budget open in this context (:func:`source_budget`), or ``None``."""
+    return _BUDGET.get()
+
+
+def budget_error(exc: BaseException) -> SourceError | None:
+    """The budget's own error behind ``exc``, when a library wrapped it in its own (as
+    Mastodon.py wraps whatever its session raises in a ``MastodonNetworkError``)."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, _OverBudget):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+def budget_session() -> Any:
+    """A ``requests.Session`` whose requests keep to the open :func:`source_budget`.
+
+    Outside a budget it is a plain session. Inside one, no request starts past the
+    deadline; the connect and read timeouts are cut to the time left; and the body is
+    read as it arrives, each socket read waiting at most the time left, counted against
+    the body cap, so a server that trickles a byte every few seconds cannot hold a
+    request past the deadline. Past it, :meth:`SourceBudget.expired` is raised (a
+    library may wrap it: :func:`budget_error` finds it).
+
+    **Usage**::
+
+        session = budget_session()
+        with source_budget(client, "mastodon:social", 300):
+            session.get("https://social.example/api/v1/notifications", timeout=20)
+    """
+    import requests
+
+    # Defined here: requests is an optional dependency (the mastodon extra).
+    class BudgetSession(requests.Session):
+        def send(self, request: Any, **kwargs: Any) -> Any:
+            budget = _BUDGET.get()
+            if budget is None:
+                return super().send(request, **kwargs)
+            left = budget.left()
+            if left <= 0:
+                raise budget.expired()
+            kwargs["timeout"] = _cut(kwargs.get("timeout"), left)
+            stream = kwargs.pop("stream", False)
+            try:
+                response = super().send(request, stream=True, **kwargs)
+            except requests.Timeout:
+                if budget.left() <= 0:
+                    raise budget.expired() from None
+                raise
+            if not stream:
+                _read_within(response, budget)
+            return response
+
+    return BudgetSession()
+
+
+def _cut(timeout: Any, left: float) -> tuple[float, float]:
+    """``requests``' timeout (a number or a (connect, read) pair) cut to ``left`` seconds."""
+    connect, read = timeout if isinstance(timeout, tuple) else (timeout, timeout)
+    return (
+        left if connect is None else min(float(connect), left),
+        left if read is None else min(float(read), left),
+    )
+
+
+def _read_within(response: Any, budget: SourceBudget) -> None:
+    """Read a ``requests`` response's body now, as it arrives, within the budget."""
+    import requests
+
+    raw = response.raw
+    read = getattr(raw, "read1", None) or raw.read  # read1: whatever has arrived
+    sock = getattr(getattr(raw, "connection", None), "sock", None)
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        while True:
+            left = budget.left()
+            if left <= 0:
+                raise budget.expired()
+            if sock is not None:
+                sock.settimeout(left)  # this read waits at most the time left
+            try:
+                chunk = read(65536, decode_content=True)
+            except Exception as exc:  # urllib3's timeouts and protocol errors
+                if budget.left() <= 0:
+                    raise budget.expired() from None
+                raise requests.ConnectionError(exc) from exc
+            if not chunk:
+                break
+            size += len(chunk)
+            if budget.max_bytes is not None and size > budget.max_bytes:
+                raise budget.too_big(size)
+            chunks.append(chunk)
+    except BaseException:
+        response.close()
+        raise
+    response._content = b"".join(chunks)
+    response._content_consumed = True
+    release = getattr(raw, "release_conn", None)
+    if release is not None:
+        release()  # the connection goes back to the pool: the body is read
 
 
 def _cut_timeouts(request: httpx.Request) -> None:

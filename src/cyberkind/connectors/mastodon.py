@@ -69,7 +69,7 @@ from ..errors import AuthError, ConfigError, SourceError
 from ..hookspecs import hookimpl
 from ..models import Account, Author, Batch, Item, ItemKind, Reply
 from .base import Connector, ConnectorOptions, LiveConnector
-from .http import rate_limit_wait
+from .http import budget_error, budget_session, current_budget, rate_limit_wait
 from .wxr import plain_text
 
 if TYPE_CHECKING:
@@ -126,9 +126,10 @@ class MastodonConnector(LiveConnector):
     """The notifications and own statuses of one Mastodon account, through Mastodon.py.
 
     ``client`` (an ``httpx.Client``) is not used: Mastodon.py speaks HTTP through
-    ``requests``; ``session`` may pass a ``requests.Session``. ``timeout`` bounds
-    each request; ``max_retries``, ``max_wait`` and ``sleep`` bound the waits on
-    429, 5xx and dropped connections.
+    ``requests``, by default on a :func:`~cyberkind.connectors.http.budget_session`, so
+    the sync's deadline holds within each request too; ``session`` may pass another
+    ``requests.Session``. ``timeout`` bounds each read; ``max_retries``, ``max_wait``
+    and ``sleep`` bound the waits on 429, 5xx and dropped connections.
     """
 
     name: ClassVar[str] = "mastodon"
@@ -177,9 +178,8 @@ class MastodonConnector(LiveConnector):
                     "the Mastodon connector needs Mastodon.py. You can fix this by running "
                     "pip install 'cyberkind[mastodon]'."
                 ) from None
-            import requests
-
-            session = self._session or requests.Session()
+            # Its requests keep to the sync's deadline, even while a server trickles a body.
+            session = self._session or budget_session()
             session.hooks["response"].append(self._remember_headers)
             self._session = session
             self._api = Mastodon(
@@ -240,6 +240,9 @@ class MastodonConnector(LiveConnector):
                         url=self.base_url,
                     ) from None
             except merr.MastodonNetworkError as exc:
+                over = budget_error(exc)  # the sync's deadline, wrapped by Mastodon.py
+                if over is not None:
+                    raise over from None
                 failure = SourceError(
                     f"cannot reach {self.base_url} while {what} ({_first_line(exc)}); nothing "
                     "more was stored. You can fix this by checking the account's URL and your "
@@ -262,6 +265,9 @@ class MastodonConnector(LiveConnector):
                 wait = float(2 ** (attempt - 1))
             if attempt > self.max_retries or wait > self.max_wait:
                 raise failure
+            budget = current_budget()
+            if budget is not None and wait >= budget.left():
+                raise budget.expired()  # waiting would only run past the source's deadline
             self.sleep(wait)
 
     def _pace(self) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,7 +12,7 @@ from typing import Any
 
 from .. import errors
 from ..errors import ConfigError, CyberkindError, InputError, ModelError
-from ..scoring_io import MAX_RECORD_BYTES
+from ..scoring_io import MAX_RECORD_BYTES, empty_input
 from ._plan import Block, find_inputs, plan_blocks
 from ._worker import (
     PARTS_DIR,
@@ -173,6 +174,7 @@ def score_archive(
     files = find_inputs(inputs, fmt)
     blocks = plan_blocks(files, blocksize, text_field=text_field, id_field=id_field)
     out = Path(output_dir)
+    existed = out.exists()
     _prepare_output(out)
     model = str(model_dir) if model_dir is not None else None
     job = Job(
@@ -212,7 +214,21 @@ def score_archive(
     finally:
         for thing in reversed(owned):
             thing.close()
+    if not any(r["rows"] or r["skipped"] for r in results.values()):
+        # As the local engine: an input without a single row is an error, and leaves no output.
+        _discard(out, created=not existed)
+        name = files[0][0].name if len(files) == 1 else str(inputs)
+        raise empty_input(name, len(files))
     return _finish(out, blocks, results, job, single_input=len(files) == 1)
+
+
+def _discard(out: Path, created: bool) -> None:
+    """Remove what this run wrote (:func:`_prepare_output` checked nothing else is there)."""
+    for path in out.glob("part-*"):
+        path.unlink()
+    shutil.rmtree(out / PARTS_DIR, ignore_errors=True)
+    if created:
+        shutil.rmtree(out, ignore_errors=True)
 
 
 def _version() -> str:

@@ -336,6 +336,7 @@ def _bench_web(run: _BenchRun) -> _Report:
         levels=(1, 4, 16) if run.quick else (1, 4, 16, 64),
         seconds=2.0 if run.quick else 5.0,
         echo=run.echo,
+        probe_ideas=500 if run.quick else 2100,
     )
     return report, web_markdown(report)
 
@@ -445,7 +446,8 @@ _BENCHES: dict[str, Callable[[_BenchRun], _Report]] = {
     "and guard_benchmark.md; composer (drafts beside a fixed-template baseline on real "
     "messages; about 20 seconds), written to composer_benchmark.json and .md; web (the "
     "wall's submit and /v1/check under rising concurrency, then an exactly-once check of the "
-    "stored submissions; about a minute, --quick 15 s), written to web_benchmark.json and .md; "
+    "stored submissions, then the wall's probe: 8 clients posting 2,100 distinct ideas, 500 "
+    "with --quick; about 90 seconds, --quick 30 s), written to web_benchmark.json and .md; "
     "functional (the guard on the evaluation half of the functional suite, beside the peers; "
     "seconds), written to functional_benchmark.json and .md; "
     "distributed (the local engine against Dask with 1 and 2 workers on a generated archive; "

@@ -30,7 +30,15 @@ from ._read import (
     loads_json,
     read_rows,
 )
-from ._score import BadRowError, Pipe, ScoreReport, open_output, score_file, score_rows
+from ._score import (
+    BadRowError,
+    Pipe,
+    ScoreReport,
+    empty_input,
+    open_output,
+    score_file,
+    score_rows,
+)
 
 __all__ = [
     "FORMATS",
@@ -42,6 +50,7 @@ __all__ = [
     "ScoreReport",
     "csv_records",
     "detect_format",
+    "empty_input",
     "jsonl_records",
     "loads_json",
     "open_output",

@@ -160,11 +160,23 @@ def score_file(
             tick=tick if progress is not None else None,
         )
         if not (report.rows or report.skipped):
-            raise InputError(
-                f"{name} holds no rows (it is empty, or holds only blank lines or a CSV "
-                "header). You can fix this by checking that the file was written completely."
-            )
+            raise empty_input(name)
     return report
+
+
+def empty_input(name: str, files: int = 1) -> InputError:
+    """The error for an input with no rows at all, for both engines of ``cyberkind score``;
+    ``files`` counts the input's files (a glob or a folder has several)."""
+    if files == 1:
+        return InputError(
+            f"{name} holds no rows (it is empty, or holds only blank lines or a CSV "
+            "header). You can fix this by checking that the file was written completely."
+        )
+    return InputError(
+        f"none of the {files} files of {name} holds a row (each is empty, or holds only blank "
+        "lines or a CSV header). You can fix this by checking that the files were written "
+        "completely."
+    )
 
 
 def score_rows(

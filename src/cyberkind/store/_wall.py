@@ -49,14 +49,24 @@ class WallTables(SQLTables):
         return self._ideas(self._rows(sql + " ORDER BY id DESC", params))
 
     def idea_texts(
-        self, statuses: Iterable[str] = ("published", "pending")
+        self,
+        statuses: Iterable[str] = ("published", "pending"),
+        *,
+        after: int = 0,
+        ids: Iterable[int] | None = None,
     ) -> list[tuple[int, str]]:
-        """``(id, text)`` of the ideas with these statuses: what near-duplicate search reads."""
+        """``(id, text)`` of the ideas with these statuses, oldest first: those with ids over
+        ``after`` (an index read, not a scan), and among ``ids`` when given. What
+        near-duplicate search reads."""
         chosen = [_status(s) for s in statuses]
         if not chosen:
             return []
         condition, params = self._in("status", chosen)
-        rows = self._rows(f"SELECT id, text FROM ideas WHERE {condition} ORDER BY id", params)
+        sql = f"SELECT id, text FROM ideas WHERE {condition} AND id > ? AND {{}} ORDER BY id"
+        if ids is None:
+            rows = self._rows(sql.format("1 = 1"), (*params, after))
+        else:
+            rows = self._select_in(sql, (*params, after), "id", ids)
         return [(int(r["id"]), str(r["text"])) for r in rows]
 
     def get_idea(self, idea_id: int) -> Idea:

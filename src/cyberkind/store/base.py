@@ -161,6 +161,10 @@ class Store(Protocol):
         """Release the connection."""
         ...
 
+    def describe(self) -> str:
+        """Where the store is, for messages (``sqlite:///path``, a redacted URL)."""
+        ...
+
     def __enter__(self) -> Self:
         """``with store:`` closes the store at the end."""
         ...
@@ -352,9 +356,14 @@ class Store(Protocol):
         ...
 
     def idea_texts(
-        self, statuses: Iterable[str] = ("published", "pending")
+        self,
+        statuses: Iterable[str] = ("published", "pending"),
+        *,
+        after: int = 0,
+        ids: Iterable[int] | None = None,
     ) -> list[tuple[int, str]]:
-        """``(id, text)`` of the ideas with these statuses, oldest first."""
+        """``(id, text)`` of the ideas with these statuses, oldest first; only ids over
+        ``after``, and only among ``ids`` when given."""
         ...
 
     def get_idea(self, idea_id: int) -> Idea:

@@ -47,7 +47,12 @@ class SQLiteStore(NulFreeTables, WallTables, MemberTables):
     :class:`~cyberkind.store._members.MemberTables`; here are SQLite's hooks.
     """
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(
+        self, path: str | Path, *, any_thread: bool = False, autocheckpoint: bool = True
+    ) -> None:
+        """``any_thread`` lets one connection serve several threads in turn (a pool hands it
+        to one at a time); ``autocheckpoint=False`` leaves the WAL's checkpoints to
+        :meth:`checkpoint`, so that no commit of this connection pays for one."""
         self.path = path
         if str(path) != ":memory:":
             target = Path(path).expanduser()
@@ -66,11 +71,18 @@ class SQLiteStore(NulFreeTables, WallTables, MemberTables):
             self.path = target
         try:
             # isolation_level=None: we issue BEGIN/COMMIT ourselves, so a batch is one transaction.
-            self._conn = sqlite3.connect(str(self.path), isolation_level=None, timeout=30)
+            self._conn = sqlite3.connect(
+                str(self.path),
+                isolation_level=None,
+                timeout=30,
+                check_same_thread=not any_thread,
+            )
             self._conn.row_factory = sqlite3.Row
             _use_wal(self._conn)
             self._conn.execute("PRAGMA synchronous = NORMAL")
             self._conn.execute("PRAGMA foreign_keys = ON")
+            if not autocheckpoint:
+                self._conn.execute("PRAGMA wal_autocheckpoint = 0")
             migrate(self._conn)
         except sqlite3.DatabaseError as exc:
             raise StoreError(
@@ -85,6 +97,11 @@ class SQLiteStore(NulFreeTables, WallTables, MemberTables):
     def close(self) -> None:
         """Close the connection (uncommitted work is rolled back)."""
         self._conn.close()
+
+    def checkpoint(self) -> None:
+        """Copy the WAL's committed pages into the database file (a passive checkpoint: it
+        waits for no reader or writer, and does what it can now)."""
+        self._conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
         """Run raw SQL and return every row (for tests and debugging)."""

@@ -1,8 +1,10 @@
 """What every page shares: the store, the guard, the templates, the limits, the owner's login.
 
-One :class:`WebContext` lives on ``app.state.web``. The store is opened per request in a
-worker thread and closed after it (SQLite connections are per thread; WAL mode and the
-store's busy timeout let many requests write at once without losing any).
+One :class:`WebContext` lives on ``app.state.web``. Each request borrows a connection to
+the store from the app's :class:`~cyberkind.store.StorePool` in a worker thread, and gives
+it back after (WAL mode and the store's busy timeout let many requests write at once
+without losing any). The pool's connections stay open for the app's life, and the WAL is
+checkpointed in the background, never on a request's path.
 """
 
 from __future__ import annotations
@@ -23,12 +25,12 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from ..credentials import Credentials
+from ..credentials import Credentials, plaintext_warning
 from ..errors import ConfigError, CyberkindError, InputError, NotFoundError
 from ..guard import Guard, Verdict
 from ..pipeline import ScorerLike, configured_inbox_scorer
 from ..settings import resolve
-from ..store import Store
+from ..store import Store, StorePool
 from .login import OWNER, member_subject, session_generation
 from .responses import BadJSON, json_error, read_json, wants_json
 from .scoring import Scoring
@@ -191,6 +193,7 @@ class WebContext:
     _send_locks: dict[str, threading.Lock] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        self.pool = StorePool(self.store_path)
         self.submit_limiter = RateLimiter(self.limits.submit, self.limits.window)
         self.star_limiter = RateLimiter(self.limits.star, self.limits.window)
         self.login_limiter = RateLimiter(self.limits.login, self.limits.window)
@@ -228,16 +231,18 @@ class WebContext:
         return open_store(self.store_path)
 
     async def with_store(self, func: Callable[[Store], T]) -> T:
-        """Run ``func(store)`` in a worker thread on its own connection."""
+        """Run ``func(store)`` in a worker thread on a connection no other thread holds
+        meanwhile (borrowed from :attr:`pool`)."""
 
         def run() -> T:
-            store = self.open_store()
-            try:
+            with self.pool.store() as store:
                 return func(store)
-            finally:
-                store.close()
 
         return await run_in_threadpool(run)
+
+    def close(self) -> None:
+        """Close the pool's connections (the app's shutdown)."""
+        self.pool.close()
 
     def salt(self, store: Store) -> str:
         """The store's visitor salt (made once): visitors are counted by a salted hash."""
@@ -322,6 +327,8 @@ class WebContext:
                 request.session.get("csrf", "") if wall else csrf_token(request.session)
             )
         values.setdefault("public", self.public)
+        if template == "settings.html":
+            values.setdefault("keyring_warning", plaintext_warning())
         viewer = self.viewer(request)
         values.setdefault("viewer", viewer)
         # On the wall (not checked by LoginRequired) the nav trusts the signed session.

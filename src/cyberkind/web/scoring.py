@@ -14,6 +14,7 @@ compose, approve-and-send) and the wall's screening.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -42,6 +43,8 @@ def guard_scorer(values: Mapping[str, Any], tier: str | None = None) -> Scorer:
     model_dir = values.get("model_dir")
     chosen = guard_tier(tier or str(values["guard_tier"]), model_dir)
     return Scorer(chosen, model_dir, tier_options(chosen, values))
+
+logger = logging.getLogger(__name__)
 
 
 def guard_spans(guard: Guard) -> perspective.SpanAnnotator:
@@ -106,6 +109,17 @@ class Scoring:
         self.lock = threading.RLock()
         self.guard: Guard = _LockedGuard(self.lock, scorer)
         self._spans = spans if spans is not None else guard_spans(self.guard)
+
+    def warm_up(self) -> None:
+        """Load what the first check would (the scorer's and the guard's tables) now.
+
+        A scorer that fails here is left for the first request to report, in the shape
+        its route documents: the server still starts.
+        """
+        try:
+            self.wall_reasons("Thank you for this post!")
+        except Exception:
+            logger.warning("the scorer failed to warm up; requests will report it", exc_info=True)
 
     def score_one(self, text: str) -> Mapping[str, float]:
         """The scorer's scores for one text."""
