@@ -203,7 +203,7 @@ def _train_reading(data_dir: Path, target: Path, seed: int, work: Path) -> dict[
     stage2 = dataclasses.replace(
         base,
         steps=4500,
-        budget_minutes=25.0,
+        budget_minutes=45.0,
         lr=4e-5,
         head_lr=1e-3,
         init_from=str(weights),
