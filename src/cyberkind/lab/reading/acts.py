@@ -95,9 +95,7 @@ def _noise(text: str, rng: random.Random) -> str:
     return text.rstrip(".")
 
 
-def _decorate(
-    text: str, category: str, data: Mapping[str, Any], rng: random.Random
-) -> str:
+def _decorate(text: str, category: str, data: Mapping[str, Any], rng: random.Random) -> str:
     pools = data["pools"]
     opener = _fill(rng.choice(data["openers"]), pools, rng) if rng.random() < 0.35 else ""
     if opener and not text.startswith("I ") and not text.startswith("I'"):
