@@ -160,7 +160,7 @@ class ActReader:
         path = (self.folder or acts_dir()) / "weights.json"
         try:
             raw = json.loads(path.read_text(encoding="utf-8"))
-            weights = {
+            weights: dict[str, Any] = {
                 "classes": [str(c) for c in raw["classes"]],
                 "features": [str(f) for f in raw["features"]],
                 "mean": np.asarray(raw["mean"], dtype=np.float64),
