@@ -74,7 +74,7 @@ from .models import (
     Priority,
 )
 from .store.base import Store, StoredItem
-from .triage import find_idea, read_message
+from .triage import ACT_CONFIDENT, ACT_STRONG, ActGuess, find_idea, read_act, read_message
 
 __all__ = ["derive_opportunities", "derive_thread", "find_idea", "opportunity_id"]
 
@@ -150,6 +150,39 @@ def _negativity(scores: Mapping[str, float], thresholds: Mapping[str, float]) ->
         if label in thresholds and scores.get(label, 0.0) >= thresholds[label]
     ]
     return ", ".join(_signal(label, scores, thresholds) for label in fired[:2])
+
+
+_READS_AS = {
+    Act.CELEBRATE: ("good news", "congratulate them in your thank-you"),
+    Act.DISCUSS: ("disagreement or criticism", "a calm reply about the issue"),
+    Act.HUG: ("distress", "they are having a hard time"),
+    Act.NEEDS_CARE: ("trolling or spam", "let it be, moderate it, or answer calmly"),
+    Act.OFFER_DM: ("a crisis", "reach out privately; safety resources attached"),
+    Act.SEND_LINK: ("a question", "answer it, with a link if one fits"),
+    Act.THANK_COMMENTER: ("thanks or kind words", "thank them"),
+    Act.THANK_FOR_SHARING_WHAT_MATTERS: ("an idea for a kind act", "credit it"),
+}
+
+
+def _from_guess(
+    guess: ActGuess, idea: str, what: str, priority: Priority
+) -> tuple[Act, Priority, str] | None:
+    """The act reader's choice for an unanswered comment on the user's work, or ``None``
+    where the rules decide: below :data:`~cyberkind.triage.ACT_CONFIDENT`, or a crisis or
+    needs-care reading below :data:`~cyberkind.triage.ACT_STRONG`."""
+    act = Act(guess.act)
+    strong = act in (Act.OFFER_DM, Act.NEEDS_CARE)
+    if guess.probability < (ACT_STRONG if strong else ACT_CONFIDENT):
+        return None
+    words, advice = _READS_AS[act]
+    reason = f"reads as {words} {guess.probability:.2f} in a {what}: {advice}"
+    if act is Act.THANK_FOR_SHARING_WHAT_MATTERS and idea:
+        reason = f"reads as {words} {guess.probability:.2f}: '{idea}'"
+    if act is Act.OFFER_DM:
+        return act, Priority.CRISIS, reason
+    if act is Act.HUG:
+        return act, Priority.DISTRESS, reason
+    return act, priority, reason
 
 
 def _talk_opportunity(ctx: _Context, item: Item, scores: Mapping[str, float]) -> Opportunity | None:
@@ -234,6 +267,12 @@ def _talk_opportunity(ctx: _Context, item: Item, scores: Mapping[str, float]) ->
             Priority.MENTION,
             f"the host of '{root.raw.get('title') or root.remote_id}' answered your comment{asks}",
         )
+    guess = read_act(item.text, scores)
+    if guess is not None:
+        chosen = _from_guess(guess, reading.idea, what, priority)
+        if chosen is not None:
+            act, prio, reason = chosen
+            return one(act, prio, reason, act is Act.THANK_FOR_SHARING_WHAT_MATTERS)
     if reading.criticism:
         return one(
             Act.DISCUSS,

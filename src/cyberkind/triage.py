@@ -33,14 +33,26 @@ on short comments, so a label counts where it is confident or where the text bac
 
 from __future__ import annotations
 
+import functools
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from .classifiers.acts import ActReader, text_features
 from .guard.lexicon import INSULT_ADJECTIVES, INSULT_NOUNS, words_pattern
 from .spam import SPAM_THRESHOLD, spam_backed, spam_signs
 
-__all__ = ["Reading", "find_idea", "read_message"]
+__all__ = [
+    "ACT_CONFIDENT",
+    "ACT_STRONG",
+    "ActGuess",
+    "Reading",
+    "act_features",
+    "find_idea",
+    "read_act",
+    "read_message",
+]
 
 _I = re.IGNORECASE
 
@@ -624,3 +636,79 @@ def read_message(
         discouraged=bool(_DISCOURAGED.search(text)),
         work=bool(_WORK.search(text)),
     )
+
+
+# -- the act reader --------------------------------------------------------------------------------
+
+ACT_CONFIDENT = 0.5
+"""The act reader chooses among the warm and calm acts (thanks, news, sympathy, a question, an
+idea, a calm discussion) where its top probability is at least this; below, the rules do."""
+ACT_STRONG = 0.7
+"""The act reader adds a crisis (``offer_dm``) or a needs-care reading the rules missed only at
+this probability or more: a sincere comment sent to the needs-care lane is never thanked."""
+_RULES = (
+    "hostile",
+    "crisis",
+    "spam",
+    "grief",
+    "distress",
+    "criticism",
+    "news",
+    "question",
+    "idea",
+    "third_party",
+    "praised",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ActGuess:
+    """The act reader's reading of a message: its top ``act`` (an :class:`~cyberkind.models.Act`
+    value) with its ``probability``, and every act's probability in ``probabilities``."""
+
+    act: str
+    probability: float
+    probabilities: Mapping[str, float]
+
+
+def act_features(text: str, scores: Mapping[str, float]) -> dict[str, float]:
+    """The act reader's inputs for one message: its stored ``scores`` as they are, what the text
+    rules alone read (``rule:<field>``: 1.0 where :func:`read_message` without scores finds it)
+    and the cheap text features (``text:<feature>``)."""
+    rules = read_message(text)
+    out = {k: float(v) for k, v in scores.items()}
+    for name in _RULES:
+        value = rules.distress if name in ("grief", "distress") else getattr(rules, name)
+        found = value == name if name in ("grief", "distress") else bool(value)
+        out[f"rule:{name}"] = float(found)
+    out.update(text_features(text))
+    return out
+
+
+@functools.cache
+def _shipped_reader() -> ActReader | None:
+    return ActReader.load() if ActReader.available() else None
+
+
+def read_act(
+    text: str, scores: Mapping[str, float], reader: ActReader | None = None
+) -> ActGuess | None:
+    """The act reader's guess for a comment on the user's work, or ``None`` where it cannot
+    read it: no act reader is shipped, or the scores lack a head it reads (the fast tier, or
+    the reading cascade's sure texts), so triage keeps its rules.
+
+    **Usage**::
+
+        >>> read_act("I disagree: notes can feel intrusive.", Scorer("reading").read([...])[0])
+        ActGuess(act='discuss', probability=0.91, ...)
+    """
+    reader = reader or _shipped_reader()
+    if reader is None:
+        return None
+    heads = reader.score_heads()
+    if any(not math.isfinite(scores.get(h, math.nan)) for h in heads):
+        return None
+    probs = reader.predict_proba([act_features(text, scores)])[0]
+    table = {act: float(p) for act, p in zip(reader.classes, probs, strict=True)}
+    top = max(table, key=lambda act: table[act])
+    return ActGuess(top, table[top], table)

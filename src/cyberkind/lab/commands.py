@@ -37,14 +37,15 @@ __all__ = ["bench", "train"]
 @click.option(
     "--only",
     "only",
-    type=click.Choice(["fast", "accurate", "detox", "spans", "reading"]),
+    type=click.Choice(["fast", "accurate", "detox", "spans", "reading", "acts"]),
     multiple=True,
     help="Build only these models (repeatable): fast (the classifier, minutes), accurate (its "
     "embedding heads; needs fast and cyberkind[accurate]), detox (the rewrite lexicon, "
     "seconds), spans (the guard's toxic span model, about a minute) or reading (the "
     "fine-tuned encoder: two resumable stages, about 90 minutes of CPU training on two cores, "
-    "then ONNX export and evaluation; needs PyTorch and cyberkind[accurate]). Default: all "
-    "but reading whose extras are installed.",
+    "then ONNX export and evaluation; needs PyTorch and cyberkind[accurate]) or acts (the act "
+    "reader stacked on the reading tier, seconds; run it after reading). Default: fast, "
+    "accurate (where its extras are installed), detox and spans.",
 )
 @click.option(
     "--embedding-cache",
@@ -88,6 +89,8 @@ def train(
         cyberkind train --only spans
 
         cyberkind train --only reading --reading-dir artifacts/reading
+
+        cyberkind train --only acts
     """
     from ..engine import default_model_dir
 
@@ -117,6 +120,13 @@ def train(
         out["detox"] = {"output": str(target / DETOX_MODEL), **summary}
     if "reading" in wanted:
         out["reading"] = _train_reading(data_dir, target, train_seed, Path(reading_dir))
+    if "acts" in wanted:
+        from ..classifiers.acts import ACTS_MODEL
+        from .training.acts import train_acts
+
+        metrics = train_acts(target, seed=train_seed)
+        out["acts"] = {"output": str(target / ACTS_MODEL), "C": metrics["C"], **metrics["dev"]}
+        out["acts"].pop("confusion")
     if "spans" in wanted:
         from ..classifiers.spans import SPAN_MODEL
         from .training.spans import train_spans

@@ -1,0 +1,204 @@
+"""The act reader (classifiers/acts.py) and how triage uses it (triage.read_act, derivation)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import cyberkind.triage as triage
+from cyberkind.classifiers.acts import ACT_CLASSES, ActReader, text_features
+from cyberkind.classifiers.reading_tier import EXTRA_HEADS, reading_available
+from cyberkind.derivation import derive_opportunities
+from cyberkind.errors import ModelError
+from cyberkind.labels import label_names
+from cyberkind.models import Act, Author, Item, ItemKind, Priority
+from cyberkind.store.base import StoredItem
+
+SOURCE = "test"
+THRESHOLDS = {name: 0.5 for name in label_names()}
+
+
+def _reading_scores(**given: float) -> dict[str, float]:
+    """Scores as the reading tier stores them: every public label and extra head."""
+    scores = dict.fromkeys((*label_names(), *EXTRA_HEADS), 0.01)
+    scores.update(given)
+    return scores
+
+
+def _reader(tmp_path: Path, favour: str, strength: float) -> ActReader:
+    """A real act reader whose weights favour one act by ``strength`` in logit."""
+    shipped = ActReader.load()
+    names = list(shipped.features)
+    intercept = [strength if c == favour else 0.0 for c in ACT_CLASSES]
+    weights = {
+        "classes": list(ACT_CLASSES),
+        "features": names,
+        "mean": [0.0] * len(names),
+        "scale": [1.0] * len(names),
+        "coef": [[0.0] * len(names) for _ in ACT_CLASSES],
+        "intercept": intercept,
+    }
+    (tmp_path / "weights.json").write_text(json.dumps(weights), encoding="utf-8")
+    return ActReader.load(tmp_path)
+
+
+def _use(monkeypatch: pytest.MonkeyPatch, reader: ActReader | None) -> None:
+    monkeypatch.setattr(triage, "_shipped_reader", lambda: reader)
+
+
+def _derive(text: str, scores: Mapping[str, float]) -> list:  # type: ignore[type-arg]
+    me = Author("me", "Me")
+    post = Item(SOURCE, "post", ItemKind.POST, me, "Ten tiny kindnesses", is_own=True,
+                raw={"title": "Ten tiny kindnesses"})  # fmt: skip
+    comment = Item(SOURCE, "c1", ItemKind.COMMENT, Author("ana", "Ana"), text,
+                   parent_remote_id="post", thread_id="post")  # fmt: skip
+    stored = [StoredItem(post, None), StoredItem(comment, scores)]
+    lookup = {"post": post, "c1": comment}
+    return derive_opportunities(SOURCE, "post", stored, lookup, [], [], THRESHOLDS)
+
+
+# -- the reader ---------------------------------------------------------------------------------
+
+
+def test_shipped_reader_loads_and_gives_a_distribution_over_acts() -> None:
+    reader = ActReader.load()
+    assert set(reader.classes) == set(ACT_CLASSES)
+    assert set(reader.score_heads()) <= {*label_names(), *EXTRA_HEADS}
+    row = triage.act_features("Where can I find the printable list?", _reading_scores())
+    probs = reader.predict_proba([row, row])
+    assert probs.shape == (2, len(ACT_CLASSES))
+    assert np.allclose(probs.sum(axis=1), 1.0)
+    assert reader.predict_proba([]).shape == (0, len(ACT_CLASSES))
+
+
+def test_reader_refuses_missing_features_and_broken_files(tmp_path: Path) -> None:
+    with pytest.raises(ModelError, match="needs the features"):
+        ActReader.load().predict_proba([{"toxicity": 0.1}])
+    (tmp_path / "weights.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(ModelError, match=r"unreadable.*train --only acts"):
+        ActReader.load(tmp_path)
+    bad = {"classes": ["a"], "features": ["x", "y"], "mean": [0, 0], "scale": [1, 1],
+           "coef": [[1.0]], "intercept": [0.0]}  # fmt: skip
+    (tmp_path / "weights.json").write_text(json.dumps(bad), encoding="utf-8")
+    with pytest.raises(ModelError, match="do not fit together"):
+        ActReader.load(tmp_path)
+    assert not ActReader.available(tmp_path / "nowhere")
+
+
+@pytest.mark.parametrize(
+    ("text", "feature", "value"),
+    [
+        ("Where is the map? https://x.example/map", "text:has_link", 1.0),
+        ("Where is the map?", "text:ends_with_question", 1.0),
+        ("Where is the map? Thanks", "text:has_question_mark", 1.0),
+        ("Lovely post.", "text:has_question_mark", 0.0),
+        ("Message me on WhatsApp +44 7700 900123", "text:has_contact", 1.0),
+        ("Nice, but it misses carers", "text:has_but", 1.0),
+        ("I love my garden", "text:first_person", 0.5),
+    ],
+)
+def test_text_features(text: str, feature: str, value: float) -> None:
+    assert text_features(text)[feature] == pytest.approx(value)
+
+
+def test_act_features_hold_scores_rules_and_text() -> None:
+    row = triage.act_features("I disagree, this ignores carers.", _reading_scores(spam=0.2))
+    assert row["spam"] == 0.2
+    assert row["rule:criticism"] == 1.0
+    assert row["rule:question"] == 0.0
+    assert row["text:has_link"] == 0.0
+
+
+def test_read_act_needs_the_reading_tiers_heads(monkeypatch: pytest.MonkeyPatch) -> None:
+    fast_scores = dict.fromkeys(label_names(), 0.1)  # the fast tier stores no extra heads
+    assert triage.read_act("I disagree.", fast_scores) is None
+    cascade_sure = {**_reading_scores(), "spam": float("nan")}
+    assert triage.read_act("I disagree.", cascade_sure) is None
+    _use(monkeypatch, None)  # no act reader shipped
+    assert triage.read_act("I disagree.", _reading_scores()) is None
+
+
+# -- triage with the reader ---------------------------------------------------------------------
+
+
+def test_confident_reader_chooses_and_says_why(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _use(monkeypatch, _reader(tmp_path, "discuss", 8.0))
+    (opp,) = _derive("Lovely post, thank you!", _reading_scores())
+    assert opp.act is Act.DISCUSS
+    assert opp.reason.startswith("reads as disagreement or criticism 1.00 in a comment on")
+    again = _derive("Lovely post, thank you!", _reading_scores())
+    assert [o.id for o in again] == [opp.id]  # re-derivation is idempotent
+
+
+def test_unsure_reader_leaves_the_rules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _use(monkeypatch, _reader(tmp_path, "discuss", 0.5))  # top probability about 0.2
+    (opp,) = _derive("Lovely post, thank you!", _reading_scores())
+    assert opp.act is Act.THANK_COMMENTER
+    assert opp.reason.startswith("unanswered comment on your post")
+
+
+@pytest.mark.parametrize(
+    ("text", "scores", "act"),
+    [
+        ("I can't go on.", {"crisis": 0.97}, Act.OFFER_DM),
+        ("They'd all be better off without me.", {}, Act.OFFER_DM),
+        ("Great post! https://cheap-follows.example buy followers", {}, Act.NEEDS_CARE),
+        ("You're a clueless idiot.", {}, Act.NEEDS_CARE),
+        ("My dad died last week and everything is heavy.", {}, Act.HUG),
+    ],
+)
+def test_rules_keep_their_say_over_the_reader(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    text: str,
+    scores: dict[str, float],
+    act: Act,
+) -> None:
+    _use(monkeypatch, _reader(tmp_path, "thank_commenter", 12.0))
+    (opp,) = _derive(text, _reading_scores(**scores))
+    assert opp.act is act
+
+
+def test_a_crisis_or_needs_care_reading_needs_a_strong_reader(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _use(monkeypatch, _reader(tmp_path, "needs_care", 2.0))  # about 0.5: not strong
+    assert _derive("Lovely post!", _reading_scores())[0].act is Act.THANK_COMMENTER
+    (tmp_path / "strong").mkdir()
+    _use(monkeypatch, _reader(tmp_path / "strong", "offer_dm", 8.0))
+    (opp,) = _derive("Lovely post!", _reading_scores())
+    assert (opp.act, opp.priority) == (Act.OFFER_DM, Priority.CRISIS)
+    assert "safety resources attached" in opp.reason
+
+
+def test_idea_from_the_reader_is_an_idea(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _use(monkeypatch, _reader(tmp_path, "thank_for_sharing_what_matters", 8.0))
+    (opp,) = _derive("We leave soup on the doorstep of anyone who's ill.", _reading_scores())
+    assert opp.act is Act.THANK_FOR_SHARING_WHAT_MATTERS
+    assert opp.is_idea
+
+
+@pytest.mark.skipif(not reading_available(), reason="needs the reading model and onnxruntime")
+@pytest.mark.parametrize(
+    ("text", "act"),
+    [
+        ("I'm not convinced. Leaving notes for strangers ignores people who work two jobs.",
+         Act.DISCUSS),
+        ("Could you link the printable calendar from the post? I can't find it.", Act.SEND_LINK),
+        ("I got my driving licence this morning after four attempts!", Act.CELEBRATE),
+    ],
+)  # fmt: skip
+def test_shipped_reader_on_the_reading_tier(text: str, act: Act) -> None:
+    from cyberkind.engine import Scorer
+
+    scores = Scorer("reading").read([text])[0]
+    guess = triage.read_act(text, scores)
+    assert guess is not None and guess.act == act.value
+    (opp,) = _derive(text, scores)
+    assert opp.act is act
