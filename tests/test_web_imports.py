@@ -102,7 +102,7 @@ def test_a_file_imported_through_the_web_gets_the_cli_opportunities_with_the_rea
     assert _opportunities(db) == expected
     acts = {(act, person) for _id, act, person, *_rest in expected}
     assert acts == {("needs_care", "Promo Bot"), ("needs_care", "Rex"),
-                    ("thank_commenter", "Ines"), ("thank_commenter", "Lou")}  # fmt: skip
+                    ("thank_commenter", "Ines"), ("send_link", "Lou")}  # fmt: skip
     # The reading tier read them: its extra heads are stored, to the digit the CLI's are.
     stored = _scores(db, "import:comments")
     assert set(stored) == {"c1", "c2", "c3", "c4"}
