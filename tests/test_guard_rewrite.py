@@ -512,6 +512,9 @@ def test_delete_flagged_deletes_what_the_lexicon_leaves_of_a_span() -> None:
         ("war on drugs my ass, this is war on people.", "this is war on people."),
         ("The rent data is wrong, and the people who wrote it are clueless clowns.",
          "The rent data is wrong."),
+        # "youre", as ParaDetox's commenters write it, is "you're" to the rules
+        ("if you think trump is going to benefit anybody but millionaires youre a fool .",
+         "if you think trump is going to benefit anybody but millionaires."),
     ],
 )  # fmt: skip
 def test_guard_offers_the_rewrite_keeping_most(guard: Guard, text: str, expected: str) -> None:

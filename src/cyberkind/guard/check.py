@@ -279,33 +279,32 @@ class Guard:
         """
         text, spans = verdict.text, verdict.spans
         proposal = rewrite(text, spans, self.substitutions, self.lexicon)
-        passed: list[tuple[str, str]] = []
-        if proposal.text is not None:
-            again = self._judge(proposal.text, reply_to, policy)
-            if again.verdict == "ok":
-                passed.append((proposal.text, proposal.note))
-            note = (
-                f"No faithful rewrite found: the best attempt still scored {again.verdict!r}. "
-                "Try saying what you disagree with, and why."
-            )
-        else:
-            note = proposal.note
+        note = proposal.note
         # A clean deletion (only words taken out, no phrase left without its head) competes
         # with the rules' rewrite: "fired over a [stupid] joke" keeps more of the draft as
         # "fired over a joke" than as "fired over an unconvincing joke". The one keeping
-        # more wins; the lexicon's replacements ("know [shit]" -> "know stuff") do not
-        # compete with the rules' idioms ("know anything").
+        # more is checked first, and the first the guard scores ok wins (one check where it
+        # passes); the lexicon's replacements ("know [shit]" -> "know stuff") do not compete
+        # with the rules' idioms ("know anything").
+        candidates = [(proposal.text, proposal.note)] if proposal.text is not None else []
         if decline_note(spans) is None:
             plain = delete_flagged(text, spans, self.lexicon)
             if (
                 plain.text is not None
                 and plain.text != proposal.text
                 and _only_deletes(text, plain.text)
-                and self._judge(plain.text, reply_to, policy).verdict == "ok"
             ):
-                passed.append((plain.text, plain.note))
-        if passed:
-            return max(passed, key=lambda c: _kept(text, c[0]))
+                candidates.append((plain.text, plain.note))
+        candidates.sort(key=lambda c: -_kept(text, c[0]))  # stable: the rules' first on ties
+        for candidate, candidate_note in candidates:
+            again = self._judge(candidate, reply_to, policy)
+            if again.verdict == "ok":
+                return candidate, candidate_note
+            if candidate == proposal.text:
+                note = (
+                    f"No faithful rewrite found: the best attempt still scored "
+                    f"{again.verdict!r}. Try saying what you disagree with, and why."
+                )
         if decline_note(spans) is not None:
             return None, note
         # Plainer words before bare deletion: "that creepy little person", not "that
