@@ -7,7 +7,12 @@ import re
 import pytest
 
 from cyberkind.guard import Guard, Span, rewrite
-from cyberkind.guard.rewrite import decline_note, delete_flagged, idea_reformulation
+from cyberkind.guard.rewrite import (
+    decline_note,
+    delete_flagged,
+    idea_reformulation,
+    repair_deletion,
+)
 from cyberkind.guard.substitutions import load_substitutions
 
 
@@ -76,7 +81,6 @@ def test_rewrite_refuses_rather_than_produce_nonsense(guard: Guard, text: str, n
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("bananas are gross as fuck.", "bananas are very gross."),
         ("why the fuck is this still open?", "why is this still open?"),
         ("he will pardon his ass if it comes to it", "he will pardon him if it comes to it"),
         ("if you don't know shit, why reply?", "if you don't know anything, why reply?"),
@@ -111,7 +115,6 @@ def test_rewrite_swearing_idioms(guard: Guard, text: str, expected: str) -> None
     [
         ("so, every friday we will fuck all the world?", "fuck"),
         ("bitch to all the students", "bitch"),
-        ("war on drugs my ass, this is war on people.", "ass"),
     ],
 )
 def test_rewrite_declines_words_it_cannot_replace(guard: Guard, text: str, word: str) -> None:
@@ -430,3 +433,103 @@ def test_an_insulted_third_party_becomes_a_pronoun(guard: Guard, text: str, expe
 )
 def test_idea_reformulation_names_the_idea(text: str, expected: str) -> None:
     assert idea_reformulation(text) == expected
+
+
+# -- issue 15, J: a repaired deletion where the rules decline; a clean deletion competes -------
+
+
+def _spans(text: str, *words: str) -> list[Span]:
+    return [Span(text.index(w), text.index(w) + len(w), "insult", 1.0, w) for w in words]
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "expected"),
+    [
+        # the clause that holds the attack goes, the rest of the point stays
+        ("he is working with russia to take down america and clowns like you are too "
+         "clueless to notice .", ("clowns", "clueless"),
+         "he is working with russia to take down america."),
+        ("The plan is fine, but you are clearly an immature jerk.", ("jerk",),
+         "The plan is fine."),
+        # a vocative goes whole, adjectives and all
+        ("not a personal attack , you sensitive moron .", ("moron",), "not a personal attack."),
+        # a quantifier or a demonstrative stands alone once the noun goes
+        ("some idiots put that to overshadow the war .", ("idiots",),
+         "some put that to overshadow the war."),
+        ("they should be embarrassed to publish this rubbish .", ("rubbish",),
+         "they should be embarrassed to publish this."),
+    ],
+)  # fmt: skip
+def test_repair_deletion_drops_the_phrase_or_clause(
+    text: str, words: tuple[str, ...], expected: str
+) -> None:
+    result = repair_deletion(text, _spans(text, *words))
+    assert result.text == expected, result.note
+    assert not re.search(r"\b(person|people)\b", result.text)
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "note"),
+    [
+        # nothing but the attack: decline and offer the person-vs-idea reformulation
+        ("this guy is a complete idiot .", ("idiot",), "your argument ignores X"),
+        ("trump is a liar and a psychotic .", ("liar", "psychotic"), "your argument ignores X"),
+        # the clause would take most of the point with it
+        ("these exam retakes mean any idiot can get credentials for any profession .",
+         ("idiot",), "most of the point"),
+        # the clause goes and leaves "so ?": a gap, not a sentence
+        ("so, every friday we will fuck all the world?", ("fuck",), "would leave 'so ?'"),
+    ],
+)  # fmt: skip
+def test_repair_deletion_declines_without_a_point(
+    text: str, words: tuple[str, ...], note: str
+) -> None:
+    result = repair_deletion(text, _spans(text, *words), load_substitutions())
+    assert result.text is None
+    assert note in result.note
+
+
+def test_repair_deletion_declines_what_rewrite_always_declines() -> None:
+    text = "I will hurt you, and the plan is bad"
+    result = repair_deletion(text, (Span(0, 15, "threat", 1.0, text[:15]),))
+    assert result.text is None and "threat" in result.note
+
+
+def test_delete_flagged_deletes_what_the_lexicon_leaves_of_a_span() -> None:
+    # "fuck" alone is a lexicon deletion; the span "fuck off" still loses "off"
+    text = "fuck off, I'm doing stuff"
+    spans = (Span(0, 4, "profanity", 1.0, "fuck"), Span(0, 8, "toxicity", 1.0, "fuck off"))
+    assert delete_flagged(text, spans, load_substitutions()).text == "I'm doing stuff"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the clean deletion keeps more of the draft than "an unconvincing joke"
+        ("fired over a stupid joke .", "fired over a joke."),
+        ("bananas are gross as fuck.", "bananas are gross."),
+        # a clause of its own goes when no rule takes the insult away
+        ("war on drugs my ass, this is war on people.", "this is war on people."),
+        ("The rent data is wrong, and the people who wrote it are clueless clowns.",
+         "The rent data is wrong."),
+        # "youre", as ParaDetox's commenters write it, is "you're" to the rules
+        ("if you think trump is going to benefit anybody but millionaires youre a fool .",
+         "if you think trump is going to benefit anybody but millionaires."),
+    ],
+)  # fmt: skip
+def test_guard_offers_the_rewrite_keeping_most(guard: Guard, text: str, expected: str) -> None:
+    verdict = guard.check(text)
+    assert verdict.rewrite == expected, verdict.rewrite_note
+    assert guard.check(expected).verdict == "ok"
+
+
+def test_idiom_rule_still_rewrites_when_called_directly(guard: Guard) -> None:
+    text = "bananas are gross as fuck."
+    spans = guard.check(text, suggest=False).spans
+    assert rewrite(text, spans).text == "bananas are very gross."
+
+
+def test_an_attack_on_the_person_note_offers_the_idea(guard: Guard) -> None:
+    verdict = guard.check("The plan is fine, but you are clearly an immature jerk.")
+    assert verdict.rewrite == "The plan is fine."
+    assert '"the plan ignores X"' in verdict.rewrite_note

@@ -24,7 +24,7 @@ _INTENS = (
     r"|f\w*ing)"
 )
 _NP = rf"(?:{_INTENS}\s+|{_ADJ}\s+)*(?:{_NOUN}|{_ADJ})"
-_YOU_ARE = r"(?:you(?:'re|\u2019re|\s+are|\s+r)|u\s+r|ur|you\s+must\s+be|you\s+seem)"
+_YOU_ARE = r"(?:you(?:'re|\u2019re|re|\s+are|\s+r)|u\s+r|ur|you\s+must\s+be|you\s+seem)"
 _DASHES = r"[,;:\u2014\u2013-]"
 _Replacement = str | Callable[[re.Match[str]], str]
 _NEGATED = re.compile(r"(?:n['\u2019]?t|\bnot|\bnever)\s+(?:\w+\s+)?$", _I)

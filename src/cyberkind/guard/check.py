@@ -26,6 +26,7 @@ How a verdict is reached (docs/guard.md has the long version):
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import functools
 import re
 from collections.abc import Mapping, Sequence
@@ -49,7 +50,7 @@ from .analysis import (
 from .models import LEVELS, NEGATIVITY_LABELS, Reason, Span, Verdict, VerdictLevel, worst
 from .personal_data import find_personal_data
 from .policy import DEFAULT_THRESHOLDS, Policy, Thresholds
-from .rewrite import decline_note, delete_flagged, rewrite
+from .rewrite import decline_note, delete_flagged, repair_deletion, rewrite
 
 if TYPE_CHECKING:
     from ..classifiers.reading_tier import ReadingClassifier
@@ -259,29 +260,51 @@ class Guard:
     ) -> tuple[str | None, str]:
         """A cascade of rewrites; the first that the guard scores ``ok`` is returned.
 
-        1. the rules about people, then the learned lexicon (:func:`rewrite`);
+        1. the rules about people, then the learned lexicon (:func:`rewrite`), beside a
+           clean deletion of the flagged words (:func:`delete_flagged`, which declines
+           where a phrase would lose its head); of those the guard scores ``ok``, the one
+           keeping more of the draft's characters wins;
         2. the rules again, calling the people an insult noun names "person"/"people" and
            putting plain words for swear words that head a phrase ("on his [ass]" -> "on
            him"), then deleting what the guard still flags, re-checking each time (up to
            twice);
         3. the fallback (:func:`~cyberkind.guard.rewrite.delete_flagged`): substitute and
            delete the flagged words; if the result is still flagged, delete what the guard
-           flags in it, once more.
+           flags in it, once more;
+        4. the repaired deletion (:func:`~cyberkind.guard.rewrite.repair_deletion`): where a
+           deletion would leave a phrase without its head, the noun phrase or the clause
+           goes instead (re-checked, and repaired once more if still flagged).
 
         When none passes, the rewrite is ``None`` and the note says why.
         """
         text, spans = verdict.text, verdict.spans
         proposal = rewrite(text, spans, self.substitutions, self.lexicon)
-        if proposal.text is not None:
-            again = self._judge(proposal.text, reply_to, policy)
+        note = proposal.note
+        # A clean deletion (only words taken out, no phrase left without its head) competes
+        # with the rules' rewrite: "fired over a [stupid] joke" keeps more of the draft as
+        # "fired over a joke" than as "fired over an unconvincing joke". The one keeping
+        # more is checked first, and the first the guard scores ok wins (one check where it
+        # passes); the lexicon's replacements ("know [shit]" -> "know stuff") do not compete
+        # with the rules' idioms ("know anything").
+        candidates = [(proposal.text, proposal.note)] if proposal.text is not None else []
+        if decline_note(spans) is None:
+            plain = delete_flagged(text, spans, self.lexicon)
+            if (
+                plain.text is not None
+                and plain.text != proposal.text
+                and _only_deletes(text, plain.text)
+            ):
+                candidates.append((plain.text, plain.note))
+        candidates.sort(key=lambda c: -_kept(text, c[0]))  # stable: the rules' first on ties
+        for candidate, candidate_note in candidates:
+            again = self._judge(candidate, reply_to, policy)
             if again.verdict == "ok":
-                return proposal.text, proposal.note
-            note = (
-                f"No faithful rewrite found: the best attempt still scored {again.verdict!r}. "
-                "Try saying what you disagree with, and why."
-            )
-        else:
-            note = proposal.note
+                return candidate, candidate_note
+            if candidate == proposal.text:
+                note = (
+                    f"No faithful rewrite found: the best attempt still scored "
+                    f"{again.verdict!r}. Try saying what you disagree with, and why."
+                )
         if decline_note(spans) is not None:
             return None, note
         # Plainer words before bare deletion: "that creepy little person", not "that
@@ -306,6 +329,16 @@ class Guard:
                 fallback = delete_flagged(current, current_spans, self.lexicon)
                 current, current_spans = fallback.text, None
                 current_note = current_note or fallback.note
+        # Last, a deletion with the grammar repaired: the noun phrase or the clause goes
+        # ("this guy is [a complete idiot]", "[, and clowns like you are too clueless]").
+        repaired = repair_deletion(text, spans, self.lexicon)
+        for _ in range(2):
+            if repaired.text is None:
+                break
+            again = self._judge(repaired.text, reply_to, policy)
+            if again.verdict == "ok":
+                return repaired.text, repaired.note
+            repaired = repair_deletion(repaired.text, again.spans, self.lexicon)
         return None, note
 
     def _delighted(
@@ -440,6 +473,19 @@ class Guard:
         variants = [mask(a.masked, [(w.start, w.end)]) for w in words]
         logits = self._logits([a.masked, *variants])
         return words, logits[0][None, :] - logits[1:]
+
+
+def _only_deletes(source: str, candidate: str) -> bool:
+    """Whether ``candidate`` is ``source`` with words taken out (case and spacing aside)."""
+    a = re.findall(r"\w+", source.lower())
+    b = re.findall(r"\w+", candidate.lower())
+    ops = difflib.SequenceMatcher(None, a, b, False).get_opcodes()
+    return all(op in ("equal", "delete") for op, *_ in ops)
+
+
+def _kept(source: str, candidate: str) -> float:
+    """How much of ``source`` a rewrite keeps: the similarity of their characters (0-1)."""
+    return difflib.SequenceMatcher(None, source.lower(), candidate.lower(), False).ratio()
 
 
 def _pick(

@@ -53,7 +53,14 @@ from .lexicon import (
 from .models import Span
 from .substitutions import apply_edits, find_substitutions
 
-__all__ = ["Rewrite", "decline_note", "delete_flagged", "idea_reformulation", "rewrite"]
+__all__ = [
+    "Rewrite",
+    "decline_note",
+    "delete_flagged",
+    "idea_reformulation",
+    "repair_deletion",
+    "rewrite",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,11 +237,7 @@ def delete_flagged(
     swearing = {k: v for k, v in PROFANITY_REPLACEMENTS.items() if k in _PROFANE}
     table = {**_learned(lexicon or {}, swearing), **swearing}
     edits = _lexicon_edits(text, table, ranges)
-    edits += [
-        (s, e, "")
-        for s, e in ranges
-        if not any(a < e and s < b for a, b, _ in edits) and text[s:e].strip()
-    ]
+    edits += [(s, e, "") for s, e in _uncovered(text, ranges, edits)]
     for start, end, to in edits:
         if not to and _dangling(text, start, end):
             return Rewrite(
@@ -244,6 +247,93 @@ def delete_flagged(
             )
     done = "Rewritten without the flagged words."
     return _finish(apply_edits(text, edits), text, done, _only_swearing(text, spans))
+
+
+def repair_deletion(
+    text: str, spans: Sequence[Span], lexicon: Mapping[str, str] | None = None
+) -> Rewrite:
+    """The last fallback: delete the flagged words and repair the sentence around them.
+
+    Where :func:`delete_flagged` declines because a deletion would leave a phrase without its
+    head, the repair widens the deletion instead: first to the whole noun phrase ("this guy
+    is [a complete idiot]", "not a personal attack, [you sensitive moron]"), then, when that
+    still leaves a copula or preposition without its object, to the whole clause ("he is
+    working with russia[, and clowns like you are too clueless to notice]"). Learned
+    substitutions inside the spans are kept, as in :func:`delete_flagged`. It declines where
+    :func:`rewrite` always does (:func:`decline_note`), when a new gap is left ("is a.",
+    "of,") and when no point is left: then the note offers :func:`idea_reformulation`.
+    Nothing here says "person" for an insult noun: the words go, or the clause does.
+
+    **Usage**::
+
+        >>> repair_deletion("he is working with russia and clowns like you are too clueless "
+        ...                 "to notice .", spans).text
+        'he is working with russia.'
+    """
+    note = decline_note(spans)
+    if note is not None:
+        return Rewrite(None, note)
+    ranges = [(s.start, s.end) for s in spans if s.label not in _DATA_LABELS]
+    swearing = {k: v for k, v in PROFANITY_REPLACEMENTS.items() if k in _PROFANE}
+    table = {**_learned(lexicon or {}, swearing), **swearing}
+    found = _lexicon_edits(text, table, ranges)
+    edits = [x for x in found if x[2]]
+    # The lexicon's deletions are widened like the rest ("we will [fuck] all the world").
+    cuts = [_widen(text, s, e) for s, e, to in found if not to]
+    cuts += [_widen(text, s, e) for s, e in _uncovered(text, ranges, found)]
+    merged: list[tuple[int, int]] = []
+    for s, e in sorted(cuts):
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], e))
+        else:
+            merged.append((s, e))
+    edits = [x for x in edits if not any(s <= x[0] and x[1] <= e for s, e in merged)]
+    out = apply_edits(text, [*edits, *((s, e, "") for s, e in merged)])
+    gap = _new_gap(out, text)
+    if gap:
+        return Rewrite(
+            None,
+            f"No faithful rewrite: deleting the marked words would leave {gap!r}. "
+            "Consider rephrasing it yourself.",
+        )
+    flagged = _flagged_words(text, spans)
+    if _kept_share(out, text, flagged) < _KEEP:
+        return Rewrite(
+            None,
+            "No faithful rewrite: taking the attack out would take most of the point with it. "
+            "Consider saying what you disagree with, and why, for example: "
+            f'"{idea_reformulation(text)}" (say what X is).',
+        )
+    people = flagged & (_PERSON_WORDS | _PEOPLE_WORDS | _SLUR_WORDS)
+    done = (
+        "Rewritten without the attack on the person. To make your point, say what you "
+        f'disagree with, for example: "{idea_reformulation(text)}" (say what X is).'
+        if people or any(e - s > 0 and (s, e) not in ranges for s, e in merged)
+        else "Rewritten without the flagged words."
+    )
+    return _finish(out, text, done, _only_swearing(text, spans))
+
+
+def _uncovered(
+    text: str, ranges: Sequence[tuple[int, int]], edits: Sequence[tuple[int, int, str]]
+) -> list[tuple[int, int]]:
+    """The parts of ``ranges`` with a word in them that no edit covers.
+
+    "[fuck off], I'm doing stuff" with the lexicon's edit of "fuck" alone leaves "off" to
+    delete, not "off, I'm doing stuff".
+    """
+    out = []
+    for start, end in ranges:
+        pos = start
+        for a, b, _ in sorted(edits):
+            if b <= pos or a >= end:
+                continue
+            if a > pos:
+                out.append((pos, a))
+            pos = max(pos, b)
+        if pos < end:
+            out.append((pos, end))
+    return [(s, e) for s, e in out if re.search(r"\w", text[s:e])]
 
 
 def _finish(out: str, text: str, done: str, only_swearing: bool = False) -> Rewrite:
@@ -594,3 +684,117 @@ def _tidy(out: str, original: str) -> str:
     if out and original.rstrip()[-1:] in ".!?" and out[-1] not in ".!?":
         out += original.rstrip()[-1]
     return out
+
+
+# Clause boundaries for :func:`repair_deletion`: punctuation and the coordinators.
+_SEPARATORS = frozenset((",", ";", ":", ".", "!", "?", "(", ")", "-", "\u2014", "\u2013"))
+_COORDINATORS = frozenset(("and", "but", "or"))
+_SENTENCE_ENDS = frozenset((".", "!", "?"))
+# A noun phrase's opening word, for widening a deletion to the whole phrase; "you" opens a
+# vocative ("you sensitive [moron]").
+_NP_OPENERS = _DETERMINERS | frozenset(("you", "u", "ya", "such", "an", "your", "ur"))
+# After these, a phrase needs what follows: a deletion that leaves one of them before a
+# boundary drops the clause ("this guy is [a complete idiot].").
+_NEEDS_REST = _NEEDS_HEAD | frozenset(("youre", "ur", "im", "hes", "shes", "theyre", "look",
+                                       "looks", "like", "become", "became", "called"))  # fmt: skip
+
+
+def _widen(text: str, start: int, end: int) -> tuple[int, int]:
+    """The stretch of ``text`` to delete for the flagged ``text[start:end]``.
+
+    The span itself where deleting it leaves the sentence whole (:func:`_dangling`); else the
+    noun phrase around it (an opener within three words, only describing words between);
+    else the clause.
+    """
+    if not _dangling(text, start, end):
+        return start, end
+    toks = [(m.start(), m.end(), m.group().lower().replace("\u2019", "'"))
+            for m in _WORDS.finditer(text)]  # fmt: skip
+    first = next((i for i, t in enumerate(toks) if t[1] > start), len(toks))
+    last = max(first, max((i for i, t in enumerate(toks) if t[0] < end), default=first))
+    prev = toks[first - 1][2] if first > 0 else ""
+    nxt = toks[last + 1][2] if last + 1 < len(toks) else ""
+    if (
+        (prev in _QUANTIFIERS and nxt[:1].isalpha() and nxt not in _FUNCTION)
+        or (prev in ("those", "some", "all") and nxt in ("who", "that"))
+        or (prev in ("this", "that") and (nxt in _SENTENCE_ENDS or not nxt))
+    ):
+        # "some [idiots] put that", "one of those [idiots] who", "publish this [crap]."
+        return start, end
+    # The noun phrase: back to its opener ("a complete [idiot]", "you sensitive [moron]").
+    opener = None
+    for k in range(first - 1, max(-1, first - 4), -1):
+        word = toks[k][2]
+        if word in _NP_OPENERS:
+            opener = k
+            break
+        if not word[:1].isalpha() or word in _FUNCTION or _plural_like(word):
+            break  # "a million dollars [idiot]": "dollars" is no describing word
+    if opener is not None:
+        # Only a phrase of its own goes whole: a vocative or an apposition ("..., [you
+        # sensitive moron]."), not an object ("grow [a brain]" would leave "grow").
+        before = toks[opener - 1][2] if opener > 0 else ""
+        after = toks[last + 1][2] if last + 1 < len(toks) else ""
+        ends = after in _SEPARATORS or after in _COORDINATORS or not after
+        alone = before in _SEPARATORS or not before or toks[opener][2] in ("you", "u", "ya")
+        if ends and alone:
+            return toks[opener][0], toks[last][1]
+    # The clause: between the separators around the span.
+    left = first
+    while left > 0 and toks[left - 1][2] not in _SEPARATORS | _COORDINATORS:
+        left -= 1
+    right = last
+    while right + 1 < len(toks) and toks[right + 1][2] not in _SEPARATORS | _COORDINATORS:
+        right += 1
+    if left > 0 and toks[left - 1][2] not in _SENTENCE_ENDS:
+        # Take the separators before it along (", and ...") but keep a full stop.
+        while left > 0 and toks[left - 1][2] in (_SEPARATORS | _COORDINATORS) - _SENTENCE_ENDS:
+            left -= 1
+        return toks[left][0], toks[right][1]
+    # The first clause of its sentence: take the separator after it along.
+    while right + 1 < len(toks) and toks[right + 1][2] in (",", ";", ":", "-", "and", "but", "or"):
+        right += 1
+    return toks[left][0], toks[right][1]
+
+
+# Quantifiers that stand as pronouns once the noun after them goes ("some [idiots] think").
+_QUANTIFIERS = frozenset(("some", "many", "most", "several", "both"))
+_KEEP = 0.5
+"""The share of the draft's unflagged content words a repaired deletion must keep."""
+
+
+def _kept_share(out: str, text: str, flagged: frozenset[str]) -> float:
+    """The share of ``text``'s content words, flagged ones aside, that ``out`` keeps."""
+    kept = {w.lower() for w in _CONTENT.findall(out)}
+    wanted = [
+        w.lower()
+        for w in _CONTENT.findall(text)
+        if w.lower() not in _STOP and w.lower() not in flagged
+    ]
+    return sum(w in kept for w in wanted) / len(wanted) if wanted else 0.0
+
+
+def _plural_like(word: str) -> bool:
+    return word.endswith("s") and not word.endswith(("ss", "ous", "ish"))
+
+
+# A word that cannot stand before a boundary: "is a.", "one of,", "so and".
+_GAP_BEFORE = frozenset(("a", "an", "the", "your", "ur", "my", "his", "their", "our", "of",
+                         "for", "with", "at", "by", "from", "to", "is", "are", "was", "were",
+                         "be", "been", "am", "youre", "such", "very", "too", "like", "than",
+                         "so", "and", "or", "but"))  # fmt: skip
+
+
+def _new_gap(out: str, text: str) -> str | None:
+    """A word left before a boundary that needs a word after it, and was not so before."""
+
+    def gaps(t: str) -> set[tuple[str, str]]:
+        words = [w.lower().replace("\u2019", "'") for w in _WORDS.findall(t)] + ["."]
+        return {
+            (a, b)
+            for a, b in itertools.pairwise(words)
+            if a in _GAP_BEFORE and (b in _SEPARATORS or b in _COORDINATORS)
+        }
+
+    new = gaps(out) - gaps(text)
+    return " ".join(sorted(new)[0]) if new else None
