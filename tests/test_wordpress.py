@@ -293,8 +293,9 @@ def test_the_inbox_lists_exactly_the_unanswered_comments(
     store = SQLiteStore(tmp_path / "inbox.db")
     sync(store, connect(wordpress, client, batch_size=5), stub_scorer)
     inbox = Inbox(store)
-    thanks = inbox.opportunities(acts=[Act.THANK_COMMENTER])
-    unanswered = {i for o in thanks for i in o.item_ids}
+    # One opportunity per unanswered comment: a thank-you, or (Eli's idea) credit for it.
+    replies = inbox.opportunities(acts=[Act.THANK_COMMENTER, Act.THANK_FOR_SHARING_WHAT_MATTERS])
+    unanswered = {i for o in replies for i in o.item_ids}
     # Ben, Dee (on Ana's reply), Eli and Fay wait for an answer; Cleo and Gus were answered,
     # Hal commented on Bo's post, the spam never arrives. Comments added by other tests of
     # this session are answered by them.
