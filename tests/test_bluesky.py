@@ -285,9 +285,11 @@ def test_sync_maps_every_notification_type(
         by_act[Act.THANK_READER]
     )
     # Bodhi's reply and Dinah's mention were answered on Bluesky; Cyrus's reply and Bodhi's
-    # quote were not.
+    # quote were not. Cyrus's reply is an idea: one opportunity, credit for the idea.
     thanked = {o.item_ids: o.person for o in opps if o.act is Act.THANK_COMMENTER}
-    assert thanked == {(cyrus.remote_id,): "Cyrus Okafor", (quote.remote_id,): "Bodhi Chen"}
+    assert thanked == {(quote.remote_id,): "Bodhi Chen"}
+    credited = {o.item_ids: o.person for o in opps if o.act is Act.THANK_FOR_SHARING_WHAT_MATTERS}
+    assert credited == {(cyrus.remote_id,): "Cyrus Okafor"}
     answer = next(i for i in own.values() if i.text == "Thank you, Dinah!")
     assert answer.parent_remote_id == mention.remote_id
     assert any(o.is_idea and o.person == "Cyrus Okafor" for o in opps)
@@ -459,7 +461,7 @@ def test_send_draft_replies_to_a_reply_once_and_closes_the_opportunity(
         root = items["Ten tiny kindnesses you can do before lunch"]
         [opp] = [
             o
-            for o in store.opportunities(acts=[Act.THANK_COMMENTER.value])
+            for o in store.opportunities(acts=[Act.THANK_FOR_SHARING_WHAT_MATTERS.value])
             if o.item_ids == (cyrus.remote_id,)
         ]
         draft = Composer(store, guard=guard).draft(opp, save=True)
