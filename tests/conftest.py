@@ -31,12 +31,29 @@ def data_dir() -> Path:
     return path
 
 
+@pytest.fixture(autouse=True, scope="session")
+def fast_guard_for_fixtures() -> Iterator[None]:
+    """The fast guard for module- and session-scoped fixtures too (they are built before a
+    test's own fixtures run); :func:`clean_environ` keeps it per test."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CYBERKIND_GUARD_TIER", "fast")
+        yield
+
+
 @pytest.fixture(autouse=True)
-def clean_environ(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Clear the CYBERKIND_* variables we read, except the data folder tests rely on."""
+def clean_environ(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> Iterator[None]:
+    """Clear the CYBERKIND_* variables we read, except the data folder tests rely on.
+
+    The guard reads with the fine-tuned encoder by default (``guard_tier`` = ``reading``).
+    Most tests pin exact verdicts, spans and rewrites of the fast tier's rules, so they run
+    with ``CYBERKIND_GUARD_TIER=fast``; a test marked ``guard_default`` sees the real default
+    (tests/test_guard_default.py).
+    """
     for name in list(os.environ):
         if name.startswith("CYBERKIND_") and name != "CYBERKIND_DATA_DIR":
             monkeypatch.delenv(name)
+    if request.node.get_closest_marker("guard_default") is None:
+        monkeypatch.setenv("CYBERKIND_GUARD_TIER", "fast")
     yield
 
 

@@ -60,10 +60,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("seed", 0, "Random seed for training and benchmark sampling"),
     Setting(
         "guard_tier",
-        "fast",
-        "The engine tier the guard, `check` and `serve` read with: fast, or reading (the "
-        "fine-tuned encoder; opt-in until it meets the functional suite's fair-text targets, "
-        "docs/benchmarks.md)",
+        "reading",
+        "The engine tier the guard, `check` and `serve` read with: reading (the fine-tuned "
+        "encoder; falls back to fast where its model or runtime is missing) or fast (word "
+        "n-grams: quicker, but it misses attacks without swear words, docs/benchmarks.md)",
     ),
     Setting(
         "inbox_tier",
