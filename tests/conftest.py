@@ -41,7 +41,9 @@ def fast_guard_for_fixtures() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
-def clean_environ(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> Iterator[None]:
+def clean_environ(
+    monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> Iterator[None]:
     """Clear the CYBERKIND_* variables we read, except the data folder tests rely on.
 
     The guard reads with the fine-tuned encoder by default (``guard_tier`` = ``reading``).

@@ -44,6 +44,7 @@ def guard_scorer(values: Mapping[str, Any], tier: str | None = None) -> Scorer:
     chosen = guard_tier(tier or str(values["guard_tier"]), model_dir)
     return Scorer(chosen, model_dir, tier_options(chosen, values))
 
+
 logger = logging.getLogger(__name__)
 
 
