@@ -37,6 +37,7 @@ def fast_guard_for_fixtures() -> Iterator[None]:
     test's own fixtures run); :func:`clean_environ` keeps it per test."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("CYBERKIND_GUARD_TIER", "fast")
+        patch.setenv("CYBERKIND_SCORE_TIER", "fast")
         yield
 
 
@@ -47,15 +48,17 @@ def clean_environ(
     """Clear the CYBERKIND_* variables we read, except the data folder tests rely on.
 
     The guard reads with the fine-tuned encoder by default (``guard_tier`` = ``reading``).
-    Most tests pin exact verdicts, spans and rewrites of the fast tier's rules, so they run
-    with ``CYBERKIND_GUARD_TIER=fast``; a test marked ``guard_default`` sees the real default
-    (tests/test_guard_default.py).
+    Most tests pin exact verdicts, spans and rewrites of the fast tier's rules, and the exact
+    scores ``cyberkind score`` writes, so they run with ``CYBERKIND_GUARD_TIER=fast`` and
+    ``CYBERKIND_SCORE_TIER=fast`` (``score`` reads with ``reading-cascade`` by default); a test
+    marked ``guard_default`` sees the real defaults (tests/test_guard_default.py).
     """
     for name in list(os.environ):
         if name.startswith("CYBERKIND_") and name != "CYBERKIND_DATA_DIR":
             monkeypatch.delenv(name)
     if request.node.get_closest_marker("guard_default") is None:
         monkeypatch.setenv("CYBERKIND_GUARD_TIER", "fast")
+        monkeypatch.setenv("CYBERKIND_SCORE_TIER", "fast")
     yield
 
 

@@ -7,6 +7,7 @@ back to the fast tier, which ``test_the_default_falls_back_to_fast_without_the_m
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -57,3 +58,34 @@ def test_check_reads_with_the_encoder_unless_told_fast() -> None:
     assert default.exit_code != 0, default.output
     fast = runner.invoke(cli, ["check", "--tier", "fast", PLAIN_ATTACKS[0]])
     assert fast.exit_code == 0, fast.output
+
+
+def test_score_defaults_to_the_cascade() -> None:
+    assert resolve({})["score_tier"] == "reading-cascade"
+
+
+@needs_reading
+def test_score_reads_with_the_cascade_unless_told_fast(tmp_path: Path) -> None:
+    """A plain attack the fast tier misses, but is unsure of, goes to the encoder: the default
+    ``score`` reads the attack; ``--tier fast`` writes the fast tier's own scores."""
+    source = tmp_path / "in.jsonl"
+    source.write_text(json.dumps({"id": "a", "text": PLAIN_ATTACKS[0]}) + "\n", encoding="utf-8")
+    runner = CliRunner()
+    default = runner.invoke(cli, ["score", str(source)])
+    fast = runner.invoke(cli, ["score", "--tier", "fast", str(source)])
+    assert default.exit_code == 0 and fast.exit_code == 0, default.output + fast.output
+
+    def scores(output: str) -> dict[str, float]:
+        (row,) = [line for line in output.splitlines() if line.startswith("{")]
+        found: dict[str, float] = json.loads(row)["scores"]
+        return found
+
+    cascade_scores, fast_scores = scores(default.output), scores(fast.output)
+    assert cascade_scores != fast_scores
+    from cyberkind.engine import Scorer
+
+    # The decisions differ, which only the encoder's reading can do (a row the cascade keeps
+    # from the fast tier keeps its decisions).
+    label = "personal_attack"
+    assert cascade_scores[label] >= Scorer("reading-cascade").thresholds()[label]
+    assert fast_scores[label] < Scorer("fast").thresholds()[label]

@@ -147,8 +147,11 @@ def test_predict_order_does_not_depend_on_batching(model: ReadingModel) -> None:
     together = model.predict(texts)["toxicity"]
     alone = np.array([model.predict([t])["toxicity"][0] for t in texts])
     # int8 dynamic quantisation scales activations per batch: a batch's other texts move a
-    # score by a few thousandths, never by more.
-    np.testing.assert_allclose(together, alone, atol=0.02)
+    # score by a few hundredths (0.037 for "short" here; the model card says so), never by
+    # more. Each row is still its own text's: nearest to its own score alone.
+    np.testing.assert_allclose(together, alone, atol=0.05)
+    for i, value in enumerate(together):
+        assert int(np.argmin(np.abs(alone - value))) == i
 
 
 @needs_model
@@ -176,6 +179,14 @@ def test_a_single_text_is_read_once_for_every_head(model: ReadingModel) -> None:
     assert fresh.predict([text])["spam"][0] == again["spam"][0]
     fresh.predict([text, "another"])  # batches are read as they come
     assert len(runs) == 2
+    # The span head reads up to 256 pieces, the sentence heads 128: a text shorter than both
+    # is the same input to both, so its spans come from the pass its scores came from.
+    fresh.spans([text])
+    assert len(runs) == 2
+    long_text = " ".join(["word"] * 200)
+    fresh.predict([long_text])
+    fresh.spans([long_text])  # cut at 128 for the scores, not for the spans: read again
+    assert len(runs) == 4
 
 
 @needs_model

@@ -66,6 +66,14 @@ SETTINGS: tuple[Setting, ...] = (
         "n-grams: quicker, but it misses attacks without swear words, docs/benchmarks.md)",
     ),
     Setting(
+        "score_tier",
+        "reading-cascade",
+        "The engine tier `score` reads with: reading-cascade (the fast tier first, the "
+        "fine-tuned encoder for the texts it is unsure of; fast where the reading model or "
+        "onnxruntime is missing), reading (the encoder for every text), or fast (raw speed; "
+        "docs/benchmarks.md)",
+    ),
+    Setting(
         "inbox_tier",
         "reading",
         "The engine tier that import, sync and the demo read comments with: reading (the "

@@ -174,8 +174,9 @@ class ReadingModel:
         if len(texts) == 1:
             key = (texts[0], max_length)
             with self._recent_lock:
-                known = self._recent.get(key)
+                known = self._recent.get(key) or self._untruncated(texts[0], max_length)
                 if known is not None:
+                    self._recent[key] = known
                     self._recent.move_to_end(key)
                     return known
             known = self._run_all(texts, max_length, batch_size)
@@ -187,6 +188,25 @@ class ReadingModel:
                     self._recent.popitem(last=False)
             return known
         return self._run_all(texts, max_length, batch_size)
+
+    def _untruncated(self, text: str, max_length: int) -> _Run | None:
+        """A remembered pass of ``text`` at another length limit that reads the same word
+        pieces as one at ``max_length`` would: neither limit cut the text.
+
+        The sentence heads read at most ``max_length`` pieces and the span head at most
+        ``span_max_length``; a draft shorter than both (nearly every draft) is read once.
+        Call with ``_recent_lock`` held.
+        """
+        for limit in (int(self.config["max_length"]), int(self.config["span_max_length"])):
+            if limit == max_length:
+                continue
+            known = self._recent.get((text, limit))
+            if known is None or not known[1]:
+                continue
+            pieces = len(known[1][0].ids)
+            if pieces < limit and pieces <= max_length:
+                return known
+        return None
 
     def _run_all(self, texts: Sequence[str], max_length: int, batch_size: int) -> _Run:
         n_out = len(self.labels)

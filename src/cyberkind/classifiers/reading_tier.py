@@ -5,8 +5,16 @@
   few: the guard, the inbox, the composer, the web's live nudges, the Perspective endpoint.
 - ``reading-cascade`` (``cyberkind.reading-cascade.v1``): the fast tier scores every text
   first; only the texts whose fast score for some public label lies near that label's
-  threshold (within ``margin`` in logit) go to the encoder. This is for bulk scoring, where the
-  encoder's cost per text matters.
+  threshold go to the encoder. This is bulk scoring's default (``cyberkind score``), where
+  the encoder's cost per text matters. "Near" is learned on dev splits (``cyberkind train
+  --only cascade``, written to ``cascade.json`` beside the reading model): per label, how
+  often the encoder decided differently at each distance from the fast threshold; a text
+  goes to the encoder when the chance that it changes some decision is above a cut chosen
+  so that 30% of dev texts go (:func:`cascade_risk`). Without that file, or with the
+  ``margin`` option set, a text goes when some label lies within ``margin`` logits of its
+  fast threshold. For the texts the encoder does not
+  read, the fast probabilities are shifted in logit so that each label's fast threshold lands
+  on the encoder's: the tier's thresholds hold for every row.
 
 Both give the 16 public labels (the columns :class:`~cyberkind.engine.Scorer` reads) plus the
 encoder's extra heads (:data:`EXTRA_HEADS`: ``spam``, the person-vs-idea ``target:*`` heads and
@@ -23,6 +31,7 @@ labels, and the inbox stores them with each item for triage; the web's spam chec
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -30,6 +39,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from ..errors import ModelError
 from ..hookspecs import hookimpl
 from ..labels import label_names
 from ..plugins import ClassifierRegistration
@@ -39,11 +49,14 @@ from .shipped import default_model_dir
 
 __all__ = [
     "CASCADE_CONFIG",
+    "CASCADE_FILE",
     "EXTRA_HEADS",
     "READING_CONFIG",
     "READING_TIERS",
     "ReadingCascade",
     "ReadingClassifier",
+    "RiskTable",
+    "cascade_risk",
     "guard_tier",
     "make_reading_cascade",
     "make_reading_classifier",
@@ -68,8 +81,33 @@ READING_CONFIG: Mapping[str, Any] = {"folder": READING_MODEL, "threads": None}
 CASCADE_CONFIG: Mapping[str, Any] = {
     **READING_CONFIG,
     "fast_folder": "fast-v1",
-    "margin": 1.0,
+    "margin": None,
 }
+"""``margin`` ``None``: the risk table of :data:`CASCADE_FILE` (a 1.0 margin without it); a
+number sets one margin for every label instead."""
+CASCADE_FILE = "cascade.json"
+"""The cascade's risk table and cut, chosen on dev, in the reading model's folder."""
+DEFAULT_MARGIN = 1.0
+
+
+RiskTable = list[dict[str, list[float]]]
+"""Per public label, ``{"edges": inner bin edges of the distance, "rates": one per bin}``."""
+
+
+def cascade_risk(distance: npt.NDArray[np.float64], table: RiskTable) -> npt.NDArray[np.float64]:
+    """Each row's chance that the encoder decides some label differently from the fast tier.
+
+    ``distance`` is ``(rows, labels)``: the fast logit's distance from its threshold; label
+    ``j``'s disagreement rate is that of the bin its distance falls in, and the labels are
+    taken as independent: ``1 - prod(1 - rate)``.
+    """
+    keep = np.ones(distance.shape[0], dtype=np.float64)
+    for j, entry in enumerate(table):
+        edges = np.asarray(entry["edges"], dtype=np.float64)
+        rates = np.asarray(entry["rates"], dtype=np.float64)
+        keep *= 1.0 - rates[np.searchsorted(edges, distance[:, j], side="right")]
+    return np.asarray(1.0 - keep)
+
 
 FloatMatrix = npt.NDArray[np.float32]
 
@@ -131,30 +169,58 @@ class ReadingClassifier:
 
 
 class ReadingCascade(ReadingClassifier):
-    """The fast tier first; the encoder for the texts it is unsure of (see the module doc)."""
+    """The fast tier first; the encoder for the texts it is unsure of (see the module doc).
 
-    def __init__(self, model: ReadingModel, fast: LinearModel, margin: float) -> None:
+    ``risk`` is a calibrated ``(table, cut)`` (:func:`cascade_risk`); without it, ``margin``
+    (logits) around every label's fast threshold decides.
+    """
+
+    def __init__(
+        self,
+        model: ReadingModel,
+        fast: LinearModel,
+        margin: float = DEFAULT_MARGIN,
+        risk: tuple[RiskTable, float] | None = None,
+    ) -> None:
         super().__init__(model)
         self.fast = fast
-        self.margin = margin
+        self.margin = float(margin)
         names = label_names()
+        if risk is not None and len(risk[0]) != len(names):
+            raise ModelError(
+                f"the cascade's risk table has {len(risk[0])} labels, not {len(names)}. You can "
+                "fix this by rebuilding it with `cyberkind train --only cascade`."
+            )
+        self.risk = risk
         fast_labels = list(fast.labels)
         self._fast_columns = [fast_labels.index(n) for n in names]
         tuned = fast.thresholds()
         self._fast_cut = np.asarray([_logit(tuned[n]) for n in names], dtype=np.float64)
+        mine = self.thresholds()
+        reading_cut = np.asarray(
+            [_logit(min(max(mine[n], 1e-6), 1 - 1e-6)) for n in names], dtype=np.float64
+        )
+        self._shift = reading_cut - self._fast_cut
         self.sent_to_encoder = 0
         self.scored = 0
 
     def predict_proba(self, texts: list[str] | tuple[str, ...]) -> FloatMatrix:
         texts = list(texts)
         names = label_names()
-        fast = np.asarray(self.fast.predict_proba(texts), dtype=np.float32)[:, self._fast_columns]
+        fast = np.asarray(self.fast.predict_proba(texts), dtype=np.float64)[:, self._fast_columns]
+        z = _logit(np.clip(fast, 1e-6, 1 - 1e-6))
         out = np.zeros((len(texts), len(self._labels)), dtype=np.float32)
-        out[:, : len(names)] = fast
+        # The fast tier's thresholds differ from the encoder's: shifted in logit, a fast score
+        # crosses the encoder's threshold exactly where it crossed its own.
+        out[:, : len(names)] = 1.0 / (1.0 + np.exp(-(z + self._shift[None, :])))
         # The extra heads exist only where the encoder ran: NaN says "not read" elsewhere.
         out[:, len(names) :] = np.nan
-        z = _logit(np.clip(fast.astype(np.float64), 1e-6, 1 - 1e-6))
-        unsure = np.any(np.abs(z - self._fast_cut[None, :]) <= self.margin, axis=1)
+        distance = np.abs(z - self._fast_cut[None, :])
+        if self.risk is not None:
+            table, cut = self.risk
+            unsure = cascade_risk(distance, table) > cut
+        else:
+            unsure = np.any(distance <= self.margin, axis=1)
         rows = np.flatnonzero(unsure)
         self.scored += len(texts)
         self.sent_to_encoder += len(rows)
@@ -182,7 +248,32 @@ def make_reading_cascade(model_dir: Path | None, config: Mapping[str, Any]) -> R
     """Load the ``reading-cascade`` tier: the fast model and the reading model."""
     root = model_dir or default_model_dir()
     fast = LinearModel.from_disk(root / str(config["fast_folder"]), ["public"])
-    return ReadingCascade(_model(model_dir, config), fast, float(config["margin"]))
+    margin = config.get("margin")
+    calibrated = root / str(config["folder"]) / CASCADE_FILE
+    if margin is not None or not calibrated.is_file():
+        return ReadingCascade(
+            _model(model_dir, config), fast, DEFAULT_MARGIN if margin is None else float(margin)
+        )
+    try:
+        saved = json.loads(calibrated.read_text(encoding="utf-8"))
+        bins = saved["bins"]
+        table: RiskTable = [
+            {
+                "edges": list(map(float, bins[n]["edges"])),
+                "rates": list(map(float, bins[n]["rates"])),
+            }
+            for n in label_names()
+        ]
+        if any(len(t["rates"]) != len(t["edges"]) + 1 for t in table):
+            raise ValueError("each label needs one rate more than it has edges")
+        cut = float(saved["cut"])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise ModelError(
+            f"the cascade's calibration {calibrated} is unreadable ({exc}). You can fix this by "
+            "rebuilding it with `cyberkind train --only cascade`, or by deleting the file (a "
+            "fixed margin then decides)."
+        ) from exc
+    return ReadingCascade(_model(model_dir, config), fast, risk=(table, cut))
 
 
 @hookimpl

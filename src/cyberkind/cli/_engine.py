@@ -109,9 +109,11 @@ def labels_markdown(thresholds: dict[str, float]) -> str:
 @click.option("--strict", is_flag=True, help="Stop at the first bad row (exit 1).")
 @click.option(
     "--tier",
-    default="fast",
-    show_default=True,
-    help="Model tier: fast, accurate or cascade (the last two need cyberkind[accurate]).",
+    default=None,
+    help="Model tier: reading-cascade (the fast tier, and the fine-tuned encoder for the texts "
+    "it is unsure of), reading, fast (raw speed), accurate or cascade (the last two need "
+    "cyberkind[accurate]). Default: the score_tier setting, reading-cascade (fast where the "
+    "reading model or onnxruntime is missing).",
 )
 @click.option(
     "--engine",
@@ -148,7 +150,7 @@ def score(
     id_field: str | None,
     output: str | None,
     strict: bool,
-    tier: str,
+    tier: str | None,
     engine: str,
     scheduler: str | None,
     workers: int | None,
@@ -178,6 +180,10 @@ def score(
         cyberkind score 'archive/*.parquet' --engine dask --workers 2 -o scores/
     """
     values = _settings(settings)
+    if tier is None:
+        from ..classifiers.reading_tier import guard_tier
+
+        tier = guard_tier(str(values["score_tier"]), values["model_dir"])
     if engine == "dask":
         _score_dask(
             input_path,

@@ -37,14 +37,16 @@ __all__ = ["bench", "train"]
 @click.option(
     "--only",
     "only",
-    type=click.Choice(["fast", "accurate", "detox", "spans", "reading", "acts"]),
+    type=click.Choice(["fast", "accurate", "detox", "spans", "reading", "cascade", "acts"]),
     multiple=True,
     help="Build only these models (repeatable): fast (the classifier, minutes), accurate (its "
     "embedding heads; needs fast and cyberkind[accurate]), detox (the rewrite lexicon, "
     "seconds), spans (the guard's toxic span model, about a minute) or reading (the "
     "fine-tuned encoder: two resumable stages, about 90 minutes of CPU training on two cores, "
-    "then ONNX export and evaluation; needs PyTorch and cyberkind[accurate]) or acts (the act "
-    "reader stacked on the reading tier, seconds; run it after reading). Default: fast, "
+    "then ONNX export and evaluation, then the cascade; needs PyTorch and cyberkind[accurate]), "
+    "cascade (the reading-cascade tier's per-label margins, chosen on dev splits; about a "
+    "minute; run it after fast and reading) or acts (the act reader stacked on the reading "
+    "tier, seconds; run it after reading). Default: fast, "
     "accurate (where its extras are installed), detox and spans.",
 )
 @click.option(
@@ -90,6 +92,8 @@ def train(
 
         cyberkind train --only reading --reading-dir artifacts/reading
 
+        cyberkind train --only cascade
+
         cyberkind train --only acts
     """
     from ..engine import default_model_dir
@@ -120,6 +124,11 @@ def train(
         out["detox"] = {"output": str(target / DETOX_MODEL), **summary}
     if "reading" in wanted:
         out["reading"] = _train_reading(data_dir, target, train_seed, Path(reading_dir))
+    if "cascade" in wanted and "reading" not in wanted:
+        from .reading.cascade import calibrate_cascade
+
+        calibrated = calibrate_cascade(data_dir, target, seed=train_seed, echo=_echo_err)
+        out["cascade"] = {k: v for k, v in calibrated.items() if k != "bins"}
     if "acts" in wanted:
         from ..classifiers.acts import ACTS_MODEL
         from .training.acts import train_acts
@@ -221,7 +230,19 @@ def _train_reading(data_dir: Path, target: Path, seed: int, work: Path) -> dict[
     )
     train_reading(data_dir, second, stage2)
     evaluate(data_dir, second, seed, None, target / READING_MODEL, 0, 1500)
-    return {"output": str(target / READING_MODEL), "work": [str(first), str(second)]}
+    # The cascade's margins depend on the new model's scores (and the fast tier's).
+    from .reading.cascade import calibrate_cascade
+
+    cascade = calibrate_cascade(data_dir, target, seed=seed, echo=_echo_err)
+    return {
+        "output": str(target / READING_MODEL),
+        "work": [str(first), str(second)],
+        "cascade_dev_share_sent": cascade["dev_share_sent"],
+    }
+
+
+def _echo_err(line: str) -> None:
+    click.echo(line, err=True)
 
 
 def _accurate_installed() -> bool:

@@ -52,6 +52,10 @@ FAILURE_MODES = (
     "Spam is trained on 2013-2015 YouTube self-promotion and on template families we wrote: "
     "new spam styles will be missed; links alone are not spam (hard negatives), so link "
     "rules should sit beside it.",
+    "int8 dynamic quantisation scales activations per batch: the same text scored in a batch "
+    "of other texts can move by a few hundredths of probability against scored alone (0.037 at "
+    "most in tests/test_reading.py). The guard, the inbox and the web read one text at a time; "
+    "bulk `score` reads in batches.",
     "The target heads are conditional: target:targeted is only meaningful for an offensive "
     "text and target:individual for a targeted one (multiply with toxicity).",
     "Toxic-span rows share posts with Civil Comments rows of the toxicity and insult heads; "
