@@ -46,6 +46,7 @@ from .spam import SPAM_THRESHOLD, spam_backed, spam_signs
 __all__ = [
     "ACT_CONFIDENT",
     "ACT_STRONG",
+    "CONFIDENT_NEWS",
     "ActGuess",
     "Reading",
     "act_features",
@@ -604,7 +605,7 @@ def read_message(
         distress = ""
     news_match = _NEWS.search(text)
     news = _clause(text, news_match) if news_match is not None else ""
-    if not news and _at(scores, "celebration", 0.9) and _FIRST_PERSON.search(text):
+    if not news and _at(scores, "celebration", CONFIDENT_NEWS) and _FIRST_PERSON.search(text):
         news = "" if "?" in text else text.strip().split("\n")[0][:200]
     if distress == "grief":
         news = ""  # "I lost my job" is not news to celebrate
@@ -640,6 +641,9 @@ def read_message(
 
 # -- the act reader --------------------------------------------------------------------------------
 
+CONFIDENT_NEWS = 0.9
+"""The celebration probability that makes a message news to congratulate without a news phrase
+("I passed my driving test"): the label's own threshold is tuned for F1, not precision."""
 ACT_CONFIDENT = 0.5
 """The act reader chooses among the warm and calm acts (thanks, news, sympathy, a question, an
 idea, a calm discussion) where its top probability is at least this; below, the rules do."""
