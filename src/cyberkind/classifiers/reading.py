@@ -224,12 +224,19 @@ class ReadingModel:
         return sentence, encodings, tokens
 
     def predict(
-        self, texts: Sequence[str], batch_size: int = 32
+        self, texts: Sequence[str], batch_size: int = 1
     ) -> dict[str, npt.NDArray[np.float32]]:
         """Probabilities for every label in :attr:`labels`, one array of ``len(texts)`` each.
 
         Sigmoid heads are independent; the ``tweeteval-emotion:*`` classes sum to one.
         ``texts`` is not modified.
+
+        Each text is read in a pass of its own by default (``batch_size`` 1): the int8
+        model quantises activations with one scale per batch, so texts read together move
+        each other's scores (by up to 0.16, and 1.6% of decisions, measured on 64 Civil
+        Comments rows), while one text alone always gets the score the guard gives it. On
+        two cores single passes cost no more than batches (578 against 567 texts/s for
+        batches of 32, measured on 600 mixed test texts).
         """
         config = self.config
         logits, _, _ = self._run(texts, int(config["max_length"]), batch_size)
@@ -244,7 +251,7 @@ class ReadingModel:
         return out
 
     def word_proba(
-        self, texts: Sequence[str], batch_size: int = 16
+        self, texts: Sequence[str], batch_size: int = 1
     ) -> list[tuple[list[WordToken], npt.NDArray[np.float64]]]:
         """Each text's words and their toxic-span probability (mean over the word's pieces;
         0 for words past the length limit)."""

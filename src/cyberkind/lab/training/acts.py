@@ -152,7 +152,7 @@ def train_acts(target: Path, seed: int = 0) -> dict[str, Any]:
         "train_rows": int((~dev).sum()),
         "dev_rows": int(dev.sum()),
         "dev_families": sorted(held),
-        "reading_model": str(target / READING_MODEL) if root else "shipped",
+        "reading_model": READING_MODEL if root else "shipped",
         "features": len(names),
         "score_heads": sum(not n.startswith(("rule:", "text:")) for n in names),
         "C_grid": per_c,
