@@ -89,3 +89,17 @@ def test_score_reads_with_the_cascade_unless_told_fast(tmp_path: Path) -> None:
     label = "personal_attack"
     assert cascade_scores[label] >= Scorer("reading-cascade").thresholds()[label]
     assert fast_scores[label] < Scorer("fast").thresholds()[label]
+
+
+def test_warm_up_builds_the_rewrite_matcher() -> None:
+    """A server warms the guard at start: the first flagged draft then pays for no regular
+    expression compiling (about 60 ms)."""
+    from cyberkind.guard import substitutions
+
+    substitutions._compiled.cache_clear()
+    guard = Guard()
+    guard.warm_up()
+    assert substitutions._compiled.cache_info().currsize >= 1
+    before = substitutions._compiled.cache_info().misses
+    guard.check("you're an idiot who ignores the budget")
+    assert substitutions._compiled.cache_info().misses == before

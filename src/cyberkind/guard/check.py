@@ -212,6 +212,14 @@ class Guard:
                 found.append(Span(tok.start, tok.end, "toxicity", float(proba[best]), tok.word))
         return tuple(_merge(text, found, "toxicity"))
 
+    def warm_up(self) -> None:
+        """Build now what the first rewrite would: the learned lexicon's matcher (about 60 ms
+        of regular-expression compiling), and the scorer's first pass. A server calls this
+        at start, so its first flagged draft does not pay for it."""
+        self.check("Thank you for this post!")
+        # A flagged draft takes every rewrite path, each with its own matcher.
+        self.check("you're an idiot and this damn plan is stupid")
+
     def check(
         self,
         text: str,

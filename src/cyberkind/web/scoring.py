@@ -119,6 +119,8 @@ class Scoring:
         """
         try:
             self.wall_reasons("Thank you for this post!")
+            with self.lock:
+                self.guard.warm_up()  # the rewrite's lexicon matcher, for the first nudge
         except Exception:
             logger.warning("the scorer failed to warm up; requests will report it", exc_info=True)
 
