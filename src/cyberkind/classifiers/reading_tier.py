@@ -197,25 +197,33 @@ class ReadingCascade(ReadingClassifier):
         tuned = fast.thresholds()
         self._fast_cut = np.asarray([_logit(tuned[n]) for n in names], dtype=np.float64)
         mine = self.thresholds()
-        reading_cut = np.asarray(
+        self._reading_cut = np.asarray(
             [_logit(min(max(mine[n], 1e-6), 1 - 1e-6)) for n in names], dtype=np.float64
         )
-        self._shift = reading_cut - self._fast_cut
         self.sent_to_encoder = 0
         self.scored = 0
+
+    def fast_margins(self, texts: Sequence[str]) -> npt.NDArray[np.float64]:
+        """``(rows, public labels)``: each fast logit minus its label's fast threshold logit.
+
+        The fast tier says yes where it is at least 0; its absolute value is the distance the
+        cascade reads (and :mod:`cyberkind.lab.reading.cascade` calibrates on).
+        """
+        fast = np.asarray(self.fast.predict_proba(list(texts)), dtype=np.float64)
+        z = _logit(np.clip(fast[:, self._fast_columns], 1e-6, 1 - 1e-6))
+        return np.asarray(z - self._fast_cut[None, :])
 
     def predict_proba(self, texts: list[str] | tuple[str, ...]) -> FloatMatrix:
         texts = list(texts)
         names = label_names()
-        fast = np.asarray(self.fast.predict_proba(texts), dtype=np.float64)[:, self._fast_columns]
-        z = _logit(np.clip(fast, 1e-6, 1 - 1e-6))
+        margins = self.fast_margins(texts)
         out = np.zeros((len(texts), len(self._labels)), dtype=np.float32)
-        # The fast tier's thresholds differ from the encoder's: shifted in logit, a fast score
-        # crosses the encoder's threshold exactly where it crossed its own.
-        out[:, : len(names)] = 1.0 / (1.0 + np.exp(-(z + self._shift[None, :])))
+        # The fast tier's thresholds differ from the encoder's: moved in logit onto the
+        # encoder's, a fast score crosses the encoder's threshold exactly where it crossed its own.
+        out[:, : len(names)] = 1.0 / (1.0 + np.exp(-(margins + self._reading_cut[None, :])))
         # The extra heads exist only where the encoder ran: NaN says "not read" elsewhere.
         out[:, len(names) :] = np.nan
-        distance = np.abs(z - self._fast_cut[None, :])
+        distance = np.abs(margins)
         if self.risk is not None:
             table, cut = self.risk
             unsure = cascade_risk(distance, table) > cut

@@ -189,7 +189,7 @@ def cascade_benchmarks(
             out["share_sent"] = round(sent / max(total, 1), 4)
     pool: dict[str, None] = {}
     for head in ("toxicity", "gratitude", "distress", "question", "insult"):
-        texts = [e for e in split_rows_train(head, data_dir)]
+        texts = split_rows_train(head, data_dir)
         pool.update(dict.fromkeys(t.replace("\n", " ") for t in texts if t.strip()))
     unseen = list(pool)
     rng = np.random.default_rng(0)

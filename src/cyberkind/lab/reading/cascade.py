@@ -40,7 +40,7 @@ import numpy.typing as npt
 
 from ...classifiers.linear import LinearModel
 from ...classifiers.reading import READING_MODEL, ReadingModel
-from ...classifiers.reading_tier import CASCADE_FILE, cascade_risk
+from ...classifiers.reading_tier import CASCADE_FILE, ReadingCascade, cascade_risk
 from ...labels import label_names
 from ..training.corpora import head_examples
 
@@ -52,11 +52,6 @@ DEFAULT_BUDGET = 0.3
 """Share of texts the cascade may send to the encoder on dev."""
 
 Array = npt.NDArray[Any]
-
-
-def _logit(p: Array) -> Array:
-    p = np.clip(np.asarray(p, dtype=np.float64), 1e-6, 1 - 1e-6)
-    return np.asarray(np.log(p / (1 - p)))
 
 
 def dev_texts(data_dir: Path, per_label: int, seed: int) -> list[str]:
@@ -109,22 +104,20 @@ def calibrate_cascade(
     if not 0 < budget <= 1:
         raise ValueError(f"budget must be in (0, 1], got {budget}")
     names = list(label_names())
-    fast = LinearModel.from_disk(model_dir / "fast-v1", ["public"])
-    reading = ReadingModel.load(model_dir / READING_MODEL)
+    cascade = ReadingCascade(
+        ReadingModel.load(model_dir / READING_MODEL),
+        LinearModel.from_disk(model_dir / "fast-v1", ["public"]),
+    )
     texts = dev_texts(data_dir, per_label, seed)
     echo(f"cascade: {len(texts)} dev texts, fast tier")
-    columns = [list(fast.labels).index(n) for n in names]
-    fast_p = np.asarray(fast.predict_proba(texts), dtype=np.float64)[:, columns]
-    fast_tuned = fast.thresholds()
-    fast_cut = _logit(np.asarray([fast_tuned[n] for n in names]))
-    z = _logit(fast_p)
+    margins = cascade.fast_margins(texts)
     echo(f"cascade: {len(texts)} dev texts, reading model")
-    enc = reading.predict(texts)
-    enc_tuned = reading.thresholds
-    enc_yes = np.stack([enc[n] >= enc_tuned.get(n, 0.5) for n in names], axis=1)
-    fast_yes = z >= fast_cut[None, :]
+    enc = cascade.model.predict(texts)
+    tuned = cascade.thresholds()
+    enc_yes = np.stack([enc[n] >= tuned[n] for n in names], axis=1)
+    fast_yes = margins >= 0
     disagree = fast_yes != enc_yes
-    distance = np.abs(z - fast_cut[None, :])
+    distance = np.abs(margins)
     table = risk_table(distance, disagree)
     risk = cascade_risk(distance, table)
     cut = float(np.quantile(risk, 1.0 - budget))
