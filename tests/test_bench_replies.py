@@ -12,6 +12,8 @@ from cyberkind.cli import cli
 from cyberkind.engine import Scorer
 from cyberkind.guard import Guard
 from cyberkind.lab.bench.replies import (
+    DATA_FILE,
+    HELDOUT_FILE,
     Comment,
     Reply,
     load_comments,
@@ -27,9 +29,10 @@ CATEGORIES = {
 }  # fmt: skip
 
 
-def test_the_data_has_200_comments_across_every_category() -> None:
-    comments, links = load_comments()
-    assert len(comments) >= 200
+@pytest.mark.parametrize(("data_file", "least"), [(DATA_FILE, 200), (HELDOUT_FILE, 70)])
+def test_the_data_has_its_comments_across_every_category(data_file: str, least: int) -> None:
+    comments, links = load_comments(data_file=data_file)
+    assert len(comments) >= least
     assert {c.category for c in comments} == CATEGORIES
     assert len({c.id for c in comments}) == len(comments)
     assert len({c.text for c in comments}) == len(comments)
@@ -47,7 +50,15 @@ def test_the_data_has_200_comments_across_every_category() -> None:
             assert c.link in urls
         if c.category == "third_party_share":
             assert c.third_party and c.third_party in c.text
-    assert sum(bool(c.reference) for c in comments) >= 20
+    if data_file == DATA_FILE:
+        assert sum(bool(c.reference) for c in comments) >= 20
+
+
+def test_the_heldout_comments_are_new() -> None:
+    main, _ = load_comments()
+    heldout, _ = load_comments(data_file=HELDOUT_FILE)
+    assert not {c.text for c in main} & {c.text for c in heldout}
+    assert not {c.id for c in main} & {c.id for c in heldout}
 
 
 @pytest.mark.parametrize(
@@ -123,3 +134,6 @@ def test_bench_cli_only_replies(tmp_path: Path) -> None:
     )
     assert written["n"] >= 200 and written["systems"]["templates (fast)"]["fluency"] is None
     assert (tmp_path / "replies_benchmark.md").read_text().startswith("# Reply benchmark")
+    heldout = written["heldout"]
+    assert heldout["n"] >= 70 and set(heldout["systems"]) == set(written["systems"])
+    assert "### Held-out comments" in (tmp_path / "replies_benchmark.md").read_text()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cyberkind.triage import find_idea, read_message
+from cyberkind.triage import crisis_reason, find_idea, read_message
 
 
 @pytest.mark.parametrize(
@@ -149,3 +149,94 @@ def test_the_ad_hominem_head_and_grief_words() -> None:
     assert not read_message("My brother died last week, hit by a van.", grief).hostile
     # Criticism of the work needs a stronger attack to be one.
     assert not read_message("Not your worst post, I'll admit.", attack).hostile
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        ("How about a swap shelf for outgrown school shoes?", "idea"),
+        ("What if the library lent out board games to lonely neighbours?", "idea"),
+        ("Something that works for us is a shared lunch with the new starters.", "idea"),
+        ("One thing I started doing is learning the names of the bus drivers.", "idea"),
+        ("Your idea with the coloured ribbons is genius.", "praised"),
+        ("I've been clean for two years this week.", "news"),
+        ("Our choir raised 1,200 pounds for the food bank!", "news"),
+        ("Our street won the town's best-kept garden award!", "news"),
+        ("Burnt out, and honestly ashamed of it.", "distress"),
+        ("The landlord is evicting us in January.", "distress"),
+        ("I think Tuesday is the wrong day for the meetup.", "criticism"),
+        ("Handing out cakes could be seen as a bit pushy.", "criticism"),
+        ("Real bakers would never use a mix.", "criticism"),
+        ("Lovely route if you enjoy getting lost.", "criticism"),
+        ("Typical do-gooder stuff.", "hostile"),
+        ("What an awful person you must be.", "hostile"),
+    ],
+)
+def test_round_three_readings(text: str, field: str) -> None:
+    assert getattr(read_message(text), field)
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        ("What if the server crashes during the chat?", "idea"),
+        ("How about the old bridge, is it open again?", "idea"),
+        ("How about a swap shelf for outgrown school shoes?", "question"),
+        ("One thing I started doing is learning the names of the bus drivers.", "news"),
+        ("I'm a terrible person for forgetting your birthday!", "hostile"),
+        ("I always forget my keys.", "idea"),
+    ],
+)
+def test_round_three_non_readings(text: str, field: str) -> None:
+    assert not getattr(read_message(text), field)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I stood on the bridge last night and thought about jumping.",
+        "I'm saying goodbye to everyone here. Thank you for everything.",
+        "Suicide feels like the only way out.",
+        "I don't think I want to be alive anymore.",
+        "I've left letters for my kids in case I don't make it through the weekend.",
+    ],
+)
+def test_crisis_statements_in_words(text: str) -> None:
+    assert crisis_reason(text, {}, {}) == "an indirect crisis statement"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm saying goodbye to everyone here: I'm moving to my new blog, find me there!",
+        "Take the map in case I don't make it to the station on time.",
+        "The bridge walk was lovely, we stood on the bridge for ages.",
+    ],
+)
+def test_not_crisis_statements(text: str) -> None:
+    assert crisis_reason(text, {}, {}) == ""
+
+
+def test_a_moderate_crisis_label_needs_no_other_reading() -> None:
+    th = {"crisis": 0.44}
+    # The label alone, with nothing else read: a crisis.
+    assert crisis_reason("Everything is grey.", {"crisis": 0.6}, th) == "crisis 0.60 >= 0.44"
+    # News, spam and trolling explain a moderate score; distress never does.
+    assert crisis_reason("I've been sober for one year today.", {"crisis": 0.7}, th) == ""
+    assert crisis_reason("Lose 20 pounds fast http://slim.example", {"crisis": 0.6}, th) == ""
+    assert crisis_reason("Shut up, nobody asked.", {"crisis": 0.5}, th) == ""
+    lonely = "I've been so lonely since moving here."
+    assert crisis_reason(lonely, {"crisis": 0.6}, th) == "crisis 0.60 >= 0.44"
+    # A sure label decides alone; below the threshold nothing fires.
+    assert crisis_reason("I've been sober for a year.", {"crisis": 0.95}, th).startswith("crisis")
+    assert crisis_reason("Everything is grey.", {"crisis": 0.3}, th) == ""
+
+
+def test_warm_words_need_the_offence_head_for_an_attack() -> None:
+    text = "Idea: leave a note in a library book for the next reader."
+    scores = {"target:ad_hominem": 0.99, "personal_attack": 0.98, "insult": 0.75,
+              "toxicity": 0.94, "tweeteval:offensive": 0.3}  # fmt: skip
+    assert read_message(text, scores).hostile == ""
+    assert read_message(text, {**scores, "tweeteval:offensive": 0.8}).hostile
+    # Without warm words the same scores read as an attack.
+    assert read_message("Leave and never come back.", scores).hostile

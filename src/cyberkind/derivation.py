@@ -78,7 +78,9 @@ from .triage import (
     ACT_CONFIDENT,
     ACT_STRONG,
     CONFIDENT_NEWS,
+    SCORED_HOSTILITY,
     ActGuess,
+    crisis_reason,
     find_idea,
     read_act,
     read_message,
@@ -254,6 +256,17 @@ def _talk_opportunity(ctx: _Context, item: Item, scores: Mapping[str, float]) ->
             priority,
             f"spam ({', '.join(reading.spam)}) in a {what}: let it be, or moderate it",
         )
+    guess = read_act(item.text, scores)
+    calm = guess.probability if guess is not None and guess.act == Act.DISCUSS.value else 0.0
+    if reading.hostile in SCORED_HOSTILITY and calm >= ACT_STRONG:
+        # The scores alone read an attack; the act reader, trained to tell an attack on the
+        # person from criticism of the work, is sure it is criticism: a calm reply about the
+        # issue (no thanks, star or quote either way).
+        return one(
+            Act.DISCUSS,
+            priority,
+            f"reads as criticism {calm:.2f} in a {what}: a calm reply about the issue",
+        )
     if reading.hostile:
         signals = _negativity(scores, ctx.thresholds)
         return one(
@@ -275,7 +288,6 @@ def _talk_opportunity(ctx: _Context, item: Item, scores: Mapping[str, float]) ->
             Priority.MENTION,
             f"the host of '{root.raw.get('title') or root.remote_id}' answered your comment{asks}",
         )
-    guess = read_act(item.text, scores)
     if guess is not None:
         chosen = _from_guess(guess, reading.idea, what, priority)
         if chosen is not None:
@@ -365,15 +377,10 @@ def _post_opportunity(ctx: _Context, item: Item, scores: Mapping[str, float]) ->
 def _item_opportunities(ctx: _Context, stored: StoredItem) -> list[Opportunity]:
     """Triage: at most one opportunity per item, crisis first."""
     item, scores = stored.item, stored.scores or {}
-    if "crisis" in ctx.thresholds and scores.get("crisis", 0.0) >= ctx.thresholds["crisis"]:
-        reason = (
-            f"{_signal('crisis', scores, ctx.thresholds)}: reach out privately; "
-            "safety resources attached"
-        )
-        return [_single(ctx, item, Act.OFFER_DM, Priority.CRISIS, reason)]
-    crisis = read_message(item.text).crisis if item.kind in _TALK else ""
+    # Crisis statements in words the label can miss ("better off without me"), and the label
+    # itself where the rules read the message no other way (see triage.CRISIS_SURE).
+    crisis = crisis_reason(item.text, scores, ctx.thresholds, rules=item.kind in _TALK)
     if crisis:
-        # Indirect statements the crisis label can miss ("better off without me").
         reason = f"{crisis}: reach out privately; safety resources attached"
         return [_single(ctx, item, Act.OFFER_DM, Priority.CRISIS, reason)]
     if item.kind is ItemKind.FOLLOW:

@@ -47,9 +47,12 @@ __all__ = [
     "ACT_CONFIDENT",
     "ACT_STRONG",
     "CONFIDENT_NEWS",
+    "CRISIS_SURE",
+    "SCORED_HOSTILITY",
     "ActGuess",
     "Reading",
     "act_features",
+    "crisis_reason",
     "find_idea",
     "read_act",
     "read_message",
@@ -73,8 +76,8 @@ _IDEA_EXPLICIT = re.compile(
 )
 _IDEA_GENERIC = re.compile(
     r"(?:^|[\s(])idea\s*[:\-\u2013]|\bwhat if we (?:all|each|every)\w*\b|\bhow about we all\b"
-    r"|\bwe (?:could|should) all\b|\blet'?s all\b|\bwhy don'?t we\b|\bhow about (?:we|a|an|if)"
-    r"\b|\b(?:could|can) we (?:all|each)\b|\bmaybe we (?:could|should)\b|\bwouldn'?t it be"
+    r"|\bwe (?:could|should) all\b|\blet'?s all\b|\bwhy don'?t we\b|\bhow about\b"
+    r"|\b(?:could|can) we (?:all|each)\b|\bmaybe we (?:could|should)\b|\bwouldn'?t it be"
     r" (?:nice|lovely|great|kind) if\b|\bhere'?s an idea\b|\bsuggestion\s*:|\byou could (?:also )?"
     r"(?:try|add)\b|\banother (?:idea|one for the list|thing for the list)\b|\bI'?d add\b"
     r"|\bone more for the list\b|\bhave you (?:ever )?(?:thought (?:about|of)|considered|tried)\b"
@@ -83,8 +86,8 @@ _IDEA_GENERIC = re.compile(
     r"|\bit would be (?:lovely|nice|great|fun|kind|wonderful) (?:to|if)\b|\bimagine if (?:we"
     r"|everyone|every)\b|\b(?:a|another) (?:nice|lovely|good|simple|small|fun|easy|tiny|sweet)"
     r" (?:one|idea|way|thing|addition) (?:is|would be|could be|to add|for the list)\b"
-    r"|\bI'?d (?:love|like) to see (?:people|everyone|us|more)\b|\bwhat if (?:you|we|people"
-    r"|everyone|readers|each)\b|\b(?:could|can|should) (?:you|we|people|readers|everyone) (?:also"
+    r"|\bI'?d (?:love|like) to see (?:people|everyone|us|more)\b|\bwhat if\b"
+    r"|\b(?:could|can|should) (?:you|we|people|readers|everyone) (?:also"
     r" )?(?:try|add|do|start|leave|write|make|include|organi[sz]e)\b|\bwould it (?:help|be"
     r" (?:nice|good|fun|kind|worth)|work) (?:to|if)\b|\bmaybe (?:you|people|everyone|readers)"
     r" (?:could|should|can)\b|\b(?:a|one|my|quick) tip\s*[:\-\u2013]|\bmy favou?rite (?:one|thing"
@@ -96,7 +99,9 @@ _KIND_WORDS = re.compile(
     r"|neighbou?r\w*|stranger\w*|note\w*|card\w*|review\w*|support\w*|encourag\w*|coffee"
     r"|share\w*|care\w*|welcome\w*|check in|reach out|leav\w+|letter\w*|flower\w*|bak\w+"
     r"|meal\w*|lonely|elderly|gratitude|postcard\w*|treat\w*|pay it forward|pay for|free"
-    r"|litter|pick(?:ing)? up|surprise\w*|gentle|generous\w*|others|someone|everyone)\b",
+    r"|litter|pick(?:ing)? up|surprise\w*|gentle|generous\w*|others|someone|everyone"
+    r"|lend\w*|borrow\w*|swap\w*|librar\w+|bench\w*|budd(?:y|ies)|newcomer\w*|together"
+    r"|communit\w*|communal|for anyone|talk to|nurses?|teachers?|volunteers?)\b",
     _I,
 )
 # A practice the writer already has: "something I do is...", "one thing that works for me...",
@@ -104,7 +109,7 @@ _KIND_WORDS = re.compile(
 _PRACTICE = _rx(
     r"\b(?:something|one thing|a thing|what) (?:I|we) (?:do|did|started doing|try to do"
     r"|like to do|have started doing)\b",
-    r"\bone thing that (?:works|worked|helps|helped)(?: for (?:me|us))?\b",
+    r"\b(?:one thing|something|a thing) that (?:works|worked|helps|helped)(?: for (?:me|us))?\b",
     r"\bwhat (?:works|worked|helps|helped) for (?:me|us)\b",
     r"\bmy (?:little )?(?:trick|habit|tip|rule|ritual) (?:is|was)\b",
     r"\b(?:I|we) (?:always|usually|often|now|try to|like to|make a point of|have started to"
@@ -121,7 +126,8 @@ _DEED = re.compile(
     r"|bring\w*|brought|bak\w*|donat\w*|volunteer\w*|compliment\w*|thank\w*|smil\w*|hold\w*"
     r"|held|help\w*|check\w* (?:in|on)|call\w*|text\w*|shar\w*|drop\w*|offer\w*|carr\w*"
     r"|pick\w* up|tip\w*|tap\w*|post\w* (?:a|little)|knit\w*|cook\w*|visit\w*|invit\w*|greet\w*"
-    r"|listen\w*|say\w*|tell\w*|hand\w*|walk\w*|read\w* to|teach\w*|lend\w*|lent)\b",
+    r"|listen\w*|say\w*|tell\w*|hand\w*|walk\w*|read\w* to|teach\w*|lend\w*|lent"
+    r"|learn\w* (?:the |their |people'?s )?names?)\b",
     _I,
 )
 _DEED_WINDOW = 10
@@ -130,8 +136,8 @@ _DEED_WINDOW = 10
 def _practice(text: str) -> re.Match[str] | None:
     for match in _PRACTICE.finditer(text):
         after = re.split(r"(?<=[.!?])\s", text[match.end() :], maxsplit=1)[0]
-        words = after.split()[:_DEED_WINDOW]
-        if _DEED.search(" ".join(words)):
+        window = " ".join(after.split()[:_DEED_WINDOW])
+        if _DEED.search(window) or _KIND_WORDS.search(window):
             return match
     return None
 
@@ -197,6 +203,10 @@ _TROLLING = _rx(
     r"|writing|believing)|did a child write|my (?:dog|cat|kid) could write|who writes this"
     r"|grifter|shill|fraud|liar|propaganda|yawn)\b",
     "[\U0001f921\U0001f644\U0001f4a9]",
+    rf"(?:^|[.!?]\s+)(?:so |how |just )?(?:{_INSULT_ADJ})[.!]*\s*$",
+    r"(?<!I'm a )(?<!I am a )(?<!like a )(?<!I was a )\b(?:terrible|awful|horrible|vile|nasty"
+    r"|disgusting|pathetic|miserable|smug|sad little) (?:person|human(?: being)?|man|woman"
+    r"|people)\b|\bdo-?gooders?\b",
 )
 _CRITICISM = _rx(
     r"\b(?:disagree|don'?t agree|do not agree|can'?t agree|not sure I agree|not convinced"
@@ -243,13 +253,18 @@ _CRITICISM = _rx(
     r"|not (?:a|the) (?:solution|answer|substitute|replacement|fix)|I'?d (?:challenge|question"
     r"|dispute|quibble)|I'?m not (?:so )?sure|hard to (?:believe|see how|agree)|sounds? nice"
     r" (?:in theory|on paper)|nice (?:in theory|on paper)|the real (?:issue|problem|work))\b",
+    r"\b(?:the )?wrong (?:day|time|way|place|idea|approach|choice|question|answer)\b|\b(?:is|are"
+    r"|was|seems?|feels?|sounds?) (?:a bit |rather |quite |really )?(?:wrong|unfair|rude"
+    r"|inappropriate|premature|misguided)\b|\bunfair (?:to|on)\b|\bcould be (?:seen|read|taken"
+    r"|perceived) as\b|\bisn'?t (?:really|actually|always|necessarily|quite) (?:the|true|right"
+    r"|kind|fair|accurate|how|what|so)\b|\bin some (?:places|cultures|countries)\b",
     # Backhanded praise: a compliment that puts them down.
     r"\b(?:for (?:an? )?(?:amateur|beginner|hobbyist|small blog|blog like this|change|once in"
     r" your life)|I'?ll (?:admit|grant you)|I (?:have|had|must) (?:to )?admit|I guess (?:it'?s|it"
     r" was|this is)|not (?:your|the) (?:worst|dullest|most boring)|not (?:as|that|too) (?:bad"
     r"|boring|dull|preachy|terrible|awful)|wasn'?t (?:as |that |too )?(?:bad|terrible|awful"
     r"|boring)|(?:this|that) time\b[^.!?]{0,20}\b(?:well done|good|nice|decent)|even you"
-    r"|broken clock|who knew you|didn'?t (?:expect|think) (?:you|much|this)|you (?:actually"
+    r"|broken clock|who knew you|didn'?t (?:expect|think) (?:you|much|this|it|that)|you (?:actually"
     r"|finally) (?:made|wrote|managed|said|got)|(?:at long|at) last,? (?:a|something|you)"
     r"|finally,? (?:a|something) (?:decent|readable|useful|sensible|worth)|if you have (?:that"
     r" much |the |so much )?(?:spare |free )?(?:time|money)|must be nice|(?:almost|nearly"
@@ -257,6 +272,12 @@ _CRITICISM = _rx(
     r"|insightful|profound|clever)|surprisingly (?:\w+)|bless your heart|how (?:quaint|precious)"
     r"|cute,? (?:I guess|I suppose|if|but|though)|(?:less|more) (?:boring|preachy|rambling"
     r"|annoying|smug) than (?:usual|normal|I expected|last time))\b",
+    r"\breal (?:\w+ers|\w+ists|writers|artists|cooks|experts|professionals) (?:would|do|know"
+    r"|wouldn'?t|don'?t)\b|\blove how you\b[^.!?]{0,60}\b(?:obviously|clearly|isn'?t|aren'?t"
+    r"|never|not)\b|\bshame about\b|\b(?:nice|good|fine) enough\b|\bmakes? you feel (?:good"
+    r"|better|superior|important|clever|special) about yourself\b|\b(?:impressive|not bad|good"
+    r"|nice|decent),? (?:considering|given)\b|\b(?:lovely|nice|great|fine|perfect|wonderful)"
+    r"\b[^.!?]{0,40}\bif you (?:enjoy|like|love|don'?t mind|have)\b",
 )
 
 # -- grief, distress, news ---------------------------------------------------------------------
@@ -300,6 +321,10 @@ _DISTRESS = _rx(
     r" talk to|been crying|cried (?:all|every)|everything (?:feels|is) (?:too much|heavy|hard)"
     r"|(?:marriage|relationship) (?:ended|is over|fell apart)|divorce|break-?up|evicted"
     r"|in hospital|surgery|chronic pain|struggling to (?:pay|cope|sleep|get by|keep up))\b",
+    r"\bevict\w*|\b(?:don'?t|do not) know where (?:we'?ll|I'?ll|we will|I will|to)"
+    r" (?:go|live|sleep|stay)\b",
+    r"^\W*(?:so |completely |totally |utterly )?(?:burn(?:ed|t) out|exhausted|overwhelmed"
+    r"|heartbroken|devastated|gutted|drained)\b|\bashamed of (?:myself|it|me)\b",
     r"\bit'?s been (?:a|such a) (?:hard|rough|tough|long|awful|difficult|bad)\b",
     r"\b(?:barely|hardly|only just) (?:holding (?:it )?together|keeping (?:it together|afloat"
     r"|my head above water)|coping|managing|functioning|sleeping|eating)\b",
@@ -346,7 +371,31 @@ _CRISIS = _rx(
     r" (?:without me|when I'?m gone|once I'?m gone)\b|\bnothing (?:left )?to live for\b",
     r"\b(?:won'?t|will not|not going to) be (?:around|here) (?:much longer|for long|any ?more)\b"
     r"|\bthis (?:is|will be) my (?:last|final) (?:post|comment|message)\b",
+    r"\b(?:thought|thinking|think) (?:about|of) (?:jumping|throwing myself|taking (?:all )?"
+    r"(?:my|the) pills|overdos\w+|not waking up|driving (?:off|into))\b"
+    r"|\boverdos(?:e|ed|ing) on purpose\b",
+    r"\b(?:stood|standing|stand|sat|sitting) (?:on|at) (?:the|that|a) (?:edge|ledge|bridge|roof"
+    r"|cliff|tracks)\b[^.!?]{0,60}\b(?:jump\w*|end\w*|let go|step\w* off|fall\w*)\b",
+    r"\b(?:suicidal|kill(?:ing)? myself|wish I (?:was|were) dead|(?:considering|contemplating"
+    r"|attempted|planning) suicide)\b|\bsuicide (?:feels|seems|is|looks) (?:like )?(?:the|my)"
+    r" only\b|\b(?:dying|death) would be (?:a relief|easier|better|a release)\b|\b(?:the|my)"
+    r" only way out\b",
+    r"\bin case I (?:don'?t|do not|won'?t) (?:make it(?!\s+(?:to|in|on|back|home|there|for)\b)"
+    r"|survive|wake up)\b|\b(?:want|wanting)"
+    r" to (?:be alive|live|exist|be here|go on) any ?(?:more|longer)\b",
+    # A farewell to everyone, unless it says where they are going.
+    r"\b(?:saying|say|said) (?:goodbye|good-?bye|farewell) to (?:everyone|everybody|you all|all of"
+    r" you|this (?:place|world))\b(?![^.!?]*\b(?:moving|switching|new (?:blog|site|home|job)|see"
+    r" you (?:on|at|over)|find me|follow me|holiday|break|sabbatical)\b)",
 )
+
+CRISIS_SURE = 0.9
+"""The ``crisis`` probability from which the engine alone makes a message a crisis. Between
+the label's threshold (chosen for F1 on dev) and this, the crisis head also fires on distress,
+on milestones of recovery ("sober for a year") and on some spam, so there a crisis needs the
+rules to find no other reading: news, spam, an idea, a question, praise, a named sharer,
+criticism, trolling or an insult in words. Grief and distress do not count against it: a crisis read
+as distress gets safety resources, where sympathy alone could miss one."""
 _FIRST_PERSON = re.compile(r"\b(?:I|I'm|I've|I'd|we|we're|we've|my|our|me|us)\b", _I)
 _NEWS = _rx(
     r"\b(?:big|good|great|exciting|happy|some) news\b|\bguess what\b|\bover the moon\b"
@@ -374,9 +423,15 @@ _NEWS = _rx(
     r"\b(?:she|he|they) said yes\b|\bit'?s a (?:boy|girl)\b|\b(?:we'?re|we are) having a baby"
     r"\b|\b(?:my|our) (?:daughter|son|baby|grandchild|granddaughter|grandson|twins) (?:was born"
     r"|arrived|(?:is|are) here)\b|\b(?:cancer|scan|tests?) (?:came back )?(?:all )?clear\b"
-    r"|\b(?:cancer|debt)[- ]free\b|\b(?:years?|months?) (?:sober|clean|smoke-free)\b",
+    r"|\b(?:cancer|debt)[- ]free\b|\b(?:years?|months?|days?) (?:sober|clean|smoke-free)\b"
+    r"|\b(?:been|am|I'?m|stayed) (?:sober|clean|smoke-free) for (?:a|an|one|two|three|\d+)\b",
     r"\b(?:accepted|admitted|hired|promoted|shortlisted|nominated|published|funded)"
     r" (?:to|into|onto|as|at|for|in|by)\b[^.!?]{0,40}(?:!|\btoday\b|\bthis (?:week|morning)\b)",
+    r"\b(?:raised|reached|hit|passed|crossed) (?:over |more than )?[\u00a3$\u20ac]?\d[\d,.]*k?"
+    r" (?:pounds|dollars|euros|members|subscribers|followers|readers|signatures|views"
+    r"|downloads|sales)\b",
+    r"\b(?:I|we|my|our)\b[^.!?]{0,30}\bwon (?:the|a|an|first|second|third|our|my)\b[^.!?]{0,40}"
+    r"\b(?:award|prize|competition|contest|title|cup|medal|grant|trophy|category)\b",
 )
 
 # -- questions -----------------------------------------------------------------------------------
@@ -431,11 +486,11 @@ _NOT_NAMES_TEXT = (
 )
 _NOT_NAMES = frozenset(_NOT_NAMES_TEXT.split())
 _DETAIL = re.compile(
-    r"\b(?:the|that|this|your) (?:[a-z]+ )?(?P<thing>(?:lead |top |first |last |header |cover )?"
+    r"\b(?:the|that|this|your) (?:[a-z-]+ )?(?P<thing>(?:lead |top |first |last |header |cover )?"
     r"(?:photo"
     r"|photograph|picture|pic|image|illustration|drawing|sketch|painting|map|recipe|list"
     r"|chart|graph|playlist|video|poem|quote|title|headline|layout|design|colours|colors"
-    r"|font|tip|checklist|printable|calendar|story|anecdote|ending|opening|example)s?"
+    r"|font|tip|checklist|printable|calendar|story|anecdote|ending|opening|example|idea|sign)s?"
     r"(?: (?:of|about|at|in|with) (?:the |a |your |my )?[\w'-]+)?)"
     r"|\b(?P<number>number (?:one|two|three|four|five|six|seven|eight|nine|ten|\d+))\b",
     _I,
@@ -443,7 +498,7 @@ _DETAIL = re.compile(
 _PRAISE = re.compile(
     r"\b(?:lov\w+|adore\w*|stunning|beautiful|gorgeous|great|favou?rite|brilliant|lovely"
     r"|amazing|wonderful|enjoyed|perfect|made me|so good|fantastic|superb|delightful|charming"
-    r"|clever|funny|helpful|useful|spot on|gem|treasure|best)\b",
+    r"|clever|funny|helpful|useful|spot on|gem|treasure|best|genius|inspired|charming)\b",
     _I,
 )
 _HOSTING = _rx(
@@ -502,11 +557,26 @@ def _at(scores: Mapping[str, float], label: str, floor: float) -> bool:
     return scores.get(label, 0.0) >= floor
 
 
+_ATTACK_ON_PERSON = "an attack on the person"
+_ATTACK_ON_WHO = "a threat or an attack on who they are"
+SCORED_HOSTILITY = frozenset({_ATTACK_ON_PERSON, _ATTACK_ON_WHO})
+"""The :attr:`Reading.hostile` reasons that come from the engine's scores alone (the text
+rules found no insult aimed at them and no trolling)."""
+
+
 def _hostile(
-    text: str, scores: Mapping[str, float], thresholds: Mapping[str, float], *, hurt: bool
+    text: str,
+    scores: Mapping[str, float],
+    thresholds: Mapping[str, float],
+    *,
+    hurt: bool,
+    warm: bool = False,
 ) -> str:
     """Why ``text`` is an attack or trolling ('' when it is not). ``hurt`` says the words
-    speak of grief or distress: a model's negativity there reads their pain, not an attack."""
+    speak of grief or distress: a model's negativity there reads their pain, not an attack.
+    ``warm`` says the rules found warm content (an idea, a person named as sharing the post,
+    praise of a detail): like criticism in words of the work, it needs a stronger attack
+    reading to count as one, since the scores alone misread kind deeds ("leave a note")."""
     negative = [k for k in ("insult", "personal_attack", "identity_attack", "threat")
                 if _at(scores, k, max(thresholds.get(k, 0.5), 0.5))]  # fmt: skip
     if _AT_YOU.search(text):
@@ -521,25 +591,72 @@ def _hostile(
         # or, for an attack in plain words, by its offence and toxicity heads. Criticism in
         # words of the work needs a stronger attack to count as one.
         ad_hominem = scores["target:ad_hominem"]
-        if _CRITICISM.search(text):
+        if warm or _CRITICISM.search(text):
             strong = ad_hominem >= 0.85 and bool(negative)
-            return "an attack on the person" if strong else ""
+            if warm:
+                # Warm words also need the offence head, which reads kind deeds better.
+                strong = strong and _at(scores, "tweeteval:offensive", 0.5)
+            return _ATTACK_ON_PERSON if strong else ""
         plain = _at(scores, "tweeteval:offensive", 0.3) or _at(scores, "toxicity", 0.3)
         if (ad_hominem >= 0.5 and negative) or (ad_hominem >= 0.75 and plain):
-            return "an attack on the person"
+            return _ATTACK_ON_PERSON
         return ""
     if _at(scores, "threat", 0.75) or _at(scores, "identity_attack", 0.6):
-        return "a threat or an attack on who they are"
+        return _ATTACK_ON_WHO
     if _at(scores, "personal_attack", 0.6) or (
         _at(scores, "insult", 0.6) and _at(scores, "toxicity", 0.8)
     ):
-        return "an attack on the person"
+        return _ATTACK_ON_PERSON
     return ""
+
+
+def crisis_reason(
+    text: str,
+    scores: Mapping[str, float],
+    thresholds: Mapping[str, float],
+    *,
+    rules: bool = True,
+) -> str:
+    """Why a message is a crisis ('' when it is not): a crisis statement in words (checked
+    where ``rules``: comments, replies, mentions and quotes), the ``crisis`` label at
+    :data:`CRISIS_SURE` or above, or the label at its threshold on a message the rules read
+    no other way (see :data:`CRISIS_SURE`).
+
+    **Usage**::
+
+        >>> crisis_reason("Everyone would be better off without me.", {}, {})
+        'an indirect crisis statement'
+        >>> crisis_reason("I've been sober for one year today.", {"crisis": 0.7}, {"crisis": 0.44})
+        ''
+    """
+    stated = rules and _CRISIS.search(text or "") is not None
+    threshold = thresholds.get("crisis")
+    probability = scores.get("crisis", 0.0)
+    if threshold is None or probability < threshold:
+        return "an indirect crisis statement" if stated else ""
+    signal = f"crisis {probability:.2f} >= {threshold:.2f}"
+    if stated or probability >= CRISIS_SURE:
+        return signal
+    reading = read_message(text, scores, thresholds)
+    other = (
+        reading.spam
+        or reading.news
+        or reading.idea
+        or reading.question
+        or reading.praised
+        or reading.third_party
+        or reading.criticism
+        or (reading.hostile and reading.hostile not in SCORED_HOSTILITY)
+    )
+    return "" if other else signal
 
 
 _ABOUT_DETAIL = re.compile(
     r"\bwho (?:took|made|drew|painted|shot|designed|wrote|illustrated)\b|\bwhere (?:was|did you"
-    r" take|did you find)\b|\bwhat (?:camera|lens|app|font|brush|paint)\b|\bis (?:that|this) "
+    r" take|did you find)\b|\bwhat (?:camera|lens|app|font|brush|paint)\b"
+    r"|\bdid (?:the kids|you|they|your \w+|\w+) (?:make|take|draw|paint|build|knit|bake"
+    r"|design|write) (?:it|that|this|them)\b"
+    r"|\bis (?:that|this) "
     r"(?:your|you)\b",
     _I,
 )
@@ -622,16 +739,26 @@ def read_message(
     question = _question(text, scores, thresholds)
     if praised and question and _ABOUT_DETAIL.search(question):
         question = ""  # "Who took that photo?" is praise of the photo, answered as such
+    idea = find_idea(text) or ""
+    if idea:
+        # "How about a tool-lending shelf?" proposes; it asks for no link. "One thing I started
+        # doing is..." is a practice of theirs, not news to congratulate.
+        if question and find_idea(question):
+            question = ""
+        if news and find_idea(news):
+            news = ""
+    third_party = _third_party(text)
+    warm = bool(idea or third_party or praised)
     return Reading(
-        hostile=_hostile(text, scores, thresholds, hurt=bool(distress or crisis)),
+        hostile=_hostile(text, scores, thresholds, hurt=bool(distress or crisis), warm=warm),
         crisis=crisis,
         spam=spam,
         distress=distress,
         criticism=bool(_CRITICISM.search(text)) or _disapproves(scores),
         news=news,
         question=question,
-        idea=find_idea(text) or "",
-        third_party=_third_party(text),
+        idea=idea,
+        third_party=third_party,
         praised=praised,
         hosting=bool(_HOSTING.search(text)),
         discouraged=bool(_DISCOURAGED.search(text)),

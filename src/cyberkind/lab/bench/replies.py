@@ -73,6 +73,7 @@ __all__ = [
     "Reply",
     "ReplySystem",
     "baseline_system",
+    "heldout_markdown",
     "load_comments",
     "moves",
     "replies_markdown",
@@ -82,6 +83,10 @@ __all__ = [
 ]
 
 DATA_FILE = "replies.jsonl"
+HELDOUT_FILE = "replies_heldout.jsonl"
+"""70 more comments (5 per category, the same link library), written after the triage rules
+were last revised on the errors of :data:`DATA_FILE`, and before any system was run on them:
+they show whether a revision generalises (see docs/benchmarks.md for how they have been used)."""
 SOURCE = "bench"
 
 
@@ -120,8 +125,11 @@ ReplySystem = Callable[[Sequence[Comment]], list[Reply]]
 """A system: one reply per comment, in order."""
 
 
-def load_comments(path: Path | None = None) -> tuple[list[Comment], list[Link]]:
-    """The benchmark's comments and its link library (the file's first line).
+def load_comments(
+    path: Path | None = None, data_file: str = DATA_FILE
+) -> tuple[list[Comment], list[Link]]:
+    """The benchmark's comments and its link library (the file's first line): ``path``, or the
+    packaged ``data_file`` (:data:`DATA_FILE`, or :data:`HELDOUT_FILE`).
 
     **Usage**::
 
@@ -130,7 +138,7 @@ def load_comments(path: Path | None = None) -> tuple[list[Comment], list[Link]]:
         210
     """
     if path is None:
-        text = (importlib.resources.files(__package__) / "data" / DATA_FILE).read_text("utf-8")
+        text = (importlib.resources.files(__package__) / "data" / data_file).read_text("utf-8")
     else:
         text = path.read_text(encoding="utf-8")
     lines = [json.loads(line) for line in text.splitlines() if line.strip()]
@@ -430,6 +438,7 @@ def reply_benchmark(
     systems: Mapping[str, ReplySystem] | None = None,
     seed: int = 0,
     path: Path | None = None,
+    data_file: str = DATA_FILE,
 ) -> dict[str, Any]:
     """Run every system on the benchmark's comments: the product (``templates (TIER)``) once
     per scorer in ``scorers``, and ``baseline`` (before issue 15) always.
@@ -439,7 +448,7 @@ def reply_benchmark(
         >>> report = reply_benchmark([Scorer("fast"), Scorer("reading")], Guard())
         >>> report["systems"]["templates (fast)"]["forbidden_rate"]
     """
-    comments, links = load_comments(path)
+    comments, links = load_comments(path, data_file)
     chosen = [scorers] if not isinstance(scorers, Sequence) else list(scorers)
     every: dict[str, ReplySystem] = {
         f"templates ({s.tier})": template_system(s, guard, links, seed) for s in chosen
@@ -475,6 +484,38 @@ def _fmt(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:.3f}"
     return str(value)
+
+
+def heldout_markdown(report: dict[str, Any], heading: str = "### Held-out comments") -> str:
+    """The held-out comments' report (:data:`HELDOUT_FILE`) as Markdown: the act and move
+    measures side by side, then act accuracy per category."""
+    names = list(report["systems"])
+    rows = [
+        [title, *[_fmt(report["systems"][n][key]) for n in names]]
+        for key, title in (
+            ("act_accuracy", "Act accuracy (target >= 0.90)"),
+            ("forbidden_rate", "Forbidden-move rate (target 0)"),
+            ("required_rate", "Required-move rate"),
+            ("link_use", "Link use where a link exists (target >= 0.90)"),
+        )
+    ]
+    rows += [
+        [f"Act accuracy: {cat}",
+         *[_fmt(report["systems"][n]["per_category"][cat]["act_accuracy"]) for n in names]]
+        for cat in report["categories"]
+    ]  # fmt: skip
+    return "\n".join(
+        [
+            heading,
+            "",
+            f"{report['n']} more comments ({HELDOUT_FILE}, {len(report['categories'])} "
+            "categories), written after the triage rules were last revised on the errors of the "
+            "comments above, and before any system was run on them.",
+            "",
+            _table(["Measure", *names], rows),
+            "",
+        ]
+    )
 
 
 def replies_markdown(report: dict[str, Any], heading: str = "# Reply benchmark") -> str:

@@ -64,7 +64,7 @@ TASK_SHARE: dict[str, float] = {
     "tweeteval-emotion": 0.06,
     "target": 0.05,
     "spam": 0.03,
-    "plain": 0.05,
+    "plain": 0.07,
 }
 """Fixed shares of the batches for the benchmark tasks; the other tasks share the rest."""
 TASK_BOOST: dict[str, float] = {
