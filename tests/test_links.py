@@ -298,3 +298,32 @@ def test_embeddings_rerank_finds_meaning_without_shared_words(
     assert "similar in meaning (cosine" in ranked[0].why
     scores = [s.score for s in ranked]
     assert scores == sorted(scores, reverse=True)
+
+
+def test_a_question_is_never_answered_with_the_post_it_was_asked_on(store: Any) -> None:
+    source = "wordpress:kind.example"
+    me = Author("user:1", "Me")
+
+    def post(n: int, title: str, body: str) -> Item:
+        return Item(source, f"post:{n}", ItemKind.POST, me, f"{title}\n\n{body}",
+                    url=f"https://kind.example/{n}/", is_own=True,
+                    raw={"title": title, "status": "publish"})  # fmt: skip
+
+    here = post(1, "A printable bedtime routine chart", "Print it and stick it on the fridge.")
+    other = post(2, "Bedtime routines for toddlers", "A chart of what works at our house.")
+    question = Item(source, "comment:9", ItemKind.COMMENT, Author("c", "Maya Ortiz"),
+                    "Is there a printable bedtime routine chart?", parent_remote_id="post:1",
+                    thread_id="post:1")  # fmt: skip
+    store.upsert_items([here, other, question], {})
+    LinkLibrary(store).import_own_posts()
+    opp = Opportunity(id="q0000009", act=Act.SEND_LINK, person="Maya Ortiz", source=source,
+                      item_ids=("comment:9",), reason="asks a question",
+                      priority=Priority.QUESTION, thread_key=question.thread_key)  # fmt: skip
+    store.save_thread_opportunities(source, question.thread_key, [opp])
+    draft = Composer(store).draft(opp.id)
+    assert draft.link == "https://kind.example/2/"
+    assert "https://kind.example/1" not in draft.text
+    # Whatever the scheme or trailing slash of the library's copy of the post.
+    store.upsert_links([Link("http://KIND.example/1", "Bedtime routine printable chart")])
+    again = Composer(store).draft(opp.id)
+    assert again.link == "https://kind.example/2/"

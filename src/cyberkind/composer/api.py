@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from ..inbox import Inbox
-from ..models import Link, Opportunity
+from ..models import Item, Link, Opportunity
 from ..store.base import Store
 from ..triage import read_message
 from .compose import Draft, Drafter
@@ -85,6 +85,16 @@ def own_links(store: Store) -> tuple[Link, ...]:
     return found
 
 
+def _url_key(url: str) -> str:
+    """A URL compared loosely: no scheme, no trailing slash or fragment, lower-case host."""
+    bare = url.split("#", 1)[0].rstrip("/")
+    for scheme in ("https://", "http://"):
+        if bare.lower().startswith(scheme):
+            bare = bare[len(scheme) :]
+    host, _, path = bare.partition("/")
+    return f"{host.lower()}/{path}"
+
+
 class Composer:
     """Drafts replies for a store's opportunities in the voice learned from its own items.
 
@@ -141,12 +151,24 @@ class Composer:
         library: list[Link] = []
         own: tuple[Link, ...] = ()
         if len(items) == 1 and read_message(items[0].text, scores[0]).question:
-            library = [s.link for s in self.links.suggest_for_text(items[0].text, 5)]
-            own = own_links(self.store)
+            # Never answer a question with the very post it was asked on.
+            here = self._thread_urls(opp.source, items[0])
+            library = [
+                s.link
+                for s in self.links.suggest_for_text(items[0].text, 5)
+                if _url_key(s.link.url) not in here
+            ]
+            own = tuple(link for link in own_links(self.store) if _url_key(link.url) not in here)
         draft = self.drafter.draft(opp, items, scores, own_links=own, library=library)
         if save:
             Inbox(self.store).save_draft(opp.id, draft.to_json())
         return draft
+
+    def _thread_urls(self, source: str, item: Item) -> set[str]:
+        """The addresses of the posts ``item`` sits under (its thread's root and its parent)."""
+        ids = [i for i in (item.thread_id, item.parent_remote_id) if i]
+        found = self.store.items(source, remote_ids=ids) if ids else []
+        return {_url_key(s.item.url) for s in found if s.item.url}
 
     def save_edited(self, opportunity: Opportunity | str, text: str) -> dict[str, Any]:
         """Keep the user's own words as the opportunity's draft and return its JSON.
