@@ -253,9 +253,10 @@ def test_demo_ends_with_the_sample_inbox() -> None:
     assert "5 opportunities, most urgent first:" in inbox
     assert "celebrate: Jules" in inbox and "send_link: Tom" in inbox
     drafts = result.stdout.split("Drafts for you", 1)[1]
-    assert (
-        "ongratulat" in drafts and "https://kindcorner.example/2026/11/kindness-calendar/" in drafts
-    )
+    assert "ongratulat" in drafts
+    # Tom asks on the calendar post itself: never answered with the post he is reading.
+    assert "https://kindcorner.example/2026/11/kindness-calendar/" not in drafts
+    assert "I don't have a post or a good link on it yet" in drafts
     assert "hug: Priya (wordpress:kindcorner.example)" in inbox
     assert "thank_for_sharing_what_matters (idea): Lena" in inbox
     assert "2 sites linked to your post 'A kindness calendar for November'" in inbox

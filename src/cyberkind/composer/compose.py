@@ -41,7 +41,7 @@ from ..guard.lexicon import INSULT_ADJECTIVES, INSULT_NOUNS, PROFANITY, SLURS
 from ..models import Act, Item, ItemKind, Link, Opportunity, Priority, Resource
 from ..phrases import key_phrase
 from ..resources import regional_resources
-from ..triage import read_message
+from ..triage import Reading, read_message
 from .plan import find_answer, plan_reply, quote_phrase, uncalm
 from .templates import CRISIS, EMOJI, LINES, STAR_LINES, THEMED_STAR_LINES, THEMES
 from .voice import DEFAULT_VOICE, Voice
@@ -80,6 +80,60 @@ STAR_ACTS = frozenset(
 """Acts whose drafts carry a gold star (never hugs, crisis messages or questions)."""
 
 _KIND_LABELS = ("gratitude", "compassion", "encouragement", "admiration")
+_WARM_WORDS = re.compile(
+    r"\b(?:thank\w*|thx|grateful|appreciat\w*|lov(?:e|ed|ely|ing)|beautiful\w*|great|wonderful"
+    r"|brilliant|helpful|useful|inspir\w*|enjoy\w*|agree\w*|so true|well said|well put|amazing"
+    r"|awesome|fantastic|gorgeous|stunning|smil\w*|made my day|bookmark\w*|needed this"
+    r"|favou?rite|congrat\w*|bravo|kudos|spot on|glad|happy|joy\w*|beautifully|moving"
+    r"|touching|heartwarming|wise|clever|funny|hilarious|perfect|excellent|delight\w*|charming"
+    r"|thoughtful|bless you)\b|[\u2764\U0001f600-\U0001f64f\U0001f970]",
+    re.I,
+)
+
+
+_COLD_LABELS = (
+    "toxicity",
+    "insult",
+    "personal_attack",
+    "identity_attack",
+    "threat",
+    "spam",
+    "tweeteval:offensive",
+    "goemotions:disapproval",
+    "goemotions:annoyance",
+    "goemotions:anger",
+    "goemotions:disgust",
+)
+COLD = 0.3
+"""A negative label at this probability or more (well below the labels' own thresholds) makes
+a thank-you plain unless the message also reads warm (:func:`reads_warm`)."""
+
+
+def reads_warm(text: str, reading: Reading, scores: Mapping[str, float]) -> bool:
+    """Whether a thank-you may agree with a message's words and give a gold star.
+
+    It may unless the message reads cold, and nothing in it reads warm. Cold: criticism,
+    hostility or spam read by the rules, or a negative label at :data:`COLD` or more. Warm:
+    kind words ("thank", "love", "helpful"...), a kind label at 0.5 or more, or what the
+    rules read (praise of a detail, news, an idea, a question, a person who shared the post).
+    A comment that slipped past triage as an attack, spam or criticism is then thanked
+    plainly, never praised, quoted or starred.
+    """
+    cold = (
+        reading.criticism
+        or bool(reading.hostile)
+        or bool(reading.spam)
+        or any(scores.get(label, 0.0) >= COLD for label in _COLD_LABELS)
+    )
+    if not cold:
+        return True
+    if reading.praised or reading.news or reading.idea or reading.question or reading.third_party:
+        return True
+    if any(scores.get(label, 0.0) >= 0.5 for label in _KIND_LABELS):
+        return True
+    return _WARM_WORDS.search(text or "") is not None
+
+
 _FOCUS = {
     Act.CELEBRATE: "milestone",
     Act.PROMOTE_WORK: "milestone",
@@ -506,13 +560,21 @@ class Drafter:
         name = greeting_name(opportunity.person, items)
         theme = theme_of(text) if act not in (Act.HUG, Act.NEEDS_CARE, Act.DISCUSS) else ""
         count = star_count(opportunity, scores) if self.stars else 0
+        warm = act is not Act.THANK_COMMENTER or reads_warm(
+            text, reading, scores[0] if scores else {}
+        )
+        if not warm:
+            count = 0
+            notes_warm = ["their words read cold, nothing warm: a plain thank-you, no star"]
+        else:
+            notes_warm = []
         voice = self.voice
         thanks = act in (Act.THANK_COMMENTER, Act.CELEBRATE, Act.SEND_LINK)
         greeting = voice.greeting
         opening = bool(voice.opening and thanks and item.kind is not ItemKind.POST)
         if opening and voice.opening:
             greeting = voice.opening.rstrip(" ,") + "."
-        notes: list[str] = []
+        notes: list[str] = list(notes_warm)
         sign_off = voice.sign_off
         if sign_off and uncalm(act, sign_off):
             # "Thanks, Ana" closes a thank-you, never a reply to criticism or a troll.
@@ -533,6 +595,7 @@ class Drafter:
                 long=voice.typical_words >= 25 or voice.samples == 0,
                 post=item.kind is ItemKind.POST,
                 opening=opening,
+                warm=warm,
             )
             built = plan.text(sign_off, exclaim=voice.exclamation_rate >= 0.1, run_on=opening)
             if built in self.seen:

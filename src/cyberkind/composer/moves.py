@@ -27,6 +27,11 @@ MOVES: dict[str, tuple[str, ...]] = {
         "It means a lot that you took a moment to write, thank you.",
         "Thank you for such a thoughtful comment.",
     ),
+    "thank_neutral": (
+        "Thank you for your comment.",
+        "Thanks for taking the time to comment.",
+        "Thank you for reading, and for writing.",
+    ),
     "thank_news": (
         "Thank you for telling me!",
         "Thanks so much for sharing your news here.",

@@ -269,6 +269,7 @@ def plan_reply(
     long: bool = True,
     post: bool = False,
     opening: bool = False,
+    warm: bool = True,
 ) -> ReplyPlan:
     """The moves of the reply for ``act`` to a message read as ``reading``.
 
@@ -278,7 +279,9 @@ def plan_reply(
     ``long`` adds a closing line (for users whose replies run long); ``post`` says the
     message is a post by someone the user follows, not a comment to them (news there is
     congratulated with an offer to share it, not thanked); ``opening`` says ``greeting`` is
-    the user's own thank-you opening, which stands in for the thanks line.
+    the user's own thank-you opening, which stands in for the thanks line; ``warm`` says the
+    message gave something warm to answer (:func:`~cyberkind.composer.compose.reads_warm`):
+    without it a thank-you does not agree with or praise their words.
     """
     moves: list[Move] = [Move("greeting", greeting.format(name=name))]
     notes: list[str] = []
@@ -338,9 +341,11 @@ def plan_reply(
         with_quote("congratulate", "congratulate")
     else:
         lead = _THANKS.get(act, "thank")
+        if act is Act.THANK_COMMENTER and not warm:
+            lead = "thank_neutral"  # never "such a thoughtful comment" for what was not read warm
         if act is Act.THANK_FOR_SHARING_WHAT_MATTERS and not reading.idea:
             lead = "thank_kindness"
-        if not (opening and lead in ("thank", "thank_question")):
+        if not (opening and lead in ("thank", "thank_neutral", "thank_question")):
             say(lead)
         if lead == "thank_kindness":
             notes.append("finish 'it matters to me because ...' in your own words")
@@ -371,7 +376,7 @@ def plan_reply(
                 "no post or link of yours answers this question: add one, or answer in your "
                 "own words (`cyberkind links import` fills the library)"
             )
-    if act is Act.THANK_COMMENTER and not any(m.name.startswith("congrat") for m in moves):
+    if act is Act.THANK_COMMENTER and warm and not any(m.name.startswith("congrat") for m in moves):
         praised = any(m.name == "praised" for m in moves)
         with_quote("agree", None if reading.question or praised else "agree_plain")
     if reading.third_party and act not in (Act.APPRECIATE_HOST,):
