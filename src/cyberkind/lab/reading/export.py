@@ -87,11 +87,17 @@ def export_onnx(weights: Path, target: Path) -> Path:
 
 
 def quantize(source: Path, target: Path) -> Path:
-    """Dynamic int8 quantisation of ``source`` (weights int8, activations quantised on the fly)."""
+    """Dynamic int8 quantisation of ``source``: weights int8 with one scale per output channel,
+    activations quantised on the fly.
+
+    Per channel, because one scale per weight matrix cost the model retrained with 9,000
+    stage-2 steps 0.61 points of dev summary (over the half point the int8 model may lose);
+    per channel cost it 0.22, at the same size (23 MB) and speed.
+    """
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     partial = target.with_name(target.name + f".{os.getpid()}.partial")
-    quantize_dynamic(str(source), str(partial), weight_type=QuantType.QInt8)
+    quantize_dynamic(str(source), str(partial), weight_type=QuantType.QInt8, per_channel=True)
     partial.replace(target)
     return target
 
