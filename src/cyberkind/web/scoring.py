@@ -149,17 +149,22 @@ class Scoring:
         return self.check(text, reply_to)
 
     def wall_reasons(self, text: str) -> list[str]:
-        """The guard's reasons to hold a wall idea back (``[]``: it may go up)."""
-        try:
-            with self.lock:
+        """The guard's reasons to hold a wall idea back (``[]``: it may go up).
+
+        The verdict and the spam score are read under one hold of the lock: each hold is a
+        place in the queue of the wall's concurrent submissions, and the spam head reads the
+        pass the guard just made.
+        """
+        with self.lock:
+            try:
                 verdict = self.guard.check(text, suggest=False)
-        except CyberkindError as err:
-            return [str(err)]
+            except CyberkindError as err:
+                return [str(err)]
+            spam = self.spam_probability(text)
         reasons = []
         if verdict.verdict != "ok":
             reasons = [f"the guard says: {r.message}" for r in verdict.reasons]
             reasons = reasons or ["the guard flagged it"]
-        spam = self.spam_probability(text)
         if spam is not None and spam[0] >= spam[1]:
             reasons.append(f"it reads as spam ({spam[0]:.2f} >= {spam[1]:.2f})")
         return reasons
