@@ -288,6 +288,15 @@ def _talk_opportunity(ctx: _Context, item: Item, scores: Mapping[str, float]) ->
             Priority.MENTION,
             f"the host of '{root.raw.get('title') or root.remote_id}' answered your comment{asks}",
         )
+    if (
+        guess is not None
+        and reading.question
+        and guess.act in (Act.THANK_COMMENTER.value, Act.THANK_FOR_SHARING_WHAT_MATTERS.value)
+        and guess.probability < ACT_STRONG
+    ):
+        # A question the rules read is answered unless the reader is sure it is something
+        # else: an unanswered question is the failure a commenter sees.
+        guess = None
     if guess is not None:
         chosen = _from_guess(guess, reading.idea, what, priority)
         if chosen is not None:
