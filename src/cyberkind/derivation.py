@@ -181,6 +181,8 @@ def _from_guess(
     where the rules decide: below :data:`~cyberkind.triage.ACT_CONFIDENT`, or a crisis or
     needs-care reading below :data:`~cyberkind.triage.ACT_STRONG`."""
     act = Act(guess.act)
+    if act is Act.THANK_FOR_SHARING_WHAT_MATTERS and not idea:
+        return None  # an idea is credited by its words (quoted, offered for the wall)
     strong = act in (Act.OFFER_DM, Act.NEEDS_CARE)
     if guess.probability < (ACT_STRONG if strong else ACT_CONFIDENT):
         return None
