@@ -179,9 +179,14 @@ def test_a_crisis_or_needs_care_reading_needs_a_strong_reader(
 
 def test_idea_from_the_reader_is_an_idea(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _use(monkeypatch, _reader(tmp_path, "thank_for_sharing_what_matters", 8.0))
-    (opp,) = _derive("We leave soup on the doorstep of anyone who's ill.", _reading_scores())
+    text = "Something we do is leave soup on the doorstep of anyone who's ill."
+    (opp,) = _derive(text, _reading_scores())
     assert opp.act is Act.THANK_FOR_SHARING_WHAT_MATTERS
     assert opp.is_idea
+    # Without words the rules read as an idea (nothing to quote or offer for the wall), the
+    # reader's idea falls back to the rules.
+    (plain,) = _derive("The one on the coffee machine won.", _reading_scores())
+    assert plain.act is Act.THANK_COMMENTER and not plain.is_idea
 
 
 @pytest.mark.skipif(not reading_available(), reason="needs the reading model and onnxruntime")
