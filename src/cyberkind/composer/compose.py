@@ -565,16 +565,15 @@ class Drafter:
         )
         if not warm:
             count = 0
-            notes_warm = ["their words read cold, nothing warm: a plain thank-you, no star"]
-        else:
-            notes_warm = []
         voice = self.voice
         thanks = act in (Act.THANK_COMMENTER, Act.CELEBRATE, Act.SEND_LINK)
         greeting = voice.greeting
         opening = bool(voice.opening and thanks and item.kind is not ItemKind.POST)
         if opening and voice.opening:
             greeting = voice.opening.rstrip(" ,") + "."
-        notes: list[str] = list(notes_warm)
+        notes: list[str] = []
+        if not warm:
+            notes.append("their words read cold, nothing warm: a plain thank-you, no star")
         sign_off = voice.sign_off
         if sign_off and uncalm(act, sign_off):
             # "Thanks, Ana" closes a thank-you, never a reply to criticism or a troll.
