@@ -130,9 +130,9 @@ def test_guard_flags_go_to_moderation_and_approve_publishes(store: Any) -> None:
 
     guard = Guard()
 
-    def check(text: str) -> list[str]:
-        verdict = guard.check(text, suggest=False)
-        return [] if verdict.verdict == "ok" else [r.message for r in verdict.reasons]
+    def check(*texts: str) -> list[str]:
+        verdicts = [guard.check(text, suggest=False) for text in texts]
+        return [r.message for v in verdicts if v.verdict != "ok" for r in v.reasons]
 
     wall = Wall(store, check=check)
     held = wall.submit("You are all stupid idiots and nobody likes you", "Troll")

@@ -545,6 +545,39 @@ def test_the_walls_check_on_the_reading_tier_runs_the_encoder_once_per_text() ->
     assert spam is not None and 0.0 <= spam[0] <= 1.0 and len(runs) == 2
 
 
+def test_a_wall_submission_holds_the_scoring_lock_once() -> None:
+    """Before: the idea and its author each queued for the lock, so with 8 clients a
+    submission waited at the back of the queue twice (issue 14, the wall's slow tail)."""
+    import threading
+
+    from cyberkind.engine import Scorer
+    from cyberkind.web.scoring import Scoring
+
+    scoring = Scoring(Scorer("fast"))
+    holds: list[int] = []
+    depth = threading.local()
+    inner = scoring.lock
+
+    class Counting:
+        def __enter__(self) -> None:
+            inner.acquire()
+            depth.n = getattr(depth, "n", 0) + 1
+            if depth.n == 1:
+                holds.append(1)
+
+        def __exit__(self, *exc: object) -> None:
+            depth.n -= 1
+            inner.release()
+
+    counting = Counting()
+    scoring.lock = counting  # type: ignore[assignment]
+    scoring.guard._lock = counting  # type: ignore[attr-defined]
+    reasons = scoring.wall_reasons("You are all stupid idiots", "Troll")
+    assert len(holds) == 1
+    assert reasons and all("guard" in r for r in reasons)
+    assert scoring.wall_reasons("Leave a kind note for a neighbour", "Ana") == []
+
+
 def test_in_memory_stores_never_share_an_index() -> None:
     """Each in-memory store is its own database, even with the same newest idea."""
     import cyberkind.wall as wall_module

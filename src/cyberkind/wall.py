@@ -42,11 +42,10 @@ import threading
 import unicodedata
 import weakref
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .composer.templates import STAR_LINES
 from .errors import CyberkindError, InputError, NotFoundError
@@ -198,10 +197,18 @@ class Submission:
     repeat: bool = False
 
 
-GuardCheck = Callable[[str], list[str]]
+class GuardCheck(Protocol):
+    """The guard's reasons for holding texts back (``[]`` when all are fine).
+
+    The wall passes an idea and its author's name in one call, so that a shared guard (the
+    web app's, behind one lock) is held once per submission, not once per text.
+    """
+
+    def __call__(self, *texts: str) -> list[str]: ...
+
+
 Screened = tuple[str, str, list[str]]
 """What :meth:`Wall.screen` finds: the cleaned words, the cleaned name, reasons to hold."""
-"""Returns the guard's reasons for holding a text ([] when it is fine)."""
 
 
 def guard_check(guard: Guard) -> GuardCheck:
@@ -210,14 +217,20 @@ def guard_check(guard: Guard) -> GuardCheck:
     The web app and ``cyberkind wall add`` both hold ideas back with this.
     """
 
-    def check(text: str) -> list[str]:
-        try:
-            verdict = guard.check(text, suggest=False)
-        except CyberkindError as err:
-            return [str(err)]
-        if verdict.verdict == "ok":
-            return []
-        return [f"the guard says: {r.message}" for r in verdict.reasons] or ["the guard flagged it"]
+    def check(*texts: str) -> list[str]:
+        reasons: list[str] = []
+        for text in texts:
+            try:
+                verdict = guard.check(text, suggest=False)
+            except CyberkindError as err:
+                reasons.append(str(err))
+                continue
+            if verdict.verdict != "ok":
+                reasons.extend(
+                    [f"the guard says: {r.message}" for r in verdict.reasons]
+                    or ["the guard flagged it"]
+                )
+        return reasons
 
     return check
 
@@ -319,7 +332,7 @@ class Wall:
         text, author = clean_idea(text), clean_author(author)
         held = spam_reasons(text, author)
         if self.check is not None:
-            held.extend(self.check(text) + self.check(author))
+            held.extend(self.check(text, author))
         return text, author, held
 
     def _submit(

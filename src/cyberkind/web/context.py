@@ -31,6 +31,7 @@ from ..guard import Guard, Verdict
 from ..pipeline import ScorerLike, configured_inbox_scorer
 from ..settings import resolve
 from ..store import Store, StorePool
+from ..wall import GuardCheck
 from .login import OWNER, member_subject, session_generation
 from .responses import BadJSON, json_error, read_json, wants_json
 from .scoring import Scoring
@@ -201,8 +202,8 @@ class WebContext:
     # -- the guard ---------------------------------------------------------------------------
 
     @property
-    def check(self) -> Callable[[str], list[str]]:
-        """The guard's reasons to hold a wall idea back (``[]``: none)."""
+    def check(self) -> GuardCheck:
+        """The guard's reasons to hold a wall idea and its author back (``[]``: none)."""
         return self.scoring.wall_reasons
 
     @property

@@ -148,25 +148,34 @@ class Scoring:
         """The guard's verdict on a draft, for compose and approve-and-send."""
         return self.check(text, reply_to)
 
-    def wall_reasons(self, text: str) -> list[str]:
+    def wall_reasons(self, *texts: str) -> list[str]:
         """The guard's reasons to hold a wall idea back (``[]``: it may go up).
 
-        The verdict and the spam score are read under one hold of the lock: each hold is a
-        place in the queue of the wall's concurrent submissions, and the spam head reads the
-        pass the guard just made.
+        ``texts`` are the idea and its author's name. Every verdict and spam score is read
+        under one hold of the lock: each hold is a place in the queue of the wall's
+        concurrent submissions (two holds per submission put the tail at the back of the
+        queue twice), and the spam head reads the pass the guard just made.
         """
+        read: list[tuple[Verdict | None, str | None, tuple[float, float] | None]] = []
         with self.lock:
-            try:
-                verdict = self.guard.check(text, suggest=False)
-            except CyberkindError as err:
-                return [str(err)]
-            spam = self.spam_probability(text)
-        reasons = []
-        if verdict.verdict != "ok":
-            reasons = [f"the guard says: {r.message}" for r in verdict.reasons]
-            reasons = reasons or ["the guard flagged it"]
-        if spam is not None and spam[0] >= spam[1]:
-            reasons.append(f"it reads as spam ({spam[0]:.2f} >= {spam[1]:.2f})")
+            for text in texts:
+                try:
+                    checked = self.guard.check(text, suggest=False)
+                except CyberkindError as err:
+                    read.append((None, str(err), None))
+                    continue
+                read.append((checked, None, self.spam_probability(text)))
+        reasons: list[str] = []
+        for verdict, error, spam in read:
+            if error is not None:
+                reasons.append(error)
+            elif verdict is not None and verdict.verdict != "ok":
+                reasons.extend(
+                    [f"the guard says: {r.message}" for r in verdict.reasons]
+                    or ["the guard flagged it"]
+                )
+            if spam is not None and spam[0] >= spam[1]:
+                reasons.append(f"it reads as spam ({spam[0]:.2f} >= {spam[1]:.2f})")
         return reasons
 
     def spam_probability(self, text: str) -> tuple[float, float] | None:
