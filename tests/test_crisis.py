@@ -70,6 +70,9 @@ EXPLICIT = [
     "i dont want to exist anymore \U0001f62d",
     "Part of me wants to die",
     "I'm trying so hard not to cut myself tonight",
+    # means kept back, then the time (a miss of the fast tier in the reply benchmark)
+    "Ive been saving my sleeping pills, tonight is the night",
+    "Got a stash of painkillers and today is the day.",
 ]
 
 
@@ -121,6 +124,9 @@ NOT_CRISIS = [
     "delete the dead code",
     "we drove 100 kms from here",
     "I'm going to end it with him tonight",
+    "I took my pills and tonight is the night of the big match",
+    "I put my vitamin tablets aside for the trip",
+    "Tonight is the night we finally bake the cake!",
 ]
 
 
@@ -138,6 +144,8 @@ def test_idioms_news_prevention_and_attacks_score_low(text: str) -> None:
         "I want to disappear forever",
         "I wish I was never born",
         "I have nothing to live for",
+        "my painkillers are stashed away where nobody looks",
+        "I keep a secret stash of pills",
     ],
 )
 def test_strong_indirect_statements_score_medium(text: str) -> None:

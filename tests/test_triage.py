@@ -168,6 +168,8 @@ def test_the_ad_hominem_head_and_grief_words() -> None:
         ("Handing out cakes could be seen as a bit pushy.", "criticism"),
         ("Real bakers would never use a mix.", "criticism"),
         ("Lovely route if you enjoy getting lost.", "criticism"),
+        ("Surprise parcels can easily frighten older neighbours.", "criticism"),
+        ("Funny how a blog this small gets any comments at all.", "criticism"),
         ("Typical do-gooder stuff.", "hostile"),
         ("What an awful person you must be.", "hostile"),
     ],
@@ -185,6 +187,8 @@ def test_round_three_readings(text: str, field: str) -> None:
         ("One thing I started doing is learning the names of the bus drivers.", "news"),
         ("I'm a terrible person for forgetting your birthday!", "hostile"),
         ("I always forget my keys.", "idea"),
+        ("Amazing how this little post gets so many people helping each other!", "criticism"),
+        ("The fireworks may scare the dogs, so we'll walk them early.", "criticism"),
     ],
 )
 def test_round_three_non_readings(text: str, field: str) -> None:

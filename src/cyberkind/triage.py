@@ -258,6 +258,15 @@ _CRITICISM = _rx(
     r"|inappropriate|premature|misguided)\b|\bunfair (?:to|on)\b|\bcould be (?:seen|read|taken"
     r"|perceived) as\b|\bisn'?t (?:really|actually|always|necessarily|quite) (?:the|true|right"
     r"|kind|fair|accurate|how|what|so)\b|\bin some (?:places|cultures|countries)\b",
+    # A concern for the people on the receiving end: "anonymous notes can worry people".
+    r"\b(?:can|could|might|may|would|will) (?:really |easily |actually )?(?:worry|upset|scare"
+    r"|frighten|alarm|unsettle|confuse|offend|embarrass|startle|creep out|put off)"
+    r" (?:older |elderly |some |other |many |most )?(?:people|someone|some people|others|them"
+    r"|folks|strangers|neighbou?rs|recipients|kids|children)\b",
+    # Surprise at the attention a thing gets: "interesting that a chat this small gets so much".
+    r"\b(?:interesting|funny|strange|odd|weird|curious) (?:that|how)\b[^.!?]{0,60}\b(?:gets?|got"
+    r"|getting|has|draws?|drew|attracts?|earns?) (?:so much|this much|any|so many|all (?:this|that"
+    r"|these|those))\b",
     # Backhanded praise: a compliment that puts them down.
     r"\b(?:for (?:an? )?(?:amateur|beginner|hobbyist|small blog|blog like this|change|once in"
     r" your life)|I'?ll (?:admit|grant you)|I (?:have|had|must) (?:to )?admit|I guess (?:it'?s|it"

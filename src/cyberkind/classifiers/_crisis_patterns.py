@@ -121,6 +121,11 @@ _HIGH_PATTERNS: tuple[str, ...] = (
     r"a bottle of|a handful of|handfuls of)(?: my| the| of my| of the| these| those)? "
     r"(?:pills|meds|medication|tablets|sleeping pills|painkillers|antidepressants|xanax|tylenol)",
     r"\b(?:tied|tie|tying|made|make|making|have|got|bought|buy|ordered) (?:a|the|my) noose\b",
+    # Means, then a time that is the end: "pills saved up ... tonight is the night".
+    r"\b(?:(?:saved|saving|stashed|stockpiled|stockpiling|hoarded|hoarding|counted|stash of|"
+    r"stockpile of)(?: \w+){0,3}? (?:pills|painkillers|tablets|meds)|(?:pills|painkillers|tablets|"
+    r"meds)(?: \w+){0,3}? (?:saved|stashed|stockpiled|hoarded|counted))\b[^.!?\n]{0,60}?"
+    r"\b(?:tonight is the night|today is the day|this is the night|its time to go|its time now)\b",
 )
 
 # High patterns that carry their own negation ("dont want to live", "wish i wouldnt wake up"):
@@ -209,6 +214,11 @@ _MEDIUM_PATTERNS: tuple[str, ...] = (
     r"\b(?:bought|buying|saved|saving|stockpiled|stockpiling|collected|collecting|hoarding|"
     r"counted|counting) (?:up )?(?:enough |all my |my |the )?(?:pills|sleeping pills|"
     r"painkillers|rope|razor blades|blades)\b",
+    # Means kept back, in other word orders: "pills saved up", "a stash of painkillers".
+    r"\b(?:pills|sleeping pills|painkillers|tablets|meds|razor blades) (?:\w+ ){0,2}?(?:saved up|"
+    r"stashed|stockpiled|hoarded|put aside|hidden away)\b",
+    r"\ba (?:secret )?(?:stash|stockpile|hoard) of "
+    r"(?:pills|sleeping pills|painkillers|tablets|meds)\b",
 )
 
 # Last resort, medium: "suicide" or "suicidal" in a sentence that also has a first-person word
