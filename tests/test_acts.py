@@ -177,6 +177,24 @@ def test_a_crisis_or_needs_care_reading_needs_a_strong_reader(
     assert "safety resources attached" in opp.reason
 
 
+def test_a_question_the_scores_alone_read_as_an_attack_is_answered_when_the_reader_is_sure(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The ad hominem head fires on questions put to the author ("What do you actually write
+    on the notes?" read 0.90): a sure act reader answers them; an unsure one, or insults in
+    words, leave them in the needs-care lane."""
+    question = "What do you actually write on the notes? I always freeze."
+    attack = _reading_scores(**{"target:ad_hominem": 0.9, "toxicity": 0.34})
+    _use(monkeypatch, _reader(tmp_path, "send_link", 8.0))
+    (opp,) = _derive(question, attack)
+    assert opp.act is Act.SEND_LINK and opp.reason.startswith("reads as a question 1.00")
+    (insult,) = _derive("What do you write, you clueless idiot?", attack)
+    assert insult.act is Act.NEEDS_CARE
+    (tmp_path / "unsure").mkdir()
+    _use(monkeypatch, _reader(tmp_path / "unsure", "send_link", 2.5))  # about 0.6
+    assert _derive(question, attack)[0].act is Act.NEEDS_CARE
+
+
 def test_idea_from_the_reader_is_an_idea(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _use(monkeypatch, _reader(tmp_path, "thank_for_sharing_what_matters", 8.0))
     text = "Something we do is leave soup on the doorstep of anyone who's ill."

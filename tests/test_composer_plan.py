@@ -113,6 +113,8 @@ def test_followed_posts(guard: Guard) -> None:
 def test_find_answer_needs_most_of_the_topic() -> None:
     assert find_answer("Any tips for a soup kitchen rota?", [], LIBRARY) is not None
     assert find_answer("Any tips for a soup recipe?", [], LIBRARY) is None
+    # Counts and hedges are not topic: "two" and "actually" no longer dilute it.
+    assert find_answer("Is there actually a soup rota for two, three or four people?", [], LIBRARY)
 
 
 # -- forbidden moves are impossible by construction ---------------------------------------------

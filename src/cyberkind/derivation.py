@@ -77,6 +77,7 @@ from .store.base import Store, StoredItem
 from .triage import (
     ACT_CONFIDENT,
     ACT_STRONG,
+    ACT_SURE,
     CONFIDENT_NEWS,
     SCORED_HOSTILITY,
     ActGuess,
@@ -268,6 +269,15 @@ def _talk_opportunity(ctx: _Context, item: Item, scores: Mapping[str, float]) ->
             Act.DISCUSS,
             priority,
             f"reads as criticism {calm:.2f} in a {what}: a calm reply about the issue",
+        )
+    asking = guess.probability if guess is not None and guess.act == Act.SEND_LINK.value else 0.0
+    if reading.hostile in SCORED_HOSTILITY and reading.question and asking >= ACT_SURE:
+        # The scores alone read an attack; the words ask a question and the act reader is
+        # sure it is one: answer it (see ACT_SURE).
+        return one(
+            Act.SEND_LINK,
+            priority,
+            f"reads as a question {asking:.2f} in a {what}: answer it, with a link if one fits",
         )
     if reading.hostile:
         signals = _negativity(scores, ctx.thresholds)

@@ -46,6 +46,7 @@ from .spam import SPAM_THRESHOLD, spam_backed, spam_signs
 __all__ = [
     "ACT_CONFIDENT",
     "ACT_STRONG",
+    "ACT_SURE",
     "CONFIDENT_NEWS",
     "CRISIS_SURE",
     "SCORED_HOSTILITY",
@@ -786,6 +787,11 @@ idea, a calm discussion) where its top probability is at least this; below, the 
 ACT_STRONG = 0.7
 """The act reader adds a crisis (``offer_dm``) or a needs-care reading the rules missed only at
 this probability or more: a sincere comment sent to the needs-care lane is never thanked."""
+ACT_SURE = 0.9
+"""A question in words that the scores alone read as an attack ("What do you actually write
+on the notes?": the ad hominem head fires on questions put to the author) is answered where the
+act reader gives ``send_link`` at least this: a real attack phrased as a question is left to
+the words (insults, trolling), which the scores cannot override."""
 _RULES = (
     "hostile",
     "crisis",

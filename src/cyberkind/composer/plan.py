@@ -63,7 +63,10 @@ _GENERIC_TEXT = (
     "start starting started find finding make making get getting help know write writing use "
     "need want tips tip ideas idea way ways best good anyone recommend share version link "
     "links post posts guide page article somewhere where there printable print copy send "
-    "could would should does have something anything more about think someone else"
+    "could would should does have something anything more about think someone else "
+    # Counts and hedges say how much or how sure, not what about ("my two young kids").
+    "two three four five six seven eight nine ten twelve several few couple both "
+    "actually usually maybe perhaps probably"
 )
 _GENERIC = frozenset(_GENERIC_TEXT.split())
 _STEM = 5
