@@ -244,3 +244,50 @@ def test_warm_words_need_the_offence_head_for_an_attack() -> None:
     assert read_message(text, {**scores, "tweeteval:offensive": 0.8}).hostile
     # Without warm words the same scores read as an attack.
     assert read_message("Leave and never come back.", scores).hostile
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "expected"),
+    [
+        # two ordinary signs together are a crisis statement; one alone is not
+        (
+            "I won't be around much after this month. I've given my books away already.",
+            "crisis",
+            True,
+        ),
+        ("I won't be around for the next meeting, I'm travelling.", "crisis", False),
+        ("We gave our old sofa away to the neighbours.", "crisis", False),
+        ("I've written the sort of letter people leave behind.", "crisis", True),
+        # hardship words about others or as a topic are not the writer's hardship
+        ("Could you recommend books about feeling lonely?", "distress", False),
+        ("A rota keeps the helpers from burning out.", "distress", False),
+        ("Our neighbour is home after knee surgery, how do we help?", "distress", False),
+        ("Bit of a rough patch lately, panic attacks are back.", "distress", True),
+        ("Grandpa was diagnosed with dementia last spring.", "distress", False),  # grief, below
+        ("Grandpa was diagnosed with dementia last spring.", "news", False),
+        ("Two years in remission from cancer this week!", "distress", False),
+        ("He died a year ago today, my dad.", "distress", True),
+        # a death is grief whoever died; passing on a skill is not
+        ("Kids learn fast when skills get passed on.", "distress", False),
+        # trolling and criticism in more words
+        ("You're such a hypocrite.", "hostile", True),
+        ("Congrats on a year of talking to yourself.", "hostile", True),
+        ("Fresh paint might not be safe for toddlers to touch.", "criticism", True),
+        ("Nice to see you finally admit the route was too long.", "criticism", True),
+        ("Kind intention, but unsigned cards can confuse residents.", "criticism", True),
+    ],
+)
+def test_round_four_readings(text: str, field: str, expected: bool) -> None:
+    reading = read_message(text)
+    value = getattr(reading, field)
+    if field == "distress" and "dementia" in text:
+        assert value == "grief"  # the writer's own people's illness
+        return
+    assert bool(value) is expected
+
+
+def test_a_loose_idea_needs_a_frame_but_not_kind_words() -> None:
+    text = "Here's an idea: freeze soup in single portions labelled by day."
+    assert find_idea(text) is None
+    assert find_idea(text, loose=True) == text
+    assert find_idea("The soup was lovely.", loose=True) is None

@@ -310,7 +310,14 @@ def _talk_opportunity(ctx: _Context, item: Item, scores: Mapping[str, float]) ->
         # else: an unanswered question is the failure a commenter sees.
         guess = None
     if guess is not None:
-        chosen = _from_guess(guess, reading.idea, what, priority)
+        idea = reading.idea
+        if not idea and guess.probability >= ACT_STRONG:
+            # The reader is sure of an idea the rules' kind words missed ("tie a spare
+            # umbrella to the bus shelter"): its frame of proposing or practice still counts.
+            idea = find_idea(item.text, loose=True) or ""
+            if idea and guess.act == Act.THANK_FOR_SHARING_WHAT_MATTERS.value:
+                idea_reason = f"shares an idea for a kind act: '{idea}'"
+        chosen = _from_guess(guess, idea, what, priority)
         if chosen is not None:
             act, prio, reason = chosen
             return one(act, prio, reason, act is Act.THANK_FOR_SHARING_WHAT_MATTERS)

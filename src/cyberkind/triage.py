@@ -143,7 +143,7 @@ def _practice(text: str) -> re.Match[str] | None:
     return None
 
 
-def find_idea(text: str, limit: int = 80) -> str | None:
+def find_idea(text: str, limit: int = 80, *, loose: bool = False) -> str | None:
     """The words that make ``text`` an idea for a kind act (up to ``limit`` characters), or
     ``None``: an explicit idea, a generic proposal with a word about kindness nearby, or a
     practice of theirs followed by a kind deed.
@@ -156,14 +156,18 @@ def find_idea(text: str, limit: int = 80) -> str | None:
         "Something I do is pay for the next person's parking."
         >>> find_idea("Idea: use a bigger font") is None
         True
+
+    ``loose`` drops the kind words a proposal or practice needs (for a message the act
+    reader is sure proposes a kind act: "Here's an idea: freeze the soup in portions"); the
+    frame of proposing or of a practice is still needed.
     """
     match = _IDEA_EXPLICIT.search(text)
     if match is None:
         match = _IDEA_GENERIC.search(text)
-        if match is not None and not _KIND_WORDS.search(text):
+        if match is not None and not loose and not _KIND_WORDS.search(text):
             match = None
     if match is None:
-        match = _practice(text)
+        match = _PRACTICE.search(text) if loose else _practice(text)
         if match is None:
             return None
         # A practice is quoted from the start of its sentence.
@@ -196,13 +200,20 @@ _TROLLING = _rx(
     r"\b(?:garbage|trash|rubbish|drivel|crap|nonsense|bs)\b.{0,30}\b(?:you|your|this blog)\b"
     r"|\b(?:your|this) (?:blog|post|writing|site) (?:is|was) (?:garbage|trash|rubbish|crap"
     r"|a joke|drivel|pathetic|worthless|useless)\b",
-    r"\b(?:lol|lmao|rofl)\b.{0,40}\b(?:pathetic|clown|joke|naive|delusional)\b",
+    r"\b(?:lol|lmao|rofl)\b.{0,60}\b(?:pathetic|clown|joke|naive|delusional|sad|desperate"
+    r"|cringe)\b",
     rf"\b(?:this|that|it|your \w+)(?: is| was|'s)? (?:the |so |such an? |a |an )?(?:{_INSULT_ADJ})"
     r"(?: \w+)?\b",
     r"\b(?:what a (?:joke|waste|load of)|laughable|embarrassing|get off the internet|log off"
     r"|go outside|spare us|please stop|people like you|you people|ok boomer|imagine (?:thinking"
     r"|writing|believing)|did a child write|my (?:dog|cat|kid) could write|who writes this"
     r"|grifter|shill|fraud|liar|propaganda|yawn)\b",
+    r"\b(?:pat(?:ting|s)? (?:yourself|yourselves) on the back|get over yourself"
+    r"|holier[- ]than[- ]thou|self-righteous|martyr complex"
+    r"|imagine (?:needing|having to|being so|paying))\b",
+    r"\byou(?:'re| are) (?:a |such a |just a )?(?:fake|fraud|phony|phoney|hypocrite|joke)\b"
+    r"|\b(?:creepy|weird|fake|sad|pathetic|boring|annoying|cringe\w*|useless|awful|terrible"
+    r"|smug)\b[^.!?]{0,30}\bso are you\b|\btalking to (?:yourself|yourselves|an empty room)\b",
     "[\U0001f921\U0001f644\U0001f4a9]",
     rf"(?:^|[.!?]\s+)(?:so |how |just )?(?:{_INSULT_ADJ})[.!]*\s*$",
     r"(?<!I'm a )(?<!I am a )(?<!like a )(?<!I was a )\b(?:terrible|awful|horrible|vile|nasty"
@@ -263,7 +274,18 @@ _CRITICISM = _rx(
     r"\b(?:can|could|might|may|would|will) (?:really |easily |actually )?(?:worry|upset|scare"
     r"|frighten|alarm|unsettle|confuse|offend|embarrass|startle|creep out|put off)"
     r" (?:older |elderly |some |other |many |most )?(?:people|someone|some people|others|them"
-    r"|folks|strangers|neighbou?rs|recipients|kids|children)\b",
+    r"|folks|strangers|neighbou?rs|recipients|kids|children|residents|patients|visitors|guests"
+    r"|beginners|newcomers|readers)\b",
+    r"\b(?:might|may|could|would|will) not be (?:safe|healthy|wise|a good idea|practical|realistic"
+    r"|affordable|accessible)\b|\b(?:clash(?:es)?|conflicts?) with\b",
+    r"\bI see where you'?re coming from,? but\b|\bI'?d be (?:careful|wary|cautious) (?:with|about)"
+    r"\b|\bnot (?:great|ideal|suitable|safe|good|easy|fun) for (?:wheelchairs?|prams?|buggies"
+    r"|everyone|people|kids|children|older|anyone|beginners?|families)\b|\bcalling (?:this|it)\b"
+    r"[^.!?]{0,40}\b(?:feels|is|seems|sounds) (?:a bit |rather |very )?(?:generous|a stretch"
+    r"|optimistic|kind)\b|\b(?:kind|good|nice|well-meant|well-meaning|noble|lovely) (?:intention"
+    r"|idea|thought|sentiment)s?,? but\b",
+    r"\b(?:nice|good|glad|great|refreshing) to see (?:you|someone|this blog|the blog) (?:finally"
+    r"|at last)\b|\bfinally (?:admit\w*|get(?:ting)? it|listen\w*|learn\w*|realis\w*|realiz\w*)\b",
     # Surprise at the attention a thing gets: "interesting that a chat this small gets so much".
     r"\b(?:interesting|funny|strange|odd|weird|curious) (?:that|how)\b[^.!?]{0,60}\b(?:gets?|got"
     r"|getting|has|draws?|drew|attracts?|earns?) (?:so much|this much|any|so many|all (?:this|that"
@@ -298,21 +320,30 @@ _KIN = (
     r"|dog|cat|pet|horse|colleague|neighbou?r|fianc\w*)"
 )
 _GRIEF = _rx(
-    r"\b(?:passed away|passed on|died|has died|dying|funeral|bereave\w*|griev\w*|grief"
+    r"\b(?:passed away|(?<!\bget )(?<!\bgets )(?<!\bgot )(?<!\bbe )(?<!\bbeen )(?<!\bwas )"
+    r"(?<!\bwere )(?<!\bare )(?<!\bis )passed on(?! to\b)|died|has died|dying|funeral|bereave\w*"
+    r"|griev\w*|grief"
     r"|in memory of|memorial service|miscarr\w+|no longer with us|rest in peace"
     r"|hospice|terminal(?:ly)? ill|put (?:him|her|them) to sleep)\b",
     rf"\blost (?:my|our|her|his) {_KIN}\b|\b(?:my|our) {_KIN} (?:died|passed)\b",
     r"\b(?:lost my job|laid off|been let go|made redundant|redundancy|got fired|was fired"
     r"|lost (?:the|our) (?:house|home|baby|pregnancy))\b",
-    r"\b(?:diagnosed with|cancer|chemo(?:therapy)?|stroke|dementia|alzheimer\w*)\b",
     r"\b(?:buried|burial|cremat\w+|eulogy|obituary|condolences|widow\w*|stillb\w+"
     r"|rainbow bridge|in loving memory|rest in peace|RIP|his ashes|her ashes|their ashes"
     r"|put (?:him|her|them|our \w+|my \w+) down|lost (?:him|her|them) (?:last|this|in|on|to)"
+    r"|had to (?:put|have) (?:him|her|them|(?:our|my) (?:\w+ ){1,3}?)(?:put )?(?:down|to sleep)"
     r"|(?:first|second) (?:christmas|birthday|winter|summer|year|anniversary|holiday) without"
     r"|anniversary of (?:his|her|their|my \w+'?s?) death|miss (?:him|her|them) (?:so much|every"
     r" day|terribly)|(?:gone|left us|passed) (?:last|this|in) (?:week|month|year|spring|summer"
     r"|autumn|fall|winter|january|february|march|april|may|june|july|august|september|october"
     r"|november|december))\b",
+)
+_ILLNESS = _rx(r"\b(?:diagnosed with|cancer|chemo(?:therapy)?|stroke|dementia|alzheimer\w*)\b")
+"""Serious illness: grief-like hardship, unless the message is news of recovery."""
+_RECOVERY = _rx(
+    r"\b(?:remission|cancer-?free|all clear|clear scans?|NED|finished (?:my |the )?(?:chemo\w*"
+    r"|treatment|radiotherapy)|(?:last|final) (?:round of )?(?:chemo\w*|treatment)|rang the bell"
+    r"|beat (?:it|cancer)|recovered|in recovery)\b"
 )
 _DISTRESS = _rx(
     r"\b(?:I'?m|I am|I'?ve been|I have been|feeling|I feel|I felt|been)\s+(?:so |really |very "
@@ -331,6 +362,10 @@ _DISTRESS = _rx(
     r" talk to|been crying|cried (?:all|every)|everything (?:feels|is) (?:too much|heavy|hard)"
     r"|(?:marriage|relationship) (?:ended|is over|fell apart)|divorce|break-?up|evicted"
     r"|in hospital|surgery|chronic pain|struggling to (?:pay|cope|sleep|get by|keep up))\b",
+    r"\b(?:don'?t|do not) know (?:a single|anyone|anybody|a soul)(?: \w+)? (?:here|in (?:this|the)"
+    r" (?:city|town|area))|the only (?:voice|person|people|conversation) I (?:hear|talk to|see"
+    r"|have)\b|\b(?:just )?(?:out of|come out of|ended) a (?:[\w-]+ ){0,2}(?:relationship|marriage)"
+    r"\b|\b(?:about )?all I can (?:manage|handle|cope with)\b",
     r"\bevict\w*|\b(?:don'?t|do not) know where (?:we'?ll|I'?ll|we will|I will|to)"
     r" (?:go|live|sleep|stay)\b",
     r"^\W*(?:so |completely |totally |utterly )?(?:burn(?:ed|t) out|exhausted|overwhelmed"
@@ -397,7 +432,37 @@ _CRISIS = _rx(
     r"\b(?:saying|say|said) (?:goodbye|good-?bye|farewell) to (?:everyone|everybody|you all|all of"
     r" you|this (?:place|world))\b(?![^.!?]*\b(?:moving|switching|new (?:blog|site|home|job)|see"
     r" you (?:on|at|over)|find me|follow me|holiday|break|sabbatical)\b)",
+    # A letter written to be left behind.
+    r"\b(?:letters?|notes?)\b[^.!?]{0,40}\b(?:kind|sort) (?:you|people|that people) leave behind\b"
+    r"|\b(?:letters?|notes?) (?:to|for) leave behind\b|\b(?:kind|sort) of (?:letter|note)s? (?:you"
+    r"|people|that people) leave behind\b",
 )
+_CRISIS_SIGNS = tuple(
+    re.compile(p, _I)
+    for p in (
+        # not being around, without a "because" of travel ("for the next call" alone is not one)
+        r"\b(?:won'?t|will not|don'?t think I'?ll|not sure I'?ll|may not|might not) be (?:around"
+        r"|here)\b",
+        r"\b(?:given|giving|gave) (?:away (?:all |most of )?my|(?:all |most of )?my (?:\w+ ){1,2}"
+        r"?away)\b",
+        r"\bmade (?:my )?peace with (?:it|that|this|things|everything|leaving|going|dying)\b",
+        r"\b(?:stood|standing|stand|sat|sitting) (?:on|at|by) (?:the|that|a) (?:\w+ )?(?:bridge"
+        r"|edge|ledge|tracks|cliff|roof|platform)\b",
+        r"\bthinking (?:about|of) (?:just )?(?:not (?:going home|going back|coming back|being"
+        r" here|waking up)|jumping|ending)\b",
+        r"\b(?:saying|said) (?:my )?goodbyes?\b|\b(?:sorted|sorting|put) (?:out )?my affairs\b",
+    )
+)
+"""Signs that are ordinary alone ("I won't be around for the next call", "I've given my
+plants away") and a crisis statement together: two or more of them in one message."""
+
+
+def _crisis_words(text: str) -> bool:
+    """A crisis statement in words: one of :data:`_CRISIS`, or two of :data:`_CRISIS_SIGNS`."""
+    if _CRISIS.search(text):
+        return True
+    return sum(1 for sign in _CRISIS_SIGNS if sign.search(text)) >= 2
+
 
 CRISIS_SURE = 0.9
 """The ``crisis`` probability from which the engine alone makes a message a crisis. Between
@@ -430,6 +495,8 @@ _NEWS = _rx(
     r"|place|flat|house|home|puppy|kitten|offer|scholarship|grant|award|prize|contract|place)"
     r"|won (?:a|the|an|first|second|third)|made it (?:into|onto|to the)"
     r"|ran (?:my|a|the) (?:first )?(?:marathon|half|5k|10k|race|ultra))\b",
+    r"\b(?:finished|completed|ran|did) my (?:first|first ever|very first) (?:\w+ )?(?:marathon"
+    r"|half|5k|10k|race|ultra|triathlon|parkrun|century ride|swim)\b",
     r"\b(?:she|he|they) said yes\b|\bit'?s a (?:boy|girl)\b|\b(?:we'?re|we are) having a baby"
     r"\b|\b(?:my|our) (?:daughter|son|baby|grandchild|granddaughter|grandson|twins) (?:was born"
     r"|arrived|(?:is|are) here)\b|\b(?:cancer|scan|tests?) (?:came back )?(?:all )?clear\b"
@@ -639,7 +706,7 @@ def crisis_reason(
         >>> crisis_reason("I've been sober for one year today.", {"crisis": 0.7}, {"crisis": 0.44})
         ''
     """
-    stated = rules and _CRISIS.search(text or "") is not None
+    stated = rules and _crisis_words(text or "")
     threshold = thresholds.get("crisis")
     probability = scores.get("crisis", 0.0)
     if threshold is None or probability < threshold:
@@ -712,6 +779,32 @@ def _third_party(text: str) -> str:
     return ""
 
 
+_SENTENCE_END = re.compile(r"[.!?\n]+")
+
+
+_OTHERS_BEFORE = re.compile(
+    r"\b(?:about|from|with|after|against|for|he|she|they|his|her|their|its|volunteers?|residents?"
+    r"|patients?|people|someone|everyone|others|lady|man|woman|neighbou?rs?|friends?|kids"
+    r"|children)\b(?:\W+\w+){0,2}\W*$",
+    _I,
+)
+
+
+def _own(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """``pattern``'s first match that speaks of the writer or their own people: nothing in the
+    few words before it makes it someone else's or a topic, unless a first-person word comes
+    between ("after my surgery"). Hardship words about others or as a topic
+    ("keeps volunteers from burning out", "books about feeling alone", "residents with
+    dementia", "coming home after hip surgery") are not the writer's hardship; a subject left
+    out ("Burnt out, and ashamed of it", "bit of a rough patch") is theirs."""
+    for match in pattern.finditer(text):
+        start = max((m.end() for m in _SENTENCE_END.finditer(text, 0, match.start())), default=0)
+        others = _OTHERS_BEFORE.search(text, start, match.start())
+        if others is None or _FIRST_PERSON.search(others.group(0)):
+            return match  # "after my surgery" is theirs; "after knee surgery" is someone's
+    return None
+
+
 def read_message(
     text: str,
     scores: Mapping[str, float] | None = None,
@@ -722,8 +815,10 @@ def read_message(
     text = text or ""
     scores = scores or {}
     thresholds = thresholds or {}
-    grief = _GRIEF.search(text)
-    strain = _DISTRESS.search(text)
+    grief = _GRIEF.search(text)  # a death is the writer's grief, whoever died
+    if grief is None and not _RECOVERY.search(text):
+        grief = _own(_ILLNESS, text)
+    strain = _own(_DISTRESS, text)
     if grief is not None:
         distress = "grief"
     elif strain is not None or _at(scores, "distress", max(thresholds.get("distress", 0.5), 0.85)):
@@ -745,7 +840,7 @@ def read_message(
     spam = spam_signs(text)
     if scores.get("spam", 0.0) >= SPAM_THRESHOLD and spam_backed(text):
         spam = ("spam score", *spam)
-    crisis = "an indirect crisis statement" if _CRISIS.search(text) else ""
+    crisis = "an indirect crisis statement" if _crisis_words(text) else ""
     question = _question(text, scores, thresholds)
     if praised and question and _ABOUT_DETAIL.search(question):
         question = ""  # "Who took that photo?" is praise of the photo, answered as such
