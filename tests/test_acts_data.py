@@ -6,7 +6,7 @@ import re
 from collections import Counter
 
 from cyberkind.lab.bench.replies import load_comments
-from cyberkind.lab.reading.acts import act_rows, load_templates
+from cyberkind.lab.reading.acts import act_rows, load_templates, written_rows
 
 _WORD = re.compile(r"[a-z0-9']+")
 MAX_JACCARD = 0.5
@@ -59,7 +59,8 @@ def test_rows_are_seeded_and_distinct() -> None:
     assert first == again
     assert act_rows(seed=4) != first
     assert len({r.text for r in first}) == len(first)
-    assert len({r.family for r in first}) == sum(
+    templated = [r for r in first if not r.family.startswith("written:")]
+    assert len({r.family for r in templated}) == sum(
         len(spec["templates"]) for spec in load_templates()["categories"].values()
     )
 
@@ -68,3 +69,12 @@ def test_the_data_says_its_licence() -> None:
     data = load_templates()
     assert data["licence"] == "CC0-1.0"
     assert "never read" in data["about"]
+
+
+def test_written_comments_are_whole_distinct_and_labelled() -> None:
+    rows = written_rows()
+    assert len(rows) == 671 and len({r.text for r in rows}) == 671
+    assert {r.family.split(":")[1] for r in rows} == {"w1", "w2", "w3", "w4"}
+    templated = act_rows(written=False)
+    assert {r.category: r.act for r in rows} == {r.category: r.act for r in templated}
+    assert act_rows()[-len(rows) :] == rows

