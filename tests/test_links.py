@@ -160,6 +160,19 @@ def test_search_ranks_by_bm25_and_says_why(store: Any) -> None:
     assert library.search("zzzz qqqq") == []
 
 
+def test_candidates_put_word_matches_first_then_the_rest_of_a_small_library(store: Any) -> None:
+    library = LinkLibrary(store)
+    library.import_file(BOOKMARKS)
+    library.import_file(CSV)
+    everything = {link.url for link in store.links()}
+    candidates = library.candidates_for_text("How do I keep a bedtime routine?")
+    assert candidates[0].url == "https://sleep.example/bedtime-routine"
+    assert {link.url for link in candidates} == everything  # the meaning matcher sees them all
+    assert len(candidates) == len(everything)
+    # A message sharing no word still gets the whole small library, for the meaning matcher.
+    assert {link.url for link in library.candidates_for_text("zzzz qqqq")} == everything
+
+
 def test_suggest_for_an_opportunity_and_the_link_draft(store: Any) -> None:
     library = LinkLibrary(store)
     library.import_file(BOOKMARKS)

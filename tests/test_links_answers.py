@@ -46,6 +46,7 @@ def matcher() -> LinkMatcher:
         ("Any advice on lending our lawnmowers to each other?", TOOLS),
         ("My neighbour comes home from hip surgery. How do we organise dinners for her?", SOUP),
         ("Is there an easy, flat stroll for someone who hasn't walked far in years?", WALK),
+        ("Which allergy notes should go on the shared calendar for the meals?", SOUP),
     ],
 )
 def test_a_request_in_other_words_finds_its_link(
@@ -60,6 +61,7 @@ def test_a_request_in_other_words_finds_its_link(
     [
         "Which camera do you use for the photos?",  # about the writer: no resource asked
         "Is there a podcast about knitting you like?",  # asks, but no link is close
+        "How long did the whole walk take you?",  # close to one link, but not asking for it
     ],
 )
 def test_no_link_where_none_fits(matcher: LinkMatcher, message: str) -> None:

@@ -269,6 +269,9 @@ def test_warm_words_need_the_offence_head_for_an_attack() -> None:
         ("He died a year ago today, my dad.", "distress", True),
         # a death is grief whoever died; passing on a skill is not
         ("Kids learn fast when skills get passed on.", "distress", False),
+        ("We had to put our old collie Biscuit down on Monday.", "distress", True),
+        ("Where do I put my name down for Thursdays?", "distress", False),
+        ("I put her down for a nap and read your post.", "distress", False),
         # trolling and criticism in more words
         ("You're such a hypocrite.", "hostile", True),
         ("Congrats on a year of talking to yourself.", "hostile", True),

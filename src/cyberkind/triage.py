@@ -319,6 +319,10 @@ _KIN = (
     r"|nan|nana|gran|granny|grandpa|aunt|auntie|uncle|cousin|(?:best )?friend|baby|child"
     r"|dog|cat|pet|horse|colleague|neighbou?r|fianc\w*)"
 )
+_PET = (
+    r"(?:dog|cat|pup|puppy|kitten|horse|pony|rabbit|bunny|hamster|guinea pig|pet|boy|girl|lad"
+    r"|collie|lab|labrador|retriever|terrier|spaniel|greyhound|whippet|poodle|moggy|tabby)"
+)
 _GRIEF = _rx(
     r"\b(?:passed away|(?<!\bget )(?<!\bgets )(?<!\bgot )(?<!\bbe )(?<!\bbeen )(?<!\bwas )"
     r"(?<!\bwere )(?<!\bare )(?<!\bis )passed on(?! to\b)|died|has died|dying|funeral|bereave\w*"
@@ -330,8 +334,10 @@ _GRIEF = _rx(
     r"|lost (?:the|our) (?:house|home|baby|pregnancy))\b",
     r"\b(?:buried|burial|cremat\w+|eulogy|obituary|condolences|widow\w*|stillb\w+"
     r"|rainbow bridge|in loving memory|rest in peace|RIP|his ashes|her ashes|their ashes"
-    r"|put (?:him|her|them|our \w+|my \w+) down|lost (?:him|her|them) (?:last|this|in|on|to)"
-    r"|had to (?:put|have) (?:him|her|them|(?:our|my) (?:\w+ ){1,3}?)(?:put )?(?:down|to sleep)"
+    r"|lost (?:him|her|them) (?:last|this|in|on|to)"
+    # A pet put down ("put our old collie Biscuit down"), never a name on a list.
+    r"|(?:had|have|having) to (?:put|have) (?:him|her|them) (?:put )?(?:down|to sleep)"
+    rf"|(?:put|have) (?:our|my) (?:\w+ ){{0,2}}?{_PET}(?: \w+)? (?:put )?(?:down|to sleep)"
     r"|(?:first|second) (?:christmas|birthday|winter|summer|year|anniversary|holiday) without"
     r"|anniversary of (?:his|her|their|my \w+'?s?) death|miss (?:him|her|them) (?:so much|every"
     r" day|terribly)|(?:gone|left us|passed) (?:last|this|in) (?:week|month|year|spring|summer"

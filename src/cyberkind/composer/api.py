@@ -154,9 +154,9 @@ class Composer:
             # Never answer a question with the very post it was asked on.
             here = self._thread_urls(opp.source, items[0])
             library = [
-                s.link
-                for s in self.links.suggest_for_text(items[0].text, 5)
-                if _url_key(s.link.url) not in here
+                link
+                for link in self.links.candidates_for_text(items[0].text, 5)
+                if _url_key(link.url) not in here
             ]
             own = tuple(link for link in own_links(self.store) if _url_key(link.url) not in here)
         draft = self.drafter.draft(opp, items, scores, own_links=own, library=library)

@@ -176,6 +176,18 @@ class LinkLibrary:
         query = f"{focus} {text}" if focus else text
         return self.search(query, limit)
 
+    def candidates_for_text(self, text: str, limit: int = 5) -> list[Link]:
+        """The links a reply to ``text`` may answer with: :meth:`suggest_for_text`'s first
+        (best first), then, in a library of up to 500 links, every other link, so that a link
+        that shares no word with the message can still be matched by meaning
+        (:mod:`cyberkind.links.answers`)."""
+        first = [s.link for s in self.suggest_for_text(text, limit)]
+        everything = self.store.links()
+        if len(everything) > _ALL_LINKS_FOR_EMBEDDINGS:
+            return first
+        seen = {link.url for link in first}
+        return first + [link for link in everything if link.url not in seen]
+
     def _rerank(self, query: str, matches: list[LinkMatch], limit: int) -> list[Suggestion]:
         assert self.encoder is not None
         by_url = {m.link.url: m for m in matches}

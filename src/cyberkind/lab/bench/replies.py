@@ -304,7 +304,7 @@ def template_system(
             primary = opps[0]
             found = []
             if read_message(comment.text, score).question:
-                found = [s.link for s in library.suggest_for_text(comment.text, limit=5)]
+                found = library.candidates_for_text(comment.text, limit=5)
             started = time.perf_counter()
             draft = drafter.draft(primary, [item], [score], library=found)
             took = (time.perf_counter() - started) * 1000
