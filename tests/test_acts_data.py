@@ -78,3 +78,16 @@ def test_written_comments_are_whole_distinct_and_labelled() -> None:
     templated = act_rows(written=False)
     assert {r.category: r.act for r in rows} == {r.category: r.act for r in templated}
     assert act_rows()[-len(rows) :] == rows
+
+
+def test_no_written_comment_is_a_near_copy_of_the_blind_set() -> None:
+    """Set D (the blind reply set) came after the templates, one of whose stock thank-yous is
+    close to one of its own; the written comments came with it and must not be."""
+    blind, _ = load_comments(data_file="replies_set_d.jsonl")
+    near = [
+        f"{row.text!r} ~ set D {c.id}"
+        for row in written_rows()
+        for c in blind
+        if _jaccard(_words(row.text), _words(c.text)) > MAX_JACCARD
+    ]
+    assert not near, "\n".join(near)

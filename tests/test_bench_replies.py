@@ -14,6 +14,7 @@ from cyberkind.guard import Guard
 from cyberkind.lab.bench.replies import (
     DATA_FILE,
     HELDOUT_FILE,
+    MORE_SETS,
     Comment,
     Reply,
     load_comments,
@@ -29,7 +30,10 @@ CATEGORIES = {
 }  # fmt: skip
 
 
-@pytest.mark.parametrize(("data_file", "least"), [(DATA_FILE, 200), (HELDOUT_FILE, 70)])
+@pytest.mark.parametrize(
+    ("data_file", "least"),
+    [(DATA_FILE, 200), (HELDOUT_FILE, 70)] + [(f, 84) for f, _, _ in MORE_SETS[1:]],
+)
 def test_the_data_has_its_comments_across_every_category(data_file: str, least: int) -> None:
     comments, links = load_comments(data_file=data_file)
     assert len(comments) >= least
@@ -54,11 +58,15 @@ def test_the_data_has_its_comments_across_every_category(data_file: str, least: 
         assert sum(bool(c.reference) for c in comments) >= 20
 
 
-def test_the_heldout_comments_are_new() -> None:
-    main, _ = load_comments()
-    heldout, _ = load_comments(data_file=HELDOUT_FILE)
-    assert not {c.text for c in main} & {c.text for c in heldout}
-    assert not {c.id for c in main} & {c.id for c in heldout}
+def test_the_further_sets_are_new() -> None:
+    seen_texts: set[str] = set()
+    seen_ids: set[str] = set()
+    for data_file in [DATA_FILE, *(f for f, _, _ in MORE_SETS)]:
+        comments, _ = load_comments(data_file=data_file)
+        texts, ids = {c.text for c in comments}, {c.id for c in comments}
+        assert not texts & seen_texts and not ids & seen_ids, data_file
+        seen_texts |= texts
+        seen_ids |= ids
 
 
 @pytest.mark.parametrize(
@@ -134,6 +142,8 @@ def test_bench_cli_only_replies(tmp_path: Path) -> None:
     )
     assert written["n"] >= 200 and written["systems"]["templates (fast)"]["fluency"] is None
     assert (tmp_path / "replies_benchmark.md").read_text().startswith("# Reply benchmark")
-    heldout = written["heldout"]
-    assert heldout["n"] >= 70 and set(heldout["systems"]) == set(written["systems"])
-    assert "### Held-out comments" in (tmp_path / "replies_benchmark.md").read_text()
+    sets = written["sets"]
+    assert [sets[f]["n"] for f, _, _ in MORE_SETS] == [70, 84, 84, 84]
+    assert all(set(r["systems"]) == set(written["systems"]) for r in sets.values())
+    text = (tmp_path / "replies_benchmark.md").read_text()
+    assert "## Set D: 84 comments" in text and "(blind)" in text

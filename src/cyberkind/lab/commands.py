@@ -379,7 +379,7 @@ def _bench_replies(run: _BenchRun) -> _Report:
     from ..classifiers.reading_tier import reading_available
     from ..engine import Scorer
     from ..guard import Guard
-    from .bench.replies import HELDOUT_FILE, heldout_markdown, replies_markdown, reply_benchmark
+    from .bench.replies import more_sets, more_sets_markdown, replies_markdown, reply_benchmark
 
     model_dir = run.values["model_dir"]
     tiers = run.tiers or (("fast", "reading") if reading_available(model_dir) else ("fast",))
@@ -388,10 +388,8 @@ def _bench_replies(run: _BenchRun) -> _Report:
     guard = Guard(Scorer("fast", model_dir))
     with run.fluency() as judge:
         report = reply_benchmark(scorers, guard, fluency=judge, seed=run.values["seed"])
-    report["heldout"] = reply_benchmark(
-        scorers, guard, seed=run.values["seed"], data_file=HELDOUT_FILE
-    )
-    return report, replies_markdown(report) + "\n" + heldout_markdown(report["heldout"])
+    report["sets"] = more_sets(scorers, guard, seed=run.values["seed"])
+    return report, replies_markdown(report) + "\n" + more_sets_markdown(report["sets"], "##")
 
 
 def _bench_composer(run: _BenchRun) -> _Report:

@@ -69,12 +69,15 @@ if TYPE_CHECKING:
     from ...guard import Guard
 
 __all__ = [
+    "MORE_SETS",
     "Comment",
     "Reply",
     "ReplySystem",
     "baseline_system",
     "heldout_markdown",
     "load_comments",
+    "more_sets",
+    "more_sets_markdown",
     "moves",
     "replies_markdown",
     "reply_benchmark",
@@ -84,9 +87,40 @@ __all__ = [
 
 DATA_FILE = "replies.jsonl"
 HELDOUT_FILE = "replies_heldout.jsonl"
-"""70 more comments (5 per category, the same link library), written after the triage rules
-were last revised on the errors of :data:`DATA_FILE`, and before any system was run on them:
-they show whether a revision generalises (see docs/benchmarks.md for how they have been used)."""
+"""70 more comments (5 per category, the same link library), written by the developers after
+the triage rules were last revised on the errors of :data:`DATA_FILE`, and before any system
+was run on them. Used for error analysis since 2026-12-07 (see :data:`MORE_SETS`)."""
+MORE_SETS: tuple[tuple[str, str, str], ...] = (
+    (
+        HELDOUT_FILE,
+        "Set A: 70 comments, the same link library (error analysis)",
+        "Written by the developers before any system ran on them; two crisis misses were "
+        "fixed from it, and from 2026-12-07 its errors were read: an error-analysis set now.",
+    ),
+    (
+        "replies_set_b.jsonl",
+        "Set B: 84 comments, its own blog and link library (error analysis)",
+        "Written by a helper session that never saw cyberkind's rules, data or benchmarks "
+        "(6 per category). First measured blind on commit f02eeaa (reading tier: act 0.738, "
+        "forbidden 0.167, link use 0.000); then its errors were read.",
+    ),
+    (
+        "replies_set_c.jsonl",
+        "Set C: 84 comments, another blog and link library (error analysis)",
+        "Written the same way by another helper session. First measured blind on commit "
+        "8e429e9 (act 0.762, forbidden 0.146, link use 0.000); from commit a28d2e7 its "
+        "question comments were read for the link matcher.",
+    ),
+    (
+        "replies_set_d.jsonl",
+        "Set D: 84 comments, a third blog and link library (blind)",
+        "Written the same way by a third helper session. Never read by the developers: only "
+        "its totals are looked at, so it stays a measure of generalisation. Please keep it so "
+        "(measure, do not read). First measured on commit a28d2e7 (act 0.845, forbidden "
+        "0.042, link use 0.000).",
+    ),
+)
+"""More comment sets, reported beside :data:`DATA_FILE`: (file, heading, provenance)."""
 SOURCE = "bench"
 
 
@@ -486,8 +520,13 @@ def _fmt(value: Any) -> str:
     return str(value)
 
 
-def heldout_markdown(report: dict[str, Any], heading: str = "### Held-out comments") -> str:
-    """The held-out comments' report (:data:`HELDOUT_FILE`) as Markdown: the act and move
+def heldout_markdown(
+    report: dict[str, Any],
+    heading: str = "### Held-out comments",
+    note: str = "",
+    data_file: str = HELDOUT_FILE,
+) -> str:
+    """A further comment set's report (:data:`MORE_SETS`) as Markdown: the act and move
     measures side by side, then act accuracy per category."""
     names = list(report["systems"])
     rows = [
@@ -508,13 +547,29 @@ def heldout_markdown(report: dict[str, Any], heading: str = "### Held-out commen
         [
             heading,
             "",
-            f"{report['n']} more comments ({HELDOUT_FILE}, {len(report['categories'])} "
-            "categories), written after the triage rules were last revised on the errors of the "
-            "comments above, and before any system was run on them.",
+            f"{report['n']} comments ({data_file}, {len(report['categories'])} categories). "
+            + (note or "Written before any system was run on them."),
             "",
             _table(["Measure", *names], rows),
             "",
         ]
+    )
+
+
+def more_sets(scorers: Sequence[Scorer], guard: Guard, seed: int = 0) -> dict[str, dict[str, Any]]:
+    """:func:`reply_benchmark` on every set of :data:`MORE_SETS`, by file name."""
+    return {
+        data_file: reply_benchmark(scorers, guard, seed=seed, data_file=data_file)
+        for data_file, _, _ in MORE_SETS
+    }
+
+
+def more_sets_markdown(reports: dict[str, dict[str, Any]], level: str = "###") -> str:
+    """The reports of :func:`more_sets` as Markdown, one section each."""
+    return "\n".join(
+        heldout_markdown(reports[data_file], f"{level} {heading}", note, data_file)
+        for data_file, heading, note in MORE_SETS
+        if data_file in reports
     )
 
 

@@ -47,7 +47,7 @@ from .guard import PUBLISHED_SPANS, guard_benchmarks, guard_markdown, guard_targ
 from .peers import Peer, load_peers
 from .probes import identity_fpr, identity_recall
 from .reading import reading_benchmarks, reading_markdown
-from .replies import HELDOUT_FILE, heldout_markdown, replies_markdown, reply_benchmark
+from .replies import more_sets, more_sets_markdown, replies_markdown, reply_benchmark
 from .speed import measure
 from .web import load_web_report, web_summary
 
@@ -366,9 +366,7 @@ def run_benchmarks(
     if reading_available(model_dir):
         reply_tiers.append(Scorer("reading", model_dir))
     data["replies"] = reply_benchmark(reply_tiers, Guard(reply_scorer))
-    data["replies"]["heldout"] = reply_benchmark(
-        reply_tiers, Guard(reply_scorer), data_file=HELDOUT_FILE
-    )
+    data["replies"]["sets"] = more_sets(reply_tiers, Guard(reply_scorer))
 
     # -- The accurate and cascade tiers, on the same rows --------------------------
     why_not = accurate_available(model_dir)
@@ -648,7 +646,7 @@ A low false-positive rate is only half the story: these plainly hateful sentence
 {guard_markdown(data["guard"])}
 {composer_markdown(data["composer"])}
 {replies_markdown(data["replies"], "## Replies")}
-{heldout_markdown(data["replies"]["heldout"])}
+{more_sets_markdown(data["replies"]["sets"])}
 ## Speed, memory and cold start
 {speed["rows"]:,} unique short texts (the test splits of toxicity, identity_attack, gratitude,
 distress and question: tweets, Reddit and Civil Comments posts), batches of 1,024, each tool in
