@@ -53,3 +53,23 @@ def test_functional_rows_come_from_the_training_half_only() -> None:
     assert attacks == set(FUNCTIONAL_LABELS)
     for row in rows:
         assert set(row.labels) <= set(SIGMOID_HEADS)
+
+
+def test_written_templates_label_by_their_groups_and_fill_every_identity_group() -> None:
+    from cyberkind.lab.bench.probes import GROUPS
+    from cyberkind.lab.reading.plain import load_written
+
+    written = load_written()
+    assert written["licence"] == "CC0-1.0" and set(written["writers"]) == {"p1", "p2", "p3"}
+    rows = plain_rows()
+    by_source: dict[str, list[str]] = {}
+    for row in rows:
+        by_source.setdefault(row.source, []).append(row.text)
+    templated = {r.source.split(":", 1)[1]: r.labels for r in rows if r.source.startswith("plain:")}
+    for row in rows:
+        if row.source.startswith("written:"):
+            assert row.labels == templated[row.source.split(":")[2]]
+    # An identity template is filled for every group: its attack and fair groups alike.
+    stereotypes = by_source["written:p1:stereotype_more"]
+    assert len(stereotypes) >= len(GROUPS)
+    assert len(plain_rows(written=False)) < len(rows)

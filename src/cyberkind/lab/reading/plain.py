@@ -10,6 +10,12 @@ still come from the public data sets alone):
   a template with an identity slot (``{adj}``, ``{one}``, ``{many}``, ``{many_cap}``) is filled
   for every identity group of the bias probe, so each group appears in attacks and in fair
   texts alike and the group's name alone predicts nothing.
+- ``data/plain_written.json``: templates written whole by three writers (helper sessions of
+  the developers that never saw cyberkind's data, rules or benchmarks; CC0), each moderating a
+  different kind of place (parenting, food and local news blogs; Mastodon, Bluesky and tech
+  forums; news comments, community groups and a workplace chat), for 21 of the groups above,
+  which give their labels. A written template is used once as written, or, with an identity
+  slot, once per identity group; it gets no varied address.
 - the functional suite's **training half** (:func:`cyberkind.lab.bench.functional.training_cases`),
   labelled by :data:`FUNCTIONAL_LABELS`. Its evaluation half never feeds training:
   :func:`evaluation_keys` lists those texts so that the corpus drops any row equal to one.
@@ -22,6 +28,7 @@ from __future__ import annotations
 import importlib.resources
 import json
 import random
+import re
 import string
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -36,6 +43,7 @@ __all__ = [
     "PlainRow",
     "evaluation_keys",
     "functional_rows",
+    "load_written",
     "plain_rows",
 ]
 
@@ -96,10 +104,14 @@ def _identity_values(group: str) -> dict[str, str]:
     return {"adj": adj, "one": one, "many": many, "many_cap": many[:1].upper() + many[1:]}
 
 
-def _expand(template: str, pools: Mapping[str, list[str]], rng: random.Random) -> Iterator[str]:
+def _expand(
+    template: str, pools: Mapping[str, list[str]], rng: random.Random, per_template: int = 0
+) -> Iterator[str]:
     slots = _slots(template)
     groups: list[str | None] = (
-        list(sorted(GROUPS)) if _IDENTITY_SLOTS & set(slots) else [None] * PER_TEMPLATE
+        list(sorted(GROUPS))
+        if _IDENTITY_SLOTS & set(slots)
+        else [None] * (per_template or PER_TEMPLATE)
     )
     seen: set[str] = set()
     for k, group in enumerate(groups):
@@ -118,20 +130,60 @@ def _expand(template: str, pools: Mapping[str, list[str]], rng: random.Random) -
             yield text
 
 
-def plain_rows(seed: int = 0) -> list[PlainRow]:
-    """Every row generated from ``data/plain.json`` (seeded: the same rows every time)."""
+def load_written() -> dict[str, Any]:
+    """The parsed ``data/plain_written.json``."""
+    raw = importlib.resources.files(__package__).joinpath("data", "plain_written.json")
+    loaded: dict[str, Any] = json.loads(raw.read_text("utf-8"))
+    return loaded
+
+
+def plain_rows(seed: int = 0, *, written: bool = True) -> list[PlainRow]:
+    """Every row generated from ``data/plain.json`` (seeded: the same rows every time), then
+    from ``data/plain_written.json`` (``written=False`` leaves those out)."""
     data = _load()
     pools: dict[str, list[str]] = data["pools"]
+    labels_of = {
+        g["name"]: {str(k): int(v) for k, v in g["labels"].items()} for g in data["groups"]
+    }
     out: list[PlainRow] = []
     for group in data["groups"]:
         rng = random.Random(f"{seed}|{group['name']}")
-        labels = {str(k): int(v) for k, v in group["labels"].items()}
         for template in group["templates"]:
             out.extend(
-                PlainRow(text, labels, f"plain:{group['name']}")
+                PlainRow(text, labels_of[group["name"]], f"plain:{group['name']}")
                 for text in _expand(template, pools, rng)
             )
+    if not written:
+        return out
+    seen = {row.text for row in out}
+    # A written text may come close to an evaluation case by chance (the writers never saw
+    # them): such a row is dropped, as the corpus drops rows equal to one.
+    evaluation = [_words(text) for text in evaluation_keys(seed)]
+    for writer, spec in sorted(load_written()["writers"].items()):
+        for group in spec["groups"]:
+            rng = random.Random(f"{seed}|{writer}|{group['name']}")
+            source = f"written:{writer}:{group['name']}"
+            for template in group["templates"]:
+                for text in _expand(template, pools, rng, per_template=1):
+                    words = _words(text)
+                    if text in seen or any(_jaccard(words, e) > NEAR for e in evaluation):
+                        continue
+                    seen.add(text)
+                    out.append(PlainRow(text, labels_of[group["name"]], source))
     return out
+
+
+NEAR = 0.5
+"""The word-set Jaccard above which a written row counts as a near copy of an evaluation case."""
+_WORD = re.compile(r"[a-z]+")
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(_WORD.findall(text.lower()))
+
+
+def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / len(a | b) if a | b else 1.0
 
 
 def functional_rows(seed: int = 0) -> list[PlainRow]:
