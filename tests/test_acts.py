@@ -225,3 +225,21 @@ def test_shipped_reader_on_the_reading_tier(text: str, act: Act) -> None:
     assert guess is not None and guess.act == act.value
     (opp,) = _derive(text, scores)
     assert opp.act is act
+
+
+def test_an_idea_the_reader_is_sure_of_reaches_the_draft(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Triage credits it in a frame the rules' kind words miss; the draft must quote it and
+    offer it for the wall, not just count two stars (a finding of the session's review)."""
+    from cyberkind.composer import Drafter
+
+    _use(monkeypatch, _reader(tmp_path, "thank_for_sharing_what_matters", 8.0))
+    text = "Here's an idea: freeze soup in single portions labelled by the day."
+    scores = _reading_scores()
+    (opp,) = _derive(text, scores)
+    assert opp.act is Act.THANK_FOR_SHARING_WHAT_MATTERS and opp.is_idea
+    item = Item(SOURCE, "c1", ItemKind.COMMENT, Author("ana", "Ana"), text,
+                parent_remote_id="post", thread_id="post")  # fmt: skip
+    draft = Drafter(seed=0).draft(opp, [item], [scores])
+    assert "ideas wall" in draft.text and draft.stars == 2

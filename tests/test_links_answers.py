@@ -110,3 +110,42 @@ def test_seeking_reads_requests_not_personal_questions() -> None:
     assert SEEKING.search("how do I start one in my street")
     assert not SEEKING.search("What camera do you use?")
     assert not SEEKING.search("How long did it take you?")
+
+
+def test_a_full_cache_is_cleared_before_choosing_what_to_embed(
+    matcher: LinkMatcher, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Clearing after choosing lost links already cached: np.stack then raised KeyError."""
+    import cyberkind.links.answers as answers
+
+    monkeypatch.setattr(answers, "_CACHE", 3)
+    fresh = LinkMatcher(matcher._ensure())
+    fresh.scores("Any advice on lending tools?", [TOOLS, SOUP])
+    cosines = fresh.scores("Any advice on lending tools?", [TOOLS, SOUP, WALK])
+    assert cosines.shape == (3,)
+
+
+def test_at_most_max_links_are_compared(matcher: LinkMatcher) -> None:
+    from cyberkind.links.answers import MAX_LINKS
+
+    calls: list[int] = []
+    model = matcher._ensure()
+
+    class Counting:
+        def passage(self, texts: list[str]) -> np.ndarray:
+            calls.append(len(texts))
+            return np.asarray(model.passage(texts))
+
+        def query(self, text: str) -> np.ndarray:
+            return np.asarray(model.query(text))
+
+    many = [Link(f"https://k.example/{i}", f"Post number {i}", "") for i in range(MAX_LINKS + 5)]
+    LinkMatcher(Counting()).answer("Any advice on lending tools?", [TOOLS, *many])
+    assert sum(calls) == MAX_LINKS
+
+
+def test_seeking_needs_a_request_not_a_word() -> None:
+    assert not SEEKING.search("I would recommend this post to everyone. How long did it take?")
+    assert not SEEKING.search("This is how to do it, thank you!")
+    assert SEEKING.search("Could you recommend a good book on loneliness?")
+    assert SEEKING.search("I'd love to learn how to start one")

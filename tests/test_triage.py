@@ -263,7 +263,6 @@ def test_warm_words_need_the_offence_head_for_an_attack() -> None:
         ("A rota keeps the helpers from burning out.", "distress", False),
         ("Our neighbour is home after knee surgery, how do we help?", "distress", False),
         ("Bit of a rough patch lately, panic attacks are back.", "distress", True),
-        ("Grandpa was diagnosed with dementia last spring.", "distress", False),  # grief, below
         ("Grandpa was diagnosed with dementia last spring.", "news", False),
         ("Two years in remission from cancer this week!", "distress", False),
         ("He died a year ago today, my dad.", "distress", True),
@@ -281,12 +280,65 @@ def test_warm_words_need_the_offence_head_for_an_attack() -> None:
     ],
 )
 def test_round_four_readings(text: str, field: str, expected: bool) -> None:
-    reading = read_message(text)
-    value = getattr(reading, field)
-    if field == "distress" and "dementia" in text:
-        assert value == "grief"  # the writer's own people's illness
-        return
-    assert bool(value) is expected
+    assert bool(getattr(read_message(text), field)) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "distress"),
+    [
+        ("Grandpa was diagnosed with dementia last spring.", "grief"),  # their own people's
+        ("Mum rang last night. Her cancer is back.", "grief"),
+        ("I'm living with cancer and your blog cheers me up.", "grief"),
+        ("My husband Ned was diagnosed with cancer last month.", "grief"),
+        ("I'm in recovery myself, and my mum was just diagnosed with cancer.", "grief"),
+        ("Since he left I've been so lonely.", "distress"),
+        ("For a month I've been completely overwhelmed.", "distress"),
+        ("Residents with dementia love the choir.", ""),
+        ("We put our little boy down for his nap and read this.", ""),
+        ("I put my lab coat down and read this.", ""),
+        ("A tenner is all I can manage this month but I'm glad to give.", ""),
+    ],
+)
+def test_whose_hardship(text: str, distress: str) -> None:
+    """Hardship words about the writer or their own people count; as a topic, or someone
+    else's, they do not (found by the session's review)."""
+    assert read_message(text).distress == distress
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        ("Pat yourself on the back, this was a wonderful project!", "hostile"),
+        ("lol I was so sad when the little cafe closed, thank you for this post", "hostile"),
+        (
+            "I felt like I was talking to an empty room when I started, so this means a lot.",
+            "hostile",
+        ),
+        ("Imagine having to spend Christmas alone. That's why we run the lunch.", "hostile"),
+        ("I love writing little notes to leave behind in library books.", "crisis"),
+        ("I won't be around next Sunday, I'm moving house, so I said my goodbyes.", "crisis"),
+        ("We stood on the bridge to watch the fireworks. I won't be here next time.", "crisis"),
+        ("I've got my meds laid out for the week, off to the coast tomorrow!", "crisis"),
+        ("It's funny how a simple note has so much power.", "criticism"),
+        ("So glad to see you finally back after your break!", "criticism"),
+        ("After years of trying I finally learned to knit hats for the shelter.", "criticism"),
+        ("The meetup clashes with my shift, sadly, but I love the idea.", "criticism"),
+    ],
+)
+def test_kind_comments_the_new_patterns_must_not_misread(text: str, field: str) -> None:
+    assert not getattr(read_message(text), field)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I've got the pills counted out on the table. I just wanted someone to know.",
+        "Been quietly saying goodbye to people. Your post was the last nice thing.",
+        "I don't think I'll be around much longer. I've made my peace with it.",
+    ],
+)
+def test_paired_signs_read_as_a_crisis(text: str) -> None:
+    assert read_message(text).crisis
 
 
 def test_a_loose_idea_needs_a_frame_but_not_kind_words() -> None:

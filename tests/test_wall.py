@@ -264,3 +264,15 @@ def test_the_wall_library_needs_no_web_stack() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == ""
+
+
+def test_the_wall_screens_an_idea_and_its_author_in_one_check(store: Any) -> None:
+    """One call with both texts, so the web app's guard lock is held once per submission."""
+    calls: list[tuple[str, ...]] = []
+
+    def check(*texts: str) -> list[str]:
+        calls.append(texts)
+        return []
+
+    Wall(store, check=check).submit("Leave a kind note for a neighbour", "Ana")
+    assert calls == [("Leave a kind note for a neighbour", "Ana")]

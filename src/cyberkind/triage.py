@@ -88,6 +88,7 @@ _IDEA_GENERIC = re.compile(
     r"|everyone|every)\b|\b(?:a|another) (?:nice|lovely|good|simple|small|fun|easy|tiny|sweet)"
     r" (?:one|idea|way|thing|addition) (?:is|would be|could be|to add|for the list)\b"
     r"|\bI'?d (?:love|like) to see (?:people|everyone|us|more)\b|\bwhat if\b"
+    r"|^\W*maybe (?:pair|start|add|try|set up|organi[sz]e|invite|make|ask|offer|collect)\b"
     r"|\b(?:could|can|should) (?:you|we|people|readers|everyone) (?:also"
     r" )?(?:try|add|do|start|leave|write|make|include|organi[sz]e)\b|\bwould it (?:help|be"
     r" (?:nice|good|fun|kind|worth)|work) (?:to|if)\b|\bmaybe (?:you|people|everyone|readers)"
@@ -118,7 +119,8 @@ _PRACTICE = _rx(
     r"\b(?:every|each) (?:week|morning|evening|friday|sunday|month|day)\b,? (?:I|we)\b",
     r"\b(?:I|we) (?:started|began|set up|organi[sz]e\w*|run|keep|have been|made it a|love to)\b",
     r"\b(?:at|in) (?:my|our) (?:office|school|street|village|town|work|workplace|church|library"
-    r"|class|building|estate|team)\b,? (?:we|people|they|everyone|someone)\b",
+    r"|class|building|estate|team|block|flats?|road|close|neighbou?rhood|area)\b,? (?:we|people"
+    r"|they|everyone|someone)\b",
     r"\b(?:my|our) (?:family|kids|children|class|team|office|street|book club|choir|neighbours"
     r"|neighbors|group|club) (?:does|did|has|have|started|keeps|leaves|writes|takes turns)\b",
 )
@@ -200,20 +202,22 @@ _TROLLING = _rx(
     r"\b(?:garbage|trash|rubbish|drivel|crap|nonsense|bs)\b.{0,30}\b(?:you|your|this blog)\b"
     r"|\b(?:your|this) (?:blog|post|writing|site) (?:is|was) (?:garbage|trash|rubbish|crap"
     r"|a joke|drivel|pathetic|worthless|useless)\b",
-    r"\b(?:lol|lmao|rofl)\b.{0,60}\b(?:pathetic|clown|joke|naive|delusional|sad|desperate"
-    r"|cringe)\b",
+    r"\b(?:lol|lmao|rofl)\b.{0,60}\b(?:pathetic|clown|joke|naive|delusional|desperate|cringe)\b",
     rf"\b(?:this|that|it|your \w+)(?: is| was|'s)? (?:the |so |such an? |a |an )?(?:{_INSULT_ADJ})"
     r"(?: \w+)?\b",
     r"\b(?:what a (?:joke|waste|load of)|laughable|embarrassing|get off the internet|log off"
     r"|go outside|spare us|please stop|people like you|you people|ok boomer|imagine (?:thinking"
     r"|writing|believing)|did a child write|my (?:dog|cat|kid) could write|who writes this"
     r"|grifter|shill|fraud|liar|propaganda|yawn)\b",
-    r"\b(?:pat(?:ting|s)? (?:yourself|yourselves) on the back|get over yourself"
+    r"\b(?:patting (?:yourself|yourselves) on the back|get over yourself"
     r"|holier[- ]than[- ]thou|self-righteous|martyr complex"
-    r"|imagine (?:needing|having to|being so|paying))\b",
+    r"|(?:some people|you) (?:really |clearly )?(?:have|has) nothing (?:going on|better to do)"
+    r"|(?:you'?re|you are) only doing (?:this|it) (?:so|to|for))\b",
+    r"\b(?:lol|lmao|rofl|haha)\b[^.!?]{0,10}\bimagine\b",
     r"\byou(?:'re| are) (?:a |such a |just a )?(?:fake|fraud|phony|phoney|hypocrite|joke)\b"
     r"|\b(?:creepy|weird|fake|sad|pathetic|boring|annoying|cringe\w*|useless|awful|terrible"
-    r"|smug)\b[^.!?]{0,30}\bso are you\b|\btalking to (?:yourself|yourselves|an empty room)\b",
+    r"|smug)\b[^.!?]{0,30}\bso are you\b|\b(?:years?|months?|weeks?) of talking to (?:yourself"
+    r"|yourselves)\b",
     "[\U0001f921\U0001f644\U0001f4a9]",
     rf"(?:^|[.!?]\s+)(?:so |how |just )?(?:{_INSULT_ADJ})[.!]*\s*$",
     r"(?<!I'm a )(?<!I am a )(?<!like a )(?<!I was a )\b(?:terrible|awful|horrible|vile|nasty"
@@ -277,7 +281,8 @@ _CRITICISM = _rx(
     r"|folks|strangers|neighbou?rs|recipients|kids|children|residents|patients|visitors|guests"
     r"|beginners|newcomers|readers)\b",
     r"\b(?:might|may|could|would|will) not be (?:safe|healthy|wise|a good idea|practical|realistic"
-    r"|affordable|accessible)\b|\b(?:clash(?:es)?|conflicts?) with\b",
+    r"|affordable|accessible)\b|\b(?:clash(?:es)?|conflicts?) with\b[^.!?]{0,40}\bfor (?:a lot"
+    r" of|many|most|some) (?:people|families|parents|of us)\b",
     r"\bI see where you'?re coming from,? but\b|\bI'?d be (?:careful|wary|cautious) (?:with|about)"
     r"\b|\bnot (?:great|ideal|suitable|safe|good|easy|fun) for (?:wheelchairs?|prams?|buggies"
     r"|everyone|people|kids|children|older|anyone|beginners?|families)\b|\bcalling (?:this|it)\b"
@@ -285,11 +290,14 @@ _CRITICISM = _rx(
     r"|optimistic|kind)\b|\b(?:kind|good|nice|well-meant|well-meaning|noble|lovely) (?:intention"
     r"|idea|thought|sentiment)s?,? but\b",
     r"\b(?:nice|good|glad|great|refreshing) to see (?:you|someone|this blog|the blog) (?:finally"
-    r"|at last)\b|\bfinally (?:admit\w*|get(?:ting)? it|listen\w*|learn\w*|realis\w*|realiz\w*)\b",
+    r"|at last) (?:admit\w*|get(?:ting)? (?:it|something right)|listen\w*|learn\w*|realis\w*"
+    r"|realiz\w*|accept\w*|catch\w* up)\b|\byou (?:finally|at last) (?:admit\w*|got it|listen\w*"
+    r"|learn\w*|realis\w*|realiz\w*)\b",
     # Surprise at the attention a thing gets: "interesting that a chat this small gets so much".
     r"\b(?:interesting|funny|strange|odd|weird|curious) (?:that|how)\b[^.!?]{0,60}\b(?:gets?|got"
     r"|getting|has|draws?|drew|attracts?|earns?) (?:so much|this much|any|so many|all (?:this|that"
-    r"|these|those))\b",
+    r"|these|those)) (?:attention|likes|views|comments|praise|traffic|followers|hype|credit"
+    r"|readers|fuss)\b",
     # Backhanded praise: a compliment that puts them down.
     r"\b(?:for (?:an? )?(?:amateur|beginner|hobbyist|small blog|blog like this|change|once in"
     r" your life)|I'?ll (?:admit|grant you)|I (?:have|had|must) (?:to )?admit|I guess (?:it'?s|it"
@@ -320,8 +328,8 @@ _KIN = (
     r"|dog|cat|pet|horse|colleague|neighbou?r|fianc\w*)"
 )
 _PET = (
-    r"(?:dog|cat|pup|puppy|kitten|horse|pony|rabbit|bunny|hamster|guinea pig|pet|boy|girl|lad"
-    r"|collie|lab|labrador|retriever|terrier|spaniel|greyhound|whippet|poodle|moggy|tabby)"
+    r"(?:dog|cat|pup|puppy|kitten|horse|pony|rabbit|bunny|hamster|guinea pig|pet|collie"
+    r"|labrador|retriever|terrier|spaniel|greyhound|whippet|poodle|moggy|tabby)"
 )
 _GRIEF = _rx(
     r"\b(?:passed away|(?<!\bget )(?<!\bgets )(?<!\bgot )(?<!\bbe )(?<!\bbeen )(?<!\bwas )"
@@ -347,9 +355,9 @@ _GRIEF = _rx(
 _ILLNESS = _rx(r"\b(?:diagnosed with|cancer|chemo(?:therapy)?|stroke|dementia|alzheimer\w*)\b")
 """Serious illness: grief-like hardship, unless the message is news of recovery."""
 _RECOVERY = _rx(
-    r"\b(?:remission|cancer-?free|all clear|clear scans?|NED|finished (?:my |the )?(?:chemo\w*"
+    r"\b(?:remission|cancer-?free|all clear|clear scans?|finished (?:my |the )?(?:chemo\w*"
     r"|treatment|radiotherapy)|(?:last|final) (?:round of )?(?:chemo\w*|treatment)|rang the bell"
-    r"|beat (?:it|cancer)|recovered|in recovery)\b"
+    r"|beat (?:it|cancer))\b"
 )
 _DISTRESS = _rx(
     r"\b(?:I'?m|I am|I'?ve been|I have been|feeling|I feel|I felt|been)\s+(?:so |really |very "
@@ -368,10 +376,13 @@ _DISTRESS = _rx(
     r" talk to|been crying|cried (?:all|every)|everything (?:feels|is) (?:too much|heavy|hard)"
     r"|(?:marriage|relationship) (?:ended|is over|fell apart)|divorce|break-?up|evicted"
     r"|in hospital|surgery|chronic pain|struggling to (?:pay|cope|sleep|get by|keep up))\b",
-    r"\b(?:don'?t|do not) know (?:a single|anyone|anybody|a soul)(?: \w+)? (?:here|in (?:this|the)"
-    r" (?:city|town|area))|the only (?:voice|person|people|conversation) I (?:hear|talk to|see"
-    r"|have)\b|\b(?:just )?(?:out of|come out of|ended) a (?:[\w-]+ ){0,2}(?:relationship|marriage)"
-    r"\b|\b(?:about )?all I can (?:manage|handle|cope with)\b",
+    r"\b(?:don'?t|do not) know (?:a single (?:person|soul)|anyone|anybody|a soul)(?= *(?:[.!,;]|$"
+    r"| here| in (?:this|the)| yet))|money'?s (?:so |really |very )?tight|choosing between"
+    r" (?:heating|food|rent|eating)|can'?t afford (?:to eat|food|heating|the rent)"
+    r"|the only (?:voice|person|people|conversation) I (?:hear|talk to|see|have)\b"
+    r"|\b(?:just )?(?:out of|come out of|ended) a (?:[\w-]+ ){0,2}(?:relationship|marriage)\b"
+    r"|\babout all I can (?:manage|handle|cope with)\b|\ball I can (?:manage|cope with) (?:right"
+    r" now|at the moment|these days|lately)\b",
     r"\bevict\w*|\b(?:don'?t|do not) know where (?:we'?ll|I'?ll|we will|I will|to)"
     r" (?:go|live|sleep|stay)\b",
     r"^\W*(?:so |completely |totally |utterly )?(?:burn(?:ed|t) out|exhausted|overwhelmed"
@@ -438,10 +449,9 @@ _CRISIS = _rx(
     r"\b(?:saying|say|said) (?:goodbye|good-?bye|farewell) to (?:everyone|everybody|you all|all of"
     r" you|this (?:place|world))\b(?![^.!?]*\b(?:moving|switching|new (?:blog|site|home|job)|see"
     r" you (?:on|at|over)|find me|follow me|holiday|break|sabbatical)\b)",
-    # A letter written to be left behind.
+    # A letter of the kind written to be left behind.
     r"\b(?:letters?|notes?)\b[^.!?]{0,40}\b(?:kind|sort) (?:you|people|that people) leave behind\b"
-    r"|\b(?:letters?|notes?) (?:to|for) leave behind\b|\b(?:kind|sort) of (?:letter|note)s? (?:you"
-    r"|people|that people) leave behind\b",
+    r"|\b(?:kind|sort) of (?:letter|note)s? (?:you|people|that people) leave behind\b",
 )
 _CRISIS_SIGNS = tuple(
     re.compile(p, _I)
@@ -457,16 +467,32 @@ _CRISIS_SIGNS = tuple(
         r"\bthinking (?:about|of) (?:just )?(?:not (?:going home|going back|coming back|being"
         r" here|waking up)|jumping|ending)\b",
         r"\b(?:saying|said) (?:my )?goodbyes?\b|\b(?:sorted|sorting|put) (?:out )?my affairs\b",
+        r"\bthe last (?:nice|good|kind|happy) thing\b|\b(?:just )?wanted (?:someone|somebody"
+        r"|anyone) to know\b|\bso (?:someone|somebody) knows\b",
+        r"\b(?:I'?ve got|I have|got|my)\s+(?:\w+\s+){0,2}?(?:pills|tablets|meds|painkillers)\b"
+        r"[^.!?]{0,20}\b(?:counted out|laid out|lined up|in front of me|on the table)\b",
     )
 )
 """Signs that are ordinary alone ("I won't be around for the next call", "I've given my
-plants away") and a crisis statement together: two or more of them in one message."""
+plants away", "I've got my pills laid out") and a crisis statement together: two or more of
+them in one message."""
+
+
+_AWAY_FOR_A_REASON = re.compile(
+    r"\b(?:moving|move|moved|travel\w*|holiday|vacation|trip|abroad|relocat\w+|new job|shift"
+    r"|fireworks|the view|sunset|pill organi[sz]er|for the week|for the trip)\b",
+    _I,
+)
+"""Ordinary reasons for the signs of :data:`_CRISIS_SIGNS` ("I won't be around, we're moving")."""
 
 
 def _crisis_words(text: str) -> bool:
-    """A crisis statement in words: one of :data:`_CRISIS`, or two of :data:`_CRISIS_SIGNS`."""
+    """A crisis statement in words: one of :data:`_CRISIS`, or two of :data:`_CRISIS_SIGNS`
+    where no ordinary reason for them is given (:data:`_AWAY_FOR_A_REASON`)."""
     if _CRISIS.search(text):
         return True
+    if _AWAY_FOR_A_REASON.search(text):
+        return False
     return sum(1 for sign in _CRISIS_SIGNS if sign.search(text)) >= 2
 
 
@@ -503,9 +529,11 @@ _NEWS = _rx(
     r"|ran (?:my|a|the) (?:first )?(?:marathon|half|5k|10k|race|ultra))\b",
     r"\b(?:finished|completed|ran|did) my (?:first|first ever|very first) (?:\w+ )?(?:marathon"
     r"|half|5k|10k|race|ultra|triathlon|parkrun|century ride|swim)\b",
-    r"\b(?:she|he|they) said yes\b|\bit'?s a (?:boy|girl)\b|\b(?:we'?re|we are) having a baby"
-    r"\b|\b(?:my|our) (?:daughter|son|baby|grandchild|granddaughter|grandson|twins) (?:was born"
-    r"|arrived|(?:is|are) here)\b|\b(?:cancer|scan|tests?) (?:came back )?(?:all )?clear\b"
+    r"\b(?:she|he|they|I) said yes\b|\bit'?s a (?:boy|girl)\b|\b(?:we'?re|we are) having a baby"
+    r"\b|\b(?:my|our) (?:daughter|son|baby|grandchild|granddaughter|grandson|twins)(?: [A-Z]\w+)?"
+    r" (?:was born|arrived|(?:is|are) here)\b|\bproposed to me\b|\b(?:I'?m|I am|we'?re|we are)"
+    r" (?:officially |now )?(?:in remission|engaged|cancer-?free)\b"
+    r"|\b(?:cancer|scan|tests?) (?:came back )?(?:all )?clear\b"
     r"|\b(?:cancer|debt)[- ]free\b|\b(?:years?|months?|days?) (?:sober|clean|smoke-free)\b"
     r"|\b(?:been|am|I'?m|stayed) (?:sober|clean|smoke-free) for (?:a|an|one|two|three|\d+)\b",
     r"\b(?:accepted|admitted|hired|promoted|shortlisted|nominated|published|funded)"
@@ -796,7 +824,18 @@ _OTHERS_BEFORE = re.compile(
 )
 
 
-def _own(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+_TOPIC_BEFORE = re.compile(
+    r"\b(?:about|from|with|after|against|volunteers?|residents?|patients?|people|someone"
+    r"|everyone|others)\b(?:\W+\w+){0,2}\W*$",
+    _I,
+)
+"""The words before an illness that make it a topic or someone else's ("residents with
+dementia"); a pronoun does not ("her cancer is back" is the writer's own people's)."""
+
+
+def _own(
+    pattern: re.Pattern[str], text: str, markers: re.Pattern[str] | None = None
+) -> re.Match[str] | None:
     """``pattern``'s first match that speaks of the writer or their own people: nothing in the
     few words before it makes it someone else's or a topic, unless a first-person word comes
     between ("after my surgery"). Hardship words about others or as a topic
@@ -805,9 +844,15 @@ def _own(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
     out ("Burnt out, and ashamed of it", "bit of a rough patch") is theirs."""
     for match in pattern.finditer(text):
         start = max((m.end() for m in _SENTENCE_END.finditer(text, 0, match.start())), default=0)
-        others = _OTHERS_BEFORE.search(text, start, match.start())
-        if others is None or _FIRST_PERSON.search(others.group(0)):
-            return match  # "after my surgery" is theirs; "after knee surgery" is someone's
+        others = (markers or _OTHERS_BEFORE).search(text, start, match.start())
+        if others is None:
+            return match
+        # A first-person word just before the marker, in it, or in the match makes it theirs:
+        # "I'm living with cancer", "after my surgery", "since he left I've been so lonely".
+        before = text[start : others.start()].split()[-2:]
+        window = " ".join([*before, others.group(0), match.group(0)])
+        if _FIRST_PERSON.search(window):
+            return match
     return None
 
 
@@ -823,7 +868,7 @@ def read_message(
     thresholds = thresholds or {}
     grief = _GRIEF.search(text)  # a death is the writer's grief, whoever died
     if grief is None and not _RECOVERY.search(text):
-        grief = _own(_ILLNESS, text)
+        grief = _own(_ILLNESS, text, _TOPIC_BEFORE)  # "her cancer is back" is theirs too
     strain = _own(_DISTRESS, text)
     if grief is not None:
         distress = "grief"

@@ -122,9 +122,9 @@ _HIGH_PATTERNS: tuple[str, ...] = (
     r"(?:pills|meds|medication|tablets|sleeping pills|painkillers|antidepressants|xanax|tylenol)",
     r"\b(?:tied|tie|tying|made|make|making|have|got|bought|buy|ordered) (?:a|the|my) noose\b",
     # Means, then a time that is the end: "pills saved up ... tonight is the night".
-    r"\b(?:(?:saved|saving|stashed|stockpiled|stockpiling|hoarded|hoarding|counted|stash of|"
+    r"\b(?:(?:saved|saving|stashed|stockpiled|stockpiling|hoarded|hoarding|stash of|"
     r"stockpile of)(?: \w+){0,3}? (?:pills|painkillers|tablets|meds)|(?:pills|painkillers|tablets|"
-    r"meds)(?: \w+){0,3}? (?:saved|stashed|stockpiled|hoarded|counted))\b[^.!?\n]{0,60}?"
+    r"meds)(?: \w+){0,3}? (?:saved|stashed|stockpiled|hoarded))\b[^.!?\n]{0,60}?"
     r"\b(?:tonight is the night|today is the day|this is the night|its time to go|its time now)\b",
 )
 
@@ -216,9 +216,9 @@ _MEDIUM_PATTERNS: tuple[str, ...] = (
     r"painkillers|rope|razor blades|blades)\b",
     # Means kept back, in other word orders: "pills saved up", "a stash of painkillers".
     r"\b(?:pills|sleeping pills|painkillers|tablets|meds|razor blades) (?:\w+ ){0,2}?(?:saved up|"
-    r"stashed|stockpiled|hoarded|put aside|hidden away)\b",
-    r"\ba (?:secret )?(?:stash|stockpile|hoard) of "
-    r"(?:pills|sleeping pills|painkillers|tablets|meds)\b",
+    r"stashed|stockpiled|hoarded)\b",
+    r"\b(?:i have|ive got|i keep|ive been keeping|theres) a (?:secret )?(?:stash|stockpile|hoard)"
+    r" of (?:pills|sleeping pills|painkillers)\b",
 )
 
 # Last resort, medium: "suicide" or "suicidal" in a sentence that also has a first-person word

@@ -29,6 +29,7 @@ never quotes their words and carries no stars, emoji or flourishes.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import random
 import re
@@ -41,7 +42,7 @@ from ..guard.lexicon import INSULT_ADJECTIVES, INSULT_NOUNS, PROFANITY, SLURS
 from ..models import Act, Item, ItemKind, Link, Opportunity, Priority, Resource
 from ..phrases import key_phrase
 from ..resources import regional_resources
-from ..triage import Reading, read_message
+from ..triage import Reading, find_idea, read_message
 from .plan import find_answer, plan_reply, quote_phrase, uncalm
 from .templates import CRISIS, EMOJI, LINES, STAR_LINES, THEMED_STAR_LINES, THEMES
 from .voice import DEFAULT_VOICE, Voice
@@ -567,6 +568,10 @@ class Drafter:
         act, item = opportunity.act, items[0]
         text = item.text
         reading = read_message(text, scores[0] if scores else {})
+        if opportunity.is_idea and not reading.idea:
+            # Triage credited an idea the act reader was sure of in a frame the rules' kind
+            # words missed: the draft quotes it and offers it for the wall all the same.
+            reading = dataclasses.replace(reading, idea=find_idea(text, loose=True) or "")
         phrase = quote_phrase(act, text, reading)
         # Whole clauses only, never hostile words: else no quote at all.
         phrase = quotable(text, phrase, self.guard) if phrase else ""

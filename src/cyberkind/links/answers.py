@@ -56,6 +56,7 @@ __all__ = [
     "ANSWER_COSINE",
     "ANSWER_COSINE_OTHER",
     "ANSWER_MARGIN",
+    "MAX_LINKS",
     "SEEKING",
     "LinkMatcher",
     "default_matcher",
@@ -74,13 +75,17 @@ SEEKING = re.compile(
     r"\b(?:how (?:do|can|would|should|did|does) (?:I|we|you|one|people|someone)|any (?:advice"
     r"|tips?|ideas|recommendations?|pointers|suggestions?|guides?)|can you (?:recommend|suggest"
     r"|point)|(?:is|are) there (?:a|an|any|some)|where (?:can|do|could|should|would) (?:I|we|one"
-    r"|people)|do you know (?:how|where|of|any)|what'?s the best way|(?:recommend|suggest)(?:ed"
-    r"|ations?)?\b|how to\b|where to (?:start|begin|find|get)|any chance|(?:written|posted|online)"
+    r"|people)|do you know (?:how|where|of|any)|what'?s the best way|(?:could|would|can) you"
+    r" (?:recommend|suggest)|recommend (?:a|an|any|some)\b|(?:know|learn|figure out|find out"
+    r"|show me|tips on|advice on) how to\b|where to (?:start|begin|find|get)|any chance|(?:written"
+    r"|posted|online)"
     r" somewhere|is (?:it|that|this) (?:written|posted|online)"
     r"|where (?:do|can) I (?:sign|put|find))\b",
     re.IGNORECASE,
 )
 """Words that ask for a resource, a how-to or a place, which a guide or a post can answer."""
+MAX_LINKS = 500
+"""The most links one question is compared with (embedding more would stall a first draft)."""
 _CACHE = 4096
 
 
@@ -109,11 +114,12 @@ class LinkMatcher:
 
     def _embed_links(self, links: Sequence[Link]) -> np.ndarray:
         texts = [f"{link.title}. {link.description}".strip(" .") for link in links]
-        missing = [t for t in dict.fromkeys(texts) if t not in self._passages]
+        distinct = list(dict.fromkeys(texts))
+        if len(self._passages) + len(distinct) > _CACHE:
+            self._passages.clear()  # before choosing what to embed, so nothing asked is lost
+        missing = [t for t in distinct if t not in self._passages]
         if missing:
             vectors = np.asarray(self._ensure().passage(missing), dtype=np.float32)
-            if len(self._passages) + len(missing) > _CACHE:
-                self._passages.clear()
             self._passages.update(zip(missing, vectors, strict=True))
         return np.stack([self._passages[t] for t in texts])
 
@@ -129,7 +135,9 @@ class LinkMatcher:
 
     def answer(self, message: str, links: Sequence[Link]) -> tuple[Link, float] | None:
         """The link that answers ``message`` (a question) by meaning and its cosine, or
-        ``None`` where no link is close enough and clear of the rest."""
+        ``None`` where no link is close enough and clear of the rest. Only the first
+        :data:`MAX_LINKS` links are compared (callers put the likeliest first)."""
+        links = links[:MAX_LINKS]
         if not links:
             return None
         least = ANSWER_COSINE if SEEKING.search(message) else ANSWER_COSINE_OTHER
