@@ -9,14 +9,16 @@ opener or a closer to some, and puts typos, lower case or a missing full stop in
 them, all seeded. A row's ``family`` is its template, so a dev split by family measures
 phrasings the classifier has never seen, not new fillers of a known sentence.
 
-``data/acts_written.jsonl`` holds 671 whole comments (CC0-1.0), about 168 from each of four
-writers (``batch`` w1-w4), each given a different blog (a parent raising kind kids; a developer
+``data/acts_written.jsonl`` holds 1,342 whole comments (CC0-1.0), about 168 from each of eight
+writers (``batch`` w1-w8), each given a different blog (a parent raising kind kids; a developer
 on Mastodon and Bluesky; a retired nurse who volunteers in care homes; a food bank and running
-club), the categories and acts, and asked for hard cases (thanks that mention a sad detail,
+club; a primary-school teacher; a disability advocate with a chronic illness; a gardening
+creator on YouTube and Instagram; a charity shop and faith newsletter), the categories and
+acts, and asked for hard cases (thanks that mention a sad detail,
 crisis without the word, polite trolls, friendly spam, disagreement that opens with praise).
 The writers were helper sessions of the developers that never saw cyberkind's rules, data or
 benchmarks; their words are not filled from templates, so they bring phrasings the template
-families lack (one was dropped: a near copy of a benchmark comment). Each writer's comments
+families lack (two were dropped: a near copy of a benchmark comment, a repeat). Each writer's comments
 of one category are one family.
 
 The reply benchmark (``lab/bench/data/replies.jsonl``) is never read here: it measures the

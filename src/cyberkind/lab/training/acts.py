@@ -221,8 +221,8 @@ Built by `cyberkind train --only acts` (`cyberkind.lab.training.acts`), seed {me
 
 - template families in `cyberkind/lab/reading/data/acts.json`, written by the cyberkind
   developers for this model, each filled from pools (below);
-- 671 whole comments in `cyberkind/lab/reading/data/acts_written.jsonl`, about 168 from each
-  of four writers (helper sessions of the developers that never saw cyberkind's rules, data or
+- 1,342 whole comments in `cyberkind/lab/reading/data/acts_written.jsonl`, about 168 from
+  each of eight writers (helper sessions of the developers that never saw cyberkind's rules, data or
   benchmarks), each given a different blog and asked for hard cases; one writer's comments of
   one category are one family.
 
