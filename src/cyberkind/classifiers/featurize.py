@@ -107,85 +107,59 @@ class HashingFeaturizer:
         self._reset_memo()
 
     # -- hashing -------------------------------------------------------------
-    # The memo maps each whitespace-separated chunk of lower-cased text ("cares.",
-    # "@bob", "lol!!") to the run of sub-token hashes it expands to, stored flat as
-    # (word, prefix, suffix) triplets: chunk slot -> (_start, _length) -> _hashes.
-    # Splitting on whitespace and looking chunks up are C-level calls, so a batch
-    # costs no Python work per text; a new chunk costs a regex call and, for words
-    # never seen before, their hashes. The NumPy copies of the tables grow by the
-    # new tail only, so a stream of new chunks costs no rebuild per batch.
+    # The memo maps each token ("cares", ".", "_url_"'s raw form) to an id, and each id to its
+    # (word, prefix, suffix) hashes in a NumPy table. A batch is lower-cased and tokenized in
+    # one regex call over the joined texts, and the tokens are looked up in one C-level map;
+    # Python work is left for tokens never seen before, which a stream of new texts meets far
+    # less often than new whitespace chunks ("cares." after "cares"). The table grows by its
+    # new tail only, so a stream of new tokens costs no rebuild per batch.
     def _reset_memo(self) -> None:
-        self._vocab: dict[str, int] = {_SEP: 0}
-        self._start: list[int] = [0]
-        self._length: list[int] = [1]
+        self._ids: dict[str, int] = {_SEP: 0}
         self._hashes: list[int] = [-1, -1, -1]  # the separator's marker
-        self._tokens: dict[str, tuple[int, int, int]] = {}
-        self._slot_tables = (np.zeros(0, np.int64), np.zeros(0, np.int64))
         self._hash_table = np.zeros((0, 3), np.int64)
 
-    def _add_chunk(self, chunk: str) -> int:
-        slot = len(self._start)
-        self._vocab[chunk] = slot
-        self._start.append(len(self._hashes) // 3)
-        tokens = self._tokens
-        hashes = [tokens.get(t) or self._hash_token(t) for t in _TOKEN.findall(chunk)]
-        self._length.append(len(hashes))
-        self._hashes.extend(itertools.chain.from_iterable(hashes))
-        return slot
-
-    def _hash_token(self, raw_token: str) -> tuple[int, int, int]:
-        """(word, prefix, suffix) hashes of one token, memoised: new chunks are mostly
-        made of known words ("cares." after "cares"), so they cost no hashing."""
+    def _add_token(self, raw_token: str) -> int:
         token = _canonical(raw_token)
         data = token.encode("utf-8", "surrogatepass")
         if len(token) > 5 and token.isalpha():
-            hashes = (
+            self._hashes += (
                 zlib.crc32(data),
                 zlib.crc32(_PREFIX_SALT + data[:4]),
                 zlib.crc32(_SUFFIX_SALT + data[-4:]),
             )
         else:
-            hashes = (zlib.crc32(data), -1, -1)
-        self._tokens[raw_token] = hashes
-        return hashes
+            self._hashes += (zlib.crc32(data), -1, -1)
+        token_id = len(self._ids)
+        self._ids[raw_token] = token_id
+        return token_id
 
-    def _sync_tables(self) -> tuple[IntArray, IntArray, IntArray]:
-        """NumPy views of the memo, extended by whatever was added since the last call."""
-        starts, lengths = self._slot_tables
-        if len(starts) < len(self._start):
-            starts = np.concatenate([starts, np.asarray(self._start[len(starts) :], np.int64)])
-            lengths = np.concatenate([lengths, np.asarray(self._length[len(lengths) :], np.int64)])
-            self._slot_tables = (starts, lengths)
+    def _sync_table(self) -> IntArray:
+        """The NumPy copy of the memo's hashes, extended by whatever was added since."""
         done = len(self._hash_table) * 3
         if done < len(self._hashes):
             tail = np.asarray(self._hashes[done:], np.int64).reshape(-1, 3)
             self._hash_table = np.concatenate([self._hash_table, tail])
-        return starts, lengths, self._hash_table
+        return self._hash_table
 
     def _subtokens(self, texts: Sequence[str]) -> tuple[IntArray, IntArray]:
         """(word, prefix, suffix) hashes of every sub-token of the batch, and each one's row.
 
-        Texts are separated by a marker whose word hash is -1.
+        Texts are separated by a marker token whose word hash is -1.
         """
         joined = _JOIN.join(texts)
         if joined.count(_SEP) != len(texts) - 1:
             joined = _JOIN.join(t.replace(_SEP, " ") for t in texts)
-        chunks = joined.lower().split()
-        if len(self._vocab) > _MEMO_LIMIT:
+        tokens = _TOKEN.findall(joined.lower())
+        if len(self._ids) > _MEMO_LIMIT:
             self._reset_memo()
-        slot_array = np.fromiter(
-            map(self._vocab.get, chunks, itertools.repeat(-1)), dtype=np.int64, count=len(chunks)
+        ids = np.fromiter(
+            map(self._ids.get, tokens, itertools.repeat(-1)), dtype=np.int64, count=len(tokens)
         )
-        for i in np.flatnonzero(slot_array < 0).tolist():
-            found = self._vocab.get(chunks[i])
-            slot_array[i] = found if found is not None else self._add_chunk(chunks[i])
-        start_table, length_table, hash_table = self._sync_tables()
-        row_of_chunk = np.cumsum(slot_array == 0)
-        lengths = length_table[slot_array]
-        ends = np.cumsum(lengths)
-        offsets = np.repeat(start_table[slot_array] - (ends - lengths), lengths)
-        flat = offsets + np.arange(ends[-1] if len(ends) else 0, dtype=np.int64)
-        return hash_table[flat], np.repeat(row_of_chunk, lengths)
+        for i in np.flatnonzero(ids < 0).tolist():
+            found = self._ids.get(tokens[i])
+            ids[i] = found if found is not None else self._add_token(tokens[i])
+        table = self._sync_table()
+        return table[ids], np.cumsum(ids == 0)
 
     def _counts(self, texts: Sequence[str]) -> tuple[IntArray, IntArray, FloatArray]:
         """Deduplicated (row, bucket, count) triples, sorted by row then bucket."""
