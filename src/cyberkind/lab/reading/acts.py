@@ -18,8 +18,8 @@ acts, and asked for hard cases (thanks that mention a sad detail,
 crisis without the word, polite trolls, friendly spam, disagreement that opens with praise).
 The writers were helper sessions of the developers that never saw cyberkind's rules, data or
 benchmarks; their words are not filled from templates, so they bring phrasings the template
-families lack (two were dropped: a near copy of a benchmark comment, a repeat). Each writer's comments
-of one category are one family.
+families lack (two were dropped: a near copy of a benchmark comment, a repeat). Each
+writer's comments of one category are one family.
 
 The reply benchmark (``lab/bench/data/replies.jsonl``) is never read here: it measures the
 product, and ``tests/test_acts_data.py`` checks that no generated text is a near copy of one of
