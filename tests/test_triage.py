@@ -346,3 +346,12 @@ def test_a_loose_idea_needs_a_frame_but_not_kind_words() -> None:
     assert find_idea(text) is None
     assert find_idea(text, loose=True) == text
     assert find_idea("The soup was lovely.", loose=True) is None
+
+
+def test_an_admiring_question_is_not_an_attack_and_a_sneering_one_is() -> None:
+    """The retrained reading model read 'How do you find the time...' at ad hominem 0.80 and
+    toxicity 0.52; admiration needs the offence head before the scores call it an attack."""
+    scores = {"target:ad_hominem": 0.8, "toxicity": 0.52, "insult": 0.46,
+              "tweeteval:offensive": 0.19}  # fmt: skip
+    assert not read_message("How do you find the time to write these every week?", scores).hostile
+    assert read_message("What makes you think anyone wants your opinion?").hostile

@@ -213,6 +213,8 @@ _TROLLING = _rx(
     r"|holier[- ]than[- ]thou|self-righteous|martyr complex"
     r"|(?:some people|you) (?:really |clearly )?(?:have|has) nothing (?:going on|better to do)"
     r"|(?:you'?re|you are) only doing (?:this|it) (?:so|to|for))\b",
+    r"\b(?:what makes you think (?:anyone|you'?re|you are)|(?:anyone|nobody|no one) (?:wants|asked"
+    r" for|needs) your (?:opinion|advice|take))\b",
     r"\b(?:lol|lmao|rofl|haha)\b[^.!?]{0,10}\bimagine\b",
     r"\byou(?:'re| are) (?:a |such a |just a )?(?:fake|fraud|phony|phoney|hypocrite|joke)\b"
     r"|\b(?:creepy|weird|fake|sad|pathetic|boring|annoying|cringe\w*|useless|awful|terrible"
@@ -571,6 +573,13 @@ _RHETORICAL = _rx(
     r"|\bwhat a\b|\bhow cool\b",
 )
 
+_ADMIRING = _rx(
+    r"\bhow do you (?:find the time|do it all|keep (?:it up|going)|always manage)\b|\bhow (?:lovely"
+    r"|sweet|kind|wonderful|great|cool)\b|\bwhat'?s not to love\b|\bdon'?t you love\b"
+    r"|\bwho wouldn'?t (?:love|want)\b",
+)
+"""Questions that admire ("How do you find the time?"): warm words, not an attack."""
+
 # -- the rest: who shared it, what they praised, posts -------------------------------------------
 
 _RELATION = (
@@ -904,7 +913,9 @@ def read_message(
         if news and find_idea(news):
             news = ""
     third_party = _third_party(text)
-    warm = bool(idea or third_party or praised)
+    # An admiring question ("How do you find the time to write these?") is warm words: the ad
+    # hominem head fires on questions to "you", so the scores alone need the offence head too.
+    warm = bool(idea or third_party or praised or _ADMIRING.search(text))
     return Reading(
         hostile=_hostile(text, scores, thresholds, hurt=bool(distress or crisis), warm=warm),
         crisis=crisis,
