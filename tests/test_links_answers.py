@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 
@@ -75,22 +77,27 @@ def test_two_close_links_mean_neither(matcher: LinkMatcher) -> None:
     assert matcher.answer("Any advice on lending our lawnmowers?", [TOOLS, twin]) is None
 
 
+class CountingModel:
+    """The real encoder, counting the links it embeds per call in ``calls``."""
+
+    def __init__(self, model: Any) -> None:
+        self.model = model
+        self.calls: list[int] = []
+
+    def passage(self, texts: list[str]) -> np.ndarray:
+        self.calls.append(len(texts))
+        return np.asarray(self.model.passage(texts))
+
+    def query(self, text: str) -> np.ndarray:
+        return np.asarray(self.model.query(text))
+
+
 def test_links_are_embedded_once(matcher: LinkMatcher) -> None:
-    calls: list[int] = []
-    model = matcher._ensure()
-
-    class Counting:
-        def passage(self, texts: list[str]) -> np.ndarray:
-            calls.append(len(texts))
-            return np.asarray(model.passage(texts))
-
-        def query(self, text: str) -> np.ndarray:
-            return np.asarray(model.query(text))
-
-    fresh = LinkMatcher(Counting())
+    counting = CountingModel(matcher._ensure())
+    fresh = LinkMatcher(counting)
     fresh.answer("Any advice on lending our lawnmowers?", LIBRARY)
     fresh.answer("How do I plan a gentle walk?", LIBRARY)
-    assert calls == [3]
+    assert counting.calls == [3]
 
 
 def test_find_answer_tries_words_first_then_meaning(matcher: LinkMatcher) -> None:
@@ -128,20 +135,10 @@ def test_a_full_cache_is_cleared_before_choosing_what_to_embed(
 def test_at_most_max_links_are_compared(matcher: LinkMatcher) -> None:
     from cyberkind.links.answers import MAX_LINKS
 
-    calls: list[int] = []
-    model = matcher._ensure()
-
-    class Counting:
-        def passage(self, texts: list[str]) -> np.ndarray:
-            calls.append(len(texts))
-            return np.asarray(model.passage(texts))
-
-        def query(self, text: str) -> np.ndarray:
-            return np.asarray(model.query(text))
-
+    counting = CountingModel(matcher._ensure())
     many = [Link(f"https://k.example/{i}", f"Post number {i}", "") for i in range(MAX_LINKS + 5)]
-    LinkMatcher(Counting()).answer("Any advice on lending tools?", [TOOLS, *many])
-    assert sum(calls) == MAX_LINKS
+    LinkMatcher(counting).answer("Any advice on lending tools?", [TOOLS, *many])
+    assert sum(counting.calls) == MAX_LINKS
 
 
 def test_seeking_needs_a_request_not_a_word() -> None:

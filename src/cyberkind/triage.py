@@ -825,19 +825,22 @@ def _third_party(text: str) -> str:
 _SENTENCE_END = re.compile(r"[.!?\n]+")
 
 
-_OTHERS_BEFORE = re.compile(
-    r"\b(?:about|from|with|after|against|for|he|she|they|his|her|their|its|volunteers?|residents?"
-    r"|patients?|people|someone|everyone|others|lady|man|woman|neighbou?rs?|friends?|kids"
-    r"|children)\b(?:\W+\w+){0,2}\W*$",
-    _I,
+_TOPIC_WORDS = (
+    "about|from|with|after|against|volunteers?|residents?|patients?|people|someone|everyone|others"
+)
+_OTHER_PEOPLE_WORDS = (
+    "for|he|she|they|his|her|their|its|lady|man|woman|neighbou?rs?|friends?|kids|children"
 )
 
 
-_TOPIC_BEFORE = re.compile(
-    r"\b(?:about|from|with|after|against|volunteers?|residents?|patients?|people|someone"
-    r"|everyone|others)\b(?:\W+\w+){0,2}\W*$",
-    _I,
-)
+def _within_words_before(words: str) -> re.Pattern[str]:
+    """One of ``words`` within the two words that end a text (searched up to a match)."""
+    return re.compile(rf"\b(?:{words})\b(?:\W+\w+){{0,2}}\W*$", _I)
+
+
+_OTHERS_BEFORE = _within_words_before(f"{_TOPIC_WORDS}|{_OTHER_PEOPLE_WORDS}")
+"""The words before a hardship that make it a topic or someone else's."""
+_TOPIC_BEFORE = _within_words_before(_TOPIC_WORDS)
 """The words before an illness that make it a topic or someone else's ("residents with
 dementia"); a pronoun does not ("her cancer is back" is the writer's own people's)."""
 

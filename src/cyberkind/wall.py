@@ -53,7 +53,7 @@ from .models import Idea, Opportunity, StarAward, State
 from .store.base import Store
 
 if TYPE_CHECKING:
-    from .guard import Guard
+    from .guard import Guard, Verdict
 
 __all__ = [
     "DUPLICATE_THRESHOLD",
@@ -64,6 +64,7 @@ __all__ = [
     "guard_check",
     "inbox_idea",
     "inbox_idea_on_wall",
+    "reasons_to_hold",
     "similarity",
     "spam_reasons",
     "stars_on",
@@ -211,6 +212,13 @@ Screened = tuple[str, str, list[str]]
 """What :meth:`Wall.screen` finds: the cleaned words, the cleaned name, reasons to hold."""
 
 
+def reasons_to_hold(verdict: Verdict) -> list[str]:
+    """The wall's reasons to hold a text back, from the guard's verdict (``[]`` when ok)."""
+    if verdict.verdict == "ok":
+        return []
+    return [f"the guard says: {r.message}" for r in verdict.reasons] or ["the guard flagged it"]
+
+
 def guard_check(guard: Guard) -> GuardCheck:
     """The wall's :data:`GuardCheck` from a guard: its reasons when the verdict is not ok.
 
@@ -225,11 +233,7 @@ def guard_check(guard: Guard) -> GuardCheck:
             except CyberkindError as err:
                 reasons.append(str(err))
                 continue
-            if verdict.verdict != "ok":
-                reasons.extend(
-                    [f"the guard says: {r.message}" for r in verdict.reasons]
-                    or ["the guard flagged it"]
-                )
+            reasons.extend(reasons_to_hold(verdict))
         return reasons
 
     return check

@@ -23,6 +23,7 @@ from ..engine import Scorer
 from ..errors import CyberkindError
 from ..guard import NEGATIVITY_LABELS, Guard, Policy, Verdict, parse_policy
 from ..settings import tier_options
+from ..wall import reasons_to_hold
 from . import perspective
 
 __all__ = ["Scoring", "guard_scorer", "guard_spans"]
@@ -169,11 +170,8 @@ class Scoring:
         for verdict, error, spam in read:
             if error is not None:
                 reasons.append(error)
-            elif verdict is not None and verdict.verdict != "ok":
-                reasons.extend(
-                    [f"the guard says: {r.message}" for r in verdict.reasons]
-                    or ["the guard flagged it"]
-                )
+            elif verdict is not None:
+                reasons.extend(reasons_to_hold(verdict))
             if spam is not None and spam[0] >= spam[1]:
                 reasons.append(f"it reads as spam ({spam[0]:.2f} >= {spam[1]:.2f})")
         return reasons
