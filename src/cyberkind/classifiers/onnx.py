@@ -38,7 +38,7 @@ from ..errors import ModelError
 __all__ = ["TELEMETRY_VARIABLE", "new_session", "onnxruntime_module"]
 
 TELEMETRY_VARIABLE = "ORT_DISABLE_TELEMETRY"
-INSTALL_HINT = "pip install 'cyberkind[accurate]'"
+INSTALL_HINT = "pip install --force-reinstall 'onnxruntime>=1.17,<2'"
 log = logging.getLogger(__name__)
 
 
@@ -53,8 +53,8 @@ def onnxruntime_module() -> ModuleType:
         import onnxruntime
     except ImportError as exc:
         raise ModelError(
-            f"the accurate tier needs onnxruntime ({exc}). You can fix this by running "
-            f"`{INSTALL_HINT}`."
+            f"the reading model needs onnxruntime, a dependency of cyberkind ({exc}). You can "
+            f"fix this by running `{INSTALL_HINT}`."
         ) from exc
     if already and not getattr(onnxruntime, "_cyberkind_telemetry_off", False):
         log.warning(

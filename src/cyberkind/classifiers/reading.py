@@ -45,7 +45,7 @@ __all__ = ["READING_MODEL", "ReadingModel", "shipped_dir"]
 
 READING_MODEL = "reading-v1"
 """The folder under ``cyberkind/classifiers/data`` that holds the shipped model."""
-INSTALL_HINT = "pip install 'cyberkind[accurate]'"
+INSTALL_HINT = "pip install --force-reinstall cyberkind"
 _FILES = ("model.onnx", "tokenizer.json", "config.json")
 _Run = tuple[npt.NDArray[np.float32], list[Any], list[npt.NDArray[np.float32]]]
 """What one encoder pass gives: sentence logits, encodings, word-piece logits."""

@@ -16,6 +16,11 @@
   read, the fast probabilities are shifted in logit so that each label's fast threshold lands
   on the encoder's: the tier's thresholds hold for every row.
 
+``accurate`` (``cyberkind.accurate.v2``) and ``cascade`` (``cyberkind.cascade.v2``) are the same
+two tiers under the names the frozen-embedding tiers had before the reading model replaced
+them (those are now ``frozen`` and ``frozen-cascade``), so that ``--tier accurate`` keeps giving
+the best reading. Nothing beyond the base install is needed: no PyTorch.
+
 Both give the 16 public labels (the columns :class:`~cyberkind.engine.Scorer` reads) plus the
 encoder's extra heads (:data:`EXTRA_HEADS`: ``spam``, the person-vs-idea ``target:*`` heads and
 a few emotion heads). :meth:`cyberkind.engine.Scorer.read` returns them beside the public
@@ -121,13 +126,13 @@ def reading_available(model_dir: Path | None = None) -> bool:
     return files and all(importlib.util.find_spec(m) for m in ("onnxruntime", "tokenizers"))
 
 
-READING_TIERS = ("reading", "reading-cascade")
+READING_TIERS = ("reading", "reading-cascade", "accurate", "cascade")
 """The tiers that need the reading model and its runtime."""
 
 
 def guard_tier(wanted: str, model_dir: Path | None = None) -> str:
     """The tier to read with when ``wanted`` (the ``guard_tier`` or ``inbox_tier`` setting)
-    names it: ``reading`` and ``reading-cascade`` fall back to ``fast`` where the reading
+    names it: the tiers of :data:`READING_TIERS` fall back to ``fast`` where the reading
     model or its runtime is missing; any other tier is kept as it is."""
     if wanted in READING_TIERS and not reading_available(model_dir):
         return "fast"
@@ -292,5 +297,13 @@ def register_classifiers() -> list[ClassifierRegistration]:
         ),
         ClassifierRegistration(
             "cyberkind.reading-cascade.v1", "reading-cascade", make_reading_cascade, CASCADE_CONFIG
+        ),
+        # The names users knew for the better tiers: ``accurate`` and ``cascade`` were the frozen
+        # MiniLM tiers (now ``frozen``, ``frozen-cascade``); the reading model replaced them.
+        ClassifierRegistration(
+            "cyberkind.accurate.v2", "accurate", make_reading_classifier, READING_CONFIG
+        ),
+        ClassifierRegistration(
+            "cyberkind.cascade.v2", "cascade", make_reading_cascade, CASCADE_CONFIG
         ),
     ]

@@ -54,7 +54,7 @@ def draft_cli(
     values = _settings(settings)
     llm = llm_from_settings(values)
     with _open_store(db, values) as store:
-        links = LinkLibrary(store, load_encoder(values["links_rank"], values["encoder_dir"]))
+        links = LinkLibrary(store, load_encoder(values["links_rank"]))
         composer = Composer(
             store,
             seed=seed,

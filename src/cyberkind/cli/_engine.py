@@ -111,9 +111,10 @@ def labels_markdown(thresholds: dict[str, float]) -> str:
     "--tier",
     default=None,
     help="Model tier: reading-cascade (the fast tier, and the fine-tuned encoder for the texts "
-    "it is unsure of), reading, fast (raw speed), accurate or cascade (the last two need "
-    "cyberkind[accurate]). Default: the score_tier setting, reading-cascade (fast where the "
-    "reading model or onnxruntime is missing).",
+    "it is unsure of), reading, fast (raw speed); accurate and cascade are older names of "
+    "reading and reading-cascade; frozen or frozen-cascade (legacy, need cyberkind[lab]). "
+    "Default: the score_tier setting, reading-cascade (fast where the reading model or "
+    "onnxruntime is missing).",
 )
 @click.option(
     "--engine",

@@ -76,8 +76,8 @@ def _team_policy(db: str | None) -> Any:
 @click.option(
     "--tier",
     default=None,
-    help="The engine tier the guard reads with (default: the guard_tier setting, fast); "
-    "reading is the fine-tuned encoder, which reads intent rather than words.",
+    help="The engine tier the guard reads with (default: the guard_tier setting, reading: the "
+    "fine-tuned encoder, which reads intent rather than words); fast is for raw speed.",
 )
 def check(
     text: str | None,

@@ -43,9 +43,9 @@ def inbox_tier_option(func: F) -> F:
     return click.option(
         "--tier",
         default=None,
-        help="The engine tier that reads the comments: reading, reading-cascade, fast, "
-        "accurate or cascade (default: the inbox_tier setting, reading; fast where the "
-        "reading model or onnxruntime is missing). fast is for raw speed.",
+        help="The engine tier that reads the comments: reading, reading-cascade (accurate and "
+        "cascade are their older names) or fast (default: the inbox_tier setting, reading; "
+        "fast where the reading model or onnxruntime is missing). fast is for raw speed.",
     )(func)
 
 

@@ -16,7 +16,7 @@ from ._inbox import _open_store, db_option
 def _library(store: Any, values: dict[str, Any]) -> Any:
     from ..links import LinkLibrary, load_encoder
 
-    return LinkLibrary(store, load_encoder(values["links_rank"], values["encoder_dir"]))
+    return LinkLibrary(store, load_encoder(values["links_rank"]))
 
 
 def _echo_suggestions(found: list[Any], as_json: bool, empty: str) -> None:

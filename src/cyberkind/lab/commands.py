@@ -39,11 +39,11 @@ __all__ = ["bench", "train"]
     "only",
     type=click.Choice(["fast", "accurate", "detox", "spans", "reading", "cascade", "acts"]),
     multiple=True,
-    help="Build only these models (repeatable): fast (the classifier, minutes), accurate (its "
-    "embedding heads; needs fast and cyberkind[accurate]), detox (the rewrite lexicon, "
+    help="Build only these models (repeatable): fast (the classifier, minutes), accurate (the "
+    "frozen tier's embedding heads; needs fast and cyberkind[lab]), detox (the rewrite lexicon, "
     "seconds), spans (the guard's toxic span model, about a minute) or reading (the "
     "fine-tuned encoder: two resumable stages, about 90 minutes of CPU training on two cores, "
-    "then ONNX export and evaluation, then the cascade; needs PyTorch and cyberkind[accurate]), "
+    "then ONNX export and evaluation, then the cascade; needs PyTorch and cyberkind[lab]), "
     "cascade (the reading-cascade tier's per-label margins, chosen on dev splits; about a "
     "minute; run it after fast and reading) or acts (the act reader stacked on the reading "
     "tier, seconds; run it after reading). Default: fast, "
@@ -75,12 +75,12 @@ def train(
 ) -> None:
     """Rebuild every shipped model from the labelled data, deterministically.
 
-    Writes the weights, a model card and metrics.json per model, the rewrite
-    lexicon (detox-v1) and the guard's span model (spans-v1) with their model
-    cards. The fast tier takes about 5 minutes on two cores, the span model about
-    a minute. The accurate tier needs the fast tier and `pip install
-    'cyberkind[accurate]'`; embedding its 230k texts takes about 25 minutes the
-    first time (the cache makes reruns and interrupted runs quick).
+    Writes the weights, a model card and metrics.json per model, the rewrite lexicon
+    (detox-v1) and the guard's span model (spans-v1) with their model cards. The
+    fast tier takes about 5 minutes on two cores, the span model about a minute. The
+    frozen tier (`--only accurate`, once the accurate tier) needs the fast tier and
+    `pip install 'cyberkind[lab]'`; embedding its 230k texts takes about 25 minutes
+    the first time (the cache makes reruns and interrupted runs quick).
 
     Example:
 
@@ -105,7 +105,7 @@ def train(
     wanted = set(only or ("fast", "accurate", "detox", "spans"))
     if not only and not _accurate_installed():
         click.echo(
-            "Skipping the accurate tier: pip install 'cyberkind[accurate]' to build it.", err=True
+            "Skipping the accurate tier: pip install 'cyberkind[lab]' to build it.", err=True
         )
         wanted.discard("accurate")
     out: dict[str, Any] = {}
@@ -542,8 +542,8 @@ def bench(
 ) -> None:
     """Run every benchmark, side by side with installed peers; write a table.
 
-    The accurate and cascade tiers are included when `cyberkind[accurate]` is
-    installed.
+    The frozen tiers (the accurate tier before the reading model) are included
+    when `cyberkind[lab]` is installed.
 
     Example:
 

@@ -8,7 +8,7 @@ live encoder, on texts it has not seen in this process.
 **Usage**::
 
     >>> tiers = accurate_benchmarks(Path("../shared/data"), encoder_dir=None)
-    >>> tiers["quality"]["tweeteval_offensive"]["cyberkind accurate"]
+    >>> tiers["quality"]["tweeteval_offensive"]["cyberkind frozen"]
 """
 
 from __future__ import annotations
@@ -43,8 +43,8 @@ __all__ = [
 
 REPORTED_EMOTIONS: tuple[str, ...] = ("gratitude", "admiration", "caring", "sadness", "grief")
 REPORTED_EMOTIONS += ("joy", "pride", "curiosity")
-ACCURATE = "cyberkind accurate"
-CASCADE = "cyberkind cascade"
+ACCURATE = "cyberkind frozen"
+CASCADE = "cyberkind frozen-cascade"
 Scores = dict[str, npt.NDArray[np.float32]]
 Encode = Callable[[Sequence[str]], npt.NDArray[np.float32]]
 
@@ -57,7 +57,7 @@ def accurate_available(model_dir: Path | None = None) -> str | None:
         if not importlib.util.find_spec(m)
     ]
     if missing:
-        return f"not installed ({', '.join(missing)}): pip install 'cyberkind[accurate]'"
+        return f"not installed ({', '.join(missing)}): pip install 'cyberkind[lab]'"
     if not ((model_dir or default_model_dir()) / "accurate-v1" / "heads.npz").is_file():
         return "no accurate-v1 heads: run `cyberkind train --only accurate`"
     return None
@@ -137,7 +137,7 @@ def accurate_benchmarks(
             ("tweeteval_offensive", "toxicity", "tweeteval-offensive"),
             ("tweeteval_hate", "identity_attack", "tweeteval-hate"),
         ):
-            echo(f"bench: {task} (accurate tiers)")
+            echo(f"bench: {task} (frozen tiers)")
             texts, y, sources = split_rows(label, data_dir)
             keep = [i for i, s in enumerate(sources) if s == source]
             keep = [keep[i] for i in _spread(len(keep), limit)]
@@ -146,7 +146,7 @@ def accurate_benchmarks(
                 tier: round(macro_f1(y[keep], (s[label] >= thresholds[label]).astype(int), 2), 4)
                 for tier, s in scored.items()
             }
-        echo("bench: tweeteval_emotion (accurate tiers)")
+        echo("bench: tweeteval_emotion (frozen tiers)")
         texts, gold, classes = emotion_benchmark(data_dir)
         rows_ = _spread(len(texts), limit)
         texts, gold = [texts[i] for i in rows_], [gold[i] for i in rows_]
@@ -162,7 +162,7 @@ def accurate_benchmarks(
             )
             for tier, s in scored.items()
         }
-        echo("bench: goemotions (accurate tiers)")
+        echo("bench: goemotions (frozen tiers)")
         texts, multi_hot, names = goemotions_test(data_dir)
         rows_ = _spread(len(texts), limit)
         texts, multi_hot = [texts[i] for i in rows_], multi_hot[rows_]
@@ -185,7 +185,7 @@ def accurate_benchmarks(
         out["goemotions_per_label_f1"] = {k: per_label[ACCURATE][k] for k in REPORTED_EMOTIONS}
         # The share sent to the encoder, over the four quality tasks' rows only.
         out["cascade_share"] = round(sent["encoded"] / max(sent["texts"], 1), 4)
-        echo("bench: public labels (accurate tier)")
+        echo("bench: public labels (frozen tier)")
         for label in label_names():
             texts, y, _ = split_rows(label, data_dir, limit)
             scores = accurate.scores(texts)
@@ -193,7 +193,7 @@ def accurate_benchmarks(
             report = dict(binary_report(y, p, thresholds[label]))
             report["average_precision"] = average_precision(y, p)
             out["labels"][label] = report
-        echo("bench: identity probes (accurate tiers)")
+        echo("bench: identity probes (frozen tiers)")
         from .probes import identity_fpr, identity_recall
 
         for key, probe in (
@@ -209,7 +209,7 @@ def accurate_benchmarks(
         if cache is not None:
             cache.close()
 
-    echo("bench: speed (accurate tiers)")
+    echo("bench: speed (frozen tiers)")
     pool: dict[str, None] = {}
     for head in ("toxicity", "identity_attack", "gratitude", "distress", "question"):
         pool.update(dict.fromkeys(t.replace("\n", " ") for t in split_rows(head, data_dir)[0]))
@@ -256,7 +256,8 @@ def accurate_markdown(data: dict[str, Any], fast_quality: dict[str, Any]) -> str
     """The report's section on the accurate and cascade tiers (or why they were skipped)."""
     if "accurate" not in data:
         reason = data.get("accurate_missing", "not measured")
-        return f"## Accurate and cascade tiers\n\nNot measured in this run: {reason}.\n"
+        title = "## The frozen tiers (formerly accurate and cascade)"
+        return f"{title}\n\nNot measured in this run: {reason}.\n"
     acc = data["accurate"]
     fast = "cyberkind fast"
     tasks = (
@@ -314,26 +315,27 @@ def accurate_markdown(data: dict[str, Any], fast_quality: dict[str, Any]) -> str
         for tier in (ACCURATE, CASCADE)
     ]
     per_label = ", ".join(f"{k} {v:.3f}" for k, v in acc["goemotions_per_label_f1"].items())
-    return f"""## Accurate and cascade tiers
-`accurate` blends each fast-tier head with a head over all-MiniLM-L6-v2 sentence embeddings
-(onnxruntime); `cascade` sends to the encoder only the texts whose fast-tier logit for some
-public label lies within 0.5 of that label's fast or accurate threshold logit, or between
-them (here {acc["cascade_share"]:.1%} of the rows of the four tasks below), and keeps the
-fast scores for the rest. Macro-F1 on the same test rows as above, each tier at its own
-dev-tuned thresholds.
+    return f"""## The frozen tiers (formerly accurate and cascade)
+A benchmark peer since the reading model took the `accurate` and `cascade` names (the frozen
+tiers need `cyberkind[lab]`, which pulls in PyTorch). `frozen` blends each fast-tier head with a
+head over frozen all-MiniLM-L6-v2 sentence embeddings (onnxruntime); `frozen-cascade` sends to
+the encoder only the texts whose fast-tier logit for some public label lies within 0.5 of that
+label's fast or frozen threshold logit, or between them (here {acc["cascade_share"]:.1%} of the
+rows of the four tasks below), and keeps the fast scores for the rest. Macro-F1 on the same test
+rows as above, each tier at its own dev-tuned thresholds.
 
 {_table(["task", fast, ACCURATE, CASCADE], task_rows)}
 
-GoEmotions per-label F1, accurate tier: {per_label}.
+GoEmotions per-label F1, frozen tier: {per_label}.
 
 Identity probes (as below for the fast tier): false-positive rate on the kind identity
 sentences (target: at most 5% for every group) and recall on the hateful ones.
 
 {_table(["tier", "label", "worst group FPR", "mean FPR", "mean hateful recall"], probe_rows)}
 
-Every public label, test split (F1 at the default threshold, AP, and the accurate tier's ECE):
+Every public label, test split (F1 at the default threshold, AP, and the frozen tier's ECE):
 
-{_table(["label", "F1 fast", "F1 accurate", "AP fast", "AP accurate", "ECE accurate"], label_rows)}
+{_table(["label", "F1 fast", "F1 frozen", "AP fast", "AP frozen", "ECE frozen"], label_rows)}
 
 Speed in this process, after loading (load: {speed["load_s"]} s, ONNX export excluded; the
 first load on a machine exports the encoder once, about 10 s). Batches of 256 unique texts;

@@ -34,6 +34,7 @@ from ..training.corpora import emotion_benchmark, goemotions_test
 from ..training.metrics import f1_score, macro_f1
 from .accurate import split_rows
 from .functional import evaluate as functional_evaluate
+from .install import install_footprint
 
 __all__ = ["READING", "cascade_benchmarks", "reading_benchmarks"]
 
@@ -148,6 +149,7 @@ def reading_benchmarks(
             "n": len(timings),
         },
         "start_up_s": _start_up(model_dir),
+        "install": install_footprint(),
         "cascade": cascade_benchmarks(data_dir, model_dir, quick=quick, echo=echo),
     }
 
@@ -260,6 +262,14 @@ def reading_markdown(data: dict[str, Any]) -> str:
             f"| {title} | {fast_value} | {value} | {sign} {target:g} | "
             f"{verdict(float(value), target, higher)} |"
         )
+    install = r.get("install")
+    if install:
+        rows.append(
+            f"| The accurate install (`{install['requirement']}`): PyTorch in it | - | "
+            f"{'yes' if install['torch'] else 'no'} ({install['megabytes']:g} MB, "
+            f"{install['packages']} packages) | no PyTorch | "
+            f"{'NOT met' if install['torch'] else 'met'} |"
+        )
     peers = sorted(
         {n for t in ("tweeteval_offensive", "tweeteval_hate") for n in q[t]["macro_f1"]} - {fast}
     )
@@ -289,8 +299,26 @@ def reading_markdown(data: dict[str, Any]) -> str:
             *side,
             "",
             *_cascade_markdown(r.get("cascade")),
+            *_install_markdown(install),
         ]
     )
+
+
+def _install_markdown(install: dict[str, Any] | None) -> list[str]:
+    if not install:
+        return []
+    largest = ", ".join(f"{k} {v:g}" for k, v in install["largest_mb"].items())
+    return [
+        "",
+        "### The accurate install",
+        "",
+        f"`pip install '{install['requirement']}'` (the extra adds nothing to the base install: "
+        "the reading model ships inside the package): "
+        f"{install['packages']} distributions, {install['megabytes']:g} MB on disk, "
+        f"PyTorch {'included' if install['torch'] else 'not included'}. Largest (MB): "
+        f"{largest}. Measured from the installed distributions' metadata and files "
+        "(`cyberkind.lab.bench.install`); the frozen-MiniLM peer's `lab` extra adds PyTorch.",
+    ]
 
 
 def _cascade_markdown(c: dict[str, Any] | None) -> list[str]:

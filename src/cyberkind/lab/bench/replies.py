@@ -119,6 +119,14 @@ MORE_SETS: tuple[tuple[str, str, str], ...] = (
         "(measure, do not read). First measured on commit a28d2e7 (act 0.845, forbidden "
         "0.042, link use 0.000).",
     ),
+    (
+        "replies_set_e.jsonl",
+        "Set E: 84 comments, a fourth blog and link library (blind)",
+        "Written the same way by a fourth helper session on 2026-12-07, after set D had been "
+        "looked at four times. Never read by the developers: only its totals are looked at. "
+        "First measured on commit 896abba (reading tier: act 0.809, forbidden 0.188, link "
+        "use 0.167).",
+    ),
 )
 """More comment sets, reported beside :data:`DATA_FILE`: (file, heading, provenance)."""
 SOURCE = "bench"

@@ -125,7 +125,7 @@ NOTES_ON_TARGETS = """\
   is a linear model over hashed n-grams: compare it with the FastText and SVM baselines of
   the TweetEval paper (last table) and with the peers above. Tried for the fast tier: C grid
   {0.5, 2, 8} then {1, 4, 16} chosen on dev, word bigrams plus 4-letter affixes, balanced
-  class weights, extra hard negatives. Then the accurate tier: frozen all-MiniLM-L6-v2
+  class weights, extra hard negatives. Then the frozen tier (once `accurate`): all-MiniLM-L6-v2
   sentence embeddings with a logistic head per label, blended with the fast tier's logit on
   dev. It gains most where meaning matters more than words (TweetEval emotion +0.09, threat
   AP +0.18) and little on GoEmotions and offensive, and nothing on hate. What is left is
@@ -231,8 +231,9 @@ def run_benchmarks(
 ) -> BenchResult:
     """Run every benchmark; write ``benchmarks.md`` and ``benchmarks.json`` into ``output_dir``.
 
-    The accurate and cascade tiers are measured when their extra and heads are installed
-    (:mod:`.accurate`); ``embedding_cache`` lets their quality part reuse training embeddings.
+    The frozen tiers (once accurate and cascade) are measured when the lab extra and their heads
+    are installed (:mod:`.accurate`); ``embedding_cache`` lets their quality part reuse training
+    embeddings.
     """
     started = time.perf_counter()
     folder = (model_dir or default_model_dir()) / str(FAST_CONFIG["folder"])

