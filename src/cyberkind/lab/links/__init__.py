@@ -1,0 +1,1 @@
+"""Data written for the link judge (:mod:`cyberkind.lab.training.answers`)."""
