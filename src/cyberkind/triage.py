@@ -1025,7 +1025,7 @@ def act_features(
         out[f"rule:{name}"] = float(found)
     out.update(text_features(text))
     if meaning_vector is not None:
-        out.update({f"{meaning.FEATURE_PREFIX}{i}": float(v) for i, v in enumerate(meaning_vector)})
+        out.update(meaning.features(meaning_vector))
     return out
 
 

@@ -99,6 +99,6 @@ def passages(texts: Sequence[str]) -> npt.NDArray[np.float32]:
     return _run("passage", texts)
 
 
-def features(vector: npt.NDArray[np.float32]) -> dict[str, float]:
+def features(vector: Sequence[float] | npt.NDArray[np.float32]) -> dict[str, float]:
     """``vector`` as named features (``meaning:0`` ...), as the act reader reads them."""
     return {f"{FEATURE_PREFIX}{i}": float(v) for i, v in enumerate(vector)}
