@@ -82,10 +82,12 @@ def test_written_comments_are_whole_distinct_and_labelled() -> None:
     assert act_rows()[-len(rows) :] == rows
 
 
-@pytest.mark.parametrize("blind_file", ["replies_set_d.jsonl", "replies_set_e.jsonl"])
+@pytest.mark.parametrize(
+    "blind_file", ["replies_set_d.jsonl", "replies_set_e.jsonl", "replies_set_j.jsonl"]
+)
 def test_no_written_comment_is_a_near_copy_of_a_blind_set(blind_file: str) -> None:
-    """Sets D and E (the blind reply sets) came after the templates, one of whose stock
-    thank-yous is close to one of D's; the written comments must not be close to either."""
+    """Sets D, E and J (the blind reply sets) came after the templates, one of whose stock
+    thank-yous is close to one of D's; the written comments must not be close to any."""
     blind, _ = load_comments(data_file=blind_file)
     near = [
         f"{row.text!r} ~ {blind_file} {c.id}"

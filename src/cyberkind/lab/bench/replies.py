@@ -128,6 +128,14 @@ MORE_SETS: tuple[tuple[str, str, str], ...] = (
         "use 0.167).",
     ),
     (
+        "replies_set_j.jsonl",
+        "Set J: 84 comments, a tenth blog and link library (blind)",
+        "Written the same way by a helper session on 2026-12-07, after the meaning act reader "
+        "and the link judge landed and sets D and E had been looked at six and three times. "
+        "Never read by the developers: only its totals are looked at. First measured on commit "
+        "435b075 (reading tier: act 0.952, forbidden 0.000, link use 0.167).",
+    ),
+    (
         "replies_set_f.jsonl",
         "Set F: 84 comments, an adult cello learner's blog (error analysis)",
         "Written the same way by a fifth helper session on 2026-12-07. First measured on "
