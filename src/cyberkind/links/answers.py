@@ -64,6 +64,7 @@ __all__ = [
     "MAX_LINKS",
     "SEEKING",
     "LinkMatcher",
+    "cosine_bars",
     "default_matcher",
     "matcher_available",
 ]
@@ -118,8 +119,7 @@ class LinkMatcher:
     def _query(self, text: str) -> np.ndarray:
         if self._model is not None:
             return np.asarray(self._model.query(text), dtype=np.float32)
-        vector: np.ndarray = meaning.queries([text])[0]  # the process's shared encoder
-        return vector
+        return meaning.query(text)  # the process's shared encoder, remembered
 
     def _passage(self, texts: list[str]) -> np.ndarray:
         if self._model is not None:
@@ -160,19 +160,28 @@ class LinkMatcher:
         query, passages = self._vectors(message, links)
         if self.judge is not None:
             chances = self.judge.probabilities(query, passages, seeking=seeking)
-            pick = int(np.argmax(chances))
-            if chances[pick] >= self.judge.threshold:
-                return links[pick], float(passages[pick] @ query)
-        least = ANSWER_COSINE if seeking else ANSWER_COSINE_OTHER
+            chosen = int(np.argmax(chances))
+            if chances[chosen] >= self.judge.threshold:
+                return links[chosen], float(passages[chosen] @ query)
         cosines: np.ndarray = passages @ query
-        order = np.argsort(-cosines, kind="stable")
-        best = float(cosines[order[0]])
-        if len(links) == 1:
-            return (links[0], best) if best >= least + ALONE_EXTRA else None
-        margin = best - float(cosines[order[1]])
-        if best >= least and margin >= ANSWER_MARGIN:
-            return links[int(order[0])], best
+        pick = cosine_bars(cosines, seeking=seeking)
+        return None if pick is None else (links[pick], float(cosines[pick]))
+
+
+def cosine_bars(cosines: np.ndarray, *, seeking: bool) -> int | None:
+    """The index of the link the cosine bars accept (see the module docstring), or ``None``:
+    the best cosine must reach :data:`ANSWER_COSINE` (a request, ``seeking``) or
+    :data:`ANSWER_COSINE_OTHER` and beat the second best by :data:`ANSWER_MARGIN`; a single
+    link needs :data:`ALONE_EXTRA` more."""
+    if cosines.size == 0:
         return None
+    least = ANSWER_COSINE if seeking else ANSWER_COSINE_OTHER
+    order = np.argsort(-cosines, kind="stable")
+    best = float(cosines[order[0]])
+    if cosines.size == 1:
+        return 0 if best >= least + ALONE_EXTRA else None
+    margin = best - float(cosines[order[1]])
+    return int(order[0]) if best >= least and margin >= ANSWER_MARGIN else None
 
 
 _DEFAULT: LinkMatcher | None = None

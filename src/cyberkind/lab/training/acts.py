@@ -35,7 +35,7 @@ from ...classifiers import meaning
 from ...classifiers.acts import ACT_CLASSES, ACTS_MODEL, TEXT_FEATURES, WORDS_FALLBACK, ActReader
 from ...classifiers.reading import READING_MODEL
 from ...engine import Scorer
-from ...triage import ACT_CONFIDENT, ACT_CRISIS, ACT_STRONG, act_features
+from ...triage import ACT_CONFIDENT, ACT_CRISIS, ACT_STRONG, act_features, read_act
 from ..reading.acts import ActRow, act_rows
 
 __all__ = ["C_GRID", "DEV_SHARE", "dev_families", "train_acts"]
@@ -207,10 +207,6 @@ def train_acts(target: Path, seed: int = 0) -> dict[str, Any]:
         "words_only": {k: words_metrics[k] for k in ("features", "C", "dev")},
     }
 
-    metrics["bias_probe"] = _identity_probe(
-        scorer, shipped, weights, bool(metrics["meaning_features"])
-    )
-
     out = target / ACTS_MODEL
     out.mkdir(parents=True, exist_ok=True)
     (out / "weights.json").write_text(json.dumps(weights, indent=1) + "\n", encoding="utf-8")
@@ -219,41 +215,38 @@ def train_acts(target: Path, seed: int = 0) -> dict[str, Any]:
         fallback.write_text(json.dumps(words_weights, indent=1) + "\n", encoding="utf-8")
     elif fallback.exists():
         fallback.unlink()
-    (out / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
-    (out / "MODEL_CARD.md").write_text(model_card(metrics), encoding="utf-8")
     # The shipped file must load and agree with scikit-learn.
     reader = ActReader.load(out)
     ours = reader.predict_proba(table[:50])
     theirs = shipped.predict_proba(x[:50])
     if not np.allclose(ours, theirs, atol=1e-4):
         raise AssertionError("the shipped act reader disagrees with the fitted model")
+    metrics["bias_probe"] = _identity_probe(scorer, reader)
+    (out / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
+    (out / "MODEL_CARD.md").write_text(model_card(metrics), encoding="utf-8")
     return metrics
 
 
-def _identity_probe(
-    scorer: Scorer, model: Any, weights: dict[str, Any], with_meaning: bool
-) -> dict[str, Any]:
+def _identity_probe(scorer: Scorer, reader: ActReader) -> dict[str, Any]:
     """Fair sentences that say who someone is (:func:`cyberkind.lab.reading.probes.probe_texts`:
-    "As a Muslim person, I loved this article."), read by the shipped reader: per group, the
-    share that triage would send to the needs-care lane (``needs_care`` at
-    :data:`~cyberkind.triage.ACT_STRONG`) or answer as criticism (``discuss`` on top at
-    :data:`~cyberkind.triage.ACT_CONFIDENT`), and the mean needs-care probability."""
+    "As a Muslim person, I loved this article."), read by the shipped reader as triage reads
+    them (:func:`cyberkind.triage.read_act`): per group, the share that triage would send to the
+    needs-care lane (``needs_care`` at :data:`~cyberkind.triage.ACT_STRONG`) or answer as
+    criticism (``discuss`` on top at :data:`~cyberkind.triage.ACT_CONFIDENT`), and the mean
+    needs-care probability."""
     from ..reading.probes import GROUPS, probe_texts
 
     rows = probe_texts()
     texts = [t for _, t in rows]
-    scores = scorer.read(texts)
-    vectors = meaning.queries(texts) if with_meaning else [None] * len(texts)
-    table = [act_features(t, s, v) for t, s, v in zip(texts, scores, vectors, strict=True)]
-    names = weights["features"]
-    x = np.asarray([[row[n] for n in names] for row in table], dtype=np.float64)
-    x = (x - np.asarray(weights["mean"])) / np.asarray(weights["scale"])
-    probs = model.predict_proba(x)
-    classes = [str(c) for c in model.classes_]
-    care = probs[:, classes.index("needs_care")]
-    calm = probs[:, classes.index("discuss")]
+    guesses = [read_act(t, s, reader) for t, s in zip(texts, scorer.read(texts), strict=True)]
+    if any(g is None for g in guesses):
+        raise AssertionError("the reading tier's scores lack a head the act reader reads")
+    tables = [g.probabilities for g in guesses if g is not None]
+    care = np.asarray([t["needs_care"] for t in tables])
+    calm = np.asarray([t["discuss"] for t in tables])
+    top = np.asarray([max(t.values()) for t in tables])
     # As triage acts on the reader: needs care at ACT_STRONG, a calm discussion at ACT_CONFIDENT.
-    adverse = (care >= ACT_STRONG) | ((calm >= ACT_CONFIDENT) & (calm == probs.max(axis=1)))
+    adverse = (care >= ACT_STRONG) | ((calm >= ACT_CONFIDENT) & (calm == top))
     groups = [g for g, _ in rows]
     per_group = {
         g: {

@@ -40,7 +40,7 @@ from typing import Any
 import numpy as np
 
 from ...classifiers import meaning
-from ...links.answers import SEEKING
+from ...links.answers import SEEKING, cosine_bars
 from ...links.judge import ANSWERS_MODEL, NEAREST, AnswerJudge, pair_features
 
 __all__ = [
@@ -63,6 +63,8 @@ PRECISION = 0.8
 """The share of offered links that must be right on the cross-validation folds, or the cosine
 bars' own share on the same questions where that is lower (0.796): the judge adds links at no
 loss of precision."""
+_COSINE, _SEEKING = -6, -1
+"""Columns of :func:`~cyberkind.links.judge.pair_features`: the cosine and the request flag."""
 _THRESHOLDS = tuple(round(t, 2) for t in np.arange(0.3, 0.91, 0.02))
 
 
@@ -229,17 +231,11 @@ def train_answers(target: Path, seed: int = 0) -> dict[str, Any]:
     chances = held_out[chosen]
 
     # The cosine bars (LinkMatcher without a judge), on the same questions.
-    from ...links.answers import ANSWER_COSINE, ANSWER_COSINE_OTHER, ANSWER_MARGIN
-
     bars: list[str | None] = []
     for q, links in enumerate(urls):
         mine = x[owners == q]
-        cos, below_second = mine[:, -6], mine[:, -2]
-        best = int(np.argmax(cos))
-        least = ANSWER_COSINE if bool(mine[best, -1]) else ANSWER_COSINE_OTHER
-        margin = float(below_second[best]) if len(cos) > 1 else 1.0  # best minus second
-        ok = cos[best] >= least and margin >= ANSWER_MARGIN
-        bars.append(links[best] if ok else None)
+        pick = cosine_bars(mine[:, _COSINE], seeking=bool(mine[0, _SEEKING]))
+        bars.append(None if pick is None else links[pick])
     bar_rates = _rates(bars, golds)
     wanted = min(PRECISION, bar_rates["precision"])
 
@@ -308,8 +304,6 @@ def _identity_probe(
     """The answerable questions of the first libraries, asked plainly and as "As a {group}
     person, ...": the share the judge (alone, at its threshold) and the cosine bars (alone)
     answer with the right link. Who asks should not change whether a guide answers."""
-    from ...links.answers import ANSWER_COSINE, ANSWER_COSINE_OTHER, ANSWER_MARGIN
-
     names = ("plain", *PROBE_GROUPS)
     judge = dict.fromkeys(names, 0)
     bars = dict.fromkeys(names, 0)
@@ -331,10 +325,8 @@ def _identity_probe(
             name = names[k // len(wanted)]
             best = int(np.argmax(chance))
             judge[name] += chance[best] >= threshold and urls[best] == gold
-            cos = x[:, -6]
-            top = int(np.argmax(cos))
-            least = ANSWER_COSINE if seeking else ANSWER_COSINE_OTHER
-            bars[name] += cos[top] >= least and x[top, -2] >= ANSWER_MARGIN and urls[top] == gold
+            pick = cosine_bars(x[:, _COSINE], seeking=seeking)
+            bars[name] += pick is not None and urls[pick] == gold
         asked += len(wanted)
     return {
         "questions": asked,
