@@ -39,6 +39,9 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+import numpy.typing as npt
+
 from .classifiers import meaning
 from .classifiers.acts import ActReader, text_features
 from .guard.lexicon import INSULT_ADJECTIVES, INSULT_NOUNS, words_pattern
@@ -1011,7 +1014,9 @@ class ActGuess:
 
 
 def act_features(
-    text: str, scores: Mapping[str, float], meaning_vector: Sequence[float] | None = None
+    text: str,
+    scores: Mapping[str, float],
+    meaning_vector: Sequence[float] | npt.NDArray[np.float32] | None = None,
 ) -> dict[str, float]:
     """The act reader's inputs for one message: its stored ``scores`` as they are, what the text
     rules alone read (``rule:<field>``: 1.0 where :func:`read_message` without scores finds it),
@@ -1052,7 +1057,7 @@ def read_act(
     heads = reader.score_heads()
     if any(not math.isfinite(scores.get(h, math.nan)) for h in heads):
         return None
-    vector = meaning.queries([text])[0] if reader.reads_meaning else None
+    vector = meaning.query(text) if reader.reads_meaning else None
     probs = reader.predict_proba([act_features(text, scores, vector)])[0]
     table = {act: float(p) for act, p in zip(reader.classes, probs, strict=True)}
     top = max(table, key=lambda act: table[act])

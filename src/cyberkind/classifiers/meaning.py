@@ -29,6 +29,7 @@ Texts are embedded as ``query:`` (a message) or ``passage:`` (a link), unit leng
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import threading
 from collections.abc import Sequence
@@ -46,6 +47,7 @@ __all__ = [
     "features",
     "passages",
     "queries",
+    "query",
     "shared_model",
 ]
 
@@ -92,6 +94,16 @@ def _run(kind: str, texts: Sequence[str]) -> npt.NDArray[np.float32]:
 def queries(texts: Sequence[str]) -> npt.NDArray[np.float32]:
     """Unit vectors of ``texts`` read as messages (``query:``), one row each."""
     return _run("query", texts)
+
+
+@functools.lru_cache(maxsize=4096)
+def query(text: str) -> npt.NDArray[np.float32]:
+    """The unit vector of one message (``query:``), remembered for the next few thousand
+    calls: triage reads every comment of a thread again whenever the thread changes. The
+    array is read-only (shared by every caller)."""
+    vector: npt.NDArray[np.float32] = queries([text])[0]
+    vector.setflags(write=False)
+    return vector
 
 
 def passages(texts: Sequence[str]) -> npt.NDArray[np.float32]:
