@@ -73,3 +73,41 @@ def test_empty_batch() -> None:
     assert f.transform([]).shape == (0, 2**8)
     w = np.zeros((2**8, 2), dtype=np.float32)
     assert linear_logits(f.features([]), w, np.zeros(2, np.float32)).shape == (0, 2)
+
+
+_URL_CASES = [
+    "see https://example.com/a?b=1, ok",
+    "xhttps://a.b/www.c.d and www.e.f",
+    "it'https://a.b then it' https://c.d",
+    "a*https://x.y @https://z a@www.q.r",
+    "ab'c'https://x.y/https://z www.www.w",
+    "HTTP://LOUD.COM and Www.Mixed.Org!",
+    "'https://quoted.org' (www.paren.net)",
+    "urls: http://a.b\u2019s http://\u00e9t\u00e9.fr caf\u00e9https://x",
+]
+
+
+def _word_hashes(f: HashingFeaturizer, texts: list[str]) -> list[list[int]]:
+    hashes, _ = f._subtokens(texts)
+    out: list[list[int]] = [[]]
+    for word in hashes[:, 0].tolist():
+        if word == -1:  # the separator between texts
+            out.append([])
+        else:
+            out[-1].append(word)
+    return out
+
+
+def test_batch_tokens_match_tokenize_around_urls() -> None:
+    """The batch path (URLs read first, then a pattern without a URL branch) reads every text
+    as :func:`tokenize` does, including URLs glued to words, handles and apostrophes."""
+    import random
+    import zlib
+
+    rng = random.Random(0)
+    pieces = ["a", "b'", "*", "@", "http://", "https://", "www.", "x.y", " ", "\u2019", "\u00e9"]
+    pieces += [".", "!"]
+    fuzz = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 12))) for _ in range(400)]
+    for texts in (_URL_CASES, fuzz, ["no links here", "nor here"]):
+        expected = [[zlib.crc32(t.encode()) for t in tokenize(text)] for text in texts]
+        assert _word_hashes(HashingFeaturizer(2**10), list(texts)) == expected

@@ -131,7 +131,9 @@ class Scorer:
         """One ``{label: probability}`` dict per text."""
         proba = self.predict_proba(texts)
         labels = self.labels
-        return [dict(zip(labels, map(float, row), strict=True)) for row in proba.round(6)]
+        # float64 holds each rounded float32 exactly; tolist() makes the Python floats in C.
+        rows: list[list[float]] = proba.round(6).astype(np.float64).tolist()
+        return [dict(zip(labels, row, strict=True)) for row in rows]
 
     def read(self, texts: Sequence[str]) -> list[dict[str, float]]:
         """One dict per text: the public labels, then the tier's :attr:`extras` that it read.

@@ -36,7 +36,7 @@ from __future__ import annotations
 import itertools
 import re
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -51,6 +51,14 @@ __all__ = ["Features", "HashingFeaturizer", "tokenize"]
 _SEP = "\x00"
 _JOIN = " \x00 "
 _TOKEN = re.compile(r"(?:https?://|www\.)\S+|@\w+|\w+(?:['\u2019*]\w+)*|[^\s\w]")
+# The batch path reads URLs in a pass of their own and then splits with a pattern that has no
+# URL branch (about a third faster). Where a URL is glued to what comes before it ("x'http://",
+# "@b'http://"), whether _TOKEN would start a URL there depends on the token before; such a
+# batch is read with _TOKEN itself.
+_URL_FAST = re.compile(r"(?:https?://|www\.)\S+")
+_WORD_CHAR = re.compile(r"\w")
+_TOKEN_NO_URL = re.compile(r"@\w+|\w+(?:['\u2019*]\w+)*|[^\s\w]")
+_URL_TOKEN = " _url_ "  # what _canonical makes of a URL anyway
 _REPEAT = re.compile(r"(\w)\1{2,}")
 _PREFIX_SALT = b"\x01p:"
 _SUFFIX_SALT = b"\x01s:"
@@ -66,7 +74,31 @@ def _canonical(token: str) -> str:
         return "_url_"
     if token.startswith("@"):
         return "_user_"
-    return _REPEAT.sub(r"\1\1", token.replace("\u2019", "'"))
+    token = token.replace("\u2019", "'")
+    # A search is cheaper than a substitution, and few tokens hold a run of three.
+    return _REPEAT.sub(r"\1\1", token) if _REPEAT.search(token) else token
+
+
+def _batch_tokens(low: str) -> list[str]:
+    """``_TOKEN.findall(low)``, faster: URLs become _url_ first (what _canonical makes of them)."""
+    if "http" not in low and "www." not in low:
+        return _TOKEN_NO_URL.findall(low)
+    glued = False
+
+    def replace(m: re.Match[str]) -> str:
+        nonlocal glued
+        start = m.start()
+        before = low[start - 1] if start else " "
+        if before in "'\u2019*":
+            before = low[start - 2] if start > 1 else " "
+        elif before == "@":
+            before = "a"
+        if _WORD_CHAR.match(before):
+            glued = True
+        return _URL_TOKEN
+
+    out = _URL_FAST.sub(replace, low)
+    return _TOKEN.findall(low) if glued else _TOKEN_NO_URL.findall(out)
 
 
 def tokenize(text: str) -> list[str]:
@@ -118,20 +150,21 @@ class HashingFeaturizer:
         self._hashes: list[int] = [-1, -1, -1]  # the separator's marker
         self._hash_table = np.zeros((0, 3), np.int64)
 
-    def _add_token(self, raw_token: str) -> int:
-        token = _canonical(raw_token)
-        data = token.encode("utf-8", "surrogatepass")
-        if len(token) > 5 and token.isalpha():
-            self._hashes += (
-                zlib.crc32(data),
-                zlib.crc32(_PREFIX_SALT + data[:4]),
-                zlib.crc32(_SUFFIX_SALT + data[-4:]),
-            )
-        else:
-            self._hashes += (zlib.crc32(data), -1, -1)
-        token_id = len(self._ids)
-        self._ids[raw_token] = token_id
-        return token_id
+    def _add_tokens(self, raw_tokens: Iterable[str]) -> None:
+        """Give each of ``raw_tokens`` (none of them memoised yet) an id and its hashes."""
+        ids, hashes, crc32 = self._ids, self._hashes, zlib.crc32
+        for raw_token in raw_tokens:
+            token = _canonical(raw_token)
+            data = token.encode("utf-8", "surrogatepass")
+            if len(token) > 5 and token.isalpha():
+                hashes += (
+                    crc32(data),
+                    crc32(_PREFIX_SALT + data[:4]),
+                    crc32(_SUFFIX_SALT + data[-4:]),
+                )
+            else:
+                hashes += (crc32(data), -1, -1)
+            ids[raw_token] = len(ids)
 
     def _sync_table(self) -> IntArray:
         """The NumPy copy of the memo's hashes, extended by whatever was added since."""
@@ -149,15 +182,20 @@ class HashingFeaturizer:
         joined = _JOIN.join(texts)
         if joined.count(_SEP) != len(texts) - 1:
             joined = _JOIN.join(t.replace(_SEP, " ") for t in texts)
-        tokens = _TOKEN.findall(joined.lower())
+        tokens = _batch_tokens(joined.lower())
         if len(self._ids) > _MEMO_LIMIT:
             self._reset_memo()
         ids = np.fromiter(
             map(self._ids.get, tokens, itertools.repeat(-1)), dtype=np.int64, count=len(tokens)
         )
-        for i in np.flatnonzero(ids < 0).tolist():
-            found = self._ids.get(tokens[i])
-            ids[i] = found if found is not None else self._add_token(tokens[i])
+        missing = np.flatnonzero(ids < 0)
+        if len(missing):
+            self._add_tokens(dict.fromkeys([tokens[i] for i in missing.tolist()]))
+            ids[missing] = np.fromiter(
+                map(self._ids.__getitem__, [tokens[i] for i in missing.tolist()]),
+                dtype=np.int64,
+                count=len(missing),
+            )
         table = self._sync_table()
         return table[ids], np.cumsum(ids == 0)
 
@@ -188,7 +226,11 @@ class HashingFeaturizer:
         if len(empty_rows):
             cols = np.concatenate([cols, np.zeros(len(empty_rows), dtype=np.int64)])
             all_rows = np.concatenate([all_rows, empty_rows])
-        keys, counts = np.unique(all_rows * self.n_features + cols, return_counts=True)
+        keys = all_rows * self.n_features + cols
+        if n * self.n_features < 2**31:  # NumPy sorts int32 several times faster
+            keys = keys.astype(np.int32)
+        keys, counts = np.unique(keys, return_counts=True)
+        keys = keys.astype(np.int64, copy=False)
         return keys // self.n_features, keys % self.n_features, counts.astype(np.float32)
 
     def buckets_of(self, word: str) -> list[int]:
