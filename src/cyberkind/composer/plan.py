@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..models import Act, Link
-from ..phrases import content_words, key_phrase
+from ..phrases import key_phrase, topic_stems
 from ..triage import Reading
 from .moves import MOVES
 from .templates import STAR_LINES, THEMED_STAR_LINES, THEMES
@@ -61,24 +61,6 @@ __all__ = [
 
 Picker = Callable[[str, Sequence[str]], str]
 """Draws one variant of a move: ``pick(key, variants)`` (seeded, no repeats per batch)."""
-
-# Words that say how someone asks, not what about: a link must match the rest.
-_GENERIC_TEXT = (
-    "start starting started find finding make making get getting help know write writing use "
-    "need want tips tip ideas idea way ways best good anyone recommend share version link "
-    "links post posts guide page article somewhere where there printable print copy send "
-    "could would should does have something anything more about think someone else "
-    # Counts and hedges say how much or how sure, not what about ("my two young kids").
-    "two three four five six seven eight nine ten twelve several few couple both "
-    "actually usually maybe perhaps probably"
-)
-_GENERIC = frozenset(_GENERIC_TEXT.split())
-_STEM = 5
-
-
-def _stem(word: str) -> str:
-    return word[:_STEM]
-
 
 @dataclass(frozen=True, slots=True)
 class Answer:
@@ -129,13 +111,12 @@ def find_answer(
 
 
 def _answer_by_words(question: str, own: Sequence[Link], library: Sequence[Link]) -> Answer | None:
-    topic = {_stem(w) for w in content_words(question) if w not in _GENERIC}
+    topic = topic_stems(question)
     if not topic:
         return None
     best: tuple[int, int, Answer] | None = None
     for rank, (link, is_own) in enumerate([(x, True) for x in own] + [(x, False) for x in library]):
-        words = content_words(f"{link.title} {link.description} {' '.join(link.tags)}")
-        covered = topic & {_stem(w) for w in words}
+        covered = topic & topic_stems(f"{link.title} {link.description} {' '.join(link.tags)}")
         if len(covered) * 2 <= len(topic):
             continue
         # More of the topic wins; on a tie the earlier one (own posts come first).

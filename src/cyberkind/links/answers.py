@@ -54,7 +54,7 @@ import numpy as np
 
 from ..classifiers import meaning
 from ..models import Link
-from .judge import AnswerJudge
+from .judge import AnswerJudge, link_words
 
 __all__ = [
     "ALONE_EXTRA",
@@ -159,7 +159,13 @@ class LinkMatcher:
         seeking = bool(SEEKING.search(message))
         query, passages = self._vectors(message, links)
         if self.judge is not None:
-            chances = self.judge.probabilities(query, passages, seeking=seeking)
+            chances = self.judge.probabilities(
+                query,
+                passages,
+                seeking=seeking,
+                question=message,
+                link_texts=[link_words(link) for link in links],
+            )
             chosen = int(np.argmax(chances))
             if chances[chosen] >= self.judge.threshold:
                 return links[chosen], float(passages[chosen] @ query)

@@ -6,10 +6,11 @@ the same guide next to "what soup would you bring to a funeral?": both sit close
 The judge (``answers-v1``) reads each question-link pair instead: the two multilingual-e5-small
 vectors (:mod:`cyberkind.classifiers.meaning`) multiplied and subtracted component by component,
 where the cosine stands among the ten nearest links of the library (its rank gaps and z-score),
-and whether the message asks for a resource. A logistic regression over those features
-(:func:`pair_features`) gives the chance that the link answers; the matcher offers the judge's
-best link when that chance reaches the file's ``threshold``, and otherwise keeps the cosine
-bars' answer.
+whether the message asks for a resource, and the words the two share (:func:`word_features`:
+topic words, weighted by how few of the library's links use them, beside the library's best).
+A logistic regression over those features (:func:`pair_features`) gives the chance that the
+link answers; the matcher offers the judge's best link when that chance reaches the file's
+``threshold``, and otherwise keeps the cosine bars' answer.
 
 It was fitted by ``cyberkind train --only answers`` on link libraries and questions written for
 it by helper sessions that never saw cyberkind's rules or benchmarks
@@ -20,7 +21,8 @@ NumPy runs it.
 **Usage**::
 
     >>> judge = AnswerJudge.load()
-    >>> judge.probabilities(query_vector, passage_vectors, seeking=True).round(2)
+    >>> judge.probabilities(query_vector, passage_vectors, seeking=True,
+    ...                     question=text, link_texts=[link_words(x) for x in links]).round(2)
     array([0.91, 0.03, ...])
 """
 
@@ -28,6 +30,8 @@ from __future__ import annotations
 
 import importlib.resources
 import json
+import math
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -35,8 +39,18 @@ import numpy as np
 import numpy.typing as npt
 
 from ..errors import ModelError
+from ..models import Link
+from ..phrases import topic_stems
 
-__all__ = ["ANSWERS_MODEL", "NEAREST", "AnswerJudge", "judge_dir", "pair_features"]
+__all__ = [
+    "ANSWERS_MODEL",
+    "NEAREST",
+    "AnswerJudge",
+    "judge_dir",
+    "link_words",
+    "pair_features",
+    "word_features",
+]
 
 ANSWERS_MODEL = "answers-v1"
 """The folder under ``cyberkind/classifiers/data`` that holds the judge."""
@@ -52,18 +66,59 @@ def judge_dir() -> Path:
     return Path(str(importlib.resources.files("cyberkind.classifiers") / "data" / ANSWERS_MODEL))
 
 
+def link_words(link: Link) -> str:
+    """The words of ``link`` that :func:`word_features` reads: title, description and tags."""
+    return f"{link.title} {link.description} {' '.join(link.tags)}"
+
+
+def word_features(question: str, link_texts: Sequence[str]) -> FloatArray:
+    """One row per link: the topic words (:func:`cyberkind.phrases.topic_stems`) it shares
+    with ``question``; their weight, each word by how few links of the library use it
+    (``log((n + 1) / (links with it + 0.5))``); that weight less the library's best and less
+    its second best; and whether it is the library's single best (a positive weight)."""
+    topics = [topic_stems(text) for text in link_texts]
+    n = len(topics)
+    used: dict[str, int] = {}
+    for words in topics:
+        for word in words:
+            used[word] = used.get(word, 0) + 1
+    asked = topic_stems(question)
+    shared = [asked & words for words in topics]
+    weight = np.asarray(
+        [sum(math.log((n + 1) / (used[w] + 0.5)) for w in both) for both in shared],
+        dtype=np.float64,
+    )
+    ranked = np.sort(weight)[::-1]
+    best = float(ranked[0]) if n else 0.0
+    second = float(ranked[1]) if n > 1 else 0.0
+    return np.column_stack(
+        [
+            np.asarray([len(both) for both in shared], dtype=np.float64),
+            weight,
+            weight - best,
+            weight - second,
+            ((weight > 0) & (weight == best)).astype(np.float64),
+        ]
+    ).reshape(n, 5)
+
+
 def pair_features(
     query: npt.NDArray[np.floating[Any]],
     passages: npt.NDArray[np.floating[Any]],
     *,
     seeking: bool,
+    question: str,
+    link_texts: Sequence[str],
 ) -> FloatArray:
     """One row per link: ``query * passage``, ``|query - passage|``, then the cosine, its
     distance above the mean and its z-score among the :data:`NEAREST` nearest links, its
-    distance below the best and the second best, and ``seeking`` (the message asks for a
-    resource). Vectors are unit length."""
+    distance below the best and the second best, ``seeking`` (the message asks for a
+    resource), then :func:`word_features` of ``question`` (the message) and ``link_texts``
+    (:func:`link_words` of each link). Vectors are unit length."""
     q = np.asarray(query, dtype=np.float64)
     p = np.asarray(passages, dtype=np.float64).reshape(-1, q.shape[0])
+    if len(link_texts) != p.shape[0]:
+        raise ValueError(f"{p.shape[0]} link vectors but {len(link_texts)} link texts")
     cosines = p @ q
     nearest = np.sort(cosines)[::-1][:NEAREST]
     best = float(nearest[0]) if nearest.size else 0.0
@@ -80,7 +135,7 @@ def pair_features(
             np.full_like(cosines, float(seeking)),
         ]
     )
-    return np.hstack([p * q, np.abs(p - q), stats])
+    return np.hstack([p * q, np.abs(p - q), stats, word_features(question, link_texts)])
 
 
 class AnswerJudge:
@@ -126,9 +181,14 @@ class AnswerJudge:
         passages: npt.NDArray[np.floating[Any]],
         *,
         seeking: bool,
+        question: str,
+        link_texts: Sequence[str],
     ) -> FloatArray:
-        """The chance that each link (a row of ``passages``) answers the message ``query``."""
-        x = pair_features(query, passages, seeking=seeking)
+        """The chance that each link (a row of ``passages``; its words in ``link_texts``,
+        :func:`link_words`) answers the message ``query`` (its text: ``question``)."""
+        x = pair_features(
+            query, passages, seeking=seeking, question=question, link_texts=link_texts
+        )
         if x.shape[1] != self.mean.shape[0]:
             raise ModelError(
                 f"the link judge {self.path} reads {self.mean.shape[0]} features, not "

