@@ -127,6 +127,8 @@ NOT_CRISIS = [
     "I took my pills and tonight is the night of the big match",
     "I put my vitamin tablets aside for the trip",
     "Tonight is the night we finally bake the cake!",
+    "collecting my meds from the pharmacy after work",
+    "counting my tablets to check the pharmacy got it right",
 ]
 
 
@@ -146,6 +148,8 @@ def test_idioms_news_prevention_and_attacks_score_low(text: str) -> None:
         "I have nothing to live for",
         "my painkillers are stashed away where nobody looks",
         "I keep a secret stash of pills",
+        "ive been saving up my tablets",
+        "stockpiling my meds again",
     ],
 )
 def test_strong_indirect_statements_score_medium(text: str) -> None:

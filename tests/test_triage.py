@@ -338,6 +338,9 @@ def test_kind_comments_the_new_patterns_must_not_misread(text: str, field: str) 
         "Put the guitar up for free on the village page. Won't be needing it after Sunday. "
         "Thanks for the company, everyone.",
         "Gave away my fishing gear today. Won't need any of it where I'm going.",
+        "Wrote letters to my brother and my best friend and left them in the drawer. Strangely "
+        "calm tonight.",
+        "I've been saving up my tablets since the funeral. Sorry to put this here.",
     ],
 )
 def test_paired_signs_read_as_a_crisis(text: str) -> None:
@@ -352,6 +355,9 @@ def test_paired_signs_read_as_a_crisis(text: str) -> None:
         "Decluttering at last: gave away my records. Won't need them in the flat.",
         "Moving to Leeds, so I'm giving away my tools. Thanks for the company over the years!",
         "Where I'm going on holiday has no wifi, so thank you for everything until August.",
+        "Moving abroad: wrote notes to my neighbours and feel calmer than I've been in months.",
+        "Wrote thank-you letters to my grandparents today, the kids drew on them.",
+        "Picked up my meds on the way home and I feel calmer than I've been in weeks.",
     ],
 )
 def test_the_same_signs_with_an_ordinary_reason_are_not_a_crisis(text: str) -> None:

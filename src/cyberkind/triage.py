@@ -451,6 +451,9 @@ _CRISIS = _rx(
     r"\b(?:end|ending) (?:it all|my life|things for good)\b|\b(?:hurt|harm|cut)(?:ing)? myself\b",
     r"\b(?:no ?one|nobody) would (?:notice|miss me|care) if I\b|\b(?:a|such a) burden (?:to|on)"
     r" (?:everyone|my family|them|the people)\b|\bstockpil\w+\b",
+    # Medicine kept back ("saving up my tablets"), not fetched ("collecting my meds").
+    r"\b(?:saving|saved|hoarding|hoarded|stashing|stashed) (?:up )?(?:all (?:of )?)?(?:my|the|some"
+    r"|enough) (?:pills|tablets|meds|medication|painkillers|sleeping (?:pills|tablets))\b",
     r"\b(?:want|wanted|wanting) to die\b|\b(?:don'?t|do not) want to (?:be here|be alive|exist)"
     r"\b|\bthinking (?:about|of) (?:suicide|killing myself|ending (?:it|things|my life))\b",
     r"\b(?:everyone|everybody|they|people) (?:would|will) be (?:fine|happier|better|relieved)"
@@ -499,6 +502,12 @@ _CRISIS_SIGNS = tuple(
         r"|anyone) to know\b|\bso (?:someone|somebody) knows\b",
         r"\b(?:I'?ve got|I have|got|my)\s+(?:\w+\s+){0,2}?(?:pills|tablets|meds|painkillers)\b"
         r"[^.!?]{0,20}\b(?:counted out|laid out|lined up|in front of me|on the table)\b",
+        # letters to the people close to them, and a sudden calm (both ordinary alone)
+        r"\b(?:wrote|written|writing|left)\s+(?:\w+\s+){0,2}?(?:letters?|notes?)\s+(?:to|for)"
+        r"\s+(?:my|each|every|everyone|all)\b",
+        r"\b(?:calmer|more at peace|more peaceful|lighter) than I'?ve (?:been|felt) in (?:weeks"
+        r"|months|years|ages|a long time)\b|\b(?:strangely|weirdly|oddly|suddenly) (?:calm"
+        r"|peaceful|at peace)\b",
     )
 )
 """Signs that are ordinary alone ("I won't be around for the next call", "I've given my

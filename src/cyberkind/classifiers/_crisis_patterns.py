@@ -214,6 +214,9 @@ _MEDIUM_PATTERNS: tuple[str, ...] = (
     r"\b(?:bought|buying|saved|saving|stockpiled|stockpiling|collected|collecting|hoarding|"
     r"counted|counting) (?:up )?(?:enough |all my |my |the )?(?:pills|sleeping pills|"
     r"painkillers|rope|razor blades|blades)\b",
+    # Medicine kept back: "saving up my tablets" (not "collecting my meds" from the pharmacy).
+    r"\b(?:saved|saving|stockpiled|stockpiling|hoarded|hoarding|stashed|stashing) (?:up )?(?:all "
+    r"(?:of )?my |enough |my |the |some )?(?:tablets|meds|medication|medicine|sleeping tablets)\b",
     # Means kept back, in other word orders: "pills saved up", "a stash of painkillers".
     r"\b(?:pills|sleeping pills|painkillers|tablets|meds|razor blades) (?:\w+ ){0,2}?(?:saved up|"
     r"stashed|stockpiled|hoarded)\b",

@@ -62,6 +62,7 @@ __all__ = [
 Picker = Callable[[str, Sequence[str]], str]
 """Draws one variant of a move: ``pick(key, variants)`` (seeded, no repeats per batch)."""
 
+
 @dataclass(frozen=True, slots=True)
 class Answer:
     """A link that answers a question: ``own`` marks one of the user's own posts."""

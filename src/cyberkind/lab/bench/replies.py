@@ -136,6 +136,13 @@ MORE_SETS: tuple[tuple[str, str, str], ...] = (
         "435b075 (reading tier: act 0.952, forbidden 0.000, link use 0.167).",
     ),
     (
+        "replies_set_k.jsonl",
+        "Set K: 84 comments, an eleventh blog and link library (blind)",
+        "Written the same way by a helper session on 2026-12-08, after set J had been looked at "
+        "once. Never read by the developers: only its totals are looked at. First measured on "
+        "commit FIRST_K.",
+    ),
+    (
         "replies_set_f.jsonl",
         "Set F: 84 comments, an adult cello learner's blog (error analysis)",
         "Written the same way by a fifth helper session on 2026-12-07. First measured on "
