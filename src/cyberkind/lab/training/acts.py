@@ -327,11 +327,13 @@ Built by `cyberkind train --only acts` (`cyberkind.lab.training.acts`), seed {me
 
 - template families in `cyberkind/lab/reading/data/acts.json`, written by the cyberkind
   developers for this model, each filled from pools (below);
-- 1,829 whole comments in `cyberkind/lab/reading/data/acts_written.jsonl`, about 168 from
-  each of eleven writers (helper sessions of the developers that never saw cyberkind's rules,
-  data or benchmarks), each given a different blog and asked for hard cases (the last three
-  for harder ones: crisis told only by its warning signs, distress told as facts, polite
-  condescension, crisis look-alikes); one writer's comments of one category are one family.
+- 2,162 whole comments in `cyberkind/lab/reading/data/acts_written.jsonl`, about 168 from
+  each of thirteen writers (helper sessions of the developers that never saw cyberkind's
+  rules, data or benchmarks), each given a different blog and asked for hard cases (the last
+  five for harder ones: crisis told only by its warning signs, distress told as facts, polite
+  condescension and trolls dressed as advice, crisis look-alikes); one writer's comments of
+  one category are one family. Three comments within the near-copy bar of a blind reply set
+  were dropped.
 
 The categories: thanks, praise of a detail, a third-party share (thank_commenter);
 news (celebrate); grief and distress (hug); crisis (offer_dm); a question (send_link); an idea
