@@ -140,7 +140,7 @@ MORE_SETS: tuple[tuple[str, str, str], ...] = (
         "Set K: 84 comments, an eleventh blog and link library (blind)",
         "Written the same way by a helper session on 2026-12-08, after set J had been looked at "
         "once. Never read by the developers: only its totals are looked at. First measured on "
-        "commit FIRST_K.",
+        "commit eb6c52d (reading tier: act 0.917, forbidden 0.042, link use 0.667).",
     ),
     (
         "replies_set_f.jsonl",
