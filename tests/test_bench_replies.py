@@ -143,7 +143,7 @@ def test_bench_cli_only_replies(tmp_path: Path) -> None:
     assert written["n"] >= 200 and written["systems"]["templates (fast)"]["fluency"] is None
     assert (tmp_path / "replies_benchmark.md").read_text().startswith("# Reply benchmark")
     sets = written["sets"]
-    assert [sets[f]["n"] for f, _, _ in MORE_SETS] == [70, *[84] * 9]
+    assert [sets[f]["n"] for f, _, _ in MORE_SETS] == [70, *[84] * 10]
     assert all(set(r["systems"]) == set(written["systems"]) for r in sets.values())
     text = (tmp_path / "replies_benchmark.md").read_text()
     assert "## Set D: 84 comments" in text and "## Set E: 84 comments" in text
