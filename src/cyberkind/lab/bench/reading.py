@@ -13,6 +13,7 @@ GoEmotions labels) use the thresholds the model chose on dev.
 
 from __future__ import annotations
 
+import json
 import statistics
 import subprocess
 import sys
@@ -58,6 +59,60 @@ def _start_up(model_dir: Path | None) -> float:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return round(float(out.stdout.strip().splitlines()[-1]), 3)
+
+
+_CHECK_CHILD = """
+import json, sys, time
+from pathlib import Path
+from cyberkind.engine import Scorer
+from cyberkind.guard import Guard
+from cyberkind.lab.bench.accurate import split_rows
+spec = json.loads(sys.argv[1])
+folder = Path(spec["model_dir"]) if spec["model_dir"] else None
+guard = Guard(Scorer("reading", folder))
+guard.warm_up()  # as `cyberkind serve` does at start
+for draft in spec["warm"]:  # not timed
+    guard.check(draft)
+# Drafts the process has not seen: the reading model remembers its last few texts (the web's
+# guard and spam check share one pass), so repeats would time a memo.
+unseen = list(dict.fromkeys(t for t in split_rows("toxicity", Path(spec["data_dir"]))[0]
+                            if t.strip()))
+timings = []
+for draft in unseen[: spec["n"]]:
+    start = time.perf_counter()
+    guard.check(draft)
+    timings.append((time.perf_counter() - start) * 1000)
+print(json.dumps(timings))
+"""
+_WARM_DRAFTS = (
+    "you're an idiot who ignores the budget",
+    "Thanks so much for this, it really helped!",
+    "I know where you live.",
+    "This is fucking awesome, thank you so much!",
+    "that plan is dumb and you know it",
+)
+
+
+def _check_timings(data_dir: Path, model_dir: Path | None, n: int) -> list[float]:
+    """Milliseconds of ``Guard.check`` (reading tier, rewrite included) on ``n`` drafts, in a
+    fresh process as `cyberkind check` or `cyberkind serve` runs it: the rest of the bench
+    (the frozen tier's PyTorch among it) stays out of the figure. The p99 of 100 drafts is
+    their second slowest, which swung 13-21 ms between runs of the same code, hence 500."""
+    spec = {
+        "data_dir": str(data_dir),
+        "model_dir": str(model_dir) if model_dir else "",
+        "warm": list(_WARM_DRAFTS),
+        "n": n,
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", _CHECK_CHILD, json.dumps(spec)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=1800,
+    )
+    timings: list[float] = json.loads(out.stdout.strip().splitlines()[-1])
+    return timings
 
 
 def reading_benchmarks(
@@ -118,26 +173,7 @@ def reading_benchmarks(
     functional = functional_evaluate(
         lambda t: guard.check(t, suggest=False).verdict, limit=5 if quick else None
     )
-    drafts = [
-        "you're an idiot who ignores the budget",
-        "Thanks so much for this, it really helped!",
-        "I know where you live.",
-        "This is fucking awesome, thank you so much!",
-        "that plan is dumb and you know it",
-    ]
-    guard.warm_up()  # as `cyberkind serve` does at start
-    for draft in drafts:  # warm-up, not timed
-        guard.check(draft)
-    # Timed on drafts the process has not seen: the reading model remembers its last few
-    # texts (the web's guard and spam check share one pass), so repeats would time a memo.
-    # 500 drafts: the p99 of 100 is their second slowest, which swung 13-21 ms between
-    # runs of the same code on this machine.
-    unseen = list(dict.fromkeys(t for t in split_rows("toxicity", data_dir)[0] if t.strip()))
-    timings = []
-    for draft in unseen[: 15 if quick else 500]:
-        start = time.perf_counter()
-        guard.check(draft)
-        timings.append((time.perf_counter() - start) * 1000)
+    timings = _check_timings(data_dir, model_dir, 15 if quick else 500)
     return {
         "model": model.config.get("name", READING_MODEL),
         "precision": "int8" if model.config.get("quantized") else "fp32",
@@ -290,7 +326,9 @@ def reading_markdown(data: dict[str, Any]) -> str:
             f"(`cyberkind train --only reading`), {r.get('precision', 'fp32')} ONNX run by "
             "onnxruntime. Measured through "
             '`Scorer("reading")` and the guard built on it, on the same test rows as above; '
-            "thresholds from dev. The functional suite's evaluation half never fed training.",
+            "thresholds from dev. The functional suite's evaluation half never fed training. "
+            f"`check` latency: {r['check_ms']['n']} drafts the process had not seen, in a "
+            "fresh process (as `cyberkind check` or `serve` runs), after a warm-up.",
             "",
             "| benchmark | cyberkind fast | cyberkind reading | target | verdict |",
             "|---|---|---|---|---|",
