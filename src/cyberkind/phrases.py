@@ -19,6 +19,7 @@ hugs prefer the clause that says how the writer feels.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 
@@ -103,16 +104,18 @@ def content_words(text: str) -> list[str]:
     return [w for w in tokens(text) if _is_content(w)]
 
 
-def topic_stems(text: str) -> set[str]:
+@functools.lru_cache(maxsize=4096)
+def topic_stems(text: str) -> frozenset[str]:
     """The topic of ``text``: its content words less :data:`ASKING_WORDS`, each cut to its
-    first five letters so that "bridges" meets "bridge".
+    first five letters so that "bridges" meets "bridge". Remembered: a library's links are
+    read for every question, by the composer's word match and by the link judge.
 
     **Usage**::
 
         >>> sorted(topic_stems("Any tips for lending lawnmowers to neighbours?"))
         ['lawnm', 'lendi', 'neigh']
     """
-    return {w[:_STEM] for w in content_words(text) if w not in ASKING_WORDS}
+    return frozenset(w[:_STEM] for w in content_words(text) if w not in ASKING_WORDS)
 
 
 def _weight(word: str) -> float:

@@ -190,11 +190,10 @@ class HashingFeaturizer:
         )
         missing = np.flatnonzero(ids < 0)
         if len(missing):
-            self._add_tokens(dict.fromkeys([tokens[i] for i in missing.tolist()]))
+            new = [tokens[i] for i in missing.tolist()]
+            self._add_tokens(dict.fromkeys(new))
             ids[missing] = np.fromiter(
-                map(self._ids.__getitem__, [tokens[i] for i in missing.tolist()]),
-                dtype=np.int64,
-                count=len(missing),
+                map(self._ids.__getitem__, new), dtype=np.int64, count=len(new)
             )
         table = self._sync_table()
         return table[ids], np.cumsum(ids == 0)

@@ -117,7 +117,7 @@ def _answer_by_words(question: str, own: Sequence[Link], library: Sequence[Link]
         return None
     best: tuple[int, int, Answer] | None = None
     for rank, (link, is_own) in enumerate([(x, True) for x in own] + [(x, False) for x in library]):
-        covered = topic & topic_stems(f"{link.title} {link.description} {' '.join(link.tags)}")
+        covered = topic & topic_stems(link.words)
         if len(covered) * 2 <= len(topic):
             continue
         # More of the topic wins; on a tie the earlier one (own posts come first).

@@ -54,7 +54,7 @@ import numpy as np
 
 from ..classifiers import meaning
 from ..models import Link
-from .judge import AnswerJudge, link_words
+from .judge import AnswerJudge
 
 __all__ = [
     "ALONE_EXTRA",
@@ -164,7 +164,7 @@ class LinkMatcher:
                 passages,
                 seeking=seeking,
                 question=message,
-                link_texts=[link_words(link) for link in links],
+                link_texts=[link.words for link in links],
             )
             chosen = int(np.argmax(chances))
             if chances[chosen] >= self.judge.threshold:

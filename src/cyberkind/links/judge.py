@@ -22,7 +22,7 @@ NumPy runs it.
 
     >>> judge = AnswerJudge.load()
     >>> judge.probabilities(query_vector, passage_vectors, seeking=True,
-    ...                     question=text, link_texts=[link_words(x) for x in links]).round(2)
+    ...                     question=text, link_texts=[x.words for x in links]).round(2)
     array([0.91, 0.03, ...])
 """
 
@@ -39,7 +39,6 @@ import numpy as np
 import numpy.typing as npt
 
 from ..errors import ModelError
-from ..models import Link
 from ..phrases import topic_stems
 
 __all__ = [
@@ -47,7 +46,6 @@ __all__ = [
     "NEAREST",
     "AnswerJudge",
     "judge_dir",
-    "link_words",
     "pair_features",
     "word_features",
 ]
@@ -64,11 +62,6 @@ FloatArray = npt.NDArray[np.float64]
 def judge_dir() -> Path:
     """The folder of the judge shipped inside the package."""
     return Path(str(importlib.resources.files("cyberkind.classifiers") / "data" / ANSWERS_MODEL))
-
-
-def link_words(link: Link) -> str:
-    """The words of ``link`` that :func:`word_features` reads: title, description and tags."""
-    return f"{link.title} {link.description} {' '.join(link.tags)}"
 
 
 def word_features(question: str, link_texts: Sequence[str]) -> FloatArray:
@@ -114,7 +107,7 @@ def pair_features(
     distance above the mean and its z-score among the :data:`NEAREST` nearest links, its
     distance below the best and the second best, ``seeking`` (the message asks for a
     resource), then :func:`word_features` of ``question`` (the message) and ``link_texts``
-    (:func:`link_words` of each link). Vectors are unit length."""
+    (:attr:`cyberkind.models.Link.words` of each link). Vectors are unit length."""
     q = np.asarray(query, dtype=np.float64)
     p = np.asarray(passages, dtype=np.float64).reshape(-1, q.shape[0])
     if len(link_texts) != p.shape[0]:
@@ -185,7 +178,8 @@ class AnswerJudge:
         link_texts: Sequence[str],
     ) -> FloatArray:
         """The chance that each link (a row of ``passages``; its words in ``link_texts``,
-        :func:`link_words`) answers the message ``query`` (its text: ``question``)."""
+        :attr:`~cyberkind.models.Link.words`) answers the message ``query`` (its text:
+        ``question``)."""
         x = pair_features(
             query, passages, seeking=seeking, question=question, link_texts=link_texts
         )

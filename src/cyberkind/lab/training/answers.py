@@ -42,7 +42,7 @@ import numpy as np
 
 from ...classifiers import meaning
 from ...links.answers import SEEKING, cosine_bars
-from ...links.judge import ANSWERS_MODEL, NEAREST, AnswerJudge, link_words, pair_features
+from ...links.judge import ANSWERS_MODEL, NEAREST, AnswerJudge, pair_features
 from ...models import Link
 
 __all__ = [
@@ -75,12 +75,12 @@ _THRESHOLDS = tuple(round(t, 2) for t in np.arange(0.3, 0.91, 0.02))
 class Library:
     """One written library: its ``name``, ``links`` (url, text), ``questions``
     (text, the answering url or ``None``) and each link's ``words`` (title, description and
-    tags: :func:`~cyberkind.links.judge.link_words`)."""
+    tags: :attr:`~cyberkind.models.Link.words`)."""
 
     name: str
     links: tuple[tuple[str, str], ...]
     questions: tuple[tuple[str, str | None], ...]
-    words: tuple[str, ...] = ()
+    words: tuple[str, ...]
 
 
 def load_libraries() -> list[Library]:
@@ -97,7 +97,7 @@ def load_libraries() -> list[Library]:
         )
         questions = tuple((str(q["text"]), q.get("link")) for q in row["questions"])
         words = tuple(
-            link_words(Link(str(x["url"]), x["title"], x.get("description", ""), _tags(x)))
+            Link(str(x["url"]), x["title"], x.get("description", ""), _tags(x)).words
             for x in row["links"]
         )
         out.append(Library(f"{row['batch']}:{row['blog']}", links, questions, words))
